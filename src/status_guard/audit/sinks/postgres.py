@@ -1,0 +1,188 @@
+"""A PostgreSQL table shared by many application instances: one database-serialised chain.
+
+Each append is one transaction: ``pg_advisory_xact_lock(<key of this table>)`` serialises writers
+(the lock is released by COMMIT/ROLLBACK, so a crashed writer never leaves it held), the head row
+is read inside the lock, the new rows are inserted, and COMMIT makes them durable
+(``synchronous_commit`` on, or off for fsync="never"). ``seq`` is the primary key: two writers can
+never fork the chain even if the lock were bypassed — the second insert fails, and the guard fails
+closed. See docs/audit.md for why one chain rather than one chain per writer.
+
+The canonical JSON is stored verbatim in a TEXT column (not JSONB, which reorders keys and would
+lose the exact bytes the hash covers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import orjson
+
+from ..errors import AuditConfigError, AuditUnavailableError
+from .base import MakeFn, RawItem, Sink, tail_of
+from .sqlite import row_of
+
+DEFAULT_TABLE = "status_guard_audit"
+TABLE_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def split_table(conninfo: str, table: str | None) -> tuple[str, str]:
+    """Remove a ``table=`` (or ``audit_table=``) query parameter from a postgresql:// URL."""
+    parts = urlsplit(conninfo)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    rest = [(k, v) for k, v in query if k not in ("table", "audit_table")]
+    for k, v in query:
+        if k in ("table", "audit_table") and table is None:
+            table = v
+    table = table or DEFAULT_TABLE
+    if not TABLE_RE.fullmatch(table):
+        raise AuditConfigError("audit table name must be a lower-case SQL identifier (letters, digits, _)")
+    return urlunsplit(parts._replace(query=urlencode(rest))), table
+
+
+def redact_conninfo(conninfo: str) -> str:
+    parts = urlsplit(conninfo)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class PostgresSink(Sink):
+    position_name = "row seq"
+
+    def __init__(self, conninfo: str, *, table: str | None = None, fsync: str = "batch",
+                 connect_timeout: int = 10) -> None:
+        import psycopg  # noqa: F401 - fail early with a clear error when missing
+
+        self.conninfo, self.table = split_table(conninfo, table)
+        self.description = f"{redact_conninfo(self.conninfo)} table {self.table}"
+        self.fsync = fsync
+        self.connect_timeout = connect_timeout
+        self.lock_key = int.from_bytes(hashlib.sha256(b"status_guard.audit:" + self.table.encode()).digest()[:8],
+                                       "big", signed=True)
+        self._conn: Any = None
+        self._lock = threading.Lock()
+        self._created = False
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+            return self._conn
+        self._conn = psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout)
+        if not self._created:
+            with self._conn.transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                self._conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.table} (seq BIGINT PRIMARY KEY, time TEXT NOT NULL, "
+                    "kind TEXT NOT NULL, adapter TEXT, effect TEXT, requester TEXT, hash TEXT NOT NULL, "
+                    "record TEXT NOT NULL)")
+                self._conn.execute(f"CREATE INDEX IF NOT EXISTS {self.table}_time ON {self.table}(time)")
+            self._created = True
+        return self._conn
+
+    def write_locked(self, make: MakeFn) -> None:
+        import psycopg
+
+        with self._lock:
+            last_error: Exception | None = None
+            for attempt in range(2):  # one reconnect when the connection was lost between writes
+                try:
+                    conn = self._connect()
+                    with conn.transaction():
+                        if self.fsync == "never":
+                            conn.execute("SET LOCAL synchronous_commit = off")
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                        row = conn.execute(
+                            f"SELECT record FROM {self.table} ORDER BY seq DESC LIMIT 1").fetchone()
+                        try:
+                            tail = tail_of(row[0]) if row else None
+                        except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+                            raise AuditUnavailableError(
+                                f"audit log {self.description}: the last record cannot be read; refusing to "
+                                "extend a damaged chain (run `status-guard audit verify`)") from None
+                        entries = make(tail, None)
+                        with conn.cursor() as cur:
+                            cur.executemany(f"INSERT INTO {self.table} VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
+                                            [row_of(rec, line) for rec, line in entries])
+                    return
+                except psycopg.OperationalError as e:
+                    last_error = e
+                    if self._conn is not None and (self._conn.closed or self._conn.broken) and attempt == 0:
+                        self._conn = None
+                        continue
+                    break
+                except psycopg.Error as e:
+                    last_error = e
+                    break
+            raise AuditUnavailableError(f"audit log {self.description} cannot be written "
+                                        f"({type(last_error).__name__})") from None
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=self.connect_timeout) as conn:
+                return conn.execute(sql, params).fetchall()
+        except psycopg.errors.UndefinedTable:
+            return []
+        except psycopg.Error as e:
+            raise AuditUnavailableError(f"audit log {self.description} cannot be read ({type(e).__name__})") from None
+
+    def first_record(self) -> dict[str, Any] | None:
+        rows = self._read(f"SELECT record FROM {self.table} ORDER BY seq LIMIT 1")
+        if not rows:
+            return None
+        try:
+            rec = orjson.loads(rows[0][0])
+        except orjson.JSONDecodeError:
+            return None
+        return rec if isinstance(rec, dict) else None
+
+    def raw_items(self) -> Iterator[RawItem]:
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout)
+        except psycopg.Error as e:
+            raise AuditUnavailableError(f"audit log {self.description} cannot be read ({type(e).__name__})") from None
+        try:
+            try:
+                with conn.cursor(name="status_guard_audit_read") as cur:
+                    cur.itersize = 2000
+                    cur.execute(f"SELECT seq, record FROM {self.table} ORDER BY seq")
+                    for seq, record in cur:
+                        yield RawItem(int(seq), record.encode())
+            except psycopg.errors.UndefinedTable:
+                return
+        finally:
+            conn.close()
+
+    def tail_items(self, n: int) -> list[RawItem]:
+        rows = self._read(f"SELECT seq, record FROM {self.table} ORDER BY seq DESC LIMIT %s", (n,))
+        return [RawItem(int(s), r.encode()) for s, r in reversed(rows)]
+
+    def drop(self) -> None:
+        """Drop the table (tests)."""
+        self._read_exec(f"DROP TABLE IF EXISTS {self.table}")
+
+    def _read_exec(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=self.connect_timeout) as conn:
+            conn.execute(sql)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None

@@ -1,0 +1,264 @@
+"""The decision engine: one pure function from what is being done to a Decision.
+
+    decide(policy, action, items, scope, requester, purpose, claims) -> Decision
+
+Passes, in order:
+1. ``applicable_rules``  — rules for (scope, action) whose requester/purpose conditions hold;
+2. ``match_items``       — which items each rule covers (by category, '*' = every item, or the
+                           action itself when the rule names no category);
+3. ``apply_overrides``   — carve-outs (effect ``allow`` + ``overrides``) remove hits on items wholly
+                           inside their categories (e.g. 8 U.S.C. §1373 status sharing);
+4. ``apply_exceptions``  — declared legal bases, qualifying purposes, verified instruments turn a
+                           hit into the exception's effect (audited, never silent);
+5. ``value_rules``       — rules on values (a hold whose sole basis is an ICE detainer);
+6. ``combine``           — per item and overall, the strongest effect wins.
+No I/O; no values in the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .errors import PolicyError
+from .model import (
+    MISSING,
+    Claim,
+    Decision,
+    Effect,
+    ExceptionUse,
+    FieldOutcome,
+    Item,
+    Requester,
+    RuleHit,
+)
+from .normalize import normalize
+from .policy import Policy, Rule, ValueRule
+
+ACTIONS = frozenset({"collect", "store", "select_by", "read", "disclose", "access", "detain"})
+
+
+def _purpose_ok(rule: Rule, purpose: str | None) -> bool:
+    if purpose in rule.not_purposes:
+        return False
+    if "*" in rule.purposes:
+        return True
+    if purpose is None:
+        return "none" in rule.purposes
+    return purpose in rule.purposes
+
+
+def applicable_rules(policy: Policy, scope: str, action: str, requester: Requester, purpose: str | None) -> list[Rule]:
+    return [
+        r
+        for r in policy.rules_for(scope, action)
+        if ("*" in r.requesters or requester.cls in r.requesters) and _purpose_ok(r, purpose)
+    ]
+
+
+def _is_public_record(item: Item, public_record: frozenset[str]) -> bool:
+    if item.public_record:
+        return True
+    if not public_record:
+        return False
+    key = item.path.replace("[", ".").split(".")
+    leaf = normalize(key[-1]) if key else ""
+    return leaf in public_record or normalize(item.path) in public_record
+
+
+def match_items(rule: Rule, items: Sequence[Item], public_record: frozenset[str]) -> list[tuple[Item, frozenset[str]]]:
+    """The items a rule covers, with the categories that made it cover them."""
+    out: list[tuple[Item, frozenset[str]]] = []
+    if "*" in rule.categories:
+        for it in items:
+            if rule.public_record_exempt and _is_public_record(it, public_record):
+                continue
+            out.append((it, it.categories))
+        return out
+    cats = frozenset(rule.categories)
+    for it in items:
+        hit = it.categories & cats
+        if hit:
+            if rule.public_record_exempt and _is_public_record(it, public_record):
+                continue
+            out.append((it, hit))
+    return out
+
+
+def _exception_for(
+    policy: Policy, rule_id: str, exception_ids: Iterable[str], cats: frozenset[str], purpose: str | None,
+    claims: Sequence[Claim],
+) -> ExceptionUse | None:
+    for eid in exception_ids:
+        exc = policy.file.exceptions[eid]
+        if exc.kind == "purpose":
+            if purpose is not None and purpose in exc.purposes:
+                return ExceptionUse(eid, exc.citation, rule_id, "purpose", purpose=purpose)
+            continue
+        for c in claims:
+            if c.exception != eid:
+                continue
+            if c.categories is not None and cats and not cats <= c.categories:
+                continue
+            if exc.kind == "legal_basis" and c.legal_basis.strip():
+                return ExceptionUse(eid, exc.citation, rule_id, "legal_basis", c.legal_basis.strip(), c.reference)
+            if exc.kind == "verified_instrument" and c.verified and (c.reference or "").strip():
+                return ExceptionUse(
+                    eid, exc.citation, rule_id, "verified_instrument", c.legal_basis.strip(), c.reference
+                )
+    return None
+
+
+def _values(value: Any) -> list[str] | None:
+    if value is MISSING or value is None:
+        return None
+    vals = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    out = []
+    for v in vals:
+        if v is None:
+            continue
+        out.append(normalize(str(v)).replace(" ", "_"))
+    return out
+
+
+def _value_rule_fires(vr: ValueRule, value: Any) -> bool:
+    vals = _values(value)
+    if not vals:
+        return False
+    forbidden = {normalize(v).replace(" ", "_") for v in vr.values}
+    present = [v in forbidden for v in vals]
+    return all(present) if vr.sole_basis else any(present)
+
+
+def validate_claims(policy: Policy, claims: Sequence[Claim]) -> None:
+    for c in claims:
+        if c.exception not in policy.file.exceptions:
+            raise PolicyError(
+                f"claim names unknown exception `{c.exception}` (policy {policy.id} knows: "
+                f"{', '.join(policy.file.exceptions) or 'none'})"
+            )
+
+
+def decide(
+    policy: Policy,
+    *,
+    action: str,
+    items: Sequence[Item],
+    scope: str,
+    requester: Requester,
+    purpose: str | None = None,
+    claims: Sequence[Claim] = (),
+    public_record: frozenset[str] = frozenset(),
+    block_as_strip: bool = False,
+) -> Decision:
+    """Decide. ``block_as_strip``: a category hit that would block becomes ``strip`` (the route
+    is configured to drop the offending field and let the rest through); action-level blocks stay."""
+    if action not in ACTIONS:
+        raise PolicyError(f"unknown action `{action}`")
+    policy.check_scope(scope)
+    policy.check_requester(requester.cls)
+    policy.check_purpose(purpose)
+    validate_claims(policy, claims)
+
+    rules = applicable_rules(policy, scope, action, requester, purpose)
+    # item path -> list of (rule, categories, effect, exception)
+    per_item: dict[str, list[tuple[Rule | ValueRule, frozenset[str], Effect, ExceptionUse | None]]] = {}
+    action_hits: list[RuleHit] = []
+    by_path = {it.path: it for it in items}
+
+    carve_outs = [r for r in rules if r.effect == "allow" and r.overrides]
+    for rule in rules:
+        if rule.effect == "allow" and not rule.overrides and not rule.exceptions:
+            continue  # a plain allow rule only documents intent
+        if not rule.categories:
+            exc = _exception_for(policy, rule.id, rule.exceptions, frozenset(), purpose, claims)
+            eff = Effect(policy.file.exceptions[exc.exception].effect) if exc else Effect(rule.effect)
+            action_hits.append(RuleHit(rule.id, rule.citation, rule.reason, eff, frozenset(), (), exc))
+            continue
+        if rule in carve_outs:
+            continue
+        for it, cats in match_items(rule, items, public_record):
+            exc = _exception_for(policy, rule.id, rule.exceptions, cats, purpose, claims)
+            eff = Effect(policy.file.exceptions[exc.exception].effect) if exc else Effect(rule.effect)
+            if block_as_strip and eff is Effect.BLOCK:
+                eff = Effect.STRIP
+            per_item.setdefault(it.path, []).append((rule, cats, eff, exc))
+
+    # carve-outs: items wholly inside the carve-out's categories lose the overridden hits
+    for co in carve_outs:
+        co_cats = frozenset(co.categories)
+        for path, hits in list(per_item.items()):
+            it = by_path[path]
+            if it.categories and it.categories <= co_cats:
+                kept = [h for h in hits if h[0].id not in co.overrides]
+                if len(kept) != len(hits):
+                    kept.append((co, it.categories, Effect.ALLOW, None))
+                per_item[path] = kept
+
+    for vr in policy.value_rules_for(scope, action):
+        for it in items:
+            if vr.category in it.categories and _value_rule_fires(vr, it.value):
+                exc = _exception_for(policy, vr.id, vr.exceptions, frozenset({vr.category}), purpose, claims)
+                eff = Effect(policy.file.exceptions[exc.exception].effect) if exc else Effect(vr.effect)
+                per_item.setdefault(it.path, []).append((vr, frozenset({vr.category}), eff, exc))
+
+    return combine(policy, action, scope, requester, purpose, items, per_item, action_hits)
+
+
+def combine(
+    policy: Policy,
+    action: str,
+    scope: str,
+    requester: Requester,
+    purpose: str | None,
+    items: Sequence[Item],
+    per_item: dict[str, list[tuple[Any, frozenset[str], Effect, ExceptionUse | None]]],
+    action_hits: list[RuleHit],
+) -> Decision:
+    fields: list[FieldOutcome] = []
+    # rule id -> (rule, effect, exception) -> paths, categories
+    grouped: dict[tuple[str, Effect, ExceptionUse | None], tuple[Any, list[str], set[str]]] = {}
+    for it in items:
+        hits = per_item.get(it.path, [])
+        eff = Effect.strongest(h[2] for h in hits)
+        fields.append(
+            FieldOutcome(
+                it.path,
+                it.categories,
+                eff,
+                tuple(dict.fromkeys(h[0].id for h in hits)),
+                tuple(dict.fromkeys(h[0].citation for h in hits if h[2] is not Effect.ALLOW or h[3])),
+                it.reasons,
+            )
+        )
+        for rule, cats, heff, exc in hits:
+            if heff is Effect.ALLOW and exc is None and not getattr(rule, "overrides", None):
+                continue
+            key = (rule.id, heff, exc)
+            entry = grouped.setdefault(key, (rule, [], set()))
+            entry[1].append(it.path)
+            entry[2].update(cats)
+    hits_out = list(action_hits)
+    for (rid, heff, exc), (rule, paths, cats) in grouped.items():
+        hits_out.append(
+            RuleHit(rid, rule.citation, rule.reason, heff, frozenset(cats), tuple(paths), exc, isinstance(rule, ValueRule))
+        )
+    # strongest first, then by citation, for stable explanations
+    hits_out.sort(key=lambda h: (-h.effect.rank, h.citation, h.rule))
+    effect = Effect.strongest([h.effect for h in hits_out] + [f.effect for f in fields])
+    exceptions = tuple(dict.fromkeys(h.exception for h in hits_out if h.exception is not None))
+    messages = {
+        h.rule: tuple(f"{lang}:{txt}" for lang, txt in policy.rule(h.rule).reason_i18n.items()) for h in hits_out
+    }
+    return Decision(
+        effect=effect,
+        action=action,
+        scope=scope,
+        requester=requester,
+        purpose=purpose,
+        hits=tuple(hits_out),
+        fields=tuple(fields),
+        policy=policy.ref,
+        exceptions_used=exceptions,
+        messages=messages,
+    )

@@ -1,0 +1,136 @@
+"""Normalisation of field names, labels and short values before classification.
+
+Passes, in order (each a plain function, testable alone):
+
+1. ``strip_invisible``  — zero-width characters, soft hyphens, BOMs, bidi controls removed.
+2. ``nfkc``             — Unicode NFKC (full-width letters, ligatures, superscripts fold).
+3. ``fold_homoglyphs``  — Cyrillic / Greek letters that look Latin, inside otherwise Latin words.
+4. ``split_identifier`` — camelCase, snake_case, kebab-case, dotted paths, brackets, digits.
+5. ``strip_accents``    — NFKD and drop combining marks (``Dirección`` -> ``Direccion``).
+6. ``casefold``         — then everything that is not a letter or digit becomes a space.
+
+``tokens()`` returns the words; ``stem()`` folds a plural ``s`` so ``citizens`` meets ``citizen``.
+CJK text has no spaces: classification matches CJK terms as substrings of ``compact()``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))  # ZWSP, ZWNJ, ZWJ, LRM, RLM
+    + list(range(0x202A, 0x202F))  # bidi embeddings/overrides
+    + list(range(0x2060, 0x2070))  # word joiner, invisible operators, bidi isolates
+    + list(range(0xFE00, 0xFE10)),  # variation selectors
+    None,
+)
+
+# Letters from other scripts that render like Latin ones. Folded only inside words that also
+# contain Latin letters (or consist only of look-alikes), so real Cyrillic/Greek text is kept.
+_HOMOGLYPHS = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ɡ": "g", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ү": "y",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D", "Һ": "H", "Ԛ": "Q",
+    "Ԝ": "W",
+    # Greek
+    "α": "a", "ο": "o", "ρ": "p", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "υ": "u", "χ": "x",
+    "ε": "e", "ς": "s", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # Latin look-alikes from other blocks
+    "ı": "i", "ȷ": "j", "ℓ": "l",
+}
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Identifier splitting: lower->Upper, acronym->Word, letter<->digit boundaries.
+_CAMEL_1 = re.compile(r"([a-z\u00df-\u00ff])([A-Z\u00c0-\u00de])")
+_CAMEL_2 = re.compile(r"([A-Z\u00c0-\u00de]+)([A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
+_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def strip_invisible(text: str) -> str:
+    return text.translate(_INVISIBLE)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
+
+
+def fold_homoglyphs(text: str) -> str:
+    """Fold look-alike letters in words that are Latin, or made only of look-alikes."""
+
+    def fold(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not any(c in _HOMOGLYPHS for c in word):
+            return word
+        letters = [c for c in word if c.isalpha()]
+        if any(_is_latin_letter(c) for c in letters) or all(c in _HOMOGLYPHS for c in letters):
+            return word.translate(_HOMOGLYPH_TABLE)
+        return word
+
+    return _WORD.sub(fold, text)
+
+
+def split_identifier(text: str) -> str:
+    text = _CAMEL_2.sub(r"\1 \2", text)
+    text = _CAMEL_1.sub(r"\1 \2", text)
+    text = _DIGITS.sub(" ", text)
+    return text
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def casefold_words(text: str) -> str:
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+PASSES = (strip_invisible, nfkc, fold_homoglyphs, split_identifier, strip_accents, casefold_words)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Run every pass; returns space-separated lower-case words."""
+    for p in PASSES:
+        text = p(text)
+    return text
+
+
+def stem(token: str) -> str:
+    """A deliberately small English/Romance plural fold, applied to the lexicon and the input alike."""
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in normalize(text).split())
+
+
+def compact(text: str) -> str:
+    """The normalised text with no separators: ``isUSCitizen`` -> ``isuscitizen``."""
+    return normalize(text).replace(" ", "")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def raw_clean(text: str) -> str:
+    """Invisible characters removed and NFKC + homoglyph folding, case kept: for case-sensitive patterns."""
+    return fold_homoglyphs(nfkc(strip_invisible(text)))

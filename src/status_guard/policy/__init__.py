@@ -1,0 +1,110 @@
+"""Policy packs: the file format (``schema``), the loader (``loader``) and the compiled form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import PolicyError
+from ..model import PolicyRef
+from .loader import load_policy_file, parse_policy_text
+from .schema import PolicyFile, Rule, ValueRule, json_schema
+
+__all__ = ["Policy", "PolicyFile", "Rule", "ValueRule", "json_schema", "load_policy", "default_policy_path"]
+
+
+def default_policy_path() -> Path:
+    """The Cambridge pack: ``policies/`` in a source checkout, else the copy shipped in the wheel."""
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[3] / "policies" / "cambridge-2.129.yaml",  # repo checkout: src/status_guard/policy
+        here.parents[1] / "data" / "cambridge-2.129.yaml",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise PolicyError("the Cambridge policy pack was not found next to the package")
+
+
+@dataclass(frozen=True, eq=False)
+class Policy:
+    """A validated policy pack with its rule index."""
+
+    file: PolicyFile
+    hash: str
+    path: str = "<memory>"
+    _index: dict[tuple[str, str], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.file.id
+
+    @property
+    def version(self) -> str:
+        return self.file.version
+
+    @cached_property
+    def ref(self) -> PolicyRef:
+        return PolicyRef(self.file.id, self.file.version, self.hash)
+
+    @cached_property
+    def restricted_requesters(self) -> frozenset[str]:
+        return frozenset(k for k, v in self.file.requesters.items() if v.restricted)
+
+    def rules_for(self, scope: str, action: str) -> tuple[Rule, ...]:
+        key = (scope, action)
+        hit = self._index.get(key)
+        if hit is None:
+            hit = tuple(
+                r for r in self.file.rules if (scope in r.scopes or "*" in r.scopes) and action in r.actions
+            )
+            self._index[key] = hit
+        return hit
+
+    def value_rules_for(self, scope: str, action: str) -> tuple[ValueRule, ...]:
+        return tuple(
+            v for v in self.file.value_rules if (scope in v.scopes or "*" in v.scopes) and action in v.actions
+        )
+
+    def rule(self, rule_id: str) -> Rule | ValueRule:
+        for r in self.file.rules:
+            if r.id == rule_id:
+                return r
+        for v in self.file.value_rules:
+            if v.id == rule_id:
+                return v
+        raise PolicyError(f"no rule `{rule_id}` in policy {self.id}")
+
+    def all_rules(self) -> Iterable[Rule | ValueRule]:
+        yield from self.file.rules
+        yield from self.file.value_rules
+
+    # -- name checks (an unknown name is a configuration error, never guessed) -------------------
+    def check_scope(self, scope: str) -> str:
+        if scope not in self.file.scopes:
+            raise PolicyError(f"unknown scope `{scope}` (policy {self.id} knows: {', '.join(self.file.scopes)})")
+        return scope
+
+    def check_requester(self, cls: str) -> str:
+        if cls not in self.file.requesters:
+            raise PolicyError(
+                f"unknown requester class `{cls}` (policy {self.id} knows: {', '.join(self.file.requesters)})"
+            )
+        return cls
+
+    def check_purpose(self, purpose: str | None) -> str | None:
+        if purpose is not None and purpose not in self.file.purposes:
+            raise PolicyError(f"unknown purpose `{purpose}` (policy {self.id} knows: {', '.join(self.file.purposes)})")
+        return purpose
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    p = Path(path) if path is not None else default_policy_path()
+    model, digest = load_policy_file(p)
+    return Policy(model, digest, str(p))
+
+
+def policy_from_text(text: str, filename: str = "<memory>") -> Policy:
+    model, digest = parse_policy_text(text, filename)
+    return Policy(model, digest, filename)

@@ -1,0 +1,251 @@
+"""The free-text detector: one Presidio ``AnalyzerEngine`` per process, offline, fail-closed.
+
+* NLP engine: ``NoOpNlpEngine`` (no model, no download).  Optional spaCy NER only when asked for
+  *and* the model is already installed (or given as a path) — never downloaded.
+* Registry: only the policy's recognizers (:class:`PolicyRecognizer`).  Presidio's predefined
+  recognizers — including the slow default-region phone, driver-licence and passport ones — are
+  never loaded.
+* Every ``detect()`` call has a size bound and a deadline; any recognizer error or timeout raises
+  :class:`TextDetectionError` so the caller refuses the text instead of passing it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .config import NerSpec, TextConfig, build_config
+from .findings import (
+    Finding,
+    RecognizerConfigError,
+    TextDetectionError,
+    TextDetectionTimeout,
+    TextTooLongError,
+    UnsupportedCategoryError,
+)
+from .fold import fold
+from .offline import pin_tldextract
+from .redact_spans import DEFAULT_REPLACEMENT, redact_spans
+
+pin_tldextract()  # before anything can import Presidio's EMAIL recognizer
+
+from presidio_analyzer import AnalyzerEngine, LocalRecognizer, RecognizerRegistry, RecognizerResult  # noqa: E402
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine  # noqa: E402
+
+from .recognizers import CONTEXT_DISTANCE_KEY, DEADLINE, GROUP_KEY, PolicyRecognizer  # noqa: E402
+
+LANGUAGE = "en"  # Presidio's language slot; our term lists are multilingual and always all applied
+_WARM_TEXT = (
+    "Warm-up: resident at 1 Main Street, Cambridge, MA 02139, A-123-456-789, released on "
+    "3/4/2026, hearing March 5, 2026; indocumentado, sem documentos, san papye, 无证."
+)
+
+
+class _NoContextEnhancer(ContextAwareEnhancer):
+    """Our recognizers score context themselves; Presidio's lemma enhancer has nothing to read."""
+
+    def __init__(self) -> None:
+        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0,
+                         context_prefix_count=0, context_suffix_count=0)
+
+    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: Any,
+                              recognizers: list[Any], context: list[str] | None = None) -> list[RecognizerResult]:
+        return raw_results
+
+
+class _NerCategoryRecognizer(LocalRecognizer):
+    """Maps entities of an installed spaCy model (already relabelled to categories) to results."""
+
+    def __init__(self, categories: list[str], score: float):
+        self._score = score
+        super().__init__(supported_entities=categories, name="ner", supported_language=LANGUAGE)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        out: list[RecognizerResult] = []
+        if nlp_artifacts is None:
+            return out
+        for ent in nlp_artifacts.entities:
+            if ent.label_ in entities and ent.end_char > ent.start_char:
+                out.append(RecognizerResult(
+                    entity_type=ent.label_, start=ent.start_char, end=ent.end_char, score=self._score,
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "ner",
+                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+                ))
+        return out
+
+
+def _ner_engine(spec: NerSpec) -> NlpEngine:
+    import spacy.util
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    if not (spacy.util.is_package(spec.model) or Path(spec.model).is_dir()):
+        raise RecognizerConfigError(
+            f"NER was enabled but the spaCy model {spec.model!r} is not installed; status_guard "
+            "never downloads models (install the package, or leave NER off)")
+    cfg = NerModelConfiguration(
+        model_to_presidio_entity_mapping=dict(spec.entity_map),
+        labels_to_ignore=[],
+        low_score_entity_names=[],
+        default_score=spec.score,
+    )
+    engine = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": spec.model}],
+                            ner_model_configuration=cfg)
+    engine.load()
+    return engine
+
+
+class TextDetector:
+    """Find protected categories in free text.  Build once per process (:func:`get_detector`),
+    share between threads: ``detect`` keeps no state between calls."""
+
+    def __init__(self, config: TextConfig, *, enable_ner: bool = False):
+        self.config = config
+        recognizers: list[LocalRecognizer] = [PolicyRecognizer(spec) for spec in config.recognizers]
+        nlp_engine: NlpEngine
+        if enable_ner:
+            if config.ner is None:
+                raise RecognizerConfigError("NER was enabled but text.ner is not configured")
+            nlp_engine = _ner_engine(config.ner)
+            recognizers.append(_NerCategoryRecognizer(sorted({c for _, c in config.ner.entity_map}),
+                                                      config.ner.score))
+        else:
+            nlp_engine = NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "no_op"}])
+            nlp_engine.load()
+        registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+        for r in recognizers:
+            registry.add_recognizer(r)
+        self._analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE],
+            context_aware_enhancer=_NoContextEnhancer(),
+        )
+        self.ner_enabled = enable_ner
+        self.categories: frozenset[str] = frozenset(
+            c for r in recognizers for c in r.get_supported_entities())
+
+    @classmethod
+    def from_policy_data(cls, text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False) -> TextDetector:
+        """Defaults merged with a policy pack's ``text:`` section (``None``: defaults only)."""
+        return cls(build_config(text_cfg), enable_ner=enable_ner)
+
+    def warm(self) -> None:
+        """Run one detection so that first-call costs are paid at start, not in a request."""
+        self.detect(_WARM_TEXT)
+
+    # ------------------------------------------------------------------------------------
+
+    def detect(self, text: str, *, categories: Iterable[str] | None = None,
+               min_score: float | None = None) -> list[Finding]:
+        """Findings in ``text``, left to right.  Raises :class:`TextDetectionError` (fail closed)
+        when the text cannot be checked completely."""
+        if not isinstance(text, str):
+            raise TextDetectionError(f"free text must be a str, not {type(text).__name__}")
+        if len(text) > self.config.max_chars:
+            raise TextTooLongError(self.config.max_chars, len(text))
+        wanted: list[str] | None = None
+        if categories is not None:
+            wanted = sorted(set(categories))
+            missing = [c for c in wanted if c not in self.categories]
+            if missing:
+                raise UnsupportedCategoryError(
+                    f"no free-text recognizer for categor{'y' if len(missing) == 1 else 'ies'} "
+                    f"{', '.join(missing)}")
+            if not wanted:
+                return []
+        threshold = self.config.min_score if min_score is None else float(min_score)
+        if not text.strip():
+            return []
+
+        folded = fold(text)
+        deadline = time.monotonic() + self.config.deadline_ms / 1000.0
+        token = DEADLINE.set(deadline)
+        try:
+            results = self._analyzer.analyze(
+                text=folded.text, language=LANGUAGE, entities=wanted, score_threshold=threshold)
+        except TextDetectionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - anything unexpected fails closed
+            raise TextDetectionError(
+                f"free-text detection failed ({type(exc).__name__}); the text is treated as unsafe"
+            ) from None
+        finally:
+            DEADLINE.reset(token)
+        if time.monotonic() > deadline:
+            raise TextDetectionTimeout("free-text detection exceeded its deadline")
+
+        results = _resolve_groups(results)
+        findings = []
+        for r in results:
+            start, end = folded.span(r.start, r.end)
+            meta = r.recognition_metadata or {}
+            findings.append(Finding(
+                category=r.entity_type, start=start, end=end, score=float(r.score),
+                recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
+            ))
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def redact(self, text: str, findings: Iterable[Finding],
+               replacement: str = DEFAULT_REPLACEMENT) -> str:
+        """Replace each finding's span; overlapping spans are merged (see ``redact_spans``)."""
+        return redact_spans(text, findings, replacement)
+
+
+def _resolve_groups(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Within a group (e.g. release_date / hearing_information over the same date), a span keeps
+    the categories whose context word is nearest; ties keep all of them."""
+    best: dict[tuple[str, int, int], int] = {}
+    for r in results:
+        meta = r.recognition_metadata or {}
+        group, dist = meta.get(GROUP_KEY), meta.get(CONTEXT_DISTANCE_KEY)
+        if group is None or dist is None:
+            continue
+        key = (group, r.start, r.end)
+        if key not in best or dist < best[key]:
+            best[key] = dist
+    if not best:
+        return results
+    kept = []
+    for r in results:
+        meta = r.recognition_metadata or {}
+        group, dist = meta.get(GROUP_KEY), meta.get(CONTEXT_DISTANCE_KEY)
+        if group is not None and dist is not None and dist > best[(group, r.start, r.end)]:
+            continue
+        kept.append(r)
+    return kept
+
+
+# ---------------------------------------------------------------------------- per-process singleton
+
+_LOCK = threading.Lock()
+_DETECTOR: TextDetector | None = None
+
+
+def get_detector() -> TextDetector:
+    """The process-wide detector over the default recognizer data, built and warmed once."""
+    global _DETECTOR
+    det = _DETECTOR
+    if det is not None:
+        return det
+    with _LOCK:
+        if _DETECTOR is None:
+            det = TextDetector.from_policy_data(None)
+            det.warm()
+            _DETECTOR = det
+        return _DETECTOR
+
+
+def configure_detector(text_cfg: Mapping[str, Any] | None, *, enable_ner: bool = False) -> TextDetector:
+    """Replace the process-wide detector with one built from a policy pack's ``text:`` data."""
+    global _DETECTOR
+    det = TextDetector.from_policy_data(text_cfg, enable_ner=enable_ner)
+    det.warm()
+    with _LOCK:
+        _DETECTOR = det
+    return det
