@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping
 
 from .model import MISSING
@@ -40,6 +40,10 @@ class Classification:
         for k, v in other.reasons.items():
             reasons[k] = tuple(dict.fromkeys(reasons.get(k, ()) + v))
         return Classification(self.categories | other.categories, reasons)
+
+    @cached_property
+    def reason_list(self) -> tuple[str, ...]:
+        return self.all_reasons()
 
     def all_reasons(self) -> tuple[str, ...]:
         out: list[str] = []
@@ -108,17 +112,22 @@ class Classifier:
             self._exclude[cat_id] = [tokens(x) for x in det.exclude if tokens(x)]
             self._exclude_compact[cat_id] = [compact(x) for x in det.exclude if compact(x)]
         self._cache = lru_cache(maxsize=65536)(self._classify_text)
+        self._pair_cache = lru_cache(maxsize=65536)(self._classify_pair)
 
     # -- public --------------------------------------------------------------------------------
     def classify(self, name: str, label: str | None = None, value: Any = MISSING) -> Classification:
+        result = self._pair_cache(name or "", label or "")
+        if value is not MISSING and value is not None:
+            result = result.merged(self.classify_value(value))
+        return result
+
+    def _classify_pair(self, name: str, label: str) -> Classification:
         name = name[:MAX_CLASSIFY_CHARS] if name else ""
         label = label[:MAX_CLASSIFY_CHARS] if label else ""
         # each text is read with the other's words as context (a "Visa" label on a card_type field)
         result = self._cache(name, "name", tokens(label) if label else ()) if name else EMPTY
         if label:
             result = result.merged(self._cache(label, "label", tokens(name) if name else ()))
-        if value is not MISSING and value is not None:
-            result = result.merged(self.classify_value(value))
         return result
 
     def classify_value(self, value: Any) -> Classification:
@@ -224,7 +233,7 @@ def flatten(document: Any, *, max_depth: int = 64, max_items: int = 100_000) -> 
         node, path, keys, depth = stack.pop()
         if depth > max_depth:
             raise LimitExceededError("document depth", max_depth)
-        if isinstance(node, Mapping):
+        if isinstance(node, dict) or (not isinstance(node, (str, int, float, bool, list, tuple)) and isinstance(node, Mapping)):
             if not node and path:
                 yield path, keys, node
             for k in reversed(list(node.keys())):
@@ -234,7 +243,7 @@ def flatten(document: Any, *, max_depth: int = 64, max_items: int = 100_000) -> 
             if not node and path:
                 yield path, keys, node
                 continue
-            if path and all(not isinstance(x, (Mapping, list, tuple)) for x in node):
+            if path and all(not isinstance(x, (dict, list, tuple, Mapping)) for x in node):
                 # a list of scalars is one field with several values (checkboxes, a multi-select)
                 count += 1
                 if count > max_items:

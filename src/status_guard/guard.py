@@ -76,7 +76,7 @@ class Guard:
 
     def item(self, path: str, *, key_path: str | None = None, label: str | None = None, value: Any = MISSING) -> Item:
         c = self.classifier.classify(key_path if key_path is not None else path, label, value)
-        return Item(path, c.categories, c.all_reasons(), value)
+        return Item(path, c.categories, c.reason_list, value)
 
     def items_from_fields(
         self, fields: Mapping[str, Any], labels: Mapping[str, str] | None = None, *, with_values: bool = True

@@ -122,9 +122,9 @@ def test_every_match_has_a_reason(guard: Guard) -> None:
 
 def test_classification_is_cached(guard: Guard) -> None:
     guard.classify_field("someFieldName_xyz")
-    info = guard.classifier._cache.cache_info()
+    info = guard.classifier._pair_cache.cache_info()
     guard.classify_field("someFieldName_xyz")
-    assert guard.classifier._cache.cache_info().hits == info.hits + 1
+    assert guard.classifier._pair_cache.cache_info().hits == info.hits + 1
 
 
 def test_tokens_fold_plurals_consistently() -> None:

@@ -81,7 +81,7 @@ def _collect(tree: Any) -> list[_Question]:
         depth = 0
         fieldset = None
         while parent is not None and depth < 12:
-            if parent.tag == "label" and parent not in own_labels:
+            if parent.tag == "label" and all(parent.mem_id != x.mem_id for x in own_labels):
                 own_labels.append(parent)
             if parent.tag == "fieldset" and fieldset is None:
                 fieldset = parent
@@ -168,7 +168,7 @@ def rewrite_forms(
                 if frag is not None:
                     q.nodes[-1].insert_after(frag)
             continue
-        fieldsets = {id(n): n for n in (_enclosing(n, "fieldset") for n in q.nodes) if n is not None}
+        fieldsets = {n.mem_id: n for n in (_enclosing(n, "fieldset") for n in q.nodes) if n is not None}
         for lab in q.labels:
             lab.decompose() if lab.parent is not None else None
         for n in q.nodes:

@@ -183,33 +183,32 @@ class AuditLog:
         ticket = _Ticket(entries)
         with self._cv:
             self._queue.append(ticket)
-            while not ticket.done and self._leader:
-                self._cv.wait()
-            if ticket.done:
-                if ticket.error is not None:
-                    raise ticket.error
-                return ticket.result
-            # become the leader: take everything queued (up to batch_max records)
-            self._leader = True
-            batch: list[_Ticket] = []
-            n = 0
-            while self._queue and (not batch or n + len(self._queue[0].entries) <= self.batch_max):
-                t = self._queue.pop(0)
-                batch.append(t)
-                n += len(t.entries)
-        try:
-            with self._write_lock:
-                stored = self._write([e for t in batch for e in t.entries], tickets=batch)
-            del stored
-        except BaseException as e:  # noqa: BLE001 - every waiter must learn of the failure
-            for t in batch:
-                t.error = e
-        finally:
+        while True:
             with self._cv:
+                while not ticket.done and self._leader:
+                    self._cv.wait()
+                if ticket.done:
+                    break
+                # become the leader: take what is queued, oldest first, up to batch_max records
+                self._leader = True
+                batch: list[_Ticket] = []
+                n = 0
+                while self._queue and (not batch or n + len(self._queue[0].entries) <= self.batch_max):
+                    t = self._queue.pop(0)
+                    batch.append(t)
+                    n += len(t.entries)
+            try:
+                with self._write_lock:
+                    self._write([e for t in batch for e in t.entries], tickets=batch)
+            except BaseException as e:  # noqa: BLE001 - every waiter must learn of the failure
                 for t in batch:
-                    t.done = True
-                self._leader = False
-                self._cv.notify_all()
+                    t.error = e
+            finally:
+                with self._cv:
+                    for t in batch:
+                        t.done = True
+                    self._leader = False
+                    self._cv.notify_all()
         if ticket.error is not None:
             raise ticket.error
         return ticket.result

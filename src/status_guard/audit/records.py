@@ -67,10 +67,12 @@ SQL_TEMPLATE_CHARS_RE = re.compile(r"[\w\s.,;()*=<>!?$%:\"`+/|&\[\]{}^~@#-]{1,40
 
 # Value shapes that never belong in a path, a name or a reference.
 _A_NUMBER = re.compile(r"(?<![A-Za-z0-9])A[- ]?\d{3}[- ]?\d{3}[- ]?\d{2,3}(?![0-9])", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+", re.UNICODE)
 _DIGIT_RUN = re.compile(r"\d{5,}")
-_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
-_PHONE = re.compile(r"\d{3}[\s.-]\d{3,4}")
+_DATE = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?|\d{3}[\s.-])?\d{3}[\s.-]\d{4}(?!\d)")
 _STREET_NUMBER = re.compile(r"(?<![\w.\[])\d{1,6}\s+[^\W\d_]", re.UNICODE)
+_LEGAL_CITE = re.compile(r"§|U\.S\.C|C\.F\.R|Pub\. ?L|\bc\. ?\d|\bch\. ?\d|\bs\. ?\d", re.IGNORECASE)
 _SQL_NUMBER = re.compile(r"(?<![\w$:.])\d+(?:\.\d+)?(?![\w])", re.UNICODE)
 _SQL_FORBIDDEN = ("'", "--", "/*", "*/", "$$", "#")
 
@@ -93,9 +95,9 @@ def _describe_key(key: object) -> str:
 def _value_shape(path: str, s: str, *, digits_ok: bool = False) -> None:
     if _A_NUMBER.search(s):
         raise _fail(path, "looks like an A-number (alien registration number); values are never logged")
-    if digits_ok:
-        return
-    if _DIGIT_RUN.search(s):
+    if _EMAIL.search(s):
+        raise _fail(path, "looks like an e-mail address; values are never logged")
+    if not digits_ok and _DIGIT_RUN.search(s):
         raise _fail(path, "holds a run of 5 or more digits, which looks like a value, not a name")
     if _DATE.search(s):
         raise _fail(path, "looks like a date; values are never logged")
@@ -116,6 +118,30 @@ def _str(path: str, v: object, pattern: re.Pattern[str], what: str) -> str:
 # --- scalar validators --------------------------------------------------------------------------
 
 Validator = Callable[[str, Any], Any]
+_CACHE_MAX = 8192
+
+
+def cached(fn: Validator) -> Validator:
+    """Remember strings that passed (the same paths, citations and routes recur in every record).
+
+    Only accepted strings are kept, and those are written to the log anyway; refusals re-run."""
+    ok: dict[str, Any] = {}
+
+    def check(path: str, v: Any) -> Any:
+        if type(v) is str:
+            hit = ok.get(v)
+            if hit is not None:
+                return hit
+            out = fn(path, v)
+            if len(ok) >= _CACHE_MAX:
+                ok.clear()
+            ok[v] = out
+            return out
+        return fn(path, v)
+
+    check.__name__ = getattr(fn, "__name__", "check")
+    check.__doc__ = fn.__doc__
+    return check
 
 
 def enum_of(values: frozenset[str], what: str) -> Validator:
@@ -129,26 +155,33 @@ def enum_of(values: frozenset[str], what: str) -> Validator:
     return check
 
 
+@cached
 def ident(path: str, v: Any) -> str:
     return _str(path, v, IDENT_RE, "lower-case identifier")
 
 
+@cached
 def rule_id(path: str, v: Any) -> str:
-    return _str(path, v, RULE_ID_RE, "rule or exception id")
+    s = _str(path, v, RULE_ID_RE, "rule or exception id")
+    _value_shape(path, s)
+    return s
 
 
+@cached
 def reference(path: str, v: Any) -> str:
     s = _str(path, v, REF_RE, "reference (letters, digits, ._:/#-; at most 64)")
     _value_shape(path, s, digits_ok=True)
     return s
 
 
+@cached
 def request_id(path: str, v: Any) -> str:
     s = _str(path, v, REQUEST_ID_RE, "request id (letters, digits, ._:-; at most 128)")
     _value_shape(path, s, digits_ok=True)
     return s
 
 
+@cached
 def name(path: str, v: Any) -> str:
     s = _str(path, v, NAME_RE, "agency or department name (at most 80 plain characters)")
     _value_shape(path, s)
@@ -157,20 +190,25 @@ def name(path: str, v: Any) -> str:
     return s
 
 
+@cached
 def legal_basis(path: str, v: Any) -> str:
     if isinstance(v, str):
         v = unicodedata.normalize("NFC", v.strip())
     s = _str(path, v, LEGAL_BASIS_RE, "legal basis (at most 160 characters of letters, digits, .,;:§()'/&-)")
-    _value_shape(path, s, digits_ok=True)
-    if _DATE.search(s) and not re.search(r"§|U\.S\.C|C\.F\.R|c\.\s*\d", s):
-        raise _fail(path, "looks like a date; values are never logged")
+    _value_shape(path, s)
+    if _STREET_NUMBER.search(s) and not _LEGAL_CITE.search(s):
+        raise _fail(path, "looks like a street address; values are never logged")
     return s
 
 
+@cached
 def citation(path: str, v: Any) -> str:
-    return _str(path, v, CITATION_RE, "citation such as 2.129.040(b)")
+    s = _str(path, v, CITATION_RE, "citation such as 2.129.040(b)")
+    _value_shape(path, s)
+    return s
 
 
+@cached
 def field_path(path: str, v: Any) -> str:
     if isinstance(v, str):
         v = unicodedata.normalize("NFC", v)
@@ -184,12 +222,14 @@ def field_path(path: str, v: Any) -> str:
     return v
 
 
+@cached
 def route(path: str, v: Any) -> str:
     s = _str(path, v, ROUTE_RE, "route template such as 'POST /students/{id}' (no query string)")
     _value_shape(path, s)
     return s
 
 
+@cached
 def fingerprint(path: str, v: Any) -> str:
     """A statement fingerprint: a hex digest, or a SQL template with every literal stripped."""
     if isinstance(v, str) and HEX_RE.fullmatch(v):
@@ -207,10 +247,12 @@ def fingerprint(path: str, v: Any) -> str:
     return v
 
 
+@cached
 def hex_digest(path: str, v: Any) -> str:
     return _str(path, v, HEX_RE, "lower-case hex digest (16-128 characters)")
 
 
+@cached
 def hash64(path: str, v: Any) -> str:
     return _str(path, v, HASH64_RE, "SHA-256 hex digest")
 
@@ -234,6 +276,7 @@ def amount(path: str, v: Any) -> str:
     return s
 
 
+@cached
 def utc_time(path: str, v: Any) -> str:
     return _str(path, v, TIME_RE, "UTC timestamp YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
 

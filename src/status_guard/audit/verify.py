@@ -336,7 +336,8 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
             problems.append(Problem(kind, f"anchor {n}: {text}",
                                     cp.get("seq") if isinstance(cp.get("seq"), int) else None, None))
 
-    problems.sort(key=lambda p: (p.seq if p.seq is not None else -1, p.line or 0, p.kind))
+    # record problems in sequence order, then line-only ones (corrupt / torn lines) in file order
+    problems.sort(key=lambda p: (p.seq is None, p.seq if p.seq is not None else p.line or 0, p.line or 0, p.kind))
     return VerifyReport(
         ok=not problems, problems=tuple(problems), warnings=tuple(warnings),
         first_seq=genuine[0].seq if genuine else None, last_seq=last.seq if last else None, count=len(recs),

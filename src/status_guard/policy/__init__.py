@@ -67,14 +67,15 @@ class Policy:
             v for v in self.file.value_rules if (scope in v.scopes or "*" in v.scopes) and action in v.actions
         )
 
+    @cached_property
+    def _rules_by_id(self) -> dict[str, Rule | ValueRule]:
+        return {r.id: r for r in self.all_rules()}
+
     def rule(self, rule_id: str) -> Rule | ValueRule:
-        for r in self.file.rules:
-            if r.id == rule_id:
-                return r
-        for v in self.file.value_rules:
-            if v.id == rule_id:
-                return v
-        raise PolicyError(f"no rule `{rule_id}` in policy {self.id}")
+        try:
+            return self._rules_by_id[rule_id]
+        except KeyError:
+            raise PolicyError(f"no rule `{rule_id}` in policy {self.id}") from None
 
     def all_rules(self) -> Iterable[Rule | ValueRule]:
         yield from self.file.rules

@@ -143,10 +143,10 @@ class SchemaMap:
         return n if n in idx else None
 
     def column(self, table: str, name: str) -> Column | None:
-        return self._index().get(table, {}).get(_norm(name))
+        return self._index().get(_norm(table), {}).get(_norm(name))
 
     def columns(self, table: str) -> tuple[Column, ...]:
-        return self.tables.get(table, ())
+        return self.tables.get(_norm(table), ())
 
     @cached_property
     def value_free_summary(self) -> dict[str, list[str]]:
@@ -157,7 +157,7 @@ class SchemaMap:
         if ms is None:
             # flat: statements are rewritten to the canonical table key before qualification
             flat = {t: {c.name: "text" for c in cols} for t, cols in self.tables.items()}
-            ms = MappingSchema(flat, dialect=dialect, normalize=False)
+            ms = MappingSchema(flat, dialect=dialect, normalize=True)
             self._mapping_schemas[dialect] = ms
         return ms
 

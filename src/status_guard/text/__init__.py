@@ -23,7 +23,7 @@ from .findings import (
 from .redact_spans import DEFAULT_REPLACEMENT, redact_spans
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import TextDetector, configure_detector, get_detector
+    from .engine import TextDetector, get_detector
 
 __all__ = [
     "DEFAULT_REPLACEMENT",
@@ -34,12 +34,11 @@ __all__ = [
     "TextDetector",
     "TextTooLongError",
     "UnsupportedCategoryError",
-    "configure_detector",
     "get_detector",
     "redact_spans",
 ]
 
-_LAZY = {"TextDetector", "get_detector", "configure_detector"}
+_LAZY = {"TextDetector", "get_detector"}
 
 
 def __getattr__(name: str) -> Any:

@@ -276,6 +276,7 @@ def parse_config(data: Mapping[str, Any]) -> TextConfig:
         if rid in seen:
             raise RecognizerConfigError(f"{path}.id: duplicate id {rid!r}")
         seen.add(rid)
+        path = f"text.recognizers[{rid}]"  # by id: indexes shift when a pack merges into defaults
         if raw.get("enabled", True) is False:
             continue
         category = raw.get("category")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -36,7 +37,7 @@ from presidio_analyzer import AnalyzerEngine, LocalRecognizer, RecognizerRegistr
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer  # noqa: E402
 from presidio_analyzer.nlp_engine import NlpEngine, NoOpNlpEngine  # noqa: E402
 
-from .recognizers import CONTEXT_DISTANCE_KEY, DEADLINE, GROUP_KEY, PolicyRecognizer  # noqa: E402
+from .recognizers import CALL_CACHE, CONTEXT_DISTANCE_KEY, DEADLINE, GROUP_KEY, PolicyRecognizer  # noqa: E402
 
 LANGUAGE = "en"  # Presidio's language slot; our term lists are multilingual and always all applied
 _WARM_TEXT = (
@@ -165,6 +166,7 @@ class TextDetector:
         folded = fold(text)
         deadline = time.monotonic() + self.config.deadline_ms / 1000.0
         token = DEADLINE.set(deadline)
+        cache_token = CALL_CACHE.set({"text": folded.text})
         try:
             results = self._analyzer.analyze(
                 text=folded.text, language=LANGUAGE, entities=wanted, score_threshold=threshold)
@@ -175,6 +177,7 @@ class TextDetector:
                 f"free-text detection failed ({type(exc).__name__}); the text is treated as unsafe"
             ) from None
         finally:
+            CALL_CACHE.reset(cache_token)
             DEADLINE.reset(token)
         if time.monotonic() > deadline:
             raise TextDetectionTimeout("free-text detection exceeded its deadline")
@@ -224,28 +227,29 @@ def _resolve_groups(results: list[RecognizerResult]) -> list[RecognizerResult]:
 # ---------------------------------------------------------------------------- per-process singleton
 
 _LOCK = threading.Lock()
-_DETECTOR: TextDetector | None = None
+_DETECTORS: dict[str, TextDetector] = {}
+_MAX_CACHED = 8
 
 
-def get_detector() -> TextDetector:
-    """The process-wide detector over the default recognizer data, built and warmed once."""
-    global _DETECTOR
-    det = _DETECTOR
+def _config_key(text_cfg: Mapping[str, Any] | None, enable_ner: bool) -> str:
+    dump = getattr(text_cfg, "model_dump", None)
+    data = dump() if callable(dump) else text_cfg
+    return json.dumps([data, enable_ner], sort_keys=True, default=repr)
+
+
+def get_detector(text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False) -> TextDetector:
+    """The process-wide detector for this recognizer data (``None``: the packaged defaults;
+    otherwise a policy pack's ``text:`` section), built and warmed once, shared by all threads."""
+    key = _config_key(text_cfg, enable_ner)
+    det = _DETECTORS.get(key)
     if det is not None:
         return det
     with _LOCK:
-        if _DETECTOR is None:
-            det = TextDetector.from_policy_data(None)
+        det = _DETECTORS.get(key)
+        if det is None:
+            det = TextDetector.from_policy_data(text_cfg, enable_ner=enable_ner)
             det.warm()
-            _DETECTOR = det
-        return _DETECTOR
-
-
-def configure_detector(text_cfg: Mapping[str, Any] | None, *, enable_ner: bool = False) -> TextDetector:
-    """Replace the process-wide detector with one built from a policy pack's ``text:`` data."""
-    global _DETECTOR
-    det = TextDetector.from_policy_data(text_cfg, enable_ner=enable_ner)
-    det.warm()
-    with _LOCK:
-        _DETECTOR = det
-    return det
+            if len(_DETECTORS) >= _MAX_CACHED:
+                _DETECTORS.pop(next(iter(_DETECTORS)))
+            _DETECTORS[key] = det
+        return det

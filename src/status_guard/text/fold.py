@@ -31,9 +31,27 @@ _HOMOGLYPHS = {
     "ε": "e", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
-_SUSPECT = regex.compile(
-    "[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS)) + "]"
-)
+_INVISIBLE_RE = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "]")
+_SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS)) + "]")
+
+
+class _FoldMap(dict[int, "str | None"]):
+    """ord(char) -> folded replacement (None: drop), computed once per character."""
+
+    def __missing__(self, o: int) -> str | None:
+        c = chr(o)
+        rep: str | None
+        if o in _INVISIBLE:
+            rep = None
+        elif c in _HOMOGLYPHS:
+            rep = _HOMOGLYPHS[c]
+        else:
+            rep = unicodedata.normalize("NFKC", c) or c
+        self[o] = rep
+        return rep
+
+
+_FOLD = _FoldMap()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,29 +67,22 @@ class Folded:
 
 
 def fold(text: str) -> Folded:
+    """Fold ``text`` for detection; ``span()`` maps folded spans back to the original text.
+
+    Look-alike Cyrillic/Greek letters are folded wherever they occur: detection only looks for
+    Latin-script and CJK terms, so a folded Cyrillic word can only make a Latin look-alike match.
+    """
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None):
         return Folded(text, None)
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text) and _INVISIBLE_RE.search(text) is None:
+        return Folded(folded, None)  # nothing dropped and same length: every replacement was 1:1
     out: list[str] = []
     offsets: list[int] = []
-    n = len(text)
     for i, ch in enumerate(text):
-        if ord(ch) in _INVISIBLE:
+        rep = _FOLD[ord(ch)]
+        if not rep:
             continue
-        if ch in _HOMOGLYPHS and _latin_neighbour(text, i, n):
-            rep = _HOMOGLYPHS[ch]
-        elif ch.isascii():
-            rep = ch
-        else:
-            rep = unicodedata.normalize("NFKC", ch) or ch
         out.append(rep)
         offsets.extend([i] * len(rep))
     return Folded("".join(out), tuple(offsets))
-
-
-def _latin_neighbour(text: str, i: int, n: int) -> bool:
-    for j in (i - 1, i + 1):
-        while 0 <= j < n and ord(text[j]) in _INVISIBLE:
-            j += -1 if j < i else 1
-        if 0 <= j < n and (("a" <= text[j] <= "z") or ("A" <= text[j] <= "Z") or text[j] in _HOMOGLYPHS):
-            return True
-    return False

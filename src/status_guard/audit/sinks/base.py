@@ -60,6 +60,10 @@ def tail_of(data: bytes | str) -> Tail:
     return Tail(seq, h, str(rec.get("kind")), rec.get("writer"))
 
 
+def tail_from_record(rec: dict[str, Any]) -> Tail:
+    return Tail(rec["seq"], rec["hash"], rec["kind"], rec.get("writer"))
+
+
 class Sink(ABC):
     """Storage for one audit log."""
 

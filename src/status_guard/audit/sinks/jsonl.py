@@ -2,7 +2,8 @@
 
 Many threads and processes may append at once. Each append takes an exclusive ``fcntl.flock`` on
 the file, re-reads the tail (the last complete line) under the lock, chains the new records to it,
-writes them with one ``write`` on an ``O_APPEND`` descriptor, fsyncs per the mode, and unlocks.
+writes them with one ``write`` on an ``O_APPEND`` descriptor and unlocks; then (fsync "always" or
+"batch") it fsyncs before returning, so the caller proceeds only once its records are durable.
 
 A final line with no newline is a write that was cut off (SIGKILL, full disk, power loss). The
 next writer does not silently build on it: it ends the torn line with a newline (so the bytes stay
@@ -22,7 +23,7 @@ from typing import Any
 import orjson
 
 from ..errors import AuditUnavailableError
-from .base import MakeFn, RawItem, Sink, Tail, TornTail, tail_of
+from .base import MakeFn, RawItem, Sink, Tail, TornTail, tail_from_record, tail_of
 
 _CHUNK = 64 * 1024
 
@@ -75,9 +76,7 @@ class JsonlSink(Sink):
             while view:
                 n = os.write(fd, view)
                 view = view[n:]
-            if self.fsync != "never":
-                os.fsync(fd)
-            new_tail = tail_of(entries[-1][1]) if entries else tail
+            new_tail = tail_from_record(entries[-1][0]) if entries else tail
             self._cache = (ino, size + len(data), new_tail)
         except AuditUnavailableError:
             self._cache = None
@@ -91,6 +90,15 @@ class JsonlSink(Sink):
                 fcntl.flock(fd, fcntl.LOCK_UN)
             except OSError:
                 pass
+        # fsync after unlocking: the records are already in order in the file; other writers can
+        # append while this one waits for the disk, and the kernel merges their journal commits.
+        # The caller still returns only once its records are durable.
+        if self.fsync != "never":
+            try:
+                os.fsync(fd)
+            except OSError as e:
+                raise AuditUnavailableError(f"audit log {self.description} cannot be made durable (fsync: "
+                                            f"{errno.errorcode.get(e.errno or 0, 'error')})") from None
 
     def _read_tail(self, fd: int, size: int) -> tuple[Tail | None, TornTail | None, bool]:
         """(tail record, torn bytes, whether a newline must be written before appending)."""

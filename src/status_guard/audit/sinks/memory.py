@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from .base import MakeFn, RawItem, Sink, tail_of
+from .base import MakeFn, RawItem, Sink, Tail, tail_from_record, tail_of
 
 
 class MemorySink(Sink):
@@ -18,12 +18,18 @@ class MemorySink(Sink):
     def __init__(self) -> None:
         self._lines: list[bytes] = []
         self._lock = threading.Lock()
+        self._tail: tuple[int, Tail] | None = None  # (len(lines) when read, tail)
 
     def write_locked(self, make: MakeFn) -> None:
         with self._lock:
-            tail = tail_of(self._lines[-1]) if self._lines else None
+            if self._tail is not None and self._tail[0] == len(self._lines):
+                tail: Tail | None = self._tail[1]
+            else:
+                tail = tail_of(self._lines[-1]) if self._lines else None
             entries = make(tail, None)
             self._lines.extend(line for _, line in entries)
+            if entries:
+                self._tail = (len(self._lines), tail_from_record(entries[-1][0]))
 
     def first_record(self) -> dict[str, Any] | None:
         with self._lock:

@@ -1,0 +1,714 @@
+"""StatusGuardMiddleware: pure ASGI (not BaseHTTPMiddleware), in the shape of Starlette's
+GZipMiddleware. The middleware object only decides whether a request concerns it at all; a
+:class:`_Responder` per request holds that request's state (identity, held-back response start,
+buffered body). Nothing is shared between requests.
+
+    request:  identify requester -> custody check (040(h)) -> query + body inspected (collect)
+              -> refuse / strip / pass; the app receives the exact remaining body
+    response: decided at ``http.response.start`` from status, content type and encoding:
+              pass through (streams keep streaming) | buffer, decode, rewrite forms, redact
+              (JSON, NDJSON, CSV, HTML tables) | refuse what cannot be checked (fail closed)
+    audit:    every non-trivial decision; if the record cannot be written the action is refused
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+import re
+import unicodedata
+import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from ..context import RequestContext, reset_context, set_context
+from ..decide import applicable_rules, validate_claims
+from ..errors import AuditUnavailableError, LimitExceededError, PolicyError, UnparseableInputError
+from ..model import Claim, Decision, Effect, Item, Requester
+from . import encoding, errors, forms, requests, responses
+from .config import Limits, RouteConfig, TrustedProxy, match_route, type_matches
+from .custody import CustodyVerifier, verify_reference, well_formed
+
+log = logging.getLogger("status_guard.asgi")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Identify = Callable[[Scope], Any]
+
+WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+NO_BODY_STATUS = frozenset({204, 205, 304})
+# Limits whose excess means "too large" (413); the rest mean "malformed shape" (400).
+SIZE_LIMITS = ("body size", "decoded body size", "multipart field size", "response size", "HTML size")
+
+
+class StatusGuardMiddleware:
+    """Enforce the policy on everything that passes between clients and an ASGI app.
+
+    ``guard``: a :class:`status_guard.Guard`. ``identify(asgi_scope)`` returns the requester (a
+    class name, a :class:`Requester`, or a mapping) from the app's own authentication — e.g.
+    ``scope["user"]`` set by an authentication middleware placed *outside* this one. Nothing a
+    client can set in a header is believed, unless ``trusted_proxy`` names the proxy that sets it.
+    ``scope``: the default policy scope; ``routes``: :class:`RouteConfig` per path prefix.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        guard: Any,
+        identify: Identify | None = None,
+        scope: str = "city",
+        routes: Sequence[RouteConfig] = (),
+        public_record_fields: Iterable[str] = (),
+        limits: Limits | None = None,
+        trusted_proxy: TrustedProxy | None = None,
+        verifier: CustodyVerifier | None = None,
+        warrant_header: str = "x-judicial-warrant",
+        exclude: Iterable[str] = (),
+        purpose: str | Callable[[Scope], str | None] | None = None,
+        strip: bool = False,
+        monitor: bool = False,
+        form_mode: str = "remove",
+        language: str | None = None,
+    ) -> None:
+        self.app = app
+        self.guard = guard
+        self.identify = identify
+        self.limits = limits or Limits()
+        self.trusted_proxy = trusted_proxy
+        self.verifier = verifier
+        self.warrant_header = warrant_header.lower().encode("latin-1")
+        self.exclude = tuple(exclude)
+        self.purpose = purpose
+        self.public_record_fields = tuple(public_record_fields)
+        self.default_route = RouteConfig("/", scope, strip=strip, monitor=monitor,
+                                         form_mode=form_mode, language=language,  # type: ignore[arg-type]
+                                         purpose=purpose if isinstance(purpose, str) else None)
+        self.routes = tuple(routes)
+        policy = guard.policy
+        for r in (self.default_route, *self.routes):  # configuration errors surface at start-up
+            policy.check_scope(r.scope)
+            policy.check_purpose(r.purpose)
+            validate_claims(policy, r.exceptions)
+            for c in r.exceptions:
+                if policy.file.exceptions[c.exception].kind == "verified_instrument":
+                    raise PolicyError(f"route {r.prefix}: `{c.exception}` must come from a verifier, not route configuration")
+        self.languages = tuple(policy.file.languages)
+        self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
+        self._default_deny = lru_cache(maxsize=1024)(self._default_deny_uncached)
+        if any(r.monitor for r in (self.default_route, *self.routes)):
+            log.warning("status_guard MONITOR MODE (report-only) is on for: %s — decisions are audited, "
+                        "nothing is refused, stripped or redacted on these routes",
+                        ", ".join(r.prefix for r in (self.default_route, *self.routes) if r.monitor))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # lifespan, websocket: not ours (see docs/middleware.md)
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if self.exclude and any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.exclude):
+            await self.app(scope, receive, send)
+            return
+        route = match_route(self.routes, path) or self.default_route
+        if not route.inspect:
+            await self.app(scope, receive, send)
+            return
+        await _Responder(self, route, scope).run(receive, send)
+
+    # -- identity ------------------------------------------------------------------------------
+    async def requester_for(self, scope: Scope) -> Requester:
+        tp = self.trusted_proxy
+        if tp is not None:
+            client = scope.get("client")
+            if client and client[0] in tp.clients:
+                hdrs = _headers(scope)
+                cls = hdrs.get(tp.header.encode("latin-1"))
+                if cls:
+                    agency = hdrs.get(tp.agency_header.encode("latin-1")) if tp.agency_header else None
+                    return self._checked(Requester(cls.decode("latin-1").strip().lower(),
+                                                   agency.decode("latin-1")[:80] if agency else None))
+        if self.identify is None:
+            return Requester("unknown")
+        try:
+            value = self.identify(scope)
+            if inspect.isawaitable(value):
+                value = await value
+            return self._checked(Requester.coerce(value))
+        except Exception as exc:
+            log.error("status_guard: identify() failed (%s); treating the requester as unknown", type(exc).__name__)
+            return Requester("unknown")
+
+    def _checked(self, req: Requester) -> Requester:
+        if req.cls not in self.guard.policy.file.requesters:
+            log.error("status_guard: identify() returned a requester class the policy does not know; "
+                      "treating the requester as unknown (the most restricted class)")
+            return Requester("unknown", req.agency)
+        return req
+
+    def purpose_for(self, route: RouteConfig, scope: Scope) -> str | None:
+        if route.purpose is not None:
+            return route.purpose
+        if callable(self.purpose):
+            p = self.purpose(scope)
+            self.guard.policy.check_purpose(p)
+            return p
+        return self.purpose
+
+    # -- what the policy says about responses (cached per scope / requester / purpose) ----------
+    def _disclose_rules_uncached(self, scope: str, cls: str, purpose: str | None) -> bool:
+        rules = applicable_rules(self.guard.policy, scope, "disclose", Requester(cls), purpose)
+        return any(r.effect != "allow" for r in rules)
+
+    def _default_deny_uncached(self, scope: str, cls: str, purpose: str | None) -> bool:
+        d = self.guard.decide("disclose", [Item("unclassified")], scope=scope, requester=Requester(cls),
+                              purpose=purpose, claims=())
+        return d.effect in WITHHELD
+
+    def restricted(self, req: Requester) -> bool:
+        return req.cls in self.guard.policy.restricted_requesters
+
+
+class _Refused(Exception):
+    """Internal: the response was answered with an error; stop processing."""
+
+
+class _Responder:
+    """One request: its identity, its route, its held-back response."""
+
+    def __init__(self, mw: StatusGuardMiddleware, route: RouteConfig, scope: Scope) -> None:
+        self.mw = mw
+        self.guard = mw.guard
+        self.route = route
+        self.scope = scope
+        self.limits = mw.limits
+        self.request_id = os.urandom(16).hex()
+        self.method = scope.get("method", "GET")
+        hdrs = _headers(scope)
+        self.html_wanted = errors.wants_html(_h(hdrs, b"accept"))
+        self.lang = errors.pick_language(route.language, _h(hdrs, b"accept-language"), mw.languages)
+        self.audit_route = f"{self.method} {route.route_label}" if re.fullmatch(r"[A-Z]{3,7}", self.method) else route.route_label
+        self.requester = Requester("unknown")
+        self.purpose: str | None = None
+        self.claims: tuple[Claim, ...] = route.exceptions
+        # response state
+        self.send: Send | None = None
+        self.start: Message | None = None
+        self.passing = False
+        self.head_only = False
+        self.done = False
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.trailers: list[Message] = []
+        self.response_requester: Requester | None = None
+
+    # -- request -------------------------------------------------------------------------------
+    async def run(self, receive: Receive, send: Send) -> None:
+        self.send = send
+        self.requester = await self.mw.requester_for(self.scope)
+        try:
+            self.purpose = self.mw.purpose_for(self.route, self.scope)
+            if self.route.custody_access:
+                await self.check_custody()
+            receive = await self.inspect_request(receive)
+        except _AuditDown as down:
+            await self.respond(down.error)
+            return
+        except _Refused:
+            return
+        except LimitExceededError as exc:
+            await self.limit_refusal(exc)
+            return
+        except UnparseableInputError as exc:
+            await self.respond(errors.problem(400, "unparseable_request", f"{exc} The request was not accepted "
+                                              "because the guard could not check it.", request_id=self.request_id,
+                                              html_wanted=self.html_wanted, lang=self.lang))
+            return
+        ctx = RequestContext(self.requester, self.purpose, self.route.scope, self.request_id, self.audit_route,
+                             self.claims, self.route.monitor)
+        token = set_context(ctx)
+        try:
+            await self.mw.app(self.scope, receive, self.send_wrapper)
+        finally:
+            reset_context(token)
+
+    async def check_custody(self) -> None:
+        ref_raw = _headers(self.scope).get(self.mw.warrant_header)
+        reference = ref_raw.decode("latin-1").strip() if ref_raw else None
+        verification = await verify_reference(self.mw.verifier, reference, self.requester, self.scope.get("path", ""))
+        claims = (verification.claim(),) if verification else ()
+        d = self.guard.check_access(self.route.scope, self.requester, claims=claims, purpose=self.purpose)
+        self.claims = self.claims + claims
+        self.audit([d], force=True)
+        if d.blocked:
+            if self.route.monitor:
+                self.monitor_log("refuse custody access", d)
+                return
+            if reference is None:
+                why = "No judicial warrant or court order reference was supplied."
+            elif not well_formed(reference):
+                why = "The warrant reference is not a well-formed docket number."
+            else:
+                why = "The judicial warrant or court order reference could not be verified."
+            await self.respond(errors.refusal(d, status=403, request_id=self.request_id, html_wanted=self.html_wanted,
+                                              lang=self.lang, categories=self.guard.policy.file.categories,
+                                              source=self.guard.policy.file.title,
+                                              code="custody_access_refused",
+                                              message=f"Access to a person in custody was refused. {why}"))
+            raise _Refused
+
+    async def inspect_request(self, receive: Receive) -> Receive:
+        hdrs = _headers(self.scope)
+        decisions: list[tuple[str, Decision, requests.ParsedBody]] = []
+        qs = self.scope.get("query_string") or b""
+        if qs:
+            parsed_q = requests.parse_urlencoded(qs, self.limits, what="query")
+            if parsed_q.fields:
+                decisions.append(("query", self.check(parsed_q.fields), parsed_q))
+        body, had_body = await self.read_body(receive, hdrs)
+        parsed_b: requests.ParsedBody | None = None
+        decoded = body
+        if body:
+            mt, params = requests.media_type(_h(hdrs, b"content-type"))
+            if type_matches(mt, self.route.passthrough_request_types):
+                pass
+            else:
+                ce = _h(hdrs, b"content-encoding")
+                if not encoding.can_decode(ce):
+                    raise UnparseableInputError("the request's content encoding cannot be inspected")
+                decoded = encoding.decode(body, ce, self.limits.max_decoded_body_bytes) if ce else body
+                parsed_b = self.parse_body(decoded, mt, params)
+                if parsed_b.fields:
+                    decisions.append(("body", self.check(parsed_b.fields), parsed_b))
+        self.audit([d for _, d, _ in decisions])
+        if self.route.monitor:
+            for _, d, _ in decisions:
+                if d.effect in (Effect.BLOCK, Effect.STRIP):
+                    self.monitor_log(f"{d.effect.value} submitted fields", d)
+            return _replay(body, receive) if had_body else receive
+        blocked = [d for _, d, _ in decisions if d.blocked]
+        if blocked:
+            await self.respond(errors.refusal(_merge_for_error(blocked), status=self.route.refuse_status,
+                                              request_id=self.request_id, html_wanted=self.html_wanted,
+                                              lang=self.lang, categories=self.guard.policy.file.categories,
+                                              source=self.guard.policy.file.title))
+            raise _Refused
+        new_body: bytes | None = None
+        for where, d, parsed in decisions:
+            drop = frozenset(d.paths_with(Effect.STRIP))
+            if not drop:
+                continue
+            rebuilt = parsed.rebuild(drop)
+            again = requests.parse_urlencoded(rebuilt, self.limits, "query") if where == "query" else \
+                self.parse_body(rebuilt, *requests.media_type(_h(hdrs, b"content-type")))
+            if again.fields and self.check(again.fields).effect in (Effect.STRIP, Effect.BLOCK):
+                raise UnparseableInputError("a forbidden field could not be removed from the request")
+            if where == "query":
+                self.scope["query_string"] = rebuilt
+            else:
+                new_body = rebuilt
+        if new_body is not None:
+            _set_header(self.scope, b"content-length", str(len(new_body)).encode())
+            _del_header(self.scope, b"content-encoding")
+            _del_header(self.scope, b"transfer-encoding")
+            return _replay(new_body, receive)
+        return _replay(body, receive) if had_body else receive
+
+    def check(self, fields: Mapping[str, Any]) -> Decision:
+        return self.guard.check_submission(fields, scope=self.route.scope, requester=self.requester,
+                                           purpose=self.purpose, claims=self.route.exceptions, strip=self.route.strip)
+
+    def parse_body(self, body: bytes, mt: str, params: Mapping[str, str]) -> requests.ParsedBody:
+        if mt == "application/x-www-form-urlencoded":
+            return requests.parse_urlencoded(body, self.limits)
+        if mt == "multipart/form-data":
+            return requests.parse_multipart(body, params.get("boundary"), self.limits)
+        if requests.is_json_type(mt):
+            return requests.parse_json(body, self.limits)
+        raise UnparseableInputError(f"request bodies of type `{mt[:60] or 'unknown'}` cannot be inspected")
+
+    async def read_body(self, receive: Receive, hdrs: Mapping[bytes, bytes]) -> tuple[bytes, bool]:
+        cl = hdrs.get(b"content-length")
+        if cl is not None:
+            try:
+                n = int(cl)
+            except ValueError:
+                raise UnparseableInputError("the Content-Length header is not a number") from None
+            if n < 0:
+                raise UnparseableInputError("the Content-Length header is negative")
+            if n > self.limits.max_body_bytes:
+                raise LimitExceededError("request body size in bytes", self.limits.max_body_bytes, n)
+            if n == 0:
+                return b"", False
+        elif b"transfer-encoding" not in hdrs:
+            return b"", False
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                raise _Refused  # the client went away: nothing to answer
+            chunk = msg.get("body", b"")
+            size += len(chunk)
+            if size > self.limits.max_body_bytes:
+                raise LimitExceededError("request body size in bytes", self.limits.max_body_bytes)
+            chunks.append(chunk)
+            if not msg.get("more_body", False):
+                break
+        return b"".join(chunks), True
+
+    # -- response ------------------------------------------------------------------------------
+    async def send_wrapper(self, message: Message) -> None:
+        assert self.send is not None
+        if self.done:
+            return
+        t = message["type"]
+        if t == "http.response.start":
+            self.start = message
+            await self.on_start(message)
+            return
+        if self.passing:
+            await self.send(message)
+            return
+        if self.head_only:  # a HEAD response: whatever body the app sends is not sent on
+            if t in ("http.response.pathsend",) or (t == "http.response.body" and not message.get("more_body")):
+                await self.send({"type": "http.response.body", "body": b""})
+                self.done = True
+            return
+        if t == "http.response.body":
+            chunk = message.get("body", b"")
+            self.size += len(chunk)
+            limit = self.response_limit()
+            if self.size > limit:
+                await self.limit_refusal(LimitExceededError("response size in bytes", limit), response=True)
+                return
+            self.chunks.append(chunk)
+            if not message.get("more_body", False):
+                await self.finish(b"".join(self.chunks))
+            return
+        if t == "http.response.pathsend":
+            data = await _read_file(message.get("path", ""), self.response_limit())
+            if data is None:
+                await self.limit_refusal(LimitExceededError("response size in bytes", self.response_limit()), response=True)
+                return
+            await self.finish(data)
+            return
+        if t == "http.response.trailers":
+            self.trailers.append(message)
+            return
+        await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    def response_limit(self) -> int:
+        assert self.start is not None
+        mt, _ = requests.media_type(_h(_raw_headers(self.start), b"content-type"))
+        return self.limits.max_html_bytes if mt in HTML_TYPES else self.limits.max_response_bytes
+
+    async def on_start(self, start: Message) -> None:
+        assert self.send is not None
+        req = await self.mw.requester_for(self.scope)  # the app may have authenticated by now
+        if req != self.requester and req.cls != "unknown":
+            self.requester = req
+        self.response_requester = self.requester
+        status = int(start.get("status", 200))
+        hdrs = _raw_headers(start)
+        mt, _ = requests.media_type(_h(hdrs, b"content-type"))
+        restricted = self.mw.restricted(self.requester)
+        redacting = restricted or self.mw._disclose_rules(self.route.scope, self.requester.cls, self.purpose)
+        is_html = mt in HTML_TYPES
+        redactable = is_html or mt in responses.CSV_TYPES or mt in responses.NDJSON_TYPES or requests.is_json_type(mt)
+        if status < 200 or status in NO_BODY_STATUS or type_matches(mt, self.route.passthrough_response_types):
+            work = False
+        elif redacting and redactable:
+            work = True
+        elif restricted:
+            if not mt and _h(hdrs, b"content-length") == "0":
+                work = False
+            else:
+                await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
+                                           "this requester, so it was not sent")
+                return
+        else:
+            work = is_html  # outgoing forms are checked for everyone
+        if not work:
+            self.passing = True
+            await self.send(start)
+            return
+        if status == 206:
+            await self.refuse_response("a partial response (206) cannot be checked; request the whole resource")
+            return
+        if not encoding.can_decode(_h(hdrs, b"content-encoding")):
+            await self.refuse_response("the response's content encoding cannot be decoded for checking")
+            return
+        if self.method == "HEAD":  # no body to check; the length of the checked body is unknown
+            self.head_only = True
+            await self.send({**start, "headers": [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]})
+            return
+        # otherwise hold the start back until the whole body is here
+
+    async def finish(self, raw: bytes) -> None:
+        assert self.send is not None and self.start is not None
+        hdrs = _raw_headers(self.start)
+        ce = _h(hdrs, b"content-encoding")
+        mt, params = requests.media_type(_h(hdrs, b"content-type"))
+        charset = params.get("charset", "utf-8")
+        try:
+            body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
+            new, decisions = self.process_response(body, mt, charset)
+        except LimitExceededError as exc:
+            await self.limit_refusal(exc, response=True)
+            return
+        except UnparseableInputError as exc:
+            await self.refuse_response(f"{exc}; it could not be checked, so it was not sent", original=raw)
+            return
+        try:
+            self.audit(decisions, force=self.mw.restricted(self.requester))
+        except _AuditDown as down:
+            await self.respond(down.error)
+            return
+        if self.route.monitor:
+            for d in decisions:
+                if d.effect in WITHHELD:
+                    self.monitor_log(f"{d.effect.value} response fields", d)
+            new = None
+        if new is None:
+            await self.send(self.start)
+            await self.send({"type": "http.response.body", "body": raw, "more_body": bool(self.trailers)})
+        else:
+            headers = [(k, v) for k, v in self.start.get("headers", [])
+                       if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5")]
+            headers.append((b"content-length", str(len(new)).encode()))
+            if decisions and any(d.effect in WITHHELD for d in decisions):
+                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                headers.append((b"cache-control", b"private, no-store"))
+            await self.send({**self.start, "headers": headers})
+            await self.send({"type": "http.response.body", "body": new, "more_body": bool(self.trailers)})
+        for t in self.trailers:
+            await self.send(t)
+        self.done = True
+
+    def process_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision]]:
+        """The checked body (``None`` when unchanged) and the decisions behind it."""
+        restricted = self.mw.restricted(self.requester)
+        redacting = restricted or self.mw._disclose_rules(self.route.scope, self.requester.cls, self.purpose)
+        decisions: list[Decision] = []
+        changed = False
+        if mt in HTML_TYPES:
+            rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
+                                     notice=self.form_notice, charset=charset)
+            if rw.decision is not None and rw.decision.hits:
+                decisions.append(rw.decision)
+            if rw.html is not None:
+                body, changed = rw.html, True
+            if redacting:
+                mode = self.route.restricted_html
+                if mode == "auto":
+                    deny = restricted and self.mw._default_deny(self.route.scope, self.requester.cls, self.purpose)
+                    mode = "refuse" if deny else "tables"
+                if mode == "refuse" and restricted:
+                    raise UnparseableInputError("this HTML page holds records that cannot be checked field by field "
+                                                "for this requester (use the JSON or CSV export)")
+                r = responses.redact_html_tables(body, charset, self.column_item, self.decide_disclose)
+                decisions.extend(r.decisions)
+                if r.redacted:
+                    body, changed = r.body, True
+        elif redacting:
+            if requests.is_json_type(mt):
+                r = responses.redact_json(body, self.redact_doc, self.limits)
+            elif mt in responses.NDJSON_TYPES:
+                r = responses.redact_ndjson(body, self.redact_doc, self.limits)
+            else:
+                r = responses.redact_csv(body, charset, mt, self.column_item, self.decide_disclose, self.limits)
+            decisions.extend(r.decisions)
+            if r.redacted:
+                body, changed = r.body, True
+        return (body if changed else None), decisions
+
+    # -- decisions used by the body processors ---------------------------------------------------
+    def public_record_fields(self) -> tuple[str, ...]:
+        return self.mw.public_record_fields + self.route.public_record_fields
+
+    def redact_doc(self, doc: Any) -> Any:
+        return self.guard.redact(doc, self.route.scope, self.requester, public_record_fields=self.public_record_fields(),
+                                 purpose=self.purpose)
+
+    def column_item(self, name: str) -> Item:
+        return self.guard.item(name)
+
+    def decide_disclose(self, items: Sequence[Item]) -> Decision:
+        return self.guard.decide("disclose", items, scope=self.route.scope, requester=self.requester,
+                                 purpose=self.purpose, claims=(), public_record_fields=self.public_record_fields())
+
+    def form_item(self, path: str, label: str | None, value: Any) -> Item:
+        return self.guard.item(path, label=label, value=value)
+
+    def decide_collect(self, items: Sequence[Item]) -> Decision:
+        return self.guard.decide("collect", items, scope=self.route.scope, requester=self.requester,
+                                 purpose=self.purpose, claims=self.route.exceptions, block_as_strip=True)
+
+    def form_notice(self, decision: Decision, key: str, page_lang: str | None) -> str:
+        lang = page_lang.split("-")[0].lower() if page_lang and page_lang.split("-")[0].lower() in self.mw.languages else self.lang
+        f = decision.field(key)
+        hits = [h for h in decision.hits if key in h.paths and h.effect in WITHHELD]
+        reason = decision.reason_for(hits[0], lang) if hits else ""
+        cites = ", ".join(f.citations) if f else ""
+        return f"{reason} ({self.guard.policy.file.title}, {cites})".strip()
+
+    # -- audit, refusals, logging --------------------------------------------------------------
+    def audit(self, decisions: Sequence[Decision], force: bool = False) -> None:
+        for d in decisions:
+            if not (force or d.hits or d.effect is not Effect.ALLOW):
+                continue
+            try:
+                self.guard.record(audit_safe(d), adapter="asgi", request_id=self.request_id, route=self.audit_route,
+                                  monitor=self.route.monitor)
+            except AuditUnavailableError:
+                log.error("status_guard: audit log unavailable on %s (request %s)%s", self.audit_route, self.request_id,
+                          " — MONITOR MODE: not refusing" if self.route.monitor else "; refusing (fail closed)")
+                if self.route.monitor:
+                    continue
+                raise _AuditDown(errors.problem(
+                    503, "audit_unavailable", "The audit log could not be written, so this action was not carried "
+                    "out. Please try again later.", request_id=self.request_id, html_wanted=self.html_wanted,
+                    lang=self.lang)) from None
+
+    def monitor_log(self, what: str, d: Decision) -> None:
+        log.warning("status_guard MONITOR MODE (report-only): would %s on %s for a %s requester: %s [request %s]",
+                    what, self.audit_route, self.requester.cls, ", ".join(d.citations), self.request_id)
+
+    async def respond(self, err: errors.ErrorResponse) -> None:
+        assert self.send is not None
+        self.done = True
+        await self.send({"type": "http.response.start", "status": err.status, "headers": list(err.headers)})
+        await self.send({"type": "http.response.body", "body": b"" if self.method == "HEAD" else err.body})
+
+    async def refuse_response(self, why: str, original: bytes | None = None) -> None:
+        log.warning("status_guard: refused a response on %s for a %s requester: %s [request %s]",
+                    self.audit_route, self.requester.cls, why, self.request_id)
+        if self.route.monitor and self.start is not None:
+            log.warning("status_guard MONITOR MODE (report-only): the response above was sent unchanged")
+            assert self.send is not None
+            await self.send(self.start)
+            if original is None:
+                self.passing = True  # the rest streams through
+            else:
+                await self.send({"type": "http.response.body", "body": original})
+                self.done = True
+            return
+        await self.respond(errors.problem(403, "response_not_checkable", f"The response was withheld: {why}.",
+                                          request_id=self.request_id, html_wanted=self.html_wanted, lang=self.lang))
+
+    async def limit_refusal(self, exc: LimitExceededError, response: bool = False) -> None:
+        too_large = any(s in exc.what for s in SIZE_LIMITS)
+        status = 413 if too_large else 400
+        who = "response" if response else "request"
+        code = f"{who}_too_large" if too_large else f"{who}_over_limit"
+        await self.respond(errors.problem(status, code, f"The {who} was refused: {exc}.", request_id=self.request_id,
+                                          html_wanted=self.html_wanted, lang=self.lang,
+                                          extra={"limit": exc.what, "max": exc.limit}))
+
+
+class _AuditDown(Exception):
+    """Internal: the audit record could not be written; carries the 503 to send."""
+
+    def __init__(self, error: errors.ErrorResponse) -> None:
+        super().__init__("audit unavailable")
+        self.error = error
+
+
+def audit_safe(d: Decision) -> Decision:
+    """The decision with every field path made safe for the audit record's allow-list (a field
+    name a client chose can hold anything); the decision itself is unchanged. Paths that are
+    already safe (nearly all) cost one cached lookup."""
+    if all(safe_path(f.path) == f.path for f in d.fields) and all(
+        safe_path(p) == p for h in d.hits for p in h.paths
+    ):
+        return d
+    fields = tuple(dataclasses.replace(f, path=safe_path(f.path)) for f in d.fields)
+    hits = tuple(dataclasses.replace(h, paths=tuple(safe_path(p) for p in h.paths)) for h in d.hits)
+    return dataclasses.replace(d, fields=fields, hits=hits)
+
+
+_UNSAFE = re.compile(r"[^\w.\[\]*-]", re.UNICODE)
+_LONG_DIGITS = re.compile(r"\d{3,}")
+_DATE_LIKE = re.compile(r"\d[-/.]\d")
+_LONG_INDEX = re.compile(r"\[\d{5,}\]")
+
+
+@lru_cache(maxsize=65536)
+def safe_path(path: str) -> str:
+    p = unicodedata.normalize("NFC", path)
+    p = _LONG_INDEX.sub("[*]", p)
+    p = _UNSAFE.sub("_", p)
+    # digits outside list indices: runs of 3+ and date-like shapes look like values to the audit log
+    parts = re.split(r"(\[\d{1,4}\])", p)
+    parts = [x if x.startswith("[") else _LONG_DIGITS.sub("n", x) for x in parts]
+    p = "".join(parts)
+    if _DATE_LIKE.search(re.sub(r"\[\d{1,4}\]", "", p)):
+        p = re.sub(r"(?<!\[)\d(?![\d]*\])", "n", p)
+    return p[:200] or "_"
+
+
+def _merge_for_error(decisions: list[Decision]) -> Decision:
+    if len(decisions) == 1:
+        return decisions[0]
+    first = decisions[0]
+    return dataclasses.replace(first, fields=tuple(f for d in decisions for f in d.fields),
+                               hits=tuple(h for d in decisions for h in d.hits),
+                               messages={k: v for d in decisions for k, v in d.messages.items()})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the buffered body to the app once, then the real ``receive`` (so a disconnect still
+    reaches the app)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    out: dict[bytes, bytes] = {}
+    for k, v in scope.get("headers") or ():
+        k = k.lower()
+        out[k] = out[k] + b", " + v if k in out else v
+    return out
+
+
+def _raw_headers(message: Message) -> dict[bytes, bytes]:
+    return _headers({"headers": message.get("headers") or ()})
+
+
+def _h(hdrs: Mapping[bytes, bytes], name: bytes) -> str | None:
+    v = hdrs.get(name)
+    return v.decode("latin-1") if v is not None else None
+
+
+def _set_header(scope: Scope, name: bytes, value: bytes) -> None:
+    scope["headers"] = [(k, v) for k, v in scope.get("headers") or () if k.lower() != name] + [(name, value)]
+
+
+def _del_header(scope: Scope, name: bytes) -> None:
+    scope["headers"] = [(k, v) for k, v in scope.get("headers") or () if k.lower() != name]
+
+
+async def _read_file(path: str, limit: int) -> bytes | None:
+    import anyio
+
+    try:
+        p = anyio.Path(path)
+        if (await p.stat()).st_size > limit:
+            return None
+        return await p.read_bytes()
+    except OSError:
+        raise UnparseableInputError("the file for this response could not be read") from None

@@ -1,0 +1,181 @@
+"""2.129.050 complaint packets: the cited rule, the audit records, the recipients.
+
+A packet is drafted from one audit record (by sequence number or request id) and the records
+that share its request id. Recipients come from the policy (``departments.complaints``): the
+default list, plus the scope's list for police or school records. Packets carry the value-free
+audit records only, minus pseudonymous person references; they never hold a field value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .events import EventType, event_of
+from .obligations import obligations_from
+from .source import Snapshot
+
+PACKET_KEYS = ("seq", "time", "kind", "adapter", "action", "effect", "citations", "rules", "categories", "fields",
+               "scope", "requester", "purpose", "exceptions", "route", "fingerprint", "department", "request_id",
+               "monitor", "http_status", "hash")
+EVENT_KEYS = ("type", "event_id", "citation", "case_ref", "obligation_ref", "department", "occurred_at", "due_at",
+              "state", "disclosable", "amount", "currency")
+EVENT_SCOPE = "police"  # compliance events are recorded by the police system
+MAX_RELATED = 50
+
+
+class ComplaintError(ValueError):
+    """The packet cannot be drafted (unknown record, no routing in the policy)."""
+
+
+@dataclass(frozen=True)
+class CitedRule:
+    citation: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ComplaintPacket:
+    record_seq: int
+    scope: str | None
+    department: str | None
+    recipients: tuple[str, ...]
+    rules: tuple[CitedRule, ...]
+    records: tuple[Mapping[str, Any], ...]
+    log_description: str
+    log_verified: bool
+    log_problems: int
+    generated_at: str
+    policy: str
+    complaint_citation: str = "2.129.050"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "complaint_under": self.complaint_citation, "record_seq": self.record_seq, "scope": self.scope,
+            "department": self.department, "recipients": list(self.recipients),
+            "rules": [r.__dict__ for r in self.rules], "records": [dict(r) for r in self.records],
+            "log": {"description": self.log_description, "verified": self.log_verified,
+                    "problems": self.log_problems},
+            "generated_at": self.generated_at, "policy": self.policy,
+        }
+
+
+def _clean(rec: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: rec[k] for k in PACKET_KEYS if k in rec}
+    ev = event_of(rec)
+    if ev is not None:
+        out["event"] = {k: ev[k] for k in EVENT_KEYS if k in ev}  # no person_ref
+    return out
+
+
+def _find(snapshot: Snapshot, record_id: str | int) -> Mapping[str, Any]:
+    rid = str(record_id).strip()
+    if re.fullmatch(r"[0-9]{1,12}", rid):
+        rec = snapshot.by_seq(int(rid))
+        if rec is not None:
+            return rec
+    else:
+        for rec in snapshot.records:
+            if rec.get("request_id") == rid:
+                return rec
+    raise ComplaintError("no audit record has that sequence number or request id")
+
+
+def _rule_texts(policy: Any) -> tuple[dict[str, CitedRule], dict[str, CitedRule]]:
+    """(by rule id, by citation) from the policy's rules, value rules and notes."""
+    f = getattr(policy, "file", policy)
+    by_id: dict[str, CitedRule] = {}
+    by_cite: dict[str, CitedRule] = {}
+    for r in list(getattr(f, "rules", []) or []) + list(getattr(f, "value_rules", []) or []):
+        cr = CitedRule(r.citation, r.title, r.reason)
+        by_id[r.id] = cr
+        by_cite.setdefault(r.citation, cr)
+    for n in getattr(f, "notes", []) or []:
+        by_cite.setdefault(n.citation, CitedRule(n.citation, n.title, n.note))
+    return by_id, by_cite
+
+
+def recipients_for(policy: Any, scope: str | None) -> tuple[str, ...]:
+    f = getattr(policy, "file", policy)
+    routing = (getattr(f, "departments", {}) or {}).get("complaints") or {}
+    default = list(routing.get("default") or [])
+    extra = list(routing.get(scope) or []) if scope else []
+    out: list[str] = []
+    for name in default + extra:
+        if isinstance(name, str) and name not in out:
+            out.append(name)
+    if not out:
+        raise ComplaintError("the policy has no complaint routing (departments.complaints.default)")
+    return tuple(out)
+
+
+def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
+                    now: datetime | None = None) -> ComplaintPacket:
+    """The packet for the record ``record_id`` (a sequence number or a request id)."""
+    now = now or datetime.now(timezone.utc)
+    rec = _find(snapshot, record_id)
+    ev = event_of(rec)
+    scope = rec.get("scope") if isinstance(rec.get("scope"), str) else (EVENT_SCOPE if ev is not None else None)
+    related = [rec]
+    rid = rec.get("request_id")
+    if isinstance(rid, str):
+        related += [r for r in snapshot.records if r.get("request_id") == rid and r is not rec][:MAX_RELATED]
+    by_id, by_cite = _rule_texts(policy)
+    rules: list[CitedRule] = []
+    for r in related:
+        for rule_id in r.get("rules") or ():
+            if rule_id in by_id and by_id[rule_id] not in rules:
+                rules.append(by_id[rule_id])
+        for c in r.get("citations") or ():
+            cr = by_cite.get(c, CitedRule(c, c, "See the ordinance text."))
+            if not any(x.citation == c for x in rules):
+                rules.append(cr)
+    if ev is not None and isinstance(ev.get("obligation_ref"), str):
+        obs, _ = obligations_from(snapshot.records)
+        for ob in obs:
+            if ob.ref == ev["obligation_ref"]:
+                related += [r for r in snapshot.records if (e := event_of(r)) is not None
+                            and e.get("obligation_ref") == ob.ref and r is not rec
+                            and e.get("type") == EventType.NOTICE_DELIVERED.value]
+                if ob.status(now) != "closed" and not any(x.citation == ob.citation for x in rules):
+                    rules.append(by_cite.get(ob.citation, CitedRule(ob.citation, "Notice to individuals", "")))
+    if not rules and ev is not None and isinstance(ev.get("citation"), str):
+        c = ev["citation"]
+        rules.append(by_cite.get(c, CitedRule(c, c, "See the ordinance text.")))
+    f = getattr(policy, "file", policy)
+    v = snapshot.verification
+    return ComplaintPacket(
+        record_seq=int(rec.get("seq", -1)), scope=scope,
+        department=rec.get("department") or (ev.get("department") if ev is not None else None),
+        recipients=recipients_for(policy, scope), rules=tuple(rules),
+        records=tuple(_clean(r) for r in related), log_description=snapshot.description, log_verified=v.ok,
+        log_problems=len(v.problems), generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        policy=f"{getattr(f, 'id', '')} {getattr(f, 'version', '')}".strip(),
+    )
+
+
+def packet_markdown(p: ComplaintPacket) -> str:
+    lines = [f"# Complaint under {p.complaint_citation}", "",
+             "To: " + "; ".join(p.recipients), "",
+             f"Concerning audit record seq {p.record_seq}" + (f" ({p.scope} scope" if p.scope else "")
+             + (f", {p.department})" if p.department else (")" if p.scope else "")), "",
+             f"Audit log: {p.log_description} — " + ("verified." if p.log_verified else
+                                                     f"DID NOT VERIFY ({p.log_problems} problem(s))."),
+             f"Policy: {p.policy}. Drafted: {p.generated_at}.", "", "## Rules cited", ""]
+    for r in p.rules:
+        lines.append(f"- **{r.citation} — {r.title}.** {r.reason}")
+    lines += ["", "## Audit records", "", "The records below hold field names, categories and citations only; "
+              "no field value, name or person reference.", "", "```json"]
+    lines += [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records]
+    lines += ["```", "", "## Allegation", "", "(Describe what happened, in your own words. Do not paste "
+              "personal information about the person concerned into this packet.)", ""]
+    return "\n".join(lines)
+
+
+def packet_json(p: ComplaintPacket) -> str:
+    return json.dumps(p.as_dict(), ensure_ascii=False, indent=2, sort_keys=True)

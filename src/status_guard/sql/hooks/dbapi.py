@@ -1,0 +1,152 @@
+"""A DB-API connection/cursor wrapper for sqlite3 and psycopg 3.
+
+    from status_guard.sql.hooks.dbapi import guard_connection
+    conn = guard_connection(sqlite3.connect("app.db"), guard, scope="schools")
+
+Covers ``execute``, ``executemany``, ``executescript`` (sqlite3), ``copy`` and ``stream``
+(psycopg), the connection-level ``execute`` shortcuts, and psycopg ``sql.Composed`` queries.
+Anything that reaches the raw connection (``conn.raw``) bypasses the check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...errors import PolicyError
+from ..errors import SQLAnalysisError
+from ..inspector import Inspector
+from ..parse import DEFAULT_LIMITS, Limits
+from ..schema import reflect_dbapi
+
+_DRIVERS = {"sqlite3": "sqlite", "psycopg": "postgres"}
+
+
+def _driver(conn: Any) -> str:
+    mod = type(conn).__module__.split(".")[0]
+    if mod not in _DRIVERS:
+        raise PolicyError(f"guard_connection supports sqlite3 and psycopg 3 connections, not `{mod}`")
+    return mod
+
+
+def guard_connection(
+    conn: Any,
+    guard: Any,
+    *,
+    scope: str | None = None,
+    schema: Any = "reflect",
+    monitor: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    inspector: Inspector | None = None,
+) -> GuardedConnection:
+    """Wrap a sqlite3 or psycopg 3 connection. ``schema="reflect"`` reads the tables once, now."""
+    driver = _driver(conn)
+    dialect = _DRIVERS[driver]
+    if inspector is None:
+        if isinstance(schema, str) and schema == "reflect":
+            schema = reflect_dbapi(guard, conn, dialect)
+        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits)
+    return GuardedConnection(conn, inspector, driver)
+
+
+def _text(query: Any, raw_conn: Any) -> str:
+    if isinstance(query, str):
+        return query
+    if isinstance(query, (bytes, bytearray)):
+        try:
+            return bytes(query).decode("utf-8")
+        except UnicodeDecodeError:
+            raise SQLAnalysisError("statement bytes are not valid UTF-8") from None
+    as_string = getattr(query, "as_string", None)  # psycopg.sql.Composable
+    if callable(as_string):
+        return as_string(raw_conn)
+    raise SQLAnalysisError(f"statement of type {type(query).__name__} cannot be inspected")
+
+
+class GuardedCursor:
+    def __init__(self, cursor: Any, conn: GuardedConnection):
+        self._cur = cursor
+        self._conn = conn
+
+    @property
+    def raw(self) -> Any:
+        return self._cur
+
+    def _check(self, query: Any, params: Any = None, many: bool = False) -> None:
+        self._conn.inspector.enforce(_text(query, self._conn.raw), params, many=many)
+
+    def execute(self, query: Any, params: Any = None, *args: Any, **kw: Any) -> GuardedCursor:
+        self._check(query, params)
+        if params is None and not args and not kw:
+            self._cur.execute(query)
+        else:
+            self._cur.execute(query, params if params is not None else (), *args, **kw)
+        return self
+
+    def executemany(self, query: Any, params_seq: Any, *args: Any, **kw: Any) -> GuardedCursor:
+        rows = list(params_seq)  # a generator would be consumed by the check
+        self._check(query, rows, many=True)
+        self._cur.executemany(query, rows, *args, **kw)
+        return self
+
+    def executescript(self, script: str) -> GuardedCursor:  # sqlite3
+        self._check(script)
+        self._cur.executescript(script)
+        return self
+
+    def copy(self, statement: Any, params: Any = None, **kw: Any) -> Any:  # psycopg 3
+        self._check(statement, params)
+        return self._cur.copy(statement, params, **kw)
+
+    def stream(self, query: Any, params: Any = None, **kw: Any) -> Iterator[Any]:  # psycopg 3
+        self._check(query, params)
+        return self._cur.stream(query, params, **kw)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cur)
+
+    def __enter__(self) -> GuardedCursor:
+        self._cur.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._cur.__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
+
+
+class GuardedConnection:
+    def __init__(self, conn: Any, inspector: Inspector, driver: str):
+        self._conn = conn
+        self.inspector = inspector
+        self.driver = driver
+
+    @property
+    def raw(self) -> Any:
+        """The unguarded connection: statements run on it are NOT checked."""
+        return self._conn
+
+    def cursor(self, *args: Any, **kw: Any) -> GuardedCursor:
+        return GuardedCursor(self._conn.cursor(*args, **kw), self)
+
+    def execute(self, query: Any, params: Any = None, **kw: Any) -> GuardedCursor:
+        return self.cursor().execute(query, params, **kw)
+
+    def executemany(self, query: Any, params_seq: Any) -> GuardedCursor:
+        return self.cursor().executemany(query, params_seq)
+
+    def executescript(self, script: str) -> GuardedCursor:
+        return self.cursor().executescript(script)
+
+    def __enter__(self) -> GuardedConnection:
+        self._conn.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._conn.__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+__all__ = ["GuardedConnection", "GuardedCursor", "guard_connection"]

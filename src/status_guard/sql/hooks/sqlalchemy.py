@@ -1,0 +1,75 @@
+"""SQLAlchemy hook: every statement is checked in ``before_cursor_execute`` (sync and async
+engines; a refusal raises before the driver sees the statement).
+
+    from status_guard.sql.hooks.sqlalchemy import install
+    install(engine, guard, scope="police")            # reflects the schema once, now
+
+For an AsyncEngine, reflect first: ``schema = await reflect_async(engine, guard)``.
+A raw DBAPI connection (``engine.raw_connection()``) bypasses the hook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import PolicyError
+from ..inspector import Inspector
+from ..parse import DEFAULT_LIMITS, Limits
+from ..schema import SchemaMap, reflect_sqlalchemy
+
+_DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql",
+             "mssql": "tsql", "oracle": "oracle"}
+
+
+def _sync(engine: Any) -> Any:
+    return getattr(engine, "sync_engine", engine)
+
+
+def dialect_of(engine: Any) -> str:
+    name = _sync(engine).dialect.name
+    if name not in _DIALECTS:
+        raise PolicyError(f"the SQL inspector does not support the SQLAlchemy dialect `{name}`")
+    return _DIALECTS[name]
+
+
+async def reflect_async(engine: Any, guard: Any, **kw: Any) -> SchemaMap:
+    async with engine.connect() as conn:
+        return await conn.run_sync(lambda sync_conn: reflect_sqlalchemy(guard, sync_conn, **kw))
+
+
+def install(
+    engine: Any,
+    guard: Any,
+    *,
+    scope: str | None = None,
+    schema: Any = "reflect",
+    monitor: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Inspector:
+    """Attach the inspector to an Engine or AsyncEngine. Returns it (``uninstall`` removes it)."""
+    from sqlalchemy import event
+
+    sync_engine = _sync(engine)
+    if isinstance(schema, str) and schema == "reflect":
+        if sync_engine is not engine:
+            raise PolicyError("reflect an AsyncEngine first: schema = await reflect_async(engine, guard)")
+        schema = reflect_sqlalchemy(guard, sync_engine)
+    insp = Inspector(guard, dialect=dialect_of(engine), schema=schema, scope=scope, monitor=monitor, limits=limits)
+
+    def before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                              executemany: bool) -> None:
+        insp.enforce(statement, parameters if parameters not in ((), {}, []) else None, many=executemany)
+
+    event.listen(sync_engine, "before_cursor_execute", before_cursor_execute)
+    insp._sqlalchemy_listener = before_cursor_execute  # type: ignore[attr-defined]
+    return insp
+
+
+def uninstall(engine: Any, inspector: Inspector) -> None:
+    from sqlalchemy import event
+
+    fn = getattr(inspector, "_sqlalchemy_listener", None)
+    if fn is not None:
+        event.remove(_sync(engine), "before_cursor_execute", fn)
+
+
+__all__ = ["dialect_of", "install", "reflect_async", "uninstall"]

@@ -1,0 +1,156 @@
+"""Where free text meets the Guard: submissions (find what a notes field records) and responses
+(redact spans inside free-text fields the requester may otherwise see).
+
+The Guard calls these lazily (``Guard.detect_text``, ``Guard.check_submission``); nothing here
+decides policy — it only says which categories a text holds and where.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from status_guard.classify import flatten
+from status_guard.redact import split_path
+
+from .engine import TextDetector, get_detector
+from .findings import Finding, TextDetectionError
+from .redact_spans import DEFAULT_REPLACEMENT, redact_spans
+
+#: Values shorter than this, or without a space, are codes/names, not free text.
+MIN_FREE_TEXT_LENGTH = 24
+WITHHELD = "[WITHHELD: free text could not be checked]"
+
+
+def looks_like_free_text(value: Any, min_length: int = MIN_FREE_TEXT_LENGTH) -> bool:
+    return isinstance(value, str) and len(value) >= min_length and " " in value.strip()
+
+
+def detector_for(guard_or_detector: Any) -> TextDetector:
+    """A detector from a TextDetector, or from a Guard (its policy pack's ``text:`` data)."""
+    if isinstance(guard_or_detector, TextDetector):
+        return guard_or_detector
+    policy = getattr(guard_or_detector, "policy", None)
+    text_cfg = getattr(getattr(policy, "file", None), "text", None)
+    return get_detector(text_cfg)
+
+
+def _text_leaves(fields: Any, min_length: int) -> Iterable[tuple[str, str]]:
+    if isinstance(fields, str):
+        if looks_like_free_text(fields, min_length):
+            yield "", fields
+        return
+    for path, _key_path, value in flatten(fields):
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                if looks_like_free_text(v, min_length):
+                    yield f"{path}[{i}]", v
+        elif looks_like_free_text(value, min_length):
+            yield path, value
+
+
+def text_items(detector: TextDetector, fields: Mapping[str, Any], *, categories: Iterable[str] | None = None,
+               min_length: int = MIN_FREE_TEXT_LENGTH) -> dict[str, list[Finding]]:
+    """Findings per field path for every free-text value of a (nested) form or JSON body.
+
+    Only paths with findings are returned.  A value that cannot be checked raises
+    :class:`TextDetectionError` naming its path — the submission must then be refused.
+    """
+    out: dict[str, list[Finding]] = {}
+    for path, value in _text_leaves(fields, min_length):
+        try:
+            found = detector.detect(value, categories=categories)
+        except TextDetectionError as exc:
+            exc.args = (f"field {path}: {exc}",)
+            raise
+        if found:
+            out[path] = found
+    return out
+
+
+def categories_for_values(guard_or_detector: Any, values: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """``{path: categories found}`` for free-text values (used by ``Guard.check_submission``: a
+    notes field that records a person's status is treated like a status field)."""
+    detector = detector_for(guard_or_detector)
+    out: dict[str, frozenset[str]] = {}
+    for path, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            found = detector.detect(value)
+        except TextDetectionError as exc:
+            exc.args = (f"field {path}: {exc}",)
+            raise
+        if found:
+            out[path] = frozenset(f.category for f in found)
+    return out
+
+
+@dataclass(frozen=True)
+class FreeTextRedaction:
+    """A copy of the document with protected spans replaced inside free-text values."""
+
+    document: Any
+    #: path -> the findings that were replaced in that value (spans in the original value)
+    findings: Mapping[str, tuple[Finding, ...]]
+    #: paths whose value could not be checked and was withheld whole (on_error="withhold")
+    withheld: tuple[str, ...]
+    #: requested categories no free-text recognizer covers: the caller decides (e.g. withhold
+    #: the field) — they were *not* searched for
+    uncovered: frozenset[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.findings or self.withheld)
+
+
+def redact_free_text(detector: TextDetector, document: Any, categories: Iterable[str], *,
+                     replacement: str = DEFAULT_REPLACEMENT, min_length: int = MIN_FREE_TEXT_LENGTH,
+                     on_error: Literal["raise", "withhold"] = "raise",
+                     withheld_placeholder: str = WITHHELD) -> FreeTextRedaction:
+    """Replace spans of ``categories`` inside the free-text values of a JSON-like document.
+
+    The rest of each field stays visible (the requester may see it).  The input is not modified.
+    ``on_error="withhold"`` replaces a value that cannot be checked by ``withheld_placeholder``
+    instead of raising; either way nothing unchecked is passed through.
+    """
+    wanted = frozenset(categories)
+    covered = wanted & detector.categories
+    uncovered = wanted - covered
+    doc = copy.deepcopy(document)
+    found: dict[str, tuple[Finding, ...]] = {}
+    withheld: list[str] = []
+    if not covered:
+        return FreeTextRedaction(doc, found, (), uncovered)
+    if isinstance(doc, tuple):
+        doc = list(doc)
+    for path, value in list(_text_leaves(doc, min_length)):
+        try:
+            spans = detector.detect(value, categories=covered)
+        except TextDetectionError as exc:
+            if on_error == "raise":
+                exc.args = (f"field {path or '(document)'}: {exc}",)
+                raise
+            doc = _set(doc, path, withheld_placeholder)
+            withheld.append(path)
+            continue
+        if spans:
+            doc = _set(doc, path, redact_spans(value, spans, replacement))
+            found[path] = tuple(spans)
+    return FreeTextRedaction(doc, found, tuple(withheld), uncovered)
+
+
+def _set(doc: Any, path: str, value: Any) -> Any:
+    """Set ``path`` in ``doc`` (in place) and return the document (a new one for path "")."""
+    if path == "":
+        return value
+    parts = split_path(path)
+    node = doc
+    for p in parts[:-1]:
+        node = node[p]
+    if isinstance(node, tuple):  # flatten walks tuples too; rebuild is not worth it here
+        raise TextDetectionError(f"field {path}: cannot redact inside a tuple")
+    node[parts[-1]] = value
+    return doc

@@ -1,0 +1,126 @@
+"""The dashboard served in-process (httpx + ASGI): pages, filters, login, tamper banner, downloads."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from status_guard.compliance.dashboard.app import DashboardConfig, create_app, is_loopback
+from status_guard.errors import RefusedError
+
+
+def get(app: Any, url: str, **kw: Any) -> httpx.Response:
+    async def go() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            return await c.get(url, **kw)
+
+    return asyncio.run(go())
+
+
+def session(app: Any, steps: list[tuple[str, str, dict[str, str] | None]]) -> list[httpx.Response]:
+    async def go() -> list[httpx.Response]:
+        out = []
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            for method, url, data in steps:
+                out.append(await c.request(method, url, data=data))
+        return out
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def populated(recorder, guard, audit_log, log_path):
+    recorder.record("detainer_request", person_id="p1", in_custody=True, occurred_at="2026-02-01T08:00:00Z")
+    with pytest.raises(RefusedError):
+        recorder.record("detained_on_ice_hold", person_id="p1", hold_basis=["ice_detainer"])
+    d = guard.check_submission({"citizenship": "x"}, scope="schools", requester="local")
+    guard.record(d, adapter="asgi", route="POST /enroll")
+    audit_log.heartbeat()
+    audit_log.close()
+    return f"jsonl:{log_path}"
+
+
+def test_overview_shows_verification_obligations_and_refusals_by_clause(populated):
+    r = get(create_app(DashboardConfig(audit_spec=populated)), "/")
+    assert r.status_code == 200
+    assert "Chain verified" in r.text
+    assert "2.129.040(d)" in r.text and "Police Department" in r.text
+    assert "2.129.040(b)" in r.text and "Cambridge Public Schools" in r.text
+    assert r.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "<script" not in r.text
+
+
+def test_log_browser_filters_by_clause_and_effect(populated):
+    app = create_app(DashboardConfig(audit_spec=populated))
+    r = get(app, "/records", params={"citation": "2.129.040(d)", "effect": "block"})
+    assert "1 matching record(s)" in r.text
+    assert get(app, "/records", params={"kind": "heartbeat"}).text.count("<td>heartbeat</td>") == 1
+    bad = get(app, "/records", params={"since": "the other day"})
+    assert bad.status_code == 400 and "ISO 8601" in bad.text
+
+
+def test_record_page_never_shows_the_person_reference(populated, person_key):
+    from status_guard.compliance import person_ref
+
+    app = create_app(DashboardConfig(audit_spec=populated))
+    r = get(app, "/records/1")
+    assert "obligation_ref" in r.text and person_ref(person_key, "p1") not in r.text
+    assert "City Manager" in r.text
+
+
+def test_report_downloads_in_each_format(populated):
+    app = create_app(DashboardConfig(audit_spec=populated))
+    page = get(app, "/report", params={"from": "2026-01-01", "to": "2026-06-30"})
+    assert page.status_code == 200 and "Download PDF" in page.text
+    pdf = get(app, "/report/download", params={"from": "2026-01-01", "to": "2026-06-30", "format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["content-disposition"]
+    csv = get(app, "/report/download", params={"from": "2026-01-01", "to": "2026-06-30", "format": "csv"})
+    assert "ICE detainer request received,1" in csv.text
+    assert get(app, "/report/download", params={"format": "exe"}).status_code == 400
+
+
+def test_tampered_log_is_flagged_on_every_page(populated, log_path):
+    lines = log_path.read_text().splitlines(keepends=True)
+    del lines[2]
+    log_path.write_text("".join(lines))
+    app = create_app(DashboardConfig(audit_spec=populated))
+    for url in ("/", "/records", "/obligations", "/report"):
+        r = get(app, url)
+        assert "does not verify" in r.text or "DID NOT VERIFY" in r.text, url
+
+
+def test_login_is_required_when_a_password_is_set(populated):
+    app = create_app(DashboardConfig(audit_spec=populated, password="correct horse battery"))
+    r = get(app, "/records")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    wrong, after_wrong = session(app, [("POST", "/login", {"password": "guess", "next": "/records"}),
+                                       ("GET", "/records", None)])
+    assert wrong.status_code == 401 and after_wrong.status_code == 303
+    ok, page, out, after = session(app, [("POST", "/login", {"password": "correct horse battery", "next": "/records"}),
+                                         ("GET", "/records", None), ("POST", "/logout", None), ("GET", "/", None)])
+    assert ok.status_code == 303 and "HttpOnly" in ok.headers["set-cookie"] and "SameSite=strict" in ok.headers["set-cookie"]
+    assert page.status_code == 200 and "Audit log" in page.text
+    assert after.status_code == 303
+
+
+def test_forged_session_cookie_is_rejected(populated):
+    app = create_app(DashboardConfig(audit_spec=populated, password="correct horse battery"))
+    r = get(app, "/", headers={"cookie": "sg_session=9999999999.abcd.00"})
+    assert r.status_code == 303
+
+
+def test_login_redirect_never_leaves_the_site(populated):
+    app = create_app(DashboardConfig(audit_spec=populated, password="correct horse battery"))
+    (r,) = session(app, [("POST", "/login", {"password": "correct horse battery", "next": "//evil.example/"})])
+    assert r.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("host,loop", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                       ("127.0.0.2", True), ("0.0.0.0", False), ("10.0.0.5", False),
+                                       ("dashboard.example", False)])
+def test_only_loopback_hosts_count_as_private(host, loop):
+    assert is_loopback(host) is loop

@@ -1,0 +1,205 @@
+"""SQL decisions through the Cambridge pack: the ordinance, statement by statement."""
+
+from __future__ import annotations
+
+import pytest
+
+from status_guard import Effect
+from status_guard.context import RequestContext, request_context
+from status_guard.model import Requester
+from status_guard.sql import Inspector, SQLAnalysisError, SQLRefusedError
+from status_guard.errors import AuditUnavailableError
+
+from .conftest import SCHEMA
+
+
+def check(sg, sql, **kw):
+    kw.setdefault("schema", SCHEMA)
+    kw.setdefault("requester", "local")
+    return sg.check_sql(sql, **kw)
+
+
+# 2.129.040(e) -------------------------------------------------------------------------------
+def test_federal_officer_query_never_reads_home_address(sg):
+    d = check(sg, "SELECT * FROM students", scope="police", requester="federal")
+    assert d.effect is Effect.BLOCK
+    assert "2.129.040(e)" in d.citations
+    assert "students.home_address" in {p for h in d.hits if h.citation == "2.129.040(e)" for p in h.paths}
+
+
+def test_local_officer_query_reads_home_address(sg):
+    assert check(sg, "SELECT * FROM students", scope="police", requester="local").effect is Effect.ALLOW
+
+
+def test_federal_officer_may_read_citizenship_status_1373(sg):
+    d = check(sg, "SELECT citizenship FROM students WHERE id = 7", scope="police", requester="federal")
+    assert d.effect is not Effect.BLOCK
+
+
+def test_federal_whole_row_reference_is_a_read_of_every_column(sg):
+    for sql in ("SELECT row_to_json(s) FROM students s", "SELECT s FROM students s",
+                "WITH x AS (SELECT home_address AS h FROM students) SELECT h FROM x",
+                "COPY students TO STDOUT"):
+        assert check(sg, sql, scope="police", requester="federal").effect is Effect.BLOCK, sql
+
+
+def test_federal_requester_comes_from_the_request_context(sg):
+    ctx = RequestContext(requester=Requester("federal", agency="DHS"), scope="police")
+    with request_context(ctx):
+        d = sg.check_sql("SELECT home_address FROM students", scope="police", schema=SCHEMA)
+    assert d.effect is Effect.BLOCK and d.requester.agency == "DHS"
+    with request_context(RequestContext(requester=Requester("local"))):
+        assert sg.check_sql("SELECT home_address FROM students", scope="police", schema=SCHEMA).allowed
+
+
+def test_public_record_columns_stay_readable_for_federal_requesters(sg):
+    schema = {"tables": SCHEMA, "public_record": ["people.arrest_date"]}
+    assert check(sg, "SELECT arrest_date FROM people", scope="police", requester="federal", schema=schema).allowed
+    assert check(sg, "SELECT race FROM people", scope="police", requester="federal", schema=schema).blocked
+
+
+# 2.129.040(b), (k) ---------------------------------------------------------------------------
+def test_city_database_never_stores_citizenship_status(sg):
+    for sql in ("INSERT INTO students (id, citizenship) VALUES (1, 'US')",
+                "UPDATE students SET citizenship = 'US' WHERE id = 1",
+                "INSERT INTO students (id, citizenship) SELECT id, c FROM staging",
+                "ALTER TABLE people ADD COLUMN citizenship_status text",
+                "CREATE TABLE intake (id int, immigration_status text)"):
+        d = check(sg, sql, scope="city")
+        assert d.effect is Effect.BLOCK and "2.129.040(b)" in d.citations, sql
+
+
+def test_laundering_status_into_another_column_is_still_storing_it(sg):
+    d = check(sg, "UPDATE people SET full_name = (SELECT citizenship FROM students WHERE students.id = people.id)",
+              scope="city")
+    assert d.blocked and "2.129.040(b)" in d.citations
+
+
+def test_writing_null_to_a_status_column_is_erasure(sg):
+    assert check(sg, "UPDATE students SET citizenship = NULL", scope="schools").allowed
+    assert check(sg, "INSERT INTO students (id, citizenship) VALUES (%s, %s)", scope="schools",
+                 params=(1, None)).allowed
+    assert check(sg, "INSERT INTO students (id, citizenship) VALUES (%s, %s)", scope="schools",
+                 params=(1, "US")).blocked
+    assert check(sg, "ALTER TABLE students DROP COLUMN citizenship", scope="schools").allowed
+
+
+def test_executemany_checks_every_row(sg):
+    rows = [(1, None), (2, None), (3, "MX")]
+    assert check(sg, "INSERT INTO students (id, citizenship) VALUES (?, ?)", dialect="sqlite", scope="city",
+                 params=rows, many=True).blocked
+    assert check(sg, "INSERT INTO students (id, citizenship) VALUES (?, ?)", dialect="sqlite", scope="city",
+                 params=rows[:2], many=True).allowed
+
+
+def test_school_reads_place_of_birth_only_for_ell_services(sg):
+    sql = "SELECT name, country_of_birth FROM students WHERE grade = 3"
+    d = check(sg, sql, scope="schools")
+    assert d.blocked and "2.129.040(k)" in d.citations
+    d2 = check(sg, sql, scope="schools", purpose="ell_services")
+    assert d2.allowed and d2.exceptions_used
+
+
+def test_school_never_reads_or_filters_on_citizenship(sg):
+    assert check(sg, "SELECT citizenship FROM students", scope="schools").blocked
+    assert check(sg, "SELECT id FROM students ORDER BY citizenship", scope="schools").blocked
+
+
+# 2.129.040(c), (a) ---------------------------------------------------------------------------
+def test_police_query_never_selects_people_by_immigration_status(sg):
+    for sql in ("SELECT full_name FROM people WHERE immigration_status = 'undocumented'",
+                "SELECT p.full_name FROM people p JOIN students s ON s.citizenship = p.immigration_status",
+                "SELECT id FROM holds WHERE person_id IN (SELECT id FROM people WHERE immigration_status <> 'citizen')",
+                "WITH x(a, b) AS (SELECT id, immigration_status FROM people) SELECT a FROM x WHERE b = 'x'",
+                "SELECT immigration_status, count(*) FROM people GROUP BY 1",
+                "DELETE FROM people WHERE immigration_status = 'x'"):
+        d = check(sg, sql, scope="police")
+        assert d.blocked and "2.129.040(c)" in d.citations, sql
+
+
+def test_human_trafficking_investigation_is_the_only_exception_and_is_audited(sg, audit):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="police")
+    ctx = RequestContext(requester=Requester("local"), purpose="human_trafficking_investigation")
+    sql = "SELECT id FROM people WHERE immigration_status = 'x'"
+    with request_context(ctx):
+        d = insp.enforce(sql)
+    assert d is not None and d.effect is Effect.FLAG
+    assert audit.records and audit.records[-1]["exceptions"][0]["purpose"] == "human_trafficking_investigation"
+
+
+def test_operational_filtering_by_race_is_flagged(sg):
+    d = check(sg, "SELECT full_name FROM people WHERE race = 'x'", scope="city")
+    assert d.effect is Effect.FLAG and "2.129.040(a)" in d.citations
+
+
+# 2.129.040(d) ---------------------------------------------------------------------------------
+def test_hold_whose_sole_basis_is_an_ice_detainer_is_refused(sg):
+    for sql, params in (("INSERT INTO holds (id, person_id, hold_basis) VALUES (1, 2, 'ice_detainer')", None),
+                        ("INSERT INTO holds (id, person_id, hold_basis) VALUES (1, 2, %s)", (1, 2) and ("ice_detainer",)),
+                        ("UPDATE holds SET hold_basis = 'ICE detainer' WHERE id = 1", None),
+                        ("INSERT INTO holds (id, hold_basis) SELECT 1, 'ice_detainer'", None)):
+        d = check(sg, sql, scope="police", params=params)
+        assert d.blocked and "2.129.040(d)" in d.citations, sql
+
+
+def test_hold_on_a_judicial_warrant_is_allowed(sg):
+    assert check(sg, "INSERT INTO holds (id, person_id, hold_basis) VALUES (1, 2, 'judicial_warrant')",
+                 scope="police").allowed
+
+
+def test_hold_basis_that_cannot_be_known_before_running_is_refused(sg):
+    for sql in ("UPDATE holds SET hold_basis = lower('ICE_' || 'DETAINER')",
+                "COPY holds (id, hold_basis) FROM STDIN",
+                "INSERT INTO holds (id, hold_basis) VALUES (1, %s)"):  # no parameters given
+        with pytest.raises(SQLAnalysisError):
+            check(sg, sql, scope="police")
+
+
+def test_verdict_cache_distinguishes_parameter_values_that_matter(sg):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="police")
+    sql = "INSERT INTO holds (id, hold_basis) VALUES (%s, %s)"
+    assert insp.decide(sql, (1, "judicial_warrant"), requester="local").decision.allowed
+    assert insp.decide(sql, (2, "ice_detainer"), requester="local").decision.blocked
+    assert insp.decide(sql, (3, "judicial_warrant"), requester="local").decision.allowed
+
+
+# enforcement + audit ------------------------------------------------------------------------
+def test_refusal_is_audited_without_literals_and_names_the_fingerprint(sg, audit):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="city")
+    with pytest.raises(SQLRefusedError) as info:
+        insp.enforce("INSERT INTO students (id, citizenship) VALUES (1, 'SECRET-STATUS')")
+    assert info.value.fingerprint.startswith("sql:") and info.value.fingerprint in str(info.value)
+    assert "SECRET" not in str(info.value)
+    rec = audit.records[-1]
+    assert rec["effect"] == "block" and rec["fingerprint"] == info.value.fingerprint
+    assert "SECRET" not in repr(rec)
+
+
+def test_unanalysable_statement_is_refused_and_audited(sg, audit):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="city")
+    with pytest.raises(SQLAnalysisError) as info:
+        insp.enforce("EXECUTE leak('SECRET')")
+    assert "SECRET" not in str(info.value)
+    assert audit.records[-1]["rules"] == ["sql-fail-closed"]
+
+
+def test_audit_failure_refuses_the_statement(sg, audit):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="city")
+    audit.fail = True
+    with pytest.raises(AuditUnavailableError):
+        insp.enforce("SELECT full_name FROM people WHERE race = 'x'")  # a flag must be audited
+
+
+def test_monitor_mode_reports_without_refusing(sg, audit):
+    insp = Inspector(sg, dialect="postgres", schema=SCHEMA, scope="city", monitor=True)
+    d = insp.enforce("INSERT INTO students (id, citizenship) VALUES (1, 'x')")
+    assert d is not None and d.blocked and audit.records[-1]["monitor"] is True
+
+
+def test_unknown_scope_or_requester_is_a_configuration_error(sg):
+    from status_guard.errors import PolicyError
+
+    with pytest.raises(PolicyError):
+        check(sg, "SELECT id FROM students", scope="nowhere")
+    with pytest.raises(PolicyError):
+        check(sg, "SELECT id FROM students", scope="city", requester="martian")
