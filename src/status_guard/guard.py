@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from .model import MISSING, Action, Claim, Decision, Effect, Item, Requester
 from .normalize import normalize
 from .policy import Policy, load_policy
 from .redact import REDACTED, Redaction, apply as _apply_redaction
+from .safe_paths import audit_safe, new_request_id
 
 log = logging.getLogger("status_guard")
 
@@ -248,10 +248,10 @@ class Guard:
     ) -> dict[str, Any]:
         """Append the decision to the audit log. Raises AuditUnavailableError when the record
         cannot be written: the caller must then refuse the guarded action (NIST AU-5)."""
-        rec = decision.to_record()
+        rec = audit_safe(decision).to_record()
         rec.update(
             adapter=adapter,
-            request_id=request_id or uuid.uuid4().hex,
+            request_id=request_id or new_request_id(),
             monitor=bool(monitor),
         )
         if route is not None:

@@ -177,3 +177,41 @@ async def test_trusted_proxy_header_is_believed_only_from_the_proxy(guard):
     from_other = body_of(await drive(app, path="/police/booking", headers=hdr, client=("203.0.113.9", 1)))
     assert b"12 Example St" in from_proxy
     assert b"12 Example St" not in from_other
+
+
+async def test_the_sql_inspector_sees_the_requester_and_purpose_of_the_request(guard, client_for):
+    """The middleware puts who is asking, and why, in the ContextVar the SQL inspector reads."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from status_guard.asgi import RouteConfig, StatusGuardMiddleware
+    from status_guard.context import current
+
+    from .conftest import FakeAuth, identify_from_user
+
+    async def whoami(request):
+        ctx = current()
+        return JSONResponse({"requester": ctx.requester.cls, "purpose": ctx.purpose, "scope": ctx.scope,
+                             "route": ctx.route})
+
+    app = Starlette(routes=[Route("/schools/ell/x", whoami)])
+    app.add_middleware(StatusGuardMiddleware, guard=guard, identify=identify_from_user, scope="city",
+                       routes=[RouteConfig("/schools/ell", "schools", purpose="ell_services")])
+    app.add_middleware(FakeAuth)
+    async with client_for(app, "tok-state") as c:
+        got = (await c.get("/schools/ell/x")).json()
+    assert got == {"requester": "state", "purpose": "ell_services", "scope": "schools", "route": "GET /schools/ell"}
+    assert current() is None  # reset after the request
+
+
+def test_misconfiguration_is_refused_at_start_up(guard):
+    from status_guard.asgi import RouteConfig, StatusGuardMiddleware
+    from status_guard.errors import PolicyError
+    from status_guard.model import Claim
+
+    with pytest.raises(PolicyError):
+        StatusGuardMiddleware(None, guard=guard, scope="parks")
+    with pytest.raises(PolicyError):  # a warrant is verified per request, never declared for a route
+        StatusGuardMiddleware(None, guard=guard, routes=[RouteConfig("/c", "police", exceptions=(
+            Claim("judicial-warrant", legal_basis="judicial warrant", reference="x", verified=True),))])

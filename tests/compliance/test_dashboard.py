@@ -47,6 +47,7 @@ def test_overview_shows_verification_obligations_and_refusals_by_clause(populate
     r = get(create_app(DashboardConfig(audit_spec=populated)), "/")
     assert r.status_code == 200
     assert "Chain verified" in r.text
+    assert '<span class="num" id="refused-count">2</span>' in r.text  # records, not clause citations
     assert "2.129.040(d)" in r.text and "Police Department" in r.text
     assert "2.129.040(b)" in r.text and "Cambridge Public Schools" in r.text
     assert r.headers["content-security-policy"].startswith("default-src 'none'")

@@ -140,3 +140,29 @@ def test_sqlalchemy_async_engine_is_hooked(sg, tmp_path):
         return n
 
     assert asyncio.run(main()) == 1
+
+
+def test_batch_job_outside_a_request_is_unknown_unless_the_deployment_names_it(tmp_path):
+    """Outside any request the requester is `unknown` (most restricted); a deployment can name a
+    default for its own batch jobs, and a request context still wins over it."""
+    import sqlite3
+
+    from status_guard import Guard
+    from status_guard.context import RequestContext, request_context
+    from status_guard.model import Requester
+    from status_guard.sql.errors import SQLRefusedError
+    from status_guard.sql.hooks.dbapi import guard_connection
+
+    guard = Guard.default(audit="memory:")
+    raw = sqlite3.connect(tmp_path / "p.db")
+    raw.execute("CREATE TABLE inmates (id INTEGER, home_address TEXT)")
+    raw.execute("INSERT INTO inmates VALUES (1, 'x')")
+    raw.commit()
+    strict = guard_connection(raw, guard, scope="police")
+    with pytest.raises(SQLRefusedError):
+        strict.execute("SELECT home_address FROM inmates").fetchall()
+    batch = guard_connection(raw, guard, scope="police", default_requester="local")
+    assert batch.execute("SELECT home_address FROM inmates").fetchall() == [("x",)]
+    with request_context(RequestContext(Requester("federal"))):
+        with pytest.raises(SQLRefusedError):
+            batch.execute("SELECT home_address FROM inmates").fetchall()

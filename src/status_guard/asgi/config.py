@@ -6,7 +6,7 @@ between requests."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import PolicyError
@@ -152,16 +152,3 @@ def type_matches(content_type: str, patterns: Iterable[str]) -> bool:
         if p == content_type or (p.endswith("/*") and p[:-2] == major):
             return True
     return False
-
-
-@dataclass(frozen=True)
-class MiddlewareSettings:
-    """Everything the middleware was constructed with, validated."""
-
-    default_scope: str
-    routes: tuple[RouteConfig, ...] = ()
-    public_record_fields: tuple[str, ...] = ()
-    limits: Limits = field(default_factory=Limits)
-    trusted_proxy: TrustedProxy | None = None
-    warrant_header: str = "x-judicial-warrant"
-    exclude: tuple[str, ...] = ()

@@ -201,26 +201,3 @@ def _encodable(charset: str) -> bool:
         return True
     except LookupError:
         return False
-
-
-# -- the lxml variant, kept for the benchmark (selectolax is the one the middleware uses) ---------
-def collect_questions_lxml(body: bytes) -> list[tuple[str, str]]:
-    """Find controls and their label texts with lxml (same rules, fewer of them): the benchmark
-    compares its parse + find + serialise cost against selectolax on the same page."""
-    import lxml.html
-
-    doc = lxml.html.document_fromstring(body)
-    labels_for = {lab.get("for"): lab.text_content() for lab in doc.iter("label") if lab.get("for")}
-    out: list[tuple[str, str]] = []
-    for n in doc.iter("input", "select", "textarea"):
-        if n.tag == "input" and (n.get("type") or "text").lower() in _SKIP_INPUT_TYPES:
-            continue
-        key = n.get("name") or n.get("id") or ""
-        label = labels_for.get(n.get("id") or "\0", "")
-        p = n.getparent()
-        while p is not None and p.tag != "form":
-            if p.tag == "label":
-                label += " " + p.text_content()
-            p = p.getparent()
-        out.append((key, label.strip()))
-    return out

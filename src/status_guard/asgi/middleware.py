@@ -17,8 +17,6 @@ import dataclasses
 import inspect
 import logging
 import re
-import unicodedata
-import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -27,6 +25,7 @@ from ..context import RequestContext, reset_context, set_context
 from ..decide import applicable_rules, validate_claims
 from ..errors import AuditUnavailableError, LimitExceededError, PolicyError, UnparseableInputError
 from ..model import Claim, Decision, Effect, Item, Requester
+from ..safe_paths import new_request_id
 from . import encoding, errors, forms, requests, responses
 from .config import Limits, RouteConfig, TrustedProxy, match_route, type_matches
 from .custody import CustodyVerifier, verify_reference, well_formed
@@ -187,7 +186,7 @@ class _Responder:
         self.route = route
         self.scope = scope
         self.limits = mw.limits
-        self.request_id = os.urandom(16).hex()
+        self.request_id = new_request_id()
         self.method = scope.get("method", "GET")
         hdrs = _headers(scope)
         self.html_wanted = errors.wants_html(_h(hdrs, b"accept"))
@@ -564,7 +563,7 @@ class _Responder:
             if not (force or d.hits or d.effect is not Effect.ALLOW):
                 continue
             try:
-                self.guard.record(audit_safe(d), adapter="asgi", request_id=self.request_id, route=self.audit_route,
+                self.guard.record(d, adapter="asgi", request_id=self.request_id, route=self.audit_route,
                                   monitor=self.route.monitor)
             except AuditUnavailableError:
                 log.error("status_guard: audit log unavailable on %s (request %s)%s", self.audit_route, self.request_id,
@@ -618,39 +617,6 @@ class _AuditDown(Exception):
     def __init__(self, error: errors.ErrorResponse) -> None:
         super().__init__("audit unavailable")
         self.error = error
-
-
-def audit_safe(d: Decision) -> Decision:
-    """The decision with every field path made safe for the audit record's allow-list (a field
-    name a client chose can hold anything); the decision itself is unchanged. Paths that are
-    already safe (nearly all) cost one cached lookup."""
-    if all(safe_path(f.path) == f.path for f in d.fields) and all(
-        safe_path(p) == p for h in d.hits for p in h.paths
-    ):
-        return d
-    fields = tuple(dataclasses.replace(f, path=safe_path(f.path)) for f in d.fields)
-    hits = tuple(dataclasses.replace(h, paths=tuple(safe_path(p) for p in h.paths)) for h in d.hits)
-    return dataclasses.replace(d, fields=fields, hits=hits)
-
-
-_UNSAFE = re.compile(r"[^\w.\[\]*-]", re.UNICODE)
-_LONG_DIGITS = re.compile(r"\d{3,}")
-_DATE_LIKE = re.compile(r"\d[-/.]\d")
-_LONG_INDEX = re.compile(r"\[\d{5,}\]")
-
-
-@lru_cache(maxsize=65536)
-def safe_path(path: str) -> str:
-    p = unicodedata.normalize("NFC", path)
-    p = _LONG_INDEX.sub("[*]", p)
-    p = _UNSAFE.sub("_", p)
-    # digits outside list indices: runs of 3+ and date-like shapes look like values to the audit log
-    parts = re.split(r"(\[\d{1,4}\])", p)
-    parts = [x if x.startswith("[") else _LONG_DIGITS.sub("n", x) for x in parts]
-    p = "".join(parts)
-    if _DATE_LIKE.search(re.sub(r"\[\d{1,4}\]", "", p)):
-        p = re.sub(r"(?<!\[)\d(?![\d]*\])", "n", p)
-    return p[:200] or "_"
 
 
 def _merge_for_error(decisions: list[Decision]) -> Decision:

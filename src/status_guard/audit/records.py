@@ -63,6 +63,7 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 DATE_OR_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?Z)?")
 SIGNATURE_RE = re.compile(r"[0-9a-f]{128}")
+PREFIXED_DIGEST_RE = re.compile(r"[a-z]{1,12}:[0-9a-f]{16,64}")
 SQL_TEMPLATE_CHARS_RE = re.compile(r"[\w\s.,;()*=<>!?$%:\"`+/|&\[\]{}^~@#-]{1,4000}", re.UNICODE)
 
 # Value shapes that never belong in a path, a name or a reference.
@@ -231,8 +232,9 @@ def route(path: str, v: Any) -> str:
 
 @cached
 def fingerprint(path: str, v: Any) -> str:
-    """A statement fingerprint: a hex digest, or a SQL template with every literal stripped."""
-    if isinstance(v, str) and HEX_RE.fullmatch(v):
+    """A statement fingerprint: a hex digest (optionally prefixed, ``sql:9f86d081884c7d65``), or a
+    SQL template with every literal stripped."""
+    if isinstance(v, str) and (HEX_RE.fullmatch(v) or PREFIXED_DIGEST_RE.fullmatch(v)):
         return v
     if not isinstance(v, str):
         raise _fail(path, f"must be a string (statement fingerprint), got {type(v).__name__}")

@@ -88,8 +88,14 @@ class Inspector:
         monitor: bool = False,
         limits: Limits = DEFAULT_LIMITS,
         cache_size: int = 4096,
+        default_requester: Any = None,
     ) -> None:
         self.guard = guard
+        # who is asking when a statement runs outside any request (a batch job, a migration):
+        # `unknown` — the most restricted class — unless the deployment names one explicitly
+        self.default_requester = Requester.coerce(default_requester) if default_requester is not None else None
+        if self.default_requester is not None:
+            guard.policy.check_requester(self.default_requester.cls)
         self.dialect = canonical_dialect(dialect)
         self.schema: SchemaMap | None = coerce_schema(guard, schema)
         self.scope = scope
@@ -137,7 +143,12 @@ class Inspector:
     # -- decisions -------------------------------------------------------------------------------
     def _who(self, requester: Any, purpose: str | None, claims: Sequence[Claim] | None, scope: str | None):
         ctx = current()
-        req = Requester.coerce(requester) if requester is not None else (ctx.requester if ctx else Requester("unknown"))
+        if requester is not None:
+            req = Requester.coerce(requester)
+        elif ctx is not None:
+            req = ctx.requester
+        else:
+            req = self.default_requester or Requester("unknown")
         if purpose is None and ctx is not None:
             purpose = ctx.purpose
         if claims is None:

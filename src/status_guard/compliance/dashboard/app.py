@@ -141,15 +141,17 @@ def create_app(config: DashboardConfig) -> Starlette:
         snap = snapshot()
         obs = pending(snap.records)
         refusals: Counter[tuple[str, str]] = Counter()
+        refused_records = 0
         titles = {k: v.title for k, v in policy.file.scopes.items()}
         for rec in snap.records:
             if rec.get("kind") == "decision" and rec.get("effect") == "block" and rec.get("monitor") is not True:
+                refused_records += 1
                 dept = rec.get("department") or titles.get(str(rec.get("scope")), str(rec.get("scope") or "unspecified"))
                 for c in rec.get("citations") or ["uncited"]:
                     refusals[(str(c), str(dept))] += 1
         events = Counter(str(e.get("type")) for r in snap.records if (e := event_of(r)) is not None)
         return page(request, "index.html", nav="overview", snap=snap, v=snap.verification, obligations=obs,
-                    overdue=sum(1 for _, s in obs if s == "overdue"),
+                    overdue=sum(1 for _, s in obs if s == "overdue"), refused_records=refused_records,
                     refusals=sorted(refusals.items(), key=lambda x: (-x[1], x[0])), events=events,
                     event_titles={t.value: TITLES[t] for t in EventType}, log_description=snap.description)
 

@@ -36,6 +36,7 @@ def guard_connection(
     schema: Any = "reflect",
     monitor: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    default_requester: Any = None,
     inspector: Inspector | None = None,
 ) -> GuardedConnection:
     """Wrap a sqlite3 or psycopg 3 connection. ``schema="reflect"`` reads the tables once, now."""
@@ -44,7 +45,7 @@ def guard_connection(
     if inspector is None:
         if isinstance(schema, str) and schema == "reflect":
             schema = reflect_dbapi(guard, conn, dialect)
-        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits)
+        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits, default_requester=default_requester)
     return GuardedConnection(conn, inspector, driver)
 
 

@@ -53,8 +53,10 @@ def sqlite_text(sql: str, params: Any) -> str:
 
 class DjangoHook:
     def __init__(self, guard: Any, *, scope: str | None, schema: Any, schema_overrides: Mapping[str, Iterable[str]] | None,
-                 public_record: Iterable[str], monitor: bool, limits: Limits, aliases: Iterable[str] | None):
+                 public_record: Iterable[str], monitor: bool, limits: Limits, aliases: Iterable[str] | None,
+                 default_requester: Any = None):
         self.guard = guard
+        self.default_requester = default_requester
         self.scope = scope
         self.schema = schema
         self.overrides = schema_overrides
@@ -80,7 +82,8 @@ class DjangoHook:
                         schema = SchemaMap.build(self.guard, model_schema(connection), overrides=self.overrides,
                                                  public_record=self.public_record)
                     insp = Inspector(self.guard, dialect=_VENDORS[vendor], schema=schema, scope=self.scope,
-                                     monitor=self.monitor, limits=self.limits)
+                                     monitor=self.monitor, limits=self.limits,
+                                     default_requester=self.default_requester)
                     self._inspectors[alias] = insp
         return insp
 
@@ -122,6 +125,7 @@ def install(
     public_record: Iterable[str] = (),
     monitor: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    default_requester: Any = None,
     using: Iterable[str] | None = None,
 ) -> DjangoHook:
     """Check every statement on every Django connection (or only the aliases in ``using``)."""
@@ -129,7 +133,8 @@ def install(
     from django.db.backends.signals import connection_created
 
     hook = DjangoHook(guard, scope=scope, schema=schema, schema_overrides=schema_overrides,
-                      public_record=public_record, monitor=monitor, limits=limits, aliases=using)
+                      public_record=public_record, monitor=monitor, limits=limits, aliases=using,
+                      default_requester=default_requester)
     connection_created.connect(hook.on_connection_created, weak=False)
     for alias in connections:
         hook.attach(connections[alias])

@@ -44,6 +44,7 @@ def install(
     schema: Any = "reflect",
     monitor: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    default_requester: Any = None,
 ) -> Inspector:
     """Attach the inspector to an Engine or AsyncEngine. Returns it (``uninstall`` removes it)."""
     from sqlalchemy import event
@@ -53,7 +54,7 @@ def install(
         if sync_engine is not engine:
             raise PolicyError("reflect an AsyncEngine first: schema = await reflect_async(engine, guard)")
         schema = reflect_sqlalchemy(guard, sync_engine)
-    insp = Inspector(guard, dialect=dialect_of(engine), schema=schema, scope=scope, monitor=monitor, limits=limits)
+    insp = Inspector(guard, dialect=dialect_of(engine), schema=schema, scope=scope, monitor=monitor, limits=limits, default_requester=default_requester)
 
     def before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                               executemany: bool) -> None:
