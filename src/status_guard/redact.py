@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .model import Decision, Effect
@@ -27,14 +28,23 @@ class Redaction:
         return bool(self.redacted or self.removed)
 
 
-def split_path(path: str) -> list[str | int]:
-    out: list[str | int] = []
-    for m in _PATH_TOKEN.finditer(path):
-        out.append(int(m.group(1)) if m.group(1) is not None else m.group(2))
-    return out
+@lru_cache(maxsize=65536)
+def split_path(path: str) -> tuple[str | int, ...]:
+    return tuple(int(m.group(1)) if m.group(1) is not None else m.group(2) for m in _PATH_TOKEN.finditer(path))
 
 
-def _set(doc: Any, parts: list[str | int], value: Any, remove: bool) -> None:
+def _copy(node: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists, scalars); anything else via copy.deepcopy."""
+    if isinstance(node, dict):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy(v) for v in node]
+    if node is None or isinstance(node, (str, int, float, bool)):
+        return node
+    return copy.deepcopy(node)
+
+
+def _set(doc: Any, parts: tuple[str | int, ...], value: Any, remove: bool) -> None:
     node = doc
     for p in parts[:-1]:
         node = node[p]
@@ -51,7 +61,7 @@ WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
 def apply(document: Any, decision: Decision, placeholder: Any = REDACTED) -> Redaction:
     """Withhold every field whose outcome is redact/strip/block: strip removes the key, the
     others replace the value with ``placeholder``. The input is not modified."""
-    doc = copy.deepcopy(document)
+    doc = _copy(document)
     redacted: list[str] = []
     removed: list[str] = []
     # deepest paths first so removing a key never invalidates a later path

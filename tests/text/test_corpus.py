@@ -7,8 +7,11 @@ regressions per category — not at them — so a change that makes detection wo
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from status_guard.text.evaluate import Report, evaluate
+from status_guard.text.evaluate import Report, evaluate, load_corpus
+
+HOLDOUT = Path(__file__).parent / "corpus" / "holdout.yaml"
 
 NOTE_LEVEL_FLOOR = {"precision": 0.90, "recall": 0.90}
 SPAN_LEVEL_FLOOR = {"precision": 0.88, "recall": 0.90}
@@ -39,3 +42,12 @@ def test_precision_and_recall_meet_their_floors(detector, corpus):
 def test_notes_with_nothing_protected_stay_clean(detector, corpus):
     flagged = [n.id for n in corpus if not n.labels and detector.detect(n.text)]
     assert len(flagged) <= 2, flagged
+
+
+def test_second_note_set_keeps_precision_and_most_of_its_recall(detector):
+    """holdout.yaml first scored P 0.95 / R 0.60 (docs/text.md); its misses then drove fixes,
+    so it is no longer held out — these floors guard against regressions only."""
+    report = evaluate(detector, load_corpus(HOLDOUT))
+    note = Report.total(report.note_level)
+    assert note.precision >= 0.90, report.misses
+    assert note.recall >= 0.80, report.misses

@@ -36,6 +36,11 @@ def test_bare_digits_are_an_a_number_only_right_after_an_a_number_label(detector
     assert "alien_registration_number" not in categories(detector, "Order 204-113-998 shipped on time.")
 
 
+def test_a_label_that_starts_before_the_context_window_still_counts(detector):
+    text = "The applicant's alien registration number is 087-654-321 per the card on file."
+    assert spans(detector, text, "alien_registration_number") == ["087-654-321"]
+
+
 # ---------------------------------------------------------------- I-94, passports
 
 def test_i94_number_is_visa_or_passport(detector):
@@ -149,6 +154,8 @@ def test_dates_without_a_real_release_or_hearing_are_not_flagged(detector, text)
     ("They don't have papers.", "don't have papers"),
     ("No tiene estatus legal en este país.", "No tiene estatus legal"),
     ("Ele não tem documentos.", "não tem documentos"),
+    ("Her H-1B was revoked after the layoff.", "H-1B was revoked"),
+    ("He told her she would be sent back to Guatemala.", "sent back to Guatemala"),
 ])
 def test_status_terms_are_found_in_five_languages(detector, text, term):
     assert term in spans(detector, text, "immigration_status")

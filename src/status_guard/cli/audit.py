@@ -90,6 +90,9 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         for p in report.problems:
             click.echo(f"  {p.kind.upper()}: {p.message}")
         click.echo("Result: VALID" if report.ok else f"Result: INVALID ({len(report.problems)} problem(s))")
+        if not report.ok and {p.kind for p in report.problems} == {"truncated"} and not report.ended_cleanly:
+            click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
+                       "a cut tail is then caught only by signed checkpoints or exported anchors (--anchor).")
     sys.exit(0 if report.ok else 1)
 
 

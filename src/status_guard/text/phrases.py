@@ -123,11 +123,12 @@ class PhraseSet:
 
 
 def spans_in(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
-    """The spans (sorted by start) lying wholly inside [lo, hi)."""
+    """The spans (sorted, non-overlapping) that overlap [lo, hi)."""
     out = []
     i = bisect_left(spans, (lo, -1))
+    if i > 0 and spans[i - 1][1] > lo:  # the one span that starts before lo may reach into it
+        i -= 1
     while i < len(spans) and spans[i][0] < hi:
-        if spans[i][1] <= hi:
-            out.append(spans[i])
+        out.append(spans[i])
         i += 1
     return out
