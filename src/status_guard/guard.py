@@ -54,6 +54,7 @@ class Guard:
         self._audit: Any = None
         self._audit_lock = threading.Lock()
         self._sql: Any = None
+        self._withheld_cache: dict[tuple[str, str, str | None], frozenset[str]] = {}
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -181,7 +182,56 @@ class Guard:
                                public_record_fields=public_record_fields)
         if isinstance(document, tuple):
             document = list(document)
-        return _apply_redaction(document, decision, placeholder)
+        result = _apply_redaction(document, decision, placeholder)
+        return self._redact_free_text(result, scope, decision)
+
+    def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
+        """The categories this requester may not receive in this scope (what a disclosure withholds)."""
+        req, purpose, _ = self._resolve(requester, purpose, ())
+        key = (scope, req.cls, purpose)
+        hit = self._withheld_cache.get(key)
+        if hit is None:
+            cats = sorted(self.policy.file.categories)
+            probe = [Item(f"probe.{c}", frozenset({c})) for c in cats]
+            d = self.decide("disclose", probe, scope=scope, requester=req, purpose=purpose, claims=())
+            hit = frozenset(c for c, f in zip(cats, d.fields) if f.effect in (Effect.REDACT, Effect.STRIP, Effect.BLOCK))
+            self._withheld_cache[key] = hit
+        return hit
+
+    def _redact_free_text(self, result: Redaction, scope: str, decision: Decision) -> Redaction:
+        """Span-level redaction inside free text the requester may otherwise see (a public-record
+        narrative that mentions a home address). Fails closed: a value that cannot be checked is
+        withheld whole."""
+        if self.text_detection == "off":
+            return result
+        hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
+        if not hidden or not _has_free_text(result.document):
+            return result
+        try:
+            from .text.integration import detector_for, redact_free_text  # adapter, optional extra
+        except ImportError:
+            if self.text_detection == "on":
+                raise PolicyError("text_detection='on' but the text extra (presidio-analyzer) is not installed") from None
+            return result
+        ft = redact_free_text(detector_for(self), result.document, hidden, on_error="withhold")
+        if not ft.changed:
+            return result
+        span_items = [Item(path, frozenset(f.category for f in found), ("free text mentions it",))
+                      for path, found in ft.findings.items()]
+        span_items += [Item(path, hidden, ("free text could not be checked",)) for path in ft.withheld]
+        spans = self.decide("disclose", span_items, scope=scope, requester=decision.requester,
+                            purpose=decision.purpose, claims=())
+        touched = {it.path for it in span_items}
+        merged = Decision(
+            effect=Effect.strongest([decision.effect, spans.effect]),
+            action=decision.action, scope=decision.scope, requester=decision.requester, purpose=decision.purpose,
+            hits=decision.hits + spans.hits,
+            fields=tuple(f for f in decision.fields if f.path not in touched) + spans.fields,
+            policy=decision.policy, exceptions_used=decision.exceptions_used,
+            messages={**decision.messages, **spans.messages},
+        )
+        redacted = tuple(sorted(set(result.redacted) | touched))
+        return Redaction(ft.document, merged, redacted, result.removed)
 
     # -- adapters (imported lazily: the core never imports them) ---------------------------------
     def check_sql(self, sql: str, dialect: str = "postgres", scope: str = "city", requester: RequesterLike = None,
@@ -192,9 +242,25 @@ class Guard:
                           schema=schema, **kw)
 
     def detect_text(self, text: str, scope: str | None = None, **kw: Any) -> list[Any]:
-        from .text import get_detector  # adapter
+        """Findings (category, start, end, score, recognizer) in free text; no excerpts. With a
+        ``scope``, only the categories some rule of that scope protects are looked for."""
+        from .text.integration import detector_for  # adapter
 
-        return get_detector(self.policy.file.text).detect(text, **kw)
+        detector = detector_for(self)
+        if scope is not None and "categories" not in kw:
+            self.policy.check_scope(scope)
+            kw["categories"] = self._scope_categories(scope) & detector.categories
+        return detector.detect(text, **kw)
+
+    def _scope_categories(self, scope: str) -> frozenset[str]:
+        out: set[str] = set()
+        for r in self.policy.file.rules:
+            if scope in r.scopes or "*" in r.scopes:
+                out |= set(self.policy.file.categories) if "*" in r.categories else set(r.categories)
+        for v in self.policy.file.value_rules:
+            if scope in v.scopes or "*" in v.scopes:
+                out.add(v.category)
+        return frozenset(out)
 
     def _with_text_findings(self, items: list[Item], fields: Mapping[str, Any]) -> list[Item]:
         """Add categories found in free-text values (notes, comments) by the text adapter."""
@@ -266,6 +332,16 @@ class Guard:
             raise
         except Exception as exc:  # any sink failure is an audit failure
             raise AuditUnavailableError(f"audit log unavailable: {exc.__class__.__name__}") from None
+
+
+def _has_free_text(document: Any) -> bool:
+    if isinstance(document, str):
+        return _looks_like_free_text(document)
+    if isinstance(document, dict):
+        return any(_has_free_text(v) for v in document.values())
+    if isinstance(document, (list, tuple)):
+        return any(_has_free_text(v) for v in document)
+    return False
 
 
 def _looks_like_free_text(value: str) -> bool:

@@ -77,6 +77,12 @@ def test_non_text_input_is_refused(detector):
         detector.detect(SECRET.encode())
 
 
+def test_a_threshold_outside_0_1_is_refused(detector):
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(TextDetectionError, match="min_score"):
+            detector.detect(SECRET, min_score=bad)
+
+
 def test_asking_for_a_category_no_recognizer_covers_is_refused(detector):
     with pytest.raises(UnsupportedCategoryError, match="race_ethnicity"):
         detector.detect(SECRET, categories=["race_ethnicity", "home_address"])

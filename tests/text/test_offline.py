@@ -70,8 +70,10 @@ def test_ner_from_a_local_spacy_pipeline_maps_labels_to_categories(tmp_path, net
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "NRP", "pattern": "Guatemalan"}])
     nlp.to_disk(tmp_path / "tiny_ner")
-    cfg = {"ner": {"model": str(tmp_path / "tiny_ner"), "entity_map": {"NRP": "national_origin"}, "score": 0.7}}
-    det = TextDetector.from_policy_data(cfg, enable_ner=True)
+    cfg = {"ner": {"enabled": True, "model": str(tmp_path / "tiny_ner"), "entity_map": {"NRP": "national_origin"},
+                   "score": 0.7}}
+    det = TextDetector.from_policy_data(cfg)  # enabled by the policy data alone
+    assert det.ner_enabled
     text = "The witness is Guatemalan and spoke through an interpreter."
     found = [f for f in det.detect(text) if f.recognizer == "ner"]
     assert [(f.category, text[f.start:f.end]) for f in found] == [("national_origin", "Guatemalan")]

@@ -29,7 +29,7 @@ _PATTERN_KEYS = {"name", "regex", "score", "case_sensitive"}
 _CONTEXT_KEYS = {"window", "boost", "words", "exclude"}
 _NEGATIVE_KEYS = {"window", "penalty", "words"}
 _TERMS_KEYS = {"score", "words"}
-_NER_KEYS = {"model", "entity_map", "score"}
+_NER_KEYS = {"enabled", "model", "entity_map", "score"}
 _ID = regex.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 # Hard ceilings, so that policy data cannot make detection unbounded either.
@@ -76,6 +76,7 @@ class RecognizerSpec:
 
 @dataclass(frozen=True, slots=True)
 class NerSpec:
+    enabled: bool
     model: str
     entity_map: tuple[tuple[str, str], ...]
     score: float
@@ -342,7 +343,10 @@ def parse_config(data: Mapping[str, Any]) -> TextConfig:
         for label, cat in emap.items():
             if not isinstance(label, str) or not isinstance(cat, str) or not _ID.match(cat):
                 raise RecognizerConfigError(f"text.ner.entity_map.{label}: must be a category id")
-        ner = NerSpec(model=model, entity_map=tuple(sorted(emap.items())),
+        enabled = n.get("enabled", False)
+        if not isinstance(enabled, bool):
+            raise RecognizerConfigError("text.ner.enabled: must be true or false")
+        ner = NerSpec(enabled=enabled, model=model, entity_map=tuple(sorted(emap.items())),
                       score=_num(n.get("score", 0.6), "text.ner.score", 0.0, 1.0))
     return TextConfig(min_score=min_score, max_chars=max_chars, deadline_ms=deadline_ms,
                       recognizers=tuple(specs), ner=ner)

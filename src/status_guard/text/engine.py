@@ -108,6 +108,7 @@ class TextDetector:
 
     def __init__(self, config: TextConfig, *, enable_ner: bool = False):
         self.config = config
+        enable_ner = enable_ner or (config.ner is not None and config.ner.enabled)
         recognizers: list[LocalRecognizer] = [PolicyRecognizer(spec) for spec in config.recognizers]
         nlp_engine: NlpEngine
         if enable_ner:
@@ -160,6 +161,8 @@ class TextDetector:
             if not wanted:
                 return []
         threshold = self.config.min_score if min_score is None else float(min_score)
+        if not 0.0 <= threshold <= 1.0:  # also refuses NaN
+            raise TextDetectionError("min_score must lie in [0, 1]")
         if not text.strip():
             return []
 
