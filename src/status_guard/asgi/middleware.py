@@ -107,7 +107,7 @@ class StatusGuardMiddleware:
                         ", ".join(r.prefix for r in (self.default_route, *self.routes) if r.monitor))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # lifespan, websocket: not ours (see docs/middleware.md)
+        if scope["type"] not in ("http", "websocket"):  # lifespan: not ours
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
@@ -118,7 +118,50 @@ class StatusGuardMiddleware:
         if not route.inspect:
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":
+            await self._websocket(route, scope, receive, send)
+            return
         await _Responder(self, route, scope).run(receive, send)
+
+    async def _websocket(self, route: RouteConfig, scope: Scope, receive: Receive, send: Send) -> None:
+        """WebSocket messages cannot be redacted: a requester whose disclosures the policy would
+        redact on this route is refused before the handshake (fail closed, audited); anyone else
+        passes with the request context set for the SQL inspector."""
+        requester = await self.requester_for(scope)
+        try:
+            purpose = self.purpose_for(route, scope)
+        except PolicyError:
+            purpose, requester = None, Requester("unknown", requester.agency)
+        request_id = new_request_id()
+        label = f"WS {route.route_label}"
+        if self._default_deny(route.scope, requester.cls, purpose) or self._disclose_rules(
+            route.scope, requester.cls, purpose
+        ) and self.restricted(requester):
+            d = self.guard.decide("disclose", [Item("websocket")], scope=route.scope, requester=requester,
+                                  purpose=purpose, claims=())
+            if route.monitor:
+                log.warning("status_guard MONITOR MODE: would refuse WebSocket %s for a %s requester (%s)",
+                            route.route_label, requester.cls, ", ".join(d.citations))
+                try:
+                    self.guard.record(d, adapter="asgi", request_id=request_id, route=label, monitor=True)
+                except AuditUnavailableError:
+                    log.error("status_guard MONITOR MODE: audit log unavailable for WebSocket %s", route.route_label)
+            else:
+                try:
+                    self.guard.record(d, adapter="asgi", request_id=request_id, route=label)
+                except AuditUnavailableError:
+                    log.error("status_guard: audit log unavailable; WebSocket %s refused", route.route_label)
+                message = await receive()
+                if message.get("type") == "websocket.connect":
+                    await send({"type": "websocket.close", "code": 1008,
+                                "reason": f"refused by status_guard ({', '.join(d.citations) or 'policy'})"[:120]})
+                return
+        ctx = RequestContext(requester, purpose, route.scope, request_id, label, route.exceptions, route.monitor)
+        token = set_context(ctx)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            reset_context(token)
 
     # -- identity ------------------------------------------------------------------------------
     async def requester_for(self, scope: Scope) -> Requester:
