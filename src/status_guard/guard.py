@@ -54,6 +54,7 @@ class Guard:
         self._audit: Any = None
         self._audit_lock = threading.Lock()
         self._sql: Any = None
+        self._warned_no_text = False
         self._withheld_cache: dict[tuple[str, str, str | None], frozenset[str]] = {}
 
     # -- construction --------------------------------------------------------------------------
@@ -207,13 +208,10 @@ class Guard:
         hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
         if not hidden or not _has_free_text(result.document):
             return result
-        try:
-            from .text.integration import detector_for, redact_free_text  # adapter, optional extra
-        except ImportError:
-            if self.text_detection == "on":
-                raise PolicyError("text_detection='on' but the text extra (presidio-analyzer) is not installed") from None
+        text = self._text_integration()
+        if text is None:
             return result
-        ft = redact_free_text(detector_for(self), result.document, hidden, on_error="withhold")
+        ft = text.redact_free_text(text.detector_for(self), result.document, hidden, on_error="withhold")
         if not ft.changed:
             return result
         span_items = [Item(path, frozenset(f.category for f in found), ("free text mentions it",))
@@ -262,6 +260,21 @@ class Guard:
                 out.add(v.category)
         return frozenset(out)
 
+    def _text_integration(self) -> Any:
+        """The free-text adapter module, or None when the optional extra is absent and
+        ``text_detection`` is "auto" (with "on", its absence is a configuration error)."""
+        try:
+            from .text import integration  # adapter, optional extra
+        except ImportError:
+            if self.text_detection == "on":
+                raise PolicyError("text_detection='on' but the text extra (presidio-analyzer) is not installed") from None
+            if not self._warned_no_text:
+                self._warned_no_text = True
+                log.warning("status_guard: the text extra is not installed, so free-text values (notes, comments) "
+                            "are classified by field name only; install status_guard[text] or pass text_detection='off'")
+            return None
+        return integration
+
     def _with_text_findings(self, items: list[Item], fields: Mapping[str, Any]) -> list[Item]:
         """Add categories found in free-text values (notes, comments) by the text adapter."""
         if self.text_detection == "off":
@@ -269,13 +282,10 @@ class Guard:
         long_text = [it for it in items if isinstance(it.value, str) and _looks_like_free_text(it.value)]
         if not long_text:
             return items
-        try:
-            from .text.integration import categories_for_values  # adapter, optional extra
-        except ImportError:
-            if self.text_detection == "on":
-                raise PolicyError("text_detection='on' but the text extra (presidio-analyzer) is not installed") from None
+        text = self._text_integration()
+        if text is None:
             return items
-        found = categories_for_values(self, {it.path: it.value for it in long_text})
+        found = text.categories_for_values(self, {it.path: it.value for it in long_text})
         out = []
         for it in items:
             extra = found.get(it.path)

@@ -92,10 +92,23 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=opts)
     driver.downloads = downloads  # type: ignore[attr-defined]
     driver.set_page_load_timeout(30)
+    driver.implicitly_wait(10)  # elements of a page that is still loading
     try:
         yield driver
     finally:
         driver.quit()
+
+
+def _navigate(browser: Any, element: Any, timeout: float = 20) -> None:
+    """Click something that loads a new page and wait until the old page is gone, so the next
+    lookup cannot read the previous page (a race seen on a loaded CI machine)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, timeout).until(EC.staleness_of(old))
 
 
 def _wait_for_file(folder: Path, suffix: str, timeout: float = 20) -> Path:
@@ -119,11 +132,11 @@ def test_officer_filters_the_log_and_downloads_the_report(served, browser):
     if SCREENSHOT_DIR:
         browser.save_screenshot(str(Path(SCREENSHOT_DIR) / "dashboard-overview.png"))
 
-    browser.find_element(By.LINK_TEXT, "Audit log").click()
+    _navigate(browser, browser.find_element(By.LINK_TEXT, "Audit log"))
     Select(browser.find_element(By.ID, "f-effect")).select_by_value("block")
     clause = browser.find_element(By.ID, "f-citation")  # found by its label's id
     clause.send_keys("2.129.040(k)")
-    browser.find_element(By.ID, "apply-filters").click()
+    _navigate(browser, browser.find_element(By.ID, "apply-filters"))
     assert "2 matching record(s)" in browser.find_element(By.ID, "result-count").text
     assert "effect=block" in browser.current_url
     rows = browser.find_elements(By.CSS_SELECTOR, "#records-table tbody tr")
@@ -131,11 +144,11 @@ def test_officer_filters_the_log_and_downloads_the_report(served, browser):
     if SCREENSHOT_DIR:
         browser.save_screenshot(str(Path(SCREENSHOT_DIR) / "dashboard-records.png"))
 
-    browser.find_element(By.LINK_TEXT, "060 report").click()
+    _navigate(browser, browser.find_element(By.LINK_TEXT, "060 report"))
     browser.find_element(By.ID, "r-from").send_keys("01012026")  # Chromium's date field: mm/dd/yyyy
     to = browser.find_element(By.ID, "r-to")
     to.send_keys("06302026")
-    browser.find_element(By.ID, "show-report").click()
+    _navigate(browser, browser.find_element(By.ID, "show-report"))
     assert "from=2026-01-01" in browser.current_url and "to=2026-06-30" in browser.current_url
     figures = browser.find_element(By.ID, "report-figures").text
     assert "ICE detainer request received 1" in figures

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("status_guard.cli.compliance", "report"),
     "complaint": ("status_guard.cli.compliance", "complaint"),
     "dashboard": ("status_guard.cli.compliance", "dashboard"),
+    "scan": ("status_guard.cli.scan", "scan"),
+    "inventory": ("status_guard.cli.scan", "inventory"),
 }
 
 

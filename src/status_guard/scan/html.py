@@ -1,0 +1,253 @@
+"""HTML, Jinja and Django templates: form controls with their labels and options.
+
+Templates are parsed as HTML (selectolax/lexbor) without rendering them: template tags are
+text to the parser, and are cut out of names and labels before classification (a translated
+label ``{{ _("Estatus migratorio") }}`` keeps its literal). selectolax gives no positions, so the
+n-th ``<input>`` node is matched to the n-th ``<input`` tag in the source (comments, scripts and
+styles blanked first) and checked against its name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .findings import Candidate, Kind
+from .positions import LineIndex
+
+CONTROL_TAGS = ("input", "select", "textarea")
+_SKIP_INPUT_TYPES = frozenset({"submit", "button", "reset", "image"})
+_CHOICE_TYPES = frozenset({"radio", "checkbox"})
+_TAG_RE = re.compile(r"<(input|select|textarea)\b", re.IGNORECASE)
+_BLANK_RE = re.compile(
+    r"<!--.*?-->|\{#.*?#\}|(<script\b[^>]*>).*?(</script\s*>)|(<style\b[^>]*>).*?(</style\s*>)",
+    re.IGNORECASE | re.DOTALL,
+)
+_I18N_RE = re.compile(r"""\{\{-?\s*(?:_|gettext|trans|t|translate)\(\s*(['"])(.*?)\1\s*[,)].*?-?\}\}""", re.DOTALL)
+_TRANS_BLOCK_RE = re.compile(r"\{%-?\s*(?:trans|translate|blocktrans|blocktranslate)\b[^%]*?(['\"])(.*?)\1[^%]*-?%\}", re.DOTALL)
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{.*?\}", re.DOTALL)
+_WS_RE = re.compile(r"\s+")
+MAX_LABEL_CHARS = 512
+_TEXT_SKIP_TAGS = frozenset({"label", "option", "select", "textarea", "script", "style", "button", "template"})
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Visible text inside a form (questions asked in prose), for free-text detection."""
+
+    line: int
+    column: int
+    text: str
+    form: str
+
+
+def untemplate(text: str) -> str:
+    """Text with template tags removed; translated literals (``{{ _("x") }}``) are kept."""
+    text = _I18N_RE.sub(lambda m: f" {m.group(2)} ", text)
+    text = _TRANS_BLOCK_RE.sub(lambda m: f" {m.group(2)} ", text)
+    text = _TEMPLATE_RE.sub(" ", text)
+    return _WS_RE.sub(" ", text).strip()
+
+
+def _blank(source: str) -> str:
+    """Comments, scripts and styles replaced by spaces (newlines kept), so offsets stay true."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        keep_open = m.group(1) or m.group(3) or ""
+        keep_close = m.group(2) or m.group(4) or ""
+        inner = s[len(keep_open) : len(s) - len(keep_close)]
+        return keep_open + re.sub(r"[^\n]", " ", inner) + keep_close
+
+    return _BLANK_RE.sub(repl, source)
+
+
+def _text(node: LexborNode | None) -> str:
+    if node is None:
+        return ""
+    return untemplate(node.text(separator=" ", deep=True) or "")[:MAX_LABEL_CHARS]
+
+
+def _attr(node: LexborNode, name: str) -> str:
+    v = node.attributes.get(name)
+    return v if isinstance(v, str) else ""
+
+
+class _Positions:
+    def __init__(self, blanked: str, index: LineIndex):
+        self.index = index
+        self.blanked = blanked
+        self.offsets: dict[str, list[int]] = {}
+        for m in _TAG_RE.finditer(blanked):
+            self.offsets.setdefault(m.group(1).lower(), []).append(m.start())
+        self.seen: dict[str, int] = {}
+
+    def next(self, tag: str, name: str) -> tuple[int, int]:
+        k = self.seen.get(tag, 0)
+        self.seen[tag] = k + 1
+        offs = self.offsets.get(tag, [])
+        if k < len(offs):
+            start = offs[k]
+            end = self.blanked.find(">", start)
+            raw = self.blanked[start : end if end != -1 else start + 2000]
+            if not name or name in raw:
+                return self.index.position(start)
+        if name:  # the parser and the raw tags disagree (foster parenting, tags in strings): find by name
+            m = re.search(r"\bname\s*=\s*[\"']?" + re.escape(name), self.blanked)
+            if m:
+                return self.index.position(m.start())
+        return (1, 1)
+
+
+def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
+    """Form controls (``collect``) with labels and option values, and the prose inside forms."""
+    blanked = _blank(source)
+    index = LineIndex(source)
+    tree = LexborHTMLParser(source)
+    root = tree.root
+    if root is None:
+        return [], []
+    labels_for: dict[str, list[str]] = {}
+    for lab in tree.css("label[for]"):
+        labels_for.setdefault(_attr(lab, "for"), []).append(_text(lab))
+    by_id: dict[str, LexborNode] = {}
+    for node in tree.css("[id]"):
+        by_id.setdefault(_attr(node, "id"), node)
+
+    pos = _Positions(blanked, index)
+    groups: dict[tuple[int, str], dict[str, object]] = {}  # radio/checkbox groups by (form, name)
+    out: list[Candidate] = []
+    for node in tree.css(",".join(CONTROL_TAGS)):
+        tag = node.tag or ""
+        raw_name = _attr(node, "name") or _attr(node, "id")
+        line, col = pos.next(tag, _attr(node, "name"))
+        itype = _attr(node, "type").lower() if tag == "input" else ""
+        if itype in _SKIP_INPUT_TYPES:
+            continue
+        name = untemplate(raw_name) or ("(template expression)" if raw_name else "")
+        if not name:
+            name = "(unnamed control)"
+        own_labels = _labels(node, labels_for, by_id)
+        if itype in _CHOICE_TYPES:
+            form = _ancestor(node, "form")
+            key = (form.mem_id if form is not None else 0, name)
+            g = groups.get(key)
+            legend = _legend(node)
+            if g is None:
+                g = {"line": line, "col": col, "labels": [legend] if legend else [], "values": []}
+                groups[key] = g
+                out.append(Candidate(Kind.FORM_FIELD, name, "collect", line, col))  # placeholder, replaced below
+                g["index"] = len(out) - 1
+            values = g["values"]
+            assert isinstance(values, list)
+            values.extend(v for v in [_attr(node, "value")] + own_labels if v)
+            if itype == "checkbox" and not legend:
+                labels = g["labels"]
+                assert isinstance(labels, list)
+                labels.extend(own_labels)  # a lone checkbox's label is its question
+            continue
+        values: list[str] = []
+        if tag == "select":
+            for opt in node.css("option"):
+                values.extend(v for v in (_attr(opt, "value"), _text(opt)) if v)
+        elif tag == "input" and _attr(node, "list"):
+            dl = by_id.get(_attr(node, "list"))
+            if dl is not None:
+                for opt in dl.css("option"):
+                    values.extend(v for v in (_attr(opt, "value"), _text(opt)) if v)
+        label = " / ".join(dict.fromkeys(x for x in own_labels if x)) or None
+        out.append(Candidate(Kind.FORM_FIELD, name, "collect", line, col, label=label,
+                             values=tuple(dict.fromkeys(values)), context=_form_context(node)))
+    for g in groups.values():
+        i = g["index"]
+        assert isinstance(i, int)
+        old = out[i]
+        labels = [x for x in g["labels"] if x]  # type: ignore[union-attr]
+        out[i] = Candidate(Kind.FORM_FIELD, old.name, "collect", old.line, old.column,
+                           label=" / ".join(dict.fromkeys(labels)) or None,
+                           values=tuple(dict.fromkeys(g["values"])), context="choice group")  # type: ignore[arg-type]
+    return out, _text_blocks(tree, source, index)
+
+
+def _labels(node: LexborNode, labels_for: dict[str, list[str]], by_id: dict[str, LexborNode]) -> list[str]:
+    out: list[str] = []
+    nid = _attr(node, "id")
+    if nid:
+        out.extend(labels_for.get(nid, ()))
+    wrap = _ancestor(node, "label")
+    if wrap is not None:
+        text = _text(wrap)
+        if node.tag == "select":  # the wrapping label's text includes the options; drop them
+            for opt in node.css("option"):
+                t = _text(opt)
+                if t:
+                    text = text.replace(t, " ")
+        out.append(_WS_RE.sub(" ", text).strip())
+    for attr in ("aria-label", "placeholder", "title", "data-label"):
+        v = untemplate(_attr(node, attr))
+        if v:
+            out.append(v[:MAX_LABEL_CHARS])
+    for ref in _attr(node, "aria-labelledby").split():
+        out.append(_text(by_id.get(ref)))
+    return [x for x in out if x]
+
+
+def _ancestor(node: LexborNode, tag: str) -> LexborNode | None:
+    p = node.parent
+    while p is not None:
+        if p.tag == tag:
+            return p
+        p = p.parent
+    return None
+
+
+def _legend(node: LexborNode) -> str:
+    fs = _ancestor(node, "fieldset")
+    if fs is None:
+        return ""
+    lg = fs.css_first("legend")
+    return _text(lg)
+
+
+def _form_context(node: LexborNode) -> str:
+    form = _ancestor(node, "form")
+    if form is None:
+        return "control outside a form"
+    ident = untemplate(_attr(form, "id") or _attr(form, "name"))
+    return f"form {ident}" if ident else "form"
+
+
+def _text_blocks(tree: LexborHTMLParser, source: str, index: LineIndex) -> list[TextBlock]:
+    blocks: list[TextBlock] = []
+    cursor = 0
+    for form in tree.css("form"):
+        ident = untemplate(_attr(form, "id") or _attr(form, "name")) or "form"
+        for node in form.traverse(include_text=True):
+            if node.tag != "-text":
+                continue
+            if _inside(node, form, _TEXT_SKIP_TAGS):
+                continue
+            raw = node.text(deep=False) or ""
+            text = untemplate(raw)
+            if len(text) < 3 or not any(ch.isalpha() for ch in text):
+                continue
+            stripped = raw.strip()
+            at = source.find(stripped[:80], cursor) if stripped else -1
+            if at == -1:
+                at = source.find(stripped[:80]) if stripped else -1
+            if at != -1:
+                cursor = at
+            line, col = index.position(at) if at != -1 else (1, 1)
+            blocks.append(TextBlock(line, col, text[:4000], ident))
+    return blocks
+
+
+def _inside(node: LexborNode, stop: LexborNode, tags: frozenset[str]) -> bool:
+    p = node.parent
+    while p is not None and p.mem_id != stop.mem_id:
+        if p.tag in tags:
+            return True
+        p = p.parent
+    return False
