@@ -120,17 +120,129 @@ async def run(guard: Guard) -> None:
         detail(f"the header is ignored (no trusted proxy configured): home address = {doc['person']['home_address']}")
 
 
+def sql_section(guard: Guard, out: Path) -> None:
+    """9. The police records database behind the API, with the SQL inspector on the connection."""
+    import sqlite3
+
+    from status_guard.context import RequestContext, request_context
+    from status_guard.model import Requester
+    from status_guard.sql import SQLRefusedError
+    from status_guard.sql.hooks.dbapi import guard_connection
+
+    db = out / "police.db"
+    if db.exists():
+        db.unlink()
+    raw = sqlite3.connect(db)
+    raw.executescript(
+        "CREATE TABLE bookings (booking_id TEXT, charge TEXT, full_name TEXT, home_address TEXT,"
+        " citizenship_status TEXT, release_date TEXT);"
+        "CREATE TABLE holds (booking_id TEXT, hold_basis TEXT);"
+        "INSERT INTO bookings VALUES ('B-2026-0419', 'operating without a license', 'Jean Baptiste',"
+        " '48 Example Ave', 'not a U.S. citizen', '2026-11-29');"
+    )
+    raw.commit()
+    schema = {"tables": {"bookings": {c: "text" for c in ("booking_id", "charge", "full_name", "home_address",
+                                                          "citizenship_status", "release_date")},
+                         "holds": {"booking_id": "text", "hold_basis": "text"}},
+              "public_record": ["booking_id", "charge"]}
+    conn = guard_connection(raw, guard, scope="police", schema=schema)
+
+    def attempt(label: str, sql: str, who: Requester, purpose: str | None = None) -> None:
+        with request_context(RequestContext(who, purpose, "police")):
+            try:
+                rows = conn.execute(sql).fetchall()
+                detail(f"{label}: ran ({len(rows)} row(s))")
+            except SQLRefusedError as exc:
+                cites = ", ".join(exc.decision.citations) if getattr(exc, "decision", None) else ""
+                detail(f"{label}: refused before it reached the database ({cites})")
+
+    say(9, "The police records database, with the SQL inspector on the app's connection")
+    fbi, detective = Requester("federal", "FBI"), Requester("local", "CPD")
+    attempt("an FBI request's query `SELECT * FROM bookings`", "SELECT * FROM bookings", fbi)
+    attempt("the same request asking only public-record columns and citizenship",
+            "SELECT booking_id, charge, citizenship_status FROM bookings", fbi)
+    attempt("a detective's query for the home address", "SELECT home_address FROM bookings", detective)
+    attempt("a detective's list of bookings WHERE citizenship_status = 'not a U.S. citizen'",
+            "SELECT booking_id FROM bookings WHERE citizenship_status = 'not a U.S. citizen'", detective)
+    attempt("the same query in a declared human-trafficking investigation (flagged, audited)",
+            "SELECT booking_id FROM bookings WHERE citizenship_status = 'not a U.S. citizen'", detective,
+            "human_trafficking_investigation")
+    attempt("recording a hold whose only basis is an ICE detainer",
+            "INSERT INTO holds (booking_id, hold_basis) VALUES ('B-2026-0419', 'ice_detainer')", detective)
+    detail(f"rows in holds afterwards: {raw.execute('SELECT count(*) FROM holds').fetchone()[0]}")
+    raw.close()
+
+
+def officer_section(audit: Path, out: Path) -> None:
+    """10. The compliance officer, with the command line only."""
+    import re
+    import secrets
+    import subprocess
+
+    key = out / "person.key"
+    if not key.exists():
+        key.write_bytes(secrets.token_bytes(32))
+        key.chmod(0o600)
+
+    def sg(*args: str, show: int = 6) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "status_guard.cli", *args]
+        shown = " ".join(a if " " not in a else repr(a) for a in args)
+        print(f"   $ status-guard {shown}")
+        r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "STATUS_GUARD_AUDIT": f"jsonl:{audit}",
+                                                                     "STATUS_GUARD_PERSON_KEY_FILE": str(key)})
+        lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip()]
+        for ln in lines[:show]:
+            print(f"     {ln}")
+        if show and len(lines) > show:
+            print(f"     … ({len(lines) - show} more lines)")
+        return r
+
+    say(10, "The compliance officer records what ICE sent, tracks 040(g) notice and writes the 060 report")
+    r = sg("events", "add", "detainer_request", "--in-custody", "--person-id", "CPD-PERSON-7731", show=3)
+    sg("events", "add", "detained_on_ice_hold", "--person-id", "CPD-PERSON-7731", "--hold-basis", "ice_detainer",
+       show=3)
+    r = sg("obligations", "--format", "json", show=0)
+    refs = re.findall(r"obl[0-9a-f]{16}", r.stdout)
+    detail(f"open 040(g) obligations: {len(set(refs))} (give the person a copy of the detainer)")
+    if refs:
+        sg("events", "add", "notice_delivered", "--person-id", "CPD-PERSON-7731", "--obligation", refs[0], show=2)
+        r = sg("obligations", show=2)
+    sg("events", "add", "federal_reimbursement", "--case", "CASE-2026-17", "--amount", "1250.00", show=1)
+    sg("events", "add", "ice_cooperation", "--case", "INV-2026-03", "--not-disclosable", show=1)
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    half = 1 if today.month <= 6 else 2
+    start, end = (f"{today.year}-01-01", f"{today.year}-06-30") if half == 1 else (f"{today.year}-07-01", f"{today.year}-12-31")
+    report = out / f"report-{today.year}-H{half}.html"
+    sg("report", "semiannual", "--from", start, "--to", end, "--out", str(report), show=2)
+    md = sg("report", "semiannual", "--from", start, "--to", end, "--format", "md", show=0)
+    for ln in md.stdout.splitlines():
+        if ln.startswith(("| 060(", "| guard")):
+            clause, figure, value = (c.strip() for c in ln.strip("|").split("|"))
+            print(f"     {clause:7} {figure:78} {value:>8}")
+    detail(f"the report (HTML, with charts) is at {report}")
+    sg("audit", "verify", show=8)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--audit", default="./demo-audit.jsonl", help="JSONL audit log to write (default: %(default)s)")
+    ap.add_argument("--out", default="./demo-out", help="folder for the demo's database and report (default: %(default)s)")
+    ap.add_argument("--skip-officer", action="store_true", help="skip the compliance officer's part (section 10)")
     args = ap.parse_args(argv)
     path = Path(args.audit)
     if path.exists():
         path.unlink()  # a fresh chain for each demo run
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     guard = Guard.default(audit=f"jsonl:{path}")
     print("status_guard demo — Cambridge Welcoming Community Ordinance (ch. 2.129)")
     asyncio.run(run(guard))
+    sql_section(guard, out)
     guard.audit.close()  # writes the end marker: a cleanly closed chain
+    if not args.skip_officer:
+        officer_section(path, out)
     from status_guard.audit import open_audit
 
     report = open_audit(f"jsonl:{path}").verify()
@@ -138,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'verified — no record was edited, removed or reordered' if report.ok else 'FAILED verification'}")
     for problem in report.problems:
         print(f"   problem: {problem.kind}: {problem.message}")
+    print("   no record holds a field value, a SQL literal or a name — look: "
+          f"status-guard audit query --audit jsonl:{path}")
     return 0 if report.ok else 1
 
 

@@ -175,13 +175,24 @@ class Decision:
     # -- convenience -------------------------------------------------------------------------
     @property
     def citations(self) -> tuple[str, ...]:
-        """Every citation behind the effect (rules that fired, in first-seen order, unique)."""
+        """The citations behind the effect, in order, unique: every rule that refused, redacted or
+        flagged (and every exception used); for an allowed decision, the carve-outs that allowed it
+        (e.g. 2.129.070)."""
         seen: dict[str, None] = {}
         for h in self.hits:
-            seen.setdefault(h.citation, None)
+            if h.effect is not Effect.ALLOW or h.exception is not None:
+                seen.setdefault(h.citation, None)
             if h.exception is not None:
                 seen.setdefault(h.exception.citation, None)
+        if not seen:
+            for h in self.hits:
+                seen.setdefault(h.citation, None)
         return tuple(seen)
+
+    @property
+    def all_citations(self) -> tuple[str, ...]:
+        """Every rule that fired, including carve-outs that allowed part of the decision."""
+        return tuple(dict.fromkeys(h.citation for h in self.hits))
 
     @property
     def allowed(self) -> bool:
