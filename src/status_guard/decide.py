@@ -66,23 +66,23 @@ def _is_public_record(item: Item, public_record: frozenset[str]) -> bool:
     return leaf in public_record or normalize(item.path) in public_record
 
 
-def match_items(rule: Rule, items: Sequence[Item], public_record: frozenset[str]) -> list[tuple[Item, frozenset[str]]]:
-    """The items a rule covers, with the categories that made it cover them."""
+def match_items(rule: Rule, items: Sequence[Item], public_paths: frozenset[str]) -> list[tuple[Item, frozenset[str]]]:
+    """The items a rule covers, with the categories that made it cover them. ``public_paths``: the
+    paths of items declared public record (see ``public_record_paths``)."""
     out: list[tuple[Item, frozenset[str]]] = []
+    exempt = public_paths if rule.public_record_exempt else frozenset()
     if "*" in rule.categories:
-        for it in items:
-            if rule.public_record_exempt and _is_public_record(it, public_record):
-                continue
-            out.append((it, it.categories))
-        return out
+        return [(it, it.categories) for it in items if it.path not in exempt]
     cats = frozenset(rule.categories)
     for it in items:
         hit = it.categories & cats
-        if hit:
-            if rule.public_record_exempt and _is_public_record(it, public_record):
-                continue
+        if hit and it.path not in exempt:
             out.append((it, hit))
     return out
+
+
+def public_record_paths(items: Sequence[Item], public_record: frozenset[str]) -> frozenset[str]:
+    return frozenset(it.path for it in items if _is_public_record(it, public_record))
 
 
 def _exception_for(
@@ -167,6 +167,7 @@ def decide(
     by_path = {it.path: it for it in items}
 
     carve_outs = [r for r in rules if r.effect == "allow" and r.overrides]
+    public_paths = public_record_paths(items, public_record) if any(r.public_record_exempt for r in rules) else frozenset()
     for rule in rules:
         if rule.effect == "allow" and not rule.overrides and not rule.exceptions:
             continue  # a plain allow rule only documents intent
@@ -177,7 +178,7 @@ def decide(
             continue
         if rule in carve_outs:
             continue
-        for it, cats in match_items(rule, items, public_record):
+        for it, cats in match_items(rule, items, public_paths):
             exc = _exception_for(policy, rule.id, rule.exceptions, cats, purpose, claims)
             eff = Effect(policy.file.exceptions[exc.exception].effect) if exc else Effect(rule.effect)
             if block_as_strip and eff is Effect.BLOCK:
@@ -218,19 +219,23 @@ def combine(
     fields: list[FieldOutcome] = []
     # rule id -> (rule, effect, exception) -> paths, categories
     grouped: dict[tuple[str, Effect, ExceptionUse | None], tuple[Any, list[str], set[str]]] = {}
+    # items with the same hits (records of a list) share one summary
+    summaries: dict[tuple[Any, ...], tuple[Effect, tuple[str, ...], tuple[str, ...]]] = {}
     for it in items:
-        hits = per_item.get(it.path, [])
-        eff = Effect.strongest(h[2] for h in hits)
-        fields.append(
-            FieldOutcome(
-                it.path,
-                it.categories,
-                eff,
+        hits = per_item.get(it.path)
+        if not hits:
+            fields.append(FieldOutcome(it.path, it.categories, Effect.ALLOW, (), (), it.reasons))
+            continue
+        key = tuple((h[0].id, h[2], h[3]) for h in hits)
+        summary = summaries.get(key)
+        if summary is None:
+            summary = (
+                Effect.strongest(h[2] for h in hits),
                 tuple(dict.fromkeys(h[0].id for h in hits)),
                 tuple(dict.fromkeys(h[0].citation for h in hits if h[2] is not Effect.ALLOW or h[3])),
-                it.reasons,
             )
-        )
+            summaries[key] = summary
+        fields.append(FieldOutcome(it.path, it.categories, summary[0], summary[1], summary[2], it.reasons))
         for rule, cats, heff, exc in hits:
             if heff is Effect.ALLOW and exc is None and not getattr(rule, "overrides", None):
                 continue

@@ -178,12 +178,20 @@ class Guard:
         placeholder: Any = REDACTED,
     ) -> Redaction:
         """A redacted copy of a JSON-like document for this requester (040(e), 040(k), ...)."""
-        items = self.items_from_fields(_as_mapping(document), with_values=False)
+        items: list[Item] = []
+        free_text: list[str] = []
+        for path, key_path, value in flatten(_as_mapping(document)):
+            items.append(self.item(path, key_path=key_path))
+            if isinstance(value, str) and _looks_like_free_text(value):
+                free_text.append(path)
         decision = self.decide("disclose", items, scope=scope, requester=requester, purpose=purpose,
                                public_record_fields=public_record_fields)
         if isinstance(document, tuple):
             document = list(document)
         result = _apply_redaction(document, decision, placeholder)
+        withheld = set(result.redacted) | set(result.removed)
+        if not any(p not in withheld for p in free_text):
+            return result  # no free text left visible: nothing to look inside
         return self._redact_free_text(result, scope, decision)
 
     def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
@@ -206,7 +214,7 @@ class Guard:
         if self.text_detection == "off":
             return result
         hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
-        if not hidden or not _has_free_text(result.document):
+        if not hidden:
             return result
         text = self._text_integration()
         if text is None:
@@ -342,16 +350,6 @@ class Guard:
             raise
         except Exception as exc:  # any sink failure is an audit failure
             raise AuditUnavailableError(f"audit log unavailable: {exc.__class__.__name__}") from None
-
-
-def _has_free_text(document: Any) -> bool:
-    if isinstance(document, str):
-        return _looks_like_free_text(document)
-    if isinstance(document, dict):
-        return any(_has_free_text(v) for v in document.values())
-    if isinstance(document, (list, tuple)):
-        return any(_has_free_text(v) for v in document)
-    return False
 
 
 def _looks_like_free_text(value: str) -> bool:
