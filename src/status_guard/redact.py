@@ -6,6 +6,7 @@ import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .model import Decision, Effect
@@ -44,7 +45,10 @@ def _copy(node: Any) -> Any:
     return copy.deepcopy(node)
 
 
-def _set(doc: Any, parts: tuple[str | int, ...], value: Any, remove: bool) -> None:
+def _set(doc: Any, parts: tuple[str | int, ...], value: Any, remove: bool) -> Any:
+    """Set (or remove) the leaf at ``parts``; returns the document (``value`` itself for the root)."""
+    if not parts:
+        return value
     node = doc
     for p in parts[:-1]:
         node = node[p]
@@ -53,27 +57,43 @@ def _set(doc: Any, parts: tuple[str | int, ...], value: Any, remove: bool) -> No
         node.pop(last, None)
     else:
         node[last] = value
+    return doc
 
 
 WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
 
 
-def apply(document: Any, decision: Decision, placeholder: Any = REDACTED) -> Redaction:
+def apply(
+    document: Any,
+    decision: Decision,
+    placeholder: Any = REDACTED,
+    locations: Mapping[str, Sequence[tuple[str | int, ...]]] | None = None,
+) -> Redaction:
     """Withhold every field whose outcome is redact/strip/block: strip removes the key, the
-    others replace the value with ``placeholder``. The input is not modified."""
+    others replace the value with ``placeholder``. The input is not modified.
+
+    ``locations`` maps a field path to the exact key/index tuples it stands for (see
+    ``classify.flatten_located``): a key may contain ``.`` or ``[``, so a path string alone can name
+    the wrong place (or two places). Without it, paths are split on ``.`` and ``[n]``. The empty
+    tuple is the document itself (a bare string or number)."""
     doc = _copy(document)
     redacted: list[str] = []
     removed: list[str] = []
-    # deepest paths first so removing a key never invalidates a later path
-    outcomes = sorted((f for f in decision.fields if f.effect in WITHHELD), key=lambda f: -len(f.path))
-    for f in outcomes:
-        parts = split_path(f.path)
-        if not parts:
+    targets: list[tuple[tuple[str | int, ...], str, bool]] = []
+    for f in decision.fields:
+        if f.effect not in WITHHELD:
             continue
-        if f.effect is Effect.STRIP:
-            _set(doc, parts, None, remove=True)
-            removed.append(f.path)
-        else:
-            _set(doc, parts, placeholder, remove=False)
-            redacted.append(f.path)
-    return Redaction(doc, decision, tuple(sorted(redacted)), tuple(sorted(removed)))
+        places = locations.get(f.path) if locations is not None else None
+        if places is None:
+            parts = split_path(f.path)
+            if not parts:
+                continue
+            places = (parts,)
+        for parts in places:
+            targets.append((tuple(parts), f.path, f.effect is Effect.STRIP))
+        (removed if f.effect is Effect.STRIP else redacted).append(f.path)
+    # deepest locations first so removing a key never invalidates a later one
+    targets.sort(key=lambda t: -len(t[0]))
+    for parts, _path, strip in targets:
+        doc = _set(doc, parts, placeholder if (not strip or not parts) else None, remove=strip)
+    return Redaction(doc, decision, tuple(sorted(set(redacted))), tuple(sorted(set(removed))))

@@ -1044,6 +1044,7 @@ def analyse_alter(stmt: exp.Alter, st: _State) -> StatementAnalysis:
         tname = st.schema.table_key(table.name, table.db or None) or tname
     adds: list[Pair] = []
     drops: list[Pair] = []
+    writes: list[Write] = []
     for a in stmt.args.get("actions") or ():
         if isinstance(a, exp.ColumnDef):
             adds.append((tname, a.name.lower()))
@@ -1058,14 +1059,32 @@ def analyse_alter(stmt: exp.Alter, st: _State) -> StatementAnalysis:
         elif isinstance(a, exp.RenameColumn):
             to = a.args.get("to")
             adds.append((tname, to.name.lower()))
+            # the stored values keep what they are under the new name: renaming a status column to
+            # an innocent one is storing status, not removing it
+            src = a.this.name if isinstance(a.this, (exp.Column, exp.Identifier)) else None
+            if src:
+                src_col = _target_column(st, tname, src)
+                writes.append(Write(tname, to.name.lower(), Value("expr"), sources=frozenset({(tname, src_col)})))
             _mark_region(st, a)
-        elif isinstance(a, (exp.AlterColumn, exp.AddConstraint, exp.DropPartition, exp.AlterRename)):
+        elif isinstance(a, exp.AlterColumn):
+            col = _target_column(st, tname, a.this.name) if isinstance(a.this, (exp.Column, exp.Identifier)) else None
+            if col is None:
+                raise SQLAnalysisError("ALTER COLUMN without a column name (fail closed)")
+            default = a.args.get("default")
+            if default is not None:  # SET DEFAULT: every later row stores this value in the column
+                writes.append(Write(tname, col, value_of(default, st)))
+            using = a.args.get("using")
+            if isinstance(using, exp.Expression):  # TYPE ... USING: every stored value is rewritten
+                sources = frozenset((tname, c.name.lower()) for c in using.find_all(exp.Column))
+                writes.append(Write(tname, col, value_of(using, st), sources=sources))
+            _mark_region(st, a)
+        elif isinstance(a, (exp.AddConstraint, exp.DropPartition, exp.AlterRename)):
             if isinstance(a, exp.AlterRename):
                 raise SQLAnalysisError("ALTER TABLE ... RENAME TO changes which table a name means; apply it outside the guarded connection")
             _mark_region(st, a)
         else:
             raise SQLAnalysisError(f"unsupported ALTER TABLE action `{type(a).__name__}`")
-    return StatementAnalysis("alter_table", adds=tuple(adds), drops=tuple(drops))
+    return StatementAnalysis("alter_table", writes=tuple(writes), adds=tuple(adds), drops=tuple(drops))
 
 
 def analyse_statement(stmt: exp.Expression, st: _State) -> None:
