@@ -11,14 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .classify import Classification, Classifier, flatten
+from .classify import Classification, Classifier, flatten, flatten_located
 from .context import current
 from .decide import decide as _decide
 from .errors import AuditUnavailableError, PolicyError
 from .model import MISSING, Action, Claim, Decision, Effect, Item, Requester
 from .normalize import normalize
 from .policy import Policy, load_policy
-from .redact import REDACTED, Redaction, apply as _apply_redaction
+from .redact import REDACTED, Redaction, apply as _apply_redaction, split_path
 from .safe_paths import audit_safe, new_request_id
 
 log = logging.getLogger("status_guard")
@@ -177,22 +177,100 @@ class Guard:
         purpose: str | None = None,
         placeholder: Any = REDACTED,
     ) -> Redaction:
-        """A redacted copy of a JSON-like document for this requester (040(e), 040(k), ...)."""
+        """A redacted copy of a JSON-like document for this requester (040(e), 040(k), ...).
+
+        Every leaf is addressed by its exact location, never by re-splitting its path string (a key
+        may contain ``.`` or ``[``); a bare string or number is a leaf of its own; a mapping key
+        that is itself a protected value (an A-number used as a key) is replaced."""
         items: list[Item] = []
         free_text: list[str] = []
-        for path, key_path, value in flatten(_as_mapping(document)):
-            items.append(self.item(path, key_path=key_path))
+        locations: dict[str, list[tuple[Any, ...]]] = {}
+        ambiguous: set[str] = set()
+        for parts, path, key_path, value in flatten_located(_as_mapping(document)):
+            if not isinstance(document, Mapping):
+                parts = parts[1:]  # drop the wrapper key _as_mapping added
+            places = locations.setdefault(path, [])
+            if not places:
+                items.append(self.item(path, key_path=key_path))
+            places.append(parts)
+            if len(places) > 1 or split_path(path) != parts:
+                ambiguous.add(path)
             if isinstance(value, str) and _looks_like_free_text(value):
                 free_text.append(path)
         decision = self.decide("disclose", items, scope=scope, requester=requester, purpose=purpose,
                                public_record_fields=public_record_fields)
         if isinstance(document, tuple):
             document = list(document)
-        result = _apply_redaction(document, decision, placeholder)
+        result = _apply_redaction(document, decision, placeholder, locations)
+        result = self._redact_keys(result, scope)
         withheld = set(result.redacted) | set(result.removed)
-        if not any(p not in withheld for p in free_text):
+        visible_text = [p for p in free_text if p not in withheld]
+        if not visible_text:
             return result  # no free text left visible: nothing to look inside
-        return self._redact_free_text(result, scope, decision)
+        if ambiguous & set(visible_text) and self.text_detection != "off":
+            # span redaction addresses text by path string: text under an ambiguous key is withheld whole
+            hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
+            if hidden:
+                paths = sorted(ambiguous & set(visible_text))
+                extra = self.decide("disclose", [Item(p, hidden, ("free text under an ambiguous key",)) for p in paths],
+                                    scope=scope, requester=decision.requester, purpose=decision.purpose, claims=())
+                result = _merge_redactions(result, _apply_redaction(result.document, extra, placeholder, locations))
+        return self._redact_free_text(result, scope, result.decision)
+
+    def _redact_keys(self, result: Redaction, scope: str) -> Redaction:
+        """Replace mapping keys that are themselves protected values (``{"A123456789": {...}}``):
+        the leaves under them may be harmless, the key is not."""
+        doc = result.document
+        if not isinstance(doc, (dict, list)):
+            return result
+        hidden: frozenset[str] | None = None
+        hits: list[Item] = []
+        stack: list[tuple[Any, str]] = [(doc, "")]
+        seen = 0
+        while stack:
+            node, path = stack.pop()
+            seen += 1
+            if seen > 200_000:
+                break  # flatten already bounded the document; this is a second walk over it
+            if isinstance(node, list):
+                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node) if isinstance(v, (dict, list)))
+                continue
+            if not isinstance(node, dict):
+                continue
+            renames: list[tuple[Any, frozenset[str]]] = []
+            for k in node:
+                if isinstance(k, str) and k:
+                    cats = self.classifier.classify_value(k).categories
+                    if cats:
+                        if hidden is None:
+                            hidden = self.withheld_categories(scope, result.decision.requester, result.decision.purpose)
+                        if cats & hidden:
+                            renames.append((k, cats & hidden))
+            if renames:
+                new: dict[Any, Any] = {}
+                n = 0
+                gone = {k for k, _ in renames}
+                for k, v in node.items():
+                    if k in gone:
+                        n += 1
+                        nk = REDACTED if n == 1 else f"{REDACTED} {n}"
+                        while nk in node or nk in new:
+                            n += 1
+                            nk = f"{REDACTED} {n}"
+                        new[nk] = v
+                    else:
+                        new[k] = v
+                node.clear()
+                node.update(new)
+                for k, cats in renames:
+                    hits.append(Item(f"{path}.(key)" if path else "(key)", cats, ("a mapping key holds a protected value",)))
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items() if isinstance(v, (dict, list)))
+        if not hits:
+            return result
+        d = result.decision
+        keys = self.decide("disclose", hits, scope=scope, requester=d.requester, purpose=d.purpose, claims=())
+        merged = _merge_decisions(d, keys)
+        return Redaction(doc, merged, tuple(sorted(set(result.redacted) | {it.path for it in hits})), result.removed)
 
     def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
         """The categories this requester may not receive in this scope (what a disclosure withholds)."""
@@ -357,9 +435,34 @@ def _looks_like_free_text(value: str) -> bool:
 
 
 def _as_mapping(document: Any) -> Mapping[str, Any]:
+    """What ``flatten`` walks: a mapping as is; a list, or a bare string or number (a leaf of its
+    own, which a default-deny requester must not see either), under the empty key."""
     if isinstance(document, Mapping):
         return document
     if isinstance(document, (list, tuple)):
         return {"": list(document)}
-    return {}
+    if document is None:
+        return {}
+    return {"": document}
+
+
+def _merge_decisions(first: Decision, second: Decision) -> Decision:
+    return Decision(
+        effect=Effect.strongest([first.effect, second.effect]),
+        action=first.action, scope=first.scope, requester=first.requester, purpose=first.purpose,
+        hits=first.hits + second.hits, fields=first.fields + second.fields, policy=first.policy,
+        exceptions_used=first.exceptions_used, messages={**first.messages, **second.messages},
+    )
+
+
+def _merge_redactions(first: Redaction, second: Redaction) -> Redaction:
+    touched = set(second.redacted) | set(second.removed)
+    d = second.decision
+    merged = _merge_decisions(
+        Decision(effect=first.decision.effect, action=first.decision.action, scope=first.decision.scope,
+                 requester=first.decision.requester, purpose=first.decision.purpose, hits=first.decision.hits,
+                 fields=tuple(f for f in first.decision.fields if f.path not in touched), policy=first.decision.policy,
+                 exceptions_used=first.decision.exceptions_used, messages=first.decision.messages), d)
+    return Redaction(second.document, merged, tuple(sorted(set(first.redacted) | set(second.redacted))),
+                     tuple(sorted(set(first.removed) | set(second.removed))))
 

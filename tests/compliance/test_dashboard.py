@@ -125,3 +125,11 @@ def test_login_redirect_never_leaves_the_site(populated):
                                        ("dashboard.example", False)])
 def test_only_loopback_hosts_count_as_private(host, loop):
     assert is_loopback(host) is loop
+
+
+
+def test_a_mistyped_address_gets_the_dashboard_page_not_a_bare_text(populated):
+    r = get(create_app(DashboardConfig(audit_spec=populated)), "/log")
+    assert r.status_code == 404
+    assert "There is no page at this address." in r.text
+    assert 'href="/records"' in r.text  # the navigation is there to find the way back

@@ -276,5 +276,11 @@ def create_app(config: DashboardConfig) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    return Starlette(routes=routes)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        # the same page shell (navigation, contrast, no JavaScript) for a mistyped address
+        if config.password is not None and not sessions.valid(request.cookies.get(COOKIE)):
+            return RedirectResponse("/login", status_code=303)
+        return page(request, "error.html", status=404, nav="", message="There is no page at this address.")
+
+    return Starlette(routes=routes, exception_handlers={404: not_found})
 
