@@ -214,3 +214,47 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
             click.echo(f"correlation key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
     except (AuditConfigError, OSError) as e:
         _fail(str(e))
+
+
+@audit.command("heartbeat")
+@audit_option
+@table_option
+def heartbeat_cmd(audit_spec: str, table: str | None) -> None:
+    """Append a heartbeat record (run it from cron, e.g. hourly): the 2.129.060 report uses
+    heartbeats to prove that a quiet period really was quiet, not a gap in the log."""
+    from status_guard.audit import open_audit
+
+    try:
+        log = open_audit(audit_spec, table=table)
+        rec = log.heartbeat()
+        log.close()
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    click.echo(f"heartbeat recorded as seq {rec.get('seq')} at {rec.get('time')}")
+
+
+@audit.command("checkpoint")
+@audit_option
+@table_option
+@click.option("--signing-key", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Ed25519 private key (PEM); default: $STATUS_GUARD_AUDIT_SIGNING_KEY_FILE")
+@click.option("--anchor-out", type=click.Path(dir_okay=False), default=None,
+              help="also write the signed checkpoint to this file, to keep outside the log (verify --anchor)")
+def checkpoint_cmd(audit_spec: str, table: str | None, signing_key: str | None, anchor_out: str | None) -> None:
+    """Sign the chain head now. Kept elsewhere (another machine, the clerk's office), the exported
+    anchor lets `audit verify --anchor FILE` detect a tail cut from a live log."""
+    from status_guard.audit import open_audit
+
+    try:
+        log = open_audit(audit_spec, table=table, signing_key=signing_key)
+        cp = log.checkpoint()
+        log.close()
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    text = json.dumps(cp, sort_keys=True)
+    if anchor_out:
+        with open(anchor_out, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        click.echo(f"checkpoint over seq {cp.get('seq')} signed; anchor written to {anchor_out}")
+    else:
+        click.echo(text)
