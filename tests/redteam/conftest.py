@@ -21,3 +21,8 @@ class MemoryAudit:
 @pytest.fixture(scope="session")
 def guard() -> Guard:
     return Guard.default(audit=MemoryAudit(), text_detection="off")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

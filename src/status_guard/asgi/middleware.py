@@ -320,6 +320,7 @@ class _Responder:
             if type_matches(mt, self.route.passthrough_request_types):
                 pass
             else:
+                requests.check_charset(params)
                 ce = _h(hdrs, b"content-encoding")
                 if not encoding.can_decode(ce):
                     raise UnparseableInputError("the request's content encoding cannot be inspected")
@@ -385,10 +386,8 @@ class _Responder:
                 raise UnparseableInputError("the Content-Length header is negative")
             if n > self.limits.max_body_bytes:
                 raise LimitExceededError("request body size in bytes", self.limits.max_body_bytes, n)
-            if n == 0:
-                return b"", False
-        elif b"transfer-encoding" not in hdrs:
-            return b"", False
+        # No Content-Length and no Transfer-Encoding does not mean no body (HTTP/2 needs neither):
+        # every request's body is read, so the app never reads bytes the guard did not see.
         chunks: list[bytes] = []
         size = 0
         while True:

@@ -42,6 +42,19 @@ def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
     return main.strip().lower(), params
 
 
+UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def check_charset(params: dict[str, str]) -> None:
+    """The guard reads request bodies as UTF-8. A body declared in another charset (``utf-7``,
+    ``utf-16``) is decoded differently by frameworks that honour the parameter (Starlette's
+    multipart field names, Django's ``request.encoding``), so a field the guard sees as harmless
+    bytes could reach the app as a status question: refuse it."""
+    cs = params.get("charset")
+    if cs is not None and cs.strip().lower() not in UTF8_CHARSETS:
+        raise UnparseableInputError("request bodies are accepted only in UTF-8 (the charset parameter names another)")
+
+
 def is_json_type(mt: str) -> bool:
     return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
 
@@ -160,9 +173,12 @@ def parse_multipart(body: bytes, boundary: str | None, limits: Limits) -> Parsed
     fields: dict[str, Any] = {}
     names: list[str] = []
     for p in parts:
-        disp = next((v for k, v in p.headers if k == b"content-disposition"), None)
-        if disp is None:
+        disps = [v for k, v in p.headers if k == b"content-disposition"]
+        if not disps:
             raise UnparseableInputError("a multipart part has no Content-Disposition")
+        if len(disps) > 1:  # parsers disagree on which one names the field (Starlette takes the last)
+            raise UnparseableInputError("a multipart part has more than one Content-Disposition")
+        disp = disps[0]
         _, opts = parse_options_header(disp)
         raw_name = opts.get(b"name")
         if raw_name is None:
