@@ -126,12 +126,12 @@ def redact_html_tables(body: bytes, charset: str, column_item: ColumnItem, decid
         rows = [r for r in table.css("tr") if _same(_nearest_table(r), table)]
         if not rows:
             continue
-        first_cells = _cells(rows[0])
-        has_header = bool(first_cells) and all(c.tag == "th" for c in first_cells)
-        header = [_cell_text(c) for c in first_cells] if has_header else []
+        header_rows = _header_rows(rows, column_item, decide)
+        has_header = bool(header_rows)
         width = max(len(_cells(r)) for r in rows)
         spans = any(_spans(c) for r in rows for c in _cells(r))
-        names = [header[i] if i < len(header) and header[i] else f"column {i + 1}" for i in range(width)]
+        texts = [[_cell_text(c) for c in _cells(r)] for r in header_rows]
+        names = [" ".join(t[i] for t in texts if i < len(t) and t[i]) or f"column {i + 1}" for i in range(width)]
         items = [column_item(n) for n in names]
         decision = decide(items)
         decisions.append(decision)
@@ -140,7 +140,7 @@ def redact_html_tables(body: bytes, charset: str, column_item: ColumnItem, decid
             withheld = set(range(width))
         for i in withheld:
             withheld_names.setdefault(names[i], None)
-        for r in rows[1:] if has_header else rows:
+        for r in rows[len(header_rows):]:
             for i, cell in enumerate(_cells(r)):
                 if i in withheld:
                     for child in list(cell.iter(include_text=True)):
@@ -151,6 +151,26 @@ def redact_html_tables(body: bytes, charset: str, column_item: ColumnItem, decid
         return RedactedBody(body, tuple(decisions), ())
     out = tree.html or ""
     return RedactedBody(out.encode(charset or "utf-8", "xmlcharrefreplace"), tuple(decisions), tuple(withheld_names))
+
+
+def _header_rows(rows: list[Any], column_item: ColumnItem, decide: DecideColumns) -> list[Any]:
+    """The rows that name the columns: every leading row made only of ``<th>`` (a grouped header
+    spans two rows), or else a first row of ``<td>`` whose texts name a protected category (a
+    header written with ``<td><b>Citizenship</b></td>``) — its column is then withheld, never
+    read as data."""
+    header: list[Any] = []
+    for r in rows[:8]:
+        cells = _cells(r)
+        if cells and all(c.tag == "th" for c in cells):
+            header.append(r)
+        else:
+            break
+    if header:
+        return header
+    items = [column_item(_cell_text(c)) for c in _cells(rows[0])]
+    if items and any(f.categories and f.effect in WITHHELD for f in decide(items).fields):
+        return [rows[0]]
+    return []
 
 
 def _cells(row: Any) -> list[Any]:
