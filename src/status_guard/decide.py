@@ -17,7 +17,9 @@ No I/O; no values in the result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .errors import PolicyError
@@ -32,7 +34,7 @@ from .model import (
     Requester,
     RuleHit,
 )
-from .normalize import normalize
+from .normalize import normalize, raw_clean
 from .policy import Policy, Rule, ValueRule
 
 ACTIONS = frozenset({"collect", "store", "select_by", "read", "disclose", "access", "detain"})
@@ -109,24 +111,49 @@ def _exception_for(
     return None
 
 
-def _values(value: Any) -> list[str] | None:
+def _parts(vr: ValueRule, value: Any) -> list[str] | None:
+    """The value as a list of parts, each one basis: list items, and free text split on the
+    rule's separators ("criminal warrant; ICE detainer" is two bases)."""
     if value is MISSING or value is None:
         return None
     vals = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-    out = []
+    splitter = _compiled_split(vr.split)
+    out: list[str] = []
     for v in vals:
         if v is None:
             continue
-        out.append(normalize(str(v)).replace(" ", "_"))
+        for part in splitter.split(raw_clean(str(v)).casefold()):
+            norm = normalize(part)
+            if norm:
+                out.append(norm)
     return out
 
 
+@lru_cache(maxsize=64)
+def _compiled_split(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _part_is_forbidden(vr_id: str, values: frozenset[str], phrases: tuple[str, ...], others: tuple[str, ...],
+                       part: str) -> bool:
+    if part.replace(" ", "_") in values:
+        return True
+    words = set(part.split())
+    if any(o in words for o in others):
+        return False  # a judicial / criminal basis, even if a detainer is mentioned alongside
+    squeezed = part.replace(" ", "")
+    return any(f" {p} " in f" {part} " or p.replace(" ", "") in squeezed for p in phrases)
+
+
 def _value_rule_fires(vr: ValueRule, value: Any) -> bool:
-    vals = _values(value)
-    if not vals:
+    parts = _parts(vr, value)
+    if not parts:
         return False
-    forbidden = {normalize(v).replace(" ", "_") for v in vr.values}
-    present = [v in forbidden for v in vals]
+    values = frozenset(normalize(v).replace(" ", "_") for v in vr.values)
+    phrases = tuple(normalize(p) for p in vr.phrases)
+    others = tuple(normalize(o) for o in vr.other_basis_words)
+    present = [_part_is_forbidden(vr.id, values, phrases, others, p) for p in parts]
     return all(present) if vr.sole_basis else any(present)
 
 

@@ -167,9 +167,30 @@ class ValueRule(_Strict):
     actions: list[ActionName] = Field(min_length=1)
     category: str
     values: list[str] = Field(min_length=1, description="Normalised values that are forbidden...")
+    phrases: list[str] = Field(
+        default_factory=list,
+        description="...or phrases that make a free-text part of the value forbidden (\"ICE detainer (I-247A)\").",
+    )
+    other_basis_words: list[str] = Field(
+        default_factory=list,
+        description="Words that make a part another basis even if it mentions a forbidden phrase (judicial, court).",
+    )
+    split: str = Field(
+        default=r"[;,/+|\n]|\s&\s|\band\b|\by\b|\be\b",
+        description="Regex splitting a free-text value into parts (each part is one basis).",
+    )
     sole_basis: bool = Field(
         default=True, description="...when they are the only values given (a list mixing in another basis passes)."
     )
+
+    @field_validator("split")
+    @classmethod
+    def _split_compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"split does not compile: {exc}") from None
+        return v
     effect: EffectName = "block"
     exceptions: list[str] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
