@@ -370,3 +370,17 @@ def test_policy_hash_changes_with_content() -> None:
     a = policy_from_text(base)
     b = policy_from_text(base.replace('version: "1"', 'version: "2"'))
     assert a.hash != b.hash and len(a.hash) == 64
+
+
+@pytest.mark.parametrize("basis", ["ICE detainer (I-247A)", "DHS detainer; ICE hold", "I-200 / I-205",
+                                   "detainer de inmigración", "ice\u200bdetainer"])
+def test_free_text_hold_whose_only_basis_is_a_detainer_is_refused(guard: Guard, basis: str) -> None:
+    d = guard.check_submission({"hold_basis": basis}, scope="police", requester="local", action="detain")
+    assert d.effect is Effect.BLOCK and "2.129.040(d)" in d.citations
+
+
+@pytest.mark.parametrize("basis", ["criminal warrant; ICE detainer", "District Court order, detainer on file",
+                                   "OUI charge and ICE detainer", "bench warrant"])
+def test_hold_with_a_judicial_or_criminal_basis_alongside_a_detainer_is_not_refused(guard: Guard, basis: str) -> None:
+    d = guard.check_submission({"hold_basis": basis}, scope="police", requester="local", action="detain")
+    assert d.effect is Effect.ALLOW, d.explain()

@@ -50,10 +50,8 @@ def test_remediation_and_innocent_ddl_still_pass(guard: Guard, sql: str) -> None
     assert _effect(guard, sql) is Effect.ALLOW
 
 
-@pytest.mark.xfail(strict=True, reason="NOT FIXED: 040(d) value rules match a hold basis only when the whole value "
-                   "is one listed token; free-text bases that are still solely an ICE detainer pass (see report)")
 @pytest.mark.parametrize("basis", ["ICE detainer (I-247A)", "ICE Detainer Form I-247A", "DHS detainer",
-                                   "ice_detainer; ice_hold"])
+                                   "ice_detainer; ice_hold", "ice\u200bdetainer", "I-200 / I-205"])
 def test_hold_solely_on_an_ice_detainer_written_as_free_text_is_refused(guard: Guard, basis: str) -> None:
     d = guard.check_sql("INSERT INTO holds (id, hold_basis) VALUES (1, %s)", dialect="postgres", scope="police",
                         requester="local", schema=SCHEMA, params=(basis,))
