@@ -81,6 +81,8 @@ def extract_openapi(text: str, *, filename: str = "") -> list[Candidate] | None:
             json.loads(text)
         except ValueError as exc:
             raise UnparseableInputError(f"JSON could not be parsed (line {getattr(exc, 'lineno', '?')})") from None
+        except RecursionError:
+            raise UnparseableInputError("JSON is nested too deeply") from None
     loc = _Located(text)
     out: list[Candidate] = []
     found = False
