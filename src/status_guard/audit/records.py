@@ -70,6 +70,7 @@ SQL_TEMPLATE_CHARS_RE = re.compile(r"[\w\s.,;()*=<>!?$%:\"`+/|&\[\]{}^~@#-]{1,40
 _A_NUMBER = re.compile(r"(?<![A-Za-z0-9])A[- ]?\d{3}[- ]?\d{3}[- ]?\d{2,3}(?![0-9])", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+", re.UNICODE)
 _DIGIT_RUN = re.compile(r"\d{5,}")
+_SSN = re.compile(r"(?<!\d)\d{3}[- ]\d{2}[- ]\d{4}(?!\d)")  # also in references, where digits are allowed
 _DATE = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?|\d{3}[\s.-])?\d{3}[\s.-]\d{4}(?!\d)")
 _STREET_NUMBER = re.compile(r"(?<![\w.\[])\d{1,6}\s+[^\W\d_]", re.UNICODE)
@@ -98,6 +99,8 @@ def _value_shape(path: str, s: str, *, digits_ok: bool = False) -> None:
         raise _fail(path, "looks like an A-number (alien registration number); values are never logged")
     if _EMAIL.search(s):
         raise _fail(path, "looks like an e-mail address; values are never logged")
+    if _SSN.search(s):
+        raise _fail(path, "looks like a Social Security number; values are never logged")
     if not digits_ok and _DIGIT_RUN.search(s):
         raise _fail(path, "holds a run of 5 or more digits, which looks like a value, not a name")
     if _DATE.search(s):

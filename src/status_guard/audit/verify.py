@@ -69,8 +69,32 @@ class VerifyReport:
     end_position: int | None = None
     problem_kinds: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def tamper_evident(self) -> bool:
+        """True when the result holds against an insider who can rewrite the stored log: the chain was
+        checked with its HMAC key, or signed checkpoints were verified with the public key. A plain
+        SHA-256 chain alone proves consistency only: anyone with write access can re-hash it."""
+        return self.alg == ALG_HMAC or self.checkpoints_verified > 0
+
+    @property
+    def integrity_basis(self) -> str:
+        """One sentence saying what the verification rests on, for every place that shows the result."""
+        if self.alg == ALG_HMAC and self.checkpoints_verified:
+            return (f"HMAC-SHA256 chain checked with its key and {self.checkpoints_verified} signed checkpoint(s) "
+                    "verified with the public key.")
+        if self.alg == ALG_HMAC:
+            return ("HMAC-SHA256 chain checked with its key: records cannot be forged or re-hashed without "
+                    "that key.")
+        if self.checkpoints_verified:
+            return f"{self.checkpoints_verified} signed checkpoint(s) verified with the public key."
+        return ("Plain SHA-256 chain, with no HMAC key and no signed checkpoint verified: this shows the log "
+                "is internally consistent (no accidental damage, no naive edit), NOT that it was not "
+                "rewritten by someone with write access who recomputed every hash. Use an HMAC key or signed "
+                "checkpoints (docs/audit.md) for proof against an insider.")
+
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "problems": [p.as_dict() for p in self.problems], "warnings": list(self.warnings),
+        return {"ok": self.ok, "tamper_evident": self.tamper_evident, "integrity_basis": self.integrity_basis,
+                "problems": [p.as_dict() for p in self.problems], "warnings": list(self.warnings),
                 "first_seq": self.first_seq, "last_seq": self.last_seq, "count": self.count,
                 "ended_cleanly": self.ended_cleanly, "checkpoints_verified": self.checkpoints_verified,
                 "checkpoints_total": self.checkpoints_total, "log_id": self.log_id, "alg": self.alg,
@@ -323,7 +347,15 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
                                     "the whole chain could have been rewritten", None, None))
         elif last is not None and last_verified_seq is not None:
             uncovered = sum(1 for r in genuine if r.seq > last_verified_seq and r.kind not in ("checkpoint", "end"))
-            if uncovered:
+            if uncovered and last.kind == "end":
+                # a signing writer always checkpoints right before its end marker (close()): signed
+                # records followed by an unsigned tail is what a rewrite that dropped the later
+                # checkpoints leaves behind, so a closed log must be signed to its end.
+                problems.append(Problem("unsigned", f"{uncovered} record(s) after seq {last_verified_seq} are "
+                                        "not covered by a signed checkpoint, although the log is closed: the "
+                                        "tail could have been rewritten (a signing writer checkpoints before "
+                                        "its end marker)", last.seq, last.pos))
+            elif uncovered:
                 warnings.append(f"{uncovered} record(s) after seq {last_verified_seq} are not covered by a signed "
                                 "checkpoint")
     elif cps:

@@ -81,6 +81,7 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
                 if report.last_seq is not None else "no records")
         click.echo(f"  log id {report.log_id or '?'}; chain {report.alg or 'not verifiable'}; {span}")
         click.echo(f"  checkpoints: {report.checkpoints_verified} verified of {report.checkpoints_total}")
+        click.echo(f"  integrity: {report.integrity_basis}")
         if report.last_seq is not None:
             state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
             click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
@@ -89,7 +90,11 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
             click.echo(f"  warning: {w}")
         for p in report.problems:
             click.echo(f"  {p.kind.upper()}: {p.message}")
-        click.echo("Result: VALID" if report.ok else f"Result: INVALID ({len(report.problems)} problem(s))")
+        if report.ok:
+            click.echo("Result: VALID" if report.tamper_evident else
+                       "Result: VALID (consistent only: not proof against an insider who can rewrite the log)")
+        else:
+            click.echo(f"Result: INVALID ({len(report.problems)} problem(s))")
         if not report.ok and {p.kind for p in report.problems} == {"truncated"} and not report.ended_cleanly:
             click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
                        "a cut tail is then caught only by signed checkpoints or exported anchors (--anchor).")
@@ -133,7 +138,9 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
         w = csv.writer(buf)
         w.writerow(CSV_COLUMNS)
         for rec in records:
-            w.writerow([_cell(rec, c) for c in CSV_COLUMNS])
+            # `query` does not verify: a forged record must not become a spreadsheet formula
+            w.writerow(["'" + v if v.startswith(("=", "+", "-", "@", "\t", "\r")) else v
+                        for v in (_cell(rec, c) for c in CSV_COLUMNS)])
         click.echo(buf.getvalue(), nl=False)
         return
     rows = [[_cell(rec, c) for c in COLUMNS] for rec in records]

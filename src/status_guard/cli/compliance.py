@@ -32,6 +32,36 @@ pubkey_option = click.option("--public-key", type=click.Path(dir_okay=False), de
                              help="Ed25519 public key (PEM) to check signed checkpoints")
 
 
+def _check_out(out: str, audit_spec: str) -> None:
+    """Refuse an --out that is the audit log (or its SQLite journal): writing there would destroy it."""
+    scheme, _, rest = audit_spec.strip().partition(":")
+    if scheme.lower() not in ("jsonl", "sqlite") or not rest:
+        return
+    log = Path(os.path.expanduser(rest)).resolve()
+    target = Path(out).resolve()
+    if target in {log, Path(str(log) + "-wal"), Path(str(log) + "-shm"), Path(str(log) + "-journal")}:
+        _fail("--out names the audit log itself; refusing to overwrite it (choose another file)")
+
+
+def _write_out(out: str, data: bytes) -> None:
+    """Write through a fresh temporary file in the same directory, then rename: never follows a
+    planted ``OUT.tmp`` symlink, and a reader never sees half a report."""
+    import tempfile
+
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def _fail(msg: str, code: int = 2) -> NoReturn:
     click.echo(f"error: {msg}", err=True)
     sys.exit(code)
@@ -228,6 +258,8 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
                                                                          "markdown"} else "md"
     if fmt == "pdf" and out is None:
         _fail("--format pdf needs --out FILE")
+    if out:
+        _check_out(out, audit_spec)
     try:
         period = Period.parse(start, end)
         snap = _snapshot(audit_spec, hmac_key_file, public_key)
@@ -236,9 +268,10 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
     except (StatusGuardError, ReportError, ValueError, OSError) as e:
         _fail(str(e))
     if out:
-        tmp = Path(out).with_name(Path(out).name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        try:
+            _write_out(out, data)
+        except OSError as e:
+            _fail(f"cannot write {out} ({e.__class__.__name__})")
         click.echo(f"wrote {out} ({fmt}, {len(data)} bytes)", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
@@ -267,6 +300,8 @@ def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str
     policy), the cited rule and the records, with no protected values."""
     from status_guard.compliance.complaints import ComplaintError, draft_complaint, packet_json, packet_markdown
 
+    if out:
+        _check_out(out, audit_spec)
     try:
         snap = _snapshot(audit_spec, hmac_key_file, None)
         packet = draft_complaint(snap, record_id, _policy(policy_path))

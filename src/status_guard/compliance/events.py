@@ -82,6 +82,7 @@ TITLES: dict[EventType, str] = {
 }
 
 DEFAULT_NOTICE_DUE = timedelta(hours=24)
+MAX_CLOCK_SKEW = timedelta(minutes=10)  # an event cannot have occurred later than it is recorded
 CASE_REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#-]{0,39}")
 OBLIGATION_REF_RE = re.compile(r"obl[0-9a-f]{16}")
 PERSON_REF_RE = re.compile(r"[0-9a-f]{64}")
@@ -194,7 +195,11 @@ class EventRecorder:
         or AuditUnavailableError (nothing stored: the caller must treat the event as not recorded)."""
         etype = parse_type(event_type)
         dept = department or self.department
-        when = parse_when(occurred_at) if occurred_at is not None else datetime.now(timezone.utc)
+        now = datetime.now(timezone.utc)
+        when = parse_when(occurred_at) if occurred_at is not None else now
+        if when > now + MAX_CLOCK_SKEW:
+            # a future date would be counted in a later report period than the one it belongs to
+            raise EventError("occurred_at is in the future; an event is recorded after it happens")
         ev: dict[str, Any] = {
             "type": etype.value,
             "event_id": "evt" + secrets.token_hex(8),

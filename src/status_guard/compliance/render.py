@@ -36,7 +36,7 @@ def report_title(r: SemiannualReport) -> str:
 def verification_sentence(r: SemiannualReport) -> str:
     if r.verified:
         s = (f"The audit log ({r.log_description}) VERIFIED: {r.verified_count} record(s), every hash and "
-             "link intact.")
+             f"link intact. {r.integrity_basis}")
         if r.verification_warnings:
             s += " Note: " + " ".join(r.verification_warnings)
         return s
@@ -126,32 +126,54 @@ def charts(r: SemiannualReport) -> list[tuple[str, bytes]]:
 
 
 # -- text formats ------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _md(v: object) -> str:
+    """A value inside Markdown text or a table cell: it cannot close a cell, start HTML or a new line.
+
+    Values from the log are allow-listed names and references, but a report is also written for a log
+    that failed verification, whose records may have been forged."""
+    s = " ".join(str(v).split())
+    for a, b in (("\\", "\\\\"), ("|", "\\|"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"),
+                 ("[", "\\["), ("]", "\\]"), ("`", "\\`")):
+        s = s.replace(a, b)
+    return s
+
+
+def _csv_cell(v: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
 def to_markdown(r: SemiannualReport) -> str:
     m = r.metadata
     lines = [f"# {report_title(r)}", ""]
     lines += [("**" + verification_sentence(r) + "**") if not r.verified else verification_sentence(r), ""]
     for p in r.verification_problems[:50]:
-        lines.append(f"- {p}")
+        lines.append(f"- {_md(p)}")
     if r.verification_problems:
         lines.append("")
     lines += [coverage_sentence(r), ""]
     for key, label in (("submitted_by", "Submitted by"), ("submitted_to", "Submitted to"),
                        ("copy_to", "Copy to"), ("agenda", "For the agenda of"), ("policy", "Policy")):
         if m.get(key):
-            lines.append(f"- {label}: {m[key]}")
+            lines.append(f"- {label}: {_md(m[key])}")
     lines += [f"- Generated: {r.generated_at}", "", "## Figures", "", "| Clause | Figure | Value |",
               "| --- | --- | ---: |"]
     lines += [f"| {c} | {label} | {v} |" for c, label, v in r.figures()]
     lines += ["", "## (d) Federal reimbursements by case", ""]
     if r.reimbursements:
         lines += ["| Case | Currency | Payments | Total |", "| --- | --- | ---: | ---: |"]
-        lines += [f"| {c.case_ref} | {c.currency} | {c.payments} | {c.total:.2f} |" for c in r.reimbursements]
+        lines += [f"| {_md(c.case_ref)} | {_md(c.currency)} | {c.payments} | {c.total:.2f} |" for c in r.reimbursements]
     else:
         lines.append("None received in the period.")
     lines += ["", "## Attempts refused by the guard, by clause and department", ""]
     if r.refusals:
         lines += ["| Clause | Department | Refused |", "| --- | --- | ---: |"]
-        lines += [f"| {x.citation} | {x.department} | {x.count} |" for x in r.refusals]
+        lines += [f"| {_md(x.citation)} | {_md(x.department)} | {x.count} |" for x in r.refusals]
     else:
         lines.append("None in the period.")
     if r.refusals_monitor:
@@ -166,7 +188,14 @@ def to_markdown(r: SemiannualReport) -> str:
 
 def to_csv(r: SemiannualReport) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    raw = csv.writer(buf, lineterminator="\n")
+
+    class _Safe:
+        @staticmethod
+        def writerow(row: list[Any]) -> None:
+            raw.writerow([_csv_cell(c) for c in row])
+
+    w = _Safe()
     w.writerow(["section", "clause", "label", "value"])
     w.writerow(["verification", "", "verified", "yes" if r.verified else "NO"])
     w.writerow(["verification", "", "statement", verification_sentence(r)])

@@ -141,6 +141,8 @@ class SemiannualReport:
     refusals_by_month: Mapping[str, int]
     coverage: Coverage
     problems_in_events: int = 0                    # event records that could not be counted
+    integrity_basis: str = ""                      # what the verification rests on (key, signatures, or neither)
+    tamper_evident: bool = False                   # True only with an HMAC key or verified signed checkpoints
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -242,6 +244,8 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
     uncountable = 0
     lodged_values = {t.value for t in LODGED_TYPES}
 
+    seen_events: set[str] = set()
+    duplicates = 0
     for rec in snapshot.records:
         kind = rec.get("kind")
         if kind == "event":
@@ -250,6 +254,14 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
             if ev is None or when is None:
                 uncountable += 1
                 continue
+            eid = ev.get("event_id")
+            if isinstance(eid, str):
+                # each event id is drawn at random once: a second record with it is a copy, never a
+                # second event, and must not inflate a figure
+                if eid in seen_events:
+                    duplicates += 1
+                    continue
+                seen_events.add(eid)
             if not period.contains(when):
                 continue
             etype = ev.get("type")
@@ -309,6 +321,9 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         totals[c.currency] += c.total
     v = snapshot.verification
     notes: list[str] = []
+    if duplicates:
+        notes.append(f"{duplicates} event record(s) repeat the event id of an earlier record (a copied record) "
+                     "and are counted once.")
     if uncountable:
         notes.append(f"{uncountable} event record(s) in the log lack a field needed to count them and are "
                      "not in the figures.")
@@ -335,6 +350,8 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         coverage=_coverage(snapshot.records, period, now, max_quiet),
         problems_in_events=uncountable,
         notes=tuple(notes),
+        integrity_basis=v.integrity_basis,
+        tamper_evident=v.tamper_evident,
     )
 
 

@@ -70,8 +70,18 @@ class _Located:
 
 
 def looks_like_spec(text: str) -> bool:
-    head = text[:200_000]
-    return any(h in head for h in SPEC_HINTS)
+    """True when ``text`` may be an API spec or schema: a hint word appears anywhere in it, or its
+    top-level keys spell one with escapes (``"\\u006fpenapi"``), which must not hide a spec."""
+    if any(h in text for h in SPEC_HINTS):
+        return True
+    if "\\" not in text:
+        return False
+    try:
+        docs = _Located(text).docs
+    except UnparseableInputError:
+        return False  # not parseable, so not a spec any application could load
+    top = ("openapi", "swagger", "$schema", "properties", "$defs", "definitions")
+    return any(isinstance(d, dict) and any(k in d for k in top) for d in docs)
 
 
 def extract_openapi(text: str, *, filename: str = "") -> list[Candidate] | None:

@@ -84,6 +84,16 @@ class _Sessions:
     def __init__(self, secret: bytes) -> None:
         self.secret = secret
         self.failures: list[float] = []
+        self.revoked: dict[str, float] = {}  # signature of a signed-out token -> its expiry
+
+    def revoke(self, token: str | None) -> None:
+        """Sign a token out: a copy of the cookie kept after logout must not open the dashboard again."""
+        if not self.valid(token):
+            return
+        assert token is not None
+        now = time.time()
+        self.revoked = {sig: exp for sig, exp in self.revoked.items() if exp > now}
+        self.revoked[token.rpartition(".")[2]] = float(token.split(".")[0])
 
     def issue(self) -> str:
         expiry = str(int(time.time()) + SESSION_SECONDS)
@@ -96,7 +106,7 @@ class _Sessions:
             return False
         body, _, sig = token.rpartition(".")
         good = hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(sig, good):
+        if not hmac.compare_digest(sig.encode("ascii", "replace"), good.encode()) or sig in self.revoked:
             return False
         try:
             return int(body.split(".")[0]) > time.time()
@@ -237,7 +247,11 @@ def create_app(config: DashboardConfig) -> Starlette:
     # -- login -----------------------------------------------------------------------------------
     def _next(request: Request, value: str | None) -> str:
         nxt = value or "/"
-        return nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+        # a local path only: browsers read "/\\host" as "//host", and strip tabs/newlines first
+        if (not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt
+                or any(ord(c) < 0x21 or ord(c) == 0x7F for c in nxt)):
+            return "/"
+        return nxt
 
     async def login(request: Request) -> Response:
         if config.password is None:
@@ -251,7 +265,9 @@ def create_app(config: DashboardConfig) -> Starlette:
         form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
         given = str(form.get("password", ""))
         nxt = _next(request, str(form.get("next", "/")))
-        if hmac.compare_digest(given.encode(), config.password.encode()):
+        # compare digests: equal lengths, so the time taken does not reveal the password's length
+        if hmac.compare_digest(hashlib.sha256(given.encode()).digest(),
+                               hashlib.sha256(config.password.encode()).digest()):
             resp = RedirectResponse(nxt, status_code=303)
             resp.set_cookie(COOKIE, sessions.issue(), max_age=SESSION_SECONDS, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https", path="/")
@@ -260,6 +276,7 @@ def create_app(config: DashboardConfig) -> Starlette:
         return page(request, "login.html", status=401, nav="", next=nxt, error="That password is not correct.")
 
     async def logout(request: Request) -> Response:
+        sessions.revoke(request.cookies.get(COOKIE))
         resp = RedirectResponse("/login" if config.password else "/", status_code=303)
         resp.delete_cookie(COOKIE, path="/")
         return resp
