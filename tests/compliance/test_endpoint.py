@@ -50,3 +50,25 @@ def test_wrong_token_unknown_field_and_oversize_body_are_refused(recorder, audit
 def test_endpoint_needs_a_strong_token(recorder):
     with pytest.raises(ValueError, match="token"):
         events_endpoint(recorder, token="short")
+
+
+def test_a_retried_post_is_counted_once_and_opens_one_obligation(recorder, audit_log):
+    from status_guard.compliance.obligations import obligations_from
+    from status_guard.compliance.report import Period, report_for
+    from status_guard.compliance.source import take_snapshot
+
+    app = events_endpoint(recorder, token=TOKEN)
+    body = {"type": "detainer_request", "person_id": "BK-9", "in_custody": True, "idempotency_key": "cad-evt-000123"}
+    first, retry = post(app, body), post(app, body)
+    assert first.status_code == retry.status_code == 201
+    assert first.json()["event_id"] == retry.json()["event_id"]
+    assert first.json()["obligation_ref"] == retry.json()["obligation_ref"]
+    records = list(audit_log.records())
+    obligations, _ = obligations_from(records)
+    assert len([o for o in obligations if o.ref == first.json()["obligation_ref"]]) == 1
+    assert "cad-evt-000123" not in repr(records)  # the key itself is never stored
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).date()
+    report = report_for(take_snapshot(audit_log), Period(today, today))
+    assert report.lodged.get("detainer_request", 0) == 1

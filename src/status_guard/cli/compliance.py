@@ -117,13 +117,16 @@ def _type_choices() -> list[str]:
 @click.option("--obligation", "obligation_ref", default=None, help="notice_delivered: the obligation it closes")
 @click.option("--occurred-at", default=None, help="when it happened (ISO 8601; default now)")
 @click.option("--department", default=None, help="department recording the event")
+@click.option("--idempotency-key", default=None,
+              help="the police system's own id for this event: recording it twice yields the same event id, "
+                   "counted once in the 060 report")
 @click.option("--notice-due-hours", type=click.IntRange(1, 24 * 30), default=24, show_default=True,
               help="hours allowed for 040(g) notice before an obligation is overdue")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
                person_ref: str | None, person_key_file: str | None, case_ref: str | None, amount: str | None,
                currency: str, disclosable: bool | None, in_custody: bool | None, hold_basis: tuple[str, ...],
                obligation_ref: str | None, occurred_at: str | None, department: str | None,
-               notice_due_hours: int) -> None:
+               idempotency_key: str | None, notice_due_hours: int) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
     from datetime import timedelta
@@ -144,7 +147,7 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
         stored = rec.record(event_type, person_id=person_id, person_ref=person_ref, case_ref=case_ref,
                             amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody,
                             hold_basis=list(hold_basis) or None, obligation_ref=obligation_ref,
-                            occurred_at=occurred_at)
+                            occurred_at=occurred_at, idempotency_key=idempotency_key)
     except RefusedError as e:
         click.echo(f"refused: {e}", err=True)
         click.echo("the refused attempt was recorded in the audit log", err=True)

@@ -6,7 +6,9 @@ Authentication is a bearer token (required; compared in constant time). The body
 16 KiB, must be a JSON object, and may hold only the recorder's parameters. Answers: 201 with the
 stored sequence number and event id (and obligation reference); 400 malformed (the message names the
 parameter, never a value); 401 bad token; 409 refused by policy (040(d); the attempt is logged);
-503 the audit log could not be written (the event is NOT recorded: retry).
+503 the audit log could not be written (the event is NOT recorded: retry). Send an
+``Idempotency-Key`` header (or ``idempotency_key``), e.g. the police system's own event id, so that
+a retried POST yields the same event id and obligation reference and is counted once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .events import EventRecorder
 
 MAX_BODY = 16 * 1024
 PARAMS = frozenset({"type", "person_id", "person_ref", "case_ref", "amount", "currency", "disclosable", "in_custody",
-                    "hold_basis", "obligation_ref", "occurred_at", "department", "request_id"})
+                    "hold_basis", "obligation_ref", "occurred_at", "department", "request_id", "idempotency_key"})
 
 
 def events_endpoint(recorder: EventRecorder, *, token: str) -> Starlette:
@@ -53,6 +55,9 @@ def events_endpoint(recorder: EventRecorder, *, token: str) -> Starlette:
             named = [k for k in unknown if isinstance(k, str) and k.isidentifier() and len(k) <= 40]
             return JSONResponse({"error": f"unknown parameter(s): {named}"}, status_code=400)
         kw = {k: v for k, v in data.items() if k != "type"}
+        # a retried POST (timeout, 503) carries the same key: same event id, counted once (060)
+        if "idempotency_key" not in kw and request.headers.get("idempotency-key"):
+            kw["idempotency_key"] = request.headers["idempotency-key"]
         try:
             stored = recorder.record(data["type"], **kw)
         except RefusedError as e:

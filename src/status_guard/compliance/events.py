@@ -17,6 +17,7 @@ the policy's 040(d) value rule; the refused attempt is recorded as a ``decision`
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -152,6 +153,19 @@ def iso_z(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+
+def _derived(prefix: str, idempotency_key: str) -> str:
+    """A stable id for a retried event: the police system's own event id (its idempotency key)
+    always maps to the same event id and obligation reference, so a replayed POST is counted once
+    by the 060 report and opens no second 040(g) obligation. The key itself is never stored."""
+    if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key):
+        raise EventError("an idempotency key is 8-128 characters of letters, digits and ._:-")
+    digest = hashlib.sha256(f"status_guard:{prefix}:{idempotency_key}".encode()).hexdigest()
+    return prefix + digest[:16]
+
+
 def new_obligation_ref() -> str:
     # "obl" + hex: a letter always precedes the hex, so it can never look like an A-number.
     return "obl" + secrets.token_hex(8)
@@ -188,6 +202,7 @@ class EventRecorder:
         occurred_at: Any = None,
         department: str | None = None,
         request_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """Validate, apply 040(d), and append one event. Returns the stored record.
 
@@ -202,7 +217,7 @@ class EventRecorder:
             raise EventError("occurred_at is in the future; an event is recorded after it happens")
         ev: dict[str, Any] = {
             "type": etype.value,
-            "event_id": "evt" + secrets.token_hex(8),
+            "event_id": _derived("evt", idempotency_key) if idempotency_key is not None else "evt" + secrets.token_hex(8),
             "citation": CITATIONS[etype],
             "occurred_at": iso_z(when),
         }
@@ -243,7 +258,8 @@ class EventRecorder:
             raise EventError("a detainer or administrative warrant must say whether the person is in custody "
                              "(in_custody=True/False): 040(g) notice depends on it")
         if etype in OBLIGATION_OPENERS and in_custody:
-            ev["obligation_ref"] = new_obligation_ref()
+            ev["obligation_ref"] = (_derived("obl", idempotency_key) if idempotency_key is not None
+                                    else new_obligation_ref())
             ev["due_at"] = iso_z(when + self.notice_due)
 
         if etype is EventType.NOTICE_DELIVERED:
