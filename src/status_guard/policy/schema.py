@@ -18,6 +18,15 @@ Ident = Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=80)
 CITATION_RE = r"^(\d+\.\d+(\.\d+)?(\([a-z]\))*|[0-9A-Z][\w .§()\-/,]*)$"
 
 
+def _compiled_regex(v: str, what: str) -> str:
+    """A policy regex must compile; the error names the key (the loader adds file and line)."""
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"{what} does not compile: {exc}") from None
+    return v
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,11 +55,7 @@ class Pattern(_Strict):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"regex does not compile: {exc}") from None
-        return v
+        return _compiled_regex(v, "regex")
 
 
 class Detectors(_Strict):
@@ -186,11 +191,7 @@ class ValueRule(_Strict):
     @field_validator("split")
     @classmethod
     def _split_compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"split does not compile: {exc}") from None
-        return v
+        return _compiled_regex(v, "split")
     effect: EffectName = "block"
     exceptions: list[str] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
