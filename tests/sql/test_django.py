@@ -61,3 +61,48 @@ def test_django_orm_never_stores_citizenship(sg, django_db):
     finally:
         uninstall(hook)
     assert list(Student.objects.values_list("name", "citizenship")) == [("Bo", None)]
+
+
+@pytest.fixture
+def installed_sgtest_app(django_db):
+    """Make the test model's app installed, so `apps.get_models()` — what the hook's default
+    `schema="models"` reads — lists it (settings can only be configured once per process)."""
+    import types
+
+    from django.apps import AppConfig, apps
+
+    module = types.ModuleType("sgtest")
+    module.__file__ = __file__
+    config = AppConfig("sgtest", module)
+    config.apps = apps
+    config.models = apps.all_models["sgtest"]
+    apps.app_configs["sgtest"] = config
+    apps.clear_cache()
+    yield django_db
+    del apps.app_configs["sgtest"]
+    apps.clear_cache()
+
+
+def test_django_default_schema_from_installed_models_never_stores_citizenship(sg, installed_sgtest_app):
+    from django.db import connection
+
+    from status_guard.sql import SQLAnalysisError, SQLRefusedError
+    from status_guard.sql.hooks.django import install, model_schema, uninstall
+
+    Student = installed_sgtest_app
+    assert set(model_schema(connection)["sg_student"]) == {"id", "name", "citizenship", "home_address"}
+    hook = install(sg, scope="schools")  # schema="models": derived from the installed models
+    try:
+        with pytest.raises(SQLRefusedError):
+            Student.objects.create(name="Ana", citizenship="MX")
+        Student.objects.create(name="Eve", citizenship=None)
+        with pytest.raises(SQLRefusedError):
+            Student.objects.filter(name="Eve").update(citizenship="US")
+        with connection.cursor() as cur:  # a table no installed model describes: refused
+            with pytest.raises(SQLAnalysisError):
+                cur.execute("SELECT * FROM sg_unmodelled")
+        assert list(Student.objects.filter(name="Eve").values_list("name", flat=True)) == ["Eve"]
+    finally:
+        uninstall(hook)
+    assert list(Student.objects.filter(name="Eve").values_list("citizenship", flat=True)) == [None]
+    Student.objects.filter(name="Eve").delete()

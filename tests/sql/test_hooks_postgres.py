@@ -129,3 +129,28 @@ def test_sqlalchemy_postgres_blocks_before_the_server(sg, postgres_dsn, tables):
         uninstall(engine, insp)
         engine.dispose()
     assert rows(postgres_dsn, f"SELECT id FROM {h} ORDER BY id") == [(2,), (3,)]
+
+
+def test_psycopg_stream_is_inspected_before_postgres_sees_it(sg, postgres_dsn, tables):
+    import psycopg
+
+    s, h = tables
+    with psycopg.connect(postgres_dsn, autocommit=True) as c:
+        c.execute(f"INSERT INTO {s} (id, name, home_address) VALUES (1, 'a', '1 Main St'), (2, 'b', '2 Elm St')")
+    with psycopg.connect(postgres_dsn, autocommit=True) as raw:
+        conn = guard_connection(raw, sg, scope="police")
+        cur = conn.cursor()
+        # 040(e): a federal requester streaming home addresses is refused before any row moves
+        with request_context(RequestContext(requester=Requester("federal"))):
+            with pytest.raises(SQLRefusedError):
+                list(cur.stream(f"SELECT id, home_address FROM {s} ORDER BY id"))
+            with pytest.raises(SQLRefusedError):  # smuggled through a table function in FROM
+                list(cur.stream(f"SELECT a FROM {s} t, unnest(array[t.home_address]) AS u(a)"))
+        with request_context(RequestContext(requester=Requester("local"))):
+            assert list(cur.stream(f"SELECT id, home_address FROM {s} WHERE id > %b ORDER BY id", (0,))) == [
+                (1, "1 Main St"), (2, "2 Elm St")]
+            # a stream that writes: RETURNING over a hold whose sole basis is an ICE detainer
+            with pytest.raises(SQLRefusedError):
+                list(cur.stream(f"INSERT INTO {h} (id, person_id, hold_basis) VALUES (%s, %s, %t) RETURNING id",
+                                (1, 1, "ice_detainer")))
+    assert rows(postgres_dsn, f"SELECT count(*) FROM {h}") == [(0,)]

@@ -29,7 +29,7 @@ from sqlglot.optimizer.scope import Scope, build_scope
 
 from .errors import SQLAnalysisError, SQLLimitError
 from .parse import DEFAULT_LIMITS, Limits, canonical_dialect, is_passthrough, parse
-from .schema import CATALOG_NAMESPACES, CATALOG_TABLES, SchemaMap
+from .schema import CATALOG_NAMESPACES, CATALOG_TABLES, DEFAULT_NAMESPACES, SchemaMap
 
 Pair = tuple[str, str]  # (table, column)
 
@@ -62,6 +62,7 @@ class StatementAnalysis:
     filters: frozenset[Pair] = frozenset()
     adds: tuple[Pair, ...] = ()  # DDL introducing a column (CREATE TABLE, ADD COLUMN, RENAME TO)
     drops: tuple[Pair, ...] = ()  # DDL removing a column: remediation, never a violation
+    renames: tuple[Pair, ...] = ()  # ALTER TABLE old RENAME TO new: (old schema key, new schema key)
     catalog_only: bool = False
 
 
@@ -86,6 +87,10 @@ class Analysis:
     @property
     def adds(self) -> tuple[Pair, ...]:
         return tuple(a for s in self.statements for a in s.adds)
+
+    @property
+    def renames(self) -> tuple[Pair, ...]:
+        return tuple(r for s in self.statements for r in s.renames)
 
 
 # -- policy on statement kinds -----------------------------------------------------------------
@@ -121,6 +126,18 @@ PSEUDO_COLUMNS = {
     "mysql": frozenset(),
     "tsql": frozenset(),
 }
+# Built-in set-returning functions allowed in FROM. Their output columns are not physical columns:
+# each output depends on the arguments passed in (``unnest(s.citizenship)`` reads citizenship).
+# Any other function in FROM — a user-defined one may run SQL the inspector cannot see — is refused.
+TABLE_FUNCTIONS = frozenset(
+    {
+        "unnest", "generate_series", "generate_subscripts", "json_to_recordset", "jsonb_to_recordset",
+        "json_to_record", "jsonb_to_record", "json_array_elements", "jsonb_array_elements",
+        "json_array_elements_text", "jsonb_array_elements_text", "json_each", "jsonb_each", "json_each_text",
+        "jsonb_each_text", "json_object_keys", "jsonb_object_keys", "regexp_matches", "regexp_split_to_table",
+        "string_to_table", "json_tree", "jsonb_path_query",
+    }
+)
 _SAFE_SET_CONFIG = frozenset({"timezone", "application_name", "statement_timeout", "lock_timeout", "datestyle"})
 
 
@@ -387,7 +404,9 @@ class _Query:
                         return self._physical(tables[0][1], col.name)
                     raise SQLAnalysisError(f"column `{col.name}` is ambiguous without a schema")
             raise SQLAnalysisError(f"column `{col.name}` cannot be attributed to a table")
-        src, _ = found
+        src, owner = found
+        if isinstance(src, exp.Table) and not isinstance(src.this, exp.Identifier):
+            return self._table_function(src, col.name, owner)
         if isinstance(src, exp.Table):
             return self._physical(src, col.name)
         if isinstance(src, Scope):
@@ -403,7 +422,9 @@ class _Query:
         found = self._source(node.name, scope)
         if found is None:
             raise SQLAnalysisError(f"whole-row reference `{node.name}` cannot be attributed to a table")
-        src, _ = found
+        src, owner = found
+        if isinstance(src, exp.Table) and not isinstance(src.this, exp.Identifier):
+            return self._table_function(src, None, owner)
         if isinstance(src, exp.Table):
             if self.st.schema is None:
                 raise SQLAnalysisError(f"whole-row reference `{node.name}` needs a schema to know its columns")
@@ -417,6 +438,34 @@ class _Query:
                 out2 |= deps
             return frozenset(out2)
         raise SQLAnalysisError(f"whole-row reference `{node.name}` cannot be resolved")
+
+    def _table_function(self, src: exp.Table, column: str | None, scope: Scope) -> frozenset[Pair]:
+        """An output column of ``generate_series(...) AS g(n)`` / ``jsonb_to_recordset(...) AS r(a
+        text)``: it depends on every column passed into the function (``column`` None: the whole row)."""
+        fn = src.this
+        name = "generate_series" if isinstance(fn, (exp.GenerateSeries, exp.ExplodingGenerateSeries)) else _func_name(fn)
+        qualifier = (src.db or "").lower()  # public.generate_series() may be a user-defined shadow
+        if name.rsplit(".", 1)[-1] not in TABLE_FUNCTIONS or "." in name.replace("pg_catalog.", "") or (
+            qualifier and qualifier != "pg_catalog"
+        ):
+            raise SQLAnalysisError(f"table function `{name}()` in FROM is not one the inspector can analyse")
+        alias = src.args.get("alias")
+        declared = [c.name.lower() for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+        if column is not None and declared and column.lower() not in declared:
+            raise SQLAnalysisError(f"column `{column}` is not an output of table function `{name}()`")
+        return self.expr_deps(scope, fn)
+
+    def _unnest_outputs(self, scope: Scope, expr: exp.Unnest) -> list[tuple[str, frozenset[Pair]]]:
+        """``unnest(a, b) AS u(x, y)``: every output depends on every array passed in."""
+        deps = frozenset().union(*(self.expr_deps(scope, e) for e in expr.expressions)) if expr.expressions else frozenset()
+        offset = expr.args.get("offset")
+        if isinstance(offset, exp.Expression):
+            deps |= self.expr_deps(scope, offset)
+        alias = expr.args.get("alias")
+        names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+        if not names:
+            names = [alias.name] if isinstance(alias, exp.TableAlias) and alias.name else ["unnest"]
+        return [(n, deps) for n in names]
 
     def _is_child_scope(self, node: exp.Expression, scope: Scope) -> bool:
         return id(node) in self.by_expr and self.by_expr[id(node)] is not scope
@@ -458,6 +507,8 @@ class _Query:
             out = []
             for proj in expr.expressions:
                 out.append((proj.alias_or_name, self.expr_deps(scope, proj)))
+        elif isinstance(expr, exp.Unnest):
+            out = self._unnest_outputs(scope, expr)
         else:
             raise SQLAnalysisError(f"a `{type(expr).__name__}` source cannot be resolved")
         self._outputs[key] = out
@@ -1045,6 +1096,7 @@ def analyse_alter(stmt: exp.Alter, st: _State) -> StatementAnalysis:
     adds: list[Pair] = []
     drops: list[Pair] = []
     writes: list[Write] = []
+    renames: list[Pair] = []
     for a in stmt.args.get("actions") or ():
         if isinstance(a, exp.ColumnDef):
             adds.append((tname, a.name.lower()))
@@ -1078,13 +1130,42 @@ def analyse_alter(stmt: exp.Alter, st: _State) -> StatementAnalysis:
                 sources = frozenset((tname, c.name.lower()) for c in using.find_all(exp.Column))
                 writes.append(Write(tname, col, value_of(using, st), sources=sources))
             _mark_region(st, a)
-        elif isinstance(a, (exp.AddConstraint, exp.DropPartition, exp.AlterRename)):
-            if isinstance(a, exp.AlterRename):
-                raise SQLAnalysisError("ALTER TABLE ... RENAME TO changes which table a name means; apply it outside the guarded connection")
+        elif isinstance(a, exp.AlterRename):
+            renames.append(_rename_target(st, table, a, len(stmt.args.get("actions") or ())))
+            _mark_region(st, a)
+        elif isinstance(a, (exp.AddConstraint, exp.DropPartition)):
             _mark_region(st, a)
         else:
             raise SQLAnalysisError(f"unsupported ALTER TABLE action `{type(a).__name__}`")
-    return StatementAnalysis("alter_table", writes=tuple(writes), adds=tuple(adds), drops=tuple(drops))
+    return StatementAnalysis("alter_table", writes=tuple(writes), adds=tuple(adds), drops=tuple(drops),
+                             renames=tuple(renames))
+
+
+def _rename_target(st: _State, table: exp.Expression, action: exp.AlterRename, n_actions: int) -> Pair:
+    """``ALTER TABLE t RENAME TO u``: the data and its column names are unchanged, so it writes
+    nothing; but the schema map must follow the new name (the inspector moves ``t`` to ``u`` once
+    the statement is allowed). Renaming onto a name the map still holds — a table dropped since the
+    schema was reflected — would make the map describe the wrong columns: refused."""
+    if n_actions != 1:
+        raise SQLAnalysisError("ALTER TABLE ... RENAME TO combined with other actions is not supported")
+    to = action.this
+    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier) or not isinstance(to, exp.Table) \
+            or not isinstance(to.this, exp.Identifier):
+        raise SQLAnalysisError("ALTER TABLE ... RENAME TO needs plain table names")
+    new_db = (to.db or table.db or "").lower()
+    new = to.name.lower() if not new_db or new_db in DEFAULT_NAMESPACES else f"{new_db}.{to.name.lower()}"
+    if st.schema is None:
+        return table.name.lower(), new
+    old = st.schema.table_key(table.name, table.db or None)
+    if old is None:
+        shown = f"{table.db}.{table.name}" if table.db else table.name
+        raise SQLAnalysisError(f"table `{shown}` is not in the schema")
+    if st.schema.table_key(to.name, to.db or table.db or None) is not None:
+        raise SQLAnalysisError(
+            f"ALTER TABLE ... RENAME TO `{new}`: the schema already maps a table of that name; re-reflect the "
+            "schema after migrations that drop tables"
+        )
+    return old, new
 
 
 def analyse_statement(stmt: exp.Expression, st: _State) -> None:

@@ -105,6 +105,7 @@ class Inspector:
         self.limits = limits
         self._analyses = _LRU(cache_size)
         self._verdicts = _LRU(cache_size)
+        self._schema_lock = threading.Lock()
 
     # -- configuration --------------------------------------------------------------------------
     @property
@@ -271,7 +272,24 @@ class Inspector:
             raise SQLRefusedError(decision, verdict.fingerprint)
         if decision.effect is Effect.FLAG:
             log.info("status_guard flagged SQL %s (%s)", verdict.fingerprint, ", ".join(decision.citations))
+        self._follow_renames(sql)
         return decision
+
+    def _follow_renames(self, sql: str) -> None:
+        """An allowed ``ALTER TABLE t RENAME TO u`` moves ``t`` to ``u`` in the schema map, so later
+        statements resolve against the table's real columns. If the statement then fails or is rolled
+        back, ``t`` is unknown to the map and refused (fail closed): re-reflect with ``set_schema``."""
+        if self.schema is None:
+            return
+        renames = self.analysis(sql).renames
+        if not renames:
+            return
+        with self._schema_lock:
+            schema = self.schema
+            for old, new in renames:
+                if schema.table_key(old) is not None:
+                    schema = schema.renamed(old, new)
+            self.set_schema(schema)
 
 
 def fail_closed_decision(guard: Any, reason: str, scope: str, requester: Requester, purpose: str | None) -> Decision:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
 
 from .errors import SQLAnalysisError, SQLLimitError
 
@@ -100,6 +101,7 @@ def parse(sql: str, dialect: str, limits: Limits = DEFAULT_LIMITS) -> list[exp.E
         for c in tok.comments or ():
             if c.lstrip().startswith("!"):
                 raise SQLAnalysisError("executable comment `/*! */` (code to MySQL, a comment to the parser)")
+    sql = rewrite_for_parser(sql, dialect, tokens)
     try:
         trees = sqlglot.parse(sql, read=dialect, error_level=ErrorLevel.RAISE)
     except (ParseError, TokenError) as exc:
@@ -122,6 +124,66 @@ def parse(sql: str, dialect: str, limits: Limits = DEFAULT_LIMITS) -> list[exp.E
     return statements
 
 
+# Token types after which a ``%`` is the modulo operator (it follows an operand), not a placeholder.
+_OPERAND_END = frozenset({
+    TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.R_PAREN,
+    TokenType.R_BRACKET, TokenType.NULL, TokenType.TRUE, TokenType.FALSE, TokenType.PLACEHOLDER,
+    TokenType.PARAMETER, TokenType.STAR,
+})
+
+
+def _splice(chars: list[str], start: int, text: str) -> None:
+    chars[start:start + len(text)] = list(text)
+
+
+def rewrite_for_parser(sql: str, dialect: str, tokens: list[Token]) -> str:
+    """Same-length, token-exact rewrites of syntax the parser does not model into equivalent syntax
+    it does (positions in error messages stay right; string literals are never touched):
+
+    * MySQL/SQLite ``REPLACE [INTO] t ...`` at a statement start -> ``INSERT [INTO] t ...`` (a
+      REPLACE writes exactly the columns an INSERT would; the row it deletes first is erasure);
+    * psycopg ``%b`` / ``%t`` / ``%(name)b`` / ``%(name)t`` placeholders -> ``%s`` / ``%(name)s``,
+      only where ``%`` cannot be the modulo operator (it does not follow an operand);
+    * psycopg's escaped percent ``%%`` outside a literal -> ``%`` (modulo)."""
+    chars: list[str] | None = None
+    if dialect in _MYSQL_FAMILY or dialect == "sqlite":
+        for i, tok in enumerate(tokens):
+            if tok.token_type == TokenType.REPLACE and tok.text.upper() == "REPLACE" and (
+                i == 0 or tokens[i - 1].token_type == TokenType.SEMICOLON
+            ) and sql[tok.start:tok.end + 1].upper() == "REPLACE":
+                chars = chars if chars is not None else list(sql)
+                _splice(chars, tok.start, "INSERT ")
+    if dialect == "postgres":
+        for i, tok in enumerate(tokens):
+            if tok.token_type != TokenType.MOD:
+                continue
+            prev = tokens[i - 1] if i > 0 else None
+            if prev is not None and prev.token_type == TokenType.MOD and prev.end + 1 == tok.start:
+                # psycopg's escaped percent `%%` is the modulo operator `%` (the parser would read
+                # the second `%` as a placeholder and hide the column after it)
+                chars = chars if chars is not None else list(sql)
+                _splice(chars, tok.start, " ")
+                continue
+            if prev is not None and prev.token_type in _OPERAND_END:
+                continue  # `a %b` is modulo of column b
+            j = i + 1
+            if j + 3 < len(tokens) and tokens[j].token_type == TokenType.L_PAREN and tokens[j].start == tok.end + 1:
+                # %(name)b: L_PAREN name R_PAREN b, all adjacent
+                name, close, conv = tokens[j + 1], tokens[j + 2], tokens[j + 3]
+                if (close.token_type == TokenType.R_PAREN and name.start == tokens[j].end + 1
+                        and close.start == name.end + 1 and conv.start == close.end + 1):
+                    j += 3
+                else:
+                    continue
+            if j < len(tokens):
+                conv = tokens[j]
+                adjacent = conv.start == tokens[j - 1].end + 1
+                if adjacent and conv.token_type == TokenType.VAR and sql[conv.start:conv.end + 1] in ("b", "t"):
+                    chars = chars if chars is not None else list(sql)
+                    _splice(chars, conv.start, "s")
+    return sql if chars is None else "".join(chars)
+
+
 def check_size(tree: exp.Expression, limits: Limits) -> None:
     nodes = 0
     bools = 0
@@ -141,4 +203,5 @@ def check_size(tree: exp.Expression, limits: Limits) -> None:
         raise SQLLimitError(f"statement has {bools} AND/OR terms, over the limit of {limits.max_bool_terms}")
 
 
-__all__ = ["DEFAULT_LIMITS", "DIALECTS", "Limits", "canonical_dialect", "check_size", "is_passthrough", "parse"]
+__all__ = ["DEFAULT_LIMITS", "DIALECTS", "Limits", "canonical_dialect", "check_size", "is_passthrough", "parse",
+           "rewrite_for_parser"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +121,20 @@ class SchemaMap:
         if not isinstance(data, Mapping):
             raise PolicyError(f"SQL schema file {path} must hold a JSON object")
         return cls.from_config(guard, data)
+
+    def renamed(self, old: str, new: str) -> SchemaMap:
+        """The map after ``ALTER TABLE old RENAME TO new``: same columns and categories, new key."""
+        o, n = _norm(old), _norm(new)
+        if o not in self.tables:
+            raise PolicyError(f"cannot rename `{old}`: the table is not in the schema")
+        if n in self.tables and n != o:
+            raise PolicyError(f"cannot rename `{old}` to `{new}`: the schema already maps that name")
+        tables = {
+            (n if t == o else t): (tuple(replace(c, table=n) for c in cols) if t == o else cols)
+            for t, cols in self.tables.items()
+        }
+        version = hashlib.sha256(f"{self.version}\0rename\0{o}\0{n}".encode()).hexdigest()[:16]
+        return SchemaMap(tables, version)
 
     # -- lookups -------------------------------------------------------------------------------
     def _index(self) -> dict[str, dict[str, Column]]:
