@@ -63,9 +63,16 @@ def _is_public_record(item: Item, public_record: frozenset[str]) -> bool:
         return True
     if not public_record:
         return False
-    key = item.path.replace("[", ".").split(".")
+    return _public_path(item.path, public_record)
+
+
+@lru_cache(maxsize=65536)
+def _public_path(path: str, public_record: frozenset[str]) -> bool:
+    """Whether a path is declared public record (by its leaf name or whole); records of a list
+    repeat their paths from response to response, so the answer is cached."""
+    key = path.replace("[", ".").split(".")
     leaf = normalize(key[-1]) if key else ""
-    return leaf in public_record or normalize(item.path) in public_record
+    return leaf in public_record or normalize(path) in public_record
 
 
 def match_items(rule: Rule, items: Sequence[Item], public_paths: frozenset[str]) -> list[tuple[Item, frozenset[str]]]:
@@ -195,6 +202,44 @@ def decide(
 
     carve_outs = [r for r in rules if r.effect == "allow" and r.overrides]
     public_paths = public_record_paths(items, public_record) if any(r.public_record_exempt for r in rules) else frozenset()
+    if len(by_path) == len(items) and len(items) > 1:
+        # records of a list repeat the same fields: the category rules and carve-outs depend only
+        # on an item's categories and public-record status, so they run once per distinct pair
+        # and the (shared, read-only) hit list fans out to every item of the pair
+        reps: dict[tuple[frozenset[str], bool], Item] = {}
+        members: dict[tuple[frozenset[str], bool], list[str]] = {}
+        for it in items:
+            gkey = (it.categories, it.path in public_paths)
+            if gkey not in reps:
+                reps[gkey] = it
+                members[gkey] = []
+            members[gkey].append(it.path)
+        if len(reps) < len(items):
+            rep_items = list(reps.values())
+            rep_public = frozenset(it.path for it in rep_items if it.path in public_paths)
+            rep_hits = _category_hits(policy, rules, carve_outs, rep_items, rep_public, purpose, claims,
+                                      block_as_strip, action_hits)
+            for gkey, rep in reps.items():
+                shared = rep_hits.get(rep.path)
+                if shared:
+                    for path in members[gkey]:
+                        per_item[path] = shared
+            _add_value_hits(policy, scope, action, items, purpose, claims, per_item, copy_on_write=True)
+            return combine(policy, action, scope, requester, purpose, items, per_item, action_hits)
+    per_item.update(_category_hits(policy, rules, carve_outs, items, public_paths, purpose, claims, block_as_strip,
+                                   action_hits))
+    _add_value_hits(policy, scope, action, items, purpose, claims, per_item, copy_on_write=False)
+    return combine(policy, action, scope, requester, purpose, items, per_item, action_hits)
+
+
+def _category_hits(
+    policy: Policy, rules: list[Rule], carve_outs: list[Rule], items: Sequence[Item], public_paths: frozenset[str],
+    purpose: str | None, claims: Sequence[Claim], block_as_strip: bool, action_hits: list[RuleHit],
+) -> dict[str, list[tuple[Any, frozenset[str], Effect, ExceptionUse | None]]]:
+    """Passes 1-4 for ``items`` (unique paths): item path -> its hits, in rule order. Action-level
+    hits are appended to ``action_hits``."""
+    per_item: dict[str, list[tuple[Any, frozenset[str], Effect, ExceptionUse | None]]] = {}
+    by_path = {it.path: it for it in items}
     for rule in rules:
         if rule.effect == "allow" and not rule.overrides and not rule.exceptions:
             continue  # a plain allow rule only documents intent
@@ -222,15 +267,24 @@ def decide(
                 if len(kept) != len(hits):
                     kept.append((co, it.categories, Effect.ALLOW, None))
                 per_item[path] = kept
+    return per_item
 
+
+def _add_value_hits(
+    policy: Policy, scope: str, action: str, items: Sequence[Item], purpose: str | None, claims: Sequence[Claim],
+    per_item: dict[str, list[tuple[Any, frozenset[str], Effect, ExceptionUse | None]]], *, copy_on_write: bool,
+) -> None:
+    """Pass 5: value rules. ``copy_on_write``: hit lists may be shared between items."""
     for vr in policy.value_rules_for(scope, action):
         for it in items:
             if vr.category in it.categories and _value_rule_fires(vr, it.value):
                 exc = _exception_for(policy, vr.id, vr.exceptions, frozenset({vr.category}), purpose, claims)
                 eff = Effect(policy.file.exceptions[exc.exception].effect) if exc else Effect(vr.effect)
-                per_item.setdefault(it.path, []).append((vr, frozenset({vr.category}), eff, exc))
-
-    return combine(policy, action, scope, requester, purpose, items, per_item, action_hits)
+                hit = (vr, frozenset({vr.category}), eff, exc)
+                if copy_on_write:
+                    per_item[it.path] = per_item.get(it.path, []) + [hit]
+                else:
+                    per_item.setdefault(it.path, []).append(hit)
 
 
 def combine(
@@ -248,10 +302,21 @@ def combine(
     grouped: dict[tuple[str, Effect, ExceptionUse | None], tuple[Any, list[str], set[str]]] = {}
     # items with the same hits (records of a list) share one summary
     summaries: dict[tuple[Any, ...], tuple[Effect, tuple[str, ...], tuple[str, ...]]] = {}
+    # a hit list shared by several items (see ``decide``): its summary and the path lists of its
+    # grouped entries, computed at its first item
+    shared: dict[int, tuple[tuple[Effect, tuple[str, ...], tuple[str, ...]],
+                            list[tuple[list[str], set[str], frozenset[str]]]]] = {}
     for it in items:
         hits = per_item.get(it.path)
         if not hits:
             fields.append(FieldOutcome(it.path, it.categories, Effect.ALLOW, (), (), it.reasons))
+            continue
+        known = shared.get(id(hits))
+        if known is not None:
+            fields.append(FieldOutcome(it.path, it.categories, known[0][0], known[0][1], known[0][2], it.reasons))
+            for paths, cat_set, cats in known[1]:
+                paths.append(it.path)
+                cat_set.update(cats)  # a no-op on content; keeps the set built exactly as per item
             continue
         key = tuple((h[0].id, h[2], h[3]) for h in hits)
         summary = summaries.get(key)
@@ -263,6 +328,7 @@ def combine(
             )
             summaries[key] = summary
         fields.append(FieldOutcome(it.path, it.categories, summary[0], summary[1], summary[2], it.reasons))
+        entries: list[tuple[list[str], set[str], frozenset[str]]] = []
         for rule, cats, heff, exc in hits:
             if heff is Effect.ALLOW and exc is None and not getattr(rule, "overrides", None):
                 continue
@@ -270,6 +336,8 @@ def combine(
             entry = grouped.setdefault(key, (rule, [], set()))
             entry[1].append(it.path)
             entry[2].update(cats)
+            entries.append((entry[1], entry[2], cats))
+        shared[id(hits)] = (summary, entries)
     hits_out = list(action_hits)
     for (rid, heff, exc), (rule, paths, cats) in grouped.items():
         hits_out.append(

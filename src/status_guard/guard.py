@@ -186,12 +186,21 @@ class Guard:
         free_text: list[str] = []
         locations: dict[str, list[tuple[Any, ...]]] = {}
         ambiguous: set[str] = set()
+        keys: set[Any] = set()  # every mapping key on the way to a leaf, for _redact_keys
+        by_key_path: dict[str, Classification] = {}  # list records repeat their key paths
+        classify = self.classifier.classify
+        wrapped = not isinstance(document, Mapping)
         for parts, path, key_path, value in flatten_located(_as_mapping(document)):
-            if not isinstance(document, Mapping):
+            if wrapped:
                 parts = parts[1:]  # drop the wrapper key _as_mapping added
-            places = locations.setdefault(path, [])
-            if not places:
-                items.append(self.item(path, key_path=key_path))
+            keys.update(parts)
+            places = locations.get(path)
+            if places is None:
+                places = locations[path] = []
+                c = by_key_path.get(key_path)
+                if c is None:
+                    c = by_key_path[key_path] = classify(key_path)
+                items.append(Item(path, c.categories, c.reason_list))
             places.append(parts)
             if len(places) > 1 or split_path(path) != parts:
                 ambiguous.add(path)
@@ -202,7 +211,12 @@ class Guard:
         if isinstance(document, tuple):
             document = list(document)
         result = _apply_redaction(document, decision, placeholder, locations)
-        result = self._redact_keys(result, scope)
+        if isinstance(placeholder, (str, int, float, bool)) or placeholder is None:
+            # the redacted copy holds no mapping key that the first walk did not see: walk it
+            # again only when one of those keys is a protected value
+            result = self._redact_keys(result, scope, candidates=keys)
+        else:
+            result = self._redact_keys(result, scope)
         withheld = set(result.redacted) | set(result.removed)
         visible_text = [p for p in free_text if p not in withheld]
         if not visible_text:
@@ -217,11 +231,15 @@ class Guard:
                 result = _merge_redactions(result, _apply_redaction(result.document, extra, placeholder, locations))
         return self._redact_free_text(result, scope, result.decision)
 
-    def _redact_keys(self, result: Redaction, scope: str) -> Redaction:
+    def _redact_keys(self, result: Redaction, scope: str, candidates: Iterable[Any] | None = None) -> Redaction:
         """Replace mapping keys that are themselves protected values (``{"A123456789": {...}}``):
-        the leaves under them may be harmless, the key is not."""
+        the leaves under them may be harmless, the key is not. ``candidates``: every key the
+        document can hold (collected by the caller's walk); when none of them is protected for
+        this requester, the document is not walked again."""
         doc = result.document
         if not isinstance(doc, (dict, list)):
+            return result
+        if candidates is not None and not self._any_protected_key(candidates, scope, result.decision):
             return result
         hidden: frozenset[str] | None = None
         hits: list[Item] = []
@@ -271,6 +289,18 @@ class Guard:
         keys = self.decide("disclose", hits, scope=scope, requester=d.requester, purpose=d.purpose, claims=())
         merged = _merge_decisions(d, keys)
         return Redaction(doc, merged, tuple(sorted(set(result.redacted) | {it.path for it in hits})), result.removed)
+
+    def _any_protected_key(self, keys: Iterable[Any], scope: str, decision: Decision) -> bool:
+        hidden: frozenset[str] | None = None
+        for k in keys:
+            if isinstance(k, str) and k:
+                cats = self.classifier.classify_value(k).categories
+                if cats:
+                    if hidden is None:
+                        hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
+                    if cats & hidden:
+                        return True
+        return False
 
     def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
         """The categories this requester may not receive in this scope (what a disclosure withholds)."""

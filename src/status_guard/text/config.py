@@ -25,7 +25,7 @@ _RECOGNIZER_KEYS = {
     "id", "category", "enabled", "group", "patterns", "pattern_sets", "terms", "exclude",
     "context", "negative_context", "requires_context",
 }
-_PATTERN_KEYS = {"name", "regex", "score", "case_sensitive"}
+_PATTERN_KEYS = {"name", "regex", "score", "case_sensitive", "requires"}
 _CONTEXT_KEYS = {"window", "boost", "words", "exclude"}
 _NEGATIVE_KEYS = {"window", "penalty", "words"}
 _TERMS_KEYS = {"score", "words"}
@@ -43,6 +43,9 @@ class PatternSpec:
     regex: str
     score: float
     case_sensitive: bool = False
+    #: a cheap regex found inside every match of ``regex`` (a keyword it cannot match without):
+    #: texts without it skip ``regex``.  Same case-sensitivity as ``regex``.
+    requires: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +240,18 @@ def _pattern(obj: Any, path: str) -> PatternSpec:
         raise RecognizerConfigError(f"{path}.regex: invalid regular expression ({exc})") from None
     if compiled.search("") is not None:
         raise RecognizerConfigError(f"{path}.regex: matches the empty string")
+    req = obj.get("requires")
+    if req is not None:
+        if not isinstance(req, str) or not req:
+            raise RecognizerConfigError(f"{path}.requires: must be a non-empty string")
+        try:
+            compiled_req = regex.compile(req, flags=regex.V0 | (0 if cs else regex.IGNORECASE))
+        except regex.error as exc:
+            raise RecognizerConfigError(f"{path}.requires: invalid regular expression ({exc})") from None
+        if compiled_req.search("") is not None:
+            raise RecognizerConfigError(f"{path}.requires: matches the empty string")
     return PatternSpec(name=name, regex=rx, score=_num(obj.get("score"), f"{path}.score", 0.0, 1.0),
-                       case_sensitive=cs)
+                       case_sensitive=cs, requires=req)
 
 
 def parse_config(data: Mapping[str, Any]) -> TextConfig:

@@ -82,10 +82,15 @@ class PolicyRecognizer(LocalRecognizer):
 
     def __init__(self, spec: RecognizerSpec):
         self.spec = spec
-        self._patterns: list[tuple[str, regex.Pattern[str], float]] = [
-            (p.name, regex.compile(p.regex, flags=regex.V0 | (0 if p.case_sensitive else regex.IGNORECASE)), p.score)
-            for p in spec.patterns
-        ]
+        self._patterns: list[tuple[str, regex.Pattern[str], float]] = []
+        #: id(compiled pattern) -> its ``requires`` keyword regex (same flags)
+        self._gates: dict[int, regex.Pattern[str]] = {}
+        for p in spec.patterns:
+            flags = regex.V0 | (0 if p.case_sensitive else regex.IGNORECASE)
+            rx = regex.compile(p.regex, flags=flags)
+            self._patterns.append((p.name, rx, p.score))
+            if p.requires:
+                self._gates[id(rx)] = regex.compile(p.requires, flags=flags)
         self._terms = PhraseSet(spec.terms) if spec.terms else None
         self._exclude = PhraseSet(spec.exclude) if spec.exclude else None
         self._context = PhraseSet(spec.context.words) if spec.context else None
@@ -114,7 +119,11 @@ class PolicyRecognizer(LocalRecognizer):
                 key = ("regex", rx.pattern, rx.flags)
                 spans = cache.get(key)
                 if spans is None:  # patterns shared by several recognizers (dates) run once
-                    spans = cache[key] = [m.span() for m in rx.finditer(text, timeout=_remaining(deadline, where))]
+                    gate = self._gates.get(id(rx))
+                    if gate is not None and gate.search(text, timeout=_remaining(deadline, where)) is None:
+                        spans = cache[key] = []  # its keyword is absent: the pattern cannot match
+                    else:
+                        spans = cache[key] = [m.span() for m in rx.finditer(text, timeout=_remaining(deadline, where))]
                 self._collect(text, spans, base, deadline, where, cache, results)
             if self._terms is not None:
                 where = f"{self.spec.id}/terms"
