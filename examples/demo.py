@@ -173,7 +173,7 @@ def sql_section(guard: Guard, out: Path) -> None:
     raw.close()
 
 
-def officer_section(audit: Path, out: Path) -> None:
+def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path) -> None:
     """10. The compliance officer, with the command line only."""
     import re
     import secrets
@@ -188,8 +188,9 @@ def officer_section(audit: Path, out: Path) -> None:
         cmd = [sys.executable, "-m", "status_guard.cli", *args]
         shown = " ".join(a if " " not in a else repr(a) for a in args)
         print(f"   $ status-guard {shown}")
-        r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "STATUS_GUARD_AUDIT": f"jsonl:{audit}",
-                                                                     "STATUS_GUARD_PERSON_KEY_FILE": str(key)})
+        env = {**os.environ, "STATUS_GUARD_AUDIT": f"jsonl:{audit}", "STATUS_GUARD_PERSON_KEY_FILE": str(key),
+               "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE": str(signing_key)}
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
         lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip()]
         for ln in lines[:show]:
             print(f"     {ln}")
@@ -215,14 +216,16 @@ def officer_section(audit: Path, out: Path) -> None:
     half = 1 if today.month <= 6 else 2
     start, end = (f"{today.year}-01-01", f"{today.year}-06-30") if half == 1 else (f"{today.year}-07-01", f"{today.year}-12-31")
     report = out / f"report-{today.year}-H{half}.html"
-    sg("report", "semiannual", "--from", start, "--to", end, "--out", str(report), show=2)
-    md = sg("report", "semiannual", "--from", start, "--to", end, "--format", "md", show=0)
+    sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--out", str(report),
+       show=2)
+    md = sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--format", "md",
+            show=0)
     for ln in md.stdout.splitlines():
         if ln.startswith(("| 060(", "| guard")):
             clause, figure, value = (c.strip() for c in ln.strip("|").split("|"))
             print(f"     {clause:7} {figure:78} {value:>8}")
     detail(f"the report (HTML, with charts) is at {report}")
-    sg("audit", "verify", show=8)
+    sg("audit", "verify", "--public-key", str(public_key), show=9)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,18 +239,26 @@ def main(argv: list[str] | None = None) -> int:
         path.unlink()  # a fresh chain for each demo run
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    guard = Guard.default(audit=f"jsonl:{path}")
+    from status_guard.audit import open_audit
+    from status_guard.audit.keys import load_public_key, write_signing_keypair
+
+    # the log's signing key would live in a secrets store in production; the public key lets anyone
+    # check the signed checkpoints, so the verification holds even against someone who can edit the file
+    signing_key, public_key = out / "audit-signing.pem", out / "audit-signing.pub.pem"
+    if not signing_key.exists():
+        write_signing_keypair(signing_key, public_key, force=True)
+    guard = Guard.default(audit=open_audit(f"jsonl:{path}", signing_key=str(signing_key)))
     print("status_guard demo — Cambridge Welcoming Community Ordinance (ch. 2.129)")
     asyncio.run(run(guard))
     sql_section(guard, out)
     guard.audit.close()  # writes the end marker: a cleanly closed chain
     if not args.skip_officer:
-        officer_section(path, out)
-    from status_guard.audit import open_audit
+        officer_section(path, out, signing_key, public_key)
 
-    report = open_audit(f"jsonl:{path}").verify()
+    report = open_audit(f"jsonl:{path}").verify(public_key=load_public_key(public_key))
     print(f"\nAudit log {path}: {report.count} records; hash chain "
           f"{'verified — no record was edited, removed or reordered' if report.ok else 'FAILED verification'}")
+    print(f"   {report.integrity_basis}")
     for problem in report.problems:
         print(f"   problem: {problem.kind}: {problem.message}")
     print("   no record holds a field value, a SQL literal or a name — look: "
