@@ -223,6 +223,16 @@ def _words(obj: Any, path: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+
+def _check_pattern(rx: str, case_sensitive: bool, where: str) -> None:
+    """A recognizer regex must compile and must not match the empty string."""
+    try:
+        compiled = regex.compile(rx, flags=regex.V0 | (0 if case_sensitive else regex.IGNORECASE))
+    except regex.error as exc:
+        raise RecognizerConfigError(f"{where}: invalid regular expression ({exc})") from None
+    if compiled.search("") is not None:
+        raise RecognizerConfigError(f"{where}: matches the empty string")
+
 def _pattern(obj: Any, path: str) -> PatternSpec:
     obj = _keys(obj, _PATTERN_KEYS, path)
     name = obj.get("name")
@@ -234,22 +244,12 @@ def _pattern(obj: Any, path: str) -> PatternSpec:
     cs = obj.get("case_sensitive", False)
     if not isinstance(cs, bool):
         raise RecognizerConfigError(f"{path}.case_sensitive: must be true or false")
-    try:
-        compiled = regex.compile(rx, flags=regex.V0 | (0 if cs else regex.IGNORECASE))
-    except regex.error as exc:
-        raise RecognizerConfigError(f"{path}.regex: invalid regular expression ({exc})") from None
-    if compiled.search("") is not None:
-        raise RecognizerConfigError(f"{path}.regex: matches the empty string")
+    _check_pattern(rx, cs, f"{path}.regex")
     req = obj.get("requires")
     if req is not None:
         if not isinstance(req, str) or not req:
             raise RecognizerConfigError(f"{path}.requires: must be a non-empty string")
-        try:
-            compiled_req = regex.compile(req, flags=regex.V0 | (0 if cs else regex.IGNORECASE))
-        except regex.error as exc:
-            raise RecognizerConfigError(f"{path}.requires: invalid regular expression ({exc})") from None
-        if compiled_req.search("") is not None:
-            raise RecognizerConfigError(f"{path}.requires: matches the empty string")
+        _check_pattern(req, cs, f"{path}.requires")
     return PatternSpec(name=name, regex=rx, score=_num(obj.get("score"), f"{path}.score", 0.0, 1.0),
                        case_sensitive=cs, requires=req)
 
