@@ -1,0 +1,317 @@
+"""The question a person sees for each form control, found in one pass over the page — the way a
+browser's accessibility tree names a control, plus the visible question text beside it.
+
+For every ``input``/``select``/``textarea``:
+
+* **accessible name** (accname 1.2, for form controls): ``aria-labelledby`` (the text of the
+  referenced elements), else ``aria-label``, else the native labels (``<label for>`` and a wrapping
+  ``<label>``), else ``title``, else ``placeholder``;
+* **accessible description**: ``aria-describedby``, and ``title`` when it did not name the control;
+* **group name** for radios and checkboxes: the fieldset ``<legend>``, or a ``role=radiogroup`` /
+  ``role=group`` ancestor's ``aria-label``/``aria-labelledby``;
+* **the visible question**: the nearest text before the control since the previous control — the
+  ``<p>``, ``<td>``, ``<dt>``, ``<div>``, ``<legend>`` or heading a sighted person reads as its
+  question (a generic label such as "Answer" does not hide it);
+* **options**: ``<option>`` texts, and for radios and checkboxes the text right after the control
+  (a ``<span>`` beside a checkbox) and their labels.
+
+Radios and checkboxes sharing a name are one question. Text inside ``script``, ``style``,
+``template``, ``option`` and ``textarea`` is never a question. The pass is linear in the size of
+the page (one traversal; ancestor context is memoised per element).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTROL_TAGS = frozenset({"input", "select", "textarea"})
+SKIP_INPUT_TYPES = frozenset({"submit", "button", "reset", "image"})
+CHOICE_TYPES = frozenset({"radio", "checkbox"})
+NO_QUESTION_TYPES = frozenset({"hidden"})
+BLOCK_TAGS = frozenset({
+    "p", "div", "td", "th", "dt", "dd", "li", "legend", "label", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
+    "section", "article", "fieldset", "form", "tr", "table", "tbody", "thead", "tfoot", "ul", "ol", "dl", "header",
+    "footer", "main", "aside", "nav", "blockquote", "pre", "figure", "figcaption", "address", "details", "summary",
+    "body", "html", "center", "output",
+})
+SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "option", "optgroup", "select", "textarea",
+                            "button", "title", "head", "datalist", "svg", "math", "iframe", "object"})
+#: blocks that may be removed (or emptied) with the question they hold
+REMOVABLE_BLOCKS = frozenset({"p", "div", "span", "label", "legend", "h1", "h2", "h3", "h4", "h5", "h6", "strong",
+                              "b", "em", "i", "font", "small", "caption"})
+EMPTIED_BLOCKS = frozenset({"td", "th", "dt", "dd", "li"})
+MAX_QUESTION_CHARS = 400
+_WS = re.compile(r"\s+")
+
+
+def text_of(node: Any) -> str:
+    return _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
+
+
+def css_ident(ref: str) -> str:
+    return ref if re.fullmatch(r"[A-Za-z_][\w:.-]{0,127}", ref) else ""
+
+
+@dataclass
+class Control:
+    """One question on the page: every control sharing its name (radios, checkboxes)."""
+
+    key: str
+    kind: str  # input type, or select / textarea
+    nodes: list[Any] = field(default_factory=list)
+    name_texts: list[str] = field(default_factory=list)  # accessible name(s)
+    descriptions: list[str] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)  # legend / group label
+    question: str | None = None  # the visible question before it
+    question_block: Any = None
+    options: list[str] = field(default_factory=list)
+    labels: list[Any] = field(default_factory=list)  # <label> elements to remove with it
+    forms: list[Any] = field(default_factory=list)  # owner forms (for the submission map)
+    refs: list[Any] = field(default_factory=list)  # aria-labelledby / aria-describedby targets
+    option_nodes: list[Any] = field(default_factory=list)  # text beside a radio or checkbox
+
+    def finish(self) -> None:
+        """A lone checkbox is a yes/no question: the text beside it is its question, not an option."""
+        if self.kind == "checkbox" and len(self.nodes) == 1 and self.options:
+            self.name_texts.extend(o for o in dict.fromkeys(self.options) if o != "on")
+            self.options = []
+
+    def label_text(self) -> str | None:
+        parts = [*self.group, *self.name_texts, *([self.question] if self.question else []), *self.descriptions]
+        seen: dict[str, None] = {}
+        for p in parts:
+            p = p.strip()
+            if p and p not in seen and not any(p in s for s in seen):
+                seen[p] = None
+        return " / ".join(seen)[:2000] or None
+
+
+class _Ctx:
+    __slots__ = ("block", "skip", "form", "label", "group")
+
+    def __init__(self, block: Any, skip: bool, form: Any, label: Any, group: Any) -> None:
+        self.block = block
+        self.skip = skip
+        self.form = form
+        self.label = label
+        self.group = group
+
+
+def find_controls(tree: Any) -> list[Control]:
+    """Every question control of a parsed page (selectolax lexbor tree), in document order."""
+    root = tree.root
+    if root is None:
+        return []
+    memo: dict[int, _Ctx] = {}
+
+    empty = _Ctx(None, False, None, None, None)
+
+    def compute(node: Any, base: _Ctx) -> _Ctx:
+        tag = node.tag
+        group = base.group
+        if tag == "fieldset" or (tag in ("div", "span", "ul", "ol", "section", "table")
+                                 and (node.attributes.get("role") or "") in ("radiogroup", "group")):
+            group = node
+        return _Ctx(
+            node if tag in BLOCK_TAGS else base.block,
+            base.skip or tag in SKIP_TEXT_TAGS,
+            node if tag == "form" else base.form,
+            node if tag == "label" else base.label,
+            group,
+        )
+
+    def ctx(node: Any) -> _Ctx:
+        """Context of ``node``'s children: nearest block, inside skipped text, owner form, label
+        (iterative: a deeply nested page cannot exhaust the stack)."""
+        hit = memo.get(node.mem_id)
+        if hit is not None:
+            return hit
+        chain = []
+        n = node
+        while n is not None and n.mem_id not in memo and n.tag not in ("-undef", "-document", None):
+            chain.append(n)
+            n = n.parent
+        base = memo.get(n.mem_id, empty) if n is not None else empty
+        for m in reversed(chain):
+            base = compute(m, base)
+            memo[m.mem_id] = base
+        return base
+
+    labels_for: dict[str, list[Any]] | None = None
+    ids: dict[str, Any] | None = None
+
+    def by_id(ref: str) -> Any:
+        nonlocal ids
+        if ids is None:
+            ids = {}
+            for n in tree.css("[id]"):
+                ids.setdefault(n.attributes.get("id") or "", n)
+        return ids.get(ref)
+
+    def refs_text(value: str | None, into: list[Any] | None = None) -> str:
+        if not value:
+            return ""
+        out = []
+        for ref in value.split()[:16]:
+            n = by_id(ref)
+            if n is not None:
+                t = text_of(n)
+                if t:
+                    out.append(t)
+                    if into is not None:
+                        into.append(n)
+        return " ".join(out)
+
+    controls: list[Control] = []
+    groups: dict[tuple[int, str], Control] = {}
+    pending: list[list[Any]] = []  # [block, text] chunks since the last visible control
+    choice: Control | None = None  # a radio/checkbox waiting for its option text
+    choice_block: Any = None
+
+    for node in root.traverse(include_text=True):
+        tag = node.tag
+        if tag == "-text":
+            parent = node.parent
+            if parent is None:
+                continue
+            pc = ctx(parent)
+            if pc.skip:
+                continue
+            t = node.text_content
+            if not t or not t.strip():
+                continue
+            t = _WS.sub(" ", t).strip()
+            block = pc.block
+            if choice is not None and (block is not None and choice_block is not None
+                                       and block.mem_id == choice_block.mem_id):
+                if len(choice.options) < 64:
+                    choice.options.append(t[:200])
+                    choice.option_nodes.append(node)
+                continue
+            choice = None
+            if pending and pending[-1][0] is not None and block is not None and pending[-1][0].mem_id == block.mem_id:
+                if len(pending[-1][1]) < MAX_QUESTION_CHARS * 2:
+                    pending[-1][1] += " " + t
+            else:
+                pending.append([block, t])
+                if len(pending) > 8:
+                    del pending[0]
+            continue
+        if tag not in CONTROL_TAGS:
+            continue
+        attrs = node.attributes
+        itype = (attrs.get("type") or "text").lower() if tag == "input" else tag
+        if itype in SKIP_INPUT_TYPES:
+            continue
+        c = ctx(node)
+        if c.skip and tag != "select" and tag != "textarea":
+            continue  # an input inside <template>/<noscript>: not on the page
+        key = attrs.get("name") or attrs.get("id") or f"unnamed-{tag}"
+        form = c.form
+        form_attr = attrs.get("form")
+        if form_attr:
+            owner = by_id(form_attr)
+            if owner is not None and owner.tag == "form":
+                form = owner
+        gkey = (form.mem_id if form is not None else 0, key)
+        ctl = groups.get(gkey) if itype in CHOICE_TYPES else None
+        new = ctl is None
+        if ctl is None:
+            ctl = Control(key, itype)
+            controls.append(ctl)
+            if itype in CHOICE_TYPES:
+                groups[gkey] = ctl
+        ctl.nodes.append(node)
+        if form is not None and all(f.mem_id != form.mem_id for f in ctl.forms):
+            ctl.forms.append(form)
+        # accessible name
+        name_text = refs_text(attrs.get("aria-labelledby"), ctl.refs)
+        if not name_text and attrs.get("aria-label"):
+            name_text = attrs.get("aria-label") or ""
+        own_labels: list[Any] = []
+        if attrs.get("id"):
+            if labels_for is None:
+                labels_for = {}
+                for lab in tree.css("label[for]"):
+                    labels_for.setdefault(lab.attributes.get("for") or "", []).append(lab)
+            own_labels.extend(labels_for.get(attrs.get("id") or "", ()))
+        if c.label is not None and all(c.label.mem_id != x.mem_id for x in own_labels):
+            own_labels.append(c.label)
+        label_texts = [t for t in (text_of(lab) for lab in own_labels) if t]
+        ctl.labels.extend(own_labels)
+        used_title = False
+        if not name_text:
+            if label_texts and itype not in CHOICE_TYPES:
+                name_text = " ".join(label_texts)
+            elif attrs.get("title") and itype not in CHOICE_TYPES:
+                name_text, used_title = attrs.get("title") or "", True
+            elif attrs.get("placeholder"):
+                name_text = attrs.get("placeholder") or ""
+        if itype in CHOICE_TYPES:
+            ctl.options.extend(t[:200] for t in label_texts)
+            if attrs.get("value"):
+                ctl.options.append((attrs.get("value") or "")[:200])
+            if name_text:  # an aria-label on one radio names its option
+                ctl.options.append(name_text[:200])
+        elif name_text:
+            ctl.name_texts.append(name_text[:MAX_QUESTION_CHARS])
+        if attrs.get("placeholder") and itype not in CHOICE_TYPES:
+            ctl.descriptions.append((attrs.get("placeholder") or "")[:MAX_QUESTION_CHARS])
+        desc = refs_text(attrs.get("aria-describedby"), ctl.refs)
+        if desc:
+            ctl.descriptions.append(desc[:MAX_QUESTION_CHARS])
+        if attrs.get("title") and not used_title:
+            ctl.descriptions.append((attrs.get("title") or "")[:MAX_QUESTION_CHARS])
+        if key != attrs.get("id") and attrs.get("id") and new:
+            ctl.descriptions.append(attrs.get("id") or "")
+        # group name
+        if new and c.group is not None:
+            g = c.group
+            if g.tag == "fieldset":
+                legend = g.css_first("legend")
+                if legend is not None:
+                    t = text_of(legend)
+                    if t:
+                        ctl.group.append(t[:MAX_QUESTION_CHARS])
+            else:
+                t = refs_text(g.attributes.get("aria-labelledby")) or (g.attributes.get("aria-label") or "")
+                if t:
+                    ctl.group.append(t[:MAX_QUESTION_CHARS])
+        if tag == "select":
+            ctl.options.extend(t for t in (text_of(o)[:200] for o in node.css("option")[:200]) if t)
+        # the visible question: the nearest text since the previous control
+        if itype not in NO_QUESTION_TYPES:
+            if pending and (new or ctl.question is None):
+                block, text = pending[-1]
+                ctl.question = text[-MAX_QUESTION_CHARS:]
+                ctl.question_block = block
+            pending = []
+            if itype in CHOICE_TYPES:
+                choice, choice_block = ctl, c.block
+            else:
+                choice, choice_block = None, None
+    for ctl in controls:
+        ctl.finish()
+    return controls
+
+
+def form_targets(form: Any, page_path: str) -> list[str]:
+    """The paths a form submits to: its ``action`` and any ``formaction`` of its buttons."""
+    from urllib.parse import urljoin, urlsplit
+
+    actions = [form.attributes.get("action") or ""] if form is not None else [""]
+    if form is not None:
+        for b in form.css("[formaction]")[:16]:
+            actions.append(b.attributes.get("formaction") or "")
+    out: list[str] = []
+    base = "http://status-guard.invalid" + (page_path if page_path.startswith("/") else "/" + page_path)
+    for a in actions:
+        a = (a or "").strip()
+        if a.lower().startswith(("javascript:", "data:", "mailto:")):
+            continue
+        path = urlsplit(urljoin(base, a)).path if a else page_path
+        if path and path not in out:
+            out.append(path)
+    return out
