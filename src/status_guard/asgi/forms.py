@@ -132,6 +132,7 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
     """Remove a question: its controls, labels, the text beside a radio/checkbox, the elements its
     aria attributes point to (unless a kept control uses them too) and its visible question."""
     fieldsets = {n.mem_id: n for n in (_enclosing(n, "fieldset") for n in q.nodes) if n is not None}
+    fieldsets.update({g.mem_id: g for g in q.group_nodes})
     for lab in q.labels:
         lab.decompose() if lab.parent is not None else None
     for t in q.option_nodes:
@@ -144,18 +145,20 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
     for n in q.nodes:
         if n.parent is not None:
             n.decompose()
+    for t in q.question_nodes:  # the visible question's own text goes
+        t.decompose() if t.parent is not None else None
     block = q.question_block
     if block is not None and block.parent is not None:
         tag = block.tag
         has_control = block.css_first("input, select, textarea") is not None
-        small = len(block.text(deep=True) or "") <= MAX_QUESTION_CHARS * 2
-        if not has_control and small:
+        emptied = not (block.text(deep=True) or "").strip()
+        if not has_control and emptied:  # and the element that held only it
             if tag in REMOVABLE_BLOCKS:
                 block.decompose()
             elif tag in EMPTIED_BLOCKS:
                 for child in list(block.iter(include_text=True)):
                     child.decompose()
-    for fs in fieldsets.values():  # a fieldset left with no question in it goes too
+    for fs in fieldsets.values():  # a fieldset or group left with no question in it goes too
         if fs.parent is not None and fs.css_first("input, select, textarea") is None:
             fs.decompose()
 

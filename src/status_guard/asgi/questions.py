@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..collection.subjects import subject_of
+
 CONTROL_TAGS = frozenset({"input", "select", "textarea"})
 SKIP_INPUT_TYPES = frozenset({"submit", "button", "reset", "image"})
 CHOICE_TYPES = frozenset({"radio", "checkbox"})
@@ -47,7 +49,7 @@ _WS = re.compile(r"\s+")
 
 
 def text_of(node: Any) -> str:
-    return _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
+    return " ".join((node.text(deep=True, separator=" ") or "").split())
 
 
 def css_ident(ref: str) -> str:
@@ -66,17 +68,35 @@ class Control:
     group: list[str] = field(default_factory=list)  # legend / group label
     question: str | None = None  # the visible question before it
     question_block: Any = None
+    question_nodes: list[Any] = field(default_factory=list)  # the text nodes of the visible question
     options: list[str] = field(default_factory=list)
     labels: list[Any] = field(default_factory=list)  # <label> elements to remove with it
     forms: list[Any] = field(default_factory=list)  # owner forms (for the submission map)
     refs: list[Any] = field(default_factory=list)  # aria-labelledby / aria-describedby targets
     option_nodes: list[Any] = field(default_factory=list)  # text beside a radio or checkbox
+    before: list[list[Any]] = field(default_factory=list)  # text chunks since the previous control
+    group_nodes: list[Any] = field(default_factory=list)  # fieldset / role=group containers
 
     def finish(self) -> None:
-        """A lone checkbox is a yes/no question: the text beside it is its question, not an option."""
+        """A lone checkbox is a yes/no question: the text beside it is its question, not an option.
+        The visible question counts when the control has no name of its own, or only a generic one
+        ("Answer", "Select one"): a control labelled "Email" is not asked by the paragraph above it."""
         if self.kind == "checkbox" and len(self.nodes) == 1 and self.options:
             self.name_texts.extend(o for o in dict.fromkeys(self.options) if o != "on")
             self.options = []
+        own = {lab.mem_id for lab in self.labels} | {r.mem_id for r in self.refs}
+        named = [t for t in (*self.group, *self.name_texts) if subject_of("", t) != "generic"]
+        if named:
+            return
+        for block, text, nodes in reversed(self.before):
+            if block is not None and block.mem_id in own:
+                continue
+            if subject_of("", text) == "generic" and len(text) < 40:
+                continue  # "Answer", "Select one": look one chunk further back
+            self.question = text[-MAX_QUESTION_CHARS:]
+            self.question_block = block
+            self.question_nodes = nodes
+            return
 
     def label_text(self) -> str | None:
         parts = [*self.group, *self.name_texts, *([self.question] if self.question else []), *self.descriptions]
@@ -166,41 +186,85 @@ def find_controls(tree: Any) -> list[Control]:
 
     controls: list[Control] = []
     groups: dict[tuple[int, str], Control] = {}
-    pending: list[list[Any]] = []  # [block, text] chunks since the last visible control
-    choice: Control | None = None  # a radio/checkbox waiting for its option text
-    choice_block: Any = None
+    seen_choice_text: set[int] = set()
 
-    for node in root.traverse(include_text=True):
+    def chunk_block(n: Any) -> Any:
+        if n.tag in BLOCK_TAGS:
+            return n
+        parent = n.parent
+        return ctx(parent).block if parent is not None else None
+
+    def before(control: Any) -> list[list[Any]]:
+        """Text chunks before ``control``, nearest last, back to the previous control (or the
+        body): a walk over preceding siblings and their ancestors' preceding siblings."""
+        chunks: list[list[Any]] = []
+        n = control
+        steps = 0
+        while n is not None and steps < 64 and len(chunks) < 3:
+            p = n.prev
+            while p is None:
+                n = n.parent
+                if n is None or n.tag in ("body", "html", "-undef", None):
+                    return chunks[::-1]
+                p = n.prev
+            n = p
+            steps += 1
+            tag = p.tag
+            if tag == "-text":
+                if p.mem_id in seen_choice_text:
+                    return chunks[::-1]
+                t = p.text_content
+                if t and t.strip():
+                    parent = p.parent
+                    pc = ctx(parent) if parent is not None else empty
+                    if not pc.skip:
+                        chunks.append([pc.block, " ".join(t.split()), [p]])
+                continue
+            if tag in CONTROL_TAGS:
+                itype = (p.attributes.get("type") or "text").lower() if tag == "input" else tag
+                if itype in SKIP_INPUT_TYPES or itype in NO_QUESTION_TYPES:
+                    continue
+                return chunks[::-1]
+            if tag in SKIP_TEXT_TAGS or tag in ("-comment", "_comment", "br", "hr", "img", "wbr"):
+                continue
+            if p.css_first("input, select, textarea") is not None:
+                return chunks[::-1]
+            t = text_of(p)
+            if t:
+                # the element holds only this text (no control): it goes with the question
+                chunks.append([p if tag in BLOCK_TAGS else chunk_block(p), t[-MAX_QUESTION_CHARS * 2:],
+                               [p] if len(t) <= MAX_QUESTION_CHARS * 2 else []])
+        return chunks[::-1]
+
+    def after_choice(control: Any, ctl: Control) -> None:
+        """The text right after a radio or checkbox, up to the next control or block: its option."""
+        n = control.next
+        steps = 0
+        while n is not None and steps < 8:
+            steps += 1
+            tag = n.tag
+            if tag == "-text":
+                t = n.text_content
+                if t and t.strip():
+                    ctl.options.append(" ".join(t.split())[:200])
+                    ctl.option_nodes.append(n)
+                    seen_choice_text.add(n.mem_id)
+            elif tag in CONTROL_TAGS or tag in BLOCK_TAGS or tag in ("br", "hr"):
+                return
+            elif tag not in SKIP_TEXT_TAGS:
+                if n.css_first("input, select, textarea") is not None:
+                    return
+                t = text_of(n)
+                if t:
+                    ctl.options.append(t[:200])
+                    for x in n.traverse(include_text=True):
+                        if x.tag == "-text":
+                            ctl.option_nodes.append(x)
+                            seen_choice_text.add(x.mem_id)
+            n = n.next
+
+    for node in tree.css("input, select, textarea"):
         tag = node.tag
-        if tag == "-text":
-            parent = node.parent
-            if parent is None:
-                continue
-            pc = ctx(parent)
-            if pc.skip:
-                continue
-            t = node.text_content
-            if not t or not t.strip():
-                continue
-            t = _WS.sub(" ", t).strip()
-            block = pc.block
-            if choice is not None and (block is not None and choice_block is not None
-                                       and block.mem_id == choice_block.mem_id):
-                if len(choice.options) < 64:
-                    choice.options.append(t[:200])
-                    choice.option_nodes.append(node)
-                continue
-            choice = None
-            if pending and pending[-1][0] is not None and block is not None and pending[-1][0].mem_id == block.mem_id:
-                if len(pending[-1][1]) < MAX_QUESTION_CHARS * 2:
-                    pending[-1][1] += " " + t
-            else:
-                pending.append([block, t])
-                if len(pending) > 8:
-                    del pending[0]
-            continue
-        if tag not in CONTROL_TAGS:
-            continue
         attrs = node.attributes
         itype = (attrs.get("type") or "text").lower() if tag == "input" else tag
         if itype in SKIP_INPUT_TYPES:
@@ -269,6 +333,7 @@ def find_controls(tree: Any) -> list[Control]:
         # group name
         if new and c.group is not None:
             g = c.group
+            ctl.group_nodes.append(g)
             if g.tag == "fieldset":
                 legend = g.css_first("legend")
                 if legend is not None:
@@ -283,15 +348,10 @@ def find_controls(tree: Any) -> list[Control]:
             ctl.options.extend(t for t in (text_of(o)[:200] for o in node.css("option")[:200]) if t)
         # the visible question: the nearest text since the previous control
         if itype not in NO_QUESTION_TYPES:
-            if pending and (new or ctl.question is None):
-                block, text = pending[-1]
-                ctl.question = text[-MAX_QUESTION_CHARS:]
-                ctl.question_block = block
-            pending = []
+            if new or not ctl.before:
+                ctl.before = before(node)
             if itype in CHOICE_TYPES:
-                choice, choice_block = ctl, c.block
-            else:
-                choice, choice_block = None, None
+                after_choice(node, ctl)
     for ctl in controls:
         ctl.finish()
     return controls
