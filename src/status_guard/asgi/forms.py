@@ -145,6 +145,10 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
     for n in q.nodes:
         if n.parent is not None:
             n.decompose()
+    for cell in q.row_headers:  # a grid row's header asks the question: empty it (the table keeps its shape)
+        if cell.parent is not None and cell.css_first("input, select, textarea") is None:
+            for child in list(cell.iter(include_text=True)):
+                child.decompose()
     for t in q.question_nodes:  # the visible question's own text goes
         t.decompose() if t.parent is not None else None
     block = q.question_block

@@ -45,6 +45,9 @@ REMOVABLE_BLOCKS = frozenset({"p", "div", "span", "label", "legend", "h1", "h2",
                               "b", "em", "i", "font", "small", "caption"})
 EMPTIED_BLOCKS = frozenset({"td", "th", "dt", "dd", "li"})
 MAX_QUESTION_CHARS = 400
+#: ARIA widgets a script turns into answers (the value travels in a hidden input beside them)
+WIDGET_ROLES = frozenset({"radiogroup", "listbox", "combobox", "textbox", "group", "checkbox", "radio", "switch",
+                          "spinbutton", "slider", "option", "menu"})
 _WS = re.compile(r"\s+")
 
 
@@ -76,6 +79,8 @@ class Control:
     option_nodes: list[Any] = field(default_factory=list)  # text beside a radio or checkbox
     before: list[list[Any]] = field(default_factory=list)  # text chunks since the previous control
     group_nodes: list[Any] = field(default_factory=list)  # fieldset / role=group containers
+    headers: list[str] = field(default_factory=list)  # table row / column headers of its cell
+    row_headers: list[Any] = field(default_factory=list)  # the row header cell (emptied with it)
 
     def finish(self) -> None:
         """A lone checkbox is a yes/no question: the text beside it is its question, not an option.
@@ -85,7 +90,7 @@ class Control:
             self.name_texts.extend(o for o in dict.fromkeys(self.options) if o != "on")
             self.options = []
         own = {lab.mem_id for lab in self.labels} | {r.mem_id for r in self.refs}
-        named = [t for t in (*self.group, *self.name_texts) if subject_of("", t) != "generic"]
+        named = [t for t in (*self.group, *self.headers, *self.name_texts) if subject_of("", t) != "generic"]
         if named:
             return
         for block, text, nodes in reversed(self.before):
@@ -99,7 +104,8 @@ class Control:
             return
 
     def label_text(self) -> str | None:
-        parts = [*self.group, *self.name_texts, *([self.question] if self.question else []), *self.descriptions]
+        parts = [*self.group, *self.headers, *self.name_texts, *([self.question] if self.question else []),
+                 *self.descriptions]
         seen: dict[str, None] = {}
         for p in parts:
             p = p.strip()
@@ -263,6 +269,57 @@ def find_controls(tree: Any) -> list[Control]:
                             seen_choice_text.add(x.mem_id)
             n = n.next
 
+    def cell_headers(cell: Any, ctl: Control) -> list[str]:
+        """Row and column headers of the table cell holding a control (a grid form)."""
+        row = cell.parent
+        if row is None or row.tag != "tr":
+            return []
+        cells = [c for c in row.iter() if c.tag in ("td", "th")]
+        out: list[str] = []
+        idx = next((i for i, c in enumerate(cells) if c.mem_id == cell.mem_id), -1)
+        for c in cells[:idx] if idx > 0 else []:
+            if c.tag == "th" or (c.css_first("input, select, textarea") is None and c is cells[0]):
+                t = text_of(c)
+                if t:
+                    out.append(t[:MAX_QUESTION_CHARS])
+                    ctl.row_headers.append(c)
+                break
+        table = row.parent
+        while table is not None and table.tag not in ("table",):
+            table = table.parent
+        if table is not None and idx >= 0:
+            first = table.css_first("tr")
+            if first is not None and first.mem_id != row.mem_id:
+                hcells = [c for c in first.iter() if c.tag in ("td", "th")]
+                if idx < len(hcells) and hcells[idx].css_first("input, select, textarea") is None:
+                    t = text_of(hcells[idx])
+                    if t:
+                        out.append(t[:MAX_QUESTION_CHARS])
+        return out
+
+    def widget_beside(hidden: Any, ctl: Control) -> None:
+        """A hidden input holding the value of an ARIA widget next to it (Google Forms markup):
+        the widget's name is the input's question, its options the input's options."""
+        n = hidden.prev
+        steps = 0
+        while n is not None and steps < 4:
+            steps += 1
+            if n.tag not in ("-text", "-comment") and n.tag not in CONTROL_TAGS:
+                w = n if (n.attributes.get("role") or "") in WIDGET_ROLES else None
+                if w is None:
+                    w = n.css_first(",".join(f'[role="{r}"]' for r in ("radiogroup", "listbox", "combobox", "group")))
+                if w is not None:
+                    name = refs_text(w.attributes.get("aria-labelledby"), ctl.refs) or (w.attributes.get("aria-label") or "")
+                    if name:
+                        ctl.name_texts.append(name[:MAX_QUESTION_CHARS])
+                        for o in w.css('[role="radio"], [role="option"], [role="checkbox"]')[:32]:
+                            v = o.attributes.get("aria-label") or o.attributes.get("data-value") or text_of(o)
+                            if v:
+                                ctl.options.append(v[:200])
+                        ctl.refs.append(w)
+                    return
+            n = n.prev
+
     for node in tree.css("input, select, textarea"):
         tag = node.tag
         attrs = node.attributes
@@ -346,6 +403,10 @@ def find_controls(tree: Any) -> list[Control]:
                     ctl.group.append(t[:MAX_QUESTION_CHARS])
         if tag == "select":
             ctl.options.extend(t for t in (text_of(o)[:200] for o in node.css("option")[:200]) if t)
+        if new and c.block is not None and c.block.tag in ("td", "th"):
+            ctl.headers.extend(cell_headers(c.block, ctl))
+        if itype == "hidden" and new:
+            widget_beside(node, ctl)
         # the visible question: the nearest text since the previous control
         if itype not in NO_QUESTION_TYPES:
             if new or not ctl.before:

@@ -194,39 +194,62 @@ class _Part:
     data: bytearray | None = None
 
 
-_CD = re.compile(rb'^form-data(?P<params>(?:[ \t]*;[ \t]*[A-Za-z][A-Za-z0-9_-]*=(?:"[^"\\\r\n]*"|'
+_CD = re.compile(rb'^form-data(?P<params>(?:[ \t]*;[ \t]*[A-Za-z][A-Za-z0-9_-]*\*?=(?:"[^"\\\r\n]*"|'
                  rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+))*)[ \t]*;?[ \t]*$", re.IGNORECASE)
-_CD_PARAM = re.compile(rb'[ \t]*;[ \t]*(?P<k>[A-Za-z][A-Za-z0-9_-]*)=(?:"(?P<q>[^"\\\r\n]*)"|(?P<t>[^;\s"]+))')
+_CD_PARAM = re.compile(rb'[ \t]*;[ \t]*(?P<k>[A-Za-z][A-Za-z0-9_-]*\*?)=(?:"(?P<q>[^"\\\r\n]*)"|(?P<t>[^;\s"]+))')
 _IDENTITY_CTE = frozenset({b"7bit", b"8bit", b"binary"})
 _BCHARS = re.compile(r"^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$")
 
 
-def content_disposition(raw: bytes) -> tuple[str, str | None]:
-    """(name, filename) of a multipart part, read strictly: only ``form-data`` with ``name`` and an
-    optional ``filename``, each once, as a token or a quoted string without escapes. Parsers disagree
-    on everything else (``name*=`` is read by Django and ignored by python-multipart; a repeated
-    ``name`` takes the last value in one and the first in another; backslash escapes), so anything
-    else is refused rather than guessed."""
-    if not _CD.match(raw):
+def content_disposition(raw: bytes) -> tuple[str, list[str] | None]:
+    """(name, file names) of a multipart part, read strictly: only ``form-data`` with ``name`` and
+    an optional ``filename``, each once, as a token or a quoted string without escapes. Parsers
+    disagree on everything else — ``name*=`` is read by Django and ignored by python-multipart, a
+    repeated ``name`` takes the last value in one and the first in another, backslash escapes — so
+    it is refused rather than guessed; except that a ``name*`` equal to ``name`` (every parser reads
+    the same name) is accepted, and ``filename*`` is accepted with *both* file names classified."""
+    m = _CD.match(raw)
+    if m is None:
         raise UnparseableInputError("a multipart part has a Content-Disposition the guard cannot read the same way "
                                     "as every framework (only form-data with name and filename is accepted)")
     params: dict[bytes, bytes] = {}
-    for m in _CD_PARAM.finditer(_CD.match(raw).group("params")):  # type: ignore[union-attr]
-        k = m.group("k").lower()
-        if k not in (b"name", b"filename"):
+    for pm in _CD_PARAM.finditer(m.group("params")):
+        k = pm.group("k").lower()
+        if k not in (b"name", b"filename", b"name*", b"filename*"):
             raise UnparseableInputError("a multipart part's Content-Disposition has a parameter other than name "
                                         "and filename")
         if k in params:
             raise UnparseableInputError("a multipart part's Content-Disposition repeats a parameter")
-        params[k] = m.group("q") if m.group("q") is not None else m.group("t")
+        params[k] = pm.group("q") if pm.group("q") is not None else pm.group("t")
     if b"name" not in params:
-        raise UnparseableInputError("a multipart part has no field name")
+        raise UnparseableInputError("a multipart part has no plain field name")
     try:
         name = params[b"name"].decode("utf-8")
-        filename = params[b"filename"].decode("utf-8") if b"filename" in params else None
+        files = [params[b"filename"].decode("utf-8")] if b"filename" in params else []
     except UnicodeDecodeError:
         raise UnparseableInputError("a multipart field name or file name is not valid UTF-8") from None
-    return name, filename
+    if b"name*" in params and _ext_value(params[b"name*"]) != name:
+        raise UnparseableInputError("a multipart part names its field twice (name and name*) and parsers read "
+                                    "different names")
+    if b"filename*" in params:
+        if b"filename" not in params:  # Django reads a file, python-multipart a text field
+            raise UnparseableInputError("a multipart part gives only filename*, which frameworks read differently")
+        files.append(_ext_value(params[b"filename*"]))
+    return name, (files or None)
+
+
+def _ext_value(raw: bytes) -> str:
+    """An RFC 5987 ``charset'lang'percent-encoded`` value (only UTF-8 and ASCII are read)."""
+    from urllib.parse import unquote
+
+    charset, sep1, rest = raw.partition(b"'")
+    _lang, sep2, value = rest.partition(b"'")
+    if not (sep1 and sep2) or charset.lower() not in (b"utf-8", b"us-ascii"):
+        raise UnparseableInputError("a multipart extended parameter (name* / filename*) is not UTF-8 encoded")
+    try:
+        return unquote(value.decode("ascii"), encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise UnparseableInputError("a multipart extended parameter (name* / filename*) is malformed") from None
 
 
 def check_boundary(boundary: str | None) -> str:
@@ -327,10 +350,10 @@ def parse_multipart(body: bytes, boundary: str | None, limits: Limits) -> Parsed
             if k == b"content-type" and b"charset" in v.lower():
                 _, cparams = media_type(v.decode("latin-1"))
                 check_charset(cparams)
-        name, filename = content_disposition(disps[0].strip())
+        name, filenames = content_disposition(disps[0].strip())
         names.append(name)
-        if filename is not None:
-            files.setdefault(name, []).append(filename)  # a file: its name is what we classify
+        if filenames is not None:
+            files.setdefault(name, []).extend(filenames)  # a file: its name(s) are what we classify
             is_file.append(True)
         else:
             if p.data is None:

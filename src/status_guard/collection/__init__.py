@@ -27,6 +27,7 @@ from typing import Any
 from ..model import MISSING, Claim, Decision, Effect
 from . import builders, edits, graphql, numbering
 from .items import LeafResult, Mention, build_items, mention_map, redacted_value
+from .subjects import document_in_file_name
 from .view import Leaf, Loc, build_view, walk
 
 __all__ = ["Collected", "PageQuestion", "Plan", "Reading", "check", "read", "Leaf", "LeafResult", "Mention",
@@ -91,8 +92,12 @@ def read(
         labelled = 0
     for name, names in (files or {}).items():
         for fn in names:
-            leaves.append(Leaf(fn, (name,), name, name, origin="file", label=_file_label(fn),
-                               label_source="the uploaded file's name", is_file=True, editable=False))
+            lf = Leaf(fn, (name,), name, name, origin="file", label=_file_label(fn),
+                      label_source="the uploaded file's name", is_file=True, editable=False)
+            doc_cats, why = document_in_file_name(fn)
+            if doc_cats:
+                lf.known, lf.known_reason = doc_cats, why
+            leaves.append(lf)
     numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded"))
     if page:
         for lf in leaves:

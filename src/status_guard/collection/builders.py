@@ -31,19 +31,25 @@ from .view import Leaf, Loc, VDict, VList, walk
 MAX_LABEL = 500
 
 
+_SF_SUFFIX = re.compile(r"__(?:c|r|pc|x|mdt|e|b)$", re.IGNORECASE)
+
+
 def _k(key: str) -> str:
-    return re.sub(r"[\s_\-.]", "", key).lower()
+    """A key as the builders' shapes name it: case, separators and Salesforce custom-object
+    suffixes (``Question__c``) folded."""
+    return re.sub(r"[\s_\-.]", "", _SF_SUFFIX.sub("", key)).lower()
 
 
 QUESTION_KEYS = ("question", "questiontext", "questiontitle", "prompt", "label", "fieldlabel", "title", "text",
                  "displayname", "caption", "header", "heading", "name", "fieldname", "field", "key", "attribute",
-                 "property", "param", "parameter")
+                 "property", "param", "parameter", "q", "ques", "questionlabel", "item", "itemtitle")
 #: keys that hold what the person answered (and nothing else)
 STRONG_ANSWER_KEYS = frozenset({"answer", "answers", "response", "responses", "textanswers", "fieldvalue",
                                 "answertext", "prettyformat", "displayvalue", "reply", "answervalue",
                                 "submittedvalue", "fileuploadanswers", "userresponse", "result"})
 #: keys that hold an answer in a pair, but also default values and options in a definition
-ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "selection", "selections", "val", "v"}
+ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "selection", "selections", "val", "v",
+                                    "a", "ans"}
 #: keys that identify a question (definitions, and answers that refer to one)
 ID_KEYS = ("questionid", "fieldid", "id", "ref", "qid", "key", "fieldname", "name", "cfname", "uuid", "itemid",
            "componentkey", "apiname", "columnname")
@@ -99,25 +105,28 @@ def annotate(view: Any) -> int:
     """Label answers with their questions. Returns the number of answers labelled."""
     # pass 1: definitions (id -> question text)
     defs: dict[str, str] = {}
-    nodes: list[tuple[VDict, str | None]] = []
+    nodes: list[tuple[VDict, str | None]] = []  # (node, key of the list that holds it)
     stack: list[tuple[Any, str | None]] = [(view, None)]
     while stack:
-        node, parent_key = stack.pop()
+        node, list_key = stack.pop()
         if isinstance(node, VDict):
-            nodes.append((node, parent_key))
+            nodes.append((node, list_key))
             for k, v in node.items():
-                if isinstance(v, (VDict, VList)):
+                if isinstance(v, VList):
                     stack.append((v, k))
+                elif isinstance(v, VDict):
+                    stack.append((v, None))
         elif isinstance(node, VList):
             for v in node:
                 if isinstance(v, (VDict, VList)):
-                    stack.append((v, parent_key))
-    for node, parent_key in nodes:
-        _collect_definition(node, parent_key, defs)
+                    stack.append((v, list_key))
+    for node, list_key in nodes:
+        _collect_definition(node, list_key, defs)
     # pass 2: answers
     labelled = 0
     for node, _parent_key in nodes:
-        labelled += _pair(node, defs) or _patch(node) or _reference(node, defs)
+        labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
+                     or _reference(node, defs))
         labelled += _keyed_children(node, defs)
         labelled += _pretty(node)
     return labelled
@@ -189,6 +198,58 @@ def _pair(node: VDict, defs: dict[str, str]) -> int:
     return len(answers)
 
 
+def _question_mark(node: VDict) -> int:
+    """A small object whose generic-keyed string ends with "?" (``{"q": "Are you a US citizen?",
+    "x": "no"}``): that string is the question of the object's other values."""
+    from .subjects import subject_of
+
+    leaves = [(k, v) for k, v in node.items() if isinstance(v, Leaf)]
+    if not 2 <= len(leaves) <= 4 or len(leaves) != len(node):
+        return 0
+    qs = [(k, v) for k, v in leaves if isinstance(v.value, str) and v.value.strip().endswith(("?", "？", "؟"))
+          and len(v.value) >= 6 and subject_of(k, "") == "generic" and v.role == "answer"]
+    if len(qs) != 1:
+        return 0
+    qk, q = qs[0]
+    answers = [v for k, v in leaves if k != qk and v.role == "answer"]
+    if not _nonempty(answers):
+        return 0
+    drops = _drops_of(node)
+    q.role = "question"
+    q.drops = q.drops or drops
+    for lf in answers:
+        _label(lf, q.value.strip(), "a question in the submission", drops)
+    return len(answers)
+
+
+def _parallel(node: VDict) -> int:
+    """Parallel lists: ``field=grade&field=parent_citizenship&value=3&value=...`` — the i-th name
+    labels the i-th value."""
+    by = {_k(k): k for k in node}
+    qk = next((by[k] for k in QUESTION_KEYS if k in by), None)
+    ak = next((by[k] for k in by if k in ANSWER_KEYS and by[k] != qk), None)
+    if qk is None or ak is None:
+        return 0
+    q, a = node[qk], node[ak]
+    if not (isinstance(q, Leaf) and isinstance(a, Leaf) and isinstance(q.value, list) and isinstance(a.value, list)):
+        return 0
+    if len(q.value) != len(a.value) or not q.value or not all(isinstance(x, str) for x in q.value):
+        return 0
+    q.role = "question"
+    a.role = "skip"
+    parts = []
+    for i, (qt, av) in enumerate(zip(q.value, a.value)):
+        drops = (a.loc + (i,), q.loc + (i,))
+        lf = Leaf(av, a.loc + (i,), f"{a.path}[{i}]", a.key_path, origin=a.origin, label=str(qt)[:MAX_LABEL],
+                  label_source="a name sent alongside it", drops=drops, editable=a.editable)
+        parts.append(lf)
+    seg = VList(parts)
+    seg.loc = None
+    seg.path = a.path
+    node[f"{ak}\x00parallel"] = seg
+    return len(parts)
+
+
 def _patch(node: VDict) -> int:
     by = {_k(k): k for k in node}
     op = node.get(by.get("op", "")) if "op" in by else None
@@ -231,9 +292,12 @@ def _reference(node: VDict, defs: dict[str, str]) -> int:
     texts = [defs[r] for r in refs if r in defs]
     if not texts:
         return 0
+    if any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
+        return 0  # the node has its own question text: it is the definition, not an answer to it
     text = " / ".join(dict.fromkeys(texts))
     drops = _drops_of(node)
-    answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS for lf in walk(v)]
+    answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS
+               and not isinstance(v, VList) for lf in walk(v)]
     for lf in answers:
         _label(lf, text, "a form-builder question", drops)
     return len(answers)

@@ -20,7 +20,7 @@ from urllib.parse import quote_plus
 import orjson
 
 from ..errors import UnparseableInputError
-from .view import EMBED_B64, EMBED_FORM, EMBED_JSON, MARKERS, Loc, decode_embedded
+from .view import EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_JSON, MARKERS, Loc, decode_embedded
 
 DELETE = object()
 
@@ -105,6 +105,13 @@ def _encode(marker: str, doc: Any, original: str) -> str:
         enc = base64.urlsafe_b64encode(raw) if urlsafe else base64.b64encode(raw)
         out = enc.decode("ascii")
         return out if original.rstrip().endswith("=") else out.rstrip("=")
+    if marker == EMBED_B64_GZIP:
+        import gzip
+
+        raw = gzip.compress(orjson.dumps(doc), mtime=0)
+        urlsafe = "-" in original or "_" in original
+        enc = base64.urlsafe_b64encode(raw) if urlsafe else base64.b64encode(raw)
+        return enc.decode("ascii")
     if marker == EMBED_FORM:
         parts: list[str] = []
         for k, v in doc.items():

@@ -1,8 +1,9 @@
 """Survey numbering: question ids such as ``i1 … i94`` or ``q_20`` name a position in a survey,
 not a document. ``i94`` in a numbered run is question 94, not an I-94 record; ``i20`` between
-``i19`` and ``i21`` is not a Form I-20. A numbered name is read as a question id only inside a run
-(its neighbour number is present, or the run has ten or more members), so a form that really asks
-for ``i20`` and ``i94`` (an international-student form) is still read by its names."""
+``i19`` and ``i21`` is not a Form I-20. A numbered name is read as a question id only inside a run of three
+or more that starts a series (a member numbered 1–3), or where its neighbour number is present, or
+of ten or more members — so a form that really asks for ``i20``, ``i94`` and ``i797`` (an
+international-student form) is still read by its names."""
 
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ def mark_numbering(leaves: Iterable[Leaf]) -> int:
     for members in groups.values():
         if len(members) < 3:
             continue
-        big = len(members) >= RUN_SIZE
+        series = len(members) >= RUN_SIZE or any(n <= 3 for n in members)
         for num, lfs in members.items():
-            if big or (num - 1) in members or (num + 1) in members:
+            if series or (num - 1) in members or (num + 1) in members:
                 for lf in lfs:
                     lf.ignore_name = True
                     n += 1

@@ -43,3 +43,20 @@ def subject_of(name: str, label: str) -> Subject:
     if all(t in voc["generic"] or _ID_LIKE.match(t) for t in toks):
         return "generic"
     return "other"
+
+
+@lru_cache(maxsize=1)
+def status_documents() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    return tuple((re.compile(d["pattern"]), d["category"], d["title"]) for d in data.get("status_documents") or ())
+
+
+def document_in_file_name(filename: str) -> tuple[frozenset[str], str | None]:
+    """Categories of an immigration document a file is named for (``i-551_scan.jpg``)."""
+    cats: set[str] = set()
+    titles: list[str] = []
+    for rx, cat, title in status_documents():
+        if rx.search(filename):
+            cats.add(cat)
+            titles.append(title)
+    return frozenset(cats), ("the uploaded file is named for " + " / ".join(titles)) if titles else None

@@ -33,8 +33,9 @@ Loc = tuple[Any, ...]
 #: Location markers: the string at this point holds a document of that kind.
 EMBED_JSON = "\x00json"
 EMBED_B64 = "\x00base64-json"
+EMBED_B64_GZIP = "\x00base64-gzip-json"
 EMBED_FORM = "\x00urlencoded"
-MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_FORM})
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM})
 
 MAX_EMBED_DEPTH = 4
 MAX_EMBED_BYTES = 512 * 1024
@@ -133,13 +134,19 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
                                    validate=True)
         except (binascii.Error, ValueError):
             return None
+        marker = EMBED_B64
+        if raw[:2] == b"\x1f\x8b" or raw[:1] == b"\x78":  # gzip / zlib: inflate, bounded
+            inflated = _inflate(raw)
+            if inflated is None:
+                return None
+            raw, marker = inflated, EMBED_B64_GZIP
         raw = raw.strip()
         if raw[:1] in (b"{", b"[") and raw[-1:] in (b"}", b"]"):
             try:
                 doc = orjson.loads(raw)
             except orjson.JSONDecodeError:
                 return None
-            return (EMBED_B64, doc) if isinstance(doc, (dict, list)) else None
+            return (marker, doc) if isinstance(doc, (dict, list)) else None
         return None
     if "=" in s and "&" in s and _QUERYISH.match(s):
         out: dict[str, Any] = {}
@@ -159,6 +166,19 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
     return None
 
 
+def _inflate(raw: bytes) -> bytes | None:
+    import zlib
+
+    d = zlib.decompressobj(wbits=47)  # gzip or zlib header
+    try:
+        out = d.decompress(raw, MAX_EMBED_BYTES + 1)
+    except zlib.error:
+        return None
+    if len(out) > MAX_EMBED_BYTES or d.unconsumed_tail:
+        return None
+    return out
+
+
 class _Builder:
     def __init__(self) -> None:
         self.stats = ViewStats()
@@ -169,7 +189,7 @@ class _Builder:
             raise LimitExceededError("number of submitted values", MAX_VIEW_LEAVES)
         if isinstance(value, str) and depth < MAX_EMBED_DEPTH * 8:
             emb = decode_embedded(value)
-            if emb is not None and loc.count(EMBED_JSON) + loc.count(EMBED_B64) + loc.count(EMBED_FORM) < MAX_EMBED_DEPTH:
+            if emb is not None and sum(1 for p in loc if isinstance(p, str) and p in MARKERS) < MAX_EMBED_DEPTH:
                 marker, doc = emb
                 self.stats.embedded += 1
                 self.stats.kinds.add(marker)
