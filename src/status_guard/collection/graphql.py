@@ -78,53 +78,46 @@ def parse_document(text: str, *, strict: bool) -> Any:
 
 
 def read_operation(query: str, variables: dict[str, Any], base_path: str, *, strict: bool = False) -> list[Leaf] | None:
-    """Leaves for every argument value of every operation and fragment in ``query``."""
+    """Leaves for every argument value of every operation and fragment in ``query``. Each
+    argument's value (variables substituted) is read like a JSON document, so a form builder's
+    question/answer pairs passed as an argument are understood too."""
     from graphql.language import ast as gql
+
+    from . import builders
+    from .view import _Builder
 
     doc = parse_document(query, strict=strict)
     if doc is None:
         return None
     out: list[Leaf] = []
     prefix = f"{base_path}." if base_path else ""
+    count = 0
 
-    def add(value: Any, path: str, key_path: str) -> None:
-        if len(out) >= MAX_ARGUMENT_VALUES:
+    def plain(node: Any, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_ARGUMENT_VALUES:
             raise UnparseableInputError(f"the GraphQL operation has more than {MAX_ARGUMENT_VALUES} argument values")
-        out.append(Leaf(value, (), path, key_path, origin="graphql", drops=(), editable=False))
-
-    def value_of(node: Any, path: str, key_path: str, depth: int) -> None:
         if depth > 32:
             raise UnparseableInputError("a GraphQL argument is nested too deeply")
         if isinstance(node, gql.VariableNode):
-            plain(variables.get(node.name.value), path, key_path, depth)
-        elif isinstance(node, gql.ObjectValueNode):
-            if not node.fields:
-                add({}, path, key_path)
-            for f in node.fields:
-                value_of(f.value, f"{path}.{f.name.value}", f"{key_path}.{f.name.value}", depth + 1)
-        elif isinstance(node, gql.ListValueNode):
-            scalars = [v for v in node.values if not isinstance(v, (gql.ObjectValueNode, gql.ListValueNode, gql.VariableNode))]
-            if len(scalars) == len(node.values):
-                add([_scalar(v) for v in scalars], path, key_path)
-            else:
-                for i, v in enumerate(node.values):
-                    value_of(v, f"{path}[{i}]", key_path, depth + 1)
-        else:
-            add(_scalar(node), path, key_path)
+            return variables.get(node.name.value)
+        if isinstance(node, gql.ObjectValueNode):
+            return {f.name.value: plain(f.value, depth + 1) for f in node.fields}
+        if isinstance(node, gql.ListValueNode):
+            return [plain(v, depth + 1) for v in node.values]
+        return _scalar(node)
 
-    def plain(v: Any, path: str, key_path: str, depth: int) -> None:
-        if depth > 32:
-            raise UnparseableInputError("a GraphQL variable is nested too deeply")
-        if isinstance(v, dict):
-            if not v:
-                add({}, path, key_path)
-            for k, x in v.items():
-                plain(x, f"{path}.{k}", f"{key_path}.{k}", depth + 1)
-        elif isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v):
-            for i, x in enumerate(v):
-                plain(x, f"{path}[{i}]", key_path, depth + 1)
-        else:
-            add(v, path, key_path)
+    def add(value: Any, path: str, key_path: str) -> None:
+        b = _Builder()
+        sub = b.json(value, (), path, key_path, origin="graphql")
+        if not isinstance(sub, Leaf):
+            builders.annotate(sub)
+        for lf in walk(sub):
+            lf.origin = "graphql"
+            lf.drops = ()  # an operation cannot be edited in place: refuse instead
+            lf.editable = False
+            out.append(lf)
 
     for definition in doc.definitions:
         if isinstance(definition, gql.OperationDefinitionNode):
@@ -134,7 +127,7 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
             # default values of variables the client did not send are submitted too
             for vd in definition.variable_definitions or ():
                 if vd.default_value is not None and vd.variable.name.value not in variables:
-                    value_of(vd.default_value, f"{root}.${vd.variable.name.value}", vd.variable.name.value, 0)
+                    add(plain(vd.default_value, 0), f"{root}.${vd.variable.name.value}", vd.variable.name.value)
         elif isinstance(definition, gql.FragmentDefinitionNode):
             root = f"{prefix}fragment {definition.name.value}"
         else:
@@ -151,7 +144,7 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
                     name = sel.name.value
                     here = f"{at}.{sel.alias.value if sel.alias else name}"
                     for arg in sel.arguments or ():
-                        value_of(arg.value, f"{here}({arg.name.value})", f"{name}.{arg.name.value}", 0)
+                        add(plain(arg.value, 0), f"{here}({arg.name.value})", f"{name}.{arg.name.value}")
                     stack.append((sel.selection_set, here, depth + 1))
                 elif isinstance(sel, gql.InlineFragmentNode):
                     stack.append((sel.selection_set, at, depth + 1))
