@@ -41,8 +41,9 @@ async def received(request: Request) -> Response:
             names.append(k)
             if hasattr(v, "filename"):
                 files.append(v.filename or "")
-    return JSONResponse({"body": body.decode("utf-8", "replace"), "names": names, "files": files,
-                         "query": request.url.query})
+    seen = {"body": body.decode("utf-8", "replace"), "names": names, "files": files, "query": request.url.query}
+    request.app.state.received.append(seen)  # what the app got (a redacted echo cannot hide it)
+    return JSONResponse(seen)
 
 
 def make_app(guard: Guard, pages: dict[str, str] | None = None, **mw: Any) -> Starlette:
@@ -53,7 +54,9 @@ def make_app(guard: Guard, pages: dict[str, str] | None = None, **mw: Any) -> St
                                   routes=[RouteConfig("/schools", "schools"), RouteConfig("/strip", "city", strip=True),
                                           RouteConfig("/police", "police")])
     kwargs.update(mw)
-    return Starlette(routes=routes, middleware=[Middleware(StatusGuardMiddleware, **kwargs)])
+    app = Starlette(routes=routes, middleware=[Middleware(StatusGuardMiddleware, **kwargs)])
+    app.state.received = []
+    return app
 
 
 @pytest.fixture

@@ -228,6 +228,10 @@ def content_disposition(raw: bytes) -> tuple[str, list[str] | None]:
         files = [params[b"filename"].decode("utf-8")] if b"filename" in params else []
     except UnicodeDecodeError:
         raise UnparseableInputError("a multipart field name or file name is not valid UTF-8") from None
+    if name != name.strip():  # Django strips the spaces around a name, python-multipart keeps them
+        raise UnparseableInputError("a multipart field name begins or ends with a space, which frameworks read "
+                                    "differently")
+    files = list(dict.fromkeys([*files, *(f.strip() for f in files)]))
     if b"name*" in params and _ext_value(params[b"name*"]) != name:
         raise UnparseableInputError("a multipart part names its field twice (name and name*) and parsers read "
                                     "different names")

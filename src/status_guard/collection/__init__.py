@@ -158,8 +158,21 @@ class Collected:
                 for p in h.paths:
                     redact_cats.setdefault(p, set()).update(h.categories)
                     marker_cite.setdefault(p, h.citation)
+        text_edits: dict[Loc, tuple[str, list[tuple[int, int, str]]]] = {}
         for r in self.results:
             lf = r.leaf
+            if lf.within is not None and (lf.path in strip or lf.path in redact):
+                loc, full, a0, a1, s0, s1 = lf.within
+                entry = text_edits.setdefault(loc, (full, []))
+                if lf.path in strip:
+                    entry[1].append((s0, s1, ""))
+                    plan.stripped.append(lf.path)
+                else:
+                    cats = frozenset(redact_cats.get(lf.path, ()))
+                    marker = f"[removed: {marker_cite.get(lf.path, 'policy')}]"
+                    entry[1].append((a0, a1, str(redacted_value(lf.value, r.mentions, cats, marker))))
+                    plan.redacted.append(lf.path)
+                continue
             if lf.path in strip:
                 drops = lf.drops if lf.drops is not None else (lf.loc,)
                 if not drops or any(loc == () for loc in drops):
@@ -175,6 +188,11 @@ class Collected:
                 marker = f"[removed: {marker_cite.get(lf.path, 'policy')}]"
                 plan.sets[lf.loc] = redacted_value(lf.value, r.mentions, cats, marker)
                 plan.redacted.append(lf.path)
+        for loc, (full, cuts) in text_edits.items():
+            out = full
+            for a, b, repl in sorted(cuts, key=lambda c: c[0], reverse=True):
+                out = out[:a] + repl + out[b:]
+            plan.sets[loc] = out
         # a location both deleted and rewritten: the deletion wins
         for loc in list(plan.sets):
             if any(loc[: len(dl)] == dl for dl in plan.deletes):

@@ -68,7 +68,7 @@ META_KEYS = frozenset({"id", "ref", "type", "order", "qid", "questionid", "field
 PATCH_OPS = frozenset({"add", "replace", "test", "copy", "move", "remove"})
 _JOTFORM_KEY = re.compile(r"^q(\d+)_(.+)$")
 _PRETTY_KEYS = frozenset({"pretty", "prettyformat", "prettyanswers"})
-_PRETTY_SEG = re.compile(r"(?:^|,\s|\n)([^:,\n]{1,200}?):\s?([^,\n]*)")
+_PRETTY_LABEL = re.compile(r"(?:^|, |\n)([^:,\n]{1,200}?):")
 
 
 def _str_leaf(node: Any) -> Leaf | None:
@@ -331,16 +331,27 @@ def _pretty(node: VDict) -> int:
     for k, v in list(node.items()):
         if _k(k) not in _PRETTY_KEYS or not isinstance(v, Leaf) or not isinstance(v.value, str):
             continue
-        segs = _PRETTY_SEG.findall(v.value)
-        if len(segs) < 1:
+        text = v.value
+        labels = list(_PRETTY_LABEL.finditer(text))[:200]
+        if not labels:
             continue
         v.role = "skip"
         parts: list[Leaf] = []
-        for i, (q, a) in enumerate(segs[:200]):
-            # a summary cannot be cut answer by answer, and the same answers sit elsewhere in the
-            # body under opaque keys: a forbidden one refuses the request (drops=())
-            lf = Leaf(a.strip(), v.loc, f"{v.path}[{i}]", v.key_path, origin="embedded", label=q.strip()[:MAX_LABEL],
-                      label_source="a question:answer summary", drops=(), editable=False)
+        for i, m in enumerate(labels):
+            q = m.group(1)
+            nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+            a_start, a_end = m.end(), nxt
+            while a_start < a_end and text[a_start] == " ":
+                a_start += 1
+            seg_start = m.start(1) if i == 0 else m.start()  # a later segment takes its ", " with it
+            seg_end = nxt
+            if i == 0 and i + 1 < len(labels):  # the first one takes the separator after it
+                seg_end = labels[1].start(1)
+            # the same answers sit elsewhere in the body under opaque keys: cutting or rewriting the
+            # summary is done on its text (``within``), the opaque copy is read on its own
+            lf = Leaf(text[a_start:a_end], v.loc, f"{v.path}[{i}]", v.key_path, origin="embedded",
+                      label=q.strip()[:MAX_LABEL], label_source="a question:answer summary",
+                      within=(v.loc, text, a_start, a_end, seg_start, seg_end))
             parts.append(lf)
         seg_list = VList(parts)
         seg_list.loc = None

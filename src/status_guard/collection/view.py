@@ -67,6 +67,9 @@ class Leaf:
     known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
     known_reason: str | None = None
     is_file: bool = False
+    # a part of a larger string (a "question:answer" summary): (location of the string, the string,
+    # answer start, answer end, segment start, segment end) — edited by cutting or rewriting text
+    within: tuple[Loc, str, int, int, int, int] | None = None
 
 
 class VDict(dict):  # type: ignore[type-arg]
