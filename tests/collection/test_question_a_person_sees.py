@@ -165,3 +165,35 @@ def test_finding_questions_on_a_50kb_page_is_linear_and_cheap() -> None:
         best = min(best, time.perf_counter() - t)
     assert len(controls) == 200
     assert best < 0.05  # a generous ceiling against accidental quadratic work, not a speed target
+
+
+SURVEYJS_PAGE = """<html><body><div id="s"></div><script>
+const json = {"pages": [{"name": "p1", "elements": [
+  {"type": "text", "name": "q1", "title": "Your name"},
+  {"type": "radiogroup", "name": "q2", "title": "{q}", "choices": ["Yes", "No"]}]}]};
+const survey = new Survey.Model(json);
+survey.onComplete.add(s => fetch("/api/survey/post", {method: "POST", body: JSON.stringify({result: JSON.stringify(s.data)})}));
+</script></body></html>"""
+FORMIO_PAGE = """<html><body><div id="f"></div><script>
+Formio.createForm(document.getElementById("f"), {"display": "form", "components": [
+  {"label": "Full name", "key": "textField", "type": "textfield", "input": true},
+  {"label": "{q}", "key": "textField1", "type": "textfield", "input": true}]
+}).then(f => f.on("submit", s => fetch("/api/formio/submission", {method: "POST", body: JSON.stringify(s)})));
+</script></body></html>"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("builder,page,target,name,submission", [
+    ("surveyjs", SURVEYJS_PAGE, "/api/survey/post", "q2", {"result": '{"q1":"Ana","q2":"No"}'}),
+    ("formio", FORMIO_PAGE, "/api/formio/submission", "textField1", {"data": {"textField": "Ana", "textField1": "x"}}),
+])
+async def test_a_form_defined_in_script_loses_its_status_question_and_its_answer_is_refused_040b(
+        guard, client_for, builder, page, target, name, submission) -> None:
+    q = "What is your immigration status?"
+    app = make_app(guard, pages={"/survey": page.replace("{q}", q)})
+    async with client_for(app) as c:
+        r = await c.get("/survey")
+        assert q not in r.text and f'"{name}"' not in r.text  # the question left the definition
+        assert ("Your name" if builder == "surveyjs" else "Full name") in r.text  # the rest stayed
+        sub = await c.post(target, json=submission)
+        assert sub.status_code == 422, sub.text

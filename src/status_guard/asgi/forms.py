@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import MISSING, Decision, Effect, Item
+from . import script_forms
 from .questions import EMPTIED_BLOCKS, MAX_QUESTION_CHARS, REMOVABLE_BLOCKS, Control, find_controls, form_targets
 
 _CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea)\b", re.IGNORECASE)
@@ -51,7 +52,7 @@ class FormRewrite:
 
 
 def might_have_controls(body: bytes) -> bool:
-    return _CONTROL_HINT.search(body) is not None
+    return _CONTROL_HINT.search(body) is not None or script_forms.might_have_script_forms(body)
 
 
 def _notice_html(text: str) -> str:
@@ -80,20 +81,32 @@ def rewrite_forms(
         text = body.decode("utf-8", "replace")
     tree = LexborHTMLParser(text)
     questions = find_controls(tree)
-    if not questions:
+    scripted = script_forms.find_script_forms(tree, page_path or "") if script_forms.might_have_script_forms(body) else []
+    if not questions and not scripted:
         return FormRewrite(None, None, ())
     items = []
     for q in questions:
         label = q.label_text()
         items.append(item(q.key, label, list(dict.fromkeys(q.options)) if q.options else MISSING))
-    decision = decide(items)
+    script_items = [item(sq.key, sq.label or None, list(dict.fromkeys(sq.options)) if sq.options else MISSING)
+                    for sq in scripted]
+    decision = decide(items + script_items)
     learned = _learn(questions, items, page_path) if page_path is not None else {}
+    if page_path is not None:
+        for sq, it in zip(scripted, script_items):
+            if it.categories:
+                lrn = Learned(frozenset(it.categories), (sq.label or sq.key)[:MAX_LEARNED_LABEL])
+                for target in sq.block.targets:
+                    learned.setdefault(target, {})[sq.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
         return FormRewrite(None, decision, (), learned)
+    gone_scripted = [sq for sq in scripted if sq.key in forbidden]
+    if gone_scripted:
+        script_forms.remove(gone_scripted)
     html_el = tree.css_first("html")
     page_lang = (html_el.attributes.get("lang") if html_el is not None else None) or None
-    changed: list[str] = []
+    changed: list[str] = [sq.key for sq in gone_scripted]
     kept_refs = {n.mem_id for q in questions if q.key not in forbidden for n in q.refs}
     for q in questions:
         if q.key not in forbidden:

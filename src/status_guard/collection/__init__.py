@@ -105,6 +105,8 @@ def read(
             q = page.get(top) if isinstance(top, str) else None
             if q is None and lf.key_path in page:
                 q = page[lf.key_path]
+            if q is None and lf.key_path:  # a script form posts JSON: {"data": {"textField1": ...}}
+                q = page.get(lf.key_path.rpartition(".")[2])
             if q is not None and lf.role == "answer":
                 lf.known = lf.known | q.categories
                 lf.known_reason = q.reason
