@@ -39,8 +39,9 @@ BOUNDARY = "XyZb0undary"
 def _django_ready() -> None:
     from django.conf import settings as dj
 
-    if not dj.configured:
-        dj.configure(SECRET_KEY="parity-test-only", DEBUG=False, DATABASES={}, INSTALLED_APPS=[], USE_TZ=True)
+    if not dj.configured:  # the same settings tests/sql/test_django.py uses, so either may come first
+        dj.configure(DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+                     INSTALLED_APPS=[], USE_TZ=True, DEFAULT_AUTO_FIELD="django.db.models.AutoField")
         import django
 
         django.setup()
