@@ -146,11 +146,16 @@ class Guard:
         strip: bool = False,
         action: str = "collect",
     ) -> Decision:
-        """Check a submitted form / JSON body (nested keys and lists allowed) before it is accepted."""
-        items = self.items_from_fields(fields, labels)
-        items = self._with_text_findings(items, fields)
-        return self.decide(action, items, scope=scope, requester=requester, purpose=purpose, claims=claims,
-                           block_as_strip=strip)
+        """Check a submitted form / JSON body (nested keys and lists allowed) before it is accepted.
+
+        The submission is read like the ASGI middleware reads it (``status_guard.collection``):
+        form-builder question/answer shapes, JSON inside strings, GraphQL operations; a question
+        the submission asks vs what a person volunteered in their own words (040(b), 040(k))."""
+        from . import collection  # core: the passes that read what a submission asks
+
+        reading = collection.read(fields, "json", labels=labels)
+        return collection.check(self, reading, scope=scope, requester=requester, purpose=purpose, claims=claims,
+                                strip=strip, action=action).decision
 
     def check_access(
         self, scope: str, requester: RequesterLike = None, *, claims: Sequence[Claim] | None = None,

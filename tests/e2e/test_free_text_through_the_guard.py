@@ -12,12 +12,14 @@ def g() -> Guard:
     return Guard.default(audit="memory:")
 
 
-def test_school_note_recording_a_parents_status_is_refused(g: Guard) -> None:
+def test_school_note_recording_a_parents_status_is_not_kept(g: Guard) -> None:
+    """040(k): status that becomes known "shall not be kept": the disclosing words are removed
+    (effect redact) before the school system stores the note; the note itself is not refused."""
     d = g.check_submission({"teacher_note": "Mother said the family is undocumented and worried."},
                            scope="schools", requester="local")
-    assert d.effect is Effect.BLOCK
+    assert d.effect is Effect.REDACT
     assert "2.129.040(k)" in d.citations
-    assert d.paths_with(Effect.BLOCK) == ("teacher_note",)
+    assert d.paths_with(Effect.REDACT) == ("teacher_note",)
 
 
 def test_ordinary_school_note_passes(g: Guard) -> None:

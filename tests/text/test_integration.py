@@ -64,12 +64,17 @@ def test_categories_for_values_names_the_field_that_failed(detector):
         "notes": frozenset({"immigration_status"})}
 
 
-@pytest.mark.parametrize("scope", ["schools", "city"])
-def test_notes_field_recording_a_persons_status_is_refused_at_collection(scope):
+@pytest.mark.parametrize(("scope", "effect", "citation"),
+                         [("schools", "redact", "2.129.040(k)"), ("city", "flag", "2.129.040(b)")])
+def test_notes_field_recording_a_persons_status_is_not_kept_in_schools_and_audited_in_city(scope, effect, citation):
+    """A status written in a notes field the form did not ask about is not an inquiry (040(b)): in
+    city scope it is accepted and audited; in schools scope (040(k): "shall not be kept") the
+    disclosing words are removed before the app stores the note (issue 12)."""
     guard_mod = pytest.importorskip("status_guard.guard")
     guard = guard_mod.Guard.default()
     decision = guard.check_submission({"notes": "Mother said the family is undocumented and scared."}, scope=scope)
-    assert str(decision.effect) in {"block", "strip"}
-    assert "immigration_status" in decision.to_record()["categories"]
+    assert str(decision.effect) == effect
+    assert citation in decision.citations
+    assert "volunteered_status" in decision.to_record()["categories"]
     clean = guard.check_submission({"notes": "Mother asked about the bus schedule for the fall."}, scope=scope)
     assert str(clean.effect) == "allow"

@@ -18,7 +18,8 @@ See docs/middleware.md.
 
 from .config import Limits, RouteConfig, TrustedProxy
 from .custody import CustodyVerifier, Verification, WarrantRegistry
+from .form_map import FormMap
 from .middleware import StatusGuardMiddleware
 
-__all__ = ["CustodyVerifier", "Limits", "RouteConfig", "StatusGuardMiddleware", "TrustedProxy", "Verification",
-           "WarrantRegistry"]
+__all__ = ["CustodyVerifier", "FormMap", "Limits", "RouteConfig", "StatusGuardMiddleware", "TrustedProxy",
+           "Verification", "WarrantRegistry"]

@@ -1,120 +1,58 @@
 """Outgoing HTML forms: remove (or disable with a notice) every control that asks a question the
-law forbids in this scope, before the page leaves the server.
+law forbids in this scope, before the page leaves the server — and remember, per form target,
+which controls asked what, so a later submission of that control is refused even when its name is
+generic (``q7``).
 
-A control is classified by everything a person filling the form would read or a developer would
-name it by: its ``name`` and ``id``, its ``<label for>`` or wrapping ``<label>``, ``aria-label``,
-``aria-labelledby``, ``placeholder``, ``title``, the ``<legend>`` of its fieldset, and — for
-selects, radios and checkboxes — the option texts. Radios and checkboxes sharing a name are one
-question. Pages with no controls are returned untouched without parsing (a cheap byte scan), and a
-page whose controls are all legitimate is returned byte for byte as it came."""
+Each control's question is found the way a browser's accessibility tree names it, plus the visible
+question beside it (``questions.py``): ``aria-labelledby``, ``aria-label``, ``<label for>`` and a
+wrapping ``<label>``, ``title``, ``placeholder``, ``aria-describedby``, the fieldset ``<legend>`` or
+group label, the nearest ``<p>``/``<td>``/``<dt>``/``<div>``/heading text before it, and — for
+selects, radios and checkboxes — the option texts (a ``<span>`` beside a checkbox). Radios and
+checkboxes sharing a name are one question. A removed question takes its labels and its visible
+question text with it. Pages with no controls are returned untouched without parsing (a cheap byte
+scan), and a page whose controls are all legitimate is returned byte for byte as it came."""
 
 from __future__ import annotations
 
 import html as html_lib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import MISSING, Decision, Effect, Item
+from . import script_forms
+from .questions import EMPTIED_BLOCKS, MAX_QUESTION_CHARS, REMOVABLE_BLOCKS, Control, find_controls, form_targets
 
 _CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea)\b", re.IGNORECASE)
-_SKIP_INPUT_TYPES = frozenset({"submit", "button", "reset", "image"})
-_WS = re.compile(r"\s+")
 
 Classify = Callable[[str, str | None, Any], Item]  # (path, label, value) -> Item
 DecideItems = Callable[[Sequence[Item]], Decision]
+MAX_LEARNED_LABEL = 160
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What one control of a served page asks: its categories and the question text."""
+
+    categories: frozenset[str]
+    question: str
 
 
 @dataclass(frozen=True)
 class FormRewrite:
-    """The page after rewriting (``None`` when nothing changed), the decision over its questions
-    and the names of the controls removed or disabled."""
+    """The page after rewriting (``None`` when nothing changed), the decision over its questions,
+    the names of the controls removed or disabled, and what the page's controls ask, by the path
+    each form submits to (for the middleware's form map)."""
 
     html: bytes | None
     decision: Decision | None
     changed: tuple[str, ...]
+    learned: dict[str, dict[str, Learned]] = field(default_factory=dict)
 
 
 def might_have_controls(body: bytes) -> bool:
-    return _CONTROL_HINT.search(body) is not None
-
-
-def _text(node: Any) -> str:
-    return _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
-
-
-@dataclass
-class _Question:
-    key: str
-    nodes: list[Any]
-    labels: list[Any]  # label elements to remove with the control
-    texts: list[str]  # label-ish texts
-    options: list[str]  # option texts (selects, radios, checkboxes)
-
-
-def _collect(tree: Any) -> list[_Question]:
-    labels_for: dict[str, list[Any]] = {}
-    for lab in tree.css("label[for]"):
-        labels_for.setdefault(lab.attributes.get("for") or "", []).append(lab)
-    by_key: dict[str, _Question] = {}
-    order: list[_Question] = []
-    for n in tree.css("input, select, textarea"):
-        attrs = n.attributes
-        itype = (attrs.get("type") or "text").lower() if n.tag == "input" else n.tag
-        if itype in _SKIP_INPUT_TYPES:
-            continue
-        key = attrs.get("name") or attrs.get("id") or ""
-        if not key:
-            key = f"unnamed-{n.tag}"
-        q = by_key.get(key) if itype in ("radio", "checkbox") else None
-        if q is None:
-            q = _Question(key, [], [], [], [])
-            if key != attrs.get("id") and attrs.get("id"):
-                q.texts.append(attrs["id"] or "")
-            order.append(q)
-            if itype in ("radio", "checkbox"):
-                by_key[key] = q
-        q.nodes.append(n)
-        own_labels: list[Any] = list(labels_for.get(attrs.get("id") or "\0", ()))
-        parent = n.parent
-        depth = 0
-        fieldset = None
-        while parent is not None and depth < 12:
-            if parent.tag == "label" and all(parent.mem_id != x.mem_id for x in own_labels):
-                own_labels.append(parent)
-            if parent.tag == "fieldset" and fieldset is None:
-                fieldset = parent
-            if parent.tag == "form":
-                break
-            parent = parent.parent
-            depth += 1
-        label_texts = [_text(lab) for lab in own_labels]
-        if itype in ("radio", "checkbox"):
-            q.options.extend(t for t in label_texts if t)
-            if attrs.get("value"):
-                q.options.append(attrs["value"] or "")
-        else:
-            q.texts.extend(t for t in label_texts if t)
-        q.labels.extend(own_labels)
-        for a in ("aria-label", "placeholder", "title"):
-            if attrs.get(a):
-                q.texts.append(attrs[a] or "")
-        for ref in (attrs.get("aria-labelledby") or "").split():
-            ref_node = tree.css_first(f"#{_css_ident(ref)}") if _css_ident(ref) else None
-            if ref_node is not None:
-                q.texts.append(_text(ref_node))
-        if fieldset is not None:
-            legend = fieldset.css_first("legend")
-            if legend is not None:
-                q.texts.append(_text(legend))
-        if n.tag == "select":
-            q.options.extend(t for t in (_text(o) for o in n.css("option")) if t)
-    return order
-
-
-def _css_ident(ref: str) -> str:
-    return ref if re.fullmatch(r"[A-Za-z_][\w-]{0,127}", ref) else ""
+    return _CONTROL_HINT.search(body) is not None or script_forms.might_have_script_forms(body)
 
 
 def _notice_html(text: str) -> str:
@@ -129,8 +67,10 @@ def rewrite_forms(
     mode: str = "remove",
     notice: Callable[[Decision, str, str | None], str] | None = None,
     charset: str = "utf-8",
+    page_path: str | None = None,
 ) -> FormRewrite:
-    """Classify every question on the page, decide, and remove or disable the forbidden ones."""
+    """Classify every question on the page, decide, and remove or disable the forbidden ones.
+    ``page_path``: the path the page was served at (form actions resolve against it)."""
     from selectolax.lexbor import LexborHTMLParser
 
     if not might_have_controls(body):
@@ -140,20 +80,34 @@ def rewrite_forms(
     except (UnicodeDecodeError, LookupError):
         text = body.decode("utf-8", "replace")
     tree = LexborHTMLParser(text)
-    questions = _collect(tree)
-    if not questions:
+    questions = find_controls(tree)
+    scripted = script_forms.find_script_forms(tree, page_path or "") if script_forms.might_have_script_forms(body) else []
+    if not questions and not scripted:
         return FormRewrite(None, None, ())
     items = []
     for q in questions:
-        label = " / ".join(dict.fromkeys(t for t in q.texts if t)) or None
+        label = q.label_text()
         items.append(item(q.key, label, list(dict.fromkeys(q.options)) if q.options else MISSING))
-    decision = decide(items)
+    script_items = [item(sq.key, sq.label or None, list(dict.fromkeys(sq.options)) if sq.options else MISSING)
+                    for sq in scripted]
+    decision = decide(items + script_items)
+    learned = _learn(questions, items, page_path) if page_path is not None else {}
+    if page_path is not None:
+        for sq, it in zip(scripted, script_items):
+            if it.categories:
+                lrn = Learned(frozenset(it.categories), (sq.label or sq.key)[:MAX_LEARNED_LABEL])
+                for target in sq.block.targets:
+                    learned.setdefault(target, {})[sq.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
-        return FormRewrite(None, decision, ())
+        return FormRewrite(None, decision, (), learned)
+    gone_scripted = [sq for sq in scripted if sq.key in forbidden]
+    if gone_scripted:
+        script_forms.remove(gone_scripted)
     html_el = tree.css_first("html")
     page_lang = (html_el.attributes.get("lang") if html_el is not None else None) or None
-    changed: list[str] = []
+    changed: list[str] = [sq.key for sq in gone_scripted]
+    kept_refs = {n.mem_id for q in questions if q.key not in forbidden for n in q.refs}
     for q in questions:
         if q.key not in forbidden:
             continue
@@ -168,18 +122,87 @@ def rewrite_forms(
                 if frag is not None:
                     q.nodes[-1].insert_after(frag)
             continue
-        fieldsets = {n.mem_id: n for n in (_enclosing(n, "fieldset") for n in q.nodes) if n is not None}
-        for lab in q.labels:
-            lab.decompose() if lab.parent is not None else None
-        for n in q.nodes:
-            if n.parent is not None:
-                n.decompose()
-        for fs in fieldsets.values():  # a fieldset left with no question in it goes too
-            if fs.parent is not None and fs.css_first("input, select, textarea") is None:
-                fs.decompose()
+        _remove(q, kept_refs)
     out = tree.html or ""
     return FormRewrite(out.encode(charset, "xmlcharrefreplace") if _encodable(charset) else out.encode("utf-8"),
-                       decision, tuple(changed))
+                       decision, tuple(changed), learned)
+
+
+def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
+    out: dict[str, dict[str, Learned]] = {}
+    for q, it in zip(questions, items):
+        if not it.categories:
+            continue
+        text = (q.label_text() or ", ".join(q.options[:4]) or q.key)[:MAX_LEARNED_LABEL]
+        learned = Learned(frozenset(it.categories), text)
+        for form in q.forms or [None]:
+            for target in form_targets(form, page_path):
+                out.setdefault(target, {})[q.key] = learned
+    return out
+
+
+def _remove(q: Control, kept_refs: set[int]) -> None:
+    """Remove a question: its controls, labels, the text beside a radio/checkbox, the elements its
+    aria attributes point to (unless a kept control uses them too) and its visible question."""
+    fieldsets = {n.mem_id: n for n in (_enclosing(n, "fieldset") for n in q.nodes) if n is not None}
+    fieldsets.update({g.mem_id: g for g in q.group_nodes})
+    for lab in q.labels:
+        lab.decompose() if lab.parent is not None else None
+    for t in q.option_nodes:
+        t.decompose() if t.parent is not None else None
+    for ref in q.refs:
+        if ref.mem_id in kept_refs or ref.parent is None:
+            continue
+        if ref.css_first("input, select, textarea") is None and len(ref.text(deep=True) or "") <= MAX_QUESTION_CHARS * 2:
+            ref.decompose()
+    for n in q.nodes:
+        if n.parent is not None:
+            n.decompose()
+    for cell in q.row_headers:  # a grid row's header asks the question: empty it (the table keeps its shape)
+        if cell.parent is not None and cell.css_first("input, select, textarea") is None:
+            for child in list(cell.iter(include_text=True)):
+                child.decompose()
+    for t in q.question_nodes:  # the visible question's own text goes
+        t.decompose() if t.parent is not None else None
+    block = q.question_block
+    if block is not None and block.parent is not None:
+        tag = block.tag
+        has_control = block.css_first("input, select, textarea") is not None
+        emptied = not (block.text(deep=True) or "").strip()
+        if not has_control and emptied:  # and the element that held only it
+            if tag in REMOVABLE_BLOCKS:
+                block.decompose()
+            elif tag in EMPTIED_BLOCKS:
+                for child in list(block.iter(include_text=True)):
+                    child.decompose()
+    for fs in fieldsets.values():  # a fieldset or group left with no question in it goes too
+        if fs.parent is not None and fs.css_first("input, select, textarea") is None:
+            fs.decompose()
+
+
+def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | None:
+    """The page with a notice at the top of its ``<body>`` (words removed from what the person
+    submitted, and why); None when the page has no body to put it in."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        html_text = body.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        html_text = body.decode("utf-8", "replace")
+    tree = LexborHTMLParser(html_text)
+    target = tree.body
+    if target is None:
+        return None
+    frag = LexborHTMLParser(_notice_html(text)).css_first("p")
+    if frag is None:
+        return None
+    first = target.child
+    if first is not None:
+        first.insert_before(frag)
+    else:
+        target.insert_child(frag)
+    out = tree.html or ""
+    return out.encode(charset, "xmlcharrefreplace") if _encodable(charset) else out.encode("utf-8")
 
 
 def _enclosing(node: Any, tag: str) -> Any:

@@ -23,12 +23,13 @@ from typing import Any
 
 from ..context import RequestContext, reset_context, set_context
 from ..decide import applicable_rules, validate_claims
-from ..errors import AuditUnavailableError, LimitExceededError, PolicyError, UnparseableInputError
+from ..errors import AuditUnavailableError, ClassificationError, LimitExceededError, PolicyError, UnparseableInputError
 from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
 from . import encoding, errors, forms, requests, responses
 from .config import Limits, RouteConfig, TrustedProxy, match_route, type_matches
 from .custody import CustodyVerifier, verify_reference, well_formed
+from .form_map import FormMap
 
 log = logging.getLogger("status_guard.asgi")
 
@@ -75,8 +76,11 @@ class StatusGuardMiddleware:
         monitor: bool = False,
         form_mode: str = "remove",
         language: str | None = None,
+        form_map: FormMap | bool = True,
     ) -> None:
         self.app = app
+        # what the forms this middleware served ask, by submit path (issue 12): on by default
+        self.form_map: FormMap | None = FormMap() if form_map is True else (form_map or None)
         self.guard = guard
         self.identify = identify
         self.limits = limits or Limits()
@@ -248,6 +252,7 @@ class _Responder:
         self.size = 0
         self.trailers: list[Message] = []
         self.response_requester: Requester | None = None
+        self.notices: list[tuple[str, tuple[str, ...], Decision]] = []  # words removed from the submission
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -269,6 +274,12 @@ class _Responder:
         except UnparseableInputError as exc:
             await self.respond(errors.problem(400, "unparseable_request", f"{exc} The request was not accepted "
                                               "because the guard could not check it.", request_id=self.request_id,
+                                              html_wanted=self.html_wanted, lang=self.lang))
+            return
+        except ClassificationError:
+            await self.respond(errors.problem(400, "unparseable_request", "Part of the request could not be checked "
+                                              "(free text that could not be read in time). The request was not "
+                                              "accepted.", request_id=self.request_id,
                                               html_wanted=self.html_wanted, lang=self.lang))
             return
         ctx = RequestContext(self.requester, self.purpose, self.route.scope, self.request_id, self.audit_route,
@@ -305,53 +316,76 @@ class _Responder:
             raise _Refused
 
     async def inspect_request(self, receive: Receive) -> Receive:
+        """Read the query string and the body, check what they ask (``check_request``, plain CPU
+        work), then refuse, rewrite or pass. The app receives the exact remaining bytes."""
         hdrs = _headers(self.scope)
-        decisions: list[tuple[str, Decision, requests.ParsedBody]] = []
         qs = self.scope.get("query_string") or b""
-        if qs:
-            parsed_q = requests.parse_urlencoded(qs, self.limits, what="query")
-            if parsed_q.fields:
-                decisions.append(("query", self.check(parsed_q.fields), parsed_q))
+        parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
-        parsed_b: requests.ParsedBody | None = None
-        decoded = body
+        checked = self.check_request(hdrs, parsed_q, body)
+        return await self.apply_request_check(checked, hdrs, body, had_body, receive)
+
+    def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
+                      body: bytes) -> list[_Checked]:
+        """What the query string and the body ask (collection passes + policy). Synchronous and
+        free of I/O, so it can run off the event loop."""
+        page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+        checked: list[_Checked] = []
+        if parsed_q is not None and parsed_q.fields:
+            checked.append(_Checked("query", parsed_q, self.collect(parsed_q, page)))
         if body:
-            mt, params = requests.media_type(_h(hdrs, b"content-type"))
-            if type_matches(mt, self.route.passthrough_request_types):
-                pass
-            else:
+            mt, params = requests.request_media_type(_h(hdrs, b"content-type"))
+            if not type_matches(mt, self.route.passthrough_request_types):
                 requests.check_charset(params)
                 ce = _h(hdrs, b"content-encoding")
                 if not encoding.can_decode(ce):
                     raise UnparseableInputError("the request's content encoding cannot be inspected")
                 decoded = encoding.decode(body, ce, self.limits.max_decoded_body_bytes) if ce else body
                 parsed_b = self.parse_body(decoded, mt, params)
-                if parsed_b.fields:
-                    decisions.append(("body", self.check(parsed_b.fields), parsed_b))
-        self.audit([d for _, d, _ in decisions])
+                if parsed_b.fields or parsed_b.files or parsed_b.graphql is not None:
+                    checked.append(_Checked("body", parsed_b, self.collect(parsed_b, page)))
+        return checked
+
+    def collect(self, parsed: requests.ParsedBody, page: Mapping[str, Any]) -> Any:
+        from .. import collection
+
+        reading = collection.read(parsed.doc, parsed.doc_kind, files=parsed.files, page=page,
+                                  graphql_body=parsed.graphql)
+        return collection.check(self.guard, reading, scope=self.route.scope, requester=self.requester,
+                                purpose=self.purpose, claims=self.route.exceptions, strip=self.route.strip)
+
+    async def apply_request_check(self, checked: list[_Checked], hdrs: Mapping[bytes, bytes], body: bytes,
+                                  had_body: bool, receive: Receive) -> Receive:
+        decisions = [c.collected.decision for c in checked]
+        self.audit(decisions)
         if self.route.monitor:
-            for _, d, _ in decisions:
-                if d.effect in (Effect.BLOCK, Effect.STRIP):
+            for d in decisions:
+                if d.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT):
                     self.monitor_log(f"{d.effect.value} submitted fields", d)
             return _replay(body, receive) if had_body else receive
-        blocked = [d for _, d, _ in decisions if d.blocked]
+        blocked = [d for d in decisions if d.blocked]
         if blocked:
-            await self.respond(errors.refusal(_merge_for_error(blocked), status=self.route.refuse_status,
-                                              request_id=self.request_id, html_wanted=self.html_wanted,
-                                              lang=self.lang, categories=self.guard.policy.file.categories,
-                                              source=self.guard.policy.file.title))
-            raise _Refused
+            await self.refuse_submission(_merge_for_error(blocked))
         new_body: bytes | None = None
-        for where, d, parsed in decisions:
-            drop = frozenset(d.paths_with(Effect.STRIP))
-            if not drop:
+        for c in checked:
+            plan = c.collected.plan()
+            if plan.cannot:
+                await self.refuse_submission(_as_refusal(c.collected.decision, plan.cannot), cannot_change=True)
+            if not plan.changes:
                 continue
-            rebuilt = parsed.rebuild(drop)
-            again = requests.parse_urlencoded(rebuilt, self.limits, "query") if where == "query" else \
-                self.parse_body(rebuilt, *requests.media_type(_h(hdrs, b"content-type")))
-            if again.fields and self.check(again.fields).effect in (Effect.STRIP, Effect.BLOCK):
+            if c.parsed.edit is None:
+                await self.refuse_submission(_as_refusal(c.collected.decision, plan.stripped + plan.redacted),
+                                             cannot_change=True)
+            assert c.parsed.edit is not None
+            rebuilt = c.parsed.edit(plan.sets, plan.deletes)
+            again = requests.parse_urlencoded(rebuilt, self.limits, "query") if c.where == "query" else \
+                self.parse_body(rebuilt, *requests.request_media_type(_h(hdrs, b"content-type")))
+            page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+            if self.collect(again, page).decision.effect in (Effect.STRIP, Effect.BLOCK, Effect.REDACT):
                 raise UnparseableInputError("a forbidden field could not be removed from the request")
-            if where == "query":
+            if plan.redacted:
+                self.notices.append(_notice_for(c.collected.decision, plan.redacted))
+            if c.where == "query":
                 self.scope["query_string"] = rebuilt
             else:
                 new_body = rebuilt
@@ -362,15 +396,25 @@ class _Responder:
             return _replay(new_body, receive)
         return _replay(body, receive) if had_body else receive
 
-    def check(self, fields: Mapping[str, Any]) -> Decision:
-        return self.guard.check_submission(fields, scope=self.route.scope, requester=self.requester,
-                                           purpose=self.purpose, claims=self.route.exceptions, strip=self.route.strip)
+    async def refuse_submission(self, decision: Decision, cannot_change: bool = False) -> None:
+        message = None
+        if cannot_change:
+            message = ("This request was refused: it holds information the law does not allow here, in a form the "
+                       "guard cannot remove it from without changing the rest. Remove that information and send it "
+                       "again.")
+        await self.respond(errors.refusal(decision, status=self.route.refuse_status, request_id=self.request_id,
+                                          html_wanted=self.html_wanted, lang=self.lang,
+                                          categories=self.guard.policy.file.categories,
+                                          source=self.guard.policy.file.title, message=message))
+        raise _Refused
 
     def parse_body(self, body: bytes, mt: str, params: Mapping[str, str]) -> requests.ParsedBody:
         if mt == "application/x-www-form-urlencoded":
-            return requests.parse_urlencoded(body, self.limits)
+            return requests.sniff_json(body, self.limits) or requests.parse_urlencoded(body, self.limits)
         if mt == "multipart/form-data":
             return requests.parse_multipart(body, params.get("boundary"), self.limits)
+        if mt in requests.GRAPHQL_TYPES:
+            return requests.parse_graphql(body, self.limits)
         if requests.is_json_type(mt):
             return requests.parse_json(body, self.limits)
         raise UnparseableInputError(f"request bodies of type `{mt[:60] or 'unknown'}` cannot be inspected")
@@ -410,6 +454,8 @@ class _Responder:
             return
         t = message["type"]
         if t == "http.response.start":
+            if self.notices:
+                message = _with_notice_header(message, self.notices)
             self.start = message
             await self.on_start(message)
             return
@@ -540,11 +586,18 @@ class _Responder:
         changed = False
         if mt in HTML_TYPES:
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
-                                     notice=self.form_notice, charset=charset)
+                                     notice=self.form_notice, charset=charset, page_path=self.scope.get("path", ""))
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)
+            if rw.learned and self.mw.form_map is not None and self.start is not None \
+                    and 200 <= int(self.start.get("status", 200)) < 300:
+                self.mw.form_map.learn(rw.learned, self.route.route_label)
             if rw.html is not None:
                 body, changed = rw.html, True
+            if self.notices:
+                noted = forms.insert_notice(body, self.removal_notice(), charset)
+                if noted is not None:
+                    body, changed = noted, True
             if redacting:
                 mode = self.route.restricted_html
                 if mode == "auto":
@@ -585,7 +638,22 @@ class _Responder:
                                  purpose=self.purpose, claims=(), public_record_fields=self.public_record_fields())
 
     def form_item(self, path: str, label: str | None, value: Any) -> Item:
-        return self.guard.item(path, label=label, value=value)
+        """A page's question, read like a submitted answer (collection.items): its name and label
+        ask; option texts count only when the name and label say nothing else."""
+        from ..collection import build_items
+        from ..collection.view import Leaf
+
+        return build_items(self.guard, [Leaf(value, (path,), path, path, label=label)], text=False)[0].item
+
+    def removal_notice(self) -> str:
+        """What the person is told when words were removed from what they wrote (040(k))."""
+        parts = []
+        for _cites, _paths, d in self.notices:
+            hits = [h for h in d.hits if h.effect is Effect.REDACT]
+            if hits:
+                parts.append(d.reason_for(hits[0], self.lang))
+        cites = ", ".join(dict.fromkeys(c for c, _, _ in self.notices))
+        return f"{' '.join(dict.fromkeys(parts))} ({self.guard.policy.file.title}, {cites})"
 
     def decide_collect(self, items: Sequence[Item]) -> Decision:
         return self.guard.decide("collect", items, scope=self.route.scope, requester=self.requester,
@@ -659,6 +727,38 @@ class _AuditDown(Exception):
     def __init__(self, error: errors.ErrorResponse) -> None:
         super().__init__("audit unavailable")
         self.error = error
+
+
+@dataclasses.dataclass
+class _Checked:
+    """One part of a request (its query string or its body), parsed and decided."""
+
+    where: str
+    parsed: requests.ParsedBody
+    collected: Any
+
+
+def _as_refusal(decision: Decision, paths: Sequence[str]) -> Decision:
+    """The decision with ``paths`` turned into refusals (a strip or rewrite that cannot be done)."""
+    wanted = set(paths)
+    fields = tuple(dataclasses.replace(f, effect=Effect.BLOCK) if f.path in wanted else f for f in decision.fields)
+    hits = tuple(dataclasses.replace(h, effect=Effect.BLOCK) if wanted & set(h.paths) else h for h in decision.hits)
+    return dataclasses.replace(decision, effect=Effect.BLOCK, fields=fields, hits=hits)
+
+
+def _notice_for(decision: Decision, paths: Sequence[str]) -> tuple[str, tuple[str, ...], Decision]:
+    cites = tuple(dict.fromkeys(h.citation for h in decision.hits if h.effect is Effect.REDACT))
+    return (", ".join(cites), tuple(paths), decision)
+
+
+def _with_notice_header(message: Message, notices: list[tuple[str, tuple[str, ...], Decision]]) -> Message:
+    """``Status-Guard-Notice``: the submission was accepted with words removed (ASCII, no values)."""
+    from urllib.parse import quote
+
+    cites = ",".join(dict.fromkeys(c for c, _, _ in notices))
+    fields = ",".join(quote(p, safe="") for _, paths, _ in notices for p in paths)[:512]
+    value = f'removed; citation="{cites}"; fields="{fields}"'.encode("ascii", "replace")
+    return {**message, "headers": [*message.get("headers", []), (b"status-guard-notice", value)]}
 
 
 def _merge_for_error(decisions: list[Decision]) -> Decision:

@@ -76,10 +76,28 @@ class Detectors(_Strict):
     )
 
 
+class Volunteered(_Strict):
+    """Marks a category that stands for what a person *volunteered* in their own words (a free-text
+    value of a field that did not ask), as opposed to a question a form asks. The collection
+    adapter gives a free-text finding of a category in ``of`` this category instead, so rules can
+    tell an inquiry (040(b)) from a resident's own story. ``topic_terms``: on a *topic* category,
+    findings whose matched text is only one of these phrases name the subject ("they asked about
+    my immigration status") without disclosing anyone's status."""
+
+    of: list[str] = Field(min_length=1, description="Category ids whose volunteered mention this category stands for.")
+    topic_terms: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Topic category only: phrases (by language) that name the subject without disclosing a status.",
+    )
+
+
 class Category(_Strict):
     title: str
     description: str = ""
     detectors: Detectors = Field(default_factory=Detectors)
+    volunteered: Volunteered | None = Field(
+        default=None, description="This category stands for a volunteered free-text mention (see docs/middleware.md)."
+    )
 
 
 class NamedThing(_Strict):
@@ -269,6 +287,19 @@ class PolicyFile(_Strict):
             check("exception", where, v.exceptions, excs, ())
         for eid, e in self.exceptions.items():
             check("purpose", f"exceptions.{eid}", e.purposes, purposes, ())
+        seen_mention: dict[tuple[str, bool], str] = {}
+        for cid, c in self.categories.items():
+            if c.volunteered is None:
+                continue
+            check("category", f"categories.{cid}.volunteered.of", c.volunteered.of, cats, ())
+            topic = bool(c.volunteered.topic_terms)
+            for of in c.volunteered.of:
+                if of == cid or (of in self.categories and self.categories[of].volunteered is not None):
+                    errors.append(f"categories.{cid}.volunteered.of: `{of}` must be an ordinary category")
+                other = seen_mention.setdefault((of, topic), cid)
+                if other != cid:
+                    errors.append(f"categories.{cid}.volunteered.of: `{of}` already has the "
+                                  f"{'topic' if topic else 'volunteered'} category `{other}`")
         if errors:
             raise ValueError("; ".join(errors))
         return self

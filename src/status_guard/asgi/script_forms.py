@@ -1,0 +1,155 @@
+"""Forms a page builds in script from a JSON definition — SurveyJS (``new Survey.Model({...})``,
+``elements[{name, title, choices}]``), Form.io (``Formio.createForm(el, {components[{key, label}]})``)
+and the like. There is no ``<input>`` in the HTML: the questions live in the definition. Each
+question is read (name, title/label, choices), decided like any other control, removed from the
+definition when forbidden (the script is rewritten with the definition minus that question), and
+remembered for the paths the script submits to.
+
+Only definitions written as JSON (what the builders' export and embed snippets produce) are read;
+a definition computed by code is not (docs/middleware.md says so).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_SCRIPT_CHARS = 512 * 1024
+MAX_CANDIDATES = 24
+_START = re.compile(r"(?:[=(:,\[]|^)\s*(\{)")
+_PATH_LITERAL = re.compile(r"""["'`](/[A-Za-z0-9_\-./~%]{1,200})["'`]""")
+_ASSET = re.compile(r"\.(?:js|mjs|css|png|jpe?g|gif|svg|ico|woff2?|map)$", re.IGNORECASE)
+_HINT = re.compile(rb'"(?:elements|components|questions|pages)"\s*:', re.IGNORECASE)
+NAME_KEYS = ("name", "key", "id", "valueName")
+TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description")
+CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows"})
+
+
+def might_have_script_forms(body: bytes) -> bool:
+    return b"<script" in body.lower() and _HINT.search(body) is not None
+
+
+@dataclass
+class ScriptQuestion:
+    key: str
+    label: str
+    options: list[str]
+    definition: Any  # the question object (removed from ``container`` when forbidden)
+    container: list[Any]
+    block: ScriptBlock
+
+
+@dataclass
+class ScriptBlock:
+    node: Any  # the <script> element
+    text: str
+    spans: list[tuple[int, int, Any]] = field(default_factory=list)  # (start, end, parsed definition)
+    targets: list[str] = field(default_factory=list)
+    changed: bool = False
+
+
+def _options(q: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for k in ("choices", "values", "options", "rateValues", "items"):
+        v = q.get(k)
+        if isinstance(v, dict):
+            v = v.get("values")
+        if isinstance(v, list):
+            for o in v[:64]:
+                if isinstance(o, str):
+                    out.append(o)
+                elif isinstance(o, dict):
+                    t = o.get("text") or o.get("label") or o.get("value")
+                    if isinstance(t, str):
+                        out.append(t)
+    data = q.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        out.extend(str(o.get("label") or o.get("value")) for o in data["values"][:64] if isinstance(o, dict))
+    return out
+
+
+def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    stack: list[Any] = [doc]
+    seen = 0
+    while stack and seen < 20_000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, list) and k in CONTAINERS:
+                    for item in v:
+                        if isinstance(item, dict):
+                            name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
+                            texts = [item[t] for t in TEXT_KEYS if isinstance(item.get(t), str) and item[t].strip()]
+                            if name and (texts or _options(item)) and ("type" in item or k in ("elements", "components")):
+                                out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item),
+                                                          item, v, block))
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(x for x in node if isinstance(x, (dict, list)))
+
+
+def find_script_forms(tree: Any, page_path: str) -> list[ScriptQuestion]:
+    out: list[ScriptQuestion] = []
+    decoder = json.JSONDecoder()
+    for node in tree.css("script"):
+        attrs = node.attributes
+        if attrs.get("src"):
+            continue
+        typ = (attrs.get("type") or "").lower()
+        if typ and typ not in ("text/javascript", "module", "application/json", "application/javascript"):
+            continue
+        text = node.text(deep=True) or ""
+        if not text or len(text) > MAX_SCRIPT_CHARS or not _HINT.search(text.encode("utf-8", "ignore")):
+            continue
+        block = ScriptBlock(node, text)
+        pos = 0
+        tried = 0
+        while tried < MAX_CANDIDATES:
+            m = _START.search(text, pos)
+            if m is None:
+                break
+            start = m.start(1)
+            tried += 1
+            try:
+                doc, end = decoder.raw_decode(text, start)
+            except ValueError:
+                pos = start + 1
+                continue
+            if isinstance(doc, dict):
+                before = len(out)
+                _questions(doc, block, out)
+                if len(out) > before:
+                    block.spans.append((start, end, doc))
+            pos = end
+        if block.spans:
+            targets = [page_path]
+            for lit in _PATH_LITERAL.findall(text)[:16]:
+                if not _ASSET.search(lit) and lit not in targets:
+                    targets.append(lit.split("?")[0])
+            block.targets = targets
+    return out
+
+
+def remove(questions: list[ScriptQuestion]) -> None:
+    """Remove forbidden questions from their definitions and rewrite their scripts."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    blocks: dict[int, ScriptBlock] = {}
+    for q in questions:
+        if any(x is q.definition for x in q.container):
+            q.container[:] = [x for x in q.container if x is not q.definition]
+        q.block.changed = True
+        blocks[id(q.block)] = q.block
+    for block in blocks.values():
+        text = block.text
+        for start, end, doc in sorted(block.spans, key=lambda s: s[0], reverse=True):
+            dumped = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
+            text = text[:start] + dumped + text[end:]
+        attrs = "".join(f' {k}="{v}"' for k, v in block.node.attributes.items() if v is not None and '"' not in v)
+        new = LexborHTMLParser(f"<script{attrs}>{text}</script>").css_first("script")
+        if new is not None:
+            block.node.replace_with(new)

@@ -1,0 +1,361 @@
+"""Form-builder shapes: where the question a person answered is a *value* of the submission, not
+its field name. The question text becomes the label of the answer, exactly like a ``<label>``.
+
+Shapes read (from the builders' documented webhook / API payloads):
+
+* **pairs** — an object with a question key and an answer key:
+  ``{"question": "Are you a US citizen?", "answer": "no"}``, JotForm API answers
+  (``{"text": "...", "answer": ...}``), SurveyJS ``getPlainData()`` (``{"title", "value"}``),
+  Formstack / Elfsight / Salesforce-style key–value lists (``{"name"|"label"|"key"|"field", "value"}``);
+* **definitions + answers** — question definitions with an id and a text (Typeform
+  ``definition.fields[{id, ref, title}]``, Wufoo ``FieldStructure``, JotForm ``questions``, Google
+  Forms ``items[{title, questionItem.question.questionId}]``, Form.io ``components[{key, label}]``,
+  Socrata ``columns[{fieldName, name}]``) and answers that refer to them by id (Typeform
+  ``answers[{field: {id}}]``, Google ``answers{questionId}``, Wufoo ``Fields[{ID, Value}]``, Form.io
+  ``data{key: ...}``, JotForm ``q3_name`` keys);
+* **patches** — JSON Patch / SCIM operations, whose ``path`` names the field
+  (``{"op": "replace", "path": "/citizenship", "value": "no"}``);
+* **pretty strings** — JotForm's ``pretty`` summary ``"Question?:Answer, ..."``.
+
+The pass annotates the view in place: answers get the question as their label and, to strip them,
+the whole pair; question texts are marked so they are not read as answers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .view import Leaf, Loc, VDict, VList, walk
+
+MAX_LABEL = 500
+
+
+_SF_SUFFIX = re.compile(r"__(?:c|r|pc|x|mdt|e|b)$", re.IGNORECASE)
+
+
+def _k(key: str) -> str:
+    """A key as the builders' shapes name it: case, separators and Salesforce custom-object
+    suffixes (``Question__c``) folded."""
+    return re.sub(r"[\s_\-.]", "", _SF_SUFFIX.sub("", key)).lower()
+
+
+QUESTION_KEYS = ("question", "questiontext", "questiontitle", "prompt", "label", "fieldlabel", "title", "text",
+                 "displayname", "caption", "header", "heading", "name", "fieldname", "field", "key", "attribute",
+                 "property", "param", "parameter", "q", "ques", "questionlabel", "item", "itemtitle")
+#: keys that hold what the person answered (and nothing else)
+STRONG_ANSWER_KEYS = frozenset({"answer", "answers", "response", "responses", "textanswers", "fieldvalue",
+                                "answertext", "prettyformat", "displayvalue", "reply", "answervalue",
+                                "submittedvalue", "fileuploadanswers", "userresponse", "result"})
+#: keys that hold an answer in a pair, but also default values and options in a definition
+ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "selection", "selections", "val", "v",
+                                    "a", "ans"}
+#: keys that identify a question (definitions, and answers that refer to one)
+ID_KEYS = ("questionid", "fieldid", "id", "ref", "qid", "key", "fieldname", "name", "cfname", "uuid", "itemid",
+           "componentkey", "apiname", "columnname")
+REF_KEYS = frozenset({"questionid", "fieldid", "field", "qid", "ref", "id", "key", "fieldname", "fieldref",
+                      "questionref", "itemid", "column", "columnname"})
+DEF_TEXT_KEYS = ("title", "label", "question", "questiontext", "text", "prompt", "displayname", "caption")
+#: definition-only keys (a question being described, not answered)
+DEF_HINT_KEYS = frozenset({"type", "fieldtype", "required", "options", "choices", "properties", "validations",
+                           "questionitem", "datatype", "datatypename", "rendertypename", "inputtype", "widget",
+                           "allowmultipleselections", "validate"})
+DEF_CONTAINERS = frozenset({"fields", "questions", "items", "components", "elements", "definition", "definitions",
+                            "columns", "schema", "pages", "formfields", "questionlist", "fieldstructure"})
+META_KEYS = frozenset({"id", "ref", "type", "order", "qid", "questionid", "fieldid", "required", "index", "position",
+                       "uuid", "sublabels", "cfname", "hidden", "readonly", "score", "grade", "correct", "createdat",
+                       "updatedat", "itemid", "field", "datatype", "fieldtype", "format"})
+PATCH_OPS = frozenset({"add", "replace", "test", "copy", "move", "remove"})
+_JOTFORM_KEY = re.compile(r"^q(\d+)_(.+)$")
+_PRETTY_KEYS = frozenset({"pretty", "prettyformat", "prettyanswers"})
+_PRETTY_LABEL = re.compile(r"(?:^|, |\n)([^:,\n]{1,200}?):")
+
+
+def _str_leaf(node: Any) -> Leaf | None:
+    return node if isinstance(node, Leaf) and isinstance(node.value, str) and node.value.strip() else None
+
+
+def _nonempty(leaves: list[Leaf]) -> bool:
+    for lf in leaves:
+        v = lf.value
+        if v is None or v == "" or v == [] or v == {}:
+            continue
+        return True
+    return False
+
+
+def _label(leaf: Leaf, text: str, source: str, drops: tuple[Loc, ...] | None) -> None:
+    text = " ".join(text.split())[:MAX_LABEL]
+    if not text:
+        return
+    leaf.label = f"{leaf.label} / {text}" if leaf.label and text not in leaf.label else (leaf.label or text)
+    leaf.label_source = leaf.label_source or source
+    if drops is not None and leaf.drops is None:
+        leaf.drops = drops
+
+
+def _drops_of(node: Any) -> tuple[Loc, ...]:
+    loc = getattr(node, "loc", None)
+    if loc is not None:
+        return (loc,)
+    return tuple(lf.loc for lf in walk(node))
+
+
+def annotate(view: Any) -> int:
+    """Label answers with their questions. Returns the number of answers labelled."""
+    # pass 1: definitions (id -> question text)
+    defs: dict[str, str] = {}
+    nodes: list[tuple[VDict, str | None]] = []  # (node, key of the list that holds it)
+    stack: list[tuple[Any, str | None]] = [(view, None)]
+    while stack:
+        node, list_key = stack.pop()
+        if isinstance(node, VDict):
+            nodes.append((node, list_key))
+            for k, v in node.items():
+                if isinstance(v, VList):
+                    stack.append((v, k))
+                elif isinstance(v, VDict):
+                    stack.append((v, None))
+        elif isinstance(node, VList):
+            for v in node:
+                if isinstance(v, (VDict, VList)):
+                    stack.append((v, list_key))
+    for node, list_key in nodes:
+        _collect_definition(node, list_key, defs)
+    # pass 2: answers
+    labelled = 0
+    for node, _parent_key in nodes:
+        labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
+                     or _reference(node, defs))
+        labelled += _keyed_children(node, defs)
+        labelled += _pretty(node)
+    return labelled
+
+
+def _scalar_text(v: Any) -> str | None:
+    if isinstance(v, Leaf) and isinstance(v.value, (str, int)) and not isinstance(v.value, bool):
+        s = str(v.value).strip()
+        return s or None
+    return None
+
+
+def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str]) -> None:
+    by = {_k(k): k for k in node}
+    text_leaves = [lf for k in DEF_TEXT_KEYS if k in by and (lf := _str_leaf(node[by[k]])) is not None]
+    if not text_leaves and "name" in by and (lf := _str_leaf(node[by["name"]])) is not None:
+        text_leaves = [lf]
+    if not text_leaves:
+        return
+    in_container = parent_key is not None and _k(parent_key) in DEF_CONTAINERS
+    hinted = bool(set(by) & DEF_HINT_KEYS)
+    if not (in_container or hinted):
+        return
+    text = " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
+    ids = [t for k in ID_KEYS if k in by and (t := _scalar_text(node[by[k]])) is not None]
+    # Google Forms: items[{title, questionItem: {question: {questionId}}}]
+    for sub in node.values():
+        if isinstance(sub, VDict):
+            for sub2 in (sub, *[x for x in sub.values() if isinstance(x, VDict)]):
+                for k, v in sub2.items():
+                    if _k(k) == "questionid" and (t := _scalar_text(v)) is not None:
+                        ids.append(t)
+    for i in ids:
+        defs.setdefault(i, text)
+    if in_container and hinted and not _nonempty([lf for k in STRONG_ANSWER_KEYS if k in by
+                                                  for lf in walk(node[by[k]])]):
+        # a question definition (a form being built, or sent along with its answers): it asks
+        drops = _drops_of(node)
+        for lf in text_leaves:
+            if lf.role == "answer":
+                lf.role = "definition"
+                lf.drops = drops
+
+
+def _pair(node: VDict, defs: dict[str, str]) -> int:
+    by = {_k(k): k for k in node}
+    answer_keys = [by[k] for k in by if k in ANSWER_KEYS]
+    if not answer_keys:
+        return 0
+    qkeys = tuple(k for k in QUESTION_KEYS if k in by and by[k] not in answer_keys)
+    q_leaves = [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None]
+    if not q_leaves:
+        return 0
+    answers = [lf for k in answer_keys for lf in walk(node[k])]
+    if not _nonempty(answers):
+        return 0
+    text = " / ".join(dict.fromkeys(lf.value.strip() for lf in q_leaves))
+    # a question key holding an id that a definition names: use the definition's text too
+    for lf in q_leaves:
+        if lf.value.strip() in defs:
+            text = f"{text} / {defs[lf.value.strip()]}"
+    drops = _drops_of(node)
+    for lf in q_leaves:
+        lf.role = "question"
+        if lf.drops is None:
+            lf.drops = drops
+    for lf in answers:
+        _label(lf, text, "a form-builder question", drops)
+    return len(answers)
+
+
+def _question_mark(node: VDict) -> int:
+    """A small object whose generic-keyed string ends with "?" (``{"q": "Are you a US citizen?",
+    "x": "no"}``): that string is the question of the object's other values."""
+    from .subjects import subject_of
+
+    leaves = [(k, v) for k, v in node.items() if isinstance(v, Leaf)]
+    if not 2 <= len(leaves) <= 4 or len(leaves) != len(node):
+        return 0
+    qs = [(k, v) for k, v in leaves if isinstance(v.value, str) and v.value.strip().endswith(("?", "？", "؟"))
+          and len(v.value) >= 6 and subject_of(k, "") == "generic" and v.role == "answer"]
+    if len(qs) != 1:
+        return 0
+    qk, q = qs[0]
+    answers = [v for k, v in leaves if k != qk and v.role == "answer"]
+    if not _nonempty(answers):
+        return 0
+    drops = _drops_of(node)
+    q.role = "question"
+    q.drops = q.drops or drops
+    for lf in answers:
+        _label(lf, q.value.strip(), "a question in the submission", drops)
+    return len(answers)
+
+
+def _parallel(node: VDict) -> int:
+    """Parallel lists: ``field=grade&field=parent_citizenship&value=3&value=...`` — the i-th name
+    labels the i-th value."""
+    by = {_k(k): k for k in node}
+    qk = next((by[k] for k in QUESTION_KEYS if k in by), None)
+    ak = next((by[k] for k in by if k in ANSWER_KEYS and by[k] != qk), None)
+    if qk is None or ak is None:
+        return 0
+    q, a = node[qk], node[ak]
+    if not (isinstance(q, Leaf) and isinstance(a, Leaf) and isinstance(q.value, list) and isinstance(a.value, list)):
+        return 0
+    if len(q.value) != len(a.value) or not q.value or not all(isinstance(x, str) for x in q.value):
+        return 0
+    q.role = "question"
+    a.role = "skip"
+    parts = []
+    for i, (qt, av) in enumerate(zip(q.value, a.value)):
+        drops = (a.loc + (i,), q.loc + (i,))
+        lf = Leaf(av, a.loc + (i,), f"{a.path}[{i}]", a.key_path, origin=a.origin, label=str(qt)[:MAX_LABEL],
+                  label_source="a name sent alongside it", drops=drops, editable=a.editable)
+        parts.append(lf)
+    seg = VList(parts)
+    seg.loc = None
+    seg.path = a.path
+    node[f"{ak}\x00parallel"] = seg
+    return len(parts)
+
+
+def _patch(node: VDict) -> int:
+    by = {_k(k): k for k in node}
+    op = node.get(by.get("op", "")) if "op" in by else None
+    path = node.get(by["path"]) if "path" in by else None
+    if not (isinstance(op, Leaf) and isinstance(op.value, str) and op.value.lower() in PATCH_OPS):
+        return 0
+    if not (isinstance(path, Leaf) and isinstance(path.value, str)):
+        return 0
+    text = path.value.replace("~1", "/").replace("~0", "~").strip("/").replace("/", " ")
+    if isinstance(node.get(by.get("from", "")), Leaf):
+        text += " " + str(node[by["from"]].value).replace("/", " ")
+    path.role = "question"
+    op.role = "question"
+    drops = _drops_of(node)
+    answers = [lf for k in by if k not in ("op", "path", "from") for lf in walk(node[by[k]])]
+    if not answers:  # remove / a patch with no value: the path itself is what is touched
+        path.role = "definition"
+        path.drops = drops
+        return 1
+    for lf in answers:
+        _label(lf, text, "a JSON Patch path", drops)
+    return len(answers)
+
+
+def _reference(node: VDict, defs: dict[str, str]) -> int:
+    if not defs:
+        return 0
+    refs: list[str] = []
+    for k, v in node.items():
+        kk = _k(k)
+        if kk in REF_KEYS:
+            if (lf := _str_leaf(v)) is not None:
+                refs.append(lf.value.strip())
+            elif isinstance(v, Leaf) and isinstance(v.value, int):
+                refs.append(str(v.value))
+            elif isinstance(v, VDict):  # Typeform: "field": {"id": ..., "ref": ...}
+                for k2, v2 in v.items():
+                    if _k(k2) in REF_KEYS and (lf2 := _str_leaf(v2)) is not None:
+                        refs.append(lf2.value.strip())
+    texts = [defs[r] for r in refs if r in defs]
+    if not texts:
+        return 0
+    if any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
+        return 0  # the node has its own question text: it is the definition, not an answer to it
+    text = " / ".join(dict.fromkeys(texts))
+    drops = _drops_of(node)
+    answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS
+               and not isinstance(v, VList) for lf in walk(v)]
+    for lf in answers:
+        _label(lf, text, "a form-builder question", drops)
+    return len(answers)
+
+
+def _keyed_children(node: VDict, defs: dict[str, str]) -> int:
+    """``answers: {"<questionId>": {...}}``, Form.io ``data: {"<key>": ...}``."""
+    if not defs:
+        return 0
+    n = 0
+    for k, v in node.items():
+        text = defs.get(k)
+        if text is None:
+            m = _JOTFORM_KEY.match(k)
+            if m is not None:
+                text = defs.get(m.group(1)) or defs.get(m.group(2))
+        if text is None or isinstance(v, Leaf) and v.role != "answer":
+            continue
+        drops = _drops_of(v) if not isinstance(v, Leaf) else None
+        for lf in walk(v):
+            if lf.role == "answer":
+                _label(lf, text, "a form-builder question", drops)
+                n += 1
+    return n
+
+
+def _pretty(node: VDict) -> int:
+    """JotForm ``pretty``: ``"Full Name:Jane Doe, Are you a US citizen?:No"`` — read each
+    ``question:answer`` segment as a labelled answer (the whole string is stripped if one is)."""
+    n = 0
+    for k, v in list(node.items()):
+        if _k(k) not in _PRETTY_KEYS or not isinstance(v, Leaf) or not isinstance(v.value, str):
+            continue
+        text = v.value
+        labels = list(_PRETTY_LABEL.finditer(text))[:200]
+        if not labels:
+            continue
+        v.role = "skip"
+        parts: list[Leaf] = []
+        for i, m in enumerate(labels):
+            q = m.group(1)
+            nxt = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+            a_start, a_end = m.end(), nxt
+            while a_start < a_end and text[a_start] == " ":
+                a_start += 1
+            seg_start = m.start(1) if i == 0 else m.start()  # a later segment takes its ", " with it
+            seg_end = nxt
+            if i == 0 and i + 1 < len(labels):  # the first one takes the separator after it
+                seg_end = labels[1].start(1)
+            # the same answers sit elsewhere in the body under opaque keys: cutting or rewriting the
+            # summary is done on its text (``within``), the opaque copy is read on its own
+            lf = Leaf(text[a_start:a_end], v.loc, f"{v.path}[{i}]", v.key_path, origin="embedded",
+                      label=q.strip()[:MAX_LABEL], label_source="a question:answer summary",
+                      within=(v.loc, text, a_start, a_end, seg_start, seg_end))
+            parts.append(lf)
+        seg_list = VList(parts)
+        seg_list.loc = None
+        seg_list.path = v.path
+        node[f"{k}\x00segments"] = seg_list
+        n += len(parts)
+    return n

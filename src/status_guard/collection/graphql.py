@@ -1,0 +1,186 @@
+"""GraphQL operations, read the way a GraphQL server reads them (graphql-core, the parser of
+Strawberry, Ariadne and Graphene): every argument of every field — and every field of an input
+object, and every value a variable supplies — is a submitted field.
+
+    mutation ($in: ResidentInput!) { createResident(input: $in) { id } }
+    variables: {"in": {"name": "Ana", "citizenship": "no"}}
+    -> createResident.input.name = "Ana", createResident.input.citizenship = "no"
+
+The classification name is the field name plus the argument path (``setCitizenship.value``), so an
+argument with a generic name still carries the subject of its field. An operation cannot be edited
+in place: a forbidden argument refuses the request even on a ``strip`` route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import UnparseableInputError
+from .view import Leaf, VDict, VList, walk
+
+MAX_TOKENS = 20_000
+MAX_ARGUMENT_VALUES = 5_000
+_LOOKS_GRAPHQL = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(?:\{|query\b|mutation\b|subscription\b|fragment\b)")
+
+
+def looks_like_graphql(text: str) -> bool:
+    return bool(_LOOKS_GRAPHQL.match(text))
+
+
+def envelopes(view: Any) -> Iterator[VDict]:
+    """Mapping nodes shaped like a GraphQL request: ``{"query": "...", "variables": {...}}``."""
+    stack = [view]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, VDict):
+            q = node.get("query")
+            if isinstance(q, Leaf) and isinstance(q.value, str) and looks_like_graphql(q.value):
+                yield node
+            stack.extend(v for v in node.values() if isinstance(v, (VDict, VList)))
+        elif isinstance(node, VList):
+            stack.extend(v for v in node if isinstance(v, (VDict, VList)))
+
+
+def _variables(envelope: VDict) -> dict[str, Any]:
+    """The variables as plain values (the view keeps them as Leaf/VDict nodes)."""
+    v = envelope.get("variables")
+    return _plain(v) if isinstance(v, (VDict, VList)) else {}
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, Leaf):
+        return node.value
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def parse_document(text: str, *, strict: bool) -> Any:
+    """The parsed document, or None when ``text`` is not GraphQL (``strict``: raise instead — a body
+    sent as ``application/graphql`` that the guard cannot read is refused)."""
+    from graphql import GraphQLError, parse  # lazy: only GraphQL requests pay for the import
+
+    try:
+        return parse(text, no_location=True, max_tokens=MAX_TOKENS)
+    except GraphQLError as exc:
+        if strict:
+            msg = "the GraphQL operation could not be parsed"
+            if "token" in str(exc).lower() and "limit" in str(exc).lower():
+                msg = f"the GraphQL operation has more than {MAX_TOKENS} tokens"
+            raise UnparseableInputError(msg) from None
+        return None
+    except RecursionError:
+        raise UnparseableInputError("the GraphQL operation is nested too deeply") from None
+
+
+def read_operation(query: str, variables: dict[str, Any], base_path: str, *, strict: bool = False) -> list[Leaf] | None:
+    """Leaves for every argument value of every operation and fragment in ``query``. Each
+    argument's value (variables substituted) is read like a JSON document, so a form builder's
+    question/answer pairs passed as an argument are understood too."""
+    from graphql.language import ast as gql
+
+    from . import builders
+    from .view import _Builder
+
+    doc = parse_document(query, strict=strict)
+    if doc is None:
+        return None
+    out: list[Leaf] = []
+    prefix = f"{base_path}." if base_path else ""
+    count = 0
+
+    def plain(node: Any, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_ARGUMENT_VALUES:
+            raise UnparseableInputError(f"the GraphQL operation has more than {MAX_ARGUMENT_VALUES} argument values")
+        if depth > 32:
+            raise UnparseableInputError("a GraphQL argument is nested too deeply")
+        if isinstance(node, gql.VariableNode):
+            return variables.get(node.name.value)
+        if isinstance(node, gql.ObjectValueNode):
+            return {f.name.value: plain(f.value, depth + 1) for f in node.fields}
+        if isinstance(node, gql.ListValueNode):
+            return [plain(v, depth + 1) for v in node.values]
+        return _scalar(node)
+
+    def add(value: Any, path: str, key_path: str) -> None:
+        b = _Builder()
+        sub = b.json(value, (), path, key_path, origin="graphql")
+        if not isinstance(sub, Leaf):
+            builders.annotate(sub)
+        for lf in walk(sub):
+            lf.origin = "graphql"
+            lf.drops = ()  # an operation cannot be edited in place: refuse instead
+            lf.editable = False
+            out.append(lf)
+
+    for definition in doc.definitions:
+        if isinstance(definition, gql.OperationDefinitionNode):
+            root = f"{prefix}{definition.operation.value}"
+            if definition.name is not None:
+                root += f" {definition.name.value}"
+            # default values of variables the client did not send are submitted too
+            for vd in definition.variable_definitions or ():
+                if vd.default_value is not None and vd.variable.name.value not in variables:
+                    add(plain(vd.default_value, 0), f"{root}.${vd.variable.name.value}", vd.variable.name.value)
+        elif isinstance(definition, gql.FragmentDefinitionNode):
+            root = f"{prefix}fragment {definition.name.value}"
+        else:
+            continue  # type-system definitions carry no submitted values
+        stack: list[tuple[Any, str, int]] = [(definition.selection_set, root, 0)]
+        while stack:
+            sel_set, at, depth = stack.pop()
+            if sel_set is None:
+                continue
+            if depth > 64:
+                raise UnparseableInputError("the GraphQL operation is nested too deeply")
+            for sel in sel_set.selections:
+                if isinstance(sel, gql.FieldNode):
+                    name = sel.name.value
+                    here = f"{at}.{sel.alias.value if sel.alias else name}"
+                    for arg in sel.arguments or ():
+                        add(plain(arg.value, 0), f"{here}({arg.name.value})", f"{name}.{arg.name.value}")
+                    stack.append((sel.selection_set, here, depth + 1))
+                elif isinstance(sel, gql.InlineFragmentNode):
+                    stack.append((sel.selection_set, at, depth + 1))
+                # fragment spreads: their definitions are read on their own
+    return out
+
+
+def _scalar(node: Any) -> Any:
+    from graphql.language import ast as gql
+
+    if isinstance(node, gql.EnumValueNode):
+        return node.value.replace("_", " ")  # PERMANENT_RESIDENT reads as the answer it is
+    if isinstance(node, gql.NullValueNode):
+        return None
+    if isinstance(node, gql.BooleanValueNode):
+        return node.value
+    return getattr(node, "value", None)
+
+
+def graphql_leaves(view: Any) -> list[Leaf]:
+    """Read every GraphQL request in a view; mark the query text itself as read (not an answer)."""
+    out: list[Leaf] = []
+    for env in envelopes(view):
+        q = env["query"]
+        assert isinstance(q, Leaf)
+        leaves = read_operation(q.value, _variables(env), env.path)
+        if leaves is None:
+            continue
+        q.role = "skip"  # the operation text is read through its arguments
+        out.extend(leaves)
+    return out
+
+
+def read_graphql_body(text: str) -> list[Leaf]:
+    """A body sent as ``application/graphql``: the whole body is one operation."""
+    return read_operation(text, {}, "", strict=True) or []
+
+
+__all__ = ["envelopes", "graphql_leaves", "looks_like_graphql", "read_graphql_body", "read_operation", "walk"]

@@ -1,0 +1,215 @@
+"""Asked or volunteered: from labelled leaves to the items the decision engine reads.
+
+2.129.040(b) forbids the City to *inquire*. A question the form asks — in a field's name, its
+label, the page that served it, or a form builder's question text — is an inquiry, and its answer
+carries the question's categories. What a person writes in their own words in a field that did not
+ask (a complaint, a comment, a note) is not an inquiry: a protected category found there is given
+the pack's *volunteered* category instead (``volunteered_status``; ``status_topic`` when the words
+only name the subject), and the pack's rules decide — flagged in city scope, the disclosing words
+removed before the school system keeps them in schools scope (040(k)).
+
+A short answer that is itself a status ("Permanent resident") is read by the field's subject
+(``subjects.py``): a generic question id asks it; a notes field volunteers it; a field about
+another subject (a parking permit type) is a look-alike.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import MISSING, Item
+from ..normalize import normalize
+from .subjects import subject_of
+from .view import Leaf
+
+FREE_TEXT_MIN = 24
+
+
+def looks_like_free_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) >= FREE_TEXT_MIN and " " in value.strip()
+
+
+@dataclass(frozen=True)
+class MentionMap:
+    """From the policy pack: which category stands for a volunteered mention of which."""
+
+    disclosure: dict[str, str]
+    topic: dict[str, str]
+    topic_terms: dict[str, frozenset[str]]
+
+    @property
+    def mapped(self) -> frozenset[str]:
+        return frozenset(self.disclosure) | frozenset(self.topic)
+
+
+_MAPS: weakref.WeakKeyDictionary[Any, MentionMap] = weakref.WeakKeyDictionary()
+
+
+def mention_map(policy: Any) -> MentionMap:
+    hit = _MAPS.get(policy)
+    if hit is not None:
+        return hit
+    disclosure: dict[str, str] = {}
+    topic: dict[str, str] = {}
+    terms: dict[str, frozenset[str]] = {}
+    for cid, cat in policy.file.categories.items():
+        v = getattr(cat, "volunteered", None)
+        if v is None:
+            continue
+        if v.topic_terms:
+            terms[cid] = frozenset(normalize(t) for ts in v.topic_terms.values() for t in ts if normalize(t))
+            for of in v.of:
+                topic[of] = cid
+        else:
+            for of in v.of:
+                disclosure[of] = cid
+    m = MentionMap(disclosure, topic, terms)
+    _MAPS[policy] = m
+    return m
+
+
+@dataclass
+class Mention:
+    """A span of a value that holds a volunteered category (for removal in schools scope)."""
+
+    index: int | None  # position in a list value, None for a plain string
+    start: int
+    end: int
+    category: str  # the volunteered category it was given
+
+
+@dataclass
+class LeafResult:
+    leaf: Leaf
+    item: Item
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def _values(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> list[LeafResult]:
+    """One item per leaf that answers (or, for a definition, asks) a question."""
+    classifier = guard.classifier
+    mmap = mention_map(guard.policy)
+    titles = {cid: c.title for cid, c in guard.policy.file.categories.items()}
+    detector = None
+    out: list[LeafResult] = []
+    for lf in leaves:
+        if lf.role in ("question", "skip"):
+            continue
+        name = "" if lf.ignore_name else lf.key_path
+        label = lf.label
+        value = lf.value
+        if lf.role == "definition":
+            label = f"{label} / {value}" if label else (value if isinstance(value, str) else None)
+            value = MISSING
+        asked = classifier.classify(name, label)
+        cats: set[str] = set(asked.categories) | set(lf.known)
+        reasons: list[str] = list(asked.reason_list)
+        if lf.ignore_name and lf.key_path:
+            reasons.append(f"name `{lf.key_path.rpartition('.')[2]}` read as a question number in a survey run")
+        if lf.known and lf.known_reason:
+            reasons.extend(f"{c}: {lf.known_reason}" for c in sorted(lf.known))
+        if lf.label and lf.label_source:
+            reasons.append(f"labelled by {lf.label_source}")
+        mentions: list[Mention] = []
+        strings = _values(value) if value is not MISSING else []
+        if strings and not lf.is_file:
+            subject = subject_of(name, label or "")
+            short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]
+            if short and subject != "free_text":
+                vc = classifier.classify_value([s for _, s in short])
+                for c in sorted(vc.categories - cats):
+                    if subject == "unrelated":
+                        reasons.append(f"{c}: a {titles.get(c, c).lower()} answer in a field about another "
+                                       "subject is a look-alike, not a status")
+                    else:
+                        cats.add(c)
+                        reasons.append(f"{c}: the answer is a {titles.get(c, c).lower()} answer and the "
+                                       "question's name says nothing else")
+            scan = [(i, s) for i, s in strings if looks_like_free_text(s) or (subject == "free_text" and s.strip())
+                    or (subject == "generic" and " " in s.strip())]
+            if scan and text:
+                if detector is None:
+                    detector = _detector(guard)
+                if detector is not None:
+                    for i, s in scan:
+                        answer_like = subject == "generic" and not looks_like_free_text(s)
+                        for f in detector.detect(s):
+                            c = f.category
+                            if c in asked.categories or c in lf.known:
+                                cats.add(c)
+                                continue
+                            if answer_like:  # a short answer to a question whose name says nothing
+                                if c not in cats:
+                                    reasons.append(f"{c}: the answer is a {titles.get(c, c).lower()} answer and "
+                                                   "the question's name says nothing else")
+                                cats.add(c)
+                                continue
+                            mapped = _mapped(mmap, c, s[f.start:f.end])
+                            if mapped is None:
+                                cats.add(c)
+                                reasons.append(f"{c}: free text mentions it")
+                                continue
+                            cats.add(mapped)
+                            mentions.append(Mention(i, f.start, f.end, mapped))
+                    for mc in sorted({m.category for m in mentions}):
+                        reasons.append(f"{mc}: the person mentioned it in their own words; the form did not ask")
+        item = Item(lf.path, frozenset(cats), tuple(dict.fromkeys(reasons)), lf.value)
+        out.append(LeafResult(lf, item, mentions))
+    return out
+
+
+def _mapped(mmap: MentionMap, category: str, span: str) -> str | None:
+    topic = mmap.topic.get(category)
+    if topic is not None and normalize(span) in mmap.topic_terms.get(topic, frozenset()):
+        return topic
+    return mmap.disclosure.get(category) or topic
+
+
+def _detector(guard: Any) -> Any:
+    text = guard._text_integration()
+    if text is None:
+        return None
+    return text.detector_for(guard)
+
+
+def redacted_value(value: Any, mentions: Iterable[Mention], categories: frozenset[str], marker: str) -> Any:
+    """``value`` with the spans of ``categories`` replaced by ``marker`` (a list value element by
+    element). Overlapping spans are merged."""
+    by_index: dict[int | None, list[tuple[int, int]]] = {}
+    for m in mentions:
+        if m.category in categories:
+            by_index.setdefault(m.index, []).append((m.start, m.end))
+
+    def cut(s: str, spans: list[tuple[int, int]]) -> str:
+        spans.sort()
+        merged: list[list[int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        out, pos = [], 0
+        for a, b in merged:
+            out.append(s[pos:a])
+            out.append(marker)
+            pos = b
+        out.append(s[pos:])
+        return "".join(out)
+
+    if isinstance(value, str):
+        spans = by_index.get(None)
+        return cut(value, spans) if spans else value
+    if isinstance(value, list):
+        return [cut(v, by_index[i]) if i in by_index and isinstance(v, str) else v for i, v in enumerate(value)]
+    return value

@@ -1,0 +1,282 @@
+"""The submission as the app will read it: a *view* tree over the parsed body in which every leaf
+knows its exact location, so later passes can label it, and the guard can strip or rewrite it
+without re-splitting path strings.
+
+* JSON keeps its nesting. A list of scalars is one leaf (checkboxes, a multi-select), as in
+  :func:`status_guard.classify.flatten`.
+* Form bodies (urlencoded, multipart, query strings) are flat; names written with brackets
+  (``fields[0][label]``, PHP / Rails / ``qs`` style) are nested in the view, because form builders
+  post their question/answer pairs that way.
+* A string that holds JSON (``rawRequest``, ``operations``, compact ``{"q":"..."}``), base64 of
+  JSON, or an urlencoded query string is expanded in place (``EMBED`` in the location): the app
+  may decode it, so the guard reads it too.
+
+The view is read-only; :mod:`.edits` applies strips and rewrites to the real document.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import orjson
+
+from ..errors import LimitExceededError
+
+Loc = tuple[Any, ...]
+
+#: Location markers: the string at this point holds a document of that kind.
+EMBED_JSON = "\x00json"
+EMBED_B64 = "\x00base64-json"
+EMBED_B64_GZIP = "\x00base64-gzip-json"
+EMBED_FORM = "\x00urlencoded"
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM})
+
+MAX_EMBED_DEPTH = 4
+MAX_EMBED_BYTES = 512 * 1024
+MAX_VIEW_LEAVES = 100_000
+MAX_VIEW_DEPTH = 64
+
+_B64 = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
+_QUERYISH = re.compile(r"^[\w.\[\]%-]{1,128}=[^&\s]*(?:&[\w.\[\]%-]{1,128}=[^&\s]*)+$")
+_BRACKET_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass(eq=False)
+class Leaf:
+    """One value as the app receives it."""
+
+    value: Any
+    loc: Loc  # exact location in the real document (keys, indices, EMBED markers)
+    path: str  # the address reported to people (field name, JSON path)
+    key_path: str  # what classification reads: the keys, list indices dropped
+    origin: str = "field"  # field | embedded | graphql | file
+    # set by later passes
+    label: str | None = None
+    label_source: str | None = None
+    role: str = "answer"  # answer | question (the leaf *is* a question's text) | skip
+    drops: tuple[Loc, ...] | None = None  # what to delete to strip it (None: its own location; (): cannot be)
+    editable: bool = True
+    ignore_name: bool = False  # the name is a question number in a survey run, not a subject
+    known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
+    known_reason: str | None = None
+    is_file: bool = False
+    # a part of a larger string (a "question:answer" summary): (location of the string, the string,
+    # answer start, answer end, segment start, segment end) — edited by cutting or rewriting text
+    within: tuple[Loc, str, int, int, int, int] | None = None
+
+
+class VDict(dict):  # type: ignore[type-arg]
+    """A mapping node of the view; ``loc`` is its location in the real document (None when the node
+    only exists in the view, e.g. a bracket-nested form name)."""
+
+    __slots__ = ("loc", "path")
+
+
+class VList(list):  # type: ignore[type-arg]
+    __slots__ = ("loc", "path")
+
+
+@dataclass
+class ViewStats:
+    leaves: int = 0
+    embedded: int = 0
+    kinds: set[str] = field(default_factory=set)
+
+
+def _vdict(loc: Loc | None, path: str) -> VDict:
+    d = VDict()
+    d.loc = loc
+    d.path = path
+    return d
+
+
+def _vlist(loc: Loc | None, path: str) -> VList:
+    v = VList()
+    v.loc = loc
+    v.path = path
+    return v
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _join_keys(key_path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return key_path
+    return f"{key_path}.{key}" if key_path else str(key)
+
+
+def decode_embedded(value: str) -> tuple[str, Any] | None:
+    """(marker, document) when a string holds a JSON object/array, base64 of one, or an urlencoded
+    query string with two or more fields; None otherwise. Cheap checks first."""
+    s = value.strip()
+    if not s or len(s) > MAX_EMBED_BYTES:
+        return None
+    c = s[0]
+    if c in "{[":
+        if s[-1] not in "}]":
+            return None
+        try:
+            doc = orjson.loads(s)
+        except orjson.JSONDecodeError:
+            return None
+        return (EMBED_JSON, doc) if isinstance(doc, (dict, list)) else None
+    if len(s) >= 16 and " " not in s and _B64.match(s):
+        try:
+            raw = base64.b64decode(s + "=" * (-len(s) % 4), altchars=b"-_" if ("-" in s or "_" in s) else None,
+                                   validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        marker = EMBED_B64
+        if raw[:2] == b"\x1f\x8b" or raw[:1] == b"\x78":  # gzip / zlib: inflate, bounded
+            inflated = _inflate(raw)
+            if inflated is None:
+                return None
+            raw, marker = inflated, EMBED_B64_GZIP
+        raw = raw.strip()
+        if raw[:1] in (b"{", b"[") and raw[-1:] in (b"}", b"]"):
+            try:
+                doc = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                return None
+            return (marker, doc) if isinstance(doc, (dict, list)) else None
+        return None
+    if "=" in s and "&" in s and _QUERYISH.match(s):
+        out: dict[str, Any] = {}
+        for seg in s.split("&"):
+            k, _, v = seg.partition("=")
+            try:
+                key = unquote_to_bytes(k.replace("+", " ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            val = unquote_to_bytes(v.replace("+", " ")).decode("utf-8", "replace")
+            if key in out:
+                prev = out[key]
+                out[key] = prev + [val] if isinstance(prev, list) else [prev, val]
+            else:
+                out[key] = val
+        return EMBED_FORM, out
+    return None
+
+
+def _inflate(raw: bytes) -> bytes | None:
+    import zlib
+
+    d = zlib.decompressobj(wbits=47)  # gzip or zlib header
+    try:
+        out = d.decompress(raw, MAX_EMBED_BYTES + 1)
+    except zlib.error:
+        return None
+    if len(out) > MAX_EMBED_BYTES or d.unconsumed_tail:
+        return None
+    return out
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.stats = ViewStats()
+
+    def leaf(self, value: Any, loc: Loc, path: str, key_path: str, origin: str, depth: int) -> Any:
+        self.stats.leaves += 1
+        if self.stats.leaves > MAX_VIEW_LEAVES:
+            raise LimitExceededError("number of submitted values", MAX_VIEW_LEAVES)
+        if isinstance(value, str) and depth < MAX_EMBED_DEPTH * 8:
+            emb = decode_embedded(value)
+            if emb is not None and sum(1 for p in loc if isinstance(p, str) and p in MARKERS) < MAX_EMBED_DEPTH:
+                marker, doc = emb
+                self.stats.embedded += 1
+                self.stats.kinds.add(marker)
+                if marker == EMBED_FORM:
+                    return self.form(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
+                return self.json(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
+        if isinstance(value, list) and value and any(isinstance(v, str) and v[:1] in "{[" for v in value):
+            # a repeated form field whose values hold JSON: each value is read on its own
+            lst = _vlist(loc, path)
+            for i, v in enumerate(value):
+                lst.append(self.leaf(v, loc + (i,), path, key_path, origin, depth + 1))
+            return lst
+        return Leaf(value, loc, path, key_path, origin)
+
+    def json(self, node: Any, loc: Loc, path: str, key_path: str, origin: str = "field", depth: int = 0) -> Any:
+        if depth > MAX_VIEW_DEPTH:
+            raise LimitExceededError("document depth", MAX_VIEW_DEPTH)
+        if isinstance(node, Mapping):
+            d = _vdict(loc, path)
+            for k, v in node.items():
+                ks = str(k)
+                d[ks] = self.json(v, loc + (k,), _join(path, ks), _join_keys(key_path, ks), origin, depth + 1)
+            return d
+        if isinstance(node, (list, tuple)):
+            if node and all(not isinstance(x, (Mapping, list, tuple)) for x in node) and path:
+                return self.leaf(list(node), loc, path, key_path, origin, depth)
+            lst = _vlist(loc, path)
+            for i, v in enumerate(node):
+                lst.append(self.json(v, loc + (i,), _join(path, i), key_path, origin, depth + 1))
+            return lst
+        return self.leaf(node, loc, path, key_path, origin, depth)
+
+    def form(self, fields: Mapping[str, Any], loc: Loc, path: str, key_path: str, origin: str = "field",
+             depth: int = 0) -> VDict:
+        """Flat form fields; bracketed names nested (``a[0][b]`` under a -> 0 -> b)."""
+        root = _vdict(loc or None, path)
+        for name, value in fields.items():
+            full = _join(path, name) if path else name
+            kp = _join_keys(key_path, name) if key_path else name
+            leaf = self.leaf(value, loc + (name,), full, kp, origin, depth + 1)
+            m = _BRACKET_KEY.match(name)
+            if m is None:
+                root[name] = leaf
+                continue
+            segs = [m.group(1)] + _SEGMENT.findall(m.group(2))
+            node: Any = root
+            for seg in segs[:-1]:
+                nxt = node.get(seg) if isinstance(node, dict) else None
+                if not isinstance(nxt, VDict):
+                    nxt = _vdict(None, "")
+                    if seg in node and not isinstance(node[seg], VDict):  # "a" and "a[b]" both sent
+                        node[f"{seg}\x00"] = node[seg]
+                    node[seg] = nxt
+                node = nxt
+            last = segs[-1]
+            if last in node:
+                last = f"{last}\x00{len(node)}"  # "a[]" repeated: keep every value
+            node[last] = leaf
+        return root
+
+
+def build_view(doc: Any, kind: str) -> tuple[Any, ViewStats]:
+    """The view of a parsed submission. ``kind``: ``json`` (a JSON document) or ``form`` (a flat
+    mapping of field names to a value or a list of values)."""
+    b = _Builder()
+    if kind == "form":
+        view = b.form(doc, (), "", "")
+    else:
+        view = b.json(doc, (), "", "")
+    return view, b.stats
+
+
+def walk(view: Any) -> Iterator[Leaf]:
+    """Every leaf of a view, in document order."""
+    stack = [view]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Leaf):
+            yield node
+        elif isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+
+
+def leaves_under(node: Any) -> list[Leaf]:
+    return list(walk(node))
