@@ -57,12 +57,13 @@ def _consistent(rows: list[list[str]], h: int) -> bool:
     return all(len(r) == width for r in data)
 
 
-def choose_delimiter(text: str, implied: str) -> tuple[str, list[list[str]]]:
+def choose_delimiter(text: str, implied: str) -> tuple[str, list[list[str]], bool]:
     """The delimiter and rows. A reading is *consistent* when its header has two or more cells and
     every non-blank row below is as wide. The implied delimiter wins when it is consistent and no
     other is; another delimiter wins when it alone is consistent (a ``;`` file served as
     text/csv); two consistent readings are two possible tables: refused. No consistent reading
-    (ragged rows, one column): the implied delimiter, and cells past the header are unnamed."""
+    (ragged rows, one column): the implied delimiter, *uncertain* — cells past the header, and
+    cells that hold another delimiter, are unnamed."""
     parsed = {dl: _rows(text, dl) for dl in CANDIDATES}
     good = []
     for dl in CANDIDATES:
@@ -76,11 +77,11 @@ def choose_delimiter(text: str, implied: str) -> tuple[str, list[list[str]]]:
         raise UnparseableInputError("the CSV response reads consistently with more than one delimiter, so its "
                                     "columns are not certain")
     if good:
-        return good[0], parsed[good[0]]  # type: ignore[return-value]
+        return good[0], parsed[good[0]], True  # type: ignore[return-value]
     rows = parsed[implied]
     if rows is None:
         raise UnparseableInputError("the CSV response is malformed")
-    return implied, rows
+    return implied, rows, False
 
 
 def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> RedactedBody:
@@ -94,7 +95,8 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     if "\x00" in text:
         raise UnparseableInputError("the CSV response holds NUL characters")
     implied = "\t" if media == "text/tab-separated-values" else ","
-    delimiter, rows = choose_delimiter(text, implied)
+    delimiter, rows, certain = choose_delimiter(text, implied)
+    others = [c for c in CANDIDATES if c != delimiter]
     h = _header_index(rows)
     if h is None:
         # nothing but blank lines and comments: every non-blank line is document text
@@ -121,7 +123,9 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
                     flat.leaves.append(Leaf((), f"preamble[{r}][{j}]", cell, (r, j), kind="text"))
             continue
         for j, cell in enumerate(row):
-            if j < len(header) and header[j].strip():
+            # no consistent reading: a cell holding another delimiter may be two cells run together
+            # (a `;` file with one column): it has no certain name
+            if j < len(header) and header[j].strip() and (certain or not any(o in cell for o in others)):
                 flat.leaves.append(Leaf((header[j].strip(),), f"[{r - h - 1}].{segs[j]}", cell, (r, j)))
             else:
                 flat.leaves.append(Leaf((), f"[{r - h - 1}].*{j}", cell, (r, j), kind="text"))
