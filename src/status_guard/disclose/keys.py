@@ -6,9 +6,9 @@ harmless, the key is not. A key becomes an item to decide (withheld keys are ren
 ``[REDACTED]``, ``[REDACTED 2]`` …) when:
 
 * its text classifies as a value of some category (an A-number, a status phrase), or
-* its container's names classify into a category this audience may not receive and the key is not
-  itself a recognised field name (``by_country_of_birth: {"Mexico": 12}``: the key is a place of
-  birth), or
+* its container's names classify into a category this audience may not receive and the key is
+  neither a recognised field name nor written like one (``by_country_of_birth: {"Mexico": 12}``:
+  the key is a place of birth; ``home_address: {"city": …}``: a field), or
 * the audience is default-deny (040(e)) and the key does not read like a field name: it has a
   date / address / phone / number shape, or spaces or punctuation and no field-name meaning
   (``"Pereira, Ana"``) — unless it lies on the way to a declared public-record leaf and has no
@@ -42,7 +42,7 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
         cats = set(vc.categories)
         reasons: list[str] = [f"{c}: a mapping key holds a value of it" for c in sorted(vc.categories)]
         field = classifier.classify(name).categories
-        if audience.hidden and not field and k.container:
+        if audience.hidden and not field and k.container and not _field_name_shaped(name):
             cc = container_cats.get(k.container)
             if cc is None:
                 cc = container_cats[k.container] = classifier.classify(".".join(k.container)).categories & audience.hidden
@@ -61,6 +61,12 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
         if suspicious:
             out.append((i, Item(k.path + ".*key", frozenset(cats), tuple(reasons), carve_out=False)))
     return out
+
+
+def _field_name_shaped(key: str) -> bool:
+    """``city``, ``line_1``, ``zipCode``: written like a program's field name (lower-case first, or
+    snake_case). ``Mexico``, ``MX``, ``El Salvador`` are written like values."""
+    return name_like_key(key) and (key[:1].islower() or "_" in key)
 
 
 def public_prefixes(names: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
