@@ -134,6 +134,7 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     out = d.run(flat)
     if not out.changed:
         return RedactedBody(body, (out.decision,), ())
+    comment = [bool(r) and r[0].lstrip().startswith("#") for r in rows[:h]]
     withheld_cols: dict[str, None] = {}
     for i, leaf in enumerate(flat.leaves):
         r, j = leaf.ref
@@ -144,7 +145,7 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
             withheld_cols.setdefault(leaf.path.split(".", 1)[-1] if r > h else "preamble", None)
     for r in range(min(h, len(rows))):  # a withheld preamble line becomes one cell
         if any(c == REDACTED for c in rows[r]):
-            rows[r] = ["# " + REDACTED] if rows[r] and rows[r][0].lstrip().startswith("#") else [REDACTED]
+            rows[r] = ["# " + REDACTED] if comment[r] else [REDACTED]
     renamed = 0
     for k in sorted(out.keys_withheld):
         renamed += 1
