@@ -187,14 +187,15 @@ class Guard:
         (``bookings[*].charge``, ``**.charge``; see :mod:`status_guard.disclose.paths`), matched
         against each leaf's exact location; a mapping key that is itself a value is renamed; free
         text left visible is redacted span by span."""
-        from .disclose.apply_json import apply_json
+        from .disclose.apply_json import apply_json, deep_copy
         from .disclose.leaves import json_leaves
         from .disclose.pipeline import run, withheld_paths
 
         audience = self.audience(scope, requester, purpose, public_record_fields)
-        flat = json_leaves(document, safe_key=self._path_safe_key)
+        doc = deep_copy(document)  # the caller's document is never modified
+        flat = json_leaves(doc, safe_key=self._path_safe_key)
         outcome = run(self, flat, audience)
-        doc = apply_json(document, flat, outcome, placeholder)
+        doc = apply_json(doc, flat, outcome, placeholder)
         redacted, removed = withheld_paths(flat, outcome)
         return Redaction(doc, outcome.decision, redacted, removed)
 

@@ -1,9 +1,9 @@
-"""Pass 6 (JSON) — apply: a redacted copy of a JSON-like document from an :class:`Outcome`.
+"""Pass 6 (JSON) — apply: the redacted document from an :class:`Outcome`.
 
-Leaves are found again by their exact location (the tuple of keys and positions ``json_leaves``
-recorded), never by re-splitting a path string. Withheld values become the placeholder (``strip``
+Leaves are found again by the very container that holds them (``json_leaves`` recorded it), never
+by re-splitting a path string. Withheld values become the placeholder (``strip``
 removes the key from its object); withheld keys are renamed ``[REDACTED]``, ``[REDACTED 2]`` …;
-span-redacted text replaces its value. The input is not modified.
+span-redacted text replaces its value.
 """
 
 from __future__ import annotations
@@ -30,45 +30,35 @@ def deep_copy(node: Any) -> Any:
     return copy.deepcopy(node)
 
 
-def _at(doc: Any, loc: tuple[Any, ...]) -> Any:
-    node = doc
-    for p in loc:
-        node = node[p]
-    return node
-
-
 def apply_json(document: Any, flat: Flat, outcome: Outcome, placeholder: Any = REDACTED) -> Any:
+    """Apply ``outcome`` **in place** to ``document`` — the object ``flat`` was built from (copy
+    first with :func:`deep_copy` when the caller's document must stay as it was). Returns the
+    document (the placeholder itself for a withheld bare scalar)."""
     if not outcome.changed:
-        return deep_copy(document) if isinstance(document, (dict, list, tuple)) else document
-    doc = deep_copy(document)
-    strips: list[tuple[Any, ...]] = []
+        return document
+    strips: list[tuple[Any, Any]] = []
     for i, leaf in enumerate(flat.leaves):
         e = outcome.effects[i]
-        loc = leaf.ref
+        ref = leaf.ref
         if i in outcome.rewritten:  # visible, with protected spans replaced
-            if not loc:
+            if ref is None:
                 return outcome.rewritten[i]
-            _at(doc, loc[:-1])[loc[-1]] = outcome.rewritten[i]
+            ref[0][ref[1]] = outcome.rewritten[i]
         elif e in WITHHELD:
-            if not loc:
+            if ref is None:
                 return placeholder  # the document is one scalar
-            if e is Effect.STRIP and isinstance(_at(doc, loc[:-1]), dict):
-                strips.append(loc)
+            if e is Effect.STRIP and isinstance(ref[0], dict):
+                strips.append(ref)
             else:
-                _at(doc, loc[:-1])[loc[-1]] = placeholder
-    for loc in strips:
-        _at(doc, loc[:-1]).pop(loc[-1], None)
+                ref[0][ref[1]] = placeholder
+    for container, key in strips:
+        container.pop(key, None)
     if outcome.keys_withheld:
-        # deepest containers first: renaming a key never moves a container found later
-        renames: dict[tuple[Any, ...], set[Any]] = {}
+        renames: dict[int, tuple[dict[Any, Any], set[Any]]] = {}
         for k in outcome.keys_withheld:
-            cloc, key = flat.keys[k].ref
-            renames.setdefault(cloc, set()).add(key)
-        for cloc in sorted(renames, key=len, reverse=True):
-            node = _at(doc, cloc)
-            if not isinstance(node, dict):
-                continue
-            gone = renames[cloc]
+            node, key = flat.keys[k].ref
+            renames.setdefault(id(node), (node, set()))[1].add(key)
+        for node, gone in renames.values():
             new: dict[Any, Any] = {}
             n = 0
             for k, v in node.items():
@@ -83,7 +73,7 @@ def apply_json(document: Any, flat: Flat, outcome: Outcome, placeholder: Any = R
                     new[k] = v
             node.clear()
             node.update(new)
-    return doc
+    return document
 
 
 __all__ = ["REDACTED", "apply_json", "deep_copy"]

@@ -34,9 +34,18 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
     """(index into ``keys``, item) for every key that must be decided."""
     out: list[tuple[int, Item]] = []
     container_cats: dict[tuple[str, ...], frozenset[str]] = {}
+    # records of a list repeat their keys: decide each (container, key, on a public path?) once
+    seen: dict[tuple[tuple[str, ...], str, bool], tuple[frozenset[str], tuple[str, ...]] | None] = {}
     for i, k in enumerate(keys):
         name = k.name
         if not name:
+            continue
+        on_public = (k.container + (name,)) in public_prefixes if public_prefixes else False
+        memo = (k.container, name, on_public)
+        if memo in seen:
+            hit = seen[memo]
+            if hit is not None:
+                out.append((i, Item(k.path + ".*key", hit[0], hit[1], carve_out=False)))
             continue
         vc = classifier.classify_value(name)
         cats = set(vc.categories)
@@ -55,9 +64,10 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
             if shapes:
                 suspicious = True
                 reasons.append(f"a mapping key has the shape of a value ({', '.join(sorted(shapes))})")
-            elif not name_like_key(name) and not field and (k.container + (name,)) not in public_prefixes:
+            elif not name_like_key(name) and not field and not on_public:
                 suspicious = True
                 reasons.append("a mapping key does not read like a field name")
+        seen[memo] = (frozenset(cats), tuple(reasons)) if suspicious else None
         if suspicious:
             out.append((i, Item(k.path + ".*key", frozenset(cats), tuple(reasons), carve_out=False)))
     return out

@@ -16,6 +16,7 @@ Containers are never leaves: nothing is decided for a subtree, only for each val
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,7 @@ class Flat:
 _PLAIN_KEY = re.compile(r'[^.\[\]"\s*][^.\[\]"]*')
 
 
+@lru_cache(maxsize=65536)
 def key_segment(key: str) -> str:
     """A key as it appears in a path: plain when unambiguous, else quoted (``["a.b"]``), so two
     leaves never share a path string (``{"a.b": 1}`` vs ``{"a": {"b": 2}}``)."""
@@ -82,15 +84,22 @@ def _always(_key: str) -> bool:
 
 def json_leaves(document: Any, *, safe_key: Callable[[str], bool] = _always, max_depth: int = 64,
                 max_leaves: int = 2_000_000) -> Flat:
-    """Leaves and keys of a JSON-like document (dicts, lists, tuples, scalars). A leaf's ``ref`` is
-    the tuple of keys / positions that reaches it (``()`` for a bare scalar document); a key's
-    ``ref`` is ``(location of its container, key)``. ``safe_key(k)``: whether ``k`` may be shown
-    in paths; other keys are shown by position (``*0``)."""
+    """Leaves and keys of a JSON-like document (dicts, lists, scalars). A leaf's ``ref`` is
+    ``(container, key or position)`` — the very object that holds it, so the apply step writes in
+    place (``None`` for a bare scalar document); a key's ``ref`` is ``(its mapping, key)``.
+    ``safe_key(k)``: whether ``k`` may be shown in paths; other keys are shown by position
+    (``*0``). Tuples are walked like lists but cannot be written: copy first (``apply_json``)."""
     flat = Flat()
     leaves, keys = flat.leaves, flat.keys
-    stack: list[tuple[Any, tuple[Any, ...], tuple[str, ...], str, int]] = [(document, (), (), "", 0)]
+    if not isinstance(document, (Mapping, list, tuple)):
+        leaves.append(Leaf((), "", document, None))
+        return flat
+    stack: list[tuple[Any, tuple[str, ...], str, int]] = [(document, (), "", 0)]
+    pop, push = stack.pop, stack.append
+    append_leaf = leaves.append
+    for_key = keys.append
     while stack:
-        node, loc, names, path, depth = stack.pop()
+        node, names, path, depth = pop()
         if depth > max_depth:
             raise LimitExceededError("document depth", max_depth)
         if isinstance(node, Mapping):
@@ -98,16 +107,23 @@ def json_leaves(document: Any, *, safe_key: Callable[[str], bool] = _always, max
             for pos, (k, v) in enumerate(node.items()):
                 ks = k if isinstance(k, str) else str(k)
                 kpath = join(path, ks) if safe_key(ks) else masked(path, pos)
-                keys.append(KeyRef(ks, names, kpath, (loc, k)))
-                children.append((v, loc + (k,), names + (ks,), kpath, depth + 1))
+                for_key(KeyRef(ks, names, kpath, (node, k)))
+                if isinstance(v, (Mapping, list, tuple)):
+                    children.append((v, names + (ks,), kpath, depth + 1))
+                else:
+                    append_leaf(Leaf(names + (ks,), kpath, v, (node, k)))
             stack.extend(reversed(children))
-        elif isinstance(node, (list, tuple)):
-            for i in range(len(node) - 1, -1, -1):
-                stack.append((node[i], loc + (i,), names, f"{path}[{i}]", depth + 1))
         else:
-            leaves.append(Leaf(names, path, node, loc))
-            if len(leaves) > max_leaves:
-                raise LimitExceededError("document leaf count", max_leaves)
+            children = []
+            for i, v in enumerate(node):
+                ipath = f"{path}[{i}]"
+                if isinstance(v, (Mapping, list, tuple)):
+                    children.append((v, names, ipath, depth + 1))
+                else:
+                    append_leaf(Leaf(names, ipath, v, (node, i)))
+            stack.extend(reversed(children))
+        if len(leaves) > max_leaves:
+            raise LimitExceededError("document leaf count", max_leaves)
     return flat
 
 
