@@ -120,6 +120,43 @@ async def test_content_disposition_file_name_and_session_cookie(http_app, client
     assert "session=" in r.headers["set-cookie"]  # an opaque session token is not a record
 
 
+async def test_a_file_name_naming_the_person_does_not_reach_a_federal_officer(guard, client_for) -> None:
+    async def named(request):
+        return Response(json.dumps({"charge": "Trespass"}), media_type="application/json",
+                        headers={"content-disposition": "attachment; filename*=UTF-8''Ana%20Pereira.json"})
+
+    app = make_app(guard, routes=ROUTES, extra=[Route("/police/named", named)])
+    async with client_for(app, "tok-federal") as c:
+        r = await c.get("/police/named")
+    assert "Pereira" not in r.headers["content-disposition"] and r.json() == {"charge": "Trespass"}
+
+
+def test_member_of_the_public_cannot_open_a_websocket_in_police_scope(guard) -> None:
+    import warnings
+
+    from starlette.websockets import WebSocketDisconnect
+
+    from .conftest import make_app as mk
+
+    with warnings.catch_warnings():  # Starlette 1.10 asks for the `httpx2` package for its TestClient
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    async def ws(websocket):
+        await websocket.accept()
+        await websocket.send_json(RECORD)
+        await websocket.close()
+
+    from starlette.routing import WebSocketRoute
+
+    app = mk(guard, routes=ROUTES, extra=[WebSocketRoute("/police/live", ws)])
+    with TestClient(app) as c:
+        with pytest.raises(WebSocketDisconnect) as e:
+            with c.websocket_connect("/police/live", headers={"authorization": "Bearer tok-public"}) as s:
+                s.receive_json()
+    assert e.value.code == 1008
+
+
 async def test_local_officer_headers_are_untouched_but_private(http_app, client_for) -> None:
     async with client_for(http_app, "tok-local") as c:
         r = await c.get("/police/redirect", follow_redirects=False)

@@ -9,7 +9,8 @@
   (name and value), path segment and fragment is checked; a protected one is replaced by
   ``REDACTED`` and the URL kept working otherwise;
 * ``Set-Cookie``: a cookie whose name or value is protected is not set;
-* ``Content-Disposition``: a protected file name becomes ``download`` (its extension kept);
+* ``Content-Disposition``: a protected file name becomes ``download`` (its extension kept) — for
+  a default-deny requester every file name is (it often names the person);
 * any other header: removed for a default-deny requester (040(e): what is not declared is not
   sent) unless the route lists it in ``passthrough_response_headers``; for others, removed when its
   name or value is protected.
@@ -62,6 +63,7 @@ class _Part:
     path: str  # value-free item path
     where: Any = None  # how to rewrite it
     opaque: bool = False  # a token (a session cookie): its shape says nothing, only its name does
+    deny: bool = False  # a default-deny audience never receives it undeclared (a file name)
 
 
 def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any,
@@ -91,7 +93,7 @@ def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any
             for m in re.finditer(r"filename\*?\s*=\s*(?:\"([^\"]*)\"|([^;]*))", text, re.IGNORECASE):
                 fn = m.group(1) if m.group(1) is not None else m.group(2)
                 fn = unquote(fn.split("''", 1)[-1]) if "''" in fn else fn
-                parts.append(_Part(i, "file name", fn, "headers.content-disposition.filename"))
+                parts.append(_Part(i, "file name", fn, "headers.content-disposition.filename", deny=True))
         elif audience.default_deny:
             drop.add(i)  # an undeclared custom header: not sent (040(e) default-deny)
         else:
@@ -131,7 +133,7 @@ def _item(p: _Part, audience: Audience, classifier: Any) -> Item | None:
     cats |= vals
     shapes = value_shapes(p.value) if p.value and not p.opaque else frozenset()
     if audience.default_deny:
-        if not cats and not shapes:
+        if not cats and not shapes and not p.deny:
             return None
         # a status value in a URL is not a field under a status key: never carved out
         return Item(p.path, frozenset(cats), tuple(f"{s} shape" for s in sorted(shapes)) or ("classified",),

@@ -536,9 +536,13 @@ class _Responder:
             checked, self.header_decision = check_headers(
                 list(start.get("headers") or []), self.aud, self.guard.classifier, self.decide_disclose,
                 self.route.passthrough_response_headers)
-            self.headers_out = checked
-            if self.header_decision is not None and self.header_decision.effect in WITHHELD:
-                self.redacted_any = True
+            withheld = self.header_decision is not None and self.header_decision.effect in WITHHELD
+            if self.route.monitor:  # report-only: decided and audited, headers sent unchanged
+                if withheld:
+                    self.monitor_log("withhold response headers", self.header_decision)
+            else:
+                self.headers_out = checked
+                self.redacted_any = withheld
         kind = responses.kind_of(mt)
         is_html = kind == "html"
         if status < 200 or status in NO_BODY_STATUS or (
