@@ -2,7 +2,8 @@
 
 Structure never switches redaction off:
 
-* a byte-order mark is removed for parsing and restored;
+* a byte-order mark is removed for parsing and restored; Excel's ``sep=;`` first line names the
+  delimiter;
 * blank lines before the header are kept; comment or other lines before it (a title, ``# export
   of …``) are document text — withheld from a default-deny requester, checked as values for
   others; the header is the first row that is neither blank nor a comment;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 
 from ..disclose.leaves import Flat, KeyRef, Leaf, key_segment
@@ -95,7 +97,18 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     if "\x00" in text:
         raise UnparseableInputError("the CSV response holds NUL characters")
     implied = "\t" if media == "text/tab-separated-values" else ","
-    delimiter, rows, certain = choose_delimiter(text, implied)
+    sep_line = ""
+    m = re.match(r"sep=(.)(\r\n|\n|\r)", text)
+    if m and m.group(1) in CANDIDATES:  # Excel's delimiter hint: the file says which it is
+        sep_line, text = m.group(0), text[m.end():]
+        rows_or_none = _rows(text, m.group(1))
+        if rows_or_none is None:
+            raise UnparseableInputError("the CSV response is malformed")
+        delimiter, rows = m.group(1), rows_or_none
+        h0 = _header_index(rows)
+        certain = h0 is not None and _consistent(rows, h0)
+    else:
+        delimiter, rows, certain = choose_delimiter(text, implied)
     others = [c for c in CANDIDATES if c != delimiter]
     h = _header_index(rows)
     if h is None:
@@ -154,7 +167,7 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     terminator = "\r\n" if "\r\n" in text or "\n" not in text else "\n"
     buf = io.StringIO(newline="")
     csv.writer(buf, delimiter=delimiter, lineterminator=terminator).writerows(rows)
-    new = ("\ufeff" if bom else "") + buf.getvalue()
+    new = ("\ufeff" if bom else "") + sep_line + buf.getvalue()
     return RedactedBody(new.encode(charset or "utf-8"), (out.decision,), tuple(withheld_cols))
 
 

@@ -33,16 +33,19 @@ class TextOutcome:
     unchecked: set[int] = field(default_factory=set)
 
 
-def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Leaf], visible: Sequence[int]) -> TextOutcome:
+def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Leaf], visible: Sequence[int],
+                     short: frozenset[int] = frozenset()) -> TextOutcome:
     """``detector``: an object with ``categories`` and ``detect(text, categories=...)`` returning
-    findings (``category``, ``start``, ``end``); ``visible``: indices of leaves left visible."""
+    findings (``category``, ``start``, ``end``); ``visible``: indices of leaves left visible;
+    ``short``: indices looked into even when the text is short (declared public-record values:
+    "Trespass at 12 Elm St" in a charge column)."""
     out = TextOutcome()
     covered = frozenset(hidden) & frozenset(detector.categories)
     if not covered:
         return out
     for i in visible:
         value = leaves[i].value
-        if not looks_like_free_text(value):
+        if not looks_like_free_text(value) and not (i in short and isinstance(value, str) and " " in value.strip()):
             continue
         try:
             found = detector.detect(value, categories=covered)

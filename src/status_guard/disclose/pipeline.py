@@ -56,7 +56,8 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
         detector = guard._free_text_detector()
         if detector is not None:
             visible = [i for i, e in enumerate(effects) if e not in WITHHELD]
-            found = redact_free_text(detector, audience.hidden, leaves, visible)
+            short = frozenset(i for i in visible if items[i].public_record)
+            found = redact_free_text(detector, audience.hidden, leaves, visible, short)
             if found.items:
                 spans = guard.decide("disclose", list(found.items.values()), scope=audience.scope,
                                      requester=audience.requester, purpose=audience.purpose, claims=(),
