@@ -61,7 +61,7 @@ def bare_app() -> Starlette:
 def guarded(guard: Guard, who: str) -> Any:
     return StatusGuardMiddleware(bare_app(), guard=guard, identify=lambda s: who, scope="city",
                                  routes=[RouteConfig("/police", "police", public_record_fields=("charge",)),
-                                         RouteConfig("/submit", "city", passthrough_response_types=("text/plain",))])
+                                         RouteConfig("/submit", "city")])
 
 
 async def one(app: Any, method: str, path: str, body: bytes = b"", ctype: bytes = b"") -> None:

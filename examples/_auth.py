@@ -10,6 +10,7 @@ ACCOUNTS = {
     "clerk-session": {"requester": "local", "agency": "Cambridge Dept. of Human Service Programs"},
     "registrar-session": {"requester": "local", "agency": "Cambridge Public Schools"},
     "detective-session": {"requester": "local", "agency": "Cambridge Police Department"},
+    "state-session": {"requester": "state", "agency": "Massachusetts State Police"},
     "fbi-session": {"requester": "federal", "agency": "FBI Boston Field Office"},
     "ice-session": {"requester": "federal_immigration", "agency": "ICE ERO Boston"},
     "attorney-session": {"requester": "public", "agency": None},

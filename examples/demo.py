@@ -144,7 +144,7 @@ def sql_section(guard: Guard, out: Path) -> None:
     schema = {"tables": {"bookings": {c: "text" for c in ("booking_id", "charge", "full_name", "home_address",
                                                           "citizenship_status", "release_date")},
                          "holds": {"booking_id": "text", "hold_basis": "text"}},
-              "public_record": ["booking_id", "charge"]}
+              "public_record": ["bookings.booking_id", "bookings.charge", "holds.booking_id"]}
     conn = guard_connection(raw, guard, scope="police", schema=schema)
 
     def attempt(label: str, sql: str, who: Requester, purpose: str | None = None) -> None:

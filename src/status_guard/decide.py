@@ -34,6 +34,7 @@ from .model import (
     Requester,
     RuleHit,
 )
+from .disclose.paths import NOTHING, PathPatterns, compile_patterns
 from .normalize import normalize, raw_clean
 from .policy import Policy, Rule, ValueRule
 
@@ -58,21 +59,16 @@ def applicable_rules(policy: Policy, scope: str, action: str, requester: Request
     ]
 
 
-def _is_public_record(item: Item, public_record: frozenset[str]) -> bool:
+def _is_public_record(item: Item, public_record: PathPatterns) -> bool:
+    """An item is public record when its adapter marked it (a disclosed leaf matched by its exact
+    location) or when its path matches a declared path pattern (``bookings.charge`` for the
+    column ``charge`` of table ``bookings``). Never by its last name alone: see
+    ``status_guard.disclose.paths``."""
     if item.public_record:
         return True
     if not public_record:
         return False
-    return _public_path(item.path, public_record)
-
-
-@lru_cache(maxsize=65536)
-def _public_path(path: str, public_record: frozenset[str]) -> bool:
-    """Whether a path is declared public record (by its leaf name or whole); records of a list
-    repeat their paths from response to response, so the answer is cached."""
-    key = path.replace("[", ".").split(".")
-    leaf = normalize(key[-1]) if key else ""
-    return leaf in public_record or normalize(path) in public_record
+    return public_record.matches_path(item.path)
 
 
 def match_items(rule: Rule, items: Sequence[Item], public_paths: frozenset[str]) -> list[tuple[Item, frozenset[str]]]:
@@ -90,7 +86,7 @@ def match_items(rule: Rule, items: Sequence[Item], public_paths: frozenset[str])
     return out
 
 
-def public_record_paths(items: Sequence[Item], public_record: frozenset[str]) -> frozenset[str]:
+def public_record_paths(items: Sequence[Item], public_record: PathPatterns) -> frozenset[str]:
     return frozenset(it.path for it in items if _is_public_record(it, public_record))
 
 
@@ -182,7 +178,7 @@ def decide(
     requester: Requester,
     purpose: str | None = None,
     claims: Sequence[Claim] = (),
-    public_record: frozenset[str] = frozenset(),
+    public_record: PathPatterns | Iterable[str] = NOTHING,
     block_as_strip: bool = False,
 ) -> Decision:
     """Decide. ``block_as_strip``: a category hit that would block becomes ``strip`` (the route
@@ -193,6 +189,8 @@ def decide(
     policy.check_requester(requester.cls)
     policy.check_purpose(purpose)
     validate_claims(policy, claims)
+    if not isinstance(public_record, PathPatterns):
+        public_record = compile_patterns(tuple(public_record))
 
     rules = applicable_rules(policy, scope, action, requester, purpose)
     # item path -> list of (rule, categories, effect, exception)
@@ -206,10 +204,10 @@ def decide(
         # records of a list repeat the same fields: the category rules and carve-outs depend only
         # on an item's categories and public-record status, so they run once per distinct pair
         # and the (shared, read-only) hit list fans out to every item of the pair
-        reps: dict[tuple[frozenset[str], bool], Item] = {}
-        members: dict[tuple[frozenset[str], bool], list[str]] = {}
+        reps: dict[tuple[frozenset[str], bool, bool | None], Item] = {}
+        members: dict[tuple[frozenset[str], bool, bool | None], list[str]] = {}
         for it in items:
-            gkey = (it.categories, it.path in public_paths)
+            gkey = (it.categories, it.path in public_paths, it.carve_out)
             if gkey not in reps:
                 reps[gkey] = it
                 members[gkey] = []
@@ -257,12 +255,13 @@ def _category_hits(
                 eff = Effect.STRIP
             per_item.setdefault(it.path, []).append((rule, cats, eff, exc))
 
-    # carve-outs: items wholly inside the carve-out's categories lose the overridden hits
+    # carve-outs: items wholly inside the carve-out's categories lose the overridden hits — a
+    # document leaf only when it is itself a status value under a status key (``carve_out``)
     for co in carve_outs:
         co_cats = frozenset(co.categories)
         for path, hits in list(per_item.items()):
             it = by_path[path]
-            if it.categories and it.categories <= co_cats:
+            if it.carve_out is not False and it.categories and it.categories <= co_cats:
                 kept = [h for h in hits if h[0].id not in co.overrides]
                 if len(kept) != len(hits):
                     kept.append((co, it.categories, Effect.ALLOW, None))

@@ -11,15 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .classify import Classification, Classifier, flatten, flatten_located
+from .classify import Classification, Classifier, flatten
 from .context import current
 from .decide import decide as _decide
+from .disclose.audience import Audience
+from .disclose.paths import PathPatterns, compile_patterns
 from .errors import AuditUnavailableError, PolicyError
 from .model import MISSING, Action, Claim, Decision, Effect, Item, Requester
-from .normalize import normalize
 from .policy import Policy, load_policy
-from .redact import REDACTED, Redaction, apply as _apply_redaction, split_path
-from .safe_paths import audit_safe, new_request_id
+from .redact import REDACTED, Redaction
+from .safe_paths import new_request_id, summarise_paths
 
 log = logging.getLogger("status_guard")
 
@@ -44,9 +45,12 @@ class Guard:
     ) -> None:
         self.policy = policy
         self.classifier = Classifier(policy.file.categories)
-        self.public_record_fields = frozenset(
-            normalize(f) for f in list(policy.file.public_record_fields) + list(public_record_fields)
-        )
+        if isinstance(public_record_fields, str):
+            raise PolicyError("public_record_fields must be a list of path patterns, not a single string")
+        #: the declared public-record path patterns (see status_guard.disclose.paths)
+        self.public_record_fields: tuple[str, ...] = tuple(
+            dict.fromkeys(list(policy.file.public_record_fields) + list(public_record_fields)))
+        self.public_record = compile_patterns(self.public_record_fields)
         if text_detection not in {"auto", "on", "off"}:
             raise PolicyError("text_detection must be 'auto', 'on' or 'off'")
         self.text_detection = text_detection
@@ -55,7 +59,8 @@ class Guard:
         self._audit_lock = threading.Lock()
         self._sql: Any = None
         self._warned_no_text = False
-        self._withheld_cache: dict[tuple[str, str, str | None], frozenset[str]] = {}
+        self._audiences: dict[tuple[Any, ...], Audience] = {}
+        self._safe_keys: dict[str, bool] = {}
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -115,13 +120,11 @@ class Guard:
         requester: RequesterLike = None,
         purpose: str | None = None,
         claims: Sequence[Claim] | None = None,
-        public_record_fields: Iterable[str] | None = None,
+        public_record_fields: Iterable[str] | PathPatterns | None = None,
         block_as_strip: bool = False,
     ) -> Decision:
         req, purpose, claims_t = self._resolve(requester, purpose, claims)
-        public = self.public_record_fields
-        if public_record_fields:
-            public = public | frozenset(normalize(f) for f in public_record_fields)
+        public = self.public_record_patterns(public_record_fields)
         return _decide(
             self.policy,
             action=str(action),
@@ -168,9 +171,8 @@ class Guard:
         self, document: Any, scope: str, requester: RequesterLike = None, *, purpose: str | None = None,
         public_record_fields: Iterable[str] | None = None,
     ) -> Decision:
-        items = self.items_from_fields(document if isinstance(document, Mapping) else {"": document}, with_values=False)
-        return self.decide("disclose", items, scope=scope, requester=requester, purpose=purpose,
-                           public_record_fields=public_record_fields)
+        """What disclosing ``document`` to this requester would withhold, without the copy."""
+        return self.redact(document, scope, requester, public_record_fields, purpose=purpose).decision
 
     def redact(
         self,
@@ -184,173 +186,71 @@ class Guard:
     ) -> Redaction:
         """A redacted copy of a JSON-like document for this requester (040(e), 040(k), ...).
 
-        Every leaf is addressed by its exact location, never by re-splitting its path string (a key
-        may contain ``.`` or ``[``); a bare string or number is a leaf of its own; a mapping key
-        that is itself a protected value (an A-number used as a key) is replaced."""
-        items: list[Item] = []
-        free_text: list[str] = []
-        locations: dict[str, list[tuple[Any, ...]]] = {}
-        ambiguous: set[str] = set()
-        keys: set[Any] = set()  # every mapping key on the way to a leaf, for _redact_keys
-        by_key_path: dict[str, Classification] = {}  # list records repeat their key paths
-        classify = self.classifier.classify
-        wrapped = not isinstance(document, Mapping)
-        for parts, path, key_path, value in flatten_located(_as_mapping(document)):
-            if wrapped:
-                parts = parts[1:]  # drop the wrapper key _as_mapping added
-            keys.update(parts)
-            places = locations.get(path)
-            if places is None:
-                places = locations[path] = []
-                c = by_key_path.get(key_path)
-                if c is None:
-                    c = by_key_path[key_path] = classify(key_path)
-                items.append(Item(path, c.categories, c.reason_list))
-            places.append(parts)
-            if len(places) > 1 or split_path(path) != parts:
-                ambiguous.add(path)
-            if isinstance(value, str) and _looks_like_free_text(value):
-                free_text.append(path)
-        decision = self.decide("disclose", items, scope=scope, requester=requester, purpose=purpose,
-                               public_record_fields=public_record_fields)
-        if isinstance(document, tuple):
-            document = list(document)
-        result = _apply_redaction(document, decision, placeholder, locations)
-        if isinstance(placeholder, (str, int, float, bool)) or placeholder is None:
-            # the redacted copy holds no mapping key that the first walk did not see: walk it
-            # again only when one of those keys is a protected value
-            result = self._redact_keys(result, scope, candidates=keys)
-        else:
-            result = self._redact_keys(result, scope)
-        withheld = set(result.redacted) | set(result.removed)
-        visible_text = [p for p in free_text if p not in withheld]
-        if not visible_text:
-            return result  # no free text left visible: nothing to look inside
-        if ambiguous & set(visible_text) and self.text_detection != "off":
-            # span redaction addresses text by path string: text under an ambiguous key is withheld whole
-            hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
-            if hidden:
-                paths = sorted(ambiguous & set(visible_text))
-                extra = self.decide("disclose", [Item(p, hidden, ("free text under an ambiguous key",)) for p in paths],
-                                    scope=scope, requester=decision.requester, purpose=decision.purpose, claims=())
-                result = _merge_redactions(result, _apply_redaction(result.document, extra, placeholder, locations))
-        return self._redact_free_text(result, scope, result.decision)
+        Decided **per leaf** by the passes of :mod:`status_guard.disclose`: every scalar is an item
+        of its own (a bare string or number too); a carve-out (8 U.S.C. §1373) releases only a
+        status value under its own status key; ``public_record_fields`` are path patterns
+        (``bookings[*].charge``, ``**.charge``; see :mod:`status_guard.disclose.paths`), matched
+        against each leaf's exact location; a mapping key that is itself a value is renamed; free
+        text left visible is redacted span by span."""
+        from .disclose.apply_json import apply_json, deep_copy
+        from .disclose.leaves import json_leaves
+        from .disclose.pipeline import run, withheld_paths
 
-    def _redact_keys(self, result: Redaction, scope: str, candidates: Iterable[Any] | None = None) -> Redaction:
-        """Replace mapping keys that are themselves protected values (``{"A123456789": {...}}``):
-        the leaves under them may be harmless, the key is not. ``candidates``: every key the
-        document can hold (collected by the caller's walk); when none of them is protected for
-        this requester, the document is not walked again."""
-        doc = result.document
-        if not isinstance(doc, (dict, list)):
-            return result
-        if candidates is not None and not self._any_protected_key(candidates, scope, result.decision):
-            return result
-        hidden: frozenset[str] | None = None
-        hits: list[Item] = []
-        stack: list[tuple[Any, str]] = [(doc, "")]
-        seen = 0
-        while stack:
-            node, path = stack.pop()
-            seen += 1
-            if seen > 200_000:
-                break  # flatten already bounded the document; this is a second walk over it
-            if isinstance(node, list):
-                stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node) if isinstance(v, (dict, list)))
-                continue
-            if not isinstance(node, dict):
-                continue
-            renames: list[tuple[Any, frozenset[str]]] = []
-            for k in node:
-                if isinstance(k, str) and k:
-                    cats = self.classifier.classify_value(k).categories
-                    if cats:
-                        if hidden is None:
-                            hidden = self.withheld_categories(scope, result.decision.requester, result.decision.purpose)
-                        if cats & hidden:
-                            renames.append((k, cats & hidden))
-            if renames:
-                new: dict[Any, Any] = {}
-                n = 0
-                gone = {k for k, _ in renames}
-                for k, v in node.items():
-                    if k in gone:
-                        n += 1
-                        nk = REDACTED if n == 1 else f"{REDACTED} {n}"
-                        while nk in node or nk in new:
-                            n += 1
-                            nk = f"{REDACTED} {n}"
-                        new[nk] = v
-                    else:
-                        new[k] = v
-                node.clear()
-                node.update(new)
-                for k, cats in renames:
-                    hits.append(Item(f"{path}.(key)" if path else "(key)", cats, ("a mapping key holds a protected value",)))
-            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in node.items() if isinstance(v, (dict, list)))
-        if not hits:
-            return result
-        d = result.decision
-        keys = self.decide("disclose", hits, scope=scope, requester=d.requester, purpose=d.purpose, claims=())
-        merged = _merge_decisions(d, keys)
-        return Redaction(doc, merged, tuple(sorted(set(result.redacted) | {it.path for it in hits})), result.removed)
+        audience = self.audience(scope, requester, purpose, public_record_fields)
+        doc = deep_copy(document)  # the caller's document is never modified
+        flat = json_leaves(doc, safe_key=self._path_safe_key)
+        outcome = run(self, flat, audience)
+        doc = apply_json(doc, flat, outcome, placeholder)
+        redacted, removed = withheld_paths(flat, outcome)
+        return Redaction(doc, outcome.decision, redacted, removed)
 
-    def _any_protected_key(self, keys: Iterable[Any], scope: str, decision: Decision) -> bool:
-        hidden: frozenset[str] | None = None
-        for k in keys:
-            if isinstance(k, str) and k:
-                cats = self.classifier.classify_value(k).categories
-                if cats:
-                    if hidden is None:
-                        hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
-                    if cats & hidden:
-                        return True
-        return False
+    def audience(self, scope: str, requester: RequesterLike = None, purpose: str | None = None,
+                 public_record_fields: Iterable[str] | PathPatterns | None = None) -> Audience:
+        """Who receives a disclosure and what the policy withholds from them (cached)."""
+        req, purpose, _ = self._resolve(requester, purpose, ())
+        public = self.public_record_patterns(public_record_fields)
+        key = (scope, req, purpose, public.patterns)
+        hit = self._audiences.get(key)
+        if hit is None:
+            from .disclose.audience import audience_for
+
+            hit = audience_for(self, scope, req, purpose, public)
+            if len(self._audiences) > 4096:
+                self._audiences.clear()
+            self._audiences[key] = hit
+        return hit
+
+    def public_record_patterns(self, extra: Iterable[str] | PathPatterns | None = None) -> PathPatterns:
+        """The pack's and this Guard's public-record path patterns, plus ``extra`` (validated)."""
+        if extra is None:
+            return self.public_record
+        if isinstance(extra, PathPatterns):
+            return self.public_record | extra
+        return self.public_record | compile_patterns(tuple(extra))
 
     def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
         """The categories this requester may not receive in this scope (what a disclosure withholds)."""
-        req, purpose, _ = self._resolve(requester, purpose, ())
-        key = (scope, req.cls, purpose)
-        hit = self._withheld_cache.get(key)
+        return self.audience(scope, requester, purpose).hidden
+
+    def _path_safe_key(self, key: str) -> bool:
+        hit = self._safe_keys.get(key)
         if hit is None:
-            cats = sorted(self.policy.file.categories)
-            probe = [Item(f"probe.{c}", frozenset({c})) for c in cats]
-            d = self.decide("disclose", probe, scope=scope, requester=req, purpose=purpose, claims=())
-            hit = frozenset(c for c, f in zip(cats, d.fields) if f.effect in (Effect.REDACT, Effect.STRIP, Effect.BLOCK))
-            self._withheld_cache[key] = hit
+            from .disclose.keys import path_safe_key
+
+            hit = path_safe_key(self.classifier, key)
+            if len(self._safe_keys) > 65536:
+                self._safe_keys.clear()
+            self._safe_keys[key] = hit
         return hit
 
-    def _redact_free_text(self, result: Redaction, scope: str, decision: Decision) -> Redaction:
-        """Span-level redaction inside free text the requester may otherwise see (a public-record
-        narrative that mentions a home address). Fails closed: a value that cannot be checked is
-        withheld whole."""
+    def _free_text_detector(self) -> Any:
+        """The free-text detector, or None when text detection is off or (``auto``) not installed."""
         if self.text_detection == "off":
-            return result
-        hidden = self.withheld_categories(scope, decision.requester, decision.purpose)
-        if not hidden:
-            return result
+            return None
         text = self._text_integration()
         if text is None:
-            return result
-        ft = text.redact_free_text(text.detector_for(self), result.document, hidden, on_error="withhold")
-        if not ft.changed:
-            return result
-        span_items = [Item(path, frozenset(f.category for f in found), ("free text mentions it",))
-                      for path, found in ft.findings.items()]
-        span_items += [Item(path, hidden, ("free text could not be checked",)) for path in ft.withheld]
-        spans = self.decide("disclose", span_items, scope=scope, requester=decision.requester,
-                            purpose=decision.purpose, claims=())
-        touched = {it.path for it in span_items}
-        merged = Decision(
-            effect=Effect.strongest([decision.effect, spans.effect]),
-            action=decision.action, scope=decision.scope, requester=decision.requester, purpose=decision.purpose,
-            hits=decision.hits + spans.hits,
-            fields=tuple(f for f in decision.fields if f.path not in touched) + spans.fields,
-            policy=decision.policy, exceptions_used=decision.exceptions_used,
-            messages={**decision.messages, **spans.messages},
-        )
-        redacted = tuple(sorted(set(result.redacted) | touched))
-        return Redaction(ft.document, merged, redacted, result.removed)
+            return None
+        return text.detector_for(self)
 
     # -- adapters (imported lazily: the core never imports them) ---------------------------------
     def check_sql(self, sql: str, dialect: str = "postgres", scope: str = "city", requester: RequesterLike = None,
@@ -445,7 +345,10 @@ class Guard:
     ) -> dict[str, Any]:
         """Append the decision to the audit log. Raises AuditUnavailableError when the record
         cannot be written: the caller must then refuse the guarded action (NIST AU-5)."""
-        rec = audit_safe(decision).to_record()
+        rec = decision.to_record()
+        # a redaction over 3 000 records names one path per record: summarised so the record fits
+        # the log's limits and holds no value a client chose as a key (never dropped)
+        rec["fields"] = summarise_paths(rec["fields"])
         rec.update(
             adapter=adapter,
             request_id=request_id or new_request_id(),
@@ -467,37 +370,3 @@ class Guard:
 
 def _looks_like_free_text(value: str) -> bool:
     return len(value) >= 24 and " " in value.strip()
-
-
-def _as_mapping(document: Any) -> Mapping[str, Any]:
-    """What ``flatten`` walks: a mapping as is; a list, or a bare string or number (a leaf of its
-    own, which a default-deny requester must not see either), under the empty key."""
-    if isinstance(document, Mapping):
-        return document
-    if isinstance(document, (list, tuple)):
-        return {"": list(document)}
-    if document is None:
-        return {}
-    return {"": document}
-
-
-def _merge_decisions(first: Decision, second: Decision) -> Decision:
-    return Decision(
-        effect=Effect.strongest([first.effect, second.effect]),
-        action=first.action, scope=first.scope, requester=first.requester, purpose=first.purpose,
-        hits=first.hits + second.hits, fields=first.fields + second.fields, policy=first.policy,
-        exceptions_used=first.exceptions_used, messages={**first.messages, **second.messages},
-    )
-
-
-def _merge_redactions(first: Redaction, second: Redaction) -> Redaction:
-    touched = set(second.redacted) | set(second.removed)
-    d = second.decision
-    merged = _merge_decisions(
-        Decision(effect=first.decision.effect, action=first.decision.action, scope=first.decision.scope,
-                 requester=first.decision.requester, purpose=first.decision.purpose, hits=first.decision.hits,
-                 fields=tuple(f for f in first.decision.fields if f.path not in touched), policy=first.decision.policy,
-                 exceptions_used=first.decision.exceptions_used, messages=first.decision.messages), d)
-    return Redaction(second.document, merged, tuple(sorted(set(first.redacted) | set(second.redacted))),
-                     tuple(sorted(set(first.removed) | set(second.removed))))
-

@@ -105,6 +105,12 @@ class Item:
     reasons: tuple[str, ...] = ()
     value: Any = field(default=MISSING, compare=False, repr=False)
     public_record: bool = False
+    #: Whether a carve-out (e.g. 8 U.S.C. §1373 status sharing) may release this item. ``None``:
+    #: not a document leaf (a column, a form field) — decided by its categories alone. ``True`` /
+    #: ``False``: a leaf of a disclosed document, where a carve-out applies only to a scalar whose
+    #: own key is a status key and whose value is itself a status (see ``status_guard.disclose``);
+    #: nothing inherits a carve-out from a parent key.
+    carve_out: bool | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.categories, frozenset):

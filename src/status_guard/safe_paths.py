@@ -12,6 +12,7 @@ import dataclasses
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from .model import Decision
@@ -36,6 +37,33 @@ def audit_safe(d: Decision) -> Decision:
     fields = tuple(dataclasses.replace(f, path=safe_path(f.path)) for f in d.fields)
     hits = tuple(dataclasses.replace(h, paths=tuple(safe_path(p) for p in h.paths)) for h in d.hits)
     return dataclasses.replace(d, fields=fields, hits=hits)
+
+
+#: At most this many field paths in one audit record (the log's allow-list takes 256).
+MAX_RECORD_PATHS = 200
+_INDEX = re.compile(r"\[\d+\]")
+_MASKED = re.compile(r"(?:(?<=^)|(?<=\.))\*\d+(?=$|[.\[])")  # a key shown by its position, ``*3``
+
+
+def summarise_paths(paths: Iterable[str], limit: int = MAX_RECORD_PATHS) -> list[str]:
+    """The field paths of one decision as an audit record can hold them, never failing: list
+    positions become ``[*]`` (``students[*].place_of_birth`` once, not 3 000 times), each path is
+    made safe (``safe_path``), duplicates go; if more than ``limit`` remain, paths are cut to
+    their first names followed by ``.**`` (``students[*].**``) until they fit. Value-free and
+    deterministic; nothing is dropped without a ``**`` saying so."""
+    templates = list(dict.fromkeys(_MASKED.sub("*", _INDEX.sub("[*]", p)) for p in paths))
+    out = list(dict.fromkeys(safe_path(t) for t in templates))
+    if len(out) <= limit:
+        return out
+    split = [p.split(".") for p in out]
+    for k in range(max(len(s) for s in split) - 1, 0, -1):
+        cut = list(dict.fromkeys(".".join(s) if len(s) <= k else ".".join(s[:k]) + ".**" for s in split))
+        if len(cut) <= limit:
+            return cut
+    heads = list(dict.fromkeys(s[0] for s in split))
+    deep = {s[0] for s in split if len(s) > 1}
+    heads = [h + ".**" if h in deep else h for h in heads]
+    return heads if len(heads) <= limit else heads[: limit - 1] + ["**"]
 
 
 _UNSAFE = re.compile(r"[^\w.\[\]*-]", re.UNICODE)

@@ -131,7 +131,7 @@ async def custody_visit(request: Request) -> Response:
 def make_app(guard: Guard, *, routes: list[RouteConfig] | None = None, extra: list[Route] | None = None,
              **mw: Any) -> Starlette:
     default_routes = [
-        RouteConfig("/police", "police", public_record_fields=("charge",)),
+        RouteConfig("/police", "police", public_record_fields=("charge", "bookings[*].charge")),
         RouteConfig("/police/custody", "police", custody_access=True),
         RouteConfig("/police/tables", "police", restricted_html="tables", public_record_fields=("charge",)),
         RouteConfig("/schools", "schools"),

@@ -59,8 +59,12 @@ async def test_a_residents_complaint_mentioning_status_reaches_the_city_unchange
 
 async def test_a_911_text_that_mentions_ice_is_never_refused_040b(guard, client_for) -> None:
     body = {"session": "t911", "body": "My neighbor says he will call ICE on my family because we are undocumented. Please help."}
-    r = await _send(guard, client_for, "/police/text-to-911", json=body)
-    assert r.status_code == 200 and json.loads(r.json()["body"]) == body
+    app = make_app(guard)
+    async with client_for(app) as c:
+        r = await c.post("/police/text-to-911", json=body)
+    # what the police app received is the resident's text, unchanged (its echo back to a public
+    # requester is a police-scope disclosure: only declared public-record fields leave, 040(e))
+    assert r.status_code == 200 and json.loads(app.state.received[-1]["body"]) == body
 
 
 async def test_the_audit_record_of_a_volunteered_mention_names_the_field_not_the_words_040b(guard) -> None:

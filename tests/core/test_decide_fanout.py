@@ -48,6 +48,6 @@ def test_value_rule_fires_only_on_the_record_whose_value_triggers_it() -> None:
 def test_federal_officer_never_sees_a_protected_key_inside_list_records() -> None:
     guard = _guard()
     doc = {"records": [{"name": "A", "charge": "x"}, {"name": "B", "charge": "y", "A123456789": {"note": "ok"}}]}
-    out = guard.redact(doc, scope="police", requester="federal", public_record_fields=["charge"])
+    out = guard.redact(doc, scope="police", requester="federal", public_record_fields=["records[*].charge"])
     assert "A123456789" not in repr(out.document)
     assert out.document["records"][0]["charge"] == "x"

@@ -11,7 +11,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src" / "status_guard"
 CORE = ["model.py", "normalize.py", "classify.py", "decide.py", "context.py", "errors.py", "redact.py",
         "safe_paths.py", "guard.py", "policy/__init__.py", "policy/schema.py", "policy/loader.py",
-        "policy/examples.py"]
+        "policy/examples.py", "disclose/__init__.py", "disclose/paths.py", "disclose/values.py",
+        "disclose/leaves.py", "disclose/audience.py", "disclose/classify_leaves.py", "disclose/keys.py",
+        "disclose/free_text.py", "disclose/pipeline.py", "disclose/apply_json.py"]
 ADAPTERS = {"asgi", "sql", "text", "audit", "compliance", "scan", "cli"}
 THIRD_PARTY_ADAPTER_LIBS = {"starlette", "sqlglot", "presidio_analyzer", "spacy", "psycopg", "sqlalchemy", "django",
                             "selectolax", "multipart", "matplotlib", "reportlab", "jinja2"}

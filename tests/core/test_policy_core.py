@@ -174,7 +174,7 @@ def test_default_deny_covers_fields_nobody_classified(guard: Guard) -> None:
 
 def test_public_record_fields_pass_to_federal_officer(guard: Guard) -> None:
     r = guard.redact({"arrest": {"charge": "x", "home_address": "y"}}, scope="police", requester="federal",
-                     public_record_fields=["charge"])
+                     public_record_fields=["arrest.charge"])
     assert r.document["arrest"]["charge"] == "x"
     assert r.document["arrest"]["home_address"] == "[REDACTED]"
 

@@ -31,7 +31,7 @@ def test_ordinary_school_note_passes(g: Guard) -> None:
 def test_public_record_narrative_reaches_federal_officer_without_the_address(g: Guard) -> None:
     doc = {"incident": {"narrative": "Officers responded to 45 Prospect Street, Cambridge, MA 02139 for a noise complaint.",
                         "home_address": "45 Prospect Street"}}
-    r = g.redact(doc, scope="police", requester="federal", public_record_fields=["narrative"])
+    r = g.redact(doc, scope="police", requester="federal", public_record_fields=["incident.narrative"])
     narrative = r.document["incident"]["narrative"]
     assert "Prospect" not in narrative and "02139" not in narrative
     assert "noise complaint" in narrative  # the rest of the public record stays visible

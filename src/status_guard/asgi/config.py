@@ -5,9 +5,9 @@ between requests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import PolicyError
 from ..model import Claim
@@ -15,17 +15,47 @@ from ..model import Claim
 FormMode = Literal["remove", "disable"]
 RestrictedHtml = Literal["auto", "tables", "refuse"]
 
-# Content types that never carry a record and pass to any requester unchanged.
+# Binary content types that pass to any requester unchanged unless a route says otherwise. Nothing
+# that can carry text is here: JavaScript, CSS, SVG, XML, PDF, text/* are parsed and redacted or
+# refused for restricted requesters (``carries_text``).
 DEFAULT_PASSTHROUGH_TYPES: tuple[str, ...] = (
-    "image/*",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
     "font/*",
     "audio/*",
     "video/*",
-    "text/css",
-    "text/javascript",
-    "application/javascript",
     "application/wasm",
 )
+
+_TEXT_SUFFIXES = ("+xml", "+json", "+yaml")
+_TEXT_TYPES = frozenset({
+    "application/json", "application/xml", "application/javascript", "application/x-javascript",
+    "application/ecmascript", "application/x-ndjson", "application/ndjson", "application/jsonl",
+    "application/x-jsonlines", "application/jsonlines", "application/csv", "application/xhtml+xml",
+    "application/pdf", "application/rtf", "application/x-www-form-urlencoded", "application/yaml",
+    "application/x-yaml", "application/graphql", "application/sql", "application/x-sh", "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+    "application/zip", "application/gzip", "application/x-tar", "application/octet-stream", "message/rfc822",
+    "multipart/mixed", "multipart/form-data", "image/svg+xml",
+})
+
+
+def carries_text(content_type: str) -> bool:
+    """Whether a media type can carry a record as text (or an archive / unknown bytes that may hold
+    one). Such a type never passes unchecked to a restricted requester."""
+    mt = content_type.strip().lower()
+    if not mt or mt == "*/*" or mt.endswith("/*") and mt.split("/", 1)[0] in ("text", "application", "message",
+                                                                               "multipart", "model"):
+        return True
+    return (mt.startswith("text/") or mt in _TEXT_TYPES or mt.endswith(_TEXT_SUFFIXES) or "script" in mt
+            or "json" in mt or "xml" in mt or "csv" in mt)
 
 
 @dataclass(frozen=True)
@@ -44,6 +74,11 @@ class Limits:
     max_html_bytes: int = 5 * 1024 * 1024  # an HTML response the guard must rewrite
     max_response_bytes: int = 16 * 1024 * 1024  # any response the guard must buffer to redact
     max_csv_columns: int = 1_000
+    # responses: the work is linear in the body (bounded by max_response_bytes) and runs off the
+    # event loop, so a 3 000-student roster is processed, not refused
+    max_response_depth: int = 64
+    max_response_leaves: int = 2_000_000
+    offload_bytes: int = 32 * 1024  # bodies larger than this are checked in a worker thread
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():
@@ -53,21 +88,43 @@ class Limits:
 
 @dataclass(frozen=True)
 class TrustedProxy:
-    """A proxy in front of the app that authenticates requesters itself and says who they are in a
-    header. The header is believed only on connections from ``clients`` (peer IP addresses);
-    from anyone else it is ignored, so a client cannot simply claim to be a local officer."""
+    """A proxy in front of the app that authenticates requesters itself and names their class in a
+    header (``header``, and optionally the agency in ``agency_header``). The header is believed only
+    when the connection proves it came through the proxy (see ``status_guard.asgi.identity``):
 
-    clients: frozenset[str]
-    header: str = "x-status-guard-requester"
-    agency_header: str | None = "x-status-guard-agency"
+    * ``secret`` — the proxy sets ``secret_header: <secret>`` on every request it forwards
+      (recommended: holds under any server proxy-header setting, and over Unix sockets); and/or
+    * ``clients`` — the proxy's peer addresses or networks; believed only while the server has not
+      rewritten the client address from a forwarding header (``--proxy-headers``).
 
-    def __init__(self, clients: Iterable[str], header: str = "x-status-guard-requester",
-                 agency_header: str | None = "x-status-guard-agency") -> None:
-        object.__setattr__(self, "clients", frozenset(clients))
+    With both, both must hold. From anyone else the header is ignored: a client cannot simply
+    claim to be a local officer."""
+
+    clients: tuple[Any, ...]
+    header: str
+    agency_header: str | None
+    secret: bytes | None
+    secret_header: str
+
+    def __init__(self, clients: Iterable[str] = (), header: str = "x-status-guard-requester",
+                 agency_header: str | None = "x-status-guard-agency", *, secret: str | bytes | None = None,
+                 secret_header: str = "x-status-guard-proxy-secret") -> None:
+        from .identity import check_startup, coerce_secret, parse_clients
+
+        if isinstance(clients, str):
+            clients = (clients,)
+        object.__setattr__(self, "clients", parse_clients(clients))
         object.__setattr__(self, "header", header.lower())
         object.__setattr__(self, "agency_header", agency_header.lower() if agency_header else None)
-        if not self.clients:
-            raise PolicyError("TrustedProxy needs at least one client address")
+        object.__setattr__(self, "secret", coerce_secret(secret))
+        object.__setattr__(self, "secret_header", secret_header.lower())
+        if not self.clients and self.secret is None:
+            raise PolicyError("TrustedProxy needs the proxy's secret (secret=...) or its address (clients=[...])")
+        check_startup(self.clients, self.secret)
+
+    def __repr__(self) -> str:  # never print the secret
+        return (f"TrustedProxy(clients={[str(c) for c in self.clients]!r}, header={self.header!r}, "
+                f"secret={'set' if self.secret else None})")
 
 
 @dataclass(frozen=True)
@@ -90,6 +147,12 @@ class RouteConfig:
       and redacts tables elsewhere.
     * ``language`` — the language of this route's forms (for refusal messages).
     * ``passthrough_request_types`` — request body types accepted without inspection (uploads).
+    * ``passthrough_response_types`` — binary response types that pass to every requester (images,
+      fonts, audio, video by default). A type that can carry text (JSON, XML, SVG, JavaScript,
+      CSS, PDF, text/*) cannot be listed: it is a configuration error.
+    * ``passthrough_response_headers`` — custom response headers that carry no personal data and
+      may reach a default-deny requester (``x-total-count``); other custom headers are removed
+      for them.
     """
 
     prefix: str
@@ -107,6 +170,7 @@ class RouteConfig:
     inspect: bool = True
     passthrough_request_types: tuple[str, ...] = ()
     passthrough_response_types: tuple[str, ...] = DEFAULT_PASSTHROUGH_TYPES
+    passthrough_response_headers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.prefix.startswith("/"):
@@ -117,7 +181,8 @@ class RouteConfig:
             raise PolicyError("restricted_html must be 'auto', 'tables' or 'refuse'")
         if self.refuse_status not in (403, 422):
             raise PolicyError("refuse_status must be 403 or 422")
-        for name in ("exceptions", "public_record_fields", "passthrough_request_types", "passthrough_response_types"):
+        for name in ("exceptions", "public_record_fields", "passthrough_request_types", "passthrough_response_types",
+                     "passthrough_response_headers"):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise PolicyError(f"RouteConfig.{name} must be a sequence, not a string")
@@ -125,6 +190,15 @@ class RouteConfig:
         for c in self.exceptions:
             if not isinstance(c, Claim):
                 raise PolicyError("RouteConfig.exceptions must hold Claim objects (exception id + legal basis)")
+        for t in self.passthrough_response_types:
+            if t.lower() not in ("image/*",) and carries_text(t):
+                raise PolicyError(f"route {self.prefix}: passthrough_response_types cannot list {t!r}: it can carry a "
+                                  "record as text, so it is checked (or refused) for restricted requesters")
+        object.__setattr__(self, "passthrough_response_headers",
+                           tuple(h.lower() for h in self.passthrough_response_headers))
+        from ..disclose.paths import compile_patterns
+
+        compile_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
 
     def matches(self, path: str) -> bool:
         p = self.prefix.rstrip("/")
@@ -135,6 +209,22 @@ class RouteConfig:
         """The route as it appears in audit records: the configured prefix, never the raw path
         (a raw path can hold a case number or a name)."""
         return self.prefix
+
+
+def route_path(scope: Mapping[str, Any]) -> str:
+    """The path the app routes on: ``scope["path"]`` without ``root_path`` — what Starlette's router
+    (``get_route_path``) and Django (``path_info``) match, under ``uvicorn --root-path``, a proxy
+    prefix, or a Starlette ``Mount``. Route prefixes are written relative to the app, like its
+    routes."""
+    path = scope.get("path") or ""
+    root = scope.get("root_path") or ""
+    if not root or not path.startswith(root):
+        return path
+    if path == root:
+        return ""
+    if path[len(root)] == "/":
+        return path[len(root):]
+    return path
 
 
 def match_route(routes: Sequence[RouteConfig], path: str) -> RouteConfig | None:
@@ -148,6 +238,8 @@ def match_route(routes: Sequence[RouteConfig], path: str) -> RouteConfig | None:
 def type_matches(content_type: str, patterns: Iterable[str]) -> bool:
     major = content_type.split("/", 1)[0]
     for p in patterns:
+        if p.endswith("/*") and carries_text(content_type) and p.lower() != content_type:
+            continue  # image/* never lets image/svg+xml through
         p = p.lower()
         if p == content_type or (p.endswith("/*") and p[:-2] == major):
             return True

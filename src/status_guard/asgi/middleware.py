@@ -26,10 +26,14 @@ from ..decide import applicable_rules, validate_claims
 from ..errors import AuditUnavailableError, ClassificationError, LimitExceededError, PolicyError, UnparseableInputError
 from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
-from . import encoding, errors, forms, requests, responses
-from .config import Limits, RouteConfig, TrustedProxy, match_route, type_matches
+from ..disclose.audience import Audience
+from ..disclose.paths import PathPatterns, compile_patterns
+from . import encoding, errors, forms, identity, requests, responses
+from .config import Limits, RouteConfig, TrustedProxy, carries_text, match_route, route_path, type_matches
 from .custody import CustodyVerifier, verify_reference, well_formed
 from .form_map import FormMap
+from .disclosure import Disclosure
+from .headers import check_headers, private_cache
 
 log = logging.getLogger("status_guard.asgi")
 
@@ -41,7 +45,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Identify = Callable[[Scope], Any]
 
 WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HTML_TYPES = responses.HTML_TYPES
 NO_BODY_STATUS = frozenset({204, 205, 304})
 # Limits whose excess means "too large" (413); the rest mean "malformed shape" (400).
 SIZE_LIMITS = ("body size", "decoded body size", "multipart field size", "response size", "HTML size")
@@ -90,6 +94,9 @@ class StatusGuardMiddleware:
         self.exclude = tuple(exclude)
         self.purpose = purpose
         self.public_record_fields = tuple(public_record_fields)
+        # public-record path patterns are validated here, at start-up: a malformed one names itself
+        self.public_record = compile_patterns(self.public_record_fields,
+                                              where="StatusGuardMiddleware public_record_fields")
         self.default_route = RouteConfig("/", scope, strip=strip, monitor=monitor,
                                          form_mode=form_mode, language=language,  # type: ignore[arg-type]
                                          purpose=purpose if isinstance(purpose, str) else None)
@@ -102,6 +109,15 @@ class StatusGuardMiddleware:
             for c in r.exceptions:
                 if policy.file.exceptions[c.exception].kind == "verified_instrument":
                     raise PolicyError(f"route {r.prefix}: `{c.exception}` must come from a verifier, not route configuration")
+        self._route_public: dict[str, PathPatterns] = {
+            r.prefix: self.public_record | compile_patterns(r.public_record_fields,
+                                                            where=f"route {r.prefix}: public_record_fields")
+            for r in (self.default_route, *self.routes)}
+        # a route whose responses differ by requester: every response on it is private to caches
+        self._varies: dict[str, bool] = {
+            r.prefix: any(guard.audience(r.scope, cls, r.purpose).restricted for cls in policy.file.requesters)
+            for r in (self.default_route, *self.routes)}
+        self._warned_root: set[str] = set()
         self.languages = tuple(policy.file.languages)
         self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
         self._default_deny = lru_cache(maxsize=1024)(self._default_deny_uncached)
@@ -114,7 +130,11 @@ class StatusGuardMiddleware:
         if scope["type"] not in ("http", "websocket"):  # lifespan: not ours
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
+        # match the path the app routes on (without root_path: uvicorn --root-path, a proxy prefix,
+        # a Starlette Mount), exactly as Starlette's router and Django do
+        path = route_path(scope)
+        if scope.get("root_path"):
+            self._check_root_path(scope)
         if self.exclude and any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.exclude):
             await self.app(scope, receive, send)
             return
@@ -126,6 +146,22 @@ class StatusGuardMiddleware:
             await self._websocket(route, scope, receive, send)
             return
         await _Responder(self, route, scope).run(receive, send)
+
+    def _check_root_path(self, scope: Scope) -> None:
+        """Route prefixes are relative to the app. A prefix that starts with the server's root_path
+        was most likely written as the public URL: say so once, loudly."""
+        root = (scope.get("root_path") or "").rstrip("/")
+        if not root or root in self._warned_root:
+            return
+        self._warned_root.add(root)
+        for r in (*self.routes, *(RouteConfig(p, "city") for p in self.exclude)):
+            if r.prefix == root or r.prefix.startswith(root + "/"):
+                log.error("status_guard: route prefix %s starts with the root_path %s; prefixes are matched against "
+                          "the path the app routes on (without root_path), so write %s", r.prefix, root,
+                          r.prefix[len(root):] or "/")
+
+    def audience(self, route: RouteConfig, requester: Requester, purpose: str | None) -> Audience:
+        return self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
 
     async def _websocket(self, route: RouteConfig, scope: Scope, receive: Receive, send: Send) -> None:
         """WebSocket messages cannot be redacted: a requester whose disclosures the policy would
@@ -171,8 +207,15 @@ class StatusGuardMiddleware:
     async def requester_for(self, scope: Scope) -> Requester:
         tp = self.trusted_proxy
         if tp is not None:
-            client = scope.get("client")
-            if client and client[0] in tp.clients:
+            if "status_guard.proxy" not in scope:
+                # decided once per request, before the app runs (the secret header is removed then)
+                proven = True
+                if tp.secret is not None:
+                    proven = identity.secret_ok(tp.secret, tp.secret_header.encode("latin-1"), scope)
+                if proven and tp.clients:
+                    proven = identity.peer_is(tp.clients, scope)
+                scope["status_guard.proxy"] = proven
+            if scope["status_guard.proxy"]:
                 hdrs = _headers(scope)
                 cls = hdrs.get(tp.header.encode("latin-1"))
                 if cls:
@@ -253,6 +296,9 @@ class _Responder:
         self.trailers: list[Message] = []
         self.response_requester: Requester | None = None
         self.notices: list[tuple[str, tuple[str, ...], Decision]] = []  # words removed from the submission
+        self.header_decision: Decision | None = None
+        self.headers_out: list[tuple[bytes, bytes]] | None = None
+        self.redacted_any = False
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -495,6 +541,32 @@ class _Responder:
         mt, _ = requests.media_type(_h(_raw_headers(self.start), b"content-type"))
         return self.limits.max_html_bytes if mt in HTML_TYPES else self.limits.max_response_bytes
 
+    # -- who receives this response, and what the policy withholds from them ----------------------
+    @property
+    def aud(self) -> Audience:
+        return self.mw.audience(self.route, self.requester, self.purpose)
+
+    @property
+    def restricted(self) -> bool:
+        """Pack-restricted (federal, ICE, unknown) or default-denied on this route (the public in
+        police scope): unredactable types are refused, not passed."""
+        return self.mw.restricted(self.requester) or self.aud.default_deny
+
+    @property
+    def redacting(self) -> bool:
+        return self.restricted or self.aud.restricted
+
+    def disclosure(self) -> Disclosure:
+        return Disclosure(self.guard, self.aud, self.limits)
+
+    def out_headers(self, headers: Sequence[tuple[bytes, bytes]], *, redacted: bool) -> list[tuple[bytes, bytes]]:
+        """The checked headers (see ``headers.check_headers``) with the cache directives this
+        route's responses need."""
+        out = list(self.headers_out if self.headers_out is not None else headers)
+        if self.mw._varies.get(self.route.prefix) or redacted:
+            out = private_cache(out, no_store=redacted)
+        return out
+
     async def on_start(self, start: Message) -> None:
         assert self.send is not None
         req = await self.mw.requester_for(self.scope)  # the app may have authenticated by now
@@ -504,13 +576,25 @@ class _Responder:
         status = int(start.get("status", 200))
         hdrs = _raw_headers(start)
         mt, _ = requests.media_type(_h(hdrs, b"content-type"))
-        restricted = self.mw.restricted(self.requester)
-        redacting = restricted or self.mw._disclose_rules(self.route.scope, self.requester.cls, self.purpose)
-        is_html = mt in HTML_TYPES
-        redactable = is_html or mt in responses.CSV_TYPES or mt in responses.NDJSON_TYPES or requests.is_json_type(mt)
-        if status < 200 or status in NO_BODY_STATUS or type_matches(mt, self.route.passthrough_response_types):
+        restricted = self.restricted
+        redacting = self.redacting
+        if redacting:
+            checked, self.header_decision = check_headers(
+                list(start.get("headers") or []), self.aud, self.guard.classifier, self.decide_disclose,
+                self.route.passthrough_response_headers)
+            withheld = self.header_decision is not None and self.header_decision.effect in WITHHELD
+            if self.route.monitor:  # report-only: decided and audited, headers sent unchanged
+                if withheld:
+                    self.monitor_log("withhold response headers", self.header_decision)
+            else:
+                self.headers_out = checked
+                self.redacted_any = withheld
+        kind = responses.kind_of(mt)
+        is_html = kind == "html"
+        if status < 200 or status in NO_BODY_STATUS or (
+                type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
             work = False
-        elif redacting and redactable:
+        elif redacting and kind is not None:
             work = True
         elif restricted:
             if not mt and _h(hdrs, b"content-length") == "0":
@@ -522,8 +606,15 @@ class _Responder:
         else:
             work = is_html  # outgoing forms are checked for everyone
         if not work:
+            if self.header_decision is not None:
+                try:
+                    self.audit([self.header_decision])
+                except _AuditDown as down:
+                    await self.respond(down.error)
+                    return
             self.passing = True
-            await self.send(start)
+            headers = self.out_headers(start.get("headers") or [], redacted=self.redacted_any)
+            await self.send({**start, "headers": headers})
             return
         if status == 206:
             await self.refuse_response("a partial response (206) cannot be checked; request the whole resource")
@@ -533,7 +624,8 @@ class _Responder:
             return
         if self.method == "HEAD":  # no body to check; the length of the checked body is unknown
             self.head_only = True
-            await self.send({**start, "headers": [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]})
+            headers = self.out_headers(start.get("headers") or [], redacted=self.redacted_any)
+            await self.send({**start, "headers": [(k, v) for k, v in headers if k.lower() != b"content-length"]})
             return
         # otherwise hold the start back until the whole body is here
 
@@ -545,15 +637,24 @@ class _Responder:
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
-            new, decisions = self.process_response(body, mt, charset)
+            if len(body) > self.limits.offload_bytes:
+                # CPU-heavy work (a long list, free text) runs in a worker thread: the event loop
+                # keeps serving this worker's other requests meanwhile
+                import anyio.to_thread
+
+                new, decisions = await anyio.to_thread.run_sync(self.process_response, body, mt, charset)
+            else:
+                new, decisions = self.process_response(body, mt, charset)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
         except UnparseableInputError as exc:
             await self.refuse_response(f"{exc}; it could not be checked, so it was not sent", original=raw)
             return
+        if self.header_decision is not None:
+            decisions = [*decisions, self.header_decision]
         try:
-            self.audit(decisions, force=self.mw.restricted(self.requester))
+            self.audit(decisions, force=self.restricted)
         except _AuditDown as down:
             await self.respond(down.error)
             return
@@ -562,16 +663,18 @@ class _Responder:
                 if d.effect in WITHHELD:
                     self.monitor_log(f"{d.effect.value} response fields", d)
             new = None
+        withheld = bool(decisions) and any(d.effect in WITHHELD for d in decisions)
+        if self.route.monitor:
+            self.headers_out = None  # report-only: headers unchanged too
         if new is None:
-            await self.send(self.start)
+            headers = self.out_headers(self.start.get("headers") or [], redacted=withheld and not self.route.monitor)
+            await self.send({**self.start, "headers": headers})
             await self.send({"type": "http.response.body", "body": raw, "more_body": bool(self.trailers)})
         else:
-            headers = [(k, v) for k, v in self.start.get("headers", [])
-                       if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5")]
+            headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=True)
+                       if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5",
+                                            b"digest", b"content-digest", b"repr-digest")]
             headers.append((b"content-length", str(len(new)).encode()))
-            if decisions and any(d.effect in WITHHELD for d in decisions):
-                headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
-                headers.append((b"cache-control", b"private, no-store"))
             await self.send({**self.start, "headers": headers})
             await self.send({"type": "http.response.body", "body": new, "more_body": bool(self.trailers)})
         for t in self.trailers:
@@ -579,12 +682,14 @@ class _Responder:
         self.done = True
 
     def process_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision]]:
-        """The checked body (``None`` when unchanged) and the decisions behind it."""
-        restricted = self.mw.restricted(self.requester)
-        redacting = restricted or self.mw._disclose_rules(self.route.scope, self.requester.cls, self.purpose)
+        """The checked body (``None`` when unchanged) and the decisions behind it. Pure CPU work on
+        this request's own state: safe to run in a worker thread."""
+        restricted = self.restricted
+        redacting = self.redacting
         decisions: list[Decision] = []
         changed = False
-        if mt in HTML_TYPES:
+        kind = responses.kind_of(mt)
+        if kind == "html":
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
                                      notice=self.form_notice, charset=charset, page_path=self.scope.get("path", ""))
             if rw.decision is not None and rw.decision.hits:
@@ -601,41 +706,32 @@ class _Responder:
             if redacting:
                 mode = self.route.restricted_html
                 if mode == "auto":
-                    deny = restricted and self.mw._default_deny(self.route.scope, self.requester.cls, self.purpose)
-                    mode = "refuse" if deny else "tables"
+                    mode = "refuse" if restricted and self.aud.default_deny else "tables"
                 if mode == "refuse" and restricted:
                     raise UnparseableInputError("this HTML page holds records that cannot be checked field by field "
                                                 "for this requester (use the JSON or CSV export)")
-                r = responses.redact_html_tables(body, charset, self.column_item, self.decide_disclose)
+                from .html_body import redact_html
+
+                r = redact_html(body, charset, self.disclosure(), header_item=self.names_protected_columns)
                 decisions.extend(r.decisions)
-                if r.redacted:
-                    body, changed = r.body, True
-        elif redacting:
-            if requests.is_json_type(mt):
-                r = responses.redact_json(body, self.redact_doc, self.limits)
-            elif mt in responses.NDJSON_TYPES:
-                r = responses.redact_ndjson(body, self.redact_doc, self.limits)
-            else:
-                r = responses.redact_csv(body, charset, mt, self.column_item, self.decide_disclose, self.limits)
+                if r.redacted or r.body is not body:
+                    body, changed = r.body, changed or r.body != body
+        elif redacting and kind is not None:
+            r = responses.redact_body(kind, body, charset, mt, self.disclosure())
             decisions.extend(r.decisions)
             if r.redacted:
                 body, changed = r.body, True
         return (body if changed else None), decisions
 
     # -- decisions used by the body processors ---------------------------------------------------
-    def public_record_fields(self) -> tuple[str, ...]:
-        return self.mw.public_record_fields + self.route.public_record_fields
-
-    def redact_doc(self, doc: Any) -> Any:
-        return self.guard.redact(doc, self.route.scope, self.requester, public_record_fields=self.public_record_fields(),
-                                 purpose=self.purpose)
-
-    def column_item(self, name: str) -> Item:
-        return self.guard.item(name)
+    def names_protected_columns(self, texts: Sequence[str]) -> bool:
+        """Whether a first table row of ``<td>`` names protected columns (then it is a header)."""
+        items = [self.guard.item(t) for t in texts]
+        return any(f.categories and f.effect in WITHHELD for f in self.decide_disclose(items).fields)
 
     def decide_disclose(self, items: Sequence[Item]) -> Decision:
-        return self.guard.decide("disclose", items, scope=self.route.scope, requester=self.requester,
-                                 purpose=self.purpose, claims=(), public_record_fields=self.public_record_fields())
+        return self.guard.decide("disclose", list(items), scope=self.route.scope, requester=self.requester,
+                                 purpose=self.purpose, claims=(), public_record_fields=self.mw._route_public[self.route.prefix])
 
     def form_item(self, path: str, label: str | None, value: Any) -> Item:
         """A page's question, read like a submitted answer (collection.items): its name and label

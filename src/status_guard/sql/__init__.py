@@ -36,12 +36,15 @@ def check_sql(
     params: Any = None,
     many: bool = False,
     claims: Sequence[Claim] | None = None,
+    public_record_fields: Sequence[str] | None = None,
 ) -> Decision:
     """Decide a statement. ``schema``: ``{table: {column: type}}``, the extended form with
     ``overrides``/``public_record``, a :class:`SchemaMap` (e.g. reflected) or a JSON file path.
+    ``public_record_fields``: public-record path patterns (``bookings.charge``, ``**.charge``; the
+    syntax of ``status_guard.disclose.paths``, as for ``Guard.redact`` and the middleware).
     Requester/purpose default to the request context the middleware set. Raises
     :class:`SQLAnalysisError` when the statement cannot be analysed (fail closed)."""
-    insp = inspector_for(guard, dialect, schema)
+    insp = inspector_for(guard, dialect, schema, public_record_fields)
     return insp.decide(sql, params, many=many, requester=requester, purpose=purpose, claims=claims, scope=scope).decision
 
 

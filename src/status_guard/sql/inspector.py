@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..disclose.paths import compile_patterns, parse_pattern
 from ..context import current
 from ..errors import PolicyError
 from ..model import MISSING, Claim, Decision, Effect, Item, Requester, RuleHit
@@ -89,8 +90,14 @@ class Inspector:
         limits: Limits = DEFAULT_LIMITS,
         cache_size: int = 4096,
         default_requester: Any = None,
+        public_record_fields: Any = None,
     ) -> None:
         self.guard = guard
+        # extra public-record path patterns for this database (``table.column``, ``**.column``)
+        self.public_record = compile_patterns(tuple(public_record_fields or ()), where="SQL public_record_fields")
+        for p in self.public_record.patterns:
+            if len(parse_pattern(p)) == 1:
+                raise PolicyError(f"SQL public_record_fields: {p!r} names no table; write 'table.{p}' or '**.{p}'")
         # who is asking when a statement runs outside any request (a batch job, a migration):
         # `unknown` — the most restricted class — unless the deployment names one explicitly
         self.default_requester = Requester.coerce(default_requester) if default_requester is not None else None
@@ -190,10 +197,11 @@ class Inspector:
 
     def categories(self, table: str, column: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
         col = self.schema.column(table, column) if self.schema is not None else None
+        extra = bool(self.public_record) and self.public_record.matches((table, column))
         if col is not None:
-            return col.categories, col.public_record, col.reasons
+            return col.categories, col.public_record or extra, col.reasons
         c = self.guard.classify(column)
-        return c.categories, False, c.all_reasons()
+        return c.categories, extra, c.all_reasons()
 
     def _decide(self, analysis: Analysis, rows: list[Any], scope: str, req: Requester, purpose: str | None,
                 claims: tuple[Claim, ...], value_cats: frozenset[str], fp: str) -> Decision:
@@ -388,15 +396,16 @@ def _schema_key(schema: Any) -> Any:
     return ("other", str(schema))
 
 
-def inspector_for(guard: Any, dialect: str, schema: Any) -> Inspector:
-    """A cached inspector per (guard, dialect, schema) for ``guard.check_sql``."""
+def inspector_for(guard: Any, dialect: str, schema: Any, public_record_fields: Any = None) -> Inspector:
+    """A cached inspector per (guard, dialect, schema, public-record declarations) for ``guard.check_sql``."""
     d = canonical_dialect(dialect)
-    key = (id(guard), d, _schema_key(schema))
+    public = tuple(public_record_fields or ())
+    key = (id(guard), d, _schema_key(schema), public)
     with _inspectors_lock:
         insp = _inspectors.get(key)
         if insp is not None and insp.guard is guard:
             return insp
-    insp = Inspector(guard, dialect=d, schema=schema)
+    insp = Inspector(guard, dialect=d, schema=schema, public_record_fields=public)
     with _inspectors_lock:
         if len(_inspectors) > 64:
             _inspectors.clear()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot.schema import MappingSchema
 
+from ..disclose.paths import compile_patterns, parse_pattern
 from ..errors import PolicyError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +75,12 @@ class SchemaMap:
             unknown = cats - known
             if unknown:
                 raise PolicyError(f"schema override for `{k}` names unknown categories: {', '.join(sorted(unknown))}")
-        public = {_norm(p) for p in public_record}
+        # public-record columns are path patterns (status_guard.disclose.paths): `bookings.charge`,
+        # or `**.charge` for that column in any table — the same declarations as the middleware's
+        public = compile_patterns(tuple(public_record), where="SQL schema public_record")
+        for p in public.patterns:
+            if len(parse_pattern(p)) == 1:
+                raise PolicyError(f"SQL schema public_record: {p!r} names no table; write 'table.{p}' or '**.{p}'")
         out: dict[str, tuple[Column, ...]] = {}
         for tname, cols in tables.items():
             if not isinstance(cols, Mapping):
@@ -89,7 +95,7 @@ class SchemaMap:
                 else:
                     cl = guard.classify(c)
                     cats, reasons = cl.categories, cl.all_reasons()
-                entries.append(Column(t, c, str(ctype), cats, path in public or c in public, reasons))
+                entries.append(Column(t, c, str(ctype), cats, public.matches((t, c)), reasons))
             out[t] = tuple(entries)
         payload = json.dumps(
             {

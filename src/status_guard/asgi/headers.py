@@ -1,0 +1,252 @@
+"""Response headers are output too (``Location``, ``Set-Cookie``, ``Content-Disposition``,
+``Link``, custom headers), and cache headers decide who else may receive a response.
+
+``check_headers`` — for a requester whose disclosures the policy limits:
+
+* protocol headers (``Content-Type``, ``Date``, ``Cache-Control`` …) pass: their values are
+  protocol data, not records;
+* URL headers (``Location``, ``Content-Location``, ``Link``, ``Refresh``): every query parameter
+  (name and value), path segment and fragment is checked; a protected one is replaced by
+  ``REDACTED`` and the URL kept working otherwise;
+* ``Set-Cookie``: a cookie whose name or value is protected is not set;
+* ``Content-Disposition``: a protected file name becomes ``download`` (its extension kept) — for
+  a default-deny requester every file name is (it often names the person);
+* any other header: removed for a default-deny requester (040(e): what is not declared is not
+  sent) unless the route lists it in ``passthrough_response_headers``; for others, removed when its
+  name or value is protected.
+
+"Protected" is decided by the policy like any field: a part is an item whose categories come from
+its name and its value; for a default-deny requester a value with a date / address / phone /
+number shape is withheld as well.
+
+``private_cache`` — a response whose content depends on who asks carries ``Cache-Control:
+private`` and ``Vary: Authorization, Cookie``, so a shared cache cannot serve one requester's copy
+to another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from ..disclose.audience import WITHHELD, Audience
+from ..disclose.values import value_shapes
+from ..model import Decision, Item
+
+Header = tuple[bytes, bytes]
+
+PROTOCOL_HEADERS = frozenset({
+    b"content-type", b"content-length", b"content-encoding", b"transfer-encoding", b"date", b"server",
+    b"cache-control", b"vary", b"etag", b"last-modified", b"expires", b"age", b"pragma", b"accept-ranges",
+    b"content-range", b"connection", b"keep-alive", b"strict-transport-security", b"x-content-type-options",
+    b"x-frame-options", b"x-xss-protection", b"content-security-policy", b"content-security-policy-report-only",
+    b"referrer-policy", b"permissions-policy", b"cross-origin-opener-policy", b"cross-origin-embedder-policy",
+    b"cross-origin-resource-policy", b"access-control-allow-origin", b"access-control-allow-credentials",
+    b"access-control-allow-methods", b"access-control-allow-headers", b"access-control-expose-headers",
+    b"access-control-max-age", b"retry-after", b"www-authenticate", b"allow", b"content-language", b"alt-svc",
+    b"timing-allow-origin", b"x-request-id", b"x-correlation-id", b"traceparent", b"tracestate", b"upgrade",
+    b"trailer", b"via", b"nel", b"report-to", b"reporting-endpoints", b"x-permitted-cross-domain-policies",
+    b"origin-agent-cluster", b"x-dns-prefetch-control", b"x-download-options", b"content-digest", b"repr-digest",
+})
+URL_HEADERS = frozenset({b"location", b"content-location", b"link", b"refresh"})
+REDACTED = "REDACTED"
+
+
+@dataclass
+class _Part:
+    header: int  # index into the header list
+    name: str  # what classifies it (a parameter or cookie name, the header name)
+    value: str
+    path: str  # value-free item path
+    where: Any = None  # how to rewrite it
+    opaque: bool = False  # a token (a session cookie): its shape says nothing, only its name does
+    deny: bool = False  # a default-deny audience never receives it undeclared (a file name)
+
+
+def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any,
+                  decide: Callable[[list[Item]], Decision], passthrough: Sequence[str] = ()) -> tuple[list[Header], Decision | None]:
+    """The headers this audience may receive, and the decision behind any change (None: no part
+    needed deciding)."""
+    out = list(headers)
+    parts: list[_Part] = []
+    drop: set[int] = set()
+    allowed = {h.encode("latin-1") for h in passthrough}
+    for i, (k, v) in enumerate(out):
+        name = k.lower()
+        if name in PROTOCOL_HEADERS or name in allowed:
+            continue
+        text = v.decode("latin-1")
+        hname = name.decode("latin-1")
+        if name in URL_HEADERS:
+            parts.extend(_url_parts(i, hname, text))
+        elif name == b"set-cookie":
+            cname, _, rest = text.partition("=")
+            cval = rest.split(";", 1)[0]
+            cval = unquote(cval.strip().strip('"'))
+            parts.append(_Part(i, cname.strip(), cval, f"headers.set-cookie[{i}].value",
+                               opaque=bool(re.fullmatch(r"[A-Za-z0-9_\-.=+/~!$*]{20,}", cval))))
+            parts.append(_Part(i, "cookie", cname.strip(), f"headers.set-cookie[{i}].name"))
+        elif name == b"content-disposition":
+            for m in re.finditer(r"filename\*?\s*=\s*(?:\"([^\"]*)\"|([^;]*))", text, re.IGNORECASE):
+                fn = m.group(1) if m.group(1) is not None else m.group(2)
+                fn = unquote(fn.split("''", 1)[-1]) if "''" in fn else fn
+                parts.append(_Part(i, "file name", fn, "headers.content-disposition.filename", deny=True))
+        elif audience.default_deny:
+            drop.add(i)  # an undeclared custom header: not sent (040(e) default-deny)
+        else:
+            parts.append(_Part(i, hname, text, f"headers.{_safe_name(hname)}"))
+    items: list[tuple[_Part, Item]] = []
+    for p in parts:
+        it = _item(p, audience, classifier)
+        if it is not None:
+            items.append((p, it))
+    decision = None
+    if drop and not items:
+        decision = decide([Item(f"headers.{_safe_name(out[i][0].decode('latin-1').lower())}", frozenset(),
+                                ("a custom header carries undeclared data",), carve_out=False) for i in sorted(drop)])
+    if items:
+        extra = [Item(f"headers.{_safe_name(out[i][0].decode('latin-1').lower())}", frozenset(),
+                      ("a custom header carries undeclared data",), carve_out=False) for i in sorted(drop)]
+        decision = decide([it for _, it in items] + extra)
+        withheld = [p for (p, _), f in zip(items, decision.fields) if f.effect in WITHHELD]
+        by_header: dict[int, list[_Part]] = {}
+        for p in withheld:
+            by_header.setdefault(p.header, []).append(p)
+        for i, ps in by_header.items():
+            k, v = out[i]
+            name = k.lower()
+            if name in URL_HEADERS:
+                out[i] = (k, _rewrite_url_header(v.decode("latin-1"), ps).encode("latin-1"))
+            elif name == b"content-disposition":
+                out[i] = (k, _safe_disposition(v.decode("latin-1")).encode("latin-1"))
+            else:
+                drop.add(i)
+    return [h for i, h in enumerate(out) if i not in drop], decision
+
+
+def _item(p: _Part, audience: Audience, classifier: Any) -> Item | None:
+    cats = set(classifier.classify(p.name).categories) if p.name else set()
+    vals = classifier.classify_value(p.value).categories if p.value else frozenset()
+    cats |= vals
+    shapes = value_shapes(p.value) if p.value and not p.opaque else frozenset()
+    if audience.default_deny:
+        if not cats and not shapes and not p.deny:
+            return None
+        # a status value in a URL is not a field under a status key: never carved out
+        return Item(p.path, frozenset(cats), tuple(f"{s} shape" for s in sorted(shapes)) or ("classified",),
+                    carve_out=False)
+    if cats & audience.hidden:
+        return Item(p.path, frozenset(cats), ("classified",), carve_out=False)
+    return None
+
+
+def _safe_name(h: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "_", h)[:60] or "_"
+
+
+def _url_parts(i: int, hname: str, text: str) -> list[_Part]:
+    out: list[_Part] = []
+    for n, url in enumerate(_urls(hname, text)):
+        try:
+            u = urlsplit(url)
+        except ValueError:
+            out.append(_Part(i, hname, url, f"headers.{hname}.url", ("whole", url)))
+            continue
+        for j, seg in enumerate(u.path.split("/")):
+            if seg:
+                out.append(_Part(i, "", unquote(seg), f"headers.{hname}.path", ("seg", url, j)))
+        for j, pair in enumerate(u.query.split("&")):
+            if not pair:
+                continue
+            k, _, v = pair.partition("=")
+            out.append(_Part(i, unquote(k.replace("+", " ")), unquote(v.replace("+", " ")),
+                             f"headers.{hname}.query.value", ("qv", url, j)))
+            out.append(_Part(i, "", unquote(k.replace("+", " ")), f"headers.{hname}.query.name", ("qk", url, j)))
+        if u.fragment:
+            out.append(_Part(i, "", unquote(u.fragment), f"headers.{hname}.fragment", ("frag", url)))
+        if u.username or u.password:
+            out.append(_Part(i, "user", f"{u.username or ''} {u.password or ''}", f"headers.{hname}.userinfo",
+                             ("user", url)))
+    return out
+
+
+def _urls(hname: str, text: str) -> list[str]:
+    if hname == "link":
+        return re.findall(r"<([^>]*)>", text)
+    if hname == "refresh":
+        m = re.search(r"url\s*=\s*['\"]?([^'\"]+)", text, re.IGNORECASE)
+        return [m.group(1).strip()] if m else []
+    return [text.strip()]
+
+
+def _rewrite_url_header(text: str, parts: Sequence[_Part]) -> str:
+    by_url: dict[str, list[Any]] = {}
+    for p in parts:
+        by_url.setdefault(p.where[1], []).append(p.where)
+    for url, wheres in by_url.items():
+        text = text.replace(url, _rewrite_url(url, wheres), 1)
+    return text
+
+
+def _rewrite_url(url: str, wheres: Sequence[Any]) -> str:
+    if any(w[0] == "whole" for w in wheres):
+        return REDACTED
+    u = urlsplit(url)
+    segs = u.path.split("/")
+    pairs = u.query.split("&") if u.query else []
+    fragment = u.fragment
+    netloc = u.netloc
+    for w in wheres:
+        kind = w[0]
+        if kind == "seg":
+            segs[w[2]] = REDACTED
+        elif kind in ("qv", "qk"):
+            k, eq, v = pairs[w[2]].partition("=")
+            pairs[w[2]] = f"{REDACTED if kind == 'qk' else k}{eq}{REDACTED if kind == 'qv' and eq else v}"
+        elif kind == "frag":
+            fragment = REDACTED
+        elif kind == "user":
+            netloc = netloc.rsplit("@", 1)[-1]
+    return urlunsplit((u.scheme, netloc, "/".join(segs), "&".join(pairs), fragment))
+
+
+def _safe_disposition(text: str) -> str:
+    m = re.search(r"filename\*?\s*=\s*(?:\"([^\"]*)\"|([^;]*))", text, re.IGNORECASE)
+    ext = ""
+    if m:
+        fn = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
+        e = fn.rsplit(".", 1)[-1] if "." in fn else ""
+        ext = f".{e}" if re.fullmatch(r"[A-Za-z0-9]{1,5}", e) else ""
+    kind = text.split(";", 1)[0].strip() or "attachment"
+    return f'{kind}; filename="download{ext}"'
+
+
+def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
+    """``Cache-Control: private`` (``private, no-store`` for a redacted copy) and ``Vary:
+    Authorization, Cookie`` added to headers; a ``public`` / ``s-maxage`` directive is removed."""
+    cc: list[str] = []
+    vary: list[str] = []
+    out: list[Header] = []
+    for k, v in headers:
+        name = k.lower()
+        if name == b"cache-control":
+            cc.extend(d.strip() for d in v.decode("latin-1").split(",") if d.strip())
+        elif name == b"vary":
+            vary.extend(d.strip() for d in v.decode("latin-1").split(",") if d.strip())
+        else:
+            out.append((k, v))
+    keep = [d for d in cc if d.split("=", 1)[0].strip().lower() not in ("public", "private", "s-maxage", "no-store",
+                                                                         "proxy-revalidate")]
+    directives = ["private"] + (["no-store"] if no_store or any(d.lower() == "no-store" for d in cc) else []) + keep
+    out.append((b"cache-control", ", ".join(directives).encode("latin-1")))
+    if "*" not in vary:
+        lower = {x.lower() for x in vary}
+        vary += [h for h in ("Authorization", "Cookie") if h.lower() not in lower]
+    out.append((b"vary", ", ".join(vary).encode("latin-1")))
+    return out
+
+
+__all__ = ["PROTOCOL_HEADERS", "URL_HEADERS", "check_headers", "private_cache"]

@@ -1,0 +1,89 @@
+"""Pass 2 — classify leaves: each leaf becomes an :class:`Item` the decision engine can decide.
+
+For a leaf reached through names ``n1 … nk`` with value ``v``:
+
+* **categories** = the categories of the whole name path ``n1.….nk`` (protection is inherited:
+  anything under ``home_address`` is an address) ∪ the categories ``v`` itself carries (an
+  A-number, a status phrase), where the value can matter;
+* **public_record** = a declared path pattern matches exactly this leaf's names (never its last
+  name anywhere, never a whole subtree) — ``status_guard.disclose.paths``;
+* **carve_out** (may a carve-out such as 8 U.S.C. §1373 release it?) — only when the leaf is a
+  field value (not document text), its *own* key classifies inside the carve-out's categories,
+  the value is itself status-like (no date, address, number or name shape, a few words at most)
+  and carries no other protected category. A release is never inherited from a parent key:
+  ``{"immigration_status": {"notes": ...}}`` is decided by ``notes``.
+
+Classification of names is cached per name path; value checks run only where they can change
+the outcome (for a default-deny audience: public-record and status candidates only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..classify import Classification, Classifier
+from ..model import Item
+from .audience import Audience
+from .leaves import Leaf
+from .values import status_like
+
+
+class LeafClassifier:
+    """Per-run caches over one classifier and one audience."""
+
+    def __init__(self, classifier: Classifier, audience: Audience) -> None:
+        self.classifier = classifier
+        self.audience = audience
+        self._names: dict[tuple[str, ...], tuple[Classification, frozenset[str], bool]] = {}
+
+    def names(self, names: tuple[str, ...]) -> tuple[Classification, frozenset[str], bool]:
+        """(classification of the name path, categories of the own key, public record?)."""
+        hit = self._names.get(names)
+        if hit is None:
+            cl = self.classifier.classify(".".join(names)) if names else _EMPTY
+            own = self.classifier.classify(names[-1]).categories if names else frozenset()
+            if own:
+                cl = cl.merged(self.classifier.classify(names[-1]))
+            public = self.audience.public.matches(names) if names else False
+            hit = (cl, own, public)
+            self._names[names] = hit
+        return hit
+
+    def value_categories(self, value: Any) -> Classification:
+        if isinstance(value, str) and value:
+            return self.classifier.classify_value(value)
+        return _EMPTY
+
+    def item(self, leaf: Leaf) -> Item:
+        cl, own, public = self.names(leaf.names)
+        aud = self.audience
+        carve_candidate = (leaf.kind == "value" and bool(own) and bool(aud.carve) and own <= aud.carve)
+        cats = cl.categories
+        reasons = cl.reason_list
+        need_value = (not aud.default_deny) or public or carve_candidate
+        vcats: frozenset[str] = frozenset()
+        if need_value:
+            vc = self.value_categories(leaf.value)
+            if vc.categories:
+                vcats = vc.categories
+                cats = cats | vcats
+                reasons = reasons + tuple(f"{c}: the value itself reads as one" for c in sorted(vcats))
+        carve_out = False
+        if carve_candidate:
+            carve_out = status_like(leaf.value) and vcats <= aud.carve and cats <= aud.carve
+            if not carve_out:
+                reasons = reasons + ("the value under a status key is not itself a status value, so the "
+                                     "8 U.S.C. §1373 carve-out does not apply",)
+        return Item(leaf.path, cats, reasons, public_record=public, carve_out=carve_out)
+
+
+def classify_leaves(classifier: Classifier, audience: Audience, leaves: Sequence[Leaf]) -> tuple[list[Item], LeafClassifier]:
+    lc = LeafClassifier(classifier, audience)
+    make: Callable[[Leaf], Item] = lc.item
+    return [make(leaf) for leaf in leaves], lc
+
+
+_EMPTY = Classification(frozenset(), {})
+
+__all__ = ["LeafClassifier", "classify_leaves"]

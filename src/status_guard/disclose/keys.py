@@ -1,0 +1,101 @@
+"""Pass 3 — keys: names that structure a document but are values themselves.
+
+``{"A123456789": {...}}``, ``{"2026-12-01": [...]}``, ``{"12 Elm St": ...}``, ``{"by_status":
+{"undocumented": [...]}}``, a CSV header cell holding a date: the values under such a key may be
+harmless, the key is not. A key becomes an item to decide (withheld keys are renamed
+``[REDACTED]``, ``[REDACTED 2]`` …) when:
+
+* its text classifies as a value of some category (an A-number, a status phrase), or
+* its container's names classify into a category this audience may not receive and the key is
+  neither a recognised field name nor written like one (``by_country_of_birth: {"Mexico": 12}``:
+  the key is a place of birth; ``home_address: {"city": …}``: a field), or
+* the audience is default-deny (040(e)) and the key does not read like a field name: it has a
+  date / address / phone / number shape, or spaces or punctuation and no field-name meaning
+  (``"Pereira, Ana"``) — unless it lies on the way to a declared public-record leaf and has no
+  value shape.
+
+Leaf paths never show a key that could be a value: such keys are shown as ``*<position>``
+(``students.*0.grade``), so decisions and audit records stay value-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..classify import Classifier
+from ..model import Item
+from .audience import Audience
+from .leaves import KeyRef
+from .values import name_like_key, value_shapes
+
+
+def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef],
+              public_prefixes: set[tuple[str, ...]]) -> list[tuple[int, Item]]:
+    """(index into ``keys``, item) for every key that must be decided."""
+    out: list[tuple[int, Item]] = []
+    container_cats: dict[tuple[str, ...], frozenset[str]] = {}
+    # records of a list repeat their keys: decide each (container, key, on a public path?) once
+    seen: dict[tuple[tuple[str, ...], str, bool], tuple[frozenset[str], tuple[str, ...]] | None] = {}
+    for i, k in enumerate(keys):
+        name = k.name
+        if not name:
+            continue
+        on_public = (k.container + (name,)) in public_prefixes if public_prefixes else False
+        memo = (k.container, name, on_public)
+        if memo in seen:
+            hit = seen[memo]
+            if hit is not None:
+                out.append((i, Item(k.path + ".*key", hit[0], hit[1], carve_out=False)))
+            continue
+        vc = classifier.classify_value(name)
+        cats = set(vc.categories)
+        reasons: list[str] = [f"{c}: a mapping key holds a value of it" for c in sorted(vc.categories)]
+        field = classifier.classify(name).categories
+        if audience.hidden and not field and k.container and not _field_name_shaped(name):
+            cc = container_cats.get(k.container)
+            if cc is None:
+                cc = container_cats[k.container] = classifier.classify(".".join(k.container)).categories & audience.hidden
+            if cc:
+                cats |= cc
+                reasons.append("a key inside a protected field is a value of it")
+        suspicious = bool(cats & audience.hidden) if not audience.default_deny else bool(cats)
+        if audience.default_deny and not suspicious:
+            shapes = value_shapes(name)
+            if shapes:
+                suspicious = True
+                reasons.append(f"a mapping key has the shape of a value ({', '.join(sorted(shapes))})")
+            elif not name_like_key(name) and not field and not on_public:
+                suspicious = True
+                reasons.append("a mapping key does not read like a field name")
+        seen[memo] = (frozenset(cats), tuple(reasons)) if suspicious else None
+        if suspicious:
+            out.append((i, Item(k.path + ".*key", frozenset(cats), tuple(reasons), carve_out=False)))
+    return out
+
+
+def _field_name_shaped(key: str) -> bool:
+    """``city``, ``line_1``, ``zipCode``: written like a program's field name (lower-case first, or
+    snake_case). ``Mexico``, ``MX``, ``El Salvador`` are written like values."""
+    return name_like_key(key) and (key[:1].islower() or "_" in key)
+
+
+def public_prefixes(names: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Every proper prefix of the names of public-record leaves."""
+    out: set[tuple[str, ...]] = set()
+    for n in names:
+        for j in range(1, len(n) + 1):
+            out.add(n[:j])
+    return out
+
+
+def path_safe_key(classifier: Classifier, key: str) -> bool:
+    """Whether a key may appear in a decision / audit path as written: it reads like a field name
+    and holds no value of any category."""
+    if not key or classifier.classify_value(key).categories:
+        return False
+    if name_like_key(key):
+        return True
+    return len(key) <= 60 and not value_shapes(key) and bool(classifier.classify(key).categories)
+
+
+__all__ = ["key_items", "path_safe_key", "public_prefixes"]
