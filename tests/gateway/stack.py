@@ -1,0 +1,276 @@
+"""Real servers on 127.0.0.1 for the gateway tests and the benchmark: Debian's nginx as the
+non-Python upstream (examples/gateway/), `status-guard gateway run` as a subprocess, JWKS + tokens.
+
+Nothing here reaches beyond loopback; every process is started and stopped by the test that uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "gateway"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+ISSUER = "https://sso.cambridge.test"
+AUDIENCE = "status-guard-gateway"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, proc: subprocess.Popen[Any] | None = None, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+@dataclass
+class Nginx:
+    tmp: Path
+    port: int
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> list[dict[str, str]]:
+        """What reached the app: nginx's own access log, one JSON object per request."""
+        p = self.tmp / "upstream.log"
+        if not p.exists():
+            return []
+        return [json.loads(line) for line in p.read_text().splitlines() if line.strip()]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def start_nginx(tmp: Path, ws_port: int | None = None) -> Nginx:
+    if NGINX is None:
+        raise RuntimeError("nginx is not installed (apt-get install nginx)")
+    tmp.mkdir(parents=True, exist_ok=True)
+    port, sink = free_port(), free_port()
+    conf = (EXAMPLES / "nginx-upstream.conf.template").read_text()
+    for k, v in {"@@TMP@@": str(tmp), "@@WWW@@": str(EXAMPLES / "www"), "@@PORT@@": str(port),
+                 "@@SINK_PORT@@": str(sink), "@@WS_PORT@@": str(ws_port or free_port()),
+                 "@@USER@@": "user root root;" if os.geteuid() == 0 else ""}.items():
+        conf = conf.replace(k, v)
+    (tmp / "nginx.conf").write_text(conf)
+    proc = subprocess.Popen([NGINX, "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-e", str(tmp / "error.log")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_port(port, proc, 15)
+    except RuntimeError:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        proc.kill()
+        raise RuntimeError(f"nginx did not start: {err[-500:]}") from None
+    return Nginx(tmp, port, proc)
+
+
+# -- keys and tokens --------------------------------------------------------------------------------
+@dataclass
+class Keys:
+    dir: Path
+    private_pem: bytes
+    kid: str
+    other_pem: bytes = b""  # a key the city never published (forgeries)
+    public_jwk: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def jwks_file(self) -> Path:
+        return self.dir / "jwks.json"
+
+    def token(self, claims: dict[str, Any] | None = None, *, ttl: int = 600, kid: str | None = None,
+              key: bytes | None = None, alg: str = "RS256", **overrides: Any) -> str:
+        import jwt
+
+        now = int(time.time())
+        payload: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "sub": "officer-7", "iat": now, "exp": now + ttl}
+        payload.update(claims or {})
+        payload.update(overrides)
+        payload = {k: v for k, v in payload.items() if v is not None}
+        return jwt.encode(payload, key or self.private_pem, algorithm=alg, headers={"kid": kid or self.kid})
+
+
+def make_keys(directory: Path, kid: str = "city-sso-1") -> Keys:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def pem(k: Any) -> bytes:
+        return k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                               serialization.NoEncryption())
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid=kid, use="sig", alg="RS256")
+    (directory / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
+    return Keys(directory, pem(key), kid, pem(other), jwk)
+
+
+# Who each SSO group is: the claim mapping a city would configure.
+CLASS_CLAIMS = {
+    "local": {"groups": ["cpd-officers"]},
+    "state": {"groups": ["msp"]},
+    "federal": {"groups": ["fbi-liaison"]},
+    "federal_immigration": {"groups": ["ice-ero"]},
+    "public": {"groups": ["residents"]},
+}
+
+
+def gateway_config(nginx_url: str, keys: Keys, audit_spec: str, port: int, *, extra: str = "",
+                   warrants: Path | None = None, front_proxy: str = "", workers: int = 1,
+                   audit_table: str | None = None) -> str:
+    table = f'table = "{audit_table}"\n' if audit_table else ""
+    wfile = f'warrants_file = "{warrants}"\n' if warrants else ""
+    return f'''
+[listen]
+host = "127.0.0.1"
+port = {port}
+workers = {workers}
+graceful_shutdown_seconds = 10
+
+[upstream]
+url = "{nginx_url}"
+connect_timeout = 2
+response_timeout = 10
+read_timeout = 10
+
+[policy]
+scope = "city"
+
+[[routes]]
+prefix = "/police"
+scope = "police"
+public_record_fields = ["charge", "booking_date", "booking_id"]
+
+[[routes]]
+prefix = "/custody"
+scope = "police"
+custody_access = true
+
+[[routes]]
+prefix = "/schools"
+scope = "schools"
+
+[[routes]]
+prefix = "/ws"
+scope = "police"
+websocket = true
+
+[audit]
+spec = "{audit_spec}"
+{table}
+[custody]
+{wfile}
+[identity.jwt]
+jwks_file = "{keys.jwks_file}"
+issuer = "{ISSUER}"
+audience = ["{AUDIENCE}"]
+algorithms = ["RS256"]
+
+[[identity.jwt.map]]
+claim = "groups"
+contains = "cpd-officers"
+requester = "local"
+agency = "Cambridge Police Department"
+
+[[identity.jwt.map]]
+claim = "groups"
+contains = "msp"
+requester = "state"
+
+[[identity.jwt.map]]
+claim = "groups"
+contains = "fbi-liaison"
+requester = "federal"
+
+[[identity.jwt.map]]
+claim = "groups"
+contains = "ice-ero"
+requester = "federal_immigration"
+
+[[identity.jwt.map]]
+claim = "groups"
+contains = "residents"
+requester = "public"
+{front_proxy}
+[logging]
+level = "info"
+format = "json"
+{extra}
+'''
+
+
+@dataclass
+class GatewayProc:
+    port: int
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+    config: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        return int(self.proc.returncode)
+
+
+def start_gateway(config_text: str, tmp: Path, port: int, *, workers: int | None = None,
+                  env: dict[str, str] | None = None, name: str = "gateway") -> GatewayProc:
+    tmp.mkdir(parents=True, exist_ok=True)
+    cfg = tmp / f"{name}.toml"
+    cfg.write_text(config_text)
+    log_path = tmp / f"{name}.log"
+    exe = Path(sys.executable).with_name("status-guard")
+    cmd = [str(exe), "gateway", "run", str(cfg)] + (["--workers", str(workers)] if workers else [])
+    e = {**os.environ, **(env or {})}
+    e.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    logf = open(log_path, "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, env=e)
+    try:
+        wait_port(port, proc, 60)
+    except RuntimeError:
+        proc.kill()
+        raise RuntimeError(f"gateway did not start: {log_path.read_text(errors='replace')[-2000:]}") from None
+    return GatewayProc(port, proc, log_path, cfg)
