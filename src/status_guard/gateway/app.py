@@ -83,6 +83,9 @@ class Gateway:
         r = match_route(self.routes, path)
         return r.prefix if r is not None else "/"
 
+    def _route_of(self, path: str) -> str:
+        return self.route_label({"path": path.lower() if self.cfg.paths.case_insensitive else path})
+
     def _ws_allowed(self, scope: Scope) -> bool:
         r = match_route(self.routes, scope.get("path", ""))
         return r is not None and r.prefix in self.ws_routes
@@ -110,7 +113,7 @@ class Gateway:
             return
         checked = check_path(scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
                              allow_semicolon=self.cfg.paths.allow_semicolon,
-                             case_insensitive=self.cfg.paths.case_insensitive)
+                             case_insensitive=self.cfg.paths.case_insensitive, route_of=self._route_of)
         if not checked.ok:
             self.metrics.paths_refused.labels(checked.reason).inc()
             if t == "websocket":

@@ -364,8 +364,40 @@ def parse_config(data: dict[str, Any], source: str = "configuration") -> Gateway
         raise ConfigError(problems, source) from None
 
 
+def resolve_paths(cfg: GatewayConfig, base: Path) -> GatewayConfig:
+    """Relative file names in a configuration file are relative to the file's own directory."""
+
+    def fix(v: str | None) -> str | None:
+        if v is None or v.startswith(("/", "~")):
+            return v
+        return str((base / v).resolve())
+
+    upd: dict[str, Any] = {}
+    a = cfg.audit
+    scheme, _, rest = a.spec.partition(":")
+    audit_upd = {k: fix(getattr(a, k)) for k in ("hmac_key_file", "signing_key_file", "correlation_key_file")}
+    if scheme.lower() in ("jsonl", "sqlite"):
+        audit_upd["spec"] = f"{scheme}:{fix(rest)}"
+    upd["audit"] = a.model_copy(update=audit_upd)
+    if cfg.policy.pack != "cambridge":
+        upd["policy"] = cfg.policy.model_copy(update={"pack": fix(cfg.policy.pack)})
+    if cfg.identity.jwt is not None and cfg.identity.jwt.jwks_file is not None:
+        upd["identity"] = cfg.identity.model_copy(update={"jwt": cfg.identity.jwt.model_copy(
+            update={"jwks_file": fix(cfg.identity.jwt.jwks_file)})})
+    if cfg.custody.warrants_file is not None:
+        upd["custody"] = cfg.custody.model_copy(update={"warrants_file": fix(cfg.custody.warrants_file)})
+    if cfg.listen.tls is not None:
+        t = cfg.listen.tls
+        upd["listen"] = cfg.listen.model_copy(update={"tls": t.model_copy(update={
+            "cert": fix(t.cert), "key": fix(t.key), "client_ca": fix(t.client_ca)})})
+    if cfg.upstream.ca_file is not None:
+        upd["upstream"] = cfg.upstream.model_copy(update={"ca_file": fix(cfg.upstream.ca_file)})
+    return cfg.model_copy(update=upd)
+
+
 def read_config(path: str | Path) -> GatewayConfig:
-    return parse_config(load_file(path), str(path))
+    """Read, shape-check, and resolve relative file names against the file's directory."""
+    return resolve_paths(parse_config(load_file(path), str(path)), Path(path).resolve().parent)
 
 
 def json_schema() -> dict[str, Any]:
