@@ -163,7 +163,7 @@ CLASS_CLAIMS = {
 
 def gateway_config(nginx_url: str, keys: Keys, audit_spec: str, port: int, *, extra: str = "",
                    warrants: Path | None = None, front_proxy: str = "", workers: int = 1,
-                   audit_table: str | None = None) -> str:
+                   audit_table: str | None = None, upstream_extra: str = "") -> str:
     table = f'table = "{audit_table}"\n' if audit_table else ""
     wfile = f'warrants_file = "{warrants}"\n' if warrants else ""
     return f'''
@@ -176,8 +176,8 @@ graceful_shutdown_seconds = 10
 [upstream]
 url = "{nginx_url}"
 connect_timeout = 2
-response_timeout = 10
 read_timeout = 10
+{upstream_extra or "response_timeout = 10"}
 
 [policy]
 scope = "city"
