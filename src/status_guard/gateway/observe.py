@@ -133,9 +133,20 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(out, default=str).decode()
 
 
+class NoRawPaths(logging.Filter):
+    """uvicorn logs WebSocket handshakes with the raw path (``"WebSocket /ws/case-123" 403``) on its
+    error logger; a raw path can hold a name or a case number, so those lines are dropped (the
+    gateway's own access log names the route prefix instead)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.msg if isinstance(record.msg, str) else ""
+        return '"WebSocket %s"' not in msg and "%s - " not in msg[:8]
+
+
 def configure_logging(level: str = "info", fmt: str = "json") -> None:
     """Route status_guard's and uvicorn's loggers through one handler on stderr."""
     handler = logging.StreamHandler()
+    handler.addFilter(NoRawPaths())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -156,7 +167,9 @@ def uvicorn_log_config(level: str, fmt: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
-        "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}},
+        "filters": {"no_raw_paths": {"()": "status_guard.gateway.observe.NoRawPaths"}},
+        "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr",
+                                 "filters": ["no_raw_paths"]}},
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level.upper(), "propagate": False},
             "uvicorn.error": {"handlers": ["default"], "level": level.upper(), "propagate": False},
