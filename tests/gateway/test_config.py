@@ -111,7 +111,7 @@ def _paths(d, prefix=()):  # type: ignore[no-untyped-def]
             yield from _paths(v, prefix + (i,))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), junk=st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=2),
                                       st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.floats()))
 def test_any_mangled_configuration_gets_errors_naming_keys_never_a_traceback(base, data, junk):

@@ -86,9 +86,10 @@ def test_two_gateways_under_load_share_one_unbroken_audit_chain(tmp_path, nginx,
         refusals = [r for r in decisions if r.get("route") == "GET /custody" and r.get("action") == "access"]
         assert len(redactions) == 2 * 120 and len(refusals) == 2 * 40
         writers = {r["writer"] for r in recs}
-        assert len(writers) == 4  # 2 instances x 2 workers, each its own writer session
+        assert 2 <= len(writers) <= 4  # each worker that wrote is its own writer session (a worker the
+        # kernel gave no connection never opens one)
         ends = [r for r in recs if r.get("kind") == "end"]
-        assert len(ends) == 4 and recs[-1]["kind"] == "end"
+        assert {r["writer"] for r in ends} == writers and recs[-1]["kind"] == "end"
     finally:
         with psycopg.connect(PG, autocommit=True) as conn:
             conn.execute(f"DROP TABLE IF EXISTS {table}")

@@ -5,7 +5,7 @@
      │                 close the audit log, which writes its end marker)
      └ StatusGuardMiddleware   the existing middleware, unchanged: identity, custody, request
         │                      inspection, response redaction, audit — one code path
-        └ UpstreamProxy        httpx / websockets to the upstream app
+        └ UpstreamProxy        aiohttp / websockets to the upstream app
 
 ``create_app()`` is the uvicorn factory: it reads the file named by ``STATUS_GUARD_GATEWAY_CONFIG``.
 """

@@ -151,11 +151,11 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    for name in ("status_guard", "uvicorn", "uvicorn.error", "httpx"):
+    for name in ("status_guard", "uvicorn", "uvicorn.error", "aiohttp"):
         lg = logging.getLogger(name)
         lg.handlers[:] = [handler]
         lg.propagate = False
-        lg.setLevel(level.upper() if name != "httpx" else "WARNING")
+        lg.setLevel(level.upper() if name != "aiohttp" else "WARNING")
     logging.getLogger("uvicorn.access").disabled = True  # it prints raw paths and query strings
 
 

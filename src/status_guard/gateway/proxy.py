@@ -2,7 +2,9 @@
 
 It knows nothing about the policy: the middleware in front of it has already identified the
 requester, checked custody access, inspected (and maybe rewritten) the query and body, and will
-check the response this app sends back. This app only forwards, with httpx, streaming both ways:
+check the response this app sends back. This app only forwards, streaming both ways, with aiohttp's
+client (measured on this machine at 16 concurrent requests: ~16 k requests/s through aiohttp's pool
+against ~1.2 k through httpcore's, whose pool slows down under concurrency — so not httpx):
 
     request:  method + raw path (exactly as received, already checked by gateway.paths) + query
               (as the middleware left it) + end-to-end headers + X-Forwarded-* + request id
@@ -21,9 +23,11 @@ import time
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import Any
 
+import aiohttp
 import anyio
-import httpx
 import orjson
+from multidict import CIMultiDict
+from yarl import URL
 
 from ..context import current
 from .config import Upstream, WebSocket
@@ -61,10 +65,10 @@ class UpstreamProxy:
                  strip_headers: tuple[bytes, ...] = (), metrics: Metrics | None = None,
                  route_label: Callable[[Scope], str] = lambda scope: "-") -> None:
         self.cfg = upstream
-        m = httpx.URL(upstream.url)
-        self.base_path = m.raw_path.rstrip(b"/") if m.raw_path not in (b"", b"/") else b""
-        self.origin = f"{m.scheme}://{m.netloc.decode('ascii')}"
-        self.upstream_host = m.netloc
+        m = URL(upstream.url, encoded=True)
+        self.base_path = m.raw_path.rstrip("/").encode("ascii") if m.raw_path not in ("", "/") else b""
+        self.origin = f"{m.scheme}://{m.raw_authority}"
+        self.upstream_host = m.raw_authority.encode("ascii")
         self.ws_cfg = websocket or WebSocket()
         self.websocket_allowed = websocket_allowed
         self.strip = frozenset(h.lower() for h in strip_headers)
@@ -72,26 +76,32 @@ class UpstreamProxy:
             self.strip |= {upstream.requester_header.encode("latin-1")}
         self.metrics = metrics
         self.route_label = route_label
-        self.client: httpx.AsyncClient | None = None
+        self.client: aiohttp.ClientSession | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
-        verify: Any = self.cfg.verify_tls
-        if self.cfg.ca_file and self.cfg.verify_tls:
+        ssl_opt: Any = True
+        if not self.cfg.verify_tls:
+            ssl_opt = False
+        elif self.cfg.ca_file:
             import ssl
 
-            verify = ssl.create_default_context(cafile=self.cfg.ca_file)
-        limits = httpx.Limits(max_connections=self.cfg.max_connections,
-                              max_keepalive_connections=self.cfg.max_connections, keepalive_expiry=30)
-        timeout = httpx.Timeout(connect=self.cfg.connect_timeout, read=self.cfg.read_timeout,
-                                write=self.cfg.read_timeout, pool=self.cfg.connect_timeout)
-        # trust_env=False: an HTTP_PROXY in the environment must never divert the traffic
-        self.client = httpx.AsyncClient(limits=limits, timeout=timeout, verify=verify, trust_env=False,
-                                        follow_redirects=False)
+            ssl_opt = ssl.create_default_context(cafile=self.cfg.ca_file)
+        connector = aiohttp.TCPConnector(limit=self.cfg.max_connections, ssl=ssl_opt, keepalive_timeout=30,
+                                         ttl_dns_cache=60)
+        # No cookie jar shared between requesters (one user's Set-Cookie must never ride along with the
+        # next user's request), no decompression (the middleware decodes what it must check), no
+        # environment proxies, no redirects followed, no headers the client did not send.
+        self.client = aiohttp.ClientSession(
+            connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False, trust_env=False,
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+            timeout=aiohttp.ClientTimeout(total=None, connect=self.cfg.connect_timeout,
+                                          sock_connect=self.cfg.connect_timeout, sock_read=self.cfg.read_timeout),
+        )
 
     async def stop(self) -> None:
         if self.client is not None:
-            await self.client.aclose()
+            await self.client.close()
             self.client = None
 
     # -- ASGI ------------------------------------------------------------------------------------
@@ -145,43 +155,49 @@ class UpstreamProxy:
     async def http(self, scope: Scope, receive: Any, send: Any) -> None:
         assert self.client is not None, "the gateway's upstream client is not started (lifespan off?)"
         headers = self.request_headers(scope)
-        content: Any = None
+        data: Any = None
         first = await receive()
         if first["type"] == "http.disconnect":
             return
         body = first.get("body", b"")
         if first.get("more_body", False):
-            content = self._stream_body(body, receive)
+            data = self._stream_body(body, receive)
             cl = header_values(scope.get("headers") or (), b"content-length")
             if len(cl) == 1 and cl[0].strip().isdigit():
                 headers.append((b"content-length", cl[0].strip()))
         elif body or scope.get("method") in ("POST", "PUT", "PATCH"):
-            content = body
+            data = body
+            headers.append((b"content-length", str(len(body)).encode()))
         route = self.route_label(scope)
-        url = httpx.URL(self.origin).copy_with(raw_path=self.target(scope))
-        request = self.client.build_request(scope.get("method", "GET"), url, headers=headers, content=content)
+        url = URL(self.origin + self.target(scope).decode("latin-1"), encoded=True)
+        hdrs = CIMultiDict((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers)
         t0 = time.monotonic()
         try:
             with anyio.fail_after(self.cfg.response_timeout):
-                response = await self.client.send(request, stream=True)
-        except (TimeoutError, httpx.TimeoutException):
+                response = await self.client.request(scope.get("method", "GET"), url, headers=hdrs, data=data,
+                                                     allow_redirects=False, compress=None, chunked=None)
+        except (TimeoutError, aiohttp.ServerTimeoutError):
             await self._fail(send, route, "timeout", 504, "upstream_timeout",
                              "The application behind the gateway did not answer in time.")
             return
         except ClientGone:
             return
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
             log.warning("status_guard gateway: upstream request failed (%s)", type(exc).__name__,
                         extra={"route": route})
-            await self._fail(send, route, "connect" if isinstance(exc, httpx.ConnectError) else "protocol", 502,
-                             "upstream_unavailable", "The application behind the gateway could not be reached.")
+            kind = "connect" if isinstance(exc, (aiohttp.ClientConnectorError, OSError)) else "protocol"
+            await self._fail(send, route, kind, 502, "upstream_unavailable",
+                             "The application behind the gateway could not be reached.")
             return
         if self.metrics is not None:
             self.metrics.upstream_seconds.labels(route).observe(time.monotonic() - t0)
         try:
             await self._relay(scope, response, send, route)
-        finally:
-            await response.aclose()
+        except BaseException:
+            response.close()  # an aborted body: drop the connection, never reuse it
+            raise
+        else:
+            response.release()
 
     async def _stream_body(self, first: bytes, receive: Any) -> AsyncIterator[bytes]:
         if first:
@@ -203,28 +219,28 @@ class UpstreamProxy:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _relay(self, scope: Scope, response: httpx.Response, send: Any, route: str) -> None:
+    async def _relay(self, scope: Scope, response: aiohttp.ClientResponse, send: Any, route: str) -> None:
         limit = self.cfg.max_response_bytes
-        raw = list(response.headers.raw)
+        raw = list(response.raw_headers)
         declared = header_values(raw, b"content-length")
         if declared and declared[0].strip().isdigit() and int(declared[0]) > limit:
             await self._fail(send, route, "too_large", 502, "upstream_response_too_large",
                              "The application's response is larger than the gateway allows.")
             return
         out = end_to_end(raw)
-        if response.status_code in (204, 304) or 100 <= response.status_code < 200:
+        if response.status in (204, 304) or 100 <= response.status < 200:
             out = [(k, v) for k, v in out if k.lower() != b"content-length"]
         if self.cfg.rewrite_location:
             out = [(k, self._location(scope, v)) if k.lower() in (b"location", b"content-location") else (k, v)
                    for k, v in out]
-        scope[UPSTREAM_STATUS] = response.status_code
-        await send({"type": "http.response.start", "status": response.status_code, "headers": out})
+        scope[UPSTREAM_STATUS] = response.status
+        await send({"type": "http.response.start", "status": response.status, "headers": out})
         if scope.get("method") == "HEAD":
             await send({"type": "http.response.body", "body": b""})
             return
         seen = 0
         try:
-            async for chunk in response.aiter_raw():  # httpx's read timeout bounds each wait
+            async for chunk in response.content.iter_any():  # sock_read bounds each wait
                 seen += len(chunk)
                 if seen > limit:
                     if self.metrics is not None:
@@ -232,7 +248,7 @@ class UpstreamProxy:
                     raise UpstreamTooLarge(f"upstream body over {limit} bytes")
                 if chunk:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             if self.metrics is not None:
                 self.metrics.upstream_errors.labels(route, "body").inc()
             raise UpstreamTooLarge(f"upstream body failed ({type(exc).__name__})") from None
@@ -263,8 +279,8 @@ class UpstreamProxy:
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed, WebSocketException
 
-        m = httpx.URL(self.origin)
-        ws_origin = ("wss" if m.scheme == "https" else "ws") + "://" + m.netloc.decode("ascii")
+        m = URL(self.origin)
+        ws_origin = ("wss" if m.scheme == "https" else "ws") + "://" + m.raw_authority
         uri = ws_origin + self.target(scope).decode("latin-1")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.request_headers(scope, websocket=True)
                    if k.lower() not in (b"host", b"origin", b"user-agent")]
