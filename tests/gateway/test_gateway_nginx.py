@@ -310,6 +310,17 @@ def test_conflicting_framing_cannot_smuggle_a_second_request_to_the_app(gateway,
     assert not [r for r in nginx.log() if f"{mark}s" in r["uri"]]
 
 
+def test_one_users_cookie_never_rides_along_with_another_users_request(gateway, keys, nginx):
+    with httpx.Client(base_url=gateway.url, timeout=10) as a:
+        r = a.get("/city/login", headers=bearer(keys, "local"))
+        assert r.cookies.get("session") == "secret-of-user-a"
+    mark = _mark()
+    with httpx.Client(base_url=gateway.url, timeout=10) as b:
+        b.get(f"/city/hours.json?m={mark}", headers=bearer(keys, "public"))
+    [seen] = _upstream(nginx, mark)
+    assert seen["cookie"] == ""
+
+
 def test_redirect_to_the_apps_own_origin_is_rewritten_to_the_gateway(client, keys, nginx):
     r = client.get("/redirect", headers=bearer(keys, "local"))
     assert r.status_code == 302

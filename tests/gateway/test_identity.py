@@ -182,3 +182,48 @@ def test_gateway_identity_resolves_once_per_request_and_falls_back_to_unknown(ke
                                                          (b"x-status-guard-agency", b"MSP <script>")]}
     r = asyncio.run(gi(scope2))
     assert r.cls == "state" and r.agency is None  # an agency the audit log could not hold is dropped
+
+
+def test_jwks_from_the_citys_url_is_fetched_and_refreshed_on_an_unknown_kid(tmp_path, monkeypatch):
+    """The city's own JWKS endpoint (here a loopback server): fetched at start, refetched when a
+    token names a key not yet seen (at most once per interval); unreachable at start is an error."""
+    import http.server
+    import threading
+
+    from status_guard.gateway.identity import jwt as jwtmod
+
+    k1 = stack.make_keys(tmp_path / "a", kid="k1")
+    k2 = stack.make_keys(tmp_path / "b", kid="k2")
+    served = {"body": k1.jwks_file.read_bytes(), "hits": 0}
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            served["hits"] += 1
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(served["body"])
+
+        def log_message(self, *a) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/.well-known/jwks.json"
+    try:
+        src = JwksSource(url=url, algorithms=["RS256"], refresh_seconds=3600)
+        ident = JwtIdentity(src, issuer=stack.ISSUER, audience=[stack.AUDIENCE], algorithms=["RS256"], rules=RULES)
+        t1, t2 = k1.token({"groups": ["cpd-officers"]}), k2.token({"groups": ["cpd-officers"]})
+        assert _who(ident, [(b"authorization", f"Bearer {t1}".encode())])[0] == "local"
+        served["body"] = json.dumps({"keys": [k1.public_jwk, k2.public_jwk]}).encode()
+        monkeypatch.setattr(jwtmod, "KID_MISS_INTERVAL", 0.0)
+        assert _who(ident, [(b"authorization", f"Bearer {t2}".encode())])[0] == "local"
+        hits = served["hits"]
+        monkeypatch.setattr(jwtmod, "KID_MISS_INTERVAL", 3600.0)
+        for _ in range(5):  # a flood of unknown kids does not flood the identity provider
+            _who(ident, [(b"authorization", f"Bearer {k1.token({}, kid='nope')}".encode())])
+        assert served["hits"] <= hits + 1
+    finally:
+        srv.shutdown()
+    with pytest.raises(JwksError):
+        JwksSource(url=url, algorithms=["RS256"], timeout=1)
