@@ -321,6 +321,17 @@ def test_one_users_cookie_never_rides_along_with_another_users_request(gateway, 
     assert seen["cookie"] == ""
 
 
+def test_trace_and_connect_are_not_forwarded(gateway, nginx):
+    mark = _mark()
+    for raw in (f"TRACE /city/hours.json?m={mark} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                f"CONNECT 127.0.0.1:{nginx.port} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", gateway.port)) as s:
+            s.sendall(raw.encode())
+            head = _recv_all(s).split(b"\r\n", 1)[0]
+        assert head.split(b" ")[1] in (b"400", b"405"), head
+    assert _upstream(nginx, mark) == []
+
+
 def test_redirect_to_the_apps_own_origin_is_rewritten_to_the_gateway(client, keys, nginx):
     r = client.get("/redirect", headers=bearer(keys, "local"))
     assert r.status_code == 302

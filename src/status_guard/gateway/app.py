@@ -111,6 +111,12 @@ class Gateway:
                 return
         if t not in ("http", "websocket"):
             return
+        if t == "http" and scope.get("method") in ("TRACE", "CONNECT"):
+            # TRACE echoes the request (headers, tokens) back; CONNECT would open a tunnel past the guard
+            await self._send(send, *_json(405, {"error": {"code": "method_not_allowed", "message":
+                             "This method is not forwarded by the gateway.", "fields": [], "citations": []}}))
+            self._access(scope, 405, 0.0, reason="method_not_allowed")
+            return
         checked = check_path(scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
                              allow_semicolon=self.cfg.paths.allow_semicolon,
                              case_insensitive=self.cfg.paths.case_insensitive, route_of=self._route_of)
