@@ -288,3 +288,54 @@ def start_gateway(config_text: str, tmp: Path, port: int, *, workers: int | None
         proc.kill()
         raise RuntimeError(f"gateway did not start: {log_path.read_text(errors='replace')[-2000:]}") from None
     return GatewayProc(port, proc, log_path, cfg)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """For reviewers: ``.venv/bin/python tests/gateway/stack.py DIR`` starts nginx (the app) and the
+    gateway in front of it on free loopback ports, prints the URLs, the files to watch and a token
+    per requester class, and stops both on Ctrl-C."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("directory")
+    ap.add_argument("--port", type=int, default=0, help="gateway port (default: a free one)")
+    ap.add_argument("--audit", default=None, help="audit spec (default: jsonl:DIR/audit.jsonl)")
+    ap.add_argument("--workers", type=int, default=1)
+    a = ap.parse_args(argv)
+    d = Path(a.directory).resolve()
+    d.mkdir(parents=True, exist_ok=True)
+    ng = start_nginx(d / "nginx")
+    keys = make_keys(d / "keys")
+    (d / "warrants.yaml").write_text("1:26-mj-00042: judicial warrant\nSUCV2026-0117: court order\n")
+    port = a.port or free_port()
+    cfg = gateway_config(ng.url, keys, a.audit or f"jsonl:{d / 'audit.jsonl'}", port, warrants=d / "warrants.yaml",
+                         front_proxy='\n[identity.front_proxy]\nclients = ["127.0.0.2/32"]\n', workers=a.workers)
+    gw = start_gateway(cfg, d, port, workers=a.workers)
+    print(f"gateway      {gw.url}   (config {gw.config}, log {gw.log_path})")
+    print(f"app (nginx)  {ng.url}   (what reached the app: {ng.tmp / 'upstream.log'})")
+    print(f"audit        {a.audit or 'jsonl:' + str(d / 'audit.jsonl')}")
+    print(f"keys         {keys.dir}/jwks.json (public); forge with another key to test refusal")
+    print("front proxy  header X-Status-Guard-Requester believed only from 127.0.0.2 (curl --interface 127.0.0.2)")
+    print("warrants     1:26-mj-00042 (judicial warrant), SUCV2026-0117 (court order) in X-Judicial-Warrant")
+    for cls, claims in CLASS_CLAIMS.items():
+        print(f"token {cls:20s} {keys.token(claims, ttl=8 * 3600)}")
+    (d / "signing-key.pem").write_bytes(keys.private_pem)
+    print(f"mint more:   status-guard gateway dev token --key {d / 'signing-key.pem'} --kid {keys.kid} "
+          f"--iss {ISSUER} --aud {AUDIENCE} --claim groups=cpd-officers")
+    print("Ctrl-C stops both.", flush=True)
+
+    def _stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        gw.stop()
+        ng.stop()
+
+
+if __name__ == "__main__":
+    main()
