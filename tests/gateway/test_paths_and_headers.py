@@ -138,6 +138,32 @@ def test_no_hop_by_hop_field_crosses_the_gateway(names, nominated, case):
     assert [k for k, _ in out] == [k for k, _ in headers if k.lower() not in gone]
 
 
+@settings(max_examples=200, deadline=None)
+@given(spelling=st.lists(st.sampled_from(["-", "_"]), min_size=3, max_size=3), upper=st.lists(st.booleans(), min_size=4,
+                                                                                              max_size=4))
+def test_no_spelling_of_an_identity_header_reaches_a_cgi_app(spelling, upper):
+    """PHP/CGI/WSGI apps read ``X_Status-Guard_Requester`` as ``HTTP_X_STATUS_GUARD_REQUESTER``."""
+    words = ["x", "status", "guard", "requester"]
+    name = "".join((w.upper() if u else w) + (spelling[i] if i < 3 else "") for i, (w, u) in enumerate(zip(words, upper)))
+    out = end_to_end([(name.encode(), b"local"), (b"accept", b"*/*")], protect=[b"x-status-guard-requester"])
+    assert out == [(b"accept", b"*/*")]
+
+
+def test_underscore_identity_header_never_reaches_the_app(gateway, nginx):
+    import socket
+
+    mark = uuid.uuid4().hex[:10]
+    with socket.create_connection(("127.0.0.1", gateway.port)) as s:
+        s.sendall(f"GET /city/hours.json?m={mark} HTTP/1.1\r\nHost: x\r\nX_Status_Guard_Requester: local\r\n"
+                  f"X-Forwarded_For: 10.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        s.settimeout(5)
+        while s.recv(65536):
+            pass
+    time.sleep(0.1)
+    [seen] = [r for r in nginx.log() if mark in r["uri"]]  # this nginx reads X_Foo as X-Foo, like CGI
+    assert seen["forwarded_for"] == "127.0.0.1" and seen["requester"] == ""
+
+
 def test_hop_by_hop_response_headers_from_the_app_do_not_reach_the_client(client_local):
     r = client_local.get("/city/hours.json")
     assert "keep-alive" not in r.headers and "transfer-encoding" not in r.headers.get("connection", "")

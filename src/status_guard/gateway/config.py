@@ -73,7 +73,8 @@ class Upstream(_Strict):
     max_response_bytes: int = Field(1 << 30, gt=0, description="an upstream body past this is cut off (502 if known early)")
     max_connections: int = Field(100, ge=1, le=10_000)
     host_header: Literal["upstream", "client"] = Field(
-        "client", description="Host sent upstream: the client's (default) or the upstream URL's")
+        "upstream", description="Host sent upstream: the upstream URL's (default: a client cannot pick another "
+        "site the upstream serves) or the client's (the client's is always in X-Forwarded-Host)")
     forwarded: Literal["replace", "append", "off"] = Field(
         "replace", description="X-Forwarded-For/-Proto/-Host: replace what the client sent, append to it, or send none")
     rewrite_location: bool = Field(True, description="rewrite redirects that point at the upstream's own origin")

@@ -36,11 +36,20 @@ def connection_tokens(headers: Headers) -> frozenset[bytes]:
     return frozenset(out)
 
 
-def end_to_end(headers: Headers, drop: Iterable[bytes] = ()) -> list[tuple[bytes, bytes]]:
+def cgi_name(name: bytes) -> bytes:
+    """How CGI, PHP, WSGI and Rack apps see a header name: ``X_Status-Guard_requester`` and
+    ``X-Status-Guard-Requester`` are the same variable (``HTTP_X_STATUS_GUARD_REQUESTER``)."""
+    return name.lower().replace(b"_", b"-")
+
+
+def end_to_end(headers: Headers, drop: Iterable[bytes] = (), *, protect: Iterable[bytes] = ()) -> list[tuple[bytes, bytes]]:
     """The headers a proxy may forward: hop-by-hop fields and those named by ``Connection`` removed,
-    plus ``drop`` (lower-case names)."""
+    plus ``drop`` (lower-case names). ``protect``: names the gateway itself asserts (identity,
+    forwarding, request id) — removed in every spelling an app could read as the same name, so a
+    client's ``X_Status_Guard_Requester`` cannot stand in for the gateway's header."""
     gone = HOP_BY_HOP | connection_tokens(headers) | frozenset(drop)
-    return [(k, v) for k, v in headers if k.lower() not in gone]
+    guarded = frozenset(cgi_name(n) for n in protect)
+    return [(k, v) for k, v in headers if k.lower() not in gone and cgi_name(k) not in guarded]
 
 
 def header_values(headers: Headers, name: bytes) -> list[bytes]:

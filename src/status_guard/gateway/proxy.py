@@ -122,12 +122,15 @@ class UpstreamProxy:
 
     def request_headers(self, scope: Scope, *, websocket: bool = False) -> list[tuple[bytes, bytes]]:
         incoming = list(scope.get("headers") or ())
-        drop = REQUEST_DROP | self.strip
+        drop = REQUEST_DROP
         if websocket:
             drop |= WEBSOCKET_HANDSHAKE
+        protect = set(self.strip)
+        if self.cfg.request_id_header:
+            protect.add(self.cfg.request_id_header.encode("latin-1"))
         if self.cfg.forwarded != "append":
-            drop |= frozenset(FORWARDED)
-        out = end_to_end(incoming, drop)
+            protect |= set(FORWARDED)
+        out = end_to_end(incoming, drop, protect=protect)
         host_in = header_values(incoming, b"host")
         host = host_in[0] if host_in and self.cfg.host_header == "client" else self.upstream_host
         out.insert(0, (b"host", host))
