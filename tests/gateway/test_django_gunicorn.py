@@ -46,7 +46,8 @@ def site(tmp_path_factory):
            "SG_TEST_AUDIT": f"jsonl:{tmp / 'audit.jsonl'}"}
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--graceful-timeout", "10", "django_wsgi_site.wsgi:application"],
+                             "--graceful-timeout", "10", "--control-socket", str(tmp / "gunicorn.ctl"),
+                             "django_wsgi_site.wsgi:application"],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
     try:
         stack.wait_port(port, proc, 60)
