@@ -42,6 +42,4 @@ def gateway(nginx: stack.Nginx, keys: stack.Keys, tmp_path_factory: pytest.TempP
     yield gw
     gw.stop()
 
-
-def bearer(keys: stack.Keys, cls: str, **kw: object) -> dict[str, str]:
-    return {"authorization": "Bearer " + keys.token(stack.CLASS_CLAIMS[cls], **kw)}  # type: ignore[arg-type]
+bearer = stack.bearer

@@ -161,6 +161,11 @@ CLASS_CLAIMS = {
 }
 
 
+def bearer(keys: Keys, cls: str, **kw: Any) -> dict[str, str]:
+    """An ``Authorization`` header with a valid city token for this requester class."""
+    return {"authorization": "Bearer " + keys.token(CLASS_CLAIMS[cls], **kw)}
+
+
 def gateway_config(nginx_url: str, keys: Keys, audit_spec: str, port: int, *, extra: str = "",
                    warrants: Path | None = None, front_proxy: str = "", workers: int = 1,
                    audit_table: str | None = None, upstream_extra: str = "") -> str:

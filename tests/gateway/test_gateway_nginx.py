@@ -25,7 +25,7 @@ import uuid
 
 import httpx
 import pytest
-from conftest import bearer
+from stack import bearer
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import bearer
+from stack import bearer
 
 import stack
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import bearer
+from stack import bearer
 
 import stack
 

@@ -171,7 +171,7 @@ def test_hop_by_hop_response_headers_from_the_app_do_not_reach_the_client(client
 
 @pytest.fixture
 def client_local(gateway, keys):
-    from conftest import bearer
+    from stack import bearer
 
     with httpx.Client(base_url=gateway.url, headers=bearer(keys, "local"), timeout=10) as c:
         yield c

@@ -15,7 +15,7 @@ import threading
 import time
 
 import pytest
-from conftest import bearer
+from stack import bearer
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 from websockets.exceptions import InvalidStatus
