@@ -127,7 +127,12 @@ def chain(tmp_path_factory, nginx, keys):
     (tmp / "front.conf").write_text(conf)
     front = subprocess.Popen([stack.NGINX, "-c", str(tmp / "front.conf"), "-p", str(tmp), "-e", str(tmp / "front-error.log")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    stack.wait_port(front_port, front, 15)
+    try:
+        stack.wait_port(front_port, front, 15)
+    except RuntimeError:
+        front.kill()
+        gw.stop()
+        raise
     yield {"tmp": tmp, "front": f"https://127.0.0.1:{front_port}", "gateway": f"https://127.0.0.1:{gw_port}"}
     front.terminate()
     front.wait(10)

@@ -113,15 +113,16 @@ def test_upstream_down_slow_or_too_large_gets_a_clear_error(tmp_path, keys, ngin
     down = stack.free_port()  # nothing listens there
     stall_port, endless_port = stack.free_port(), stack.free_port()
     servers = [_serve(_stall, stall_port), _serve(_endless, endless_port)]
-    gws = {
-        "down": _start(tmp_path, f"http://127.0.0.1:{down}", keys, name="down"),
-        "stall": _start(tmp_path, f"http://127.0.0.1:{stall_port}", keys, name="stall",
-                        upstream_extra="response_timeout = 1"),
-        "small": _start(tmp_path, nginx.url, keys, name="small", upstream_extra="max_response_bytes = 100\nresponse_timeout = 10"),
-        "endless": _start(tmp_path, f"http://127.0.0.1:{endless_port}", keys, name="endless",
-                          upstream_extra="max_response_bytes = 65536\nresponse_timeout = 10"),
+    gws: dict[str, stack.GatewayProc] = {}
+    plan = {
+        "down": (f"http://127.0.0.1:{down}", ""),
+        "stall": (f"http://127.0.0.1:{stall_port}", "response_timeout = 1"),
+        "small": (nginx.url, "max_response_bytes = 100\nresponse_timeout = 10"),
+        "endless": (f"http://127.0.0.1:{endless_port}", "max_response_bytes = 65536\nresponse_timeout = 10"),
     }
     try:
+        for name, (url, extra) in plan.items():  # each registered as it starts, so all are stopped
+            gws[name] = _start(tmp_path, url, keys, name=name, upstream_extra=extra)
         r = httpx.get(gws["down"].url + "/city/hours.json", headers=bearer(keys, "local"), timeout=10)
         assert r.status_code == 502 and r.json()["error"]["code"] == "upstream_unavailable"
         t0 = time.monotonic()
