@@ -53,7 +53,7 @@ CITATION_RE = re.compile(
     r"(?:[A-Z][A-Za-z.]{0,11} )?§? ?[0-9][0-9A-Za-z.:-]{0,31}(?:\([0-9A-Za-z]{1,5}\)){0,6}"
 )
 FIELD_CHARS_RE = re.compile(r"[\w.\[\]* -]{1,200}", re.UNICODE)
-ROUTE_RE = re.compile(r"(?:[A-Z]{3,7} )?/[A-Za-z0-9._~{}/:*-]{0,255}")
+ROUTE_RE = re.compile(r"(?:[A-Z]{2,7} )?/[A-Za-z0-9._~{}/:*-]{0,255}")
 HEX_RE = re.compile(r"[0-9a-f]{16,128}")
 HASH64_RE = re.compile(r"[0-9a-f]{64}")
 POLICY_VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+:-]{0,63}")

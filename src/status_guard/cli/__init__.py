@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dashboard": ("status_guard.cli.compliance", "dashboard"),
     "scan": ("status_guard.cli.scan", "scan"),
     "inventory": ("status_guard.cli.scan", "inventory"),
+    "gateway": ("status_guard.cli.gateway", "gateway"),
 }
 
 
