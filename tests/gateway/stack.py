@@ -190,7 +190,7 @@ scope = "city"
 [[routes]]
 prefix = "/police"
 scope = "police"
-public_record_fields = ["charge", "booking_date", "booking_id"]
+public_record_fields = ["charge", "booking_date", "booking_id", "booking.charge"]
 
 [[routes]]
 prefix = "/custody"

@@ -85,7 +85,16 @@ def test_federal_officer_never_sees_home_address_in_csv(client, keys):
     assert "shoplifting" in r.text and "B-2026-0042" in r.text
 
 
-@pytest.mark.parametrize("path", ["/police/records.xml", "/police/notes.txt"])
+def test_federal_officer_gets_xml_redacted_element_by_element(client, keys):
+    r = client.get("/police/records.xml", headers=bearer(keys, "federal_immigration"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith(("application/xml", "text/xml"))
+    assert not any(v in r.text for v in PROTECTED) and "Ana Pereira" not in r.text
+    assert "shoplifting" in r.text  # declared public record (charge) passes
+    local = client.get("/police/records.xml", headers=bearer(keys, "local"))
+    assert local.status_code == 200 and "12 Example St" in local.text
+
+
+@pytest.mark.parametrize("path", ["/police/notes.txt"])
 def test_records_the_guard_cannot_redact_are_withheld_from_federal_officers(client, keys, path):
     r = client.get(path, headers=bearer(keys, "federal_immigration"))
     assert r.status_code == 403 and r.json()["error"]["code"] == "response_not_checkable"

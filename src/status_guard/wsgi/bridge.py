@@ -81,8 +81,8 @@ class Exchange:
         self._to_eof = read_to_eof and content_length is None
         self.consumed = False  # the middleware read the body (so the app must get it from us)
         self._eof = False
-        self.inner_start: Message | None = None
         self.passing = False
+        self.body_seen = False
         self.status: int | None = None
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: list[bytes] = []
@@ -112,8 +112,8 @@ class Exchange:
         if t == "http.response.start":
             self.status = int(message.get("status", 200))
             self.headers = list(message.get("headers") or ())
-            self.passing = message is self.inner_start  # forwarded unchanged: the middleware needs no body
         elif t == "http.response.body":
+            self.body_seen = True
             body = message.get("body", b"")
             if body:
                 self.chunks.append(body)
@@ -136,8 +136,11 @@ class Exchange:
         """Send the app's response through the middleware; if the middleware lets the start pass
         unchanged (and this is not HEAD), keep the app's own iterable for the server instead."""
         start: Message = {"type": "http.response.start", "status": status, "headers": headers}
-        self.inner_start = start
         await send(start)
+        # The middleware forwarded a start (its headers possibly checked or given cache directives)
+        # before any body, and sent no body of its own (a refusal sends both at once): it needs no
+        # body, so the server iterates the app's own iterable.
+        self.passing = self.status is not None and not self.body_seen
         if self.passing and not head:
             self.passthrough_body = with_context(body)
             return
