@@ -19,7 +19,7 @@ from .model import MISSING, Action, Claim, Decision, Effect, Item, Requester
 from .normalize import normalize
 from .policy import Policy, load_policy
 from .redact import REDACTED, Redaction, apply as _apply_redaction, split_path
-from .safe_paths import audit_safe, new_request_id
+from .safe_paths import audit_safe, new_request_id, safe_path
 
 log = logging.getLogger("status_guard")
 
@@ -437,10 +437,20 @@ class Guard:
         fingerprint: str | None = None,
         monitor: bool = False,
         department: str | None = None,
+        given: Sequence[str] | None = None,
+        count: int | None = None,
     ) -> dict[str, Any]:
         """Append the decision to the audit log. Raises AuditUnavailableError when the record
-        cannot be written: the caller must then refuse the guarded action (NIST AU-5)."""
+        cannot be written: the caller must then refuse the guarded action (NIST AU-5).
+
+        ``given``: for an allowed decision, the field paths the requester was given (what a
+        2.129.060(e) review asks about; no values). ``count``: the record stands for this many
+        identical allowed decisions (aggregated traffic)."""
         rec = audit_safe(decision).to_record()
+        if given:
+            rec["fields"] = list(dict.fromkeys([*rec["fields"], *(safe_path(p) for p in given)]))
+        if count is not None:
+            rec["count"] = count
         rec.update(
             adapter=adapter,
             request_id=request_id or new_request_id(),
