@@ -32,6 +32,27 @@ def value_of(node: exp.Expression | None, st: State) -> Value:
     return Value("expr")
 
 
+def param_keys(node: exp.Expression | None, st: State) -> frozenset[int | str]:
+    """The parameters an expression uses directly (not inside a subquery)."""
+    if node is None:
+        return frozenset()
+    out: set[int | str] = set()
+    for n in node.walk(prune=lambda x: isinstance(x, (exp.Subquery, exp.Select)) and x is not node):
+        if isinstance(n, exp.Placeholder):
+            v = slot_value(n, st)
+            if v is not None and v.param is not None:
+                out.add(v.param)
+    return frozenset(out)
+
+
+def write_value(node: exp.Expression | None, st: State) -> tuple[Value, frozenset[int | str]]:
+    """A written value and the parameters it is computed from."""
+    v = value_of(node, st)
+    if v.kind == "param" and v.param is not None:
+        return v, frozenset({v.param})
+    return v, param_keys(node, st)
+
+
 def synthetic(projections: list[exp.Expression], sources: list[exp.Expression], joins: list[exp.Expression],
               where: exp.Expression | None) -> exp.Select:
     """A SELECT with the same column roles as a DML statement's parts (sqlglot does not qualify DML)."""
@@ -128,5 +149,5 @@ def assignments(eqs: list[exp.Expression], st: State, table: str, aliases: set[s
     return out, rhs
 
 
-__all__ = ["assignments", "reads_of", "returning", "strip_joins", "synthetic", "table_aliases", "value_of",
+__all__ = ["assignments", "param_keys", "write_value", "reads_of", "returning", "strip_joins", "synthetic", "table_aliases", "value_of",
            "with_ctes"]

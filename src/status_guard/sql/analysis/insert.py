@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import SQLAnalysisError, SQLLimitError
-from .common import assignments, reads_of, returning, synthetic, table_aliases, value_of, with_ctes
+from .common import assignments, param_keys, reads_of, returning, synthetic, table_aliases, value_of, with_ctes
 from .keys import json_writes
 from .model import Pair, StatementAnalysis, Value, Write
 from .resolve import query
@@ -125,7 +125,8 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
             vals = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
             for (c, val, pi), v in zip(entries, vals):
                 d = deps[pi] if pi >= 0 else frozenset()
-                writes.append(Write(key, c, val, r, d))
+                params = frozenset({val.param}) if val.kind == "param" and val.param is not None else param_keys(v, st)
+                writes.append(Write(key, c, val, r, d, params=params))
                 writes.extend(json_writes(key, c, v, st, r, d))
     elif isinstance(source, exp.Query):
         st.mark(source)
@@ -139,11 +140,14 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
             raise SQLAnalysisError(f"INSERT ... SELECT gives {len(outs)} columns for {len(cols)} target columns")
         filters |= q.filters
         values = _source_values(work, st) if isinstance(work, exp.Select) else [None] * len(cols)
-        for c, (_, d), vals in zip(cols, outs, values):
+        projections = list(work.expressions) if isinstance(work, exp.Select) else []
+        for i, (c, (_, d), vals) in enumerate(zip(cols, outs, values)):
             if vals is None:
                 vals = [Value("expr")]
+            direct = param_keys(projections[i], st) if i < len(projections) else frozenset()
             for r, val in enumerate(vals):
-                writes.append(Write(key, c, val, r, d))
+                params = frozenset({val.param}) if val.kind == "param" and val.param is not None else direct
+                writes.append(Write(key, c, val, r, d, params=params))
                 inserted.setdefault(c, []).append(val)
     elif source is None:
         pass  # DEFAULT VALUES
@@ -200,7 +204,9 @@ def _on_conflict(conflict: exp.OnConflict, st: State, key: str, table_node: exp.
         # SET x = excluded.x / VALUES(x): the value being inserted
         if isinstance(ref, exp.Column) and ref.table == "excluded" and ref.name in inserted:
             for r, iv in enumerate(inserted[ref.name]):
-                writes.append(Write(t, c, iv, r, deps[i] if i >= 0 else frozenset()))
+                writes.append(Write(t, c, iv, r, deps[i] if i >= 0 else frozenset(),
+                                    params=frozenset({iv.param}) if iv.kind == "param" and iv.param is not None
+                                    else frozenset()))
             continue
         if isinstance(ref, exp.Anonymous) and str(ref.this).upper() == "VALUES" and len(ref.expressions) == 1:
             n = ref.expressions[0].name
@@ -208,7 +214,7 @@ def _on_conflict(conflict: exp.OnConflict, st: State, key: str, table_node: exp.
                 for r, iv in enumerate(inserted[n]):
                     writes.append(Write(t, c, iv, r, deps[i] if i >= 0 else frozenset()))
                 continue
-        writes.append(Write(t, c, val, 0, deps[i] if i >= 0 else frozenset()))
+        writes.append(Write(t, c, val, 0, deps[i] if i >= 0 else frozenset(), params=param_keys(v, st)))
     return writes, filters, bool(eqs)
 
 

@@ -33,6 +33,7 @@ class Write:
     row: int = 0
     sources: frozenset[Pair] = frozenset()  # physical columns the written value comes from
     key: Value | None = None  # a key inside the column (a JSON object key written by jsonb_set / ||)
+    params: frozenset[int | str] = frozenset()  # parameters an expression value is computed from
 
 
 @dataclass(frozen=True)

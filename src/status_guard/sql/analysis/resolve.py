@@ -250,16 +250,29 @@ class Query:
         return self.expr_deps(scope, fn)
 
     def _unnest_outputs(self, scope: Scope, expr: exp.Unnest) -> list[tuple[str, frozenset[Pair]]]:
-        """``unnest(a, b) AS u(x, y)``: every output depends on every array passed in."""
-        deps = union(self.expr_deps(scope, e) for e in expr.expressions) if expr.expressions else frozenset()
+        """``unnest(a, b) AS u(x, y)``: PostgreSQL zips the arrays (``ROWS FROM (unnest(a),
+        unnest(b))``): output k depends on array k; an ordinality column on all of them."""
+        per = [self.expr_deps(scope, e) for e in expr.expressions]
+        every = union(per)
         offset = expr.args.get("offset")
         if isinstance(offset, exp.Expression):
-            deps |= self.expr_deps(scope, offset)
+            every |= self.expr_deps(scope, offset)
         alias = expr.args.get("alias")
         names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
         if not names:
             names = [alias.name] if isinstance(alias, exp.TableAlias) and alias.name else ["unnest"]
-        return [(n, deps) for n in names]
+        if len(per) == 1:
+            return [(n, every) for n in names]
+        return [(n, per[i] if i < len(per) else every) for i, n in enumerate(names)]
+
+    def _values_outputs(self, scope: Scope, expr: exp.Values) -> list[tuple[str, frozenset[Pair]]]:
+        """``(VALUES (a, b), (c, d)) AS v(x, y)``: column k depends on the k-th entry of each row."""
+        rows = [list(r.expressions) if isinstance(r, exp.Tuple) else [r] for r in expr.expressions]
+        width = max((len(r) for r in rows), default=0)
+        alias = expr.args.get("alias")
+        names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+        names += [f"column{i + 1}" for i in range(len(names), width)]
+        return [(names[k], union(self.expr_deps(scope, r[k]) for r in rows if k < len(r))) for k in range(width)]
 
     def _is_child_scope(self, node: exp.Expression, scope: Scope) -> bool:
         return id(node) in self.by_expr and self.by_expr[id(node)] is not scope
@@ -271,9 +284,19 @@ class Query:
             p = p.parent
         return isinstance(p, exp.Exists)
 
+    def _prune(self, n: exp.Expression, expr: exp.Expression, scope: Scope) -> bool:
+        if n is expr:
+            return False
+        if self._is_child_scope(n, scope):
+            return True
+        # a window's PARTITION BY / ORDER BY decide which rows a value is computed over: filters
+        return isinstance(n.parent, exp.Window) and n.arg_key in ("partition_by", "order")
+
     def expr_deps(self, scope: Scope, expr: exp.Expression) -> frozenset[Pair]:
         deps: set[Pair] = set()
-        for node in expr.walk(prune=lambda n: n is not expr and self._is_child_scope(n, scope)):
+        for node in expr.walk(prune=lambda n: self._prune(n, expr, scope)):
+            if node is not expr and isinstance(node.parent, exp.Window) and node.arg_key in ("partition_by", "order"):
+                continue
             if node is not expr and self._is_child_scope(node, scope):
                 if not self._under_exists(node):
                     for _, d in self.outputs(self.by_expr[id(node)]):
@@ -316,6 +339,8 @@ class Query:
             out = [(proj.alias_or_name, self.expr_deps(scope, proj)) for proj in expr.expressions]
         elif isinstance(expr, exp.Unnest):
             out = self._unnest_outputs(scope, expr)
+        elif isinstance(expr, exp.Values):
+            out = self._values_outputs(scope, expr)
         else:
             raise SQLAnalysisError(f"a `{type(expr).__name__}` source cannot be resolved")
         self._outputs[key] = out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from .common import assignments, reads_of, returning, strip_joins, synthetic, table_aliases, value_of, with_ctes
+from .common import assignments, reads_of, returning, strip_joins, synthetic, table_aliases, with_ctes, write_value
 from .keys import json_writes
 from .model import StatementAnalysis, Value, Write
 from .resolve import query
@@ -54,8 +54,10 @@ def analyse_update(stmt: exp.Update, st: State) -> StatementAnalysis:
         sel.set("limit", stmt.args["limit"].copy())
     q = query(with_ctes(stmt, sel), st)
     deps = [d for _, d in q.root_outputs()]
-    writes = [Write(t, c, Value("expr") if v is None else value_of(v, st), 0, deps[i] if i >= 0 and rhs else frozenset())
-              for t, c, v, i in assigns]
+    writes = []
+    for t, c, v, i in assigns:
+        val, params = (Value("expr"), frozenset()) if v is None else write_value(v, st)
+        writes.append(Write(t, c, val, 0, deps[i] if i >= 0 and rhs else frozenset(), params=params))
     for t, c, v, i in assigns:
         writes.extend(json_writes(t, c, v, st, 0, deps[i] if i >= 0 and rhs else frozenset()))
     outs = returning(stmt, st, sources, joins)
