@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from status_guard.sql import analyse
 from status_guard.sql.schema import reflect_dbapi
 
 from .corpus import CORPUS, PG_TABLES
+from .generators import statements
 from .pg_oracle import Oracle, ServerView
 
 pytestmark = pytest.mark.postgres
@@ -106,80 +106,11 @@ def test_inspector_lineage_and_parameters_agree_with_postgresql(oracle, mirror_s
 
 
 # -- generated statements ---------------------------------------------------------------------
-COLS = {t: [c for c in cols if c not in ("data",)] for t, cols in PG_TABLES.items()
-        if t in ("students", "holds", "people", "staging")}
-
-
-@st.composite
-def generated_select(draw) -> tuple[str, Any]:
-    """SELECTs over one or two tables with outputs, predicates, joins, subqueries, CTEs, ordering
-    and windows drawn at random (every shape the inference invariant has to cover)."""
-    tables = draw(st.lists(st.sampled_from(sorted(COLS)), min_size=1, max_size=2, unique=True))
-    aliases = [f"t{i}" for i in range(len(tables))]
-
-    def col(i: int | None = None) -> str:
-        k = draw(st.integers(0, len(tables) - 1)) if i is None else i
-        return f"{aliases[k]}.{draw(st.sampled_from(COLS[tables[k]]))}"
-
-    def scalar() -> str:
-        kind = draw(st.sampled_from(["col", "lower", "coalesce", "case", "sub", "cast"]))
-        c = col()
-        if kind == "lower":
-            return f"lower({c}::text)"
-        if kind == "coalesce":
-            return f"coalesce({c}::text, {col()}::text)"
-        if kind == "case":
-            return f"CASE WHEN {c} IS NULL THEN {col()}::text ELSE 'x' END"
-        if kind == "cast":
-            return f"CAST({c} AS text)"
-        if kind == "sub":
-            t = draw(st.sampled_from(sorted(COLS)))
-            inner = draw(st.sampled_from(COLS[t]))
-            return f"(SELECT max(z.{inner}::text) FROM {t} z WHERE z.{COLS[t][0]}::text = {c}::text)"
-        return c
-
-    outs = [scalar() for _ in range(draw(st.integers(1, 3)))]
-    params: list[Any] = []
-    preds = []
-    for _ in range(draw(st.integers(0, 2))):
-        kind = draw(st.sampled_from(["eq", "like", "in", "exists", "cast"]))
-        c = col()
-        if kind == "eq":
-            preds.append(f"{c}::text = %s")
-            params.append("x")
-        elif kind == "like":
-            preds.append(f"{c}::text LIKE %s")
-            params.append("A%")
-        elif kind == "in":
-            t = draw(st.sampled_from(sorted(COLS)))
-            inner = draw(st.sampled_from(COLS[t]))
-            preds.append(f"{c}::text IN (SELECT y.{inner}::text FROM {t} y)")
-        elif kind == "exists":
-            t = draw(st.sampled_from(sorted(COLS)))
-            inner = draw(st.sampled_from(COLS[t]))
-            preds.append(f"EXISTS (SELECT * FROM {t} y WHERE y.{inner}::text = {c}::text)")
-        else:
-            preds.append(f"length({c}::text) > 0")
-    frm = f"{tables[0]} {aliases[0]}"
-    if len(tables) == 2:
-        join = draw(st.sampled_from(["JOIN", "LEFT JOIN", "CROSS JOIN"]))
-        frm += f" {join} {tables[1]} {aliases[1]}"
-        if join != "CROSS JOIN":
-            frm += f" ON {col(0)}::text = {col(1)}::text"
-    sql = f"SELECT {', '.join(outs)} FROM {frm}"
-    if preds:
-        sql += " WHERE " + " AND ".join(preds)
-    if draw(st.booleans()):
-        sql += f" ORDER BY {col()}"
-    if draw(st.booleans()):
-        sql = f"WITH q AS ({sql.replace('SELECT ', 'SELECT ', 1)}) SELECT * FROM q"
-        sql = sql.replace(f"SELECT {', '.join(outs)}", "SELECT " + ", ".join(f"{o} AS o{i}" for i, o in enumerate(outs)), 1)
-    return sql, tuple(params) if params else None
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(generated_select())
-def test_generated_statements_agree_with_postgresql(oracle, mirror_schema, case):
-    sql, params = case
-    compare(oracle, mirror_schema, sql, params)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(gen=statements())
+def test_generated_statements_agree_with_postgresql(oracle, mirror_schema, gen):
+    """Outputs, filters and writes of statements drawn at random (joins, derived tables with alias
+    column lists, scalar/IN/ANY/EXISTS subqueries, CTEs, UNION, GROUP BY/HAVING, windows, DISTINCT
+    ON, LIMIT parameters, failing casts, INSERT … SELECT, UPDATE, DELETE … RETURNING)."""
+    compare(oracle, mirror_schema, gen.sql, gen.params)

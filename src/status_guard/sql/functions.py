@@ -70,7 +70,7 @@ SAFE_NAMES = (
     "julianday", "unixepoch", "date_format", "date_add", "date_sub", "datediff",
     # conditionals and types
     "coalesce", "nullif", "greatest", "least", "ifnull", "iif", "if", "nvl", "typeof", "pg_typeof",
-    "num_nulls", "num_nonnulls", "gen_random_uuid", "likely", "unlikely",
+    "num_nulls", "num_nonnulls", "gen_random_uuid", "likely", "unlikely", "row", "all", "any",
     # arrays
     "array_length", "array_append", "array_prepend", "array_cat", "array_position", "array_positions",
     "array_remove", "array_replace", "cardinality", "array_lower", "array_upper", "array_dims", "array_fill",
@@ -104,6 +104,7 @@ _SYNTAX = (
     "JSONBExtract", "JSONBExtractScalar", "JSONBContains", "JSONBContainsAnyTopKeys", "JSONBContainsAllTopKeys",
     "JSONBContainsTopKey", "JSONBDeleteAtPath", "JSONBExists", "JSONPathKey", "ArrayContains", "ArrayContainsAll",
     "ArrayOverlaps", "StarMap", "VarMap", "Unnest", "GenerateSeries", "ExplodingGenerateSeries", "Collate",
+    "And", "Or", "Xor", "RegexpLike", "RegexpILike", "Pow",
     "Bracket", "Coalesce", "Nullif", "Greatest", "Least", "Window", "Filter", "Distinct",
 )
 

@@ -163,6 +163,8 @@ class Planner:
             if scats:
                 cats = cats | scats
                 reasons = reasons + tuple(f"value copied from {t}.{c}: {r}" for r in sreasons)
+        if w.value.kind == "unchanged":
+            return  # SET c = c: nothing new is stored
         value = bind(w.value, row, self.fp)
         from_param = w.value.kind == "param"
         r = w.row if row_no == 0 else row_no

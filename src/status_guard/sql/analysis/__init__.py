@@ -69,20 +69,26 @@ def _finish(st: State) -> StatementAnalysis:
         filters |= n.filters
         targets |= n.targets
         changes.extend(n.changes)
+    # what the statement uses: its outputs, filters, written columns and where their values come
+    # from, and what the per-kind passes named explicitly (INSERT column lists, COPY, constraints)
+    references = set(st.references) | set(res.reads) | filters
+    for w in writes:
+        references.add((w.table, w.column))
+        references |= w.sources
     return replace(
         res,
         writes=tuple(writes),
         filters=frozenset(filters),
         targets=frozenset(targets),
         changes=tuple(changes),
-        references=frozenset(st.references),
+        references=frozenset(references),
         functions=frozenset(st.functions),
         types=frozenset(st.types),
         catalogs=frozenset(st.catalogs),
         data_catalogs=frozenset(st.data_catalogs),
         keyed=tuple(st.keyed),
         pins=tuple(st.pins),
-        catalog_only=bool(st.catalogs) and not st.references and not writes,
+        catalog_only=bool(st.catalogs) and not references,
     )
 
 

@@ -45,8 +45,13 @@ def param_keys(node: exp.Expression | None, st: State) -> frozenset[int | str]:
     return frozenset(out)
 
 
-def write_value(node: exp.Expression | None, st: State) -> tuple[Value, frozenset[int | str]]:
-    """A written value and the parameters it is computed from."""
+def write_value(node: exp.Expression | None, st: State, target: tuple[str, set[str]] | None = None
+                ) -> tuple[Value, frozenset[int | str]]:
+    """A written value and the parameters it is computed from. ``target``: (column, names of the
+    target table) — ``SET c = c`` leaves the stored value as it was (``unchanged``)."""
+    if target is not None and isinstance(node, exp.Column) and node.name == target[0] and (
+            not node.table or node.table in target[1]):
+        return Value("unchanged"), frozenset()
     v = value_of(node, st)
     if v.kind == "param" and v.param is not None:
         return v, frozenset({v.param})

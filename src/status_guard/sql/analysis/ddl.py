@@ -243,14 +243,15 @@ def analyse_alter(stmt: exp.Alter, st: State) -> StatementAnalysis:
             changes.append(SchemaChange("rename", old, new=new, temporary=temporary))
             st.mark(a)
         elif isinstance(a, (exp.AddConstraint, exp.DropPartition)):
-            for c in a.find_all(exp.Column):
+            for c in a.find_all(exp.Column):  # validating a constraint reads every row's value
                 pair = (tname, st.target_column(tname, c.name)) if st.schema is not None else (tname, c.name)
                 st.references.add(pair)
+                st.constraint_columns.add(pair)
             st.mark(a)
         else:
             raise SQLAnalysisError(f"unsupported ALTER TABLE action `{type(a).__name__}`")
     return StatementAnalysis("alter_table", writes=tuple(writes), adds=tuple(adds), drops=tuple(drops),
-                             renames=tuple(renames), changes=tuple(changes))
+                             renames=tuple(renames), changes=tuple(changes), filters=frozenset(st.constraint_columns))
 
 
 def _rename_target(st: State, table: exp.Expression, action: exp.AlterRename, n_actions: int) -> Pair:

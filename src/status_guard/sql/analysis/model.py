@@ -18,7 +18,7 @@ class Value:
     the parameters are a sequence. ``spread``: the parameter is an array whose *elements* are the
     values (``UNNEST(%s::text[])``, Django's ``bulk_create`` on PostgreSQL)."""
 
-    kind: str  # "literal" | "null" | "param" | "expr" | "default" | "stream"
+    kind: str  # "literal" | "null" | "param" | "expr" | "default" | "stream" | "unchanged"
     text: str | None = field(default=None, repr=False)
     param: int | str | None = None
     index: int | None = None

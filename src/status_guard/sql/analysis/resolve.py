@@ -107,7 +107,6 @@ class Query:
         self._outputs: dict[int, list[tuple[str, frozenset[Pair]]] | None] = {}
         self.visited: set[int] = set()
         self.filters: set[Pair] = set()
-        self._record = True  # add resolved columns to the statement's references
 
     # -- USING / NATURAL joins -----------------------------------------------------------------
     def _using_columns(self, before: set[int]) -> None:
@@ -151,9 +150,7 @@ class Query:
                 raise SQLAnalysisError(f"table `{table.name}` is not in the schema")
             if column in {table.name, table.alias or ""}:
                 raise SQLAnalysisError(f"`{column}` may be a whole-row reference; give the schema")
-            pair = (table.name, column)
-            st.references.add(pair)
-            return frozenset({pair})
+            return frozenset({(table.name, column)})
         alias = table.args.get("alias")
         renamed = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
         col = None
@@ -169,10 +166,7 @@ class Query:
             raise SQLAnalysisError(f"column `{column}` is not in the schema of table `{rel.key}`")
         if rel.catalog is not None:
             return frozenset()  # metadata; a value-holding catalog is decided as a whole (data_catalogs)
-        pair = (rel.key, col.name)
-        if self._record:
-            st.references.add(pair)
-        return frozenset({pair})
+        return frozenset({(rel.key, col.name)})
 
     def resolve_column(self, col: exp.Column, scope: Scope) -> frozenset[Pair]:
         self.visited.add(id(col))
@@ -225,10 +219,7 @@ class Query:
                 raise SQLAnalysisError(f"whole-row reference `{node.name}` needs a schema to know its columns")
             if rel.catalog is not None:
                 return frozenset()
-            out = frozenset((rel.key, c.name) for c in rel.columns)
-            if self._record:
-                self.st.references.update(out)
-            return out
+            return frozenset((rel.key, c.name) for c in rel.columns)
         if isinstance(src, Scope):
             return union(d for _, d in self.outputs(src))
         raise SQLAnalysisError(f"whole-row reference `{node.name}` cannot be resolved")
@@ -392,8 +383,6 @@ class Query:
         for scope in self.scopes:
             exists = self._under_exists(scope.expression)
             for node in scope.walk():
-                # an EXISTS subquery's SELECT list is never read: resolved (to be valid), not recorded
-                self._record = not (exists and self.clause(node, scope) == "projection")
                 if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
                     self._star(node)
                 elif isinstance(node, exp.Column):
@@ -411,7 +400,6 @@ class Query:
                         self.filters |= deps
                 elif isinstance(node, exp.Star):
                     self._star(node)
-            self._record = True
             if scope.is_subquery and scope.parent is not None and not exists:
                 if self.clause(scope.expression, scope.parent) == "filter":
                     for _, d in self.outputs(scope):

@@ -33,7 +33,8 @@ class State:
         self.cte_names: set[str] = set()
         self.accounted: set[int] = set()  # ids of original column nodes attributed directly
         self.regions: set[int] = set()  # ids of original subtrees analysed through a copy
-        self.references: set[Pair] = set()
+        self.references: set[Pair] = set()  # columns named outside any output/filter/write (INSERT lists, COPY)
+        self.constraint_columns: set[Pair] = set()
         self.functions: set[str] = set()
         self.types: set[str] = set()
         self.catalogs: set[str] = set()

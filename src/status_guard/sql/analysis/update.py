@@ -56,7 +56,8 @@ def analyse_update(stmt: exp.Update, st: State) -> StatementAnalysis:
     deps = [d for _, d in q.root_outputs()]
     writes = []
     for t, c, v, i in assigns:
-        val, params = (Value("expr"), frozenset()) if v is None else write_value(v, st)
+        val, params = (Value("expr"), frozenset()) if v is None else write_value(
+            v, st, (c, aliases) if t == target_key else None)
         writes.append(Write(t, c, val, 0, deps[i] if i >= 0 and rhs else frozenset(), params=params))
     for t, c, v, i in assigns:
         writes.extend(json_writes(t, c, v, st, 0, deps[i] if i >= 0 and rhs else frozenset()))
