@@ -288,13 +288,7 @@ class Inspector:
             verdict = self.decide(sql, params, many=many, session=session,
                                   bound=(params is not None) if bound is None else bound, paramstyle=paramstyle)
         except SQLAnalysisError as exc:
-            req, purpose, _, scope = self._who(None, None, None, None)
-            decision = fail_closed_decision(self.guard, exc.reason, scope, req, purpose)
-            self._record(decision, exc.fingerprint, request_id, where, monitor)
-            if monitor:
-                log.warning("status_guard MONITOR MODE: would refuse SQL %s: %s", exc.fingerprint, exc.reason)
-                return decision
-            raise
+            return self.refuse(exc, route=where)
         decision = verdict.decision
         if decision.effect is not Effect.ALLOW or verdict.restricted:
             given = verdict.given if decision.effect not in REFUSING else None
@@ -311,6 +305,21 @@ class Inspector:
             log.info("status_guard flagged SQL %s (%s)", verdict.fingerprint, ", ".join(decision.citations))
         self._follow(sql, session, params is not None if bound is None else bound, paramstyle)
         return decision
+
+    def refuse(self, exc: SQLAnalysisError, *, route: str | None = None) -> Decision:
+        """Refuse a statement that cannot be analysed (fail closed): audit it, then raise ``exc``
+        — or, in monitor mode, log it loudly and return the decision. Hooks call this too for
+        statements they cannot even turn into text (bytes that are not UTF-8)."""
+        ctx = current()
+        monitor = self.monitor or bool(ctx is not None and ctx.monitor)
+        req, purpose, _, scope = self._who(None, None, None, None)
+        decision = fail_closed_decision(self.guard, exc.reason, scope, req, purpose)
+        self._record(decision, exc.fingerprint, ctx.request_id if ctx is not None else None,
+                     route or (ctx.route if ctx else None), monitor)
+        if monitor:
+            log.warning("status_guard MONITOR MODE: would refuse SQL %s: %s", exc.fingerprint, exc.reason)
+            return decision
+        raise exc
 
     def _record(self, decision: Decision, fp: str, request_id: str | None, route: str | None, monitor: bool,
                 given: Sequence[str] | None = None) -> None:

@@ -77,7 +77,12 @@ class GuardedCursor:
 
     def _check(self, query: Any, params: Any = None, many: bool = False) -> None:
         c = self._conn
-        c.inspector.enforce(_text(query, c.raw), params, many=many, session=c.session, bound=params is not None or many,
+        try:
+            text = _text(query, c.raw)
+        except SQLAnalysisError as exc:  # refused before it is even text: still audited
+            c.inspector.refuse(exc.with_fingerprint(c.inspector.fingerprint(query)))
+            raise  # monitor mode: a statement that is not text cannot be sent as it is either
+        c.inspector.enforce(text, params, many=many, session=c.session, bound=params is not None or many,
                             paramstyle=_STYLES[c.driver])
 
     def execute(self, query: Any, params: Any = None, *args: Any, **kw: Any) -> GuardedCursor:
