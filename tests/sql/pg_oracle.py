@@ -487,12 +487,20 @@ class ServerView:
 
 
 class Oracle:
-    """A mirror namespace in the shared PostgreSQL (unique name, dropped on close)."""
+    """A mirror namespace in the shared PostgreSQL (unique name, dropped on close). ``conn``: use
+    an existing connection (its own search path) instead of the mirror namespace."""
 
-    def __init__(self, dsn: str, tables: dict[str, dict[str, str]], extra_sql: str = ""):
+    def __init__(self, dsn: str, tables: dict[str, dict[str, str]], extra_sql: str = "", conn: Any = None):
         import psycopg
 
         self.psycopg = psycopg
+        self._columns: dict[int, tuple[str, list[str]]] = {}
+        if conn is not None:
+            self.conn = conn
+            self.ns = ""
+            self.owned = False
+            return
+        self.owned = True
         self.ns = f"sg_oracle_{uuid.uuid4().hex[:10]}"
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.conn.execute(f'CREATE SCHEMA "{self.ns}"')
@@ -503,9 +511,10 @@ class Oracle:
             self.conn.execute(f'SET search_path TO "{self.ns}"')
             self.conn.execute(extra_sql)
         self.conn.execute(f'SET search_path TO "{self.ns}"')
-        self._columns: dict[int, tuple[str, list[str]]] = {}
 
     def close(self) -> None:
+        if not self.owned:
+            return
         try:
             self.conn.execute(f'DROP SCHEMA IF EXISTS "{self.ns}" CASCADE')
         finally:
@@ -518,7 +527,7 @@ class Oracle:
                 "SELECT c.relname, n.nspname, a.attnum, CASE WHEN a.attisdropped THEN NULL ELSE a.attname END "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a "
                 "ON a.attrelid = c.oid AND a.attnum > 0 WHERE c.oid = %s ORDER BY a.attnum", (relid,)).fetchall()
-            name = rows[0][0] if rows[0][1] == self.ns else f"{rows[0][1]}.{rows[0][0]}"
+            name = rows[0][0] if rows[0][1] in (self.ns, "public") else f"{rows[0][1]}.{rows[0][0]}"
             hit = self._columns[relid] = (name, [r[3] for r in rows])
         return hit
 
