@@ -213,3 +213,82 @@ def statements(draw: Any, writes: bool = True) -> Gen:
 
 
 __all__ = ["Gen", "TABLES", "statements"]
+
+
+@dataclass
+class WriteGen:
+    """A write with psycopg placeholders, and for each placeholder (in text order) whether the
+    value bound to it is stored in ``holds.hold_basis``."""
+
+    sql: str
+    into_basis: list[bool]
+
+
+class _Writer:
+    def __init__(self, draw: Any):
+        self.draw = draw
+        self.parts: list[str] = []
+        self.slots: list[bool] = []
+
+    def p(self, into_basis: bool = False, cast: str = "") -> str:
+        self.slots.append(into_basis)
+        return f"%s{cast}"
+
+
+@st.composite
+def write_statements(draw: Any) -> WriteGen:
+    w = _Writer(draw)
+    shape = draw(st.sampled_from(["update", "insert", "insert_select", "merge", "update_from"]))
+    with_cte = ""
+    if draw(st.booleans()) and shape in ("update", "insert", "insert_select"):
+        lim = f" ORDER BY name LIMIT {w.p()}" if draw(st.booleans()) else ""
+        with_cte = f"WITH c AS (SELECT id FROM students WHERE grade = {w.p()}{lim}) "
+    if shape == "update":
+        cols = draw(st.permutations(["hold_basis", "release_date", "person_id"]))
+        n = draw(st.integers(1, 3))
+        sets = ", ".join(f"{c} = {w.p(c == 'hold_basis')}" for c in cols[:n])
+        cond = f"id = {w.p()}"
+        if with_cte and draw(st.booleans()):
+            cond += " AND person_id IN (SELECT id FROM c)"
+        ret = " RETURNING id" if draw(st.booleans()) else ""
+        sql = f"{with_cte}UPDATE holds SET {sets} WHERE {cond}{ret}"
+    elif shape == "insert":
+        cols = draw(st.permutations(["id", "person_id", "hold_basis"]))
+        rows = []
+        for _ in range(draw(st.integers(1, 3))):
+            rows.append("(" + ", ".join(w.p(c == "hold_basis") for c in cols) + ")")
+        sql = f"{with_cte}INSERT INTO holds ({', '.join(cols)}) VALUES {', '.join(rows)}"
+        oc = draw(st.sampled_from(["", "excluded", "param", "param_where"]))
+        if oc == "excluded":
+            sql += " ON CONFLICT (id) DO UPDATE SET hold_basis = excluded.hold_basis"
+        elif oc == "param":
+            sql += f" ON CONFLICT (id) DO UPDATE SET hold_basis = {w.p(True)}"
+        elif oc == "param_where":
+            sql += f" ON CONFLICT (id) DO UPDATE SET hold_basis = {w.p(True)} WHERE holds.person_id = {w.p()}"
+    elif shape == "insert_select":
+        head = f"{with_cte}INSERT INTO holds (id, hold_basis) SELECT "
+        if draw(st.booleans()):
+            sel = f"DISTINCT ON (s.grade) {w.p(cast='::int')}, {w.p(True, '::text')} FROM students s"
+            tail = f" WHERE s.grade > {w.p()} ORDER BY s.grade LIMIT {w.p()}"
+        else:
+            sel = f"{w.p(cast='::int')}, {w.p(True, '::text')} FROM students s"
+            tail = f" WHERE s.id = {w.p()}"
+        sql = head + sel + tail
+    elif shape == "merge":
+        src = f"WITH src AS (SELECT {w.p(cast='::int')} AS id, {w.p(True, '::text')} AS basis) "
+        sql = src + "MERGE INTO holds h USING src ON h.id = src.id"
+        if draw(st.booleans()):
+            cond = f" AND h.person_id = {w.p(cast='::bigint')}" if draw(st.booleans()) else ""
+            val = "src.basis" if draw(st.booleans()) else w.p(True, "::text")
+            sql += f" WHEN MATCHED{cond} THEN UPDATE SET hold_basis = {val}"
+        val = "src.basis" if draw(st.booleans()) else w.p(True, "::text")
+        sql += f" WHEN NOT MATCHED THEN INSERT (id, hold_basis) VALUES (src.id, {val})"
+        if "= src.basis" not in sql and "src.basis)" not in sql:
+            w.slots[1] = False  # the CTE's basis is never written
+    else:
+        rows = ", ".join(f"({w.p(cast='::int')}, {w.p(True, '::text')})" for _ in range(draw(st.integers(1, 2))))
+        sql = f"UPDATE holds SET hold_basis = v.basis FROM (VALUES {rows}) AS v(id, basis) WHERE holds.id = v.id"
+    return WriteGen(sql, w.slots)
+
+
+__all__ += ["WriteGen", "write_statements"]

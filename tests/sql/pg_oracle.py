@@ -372,6 +372,15 @@ class _Walker:
             elif _i(rte.get("rtekind")) == 3:
                 for f in _function_for(rte, _i(e["varattno"])):
                     self._params(f.get("funcexpr"), stack, out, q)
+            elif _i(rte.get("rtekind")) == 6:  # a CTE: the parameters its output column passes on
+                levels = _i(rte.get("ctelevelsup"))
+                owner = stack[-1 - levels]
+                for cte in _lst(owner.get("cteList")):
+                    if cte.get("ctename") == rte.get("ctename"):
+                        cq = cte["ctequery"]
+                        for t in _lst(cq.get("targetList")):
+                            if _i(t["resno"]) == _i(e["varattno"]) and t.get("resjunk") != "true":
+                                self._params(t["expr"], [*stack[: len(stack) - levels], cq], out, q)
             return
         if kind in ("QUERY",):
             return

@@ -28,7 +28,7 @@ from status_guard.sql import analyse
 from status_guard.sql.schema import reflect_dbapi
 
 from .corpus import CORPUS, PG_TABLES
-from .generators import statements
+from .generators import statements, write_statements
 from .pg_oracle import Oracle, ServerView
 
 pytestmark = pytest.mark.postgres
@@ -114,3 +114,13 @@ def test_generated_statements_agree_with_postgresql(oracle, mirror_schema, gen):
     column lists, scalar/IN/ANY/EXISTS subqueries, CTEs, UNION, GROUP BY/HAVING, windows, DISTINCT
     ON, LIMIT parameters, failing casts, INSERT … SELECT, UPDATE, DELETE … RETURNING)."""
     compare(oracle, mirror_schema, gen.sql, gen.params)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(gen=write_statements())
+def test_generated_writes_bind_parameters_as_postgresql_numbers_them(oracle, mirror_schema, gen):
+    """Placeholders in WITH before MERGE, DISTINCT ON, ON CONFLICT, LIMIT, UPDATE … FROM VALUES:
+    the parameter each written column receives is the one PostgreSQL binds there."""
+    params = tuple(range(len(gen.into_basis)))
+    compare(oracle, mirror_schema, gen.sql, params)

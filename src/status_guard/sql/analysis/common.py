@@ -58,6 +58,21 @@ def write_value(node: exp.Expression | None, st: State, target: tuple[str, set[s
     return v, param_keys(node, st)
 
 
+def traced_values(q: object, index: int, st: State) -> list[Value] | None:
+    """The values output ``index`` of query ``q``'s root passes through unchanged (a parameter or
+    literal carried by a CTE, a derived table, a VALUES list, UNION branches), or None."""
+    from .resolve import Query
+
+    assert isinstance(q, Query)
+    root = q.root.expression
+    if not isinstance(root, exp.Select) or index >= len(root.expressions):
+        return None
+    nodes = q.values_of(q.root, root.expressions[index])
+    if nodes is None:
+        return None
+    return [value_of(n, st) for n in nodes]
+
+
 def synthetic(projections: list[exp.Expression], sources: list[exp.Expression], joins: list[exp.Expression],
               where: exp.Expression | None) -> exp.Select:
     """A SELECT with the same column roles as a DML statement's parts (sqlglot does not qualify DML)."""
@@ -154,5 +169,5 @@ def assignments(eqs: list[exp.Expression], st: State, table: str, aliases: set[s
     return out, rhs
 
 
-__all__ = ["assignments", "param_keys", "write_value", "reads_of", "returning", "strip_joins", "synthetic", "table_aliases", "value_of",
+__all__ = ["assignments", "param_keys", "traced_values", "write_value", "reads_of", "returning", "strip_joins", "synthetic", "table_aliases", "value_of",
            "with_ctes"]

@@ -39,8 +39,10 @@ def _expand_unnest_star(sel: exp.Select) -> bool:
     return True
 
 
-def _source_values(sel: exp.Select, st: State) -> list[list[Value] | None]:
+def _source_values(sel: exp.Select, st: State, q: object) -> list[list[Value] | None]:
     """Per output of ``sel``: the values it takes, one per inserted row, when they can be named."""
+    from .common import traced_values
+
     out: list[list[Value] | None] = []
     frm = sel.args.get("from_")
     src = frm.this if frm is not None else None
@@ -50,7 +52,7 @@ def _source_values(sel: exp.Select, st: State) -> list[list[Value] | None]:
     unnest_cols: list[str] = []
     if isinstance(src, exp.Unnest) and isinstance(src.args.get("alias"), exp.TableAlias):
         unnest_cols = [c.name for c in src.args["alias"].columns]
-    for proj in sel.expressions:
+    for k, proj in enumerate(sel.expressions):
         p = _strip(proj.this if isinstance(proj, exp.Alias) else proj)
         if isinstance(p, exp.Column) and values_cols and p.name in values_cols and not sel.args.get("joins"):
             j = values_cols.index(p.name)
@@ -70,7 +72,10 @@ def _source_values(sel: exp.Select, st: State) -> list[list[Value] | None]:
                 out.append([Value("expr")])
         else:
             v = value_of(p, st)
-            out.append([v] if v.kind in ("literal", "null", "param") else None)
+            if v.kind in ("literal", "null", "param"):
+                out.append([v])
+            else:
+                out.append(traced_values(q, k, st))
     return out
 
 
@@ -139,7 +144,7 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
         if len(outs) != len(cols):
             raise SQLAnalysisError(f"INSERT ... SELECT gives {len(outs)} columns for {len(cols)} target columns")
         filters |= q.filters
-        values = _source_values(work, st) if isinstance(work, exp.Select) else [None] * len(cols)
+        values = _source_values(work, st, q) if isinstance(work, exp.Select) else [None] * len(cols)
         projections = list(work.expressions) if isinstance(work, exp.Select) else []
         for i, (c, (_, d), vals) in enumerate(zip(cols, outs, values)):
             if vals is None:
@@ -155,6 +160,8 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
         raise SQLAnalysisError(f"unsupported INSERT source `{type(source).__name__}`")
     if stmt.args.get("with_") is not None:
         st.mark(stmt.args["with_"])
+        if not isinstance(source, exp.Query):  # CTEs beside VALUES: their predicates still count
+            filters |= query(with_ctes(stmt, synthetic([], [], [], None)), st).filters
     targets: set[str] = set()
     conflict = stmt.args.get("conflict")
     if conflict is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..errors import SQLAnalysisError
-from .common import assignments, reads_of, returning, synthetic, table_aliases, with_ctes, write_value
+from .common import assignments, reads_of, returning, synthetic, table_aliases, with_ctes, write_value, traced_values
 from .keys import json_writes
 from .model import StatementAnalysis, Value, Write
 from .resolve import query
@@ -65,7 +65,13 @@ def analyse_merge(stmt: exp.Merge, st: State) -> StatementAnalysis:
     writes = []
     for t, c, v, i in assigns:
         val, params = (Value("expr"), frozenset()) if v is None else write_value(v, st)
-        writes.append(Write(t, c, val, 0, deps[i] if i >= 0 else frozenset(), params=params))
+        d = deps[i] if i >= 0 else frozenset()
+        traced = traced_values(q, i, st) if val.kind == "expr" and i >= 0 else None
+        if traced:  # WITH src AS (SELECT %s AS basis) MERGE ... SET hold_basis = src.basis
+            for r, tv in enumerate(traced):
+                writes.append(Write(t, c, tv, r, d, params=frozenset({tv.param}) if tv.param is not None else params))
+            continue
+        writes.append(Write(t, c, val, 0, d, params=params))
     for t, c, v, i in assigns:
         writes.extend(json_writes(t, c, v, st, 0, deps[i] if i >= 0 else frozenset()))
     outs = returning(stmt, st, [table_node, using], [])

@@ -364,6 +364,69 @@ class Query:
             raise SQLAnalysisError("a recursive query could not be resolved")
         return self.outputs(s)
 
+    # -- values ----------------------------------------------------------------------------------
+    def values_of(self, scope: Scope, expr: exp.Expression, depth: int = 0) -> list[exp.Expression] | None:
+        """The literal / placeholder / NULL nodes an expression passes through unchanged (casts
+        aside), following columns into CTEs, derived tables, VALUES lists and UNION branches; None
+        when any of them is computed (then the value cannot be known before the statement runs)."""
+        e = expr.this if isinstance(expr, exp.Alias) else expr
+        while isinstance(e, (exp.Cast, exp.TryCast, exp.Paren)):
+            e = e.this
+        if isinstance(e, (exp.Literal, exp.Null, exp.Boolean, exp.Placeholder)):
+            return [e]
+        if depth > 16 or not isinstance(e, exp.Column) or isinstance(e.this, exp.Star):
+            return None
+        found = self._source(e.table, scope) if e.table else None
+        if found is None:
+            return None
+        src, _ = found
+        if not isinstance(src, Scope):
+            return None
+        return self._scope_values(src, e.name, depth + 1)
+
+    def _scope_values(self, scope: Scope, name: str, depth: int) -> list[exp.Expression] | None:
+        scope = self.by_expr.get(id(scope.expression), scope)
+        expr = scope.expression
+        if isinstance(expr, exp.Select):
+            if expr.args.get("group") or expr.args.get("having"):
+                return None
+            for proj in expr.expressions:
+                if proj.alias_or_name == name:
+                    return self.values_of(scope, proj, depth)
+            return None
+        if isinstance(expr, exp.Values):
+            alias = expr.args.get("alias")
+            names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) and alias.columns else []
+            if name not in names:
+                return None
+            k = names.index(name)
+            out: list[exp.Expression] = []
+            for row in expr.expressions:
+                vals = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
+                v = vals[k] if k < len(vals) else None
+                while isinstance(v, (exp.Cast, exp.TryCast, exp.Paren)):
+                    v = v.this
+                if not isinstance(v, (exp.Literal, exp.Null, exp.Boolean, exp.Placeholder)):
+                    return None
+                out.append(v)
+            return out
+        if isinstance(expr, exp.SetOperation):
+            left = self._branch_scope(expr.left)
+            right = self._branch_scope(expr.right)
+            names = [n for n, _ in self.outputs(scope)]
+            if name not in names:
+                return None
+            k = names.index(name)
+            res: list[exp.Expression] = []
+            for branch in (left, right):
+                bnames = [n for n, _ in self.outputs(branch)]
+                got = self._scope_values(branch, bnames[k], depth + 1) if k < len(bnames) else None
+                if got is None:
+                    return None
+                res.extend(got)
+            return res
+        return None
+
     # -- clause roles --------------------------------------------------------------------------
     @staticmethod
     def clause(node: exp.Expression, scope: Scope) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from .common import assignments, reads_of, returning, strip_joins, synthetic, table_aliases, with_ctes, write_value
+from .common import assignments, reads_of, returning, strip_joins, synthetic, table_aliases, with_ctes, write_value, traced_values
 from .keys import json_writes
 from .model import StatementAnalysis, Value, Write
 from .resolve import query
@@ -58,7 +58,13 @@ def analyse_update(stmt: exp.Update, st: State) -> StatementAnalysis:
     for t, c, v, i in assigns:
         val, params = (Value("expr"), frozenset()) if v is None else write_value(
             v, st, (c, aliases) if t == target_key else None)
-        writes.append(Write(t, c, val, 0, deps[i] if i >= 0 and rhs else frozenset(), params=params))
+        d = deps[i] if i >= 0 and rhs else frozenset()
+        traced = traced_values(q, i, st) if val.kind == "expr" and i >= 0 and rhs else None
+        if traced:  # SET x = cte.basis where the CTE selects a parameter: that parameter is written
+            for r, tv in enumerate(traced):
+                writes.append(Write(t, c, tv, r, d, params=frozenset({tv.param}) if tv.param is not None else params))
+            continue
+        writes.append(Write(t, c, val, 0, d, params=params))
     for t, c, v, i in assigns:
         writes.extend(json_writes(t, c, v, st, 0, deps[i] if i >= 0 and rhs else frozenset()))
     outs = returning(stmt, st, sources, joins)
