@@ -141,7 +141,7 @@ def plain_name(node: exp.Expression) -> str:
 @lru_cache(maxsize=1)
 def safe_keys() -> frozenset[str]:
     """:data:`SAFE_NAMES` as the keys sqlglot gives them (built once, on first use)."""
-    keys: set[str] = set(_SYNTAX)
+    keys: set[str] = set(_SYNTAX) | set(SAFE_NAMES)  # plain names: calls sqlglot does not model, pg_catalog.f()
     for name in SAFE_NAMES:
         samples = _SAMPLES.get(name, [f"{name}(x)", f"{name}(x, y)", f"{name}(x, y, z)", f"{name}()"])
         for dialect in ("postgres", "sqlite", "mysql"):

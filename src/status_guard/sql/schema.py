@@ -155,6 +155,11 @@ class SchemaMap:
             ns, name = _split_key(str(tname))
             rel = base._make_relation(ns, name, [(str(c), str(t)) for c, t in cols.items()], temporary=str(tname) in temp)
             rels[rel.key] = rel
+        every = frozenset().union(*(c.categories for r in rels.values() for c in r.columns)) or known
+        for k, r in list(rels.items()):
+            if r.name in VALUE_HOLDING_ANYWHERE:  # other sessions' SQL text, with its literals: data
+                rels[k] = replace(r, columns=tuple(replace(c, categories=every, reasons=(
+                    "holds other sessions' SQL text (with their literal values)",)) for c in r.columns))
         kv: dict[str, tuple[str, str]] = {}
         for t, pair in (key_value or {}).items():
             p = tuple(pair)
@@ -186,9 +191,6 @@ class SchemaMap:
                     basis = sorted(self._value_categories)
                     cats = frozenset(c for c in basis if c == "detention_basis") or frozenset(basis[:1])
                     reasons = (f"generic column `{cname}` of a table that records detentions",)
-                if name in VALUE_HOLDING_ANYWHERE:
-                    cats = frozenset(self._all_categories())
-                    reasons = ("holds other sessions' SQL text",)
             if provenance and cname in provenance:
                 pc, pr = provenance[cname]
                 if pc - cats:
