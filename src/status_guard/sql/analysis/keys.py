@@ -156,6 +156,11 @@ def json_writes(table: str, column: str, expr: exp.Expression | None, st: State,
                 for i in range(0, len(args), 2):
                     key = _key_value(args[i], st)
                     out.append(Write(table, column, value_of(args[i + 1], st), row, sources, key or Value("expr")))
+        elif type(node).__name__ in ("JSONSet", "JSONInsert", "JSONReplace"):  # SQLite / MySQL json_set(doc, path, value, ...)
+            args = list(node.expressions)
+            for i in range(0, len(args) - 1, 2):
+                key = _key_value(args[i], st)
+                out.append(Write(table, column, value_of(args[i + 1], st), row, sources, key or Value("expr")))
         elif isinstance(node, exp.Literal) and node.is_string:
             for k in _object_keys(node):
                 out.append(Write(table, column, Value("expr"), row, sources, Value("literal", k)))
