@@ -86,6 +86,15 @@ SAFE_NAMES = (
     "json_to_record", "jsonb_to_record", "json_to_recordset", "jsonb_to_recordset", "json_extract",
     "json_object", "json_array", "json_quote", "json_valid", "json_type", "json_unquote", "json_tree",
     "json_group_array", "json_group_object",
+    # catalog metadata (what ORMs and migrate introspect): names, types, definitions — no data
+    "obj_description", "col_description", "shobj_description", "format_type", "pg_get_constraintdef",
+    "pg_get_indexdef", "pg_get_expr", "pg_get_serial_sequence", "pg_get_userbyid", "pg_get_viewdef",
+    "pg_get_triggerdef", "pg_get_functiondef", "pg_table_is_visible", "pg_type_is_visible", "current_schema",
+    "current_schemas", "current_database", "current_user", "session_user", "to_regclass", "to_regtype",
+    "has_table_privilege", "has_column_privilege", "has_schema_privilege", "pg_relation_size",
+    "pg_total_relation_size", "version", "pg_backend_pid", "txid_current", "pg_try_advisory_lock",
+    "pg_advisory_unlock", "pg_advisory_lock", "pg_advisory_xact_lock", "nextval", "currval", "setval",
+    "string_agg", "sqlite_version", "last_insert_rowid", "changes",
 )
 # Sample calls for functions that need particular syntax to parse.
 _SAMPLES = {

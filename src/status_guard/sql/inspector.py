@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..context import current
@@ -120,6 +120,8 @@ class Inspector:
         self._verdicts = _LRU(cache_size)
         self._schema_lock = threading.Lock()
         self.traffic = Traffic(guard, interval=traffic_interval)
+        # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
+        self.stats: Counter[str] = Counter()
         self._restricted = frozenset(guard.policy.restricted_requesters)
 
     # -- configuration --------------------------------------------------------------------------
@@ -250,6 +252,8 @@ class Inspector:
             if items:
                 decisions.append(self.guard.decide(action, items, scope=scope, requester=req, purpose=purpose,
                                                    claims=claims_t))
+        if plan.adds:
+            decisions.append(self._schema_decision(plan.adds, scope, req, purpose, claims_t))
         if not decisions:
             kind = analysis.statements[0].kind if analysis.statements else "read"
             action = "store" if kind in {"insert", "update", "merge", "copy_from", "delete"} else "read"
@@ -257,6 +261,23 @@ class Inspector:
         decision = merge_decisions(decisions)
         self._verdicts.put(key, decision)
         return Verdict(decision, fp, given, restricted)
+
+    def _schema_decision(self, adds: list, scope: str, req: Requester, purpose: str | None,
+                         claims: tuple[Claim, ...]) -> Decision:
+        """DDL that defines a column is decided as storing its categories. A column the policy lets
+        the city store for a declared purpose only (place of birth for English Language Learner
+        services, 040(k)) may be defined by a migration that runs without that purpose: the
+        definition is flagged and audited with the purpose that allows it, and every statement that
+        later writes or reads the column is decided with the purpose it declares. A column no
+        purpose can justify (immigration status, 040(b)) stays refused."""
+        d = self.guard.decide("store", adds, scope=scope, requester=req, purpose=purpose, claims=claims)
+        if not d.blocked or purpose is not None:
+            return d
+        for p in sorted(self.guard.policy.file.purposes):
+            alt = self.guard.decide("store", adds, scope=scope, requester=req, purpose=p, claims=claims)
+            if not alt.blocked and alt.exceptions_used:
+                return replace(alt, effect=Effect.strongest([alt.effect, Effect.FLAG]), purpose=None)
+        return d
 
     def _value_categories(self, scope: str) -> frozenset[str]:
         return frozenset(v.category for v in self.guard.policy.value_rules_for(scope, "store"))
@@ -284,6 +305,7 @@ class Inspector:
         monitor = self.monitor or bool(ctx is not None and ctx.monitor)
         request_id = ctx.request_id if ctx is not None else None
         where = route or (ctx.route if ctx else None)
+        self.stats["checked"] += 1
         try:
             verdict = self.decide(sql, params, many=many, session=session,
                                   bound=(params is not None) if bound is None else bound, paramstyle=paramstyle)
@@ -296,11 +318,13 @@ class Inspector:
         else:
             self.traffic.add(decision, verdict.fingerprint)
         if decision.effect in REFUSING:
+            self.stats["refused"] += 1
             if monitor:
                 log.warning("status_guard MONITOR MODE: would refuse SQL %s (%s)", verdict.fingerprint,
                             ", ".join(decision.citations))
                 return decision
             raise SQLRefusedError(decision, verdict.fingerprint)
+        self.stats["flagged" if decision.effect is Effect.FLAG else "allowed"] += 1
         if decision.effect is Effect.FLAG:
             log.info("status_guard flagged SQL %s (%s)", verdict.fingerprint, ", ".join(decision.citations))
         self._follow(sql, session, params is not None if bound is None else bound, paramstyle)
@@ -312,6 +336,7 @@ class Inspector:
         statements they cannot even turn into text (bytes that are not UTF-8)."""
         ctx = current()
         monitor = self.monitor or bool(ctx is not None and ctx.monitor)
+        self.stats["fail_closed"] += 1
         req, purpose, _, scope = self._who(None, None, None, None)
         decision = fail_closed_decision(self.guard, exc.reason, scope, req, purpose)
         self._record(decision, exc.fingerprint, ctx.request_id if ctx is not None else None,

@@ -35,6 +35,7 @@ _JSON_TYPES = ("json", "jsonb")
 @dataclass
 class Plan:
     store: list[Item] = field(default_factory=list)
+    adds: list[Item] = field(default_factory=list)  # columns DDL defines (capacity to store)
     select_by: list[Item] = field(default_factory=list)
     read: list[Item] = field(default_factory=list)
     signature: list[Any] = field(default_factory=list)  # what about the bound values changed the plan
@@ -313,7 +314,7 @@ def build(insp: Any, analysis: Analysis, rows: list[Any], *, restricted: bool, s
     p.writes(plan, rows)
     for t, c in analysis.adds:
         cats, public, reasons = p.cats(t, c)
-        plan.put("store", Item(f"{t}.{c}", cats, reasons, MISSING, public))
+        plan.put("adds", Item(f"{t}.{c}", cats, reasons, MISSING, public))
     p.columns(plan, "select_by", analysis.filters)
     p.columns(plan, "read", analysis.reads)
     p.keyed(plan, analysis.keyed, rows, restricted)

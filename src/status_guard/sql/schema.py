@@ -105,6 +105,7 @@ class SchemaMap:
     database: str | None = None
     key_value: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # relation key -> (key col, value col)
     namespaces: frozenset[str] = frozenset({"public", "main", "dbo"})  # namespaces that exist
+    default_namespace: str | None = None  # what an unqualified key means (None: public / main / dbo)
     warnings: tuple[str, ...] = ()
     _classify: Classify | None = field(default=None, repr=False)
     _overrides: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -252,7 +253,10 @@ class SchemaMap:
         return cls.from_config(guard, data)
 
     def with_options(self, **kw: Any) -> SchemaMap:
-        """A copy with other ``search_path`` / ``database`` (e.g. learned from a live connection)."""
+        """A copy with other ``search_path`` / ``database`` / ``default_namespace`` (e.g. learned from
+        a live connection: the schema Django's unqualified tables live in)."""
+        if kw.get("default_namespace"):
+            kw["namespaces"] = self.namespaces | {kw["default_namespace"]}
         m = replace(self, **kw, _index={}, _mapping_schemas={})
         return replace(m, version=_hash([self.version, kw]))
 
@@ -323,7 +327,7 @@ class SchemaMap:
         idx = self._index.get(dialect)
         if idx is None:
             nm = naming(dialect)
-            default = DEFAULT_NAMESPACE.get(dialect)
+            default = self.default_namespace if self.default_namespace is not None else DEFAULT_NAMESPACE.get(dialect)
             idx = {}
             for r in self.relations.values():
                 ns = r.namespace if r.namespace is not None else default

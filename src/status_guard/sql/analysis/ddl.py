@@ -26,7 +26,7 @@ def new_relation_key(st: State, table: exp.Expression, temporary: bool) -> str:
     name, db = table.name, table.db
     if st.schema is None:
         return name
-    default = st.naming.stored(DEFAULT_NAMESPACE.get(st.dialect) or "")
+    default = st.naming.stored(st.schema.default_namespace or DEFAULT_NAMESPACE.get(st.dialect) or "")
     if temporary or db in ("pg_temp", "temp", "temporary"):
         if st.schema.resolve([name], st.dialect) is not None and st.schema.resolve([name], st.dialect).catalog is None:
             raise SQLAnalysisError(f"a temporary table `{name}` would shadow the guarded table of that name for the "

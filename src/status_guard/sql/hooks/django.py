@@ -145,9 +145,10 @@ def _pg_session(connection: Any) -> dict[str, Any]:
     from ..schema import parse_search_path
 
     with connection.cursor() as cur:
-        cur.cursor.execute("SELECT current_setting('search_path'), current_user, current_database()")
-        path, user, db = cur.cursor.fetchone()
-    return {"search_path": parse_search_path(path, user), "database": db}
+        cur.cursor.execute("SELECT current_setting('search_path'), current_user, current_database(), current_schema()")
+        path, user, db, current = cur.cursor.fetchone()
+    # the models' tables are unqualified: they live in the first schema of the path that exists
+    return {"search_path": parse_search_path(path, user), "database": db, "default_namespace": current or "public"}
 
 
 class _Wrapper:
