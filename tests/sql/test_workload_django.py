@@ -64,6 +64,16 @@ def test_django_school_app_on_postgresql_has_no_false_blocks_and_leaks_nothing(p
         c.execute(f"CREATE SCHEMA {schema}")
     try:
         out = run_workload(f"postgres:{postgres_dsn};{schema}", tmp_path)
+        from status_guard import Guard
+        from status_guard.sql.schema import reflect_dbapi
+
+        from .oracle_check import oracle_over
+
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:  # the server's reading of every statement
+            conn.execute(f"SET search_path TO {schema}")
+            mirror = reflect_dbapi(Guard.default(audit="memory:"), conn, "postgres", namespaces=[schema])
+            counts = oracle_over(out["statements"], conn, mirror)
+        assert counts["compared"] >= 50, counts
     finally:
         with psycopg.connect(postgres_dsn, autocommit=True) as c:
             c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -93,6 +93,18 @@ def bind(value: Value, row: Any, fp: str) -> Any:
     return obj
 
 
+def key_text(k: Any) -> str:
+    """A JSON path as a dotted key: ``["a", "b"]``, ``'{a,b}'``, ``'$."a".b'`` -> ``a.b``."""
+    if isinstance(k, (list, tuple)):
+        return ".".join(str(x) for x in k)
+    t = str(k).strip()
+    if t.startswith("{") and t.endswith("}"):
+        return ".".join(p.strip().strip('"') for p in t[1:-1].split(",") if p.strip())
+    if t.startswith("$"):
+        return ".".join(p.strip('"') for p in t.lstrip("$").strip(".").split(".") if p)
+    return t
+
+
 def _json_doc(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return v
@@ -178,7 +190,7 @@ class Planner:
                     return
                 raise SQLAnalysisError(f"a JSON key written to {w.table}.{w.column} cannot be determined before the "
                                        "statement runs", self.fp)
-            key_text = ".".join(str(x) for x in k) if isinstance(k, (list, tuple)) else str(k)
+            key_text = globals()["key_text"](k)
             from_param = from_param or w.key.kind == "param"
         kv = self.kv.get(w.table)
         if kv is not None and w.column == kv[1] and key_text is None:
@@ -256,7 +268,7 @@ class Planner:
             k = bind(u.key, row, self.fp)
             if k is MISSING or k is None:
                 continue
-            key_text = ".".join(str(x) for x in k) if isinstance(k, (list, tuple)) else str(k)
+            key_text = globals()["key_text"](k)
             cats, public, reasons = self.cats(u.table, u.column)
             kc, kr = self.key_cats(key_text)
             item = Item(f"{u.table}.{u.column}.{key_text}", cats | kc, reasons + kr, MISSING, public)

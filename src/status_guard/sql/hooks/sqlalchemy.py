@@ -45,6 +45,29 @@ def paramstyle_of(engine: Any) -> str:
     return style
 
 
+def _is_insertmanyvalues(context: Any) -> bool:
+    style = getattr(context, "execute_style", None)
+    return style is not None and getattr(style, "name", "") == "INSERTMANYVALUES"
+
+
+def _rows(parameters: Any) -> bool:
+    """A list of parameter sets (an executemany), not one parameter set."""
+    return isinstance(parameters, (list, tuple)) and bool(parameters) and all(
+        isinstance(p, (list, tuple, dict)) for p in parameters)
+
+
+def _pg_session(engine: Any) -> dict[str, Any]:
+    """Where unqualified names resolve for this engine's sessions (search_path, current schema)."""
+    from sqlalchemy import text
+
+    from ..schema import parse_search_path
+
+    with engine.connect() as c:
+        path, user, db, current = c.execute(text(
+            "SELECT current_setting('search_path'), current_user, current_database(), current_schema()")).one()
+    return {"search_path": parse_search_path(path, user), "database": db, "default_namespace": current or "public"}
+
+
 async def reflect_async(engine: Any, guard: Any, **kw: Any) -> SchemaMap:
     async with engine.connect() as conn:
         return await conn.run_sync(lambda sync_conn: reflect_sqlalchemy(guard, sync_conn, **kw))
@@ -70,11 +93,16 @@ def install(
         schema = reflect_sqlalchemy(guard, sync_engine)
     insp = Inspector(guard, dialect=dialect_of(engine), schema=schema, scope=scope, monitor=monitor, limits=limits,
                      default_requester=default_requester, paramstyle=paramstyle_of(engine))
+    if sync_engine is engine and sync_engine.dialect.name == "postgresql" and insp.schema is not None \
+            and insp.schema.search_path is None:
+        insp.set_schema(insp.schema.with_options(**_pg_session(sync_engine)))
     sessions = Sessions()
 
     def before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                               executemany: bool) -> None:
         no_params = bool(getattr(context, "no_parameters", False)) if context is not None else False
+        if executemany and _is_insertmanyvalues(context) and not _rows(parameters):
+            executemany = False  # one "insertmanyvalues" batch: a single execute of one parameter set
         bound = executemany or (parameters is not None and not no_params)
         dbapi_conn = getattr(getattr(conn, "connection", None), "dbapi_connection", None)
         session = sessions.for_connection(dbapi_conn) if dbapi_conn is not None else None

@@ -42,7 +42,11 @@ def main() -> dict:
     hook = apps.get_app_config("enrollment").sg_hook
     shapes: dict[str, int] = {}
 
+    statements: dict[str, bool] = {}
+    RESULT["statements"] = statements
+
     def record_shapes(execute, sql, params, many, context):
+        statements.setdefault(sql, many or params is not None)
         for k in ("UNNEST", "RETURNING", "SAVEPOINT", "SET CONSTRAINTS", "new__", "pg_catalog", "sqlite_master",
                   "EXISTS", "ON CONFLICT", "FOR UPDATE"):
             if k in sql:
