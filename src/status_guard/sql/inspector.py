@@ -27,7 +27,7 @@ from .analysis import Analysis, analyse
 from .errors import SQLAnalysisError, SQLLimitError, SQLRefusedError
 from .fingerprint import fingerprint
 from .functions import safe_keys
-from .items import build
+from .items import Planner, build
 from .merge import merge_decisions, with_requester
 from .parse import DEFAULT_LIMITS, Limits, canonical_dialect
 from .schema import Column, SchemaMap, coerce_schema
@@ -117,6 +117,9 @@ class Inspector:
         self.limits = limits
         self.paramstyle = paramstyle
         self._analyses = _LRU(cache_size)
+        self._plans = _LRU(cache_size)  # items per action, for statements whose bound values change nothing
+        self._value_cats: dict[str, frozenset[str]] = {}
+        self._planners = _LRU(cache_size)
         self._verdicts = _LRU(cache_size)
         self._schema_lock = threading.Lock()
         self.traffic = Traffic(guard, interval=traffic_interval)
@@ -136,6 +139,8 @@ class Inspector:
     def set_schema(self, schema: Any) -> None:
         self.schema = coerce_schema(self.guard, schema)
         self._analyses.clear()
+        self._plans.clear()
+        self._planners.clear()
         self._verdicts.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
@@ -238,8 +243,32 @@ class Inspector:
         if restricted:
             self._allow_list(analysis, fp)
         value_cats = self._value_categories(scope)
-        plan = build(self, analysis, rows, restricted=restricted, session=session, fp=fp, value_cats=value_cats)
         temp = session.version if session is not None and session.temp else ""
+        kv = self.schema.key_value if self.schema is not None else {}
+        plan_key = None if _param_dependent(analysis, kv) else (sql, self.dialect, self.schema_version,
+                                                             paramstyle or self.paramstyle, bound, temp, restricted,
+                                                             value_cats, len(rows))
+        plan = self._plans.get(plan_key) if plan_key is not None else MISSING
+        if isinstance(plan, SQLAnalysisError):
+            raise type(plan)(plan.reason, plan.fingerprint)
+        if plan is MISSING:
+            planner = None
+            if plan_key is None:  # the bound values matter: keep the static part of the planner
+                pkey = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
+                        value_cats)
+                planner = self._planners.get(pkey)
+                if planner is MISSING:
+                    planner = Planner(self, analysis, session, fp, value_cats, restricted)
+                    self._planners.put(pkey, planner)
+            try:
+                plan = build(self, analysis, rows, restricted=restricted, session=session, fp=fp, value_cats=value_cats,
+                             planner=planner)
+            except SQLAnalysisError as exc:
+                if plan_key is not None:
+                    self._plans.put(plan_key, exc)
+                raise
+            if plan_key is not None:
+                self._plans.put(plan_key, plan)
         key = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
                purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0)
         given = tuple(i.path for i in plan.read)
@@ -280,7 +309,10 @@ class Inspector:
         return d
 
     def _value_categories(self, scope: str) -> frozenset[str]:
-        return frozenset(v.category for v in self.guard.policy.value_rules_for(scope, "store"))
+        hit = self._value_cats.get(scope)
+        if hit is None:
+            hit = self._value_cats[scope] = frozenset(v.category for v in self.guard.policy.value_rules_for(scope, "store"))
+        return hit
 
     def _allow_list(self, analysis: Analysis, fp: str) -> None:
         """A restricted requester calls only built-ins known to compute from their arguments, and
@@ -387,6 +419,17 @@ def fail_closed_decision(guard: Any, reason: str, scope: str, requester: Request
 
 
 # -- parameters ----------------------------------------------------------------------------------
+
+
+def _param_dependent(analysis: Analysis, kv: Any = ()) -> bool:
+    """Whether bound values can change the items a statement is decided on (written values, JSON
+    keys, key-value questions); if not, its plan is cached with its analysis."""
+    for w in analysis.writes:
+        if w.value.kind == "param" or (w.key is not None and w.key.kind == "param"):
+            return True
+    if any(k.key.kind == "param" for k in analysis.keyed):
+        return True
+    return bool(kv) and any(p.value.kind == "param" and p.table in kv for s in analysis.statements for p in s.pins)
 
 
 def _param_rows(params: Any, many: bool, limits: Limits, fp: str) -> list[Any]:

@@ -147,6 +147,8 @@ class Planner:
         self.value_cats = value_cats
         schema = insp.schema
         self.kv = dict(schema.key_value) if schema is not None else {}
+        self._statics: dict[int, tuple[frozenset[str], bool, tuple[str, ...], bool]] = {}  # by id: analysis kept
+        self._by_row: dict[tuple[str, int], dict[str, Write]] | None = None
 
     def cats(self, table: str, column: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
         return self.insp.categories(table, column, self.session)
@@ -162,20 +164,30 @@ class Planner:
     # -- store ---------------------------------------------------------------------------------
     def writes(self, plan: Plan, rows: list[Any]) -> None:
         writes = self.analysis.writes
+        if self._by_row is None:
+            self._by_row = {}
+            for w in writes:
+                self._by_row.setdefault((w.table, w.row), {}).setdefault(w.column, w)
         for row_no, row in enumerate(rows):
-            by_row: dict[tuple[str, int], dict[str, Write]] = {}
             for w in writes:
-                by_row.setdefault((w.table, w.row), {}).setdefault(w.column, w)
-            for w in writes:
-                self._write(plan, w, row, row_no, by_row.get((w.table, w.row), {}))
+                self._write(plan, w, row, row_no, self._by_row.get((w.table, w.row), {}))
+
+    def _static(self, w: Write) -> tuple[frozenset[str], bool, tuple[str, ...], bool]:
+        """What about a write does not depend on the bound values (cached with the planner)."""
+        hit = self._statics.get(id(w))
+        if hit is None:
+            cats, public, reasons = self.cats(w.table, w.column)
+            for t, c in sorted(w.sources):
+                scats, _, sreasons = self.cats(t, c)
+                if scats:
+                    cats = cats | scats
+                    reasons = reasons + tuple(f"value copied from {t}.{c}: {r}" for r in sreasons)
+            hit = self._statics[id(w)] = (cats, public, reasons,
+                                          self.column_type(w.table, w.column).startswith(_JSON_TYPES))
+        return hit
 
     def _write(self, plan: Plan, w: Write, row: Any, row_no: int, same_row: dict[str, Write]) -> None:
-        cats, public, reasons = self.cats(w.table, w.column)
-        for t, c in sorted(w.sources):
-            scats, _, sreasons = self.cats(t, c)
-            if scats:
-                cats = cats | scats
-                reasons = reasons + tuple(f"value copied from {t}.{c}: {r}" for r in sreasons)
+        cats, public, reasons, json_column = self._static(w)
         if w.value.kind == "unchanged":
             return  # SET c = c: nothing new is stored
         value = bind(w.value, row, self.fp)
@@ -220,8 +232,7 @@ class Planner:
                 plan.put("read", Item(f"{w.table}.{w.column}", tcats,
                                       ("written (a restricted requester learns from constraint errors)", *treasons),
                                       MISSING, tpublic))
-            if from_param and self.column_type(w.table, w.column).startswith(_JSON_TYPES) or (
-                    from_param and isinstance(v, (dict, list))):
+            if from_param and (json_column or isinstance(v, (dict, list))):
                 self._json_param(plan, w, v, path)
 
     def _json_param(self, plan: Plan, w: Write, v: Any, path: str) -> None:
@@ -320,8 +331,8 @@ class Planner:
 
 
 def build(insp: Any, analysis: Analysis, rows: list[Any], *, restricted: bool, session: Any, fp: str,
-          value_cats: frozenset[str]) -> Plan:
-    p = Planner(insp, analysis, session, fp, value_cats, restricted)
+          value_cats: frozenset[str], planner: Planner | None = None) -> Plan:
+    p = planner or Planner(insp, analysis, session, fp, value_cats, restricted)
     plan = Plan()
     p.writes(plan, rows)
     for t, c in analysis.adds:

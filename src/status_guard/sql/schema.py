@@ -406,12 +406,15 @@ class SchemaMap:
         return self.relations.get(key)
 
     def column(self, table: str, name: str) -> Column | None:
+        idx = self._index.get("columns")
+        if idx is None:
+            idx = self._index["columns"] = {(k, c.name): c for k, r in self.relations.items() for c in r.columns}
+        hit = idx.get((table, name))
+        if hit is not None:
+            return hit
         rel = self.relations.get(table)
         if rel is None:
             return None
-        for c in rel.columns:
-            if c.name == name:
-                return c
         low = name.lower()
         hits = [c for c in rel.columns if c.name.lower() == low]
         return hits[0] if len(hits) == 1 else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..schema import SchemaChange
 
@@ -99,7 +100,7 @@ class Analysis:
             out |= getattr(s, attr)
         return frozenset(out)
 
-    @property
+    @cached_property
     def writes(self) -> tuple[Write, ...]:
         return tuple(w for s in self.statements for w in s.writes)
 
@@ -136,7 +137,7 @@ class Analysis:
         """The output columns of the last statement (what a cursor returns)."""
         return self.statements[-1].outputs if self.statements else ()
 
-    @property
+    @cached_property
     def keyed(self) -> tuple[KeyedUse, ...]:
         return tuple(k for s in self.statements for k in s.keyed)
 
