@@ -47,6 +47,8 @@ CATALOG_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_maste
 # Tables that record detentions, and generic column names that hold why (040(d)).
 _DETENTION_TABLE = re.compile(r"(?:^|_)(?:holds?|detain\w*|detention\w*|custod\w*|bookings?|incarcerat\w*|jail\w*|"
                               r"lockups?|immigration_holds?|warrants?)(?:_|$)")
+# ... and of those, the ones that record the hold itself (where a missing basis column is warned about)
+_HOLD_TABLE = re.compile(r"(?:^|_)(?:holds?|detain\w*|detention\w*|custod\w*|immigration_holds?)(?:_|$)")
 _GENERIC_BASIS = re.compile(r"^(?:basis|reason|reasons|grounds?|cause|authority|legal_basis|type|kind|source|"
                             r"hold_type|hold_reason|detention_reason|detention_type)$")
 
@@ -218,7 +220,7 @@ class SchemaMap:
     def _detention_warnings(self) -> list[str]:
         out = []
         for r in self.relations.values():
-            if r.catalog is None and _DETENTION_TABLE.search(r.name.lower()) and not any(
+            if r.catalog is None and _HOLD_TABLE.search(r.name.lower()) and not any(
                     c.categories & self._value_categories for c in r.columns) and self._value_categories:
                 msg = (f"table `{r.key}` looks like it records detentions but no column of it is classified as "
                        f"{'/'.join(sorted(self._value_categories))}: name its basis column in schema overrides "
