@@ -45,7 +45,9 @@ def main() -> None:
     args = ap.parse_args()
     guard = Guard.default(audit="memory:")
     insp = Inspector(guard, dialect="postgres", schema=SCHEMA, scope="police")
-    ms = insp.schema.mapping_schema("postgres")
+    from sqlglot.schema import MappingSchema
+
+    ms = MappingSchema(SCHEMA, dialect="postgres")
     params = {"simple": (1,), "3-join": (2,), "cte": None, "insert": (1, 2, "judicial_warrant")}
     print(f"{'statement':10} {'parse':>9} {'parse+q':>9} {'cold':>9} {'cached':>9}  cold/parse cold/p+q cached/parse")
     for name, sql in STATEMENTS.items():

@@ -342,13 +342,21 @@ class Guard:
         fingerprint: str | None = None,
         monitor: bool = False,
         department: str | None = None,
+        given: Sequence[str] | None = None,
+        count: int | None = None,
     ) -> dict[str, Any]:
         """Append the decision to the audit log. Raises AuditUnavailableError when the record
-        cannot be written: the caller must then refuse the guarded action (NIST AU-5)."""
+        cannot be written: the caller must then refuse the guarded action (NIST AU-5).
+
+        ``given``: for an allowed decision, the field paths the requester was given (what a
+        2.129.060(e) review asks about; no values). ``count``: the record stands for this many
+        identical allowed decisions (aggregated traffic)."""
         rec = decision.to_record()
         # a redaction over 3 000 records names one path per record: summarised so the record fits
         # the log's limits and holds no value a client chose as a key (never dropped)
-        rec["fields"] = summarise_paths(rec["fields"])
+        rec["fields"] = summarise_paths([*rec["fields"], *(given or ())])
+        if count is not None:
+            rec["count"] = count
         rec.update(
             adapter=adapter,
             request_id=request_id or new_request_id(),

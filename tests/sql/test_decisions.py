@@ -32,8 +32,17 @@ def test_local_officer_query_reads_home_address(sg):
 
 
 def test_federal_officer_may_read_citizenship_status_1373(sg):
-    d = check(sg, "SELECT citizenship FROM students WHERE id = 7", scope="police", requester="federal")
+    # the city declares the record id public (G.L. c. 66 §10): status may be looked up by it
+    schema = {"tables": SCHEMA, "public_record": ["students.id"]}
+    d = check(sg, "SELECT citizenship FROM students WHERE id = 7", scope="police", requester="federal", schema=schema)
     assert d.effect is not Effect.BLOCK
+
+
+def test_federal_officer_cannot_look_up_status_by_a_protected_column(sg):
+    # filtering on a column the requester may not read answers it row by row (inference)
+    d = check(sg, "SELECT citizenship FROM students WHERE home_address = '1 Main St'", scope="police",
+              requester="federal")
+    assert d.blocked and "2.129.040(e)" in d.citations
 
 
 def test_federal_whole_row_reference_is_a_read_of_every_column(sg):

@@ -52,7 +52,7 @@ def test_psycopg_executemany_and_copy_are_checked(sg, postgres_dsn, tables):
 
     s, h = tables
     with psycopg.connect(postgres_dsn, autocommit=True) as raw:
-        conn = guard_connection(raw, sg, scope="police")
+        conn = guard_connection(raw, sg, scope="police", default_requester="local")
         cur = conn.cursor()
         with pytest.raises(SQLRefusedError):
             cur.executemany(f"INSERT INTO {h} (id, person_id, hold_basis) VALUES (%s, %s, %s)",

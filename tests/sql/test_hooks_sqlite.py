@@ -58,7 +58,7 @@ def test_sqlite_executescript_with_any_refused_part_runs_nothing(sg, raw):
 
 
 def test_sqlite_hold_on_ice_detainer_never_written(sg, raw):
-    conn = guard_connection(raw, sg, scope="police")
+    conn = guard_connection(raw, sg, scope="police", default_requester="local")
     with pytest.raises(SQLRefusedError) as info:
         conn.execute("INSERT INTO holds (id, person_id, hold_basis) VALUES (?, ?, ?)", (1, 9, "ice_detainer"))
     assert "2.129.040(d)" in str(info.value) and "ice_detainer" not in str(info.value)

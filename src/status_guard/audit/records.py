@@ -405,6 +405,7 @@ DECISION_FIELDS: dict[str, Validator] = {
     "department": name,
     "http_status": lambda p, v: _http_status(p, v),
     "event": dict_of(EVENT, required=frozenset({"type"})),
+    "count": count,  # aggregated records: how many identical allowed decisions this one stands for
 }
 
 

@@ -74,19 +74,33 @@ def check(statement: str, dialect: str, scope: str, requester: str, purpose: str
 @sql.command("revoke")
 @click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--dsn", default=None, help="postgresql://... (psycopg) or sqlite:PATH to reflect the schema from.")
+@click.option("--namespace", "namespaces", multiple=True,
+              help="PostgreSQL schema(s) to reflect (default: every non-system schema). Repeatable.")
+@click.option("--public-record", "public_record", multiple=True,
+              help="A column the Public Records Law makes available (table.column, or a bare column). Repeatable.")
 @click.option("--role", default="PUBLIC", show_default=True, help="Role the privileges apply to.")
 @click.option("--scope", default="city", show_default=True)
 @click.option("--requester", default="local", show_default=True,
               help="Requester class the role acts for (e.g. federal for a liaison role).")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Run the statements on --dsn (one transaction), then verify with has_column_privilege that "
+                   "ROLE cannot read or write a forbidden column by any route (PUBLIC, role membership).")
 @click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-def revoke(schema_path: Path | None, dsn: str | None, role: str, scope: str, requester: str,
-           policy_path: Path | None) -> None:
-    """Print PostgreSQL REVOKE/GRANT statements that keep forbidden columns from ROLE."""
-    from ..sql.revoke import revoke_statements
+def revoke(schema_path: Path | None, dsn: str | None, namespaces: tuple[str, ...], public_record: tuple[str, ...],
+           role: str, scope: str, requester: str, apply_: bool, policy_path: Path | None) -> None:
+    """Print (or apply) PostgreSQL REVOKE/GRANT statements that keep forbidden columns from ROLE.
+
+    Exit status: 0 done; 1 applied but a forbidden column is still reachable by ROLE (each is
+    named); 2 bad input."""
+    from ..sql.revoke import column_verdicts, revoke_statements
     from ..sql.schema import SchemaMap, reflect_dbapi
 
     if bool(schema_path) == bool(dsn):
         raise click.UsageError("give exactly one of --schema FILE.json or --dsn")
+    if apply_ and (not dsn or dsn.startswith("sqlite:")):
+        raise click.UsageError("--apply needs a PostgreSQL --dsn")
+    if apply_ and role.upper() == "PUBLIC":
+        raise click.UsageError("--apply needs a named --role (revoking from PUBLIC changes every role's privileges)")
     try:
         guard = _guard(policy_path)
         guard.policy.check_scope(scope)
@@ -97,13 +111,15 @@ def revoke(schema_path: Path | None, dsn: str | None, role: str, scope: str, req
             import sqlite3
 
             with sqlite3.connect(dsn[len("sqlite:"):]) as conn:
-                schema = reflect_dbapi(guard, conn, "sqlite")
+                schema = reflect_dbapi(guard, conn, "sqlite", public_record=public_record)
         else:
             import psycopg
 
             with psycopg.connect(dsn) as conn:
-                schema = reflect_dbapi(guard, conn, "postgres")
+                schema = reflect_dbapi(guard, conn, "postgres", public_record=public_record,
+                                       namespaces=list(namespaces) or None)
         lines = revoke_statements(guard, schema, role=role, scope=scope, requester=requester)
+        verdicts = column_verdicts(guard, schema, scope=scope, requester=requester)
     except StatusGuardError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
@@ -111,3 +127,22 @@ def revoke(schema_path: Path | None, dsn: str | None, role: str, scope: str, req
         click.echo(f"-- no forbidden columns for role {role} in scope {scope}")
         return
     click.echo("\n".join(lines))
+    if not apply_:
+        return
+    import psycopg
+
+    from ..sql.revoke import reachable_forbidden
+
+    with psycopg.connect(dsn) as conn:
+        with conn.transaction():
+            for line in lines:
+                if line.strip() and not line.lstrip().startswith("--"):
+                    conn.execute(line.encode())
+        still = reachable_forbidden(conn, verdicts, role)
+    if still:
+        for table, column, priv in still:
+            click.echo(f"-- STILL REACHABLE: {role} has {priv} on {table}.{column} (through PUBLIC, a member role "
+                       "or a grant this tool does not manage): revoke it there", err=True)
+        raise SystemExit(1)
+    n = sum(1 for v in verdicts if v.no_read or v.no_write)
+    click.echo(f"-- applied and verified: {role} cannot read or write any of the {n} forbidden column(s)")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Claim, Decision
-from .analyze import Analysis, StatementAnalysis, Value, Write, analyse
+from .analysis import Analysis, Output, StatementAnalysis, Value, Write, analyse
 from .errors import SQLAnalysisError, SQLLimitError, SQLRefusedError
 from .fingerprint import fingerprint
 from .inspector import Inspector, inspector_for

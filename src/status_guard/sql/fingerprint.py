@@ -44,14 +44,26 @@ def template(sql: str, dialect: str) -> str | None:
     return " ".join(out)
 
 
+def fingerprint(sql: object, dialect: str = "postgres", max_chars: int | None = None) -> str:
+    """``sql:`` + 16 hex digits of the literal-free token sequence. Text that cannot be tokenized,
+    is not text, or is longer than ``max_chars`` gets ``sqlx:`` + 16 hex digits of a per-process
+    keyed hash (nothing about its literals can be recovered by guessing). Both shapes are accepted
+    by the audit record's allow-list."""
+    if not isinstance(sql, str):
+        raw = repr(type(sql)).encode()
+        return "sqlx:" + hashlib.blake2b(raw, key=_PROCESS_KEY, digest_size=8).hexdigest()
+    if max_chars is not None and len(sql) > max_chars:
+        return "sqlx:" + hashlib.blake2b(sql.encode("utf-8", "surrogatepass"), key=_PROCESS_KEY,
+                                         digest_size=8).hexdigest()
+    return _fingerprint(sql, dialect)
+
+
 @lru_cache(maxsize=8192)
-def fingerprint(sql: str, dialect: str = "postgres") -> str:
-    """``sql:`` + 16 hex digits. Untokenizable text gets a per-process keyed hash (so nothing about
-    its literals can be recovered by guessing)."""
+def _fingerprint(sql: str, dialect: str) -> str:
     t = template(sql, dialect)
     if t is None:
         digest = hashlib.blake2b(sql.encode("utf-8", "surrogatepass"), key=_PROCESS_KEY, digest_size=8).hexdigest()
-        return f"sql:x{digest[1:]}"
+        return f"sqlx:{digest}"
     return "sql:" + hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

@@ -1,40 +1,47 @@
-"""The SQL inspector: statement -> analysis (cached) -> items per action -> Guard decisions ->
-one merged Decision (cached) -> enforcement (raise / audit) in the hooks.
+"""The SQL inspector: statement -> analysis (cached) -> items per action (:mod:`.items`) -> Guard
+decisions -> one merged Decision (cached) -> enforcement (raise / audit) in the hooks.
 
-Caches:
-* analysis by (statement text, dialect, schema version) — failures are cached too;
-* verdicts by (statement text, dialect, schema version, scope, requester class, purpose, claims,
-  and the values of bound parameters that reach a classified column — their NULL-ness, or the
-  value itself for a value-ruled column such as a hold basis).
+Caches (both keyed on the statement text with literals *and* placeholders as written, so an ORM
+statement that repeats with new parameters is analysed once):
+
+* analyses by (text, dialect, schema version, parameter style, whether parameters are bound,
+  session temporary tables) — failures are cached too;
+* verdicts by (that key, scope, requester class, purpose, claims, and what about the bound values
+  changed the items: NULL-ness of classified writes, value-ruled values, JSON keys, key-value
+  questions).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ..disclose.paths import compile_patterns, parse_pattern
 from ..context import current
-from ..errors import PolicyError
-from ..model import MISSING, Claim, Decision, Effect, Item, Requester, RuleHit
-from ..normalize import normalize
-from .analyze import Analysis, Value, Write, analyse
+from ..errors import AuditUnavailableError, PolicyError
+from ..model import MISSING, Claim, Decision, Effect, Requester, RuleHit
+from .analysis import Analysis, analyse
 from .errors import SQLAnalysisError, SQLLimitError, SQLRefusedError
 from .fingerprint import fingerprint
+from .functions import safe_keys
+from .items import Planner, build
 from .merge import merge_decisions, with_requester
 from .parse import DEFAULT_LIMITS, Limits, canonical_dialect
-from .schema import SchemaMap, coerce_schema
+from .schema import Column, SchemaMap, coerce_schema, sql_public_record
+from .session import Session
+from .traffic import Traffic
 
 log = logging.getLogger("status_guard.sql")
 
 # Effects the inspector cannot apply to a statement (it cannot rewrite result rows): refused.
 REFUSING = frozenset({Effect.BLOCK, Effect.STRIP, Effect.REDACT})
 FAIL_CLOSED_RULE = "sql-fail-closed"
-FAIL_CLOSED_CITATION = "status_guard fail-closed"
+# A statement that cannot be analysed cannot be shown to keep any of 2.129.040's protections.
+FAIL_CLOSED_CITATION = "2.129.040"
+_BUILTIN_TYPES_UNKNOWN = "?"
 
 
 class _LRU:
@@ -74,6 +81,8 @@ class _LRU:
 class Verdict:
     decision: Decision
     fingerprint: str
+    given: tuple[str, ...] = ()  # the columns (paths) the statement's results carry
+    restricted: bool = False
 
 
 class Inspector:
@@ -90,14 +99,13 @@ class Inspector:
         limits: Limits = DEFAULT_LIMITS,
         cache_size: int = 4096,
         default_requester: Any = None,
+        paramstyle: str = "auto",
+        traffic_interval: float = 60.0,
         public_record_fields: Any = None,
     ) -> None:
         self.guard = guard
         # extra public-record path patterns for this database (``table.column``, ``**.column``)
-        self.public_record = compile_patterns(tuple(public_record_fields or ()), where="SQL public_record_fields")
-        for p in self.public_record.patterns:
-            if len(parse_pattern(p)) == 1:
-                raise PolicyError(f"SQL public_record_fields: {p!r} names no table; write 'table.{p}' or '**.{p}'")
+        self.public_record = sql_public_record(public_record_fields, "SQL public_record_fields")
         # who is asking when a statement runs outside any request (a batch job, a migration):
         # `unknown` — the most restricted class — unless the deployment names one explicitly
         self.default_requester = Requester.coerce(default_requester) if default_requester is not None else None
@@ -110,23 +118,74 @@ class Inspector:
             guard.policy.check_scope(scope)
         self.monitor = monitor
         self.limits = limits
+        self.paramstyle = paramstyle
         self._analyses = _LRU(cache_size)
+        self._plans = _LRU(cache_size)  # items per action, for statements whose bound values change nothing
+        self._value_cats: dict[str, frozenset[str]] = {}
+        self._planners = _LRU(cache_size)
         self._verdicts = _LRU(cache_size)
         self._schema_lock = threading.Lock()
+        self.traffic = Traffic(guard, interval=traffic_interval)
+        # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
+        self.stats: Counter[str] = Counter()
+        self._restricted = frozenset(guard.policy.restricted_requesters)
 
     # -- configuration --------------------------------------------------------------------------
     @property
     def schema_version(self) -> str:
         return self.schema.version if self.schema is not None else f"none:{self.guard.policy.hash[:16]}"
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.schema.warnings if self.schema is not None else ()
+
     def set_schema(self, schema: Any) -> None:
         self.schema = coerce_schema(self.guard, schema)
         self._analyses.clear()
+        self._plans.clear()
+        self._planners.clear()
         self._verdicts.clear()
 
+    # -- lookups ----------------------------------------------------------------------------------
+    def column(self, table: str, column: str, session: Session | None = None) -> Column | None:
+        if session is not None and table in session.temp:
+            for c in session.temp[table].columns:
+                if c.name == column:
+                    return c
+        return self.schema.column(table, column) if self.schema is not None else None
+
+    def columns(self, table: str, session: Session | None = None) -> tuple[Column, ...]:
+        if session is not None and table in session.temp:
+            return session.temp[table].columns
+        return self.schema.columns(table) if self.schema is not None else ()
+
+    def categories(self, table: str, column: str, session: Session | None = None
+                   ) -> tuple[frozenset[str], bool, tuple[str, ...]]:
+        col = self.column(table, column, session)
+        extra = bool(self.public_record) and self._extra_public(table, column)
+        if col is not None:
+            return col.categories, col.public_record or extra, col.reasons
+        c = self.guard.classify(column)
+        return c.categories, extra, c.all_reasons()
+
+    def _extra_public(self, table: str, column: str) -> bool:
+        ns, _, name = table.rpartition(".")
+        return self.public_record.matches((name, column)) or bool(ns) and self.public_record.matches((ns, name, column))
+
     # -- analysis --------------------------------------------------------------------------------
-    def analysis(self, sql: str) -> Analysis:
-        key = (sql, self.dialect, self.schema_version)
+    def analysis(self, sql: str, *, bound: bool | None = None, session: Session | None = None,
+                 paramstyle: str | None = None) -> Analysis:
+        """``bound``: the driver substitutes placeholders (parameters are given); None: describe the
+        statement — its placeholders as parameters whose values are unknown, unless the text is not
+        valid with substitution (a ``%`` in a literal), then as sent without parameters."""
+        if bound is None:
+            try:
+                return self.analysis(sql, bound=True, session=session, paramstyle=paramstyle)
+            except SQLAnalysisError:
+                return self.analysis(sql, bound=False, session=session, paramstyle=paramstyle)
+        style = paramstyle or self.paramstyle
+        temp = session.temp if session is not None and session.temp else None
+        key = (sql, self.dialect, self.schema_version, style, bound, session.version if temp else "")
         hit = self._analyses.get(key)
         if hit is not MISSING:
             if isinstance(hit, SQLAnalysisError):
@@ -134,19 +193,17 @@ class Inspector:
             return hit
         fp = self.fingerprint(sql)
         try:
-            result = analyse(sql, self.dialect, self.schema, self.limits)
+            result = analyse(sql, self.dialect, self.schema, self.limits, paramstyle=style, bound=bound, temp=temp)
         except SQLAnalysisError as exc:
             err = exc.with_fingerprint(fp)
-            if not isinstance(exc, SQLLimitError) or len(sql) <= self.limits.max_chars:
+            if not isinstance(exc, SQLLimitError) or (isinstance(sql, str) and len(sql) <= self.limits.max_chars):
                 self._analyses.put(key, err)
             raise err from None
         self._analyses.put(key, result)
         return result
 
     def fingerprint(self, sql: str) -> str:
-        if not isinstance(sql, str) or len(sql) > self.limits.max_chars:
-            return "sql:oversize"
-        return fingerprint(sql, self.dialect)
+        return fingerprint(sql, self.dialect, self.limits.max_chars)
 
     # -- decisions -------------------------------------------------------------------------------
     def _who(self, requester: Any, purpose: str | None, claims: Sequence[Claim] | None, scope: str | None):
@@ -166,6 +223,9 @@ class Inspector:
             raise PolicyError("the SQL inspector needs a scope (configure one, or run inside a request whose context names it)")
         return req, purpose, tuple(claims), scope
 
+    def is_restricted(self, requester: Requester) -> bool:
+        return requester.cls in self._restricted
+
     def decide(
         self,
         sql: str,
@@ -176,128 +236,189 @@ class Inspector:
         purpose: str | None = None,
         claims: Sequence[Claim] | None = None,
         scope: str | None = None,
+        session: Session | None = None,
+        bound: bool | None = None,
+        paramstyle: str | None = None,
     ) -> Verdict:
-        """The merged Decision for a statement (raises SQLAnalysisError when it cannot be analysed)."""
+        """The merged Decision for a statement (raises SQLAnalysisError when it cannot be analysed).
+        ``bound``: the driver substitutes placeholders (default: True — describe the statement's
+        placeholders even without values; the hooks pass ``params is not None``)."""
         req, purpose, claims_t, scope = self._who(requester, purpose, claims, scope)
-        analysis = self.analysis(sql)
         fp = self.fingerprint(sql)
+        analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
         rows = _param_rows(params, many, self.limits, fp)
+        restricted = self.is_restricted(req)
+        if restricted:
+            self._allow_list(analysis, fp)
         value_cats = self._value_categories(scope)
-        sig = _param_signature(analysis, rows, self, value_cats, fp)
-        key = (sql, self.dialect, self.schema_version, scope, req.cls, purpose, claims_t, sig)
+        temp = session.version if session is not None and session.temp else ""
+        kv = self.schema.key_value if self.schema is not None else {}
+        plan_key = None if _param_dependent(analysis, kv) else (sql, self.dialect, self.schema_version,
+                                                             paramstyle or self.paramstyle, bound, temp, restricted,
+                                                             value_cats, len(rows))
+        plan = self._plans.get(plan_key) if plan_key is not None else MISSING
+        if isinstance(plan, SQLAnalysisError):
+            raise type(plan)(plan.reason, plan.fingerprint)
+        if plan is MISSING:
+            planner = None
+            if plan_key is None:  # the bound values matter: keep the static part of the planner
+                pkey = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
+                        value_cats)
+                planner = self._planners.get(pkey)
+                if planner is MISSING:
+                    planner = Planner(self, analysis, session, fp, value_cats, restricted)
+                    self._planners.put(pkey, planner)
+            try:
+                plan = build(self, analysis, rows, restricted=restricted, session=session, fp=fp, value_cats=value_cats,
+                             planner=planner)
+            except SQLAnalysisError as exc:
+                if plan_key is not None:
+                    self._plans.put(plan_key, exc)
+                raise
+            if plan_key is not None:
+                self._plans.put(plan_key, plan)
+        key = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
+               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0)
+        given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
-            return Verdict(with_requester(hit, req), fp)
-        decision = self._decide(analysis, rows, scope, req, purpose, claims_t, value_cats, fp)
-        self._verdicts.put(key, decision)
-        return Verdict(decision, fp)
-
-    def _value_categories(self, scope: str) -> frozenset[str]:
-        return frozenset(v.category for v in self.guard.policy.value_rules_for(scope, "store"))
-
-    def categories(self, table: str, column: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
-        col = self.schema.column(table, column) if self.schema is not None else None
-        extra = bool(self.public_record) and self.public_record.matches((table, column))
-        if col is not None:
-            return col.categories, col.public_record or extra, col.reasons
-        c = self.guard.classify(column)
-        return c.categories, extra, c.all_reasons()
-
-    def _decide(self, analysis: Analysis, rows: list[Any], scope: str, req: Requester, purpose: str | None,
-                claims: tuple[Claim, ...], value_cats: frozenset[str], fp: str) -> Decision:
-        store: dict[str, Item] = {}
-        for row_no, row in enumerate(rows):
-            for w in analysis.writes:
-                item = self._write_item(w, row, row_no, value_cats, fp)
-                if item is not None:
-                    _put(store, item)
-        for t, c in analysis.adds:
-            cats, public, reasons = self.categories(t, c)
-            _put(store, Item(f"{t}.{c}", cats, reasons, MISSING, public))
-        filters = [self._item(t, c) for t, c in sorted(analysis.filters)]
-        reads = [self._item(t, c) for t, c in sorted(analysis.reads)]
+            return Verdict(with_requester(hit, req), fp, given, restricted)
         decisions = []
-        for action, items in (("store", list(store.values())), ("select_by", filters), ("read", reads)):
+        for action in ("store", "select_by", "read"):
+            items = getattr(plan, action)
             if items:
-                decisions.append(self.guard.decide(action, items, scope=scope, requester=req, purpose=purpose, claims=claims))
+                decisions.append(self.guard.decide(action, items, scope=scope, requester=req, purpose=purpose,
+                                                   claims=claims_t))
+        if plan.adds:
+            decisions.append(self._schema_decision(plan.adds, scope, req, purpose, claims_t))
         if not decisions:
             kind = analysis.statements[0].kind if analysis.statements else "read"
             action = "store" if kind in {"insert", "update", "merge", "copy_from", "delete"} else "read"
-            decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims))
-        return merge_decisions(decisions)
+            decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims_t))
+        decision = merge_decisions(decisions)
+        self._verdicts.put(key, decision)
+        return Verdict(decision, fp, given, restricted)
 
-    def _item(self, table: str, column: str) -> Item:
-        cats, public, reasons = self.categories(table, column)
-        return Item(f"{table}.{column}", cats, reasons, MISSING, public)
+    def _schema_decision(self, adds: list, scope: str, req: Requester, purpose: str | None,
+                         claims: tuple[Claim, ...]) -> Decision:
+        """DDL that defines a column is decided as storing its categories. A column the policy lets
+        the city store for a declared purpose only (place of birth for English Language Learner
+        services, 040(k)) may be defined by a migration that runs without that purpose: the
+        definition is flagged and audited with the purpose that allows it, and every statement that
+        later writes or reads the column is decided with the purpose it declares. A column no
+        purpose can justify (immigration status, 040(b)) stays refused."""
+        d = self.guard.decide("store", adds, scope=scope, requester=req, purpose=purpose, claims=claims)
+        if not d.blocked or purpose is not None:
+            return d
+        for p in sorted(self.guard.policy.file.purposes):
+            alt = self.guard.decide("store", adds, scope=scope, requester=req, purpose=p, claims=claims)
+            if not alt.blocked and alt.exceptions_used:
+                return replace(alt, effect=Effect.strongest([alt.effect, Effect.FLAG]), purpose=None)
+        return d
 
-    def _write_item(self, w: Write, row: Any, row_no: int, value_cats: frozenset[str], fp: str) -> Item | None:
-        cats, public, reasons = self.categories(w.table, w.column)
-        for t, c in sorted(w.sources):
-            scats, _, sreasons = self.categories(t, c)
-            if scats:
-                cats = cats | scats
-                reasons = reasons + tuple(f"value copied from {t}.{c}: {r}" for r in sreasons)
-        value = _bind(w.value, row, fp)
-        if value is None:
-            return None  # writing NULL erases; it collects nothing
-        if value is MISSING and cats & value_cats:
-            raise SQLAnalysisError(
-                f"the value written to {w.table}.{w.column} ({', '.join(sorted(cats & value_cats))}) cannot be "
-                "determined before the statement runs",
-                fp,
-            )
-        r = w.row if row_no == 0 else row_no
-        path = f"{w.table}.{w.column}" if r == 0 else f"{w.table}[{r}].{w.column}"
-        return Item(path, cats, reasons, value, public)
+    def _value_categories(self, scope: str) -> frozenset[str]:
+        hit = self._value_cats.get(scope)
+        if hit is None:
+            hit = self._value_cats[scope] = frozenset(v.category for v in self.guard.policy.value_rules_for(scope, "store"))
+        return hit
+
+    def _allow_list(self, analysis: Analysis, fp: str) -> None:
+        """A restricted requester calls only built-ins known to compute from their arguments, and
+        casts only to built-in types: anything else may run SQL or read relations unseen."""
+        unknown = sorted(analysis.functions - safe_keys())
+        if unknown:
+            raise SQLAnalysisError(f"function `{unknown[0]}` is not on the allow-list of functions a restricted "
+                                   "requester may call", fp)
+        types = sorted(t for t in analysis.types if t.startswith(_BUILTIN_TYPES_UNKNOWN))
+        if types:
+            raise SQLAnalysisError("a cast to a user-defined type (its input function or domain checks may run SQL) "
+                                   "is not allowed for a restricted requester", fp)
 
     # -- enforcement -----------------------------------------------------------------------------
-    def enforce(self, sql: str, params: Any = None, *, many: bool = False, route: str | None = None) -> Decision | None:
+    def enforce(self, sql: str, params: Any = None, *, many: bool = False, route: str | None = None,
+                session: Session | None = None, bound: bool | None = None,
+                paramstyle: str | None = None) -> Decision | None:
         """Check a statement about to run: raise SQLRefusedError / SQLAnalysisError when refused,
-        audit every non-allow decision (an audit failure refuses the statement)."""
+        audit every refusal, every restricted requester's statement and (aggregated) allowed
+        local traffic. An audit failure refuses the statement, except in monitor mode."""
         ctx = current()
         monitor = self.monitor or bool(ctx is not None and ctx.monitor)
         request_id = ctx.request_id if ctx is not None else None
+        where = route or (ctx.route if ctx else None)
+        self.stats["checked"] += 1
         try:
-            verdict = self.decide(sql, params, many=many)
+            verdict = self.decide(sql, params, many=many, session=session,
+                                  bound=(params is not None) if bound is None else bound, paramstyle=paramstyle)
         except SQLAnalysisError as exc:
-            req, purpose, _, scope = self._who(None, None, None, None)
-            decision = fail_closed_decision(self.guard, exc.reason, scope, req, purpose)
-            self.guard.record(decision, adapter="sql", fingerprint=exc.fingerprint, request_id=request_id,
-                              route=route or (ctx.route if ctx else None), monitor=monitor)
-            if monitor:
-                log.warning("status_guard MONITOR MODE: would refuse SQL %s: %s", exc.fingerprint, exc.reason)
-                return decision
-            raise
+            return self.refuse(exc, route=where)
         decision = verdict.decision
-        if decision.effect is not Effect.ALLOW:
-            self.guard.record(decision, adapter="sql", fingerprint=verdict.fingerprint, request_id=request_id,
-                              route=route or (ctx.route if ctx else None), monitor=monitor)
+        if decision.effect is not Effect.ALLOW or verdict.restricted:
+            given = verdict.given if decision.effect not in REFUSING else None
+            self._record(decision, verdict.fingerprint, request_id, where, monitor, given=given)
+        else:
+            self.traffic.add(decision, verdict.fingerprint)
         if decision.effect in REFUSING:
+            self.stats["refused"] += 1
             if monitor:
                 log.warning("status_guard MONITOR MODE: would refuse SQL %s (%s)", verdict.fingerprint,
                             ", ".join(decision.citations))
                 return decision
             raise SQLRefusedError(decision, verdict.fingerprint)
+        self.stats["flagged" if decision.effect is Effect.FLAG else "allowed"] += 1
         if decision.effect is Effect.FLAG:
             log.info("status_guard flagged SQL %s (%s)", verdict.fingerprint, ", ".join(decision.citations))
-        self._follow_renames(sql)
+        self._follow(sql, session, params is not None if bound is None else bound, paramstyle)
         return decision
 
-    def _follow_renames(self, sql: str) -> None:
-        """An allowed ``ALTER TABLE t RENAME TO u`` moves ``t`` to ``u`` in the schema map, so later
-        statements resolve against the table's real columns. If the statement then fails or is rolled
-        back, ``t`` is unknown to the map and refused (fail closed): re-reflect with ``set_schema``."""
+    def refuse(self, exc: SQLAnalysisError, *, route: str | None = None) -> Decision:
+        """Refuse a statement that cannot be analysed (fail closed): audit it, then raise ``exc``
+        — or, in monitor mode, log it loudly and return the decision. Hooks call this too for
+        statements they cannot even turn into text (bytes that are not UTF-8)."""
+        ctx = current()
+        monitor = self.monitor or bool(ctx is not None and ctx.monitor)
+        self.stats["fail_closed"] += 1
+        req, purpose, _, scope = self._who(None, None, None, None)
+        decision = fail_closed_decision(self.guard, exc.reason, scope, req, purpose)
+        self._record(decision, exc.fingerprint, ctx.request_id if ctx is not None else None,
+                     route or (ctx.route if ctx else None), monitor)
+        if monitor:
+            log.warning("status_guard MONITOR MODE: would refuse SQL %s: %s", exc.fingerprint, exc.reason)
+            return decision
+        raise exc
+
+    def _record(self, decision: Decision, fp: str, request_id: str | None, route: str | None, monitor: bool,
+                given: Sequence[str] | None = None) -> None:
+        try:
+            self.guard.record(decision, adapter="sql", fingerprint=fp, request_id=request_id, route=route,
+                              monitor=monitor, given=given)
+        except AuditUnavailableError:
+            if monitor:  # report-only: say so loudly, never refuse
+                log.error("status_guard MONITOR MODE: audit log unavailable for SQL %s", fp)
+                return
+            raise
+
+    def flush(self) -> int:
+        """Write the aggregated allowed-traffic records now."""
+        return self.traffic.flush()
+
+    def _follow(self, sql: str, session: Session | None, bound: bool, paramstyle: str | None) -> None:
+        """An allowed statement that changes the schema (CREATE/DROP/ALTER TABLE, a temporary
+        table) moves the map with it, so later statements resolve against the tables it made. A
+        statement that then fails or is rolled back leaves the map ahead of the database: tables
+        it has that the database lacks are refused by the database; re-reflect with ``set_schema``
+        after a failed migration."""
         if self.schema is None:
             return
-        renames = self.analysis(sql).renames
-        if not renames:
+        analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
+        changes = analysis.changes
+        if not changes:
             return
-        with self._schema_lock:
-            schema = self.schema
-            for old, new in renames:
-                if schema.table_key(old) is not None:
-                    schema = schema.renamed(old, new)
-            self.set_schema(schema)
+        glob = [c for c in changes if not c.temporary]
+        if glob:
+            with self._schema_lock:
+                self.set_schema(self.schema.apply(glob))
+        if session is not None:
+            session.apply(changes, self.schema)
 
 
 def fail_closed_decision(guard: Any, reason: str, scope: str, requester: Requester, purpose: str | None) -> Decision:
@@ -306,6 +427,17 @@ def fail_closed_decision(guard: Any, reason: str, scope: str, requester: Request
 
 
 # -- parameters ----------------------------------------------------------------------------------
+
+
+def _param_dependent(analysis: Analysis, kv: Any = ()) -> bool:
+    """Whether bound values can change the items a statement is decided on (written values, JSON
+    keys, key-value questions); if not, its plan is cached with its analysis."""
+    for w in analysis.writes:
+        if w.value.kind == "param" or (w.key is not None and w.key.kind == "param"):
+            return True
+    if any(k.key.kind == "param" for k in analysis.keyed):
+        return True
+    return bool(kv) and any(p.value.kind == "param" and p.table in kv for s in analysis.statements for p in s.pins)
 
 
 def _param_rows(params: Any, many: bool, limits: Limits, fp: str) -> list[Any]:
@@ -319,65 +451,7 @@ def _param_rows(params: Any, many: bool, limits: Limits, fp: str) -> list[Any]:
     return [params]
 
 
-def _bind(value: Value, row: Any, fp: str) -> Any:
-    """The Python value a write will store: None (NULL), MISSING (unknown), or the value."""
-    if value.kind == "null":
-        return None
-    if value.kind == "literal":
-        return value.text
-    if value.kind != "param":
-        return MISSING
-    if row is None:
-        return MISSING
-    p = value.param
-    try:
-        if isinstance(p, int):
-            if isinstance(row, Mapping):
-                raise SQLAnalysisError("positional placeholders were given named parameters", fp)
-            return row[p]
-        if isinstance(row, Mapping):
-            return row[p]
-        raise SQLAnalysisError(f"named placeholder `{p}` was given positional parameters", fp)
-    except (IndexError, KeyError):
-        raise SQLAnalysisError("the parameters do not match the statement's placeholders", fp) from None
-    except TypeError:
-        raise SQLAnalysisError("parameters must be a sequence or a mapping", fp) from None
-
-
-def _param_signature(analysis: Analysis, rows: list[Any], insp: Inspector, value_cats: frozenset[str], fp: str) -> tuple:
-    """What about the bound values changes the verdict: NULL-ness of classified writes, and the
-    normalised value of value-ruled writes. Everything else does not enter the cache key."""
-    param_writes = [w for w in analysis.writes if w.value.kind == "param"]
-    if not param_writes or rows == [None]:
-        return ("rows", len(rows)) if len(rows) > 1 else ()
-    sig: list[Any] = [len(rows)]
-    for row in rows:
-        for w in param_writes:
-            cats = insp.categories(w.table, w.column)[0]
-            for t, c in w.sources:
-                cats = cats | insp.categories(t, c)[0]
-            if not cats:
-                continue
-            v = _bind(w.value, row, fp)
-            if cats & value_cats:
-                sig.append(normalize(str(v)) if v is not None else None)
-            else:
-                sig.append(v is None)
-    return tuple(sig)
-
-
-def _put(items: dict[str, Item], item: Item) -> None:
-    path = item.path
-    n = 1
-    while path in items:
-        n += 1
-        path = f"{item.path}#{n}"
-    if path != item.path:
-        item = Item(path, item.categories, item.reasons, item.value, item.public_record)
-    items[path] = item
-
-
-_inspectors: dict[tuple[int, str, str], Inspector] = {}
+_inspectors: dict[tuple[int, str, Any], Inspector] = {}
 _inspectors_lock = threading.Lock()
 
 
@@ -413,4 +487,5 @@ def inspector_for(guard: Any, dialect: str, schema: Any, public_record_fields: A
     return insp
 
 
-__all__ = ["Inspector", "REFUSING", "Verdict", "fail_closed_decision", "inspector_for"]
+__all__ = ["FAIL_CLOSED_CITATION", "FAIL_CLOSED_RULE", "Inspector", "REFUSING", "Verdict", "fail_closed_decision",
+           "inspector_for"]

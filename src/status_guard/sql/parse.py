@@ -73,6 +73,7 @@ _PASSTHROUGH = [
     re.compile(rf"^\s*RELEASE\s+(?:SAVEPOINT\s+)?{_IDENT}\s*;?\s*$", re.I),
     re.compile(rf"^\s*ROLLBACK\s+(?:TRANSACTION\s+|WORK\s+)?TO\s+(?:SAVEPOINT\s+)?{_IDENT}\s*;?\s*$", re.I),
     re.compile(r"^\s*SHOW\s+[A-Za-z_][\w.]*\s*;?\s*$", re.I),
+    re.compile(rf"^\s*SET\s+CONSTRAINTS\s+(?:ALL|{_IDENT}(?:\s*,\s*{_IDENT})*)\s+(?:IMMEDIATE|DEFERRED)\s*;?\s*$", re.I),
     re.compile(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(?:'[A-Za-z0-9_/+\-:]*'|[A-Za-z_]+)\s*;?\s*$", re.I),
 ]
 
@@ -124,12 +125,18 @@ def parse(sql: str, dialect: str, limits: Limits = DEFAULT_LIMITS) -> list[exp.E
     return statements
 
 
-# Token types after which a ``%`` is the modulo operator (it follows an operand), not a placeholder.
-_OPERAND_END = frozenset({
-    TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.R_PAREN,
-    TokenType.R_BRACKET, TokenType.NULL, TokenType.TRUE, TokenType.FALSE, TokenType.PLACEHOLDER,
-    TokenType.PARAMETER, TokenType.STAR,
-})
+def prepare_text(sql: str, dialect: str) -> str:
+    """Rewrites that must happen before placeholders are read (MySQL/SQLite ``REPLACE``: the
+    tokenizer reads the rest of a ``REPLACE`` statement as one opaque command string)."""
+    if dialect not in _MYSQL_FAMILY and dialect != "sqlite":
+        return sql
+    if "replace" not in sql.lower():
+        return sql
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    except (TokenError, ValueError, RecursionError):
+        return sql  # parse() refuses it with a clear reason
+    return rewrite_for_parser(sql, dialect, tokens)
 
 
 def _splice(chars: list[str], start: int, text: str) -> None:
@@ -138,13 +145,10 @@ def _splice(chars: list[str], start: int, text: str) -> None:
 
 def rewrite_for_parser(sql: str, dialect: str, tokens: list[Token]) -> str:
     """Same-length, token-exact rewrites of syntax the parser does not model into equivalent syntax
-    it does (positions in error messages stay right; string literals are never touched):
-
-    * MySQL/SQLite ``REPLACE [INTO] t ...`` at a statement start -> ``INSERT [INTO] t ...`` (a
-      REPLACE writes exactly the columns an INSERT would; the row it deletes first is erasure);
-    * psycopg ``%b`` / ``%t`` / ``%(name)b`` / ``%(name)t`` placeholders -> ``%s`` / ``%(name)s``,
-      only where ``%`` cannot be the modulo operator (it does not follow an operand);
-    * psycopg's escaped percent ``%%`` outside a literal -> ``%`` (modulo)."""
+    it does (positions in error messages stay right; string literals are never touched): MySQL /
+    SQLite ``REPLACE [INTO] t ...`` at a statement start -> ``INSERT [INTO] t ...`` (a REPLACE
+    writes exactly the columns an INSERT would; the row it deletes first is erasure). Driver
+    placeholders were already turned into the server's by :mod:`.paramstyles`."""
     chars: list[str] | None = None
     if dialect in _MYSQL_FAMILY or dialect == "sqlite":
         for i, tok in enumerate(tokens):
@@ -153,34 +157,6 @@ def rewrite_for_parser(sql: str, dialect: str, tokens: list[Token]) -> str:
             ) and sql[tok.start:tok.end + 1].upper() == "REPLACE":
                 chars = chars if chars is not None else list(sql)
                 _splice(chars, tok.start, "INSERT ")
-    if dialect == "postgres":
-        for i, tok in enumerate(tokens):
-            if tok.token_type != TokenType.MOD:
-                continue
-            prev = tokens[i - 1] if i > 0 else None
-            if prev is not None and prev.token_type == TokenType.MOD and prev.end + 1 == tok.start:
-                # psycopg's escaped percent `%%` is the modulo operator `%` (the parser would read
-                # the second `%` as a placeholder and hide the column after it)
-                chars = chars if chars is not None else list(sql)
-                _splice(chars, tok.start, " ")
-                continue
-            if prev is not None and prev.token_type in _OPERAND_END:
-                continue  # `a %b` is modulo of column b
-            j = i + 1
-            if j + 3 < len(tokens) and tokens[j].token_type == TokenType.L_PAREN and tokens[j].start == tok.end + 1:
-                # %(name)b: L_PAREN name R_PAREN b, all adjacent
-                name, close, conv = tokens[j + 1], tokens[j + 2], tokens[j + 3]
-                if (close.token_type == TokenType.R_PAREN and name.start == tokens[j].end + 1
-                        and close.start == name.end + 1 and conv.start == close.end + 1):
-                    j += 3
-                else:
-                    continue
-            if j < len(tokens):
-                conv = tokens[j]
-                adjacent = conv.start == tokens[j - 1].end + 1
-                if adjacent and conv.token_type == TokenType.VAR and sql[conv.start:conv.end + 1] in ("b", "t"):
-                    chars = chars if chars is not None else list(sql)
-                    _splice(chars, conv.start, "s")
     return sql if chars is None else "".join(chars)
 
 
@@ -204,4 +180,4 @@ def check_size(tree: exp.Expression, limits: Limits) -> None:
 
 
 __all__ = ["DEFAULT_LIMITS", "DIALECTS", "Limits", "canonical_dialect", "check_size", "is_passthrough", "parse",
-           "rewrite_for_parser"]
+           "prepare_text", "rewrite_for_parser"]

@@ -26,6 +26,7 @@ class ColumnVerdict:
 def column_verdicts(guard: Any, schema: SchemaMap, *, scope: str, requester: str = "local",
                     purpose: str | None = None) -> list[ColumnVerdict]:
     out = []
+    restricted = requester in guard.policy.restricted_requesters
     for table, cols in schema.tables.items():
         for c in cols:
             item = Item(c.path, c.categories, c.reasons, MISSING, c.public_record)
@@ -33,6 +34,8 @@ def column_verdicts(guard: Any, schema: SchemaMap, *, scope: str, requester: str
             r = guard.decide("read", [item], scope=scope, requester=requester, purpose=purpose)
             no_write = w is not None and w.effect is Effect.BLOCK
             no_read = r.effect is Effect.BLOCK
+            if restricted and no_read:  # a restricted role writes no column it may not read: a write's
+                no_write = True  # constraint errors and RETURNING would show it (the inspector's rule too)
             cites = tuple(dict.fromkeys((w.citations if no_write and w else ()) + (r.citations if no_read else ())))
             out.append(ColumnVerdict(table, c.name, no_write, no_read, cites))
     return out
@@ -78,4 +81,19 @@ def revoke_statements(guard: Any, schema: SchemaMap, *, role: str = "PUBLIC", sc
     return lines if emitted else []
 
 
-__all__ = ["ColumnVerdict", "column_verdicts", "revoke_statements"]
+def reachable_forbidden(conn: Any, verdicts: list[ColumnVerdict], role: str) -> list[tuple[str, str, str]]:
+    """Forbidden (table, column, privilege) that ``role`` still holds by any route, as PostgreSQL
+    itself answers (``has_column_privilege`` follows PUBLIC and role membership)."""
+    out = []
+    for v in verdicts:
+        for flag, priv in ((v.no_read, "SELECT"), (v.no_write, "INSERT"), (v.no_write, "UPDATE")):
+            if not flag:
+                continue
+            row = conn.execute("SELECT has_column_privilege(%s, %s::regclass, %s, %s)",
+                               (role, _table(v.table), v.column, priv)).fetchone()
+            if row and row[0]:
+                out.append((v.table, v.column, priv))
+    return out
+
+
+__all__ = ["ColumnVerdict", "column_verdicts", "reachable_forbidden", "revoke_statements"]

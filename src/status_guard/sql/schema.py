@@ -1,43 +1,65 @@
-"""The database schema the inspector resolves columns against, and each column's categories.
+"""The database schema the inspector resolves names against, and each column's categories.
+
+Relations are kept with the names the database stores (exact case), in their namespace
+(``public``, ``police``, ``main``…; ``None`` for "the default namespace" when configuration does
+not say), with their columns in ordinal order (``FROM t AS b(c1, c2)`` renames by position).
+Name resolution follows the dialect (:mod:`.names`): folding, quoting, 63-byte truncation,
+PostgreSQL's ``search_path`` (with ``$user``), temporary relations searched first, ``pg_catalog``
+before the path, SQLite's ``main``/``temp``, T-SQL's ``dbo``.
 
 Categories come from classifying each column name with the policy pack, plus explicit overrides
-from configuration (``{"students.cob": ["place_of_birth"], "students.notes": []}`` — an override
-replaces the classification; ``[]`` declares a column unclassified). The schema version is a hash
-of tables, overrides and the policy, and is part of every cache key."""
+(``{"students.cob": ["place_of_birth"], "students.notes": []}`` — an override replaces the
+classification; ``[]`` declares a column unclassified). Generic column names in tables that
+record detentions (``holds.basis``) are read in the table's context (``detention_basis``).
+The schema version hashes relations, overrides and the policy, and is part of every cache key.
+
+A map follows the DDL the inspector allowed (:meth:`SchemaMap.apply`): CREATE/DROP/RENAME of tables,
+ADD/DROP/RENAME COLUMN, so a migration (Django's SQLite table rebuild through ``new__t``) is
+decided against the tables it creates."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlglot.schema import MappingSchema
 
-from ..disclose.paths import compile_patterns, parse_pattern
+from ..disclose.paths import PathPatterns, compile_patterns, parse_pattern
 from ..errors import PolicyError
+from .catalogs import VALUE_HOLDING_ANYWHERE, CatalogRelation, catalog_relation
+from .names import DEFAULT_NAMESPACE, naming
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..guard import Guard
 
-# Schemas a bare table name resolves to when a statement qualifies it (``public.students``).
+log = logging.getLogger("status_guard.sql")
+
+# kept for callers of the previous API
 DEFAULT_NAMESPACES = frozenset({"public", "main", "dbo"})
-# System catalogs: metadata, never personal data. Statements touching only these are not analysed.
 CATALOG_NAMESPACES = frozenset({"pg_catalog", "information_schema", "sys"})
 CATALOG_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_sequence"})
 
+# Tables that record detentions, and generic column names that hold why (040(d)).
+_DETENTION_TABLE = re.compile(r"(?:^|_)(?:holds?|detain\w*|detention\w*|custod\w*|bookings?|incarcerat\w*|jail\w*|"
+                              r"lockups?|immigration_holds?|warrants?)(?:_|$)")
+# ... and of those, the ones that record the hold itself (where a missing basis column is warned about)
+_HOLD_TABLE = re.compile(r"(?:^|_)(?:holds?|detain\w*|detention\w*|custod\w*|immigration_holds?)(?:_|$)")
+_GENERIC_BASIS = re.compile(r"^(?:basis|reason|reasons|grounds?|cause|authority|legal_basis|type|kind|source|"
+                            r"hold_type|hold_reason|detention_reason|detention_type)$")
 
-def _norm(name: str) -> str:
-    return name.strip().lower()
+Classify = Callable[[str], tuple[frozenset[str], tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
 class Column:
-    table: str
-    name: str
+    table: str  # the relation's key
+    name: str  # as stored
     type: str
     categories: frozenset[str]
     public_record: bool = False
@@ -48,14 +70,52 @@ class Column:
         return f"{self.table}.{self.name}"
 
 
+@dataclass(frozen=True)
+class Relation:
+    key: str  # "students" (default namespace) or "police.bookings"
+    namespace: str | None  # as stored; None: the dialect's default namespace
+    name: str  # as stored
+    columns: tuple[Column, ...]
+    temporary: bool = False
+    catalog: CatalogRelation | None = None  # a system catalog relation (not in the map)
+
+    def column(self, key: str, dialect: str) -> Column | None:
+        nm = naming(dialect)
+        for c in self.columns:
+            if nm.stored(c.name) == key:
+                return c
+        return None
+
+
+def _split_key(key: str) -> tuple[str | None, str]:
+    if "." in key:
+        ns, name = key.split(".", 1)
+        return ns, name
+    return None, key
+
+
+def _hash(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True, eq=False)
 class SchemaMap:
-    """Tables -> ordered columns with their categories. Build with :meth:`build`."""
+    """Relations with ordered, classified columns, and how unqualified names resolve."""
 
-    tables: Mapping[str, tuple[Column, ...]]
+    relations: Mapping[str, Relation]
     version: str
-    _by_name: dict[str, dict[str, Column]] = field(default_factory=dict, repr=False)
-    _mapping_schemas: dict[str, MappingSchema] = field(default_factory=dict, repr=False)
+    search_path: tuple[str, ...] | None = None  # PostgreSQL, "$user" already substituted
+    database: str | None = None
+    key_value: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # relation key -> (key col, value col)
+    namespaces: frozenset[str] = frozenset({"public", "main", "dbo"})  # namespaces that exist
+    default_namespace: str | None = None  # what an unqualified key means (None: public / main / dbo)
+    warnings: tuple[str, ...] = ()
+    _classify: Classify | None = field(default=None, repr=False)
+    _overrides: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _public: PathPatterns = PathPatterns(())
+    _value_categories: frozenset[str] = frozenset()
+    _index: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _mapping_schemas: dict[Any, MappingSchema] = field(default_factory=dict, repr=False)
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -66,56 +126,125 @@ class SchemaMap:
         *,
         overrides: Mapping[str, Iterable[str]] | None = None,
         public_record: Iterable[str] = (),
+        search_path: Iterable[str] | None = None,
+        database: str | None = None,
+        key_value: Mapping[str, Iterable[str]] | None = None,
+        temporary: Iterable[str] = (),
+        namespaces: Iterable[str] = (),
     ) -> SchemaMap:
         if not isinstance(tables, Mapping):
             raise PolicyError("an SQL schema must be a mapping {table: {column: type}}")
-        ov = {_norm(k): frozenset(v) for k, v in (overrides or {}).items()}
         known = frozenset(guard.policy.file.categories)
-        for k, cats in ov.items():
-            unknown = cats - known
+        ov: dict[str, frozenset[str]] = {}
+        for k, cats in (overrides or {}).items():
+            fs = frozenset(cats)
+            unknown = fs - known
             if unknown:
                 raise PolicyError(f"schema override for `{k}` names unknown categories: {', '.join(sorted(unknown))}")
-        # public-record columns are path patterns (status_guard.disclose.paths): `bookings.charge`,
-        # or `**.charge` for that column in any table — the same declarations as the middleware's
-        public = compile_patterns(tuple(public_record), where="SQL schema public_record")
-        for p in public.patterns:
-            if len(parse_pattern(p)) == 1:
-                raise PolicyError(f"SQL schema public_record: {p!r} names no table; write 'table.{p}' or '**.{p}'")
-        out: dict[str, tuple[Column, ...]] = {}
+            ov[str(k)] = fs
+        value_cats = frozenset(v.category for v in guard.policy.file.value_rules)
+
+        def classify(name: str) -> tuple[frozenset[str], tuple[str, ...]]:
+            c = guard.classify(name)
+            return c.categories, tuple(c.all_reasons())
+
+        temp = frozenset(temporary)
+        base = cls({}, "", search_path=tuple(search_path) if search_path is not None else None, database=database,
+                   _classify=classify, _overrides=ov, _public=sql_public_record(public_record, "SQL schema public_record"),
+                   _value_categories=value_cats)
+        rels: dict[str, Relation] = {}
         for tname, cols in tables.items():
             if not isinstance(cols, Mapping):
                 raise PolicyError(f"schema table `{tname}` must map column names to types")
-            t = _norm(str(tname))
-            entries = []
-            for cname, ctype in cols.items():
-                c = _norm(str(cname))
-                path = f"{t}.{c}"
-                if path in ov:
-                    cats, reasons = ov[path], ("configured override",)
-                else:
-                    cl = guard.classify(c)
-                    cats, reasons = cl.categories, cl.all_reasons()
-                entries.append(Column(t, c, str(ctype), cats, public.matches((t, c)), reasons))
-            out[t] = tuple(entries)
-        payload = json.dumps(
-            {
-                "tables": {t: [(c.name, c.type, sorted(c.categories), c.public_record) for c in cs] for t, cs in out.items()},
-                "policy": guard.policy.hash,
-            },
-            sort_keys=True,
-        )
-        version = hashlib.sha256(payload.encode()).hexdigest()[:16]
-        return cls(out, version)
+            ns, name = _split_key(str(tname))
+            rel = base._make_relation(ns, name, [(str(c), str(t)) for c, t in cols.items()], temporary=str(tname) in temp)
+            rels[rel.key] = rel
+        every = frozenset().union(*(c.categories for r in rels.values() for c in r.columns)) or known
+        for k, r in list(rels.items()):
+            if r.name in VALUE_HOLDING_ANYWHERE:  # other sessions' SQL text, with its literals: data
+                rels[k] = replace(r, columns=tuple(replace(c, categories=every, reasons=(
+                    "holds other sessions' SQL text (with their literal values)",)) for c in r.columns))
+        kv: dict[str, tuple[str, str]] = {}
+        for t, pair in (key_value or {}).items():
+            p = tuple(pair)
+            if len(p) != 2 or t not in rels or any(rels[t].column(naming("postgres").stored(c), "postgres") is None
+                                                   for c in p):
+                raise PolicyError(f"key-value table `{t}` must name two of its columns: (key column, value column)")
+            kv[t] = (str(p[0]), str(p[1]))
+        unused = set(ov) - {f"{r.key}.{c.name}" for r in rels.values() for c in r.columns}
+        if unused:  # they apply once a migration creates the column
+            log.warning("status_guard SQL schema: overrides for columns not (yet) in the schema: %s",
+                        ", ".join(sorted(unused)))
+        spaces = frozenset({"public", "main", "dbo", *namespaces, *(r.namespace for r in rels.values() if r.namespace)})
+        m = replace(base, relations=rels, key_value=kv, version="", namespaces=spaces)
+        return replace(m, version=m._compute_version(guard.policy.hash), warnings=tuple(m._detention_warnings()),
+                       _index={}, _mapping_schemas={})
+
+    def _make_relation(self, ns: str | None, name: str, cols: list[tuple[str, str]], *, temporary: bool = False,
+                       provenance: Mapping[str, tuple[frozenset[str], tuple[str, ...]]] | None = None) -> Relation:
+        key = name if ns is None else f"{ns}.{name}"
+        out: list[Column] = []
+        detention = bool(_DETENTION_TABLE.search(name.lower()))
+        for cname, ctype in cols:
+            path = f"{key}.{cname}"
+            if path in self._overrides:
+                cats, reasons = self._overrides[path], ("configured override",)
+            else:
+                cats, reasons = self._classify(cname) if self._classify is not None else (frozenset(), ())
+                if not cats and detention and _GENERIC_BASIS.match(cname.lower()) and self._value_categories:
+                    basis = sorted(self._value_categories)
+                    cats = frozenset(c for c in basis if c == "detention_basis") or frozenset(basis[:1])
+                    reasons = (f"generic column `{cname}` of a table that records detentions",)
+            if provenance and cname in provenance:
+                pc, pr = provenance[cname]
+                if pc - cats:
+                    cats = cats | pc
+                    reasons = reasons + pr
+            # public-record columns are path patterns (status_guard.disclose.paths), the same
+            # declarations as the middleware's: `bookings.charge`, `police.bookings.charge`, `**.charge`
+            public = self._public.matches((name, cname)) or (ns is not None and self._public.matches((ns, name, cname)))
+            out.append(Column(key, cname, ctype, cats, public, reasons))
+        return Relation(key, ns, name, tuple(out), temporary)
+
+    def _all_categories(self) -> set[str]:
+        out: set[str] = set()
+        for r in self.relations.values():
+            for c in r.columns:
+                out |= c.categories
+        return out
+
+    def _compute_version(self, policy_hash: str = "") -> str:
+        return _hash({
+            "relations": {k: [(c.name, c.type, sorted(c.categories), c.public_record) for c in r.columns] + [r.temporary]
+                          for k, r in self.relations.items()},
+            "search_path": self.search_path, "database": self.database, "kv": dict(self.key_value), "policy": policy_hash,
+        })
+
+    def _detention_warnings(self) -> list[str]:
+        out = []
+        for r in self.relations.values():
+            if r.catalog is None and _HOLD_TABLE.search(r.name.lower()) and not any(
+                    c.categories & self._value_categories for c in r.columns) and self._value_categories:
+                msg = (f"table `{r.key}` looks like it records detentions but no column of it is classified as "
+                       f"{'/'.join(sorted(self._value_categories))}: name its basis column in schema overrides "
+                       "(e.g. {\"" + r.key + ".basis\": [\"detention_basis\"]}) so 2.129.040(d) can be enforced")
+                out.append(msg)
+        for w in out:
+            log.warning("status_guard SQL schema: %s", w)
+        return out
 
     @classmethod
     def from_config(cls, guard: Guard, config: Mapping[str, Any]) -> SchemaMap:
-        """``{table: {column: type}}`` or ``{"tables": {...}, "overrides": {...}, "public_record": [...]}``."""
+        """``{table: {column: type}}`` or ``{"tables": {...}, "overrides": {...}, "public_record": [...],
+        "search_path": [...], "key_value": {...}}``."""
         tables = config.get("tables")
         if isinstance(tables, Mapping) and all(isinstance(v, Mapping) for v in tables.values()):
-            extra = set(config) - {"tables", "overrides", "public_record"}
+            extra = set(config) - {"tables", "overrides", "public_record", "search_path", "key_value", "database"}
             if extra:
                 raise PolicyError(f"unknown keys in SQL schema configuration: {', '.join(sorted(extra))}")
-            return cls.build(guard, tables, overrides=config.get("overrides"), public_record=config.get("public_record", ()))
+            return cls.build(guard, tables, overrides=config.get("overrides"), public_record=config.get("public_record", ()),
+                             search_path=config.get("search_path"), key_value=config.get("key_value"),
+                             database=config.get("database"))
         return cls.build(guard, config)
 
     @classmethod
@@ -128,58 +257,204 @@ class SchemaMap:
             raise PolicyError(f"SQL schema file {path} must hold a JSON object")
         return cls.from_config(guard, data)
 
+    def with_options(self, **kw: Any) -> SchemaMap:
+        """A copy with other ``search_path`` / ``database`` / ``default_namespace`` (e.g. learned from
+        a live connection: the schema Django's unqualified tables live in)."""
+        if kw.get("default_namespace"):
+            kw["namespaces"] = self.namespaces | {kw["default_namespace"]}
+        m = replace(self, **kw, _index={}, _mapping_schemas={})
+        return replace(m, version=_hash([self.version, kw]))
+
+    # -- DDL following -------------------------------------------------------------------------
+    def apply(self, changes: Iterable[SchemaChange]) -> SchemaMap:
+        """The map after DDL the inspector allowed."""
+        rels = dict(self.relations)
+        kv = dict(self.key_value)
+        spaces = set(self.namespaces)
+        tag: list[Any] = [self.version]
+        for ch in changes:
+            tag.append((ch.op, ch.relation, ch.new, ch.columns))
+            if ch.op == "create_namespace":
+                spaces.add(ch.relation)
+                continue
+            if ch.op == "create":
+                ns, name = _split_key(ch.relation)
+                rel = self._make_relation(ns, name, list(ch.columns), temporary=ch.temporary,
+                                          provenance=dict(ch.provenance))
+                rels[rel.key] = rel
+            elif ch.op == "drop":
+                rels.pop(ch.relation, None)
+                kv.pop(ch.relation, None)
+            elif ch.op == "rename":
+                old = rels.pop(ch.relation, None)
+                if old is not None:
+                    ns, name = _split_key(ch.new)
+                    rels[ch.new] = Relation(ch.new, ns, name, tuple(replace(c, table=ch.new) for c in old.columns),
+                                            old.temporary)
+                    if ch.relation in kv:
+                        kv[ch.new] = kv.pop(ch.relation)
+            elif ch.op in ("add_column", "drop_column", "rename_column", "alter_column"):
+                rel = rels.get(ch.relation)
+                if rel is None:
+                    continue
+                cols = [(c.name, c.type) for c in rel.columns]
+                prov = {c.name: (c.categories, c.reasons) for c in rel.columns if c.categories}
+                if ch.op == "add_column":
+                    cols.extend(ch.columns)
+                elif ch.op == "drop_column":
+                    gone = {n for n, _ in ch.columns}
+                    cols = [(n, t) for n, t in cols if n not in gone]
+                elif ch.op == "rename_column":
+                    (old_name, _), (new_name, _) = ch.columns[0], ch.columns[1]
+                    cols = [(new_name if n == old_name else n, t) for n, t in cols]
+                    if old_name in prov:  # the stored values keep what they are under the new name
+                        prov[new_name] = prov.pop(old_name)
+                ns, name = _split_key(rel.key)
+                new_rel = self._make_relation(ns, name, cols, temporary=rel.temporary, provenance=prov)
+                rels[rel.key] = new_rel
+        m = replace(self, relations=rels, key_value=kv, namespaces=frozenset(spaces), _index={}, _mapping_schemas={})
+        return replace(m, version=_hash(tag))
+
+    def temp_relation(self, change: SchemaChange) -> Relation:
+        """The relation a CREATE TEMPORARY TABLE makes (kept by the session, not the map)."""
+        ns, name = _split_key(change.relation)
+        return self._make_relation(None, name, list(change.columns), temporary=True, provenance=dict(change.provenance))
+
     def renamed(self, old: str, new: str) -> SchemaMap:
-        """The map after ``ALTER TABLE old RENAME TO new``: same columns and categories, new key."""
-        o, n = _norm(old), _norm(new)
-        if o not in self.tables:
+        if old not in self.relations:
             raise PolicyError(f"cannot rename `{old}`: the table is not in the schema")
-        if n in self.tables and n != o:
+        if new in self.relations and new != old:
             raise PolicyError(f"cannot rename `{old}` to `{new}`: the schema already maps that name")
-        tables = {
-            (n if t == o else t): (tuple(replace(c, table=n) for c in cols) if t == o else cols)
-            for t, cols in self.tables.items()
-        }
-        version = hashlib.sha256(f"{self.version}\0rename\0{o}\0{n}".encode()).hexdigest()[:16]
-        return SchemaMap(tables, version)
+        return self.apply([SchemaChange("rename", old, new=new)])
 
     # -- lookups -------------------------------------------------------------------------------
-    def _index(self) -> dict[str, dict[str, Column]]:
-        if not self._by_name:
-            for t, cols in self.tables.items():
-                self._by_name[t] = {c.name: c for c in cols}
-        return self._by_name
+    def _by_name(self, dialect: str) -> dict[tuple[str | None, str], Relation]:
+        idx = self._index.get(dialect)
+        if idx is None:
+            nm = naming(dialect)
+            default = self.default_namespace if self.default_namespace is not None else DEFAULT_NAMESPACE.get(dialect)
+            idx = {}
+            for r in self.relations.values():
+                ns = r.namespace if r.namespace is not None else default
+                idx[(nm.stored(ns) if ns is not None else None, nm.stored(r.name))] = r
+            self._index[dialect] = idx
+        return idx
 
-    def table_key(self, name: str, namespace: str | None = None) -> str | None:
-        """The schema key of a table reference, or None when it is unknown."""
-        idx = self._index()
-        n = _norm(name)
-        if namespace:
-            ns = _norm(namespace)
-            if f"{ns}.{n}" in idx:
-                return f"{ns}.{n}"
-            if ns in DEFAULT_NAMESPACES and n in idx:
-                return n
+    def namespaces_for_unqualified(self, dialect: str) -> list[str | None]:
+        nm = naming(dialect)
+        if dialect == "postgres":
+            path = self.search_path if self.search_path is not None else ("public",)
+            return [nm.stored(p) for p in path]
+        if dialect == "sqlite":
+            return ["main"]
+        return [DEFAULT_NAMESPACE.get(dialect)]
+
+    def resolve(self, parts: list[str], dialect: str, temp: Mapping[str, Relation] | None = None) -> Relation | None:
+        """The relation a name (already folded with the dialect's :class:`Naming`) denotes, or None.
+        ``temp``: the session's temporary relations, by folded name."""
+        idx = self._by_name(dialect)
+        nm = naming(dialect)
+        if len(parts) == 1:
+            name = parts[0]
+            if temp and name in temp:
+                return temp[name]
+            for r in self.relations.values():  # temporary relations the map itself holds
+                if r.temporary and nm.stored(r.name) == name:
+                    return r
+            path = self.namespaces_for_unqualified(dialect)
+            if dialect == "postgres" and "pg_catalog" not in path:
+                path = ["pg_catalog", *path]  # searched first unless the path places it
+            elif dialect == "sqlite":
+                path = ["pg_catalog", *path]  # sqlite_* catalog tables, in every schema
+            for ns in path:
+                if ns == "pg_catalog":
+                    cat = catalog_relation(dialect, None, name)
+                    if cat is not None:
+                        return _catalog(cat)
+                    continue
+                r = idx.get((ns, name))
+                if r is not None:
+                    return r
             return None
-        return n if n in idx else None
+        if len(parts) == 2:
+            ns, name = parts
+            if dialect == "postgres" and ns == "pg_temp" or dialect == "sqlite" and ns in ("temp", "temporary"):
+                if temp and name in temp:
+                    return temp[name]
+                for r in self.relations.values():
+                    if r.temporary and nm.stored(r.name) == name:
+                        return r
+                return None
+            cat = catalog_relation(dialect, ns, name)
+            if cat is not None:
+                return _catalog(cat)
+            r = idx.get((ns, name))
+            if r is not None and not r.temporary:
+                return r
+            if dialect == "mysql" and self.database is None:
+                return idx.get((None, name))
+            if dialect == "mysql" and nm.stored(self.database or "") == ns:
+                return idx.get((None, name))
+            return None
+        if len(parts) == 3 and self.database is not None and parts[0] == nm.stored(self.database):
+            return self.resolve(parts[1:], dialect, temp)
+        return None
+
+    def table_key(self, name: str, namespace: str | None = None, dialect: str = "postgres") -> str | None:
+        """The key of a relation named like an unquoted identifier (previous API)."""
+        nm = naming(dialect)
+        parts = [nm.ident(namespace), nm.ident(name)] if namespace else [nm.ident(name)]
+        r = self.resolve(parts, dialect)
+        return r.key if r is not None and r.catalog is None else None
+
+    def relation(self, key: str) -> Relation | None:
+        return self.relations.get(key)
 
     def column(self, table: str, name: str) -> Column | None:
-        return self._index().get(_norm(table), {}).get(_norm(name))
+        idx = self._index.get("columns")
+        if idx is None:
+            idx = self._index["columns"] = {(k, c.name): c for k, r in self.relations.items() for c in r.columns}
+        hit = idx.get((table, name))
+        if hit is not None:
+            return hit
+        rel = self.relations.get(table)
+        if rel is None:
+            return None
+        low = name.lower()
+        hits = [c for c in rel.columns if c.name.lower() == low]
+        return hits[0] if len(hits) == 1 else None
 
     def columns(self, table: str) -> tuple[Column, ...]:
-        return self.tables.get(_norm(table), ())
+        rel = self.relations.get(table)
+        return rel.columns if rel is not None else ()
 
-    @cached_property
+    @property
+    def tables(self) -> dict[str, tuple[Column, ...]]:
+        return {k: r.columns for k, r in self.relations.items()}
+
+    @property
     def value_free_summary(self) -> dict[str, list[str]]:
-        return {t: [c.name for c in cs] for t, cs in self.tables.items()}
+        return {t: [c.name for c in r.columns] for t, r in self.relations.items()}
 
-    def mapping_schema(self, dialect: str) -> MappingSchema:
-        ms = self._mapping_schemas.get(dialect)
-        if ms is None:
-            # flat: statements are rewritten to the canonical table key before qualification
-            flat = {t: {c.name: "text" for c in cols} for t, cols in self.tables.items()}
-            ms = MappingSchema(flat, dialect=dialect, normalize=True)
-            self._mapping_schemas[dialect] = ms
-        return ms
+    def all_categories(self) -> frozenset[str]:
+        return frozenset(self._all_categories())
+
+
+def _catalog(cat: CatalogRelation) -> Relation:
+    cols = tuple(Column(cat.key, c, "catalog", frozenset()) for c in cat.columns)
+    return Relation(cat.key, cat.namespace, cat.name, cols, catalog=cat)
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """One DDL effect on the map. ``columns``: (name, type) pairs (rename_column: old, new)."""
+
+    op: str  # create | drop | rename | add_column | drop_column | rename_column | alter_column
+    relation: str  # relation key
+    new: str = ""
+    columns: tuple[tuple[str, str], ...] = ()
+    temporary: bool = False
+    provenance: tuple[tuple[str, tuple[frozenset[str], tuple[str, ...]]], ...] = ()
 
 
 def coerce_schema(guard: Guard, schema: Any) -> SchemaMap | None:
@@ -192,24 +467,105 @@ def coerce_schema(guard: Guard, schema: Any) -> SchemaMap | None:
     raise PolicyError(f"schema must be a mapping, a SchemaMap or a JSON file path, not {type(schema).__name__}")
 
 
+def _pg_search_path(cur: Any) -> tuple[tuple[str, ...], str]:
+    cur.execute("SELECT current_setting('search_path'), current_user, current_database()")
+    path, user, db = cur.fetchone()
+    return parse_search_path(path, user), db
+
+
+def parse_search_path(path: str, user: str) -> tuple[str, ...]:
+    """PostgreSQL's ``search_path`` setting as schema names, read as the server reads it
+    (``SplitIdentifierString``: comma-separated; a double-quoted name keeps its case, ``""`` is a
+    quote; an unquoted one is folded and truncated), ``$user`` replaced by the session user."""
+    from .names import naming
+
+    nm = naming("postgres")
+    out: list[str] = []
+    i, n = 0, len(path)
+    while i < n:
+        while i < n and path[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        if path[i] == '"':
+            j, buf = i + 1, []
+            while j < n:
+                if path[j] == '"':
+                    if j + 1 < n and path[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(path[j])
+                j += 1
+            name = nm.ident("".join(buf), quoted=True)
+            i = j + 1
+        else:
+            j = i
+            while j < n and path[j] != "," and not path[j].isspace():
+                j += 1
+            name = nm.ident(path[i:j], quoted=False)
+            i = j
+        out.append(user if name == "$user" else name)
+        while i < n and path[i].isspace():
+            i += 1
+        if i < n and path[i] == ",":
+            i += 1
+    return tuple(out)
+
+
 def reflect_sqlalchemy(guard: Guard, bind: Any, *, overrides: Mapping[str, Iterable[str]] | None = None,
-                       public_record: Iterable[str] = (), schemas: Iterable[str | None] = (None,)) -> SchemaMap:
+                       public_record: Iterable[str] = (), schemas: Iterable[str | None] = (None,),
+                       key_value: Mapping[str, Iterable[str]] | None = None) -> SchemaMap:
     """Reflect tables through SQLAlchemy's inspector (call before installing the hook)."""
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, text
 
     insp = inspect(bind)
     tables: dict[str, dict[str, str]] = {}
-    for ns in schemas:
-        for t in insp.get_table_names(schema=ns):
-            key = t if ns is None else f"{ns}.{t}"
-            tables[key] = {c["name"]: str(c["type"]) for c in insp.get_columns(t, schema=ns)}
-    return SchemaMap.build(guard, tables, overrides=overrides, public_record=public_record)
+    search_path = None
+    database = None
+    if bind.dialect.name == "postgresql":
+        with (bind.connect() if hasattr(bind, "connect") and not hasattr(bind, "execute") else _nullctx(bind)) as c:
+            path, user, database = c.execute(text("SELECT current_setting('search_path'), current_user, "
+                                                  "current_database()")).one()
+            search_path = parse_search_path(path, user)
+        default_ns = insp.default_schema_name
+        ns_list = [ns for ns in schemas]
+        if ns_list == [None]:
+            ns_list = [None] + [ns for ns in search_path if ns != default_ns and ns in insp.get_schema_names()]
+        for ns in ns_list:
+            real = ns or default_ns
+            for t in insp.get_table_names(schema=ns) + insp.get_view_names(schema=ns):
+                key = t if real == "public" else f"{real}.{t}"
+                tables[key] = {c["name"]: str(c["type"]) for c in insp.get_columns(t, schema=ns)}
+    else:
+        for ns in schemas:
+            for t in insp.get_table_names(schema=ns) + insp.get_view_names(schema=ns):
+                key = t if ns is None else f"{ns}.{t}"
+                tables[key] = {c["name"]: str(c["type"]) for c in insp.get_columns(t, schema=ns)}
+    return SchemaMap.build(guard, tables, overrides=overrides, public_record=public_record, search_path=search_path,
+                           database=database, key_value=key_value)
+
+
+class _nullctx:
+    def __init__(self, v: Any):
+        self.v = v
+
+    def __enter__(self) -> Any:
+        return self.v
+
+    def __exit__(self, *a: Any) -> None:
+        return None
 
 
 def reflect_dbapi(guard: Guard, conn: Any, dialect: str, *, overrides: Mapping[str, Iterable[str]] | None = None,
-                  public_record: Iterable[str] = ()) -> SchemaMap:
-    """Reflect tables from a raw sqlite3 or psycopg connection (before wrapping it)."""
+                  public_record: Iterable[str] = (), namespaces: Iterable[str] | None = None,
+                  key_value: Mapping[str, Iterable[str]] | None = None) -> SchemaMap:
+    """Reflect tables from a raw sqlite3 or psycopg connection (before wrapping it). PostgreSQL:
+    every non-system schema (or only ``namespaces``), the session's ``search_path`` and database."""
     tables: dict[str, dict[str, str]] = {}
+    search_path = None
+    database = None
     cur = conn.cursor()
     try:
         if dialect == "sqlite":
@@ -220,9 +576,16 @@ def reflect_dbapi(guard: Guard, conn: Any, dialect: str, *, overrides: Mapping[s
                 rows = cur.execute(f'PRAGMA table_info("{n.replace(chr(34), chr(34) * 2)}")').fetchall()
                 tables[n] = {r[1]: r[2] or "text" for r in rows}
         elif dialect == "postgres":
+            search_path, database = _pg_search_path(cur)
+            wanted = list(namespaces) if namespaces is not None else None
             cur.execute(
-                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY table_schema, table_name, ordinal_position"
+                "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
+                "AND a.attnum > 0 AND NOT a.attisdropped WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') "
+                "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%' "
+                "AND n.nspname NOT LIKE 'pg_temp%%' AND (%s::text[] IS NULL OR n.nspname = ANY(%s::text[])) "
+                "ORDER BY n.nspname, c.relname, a.attnum",
+                (wanted, wanted),
             )
             for ns, t, c, ty in cur.fetchall():
                 key = t if ns == "public" else f"{ns}.{t}"
@@ -231,7 +594,20 @@ def reflect_dbapi(guard: Guard, conn: Any, dialect: str, *, overrides: Mapping[s
             raise PolicyError(f"schema reflection is not implemented for dialect `{dialect}`; pass schema=...")
     finally:
         cur.close()
-    return SchemaMap.build(guard, tables, overrides=overrides, public_record=public_record)
+    return SchemaMap.build(guard, tables, overrides=overrides, public_record=public_record, search_path=search_path,
+                           database=database, key_value=key_value)
 
 
-__all__ = ["CATALOG_NAMESPACES", "CATALOG_TABLES", "Column", "SchemaMap", "coerce_schema", "reflect_dbapi", "reflect_sqlalchemy"]
+__all__ = ["CATALOG_NAMESPACES", "CATALOG_TABLES", "Column", "Relation", "SchemaChange", "SchemaMap", "coerce_schema",
+           "parse_search_path", "reflect_dbapi", "reflect_sqlalchemy"]
+
+
+def sql_public_record(patterns: Iterable[str] | None, where: str) -> PathPatterns:
+    """Public-record declarations for SQL: path patterns that name a table's column
+    (``bookings.charge``, ``police.bookings.charge``) or a column in any table (``**.charge``). A
+    one-name pattern can never name a ``table.column``: a configuration error naming it."""
+    public = compile_patterns(tuple(str(p) for p in (patterns or ())), where=where)
+    for p in public.patterns:
+        if len(parse_pattern(p)) == 1:
+            raise PolicyError(f"{where}: {p!r} names no table; write 'table.{p}' or '**.{p}'")
+    return public

@@ -17,8 +17,10 @@ from ..errors import SQLAnalysisError
 from ..inspector import Inspector
 from ..parse import DEFAULT_LIMITS, Limits
 from ..schema import reflect_dbapi
+from ..session import Session
 
 _DRIVERS = {"sqlite3": "sqlite", "psycopg": "postgres"}
+_STYLES = {"sqlite3": "qmark", "psycopg": "psycopg"}
 
 
 def _driver(conn: Any) -> str:
@@ -45,7 +47,8 @@ def guard_connection(
     if inspector is None:
         if isinstance(schema, str) and schema == "reflect":
             schema = reflect_dbapi(guard, conn, dialect)
-        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits, default_requester=default_requester)
+        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits,
+                              default_requester=default_requester, paramstyle=_STYLES[driver])
     return GuardedConnection(conn, inspector, driver)
 
 
@@ -73,7 +76,14 @@ class GuardedCursor:
         return self._cur
 
     def _check(self, query: Any, params: Any = None, many: bool = False) -> None:
-        self._conn.inspector.enforce(_text(query, self._conn.raw), params, many=many)
+        c = self._conn
+        try:
+            text = _text(query, c.raw)
+        except SQLAnalysisError as exc:  # refused before it is even text: still audited
+            c.inspector.refuse(exc.with_fingerprint(c.inspector.fingerprint(query)))
+            raise  # monitor mode: a statement that is not text cannot be sent as it is either
+        c.inspector.enforce(text, params, many=many, session=c.session, bound=params is not None or many,
+                            paramstyle=_STYLES[c.driver])
 
     def execute(self, query: Any, params: Any = None, *args: Any, **kw: Any) -> GuardedCursor:
         self._check(query, params)
@@ -121,6 +131,7 @@ class GuardedConnection:
         self._conn = conn
         self.inspector = inspector
         self.driver = driver
+        self.session = Session()  # this connection's temporary tables
 
     @property
     def raw(self) -> Any:
