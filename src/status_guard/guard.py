@@ -43,7 +43,7 @@ class Guard:
         text_detection: str = "auto",
     ) -> None:
         self.policy = policy
-        self.classifier = Classifier(policy.file.categories)
+        self.classifier = Classifier.from_policy(policy)
         self.public_record_fields = frozenset(
             normalize(f) for f in list(policy.file.public_record_fields) + list(public_record_fields)
         )
