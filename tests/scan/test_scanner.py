@@ -58,7 +58,10 @@ def test_scanner_flags_response_exposing_address_and_release_date_to_federal_req
         assert set(f.requesters) == {"federal", "federal_immigration", "unknown"}
         assert "local" not in f.requesters
         assert f.citations == ("2.129.040(e)",)
-    assert not by_name(city_report, "booking_number")  # unclassified: the middleware default-denies it at runtime
+    # a booking number tells that the person is booked (incarceration status, issue 13 police
+    # conventions): the scanner now reports it too, withheld from federal requesters like the rest
+    [b] = by_name(city_report, "booking_number", "api-property")
+    assert "incarceration_status" in b.categories and b.effect is Effect.REDACT
     assert not by_name(city_report, "person_id")
 
 

@@ -152,16 +152,18 @@ class Classifier:
             if reason not in reasons:
                 reasons.append(reason)
 
-        leaf = self.vocabularies and a.vocabulary and a.vocabulary[0].segment == a.nseg - 1 \
-            and not a.vocabulary[0].container
-        containers = [h for h in a.vocabulary if h.container]
-        nearest = containers[0] if containers else None
+        # standards vocabularies: the element at the leaf is authoritative for the leaf; the
+        # nearest container above it decides what a location below it is
+        last = a.nseg - 1
+        leaf = a.vocabulary[0] if a.vocabulary and a.vocabulary[0].segment == last else None
+        container = next((h for h in a.vocabulary if h.container and h.segment < last), None)
+        replaced = False
         words = a.wordset | context
         for m in a.matches:
             if m.not_with and m.not_with & words:
                 continue
-            seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else a.nseg - 1
-            if leaf and not m.compact and seg == a.nseg - 1:
+            seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
+            if leaf is not None and not m.compact and seg == last:
                 continue  # the standard's element is authoritative for its own segment
             cat: str | None = m.category
             reason = m.reason
@@ -170,17 +172,20 @@ class Classifier:
                 cat = self.owners.apply(m.category, owner)
                 if cat is not None and cat != m.category:
                     reason = f"{reason}, under '{owner.word}' ({owner.owner.title})"
-            if cat is not None and nearest is not None and seg > nearest.segment and cat in nearest.replaces:
-                continue  # a container decides what a location below it is
+            if cat is not None and container is not None and seg > container.segment and cat in container.replaces:
+                replaced = True
+                continue
             if cat is not None:
                 add(cat, reason)
-        for h in a.vocabulary:
-            if h.container or (leaf and h is a.vocabulary[0]):
-                if h.container and h is not nearest:
-                    continue
-                verb = "is" if h.segment == a.nseg - 1 else "is under"
-                for c in h.categories:
-                    add(c, f"{source} {verb} {h.reason}")
+        if leaf is not None:
+            cats = leaf.categories
+            if container is not None and cats & container.replaces:
+                cats, replaced = cats - container.replaces, True
+            for c in sorted(cats):
+                add(c, f"{source} is {leaf.reason}")
+        if container is not None and (leaf is None or replaced):
+            for c in sorted(container.categories):
+                add(c, f"{source} is under {container.reason}")
         for cat, reason in a.patterns:
             add(cat, reason)
         return build(found)

@@ -120,20 +120,19 @@ class CompiledLexicon:
                 cats = frozenset(la.categories)
                 add_word(la.phrase, lambda n, la=la, cats=cats: Entry(LOOKALIKE, "", la.phrase, lang, cats=cats, nwords=n))
                 add_compact(la.phrase, Entry(LOOKALIKE, "", la.phrase, lang, cats=cats))
-        owner_words: dict[str, list[str]] = {}
+        owner_words: list[tuple[str, str, str]] = []  # (owner id, language, word)
         for ctx in lexicon.context:
             for o in ctx.owners:
-                for ws in o.words.values():
-                    owner_words.setdefault(o.id, []).extend(ws)
+                for lang, ws in o.words.items():
+                    owner_words += [(o.id, lang, w) for w in ws]
         for lang_file in lexicon.languages:
             for oid, ws in lang_file.owners.items():
-                owner_words.setdefault(oid, []).extend(ws)
-        for oid, ws in owner_words.items():
-            for w in ws:
-                if compact_script(w):
-                    add_compact(w, Entry(OWNER, oid, w))
-                else:
-                    add_word(w, lambda n, oid=oid, w=w: Entry(OWNER, oid, w, nwords=n))
+                owner_words += [(oid, lang_file.language, w) for w in ws]
+        for oid, lang, w in owner_words:
+            if compact_script(w):
+                add_compact(w, Entry(OWNER, oid, w, lang))
+            else:
+                add_word(w, lambda n, oid=oid, w=w, lang=lang: Entry(OWNER, oid, w, lang, nwords=n))
 
         self._words = self._automaton(words)
         self._compact = self._automaton(compacts)

@@ -68,10 +68,14 @@ class OwnerRules:
                 d = h.start - end
                 if d > self.after_window:
                     continue
-                if words is not None and any(w not in self.linkers for w in words[end:h.start]):
+                between = words[end:h.start] if words is not None else ()
+                if any(w not in self.linkers for w in between):
                     continue
+                if not between and words is not None and h.entry.lang == "en":
+                    continue  # English puts the owner first: "incarceration record" is not a record's
                 cand = (d, 1, h)
-            if best is None or cand[:2] < best[:2] or (cand[:2] == best[:2] and cand[2].end > best[2].end):
+            if best is None or cand[:2] < best[:2] or (
+                    cand[:2] == best[:2] and cand[2].end - cand[2].start > best[2].end - best[2].start):
                 best = cand
         if best is None:
             return None

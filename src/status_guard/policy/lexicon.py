@@ -158,6 +158,8 @@ class CountriesFile(_Strict):
     kind: Literal["countries"]
     source: str
     languages: list[str]
+    #: English names that stand for something else too often (Jordan, Chad, Georgia): not matched
+    ambiguous: list[str] = Field(default_factory=list)
     #: ISO 3166-1 alpha-2 -> language -> names
     countries: dict[str, dict[str, list[str]]]
     #: ISO 3166-1 alpha-2 -> language -> demonyms (nationality adjectives / nouns), curated
