@@ -1,8 +1,8 @@
 """Span-preserving folding of free text before detection.
 
 Invisible characters (zero-width space, soft hyphen, bidi controls, BOM) are dropped, full-width
-and compatibility characters are NFKC-folded per character, and Cyrillic/Greek look-alike letters
-next to Latin letters are folded to Latin — so ``undo\u200bcumented`` or ``Ａ１２３４５６７８９``
+and compatibility characters are NFKC-folded per character, digits of other scripts (٩, ৯) are
+read as ASCII digits, and Cyrillic/Greek look-alike letters next to Latin letters are folded to Latin — so ``undo\u200bcumented`` or ``Ａ１２３４５６７８９``
 are still found.  :func:`fold` returns the folded text and an offset map so that findings are
 reported in the coordinates of the *original* text.  Plain ASCII and already-clean text take a
 fast path with no copy.
@@ -32,7 +32,9 @@ _HOMOGLYPHS = {
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 _INVISIBLE_RE = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "]")
-_SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS)) + "]")
+# decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ...): read as 0-9
+_SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS))
+                         + "]|(?![0-9])\\d")
 
 
 class _FoldMap(dict[int, "str | None"]):
@@ -43,8 +45,8 @@ class _FoldMap(dict[int, "str | None"]):
         rep: str | None
         if o in _INVISIBLE:
             rep = None
-        elif c in _HOMOGLYPHS:
-            rep = _HOMOGLYPHS[c]
+        elif c.isdecimal() and not c.isascii():
+            rep = str(unicodedata.decimal(c))
         else:
             rep = unicodedata.normalize("NFKC", c) or c
         self[o] = rep
@@ -66,15 +68,37 @@ class Folded:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+_WORD = regex.compile(r"\w+")
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
+
+
+def _fold_homoglyph_words(text: str) -> str:
+    """Cyrillic/Greek look-alike letters are read as Latin inside words that also hold Latin
+    letters (``undоcumented``) or are made only of look-alikes; real Russian words (``задержана``)
+    stay Russian. One character for one: offsets do not move."""
+    def fold_word(m: regex.Match[str]) -> str:
+        word = m.group(0)
+        if not any(c in _HOMOGLYPHS for c in word):
+            return word
+        letters = [c for c in word if c.isalpha()]
+        if any(_is_latin(c) for c in letters) or all(c in _HOMOGLYPHS for c in letters):
+            return word.translate(_HOMOGLYPH_TABLE)
+        return word
+    return _WORD.sub(fold_word, text)
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` for detection; ``span()`` maps folded spans back to the original text.
 
-    Look-alike Cyrillic/Greek letters are folded wherever they occur: detection only looks for
-    Latin-script and CJK terms, so a folded Cyrillic word can only make a Latin look-alike match.
-    """
+    Term lists are folded the same way (``phrases.phrase_key``), so a Russian term made only of
+    look-alike letters (``раса``) meets the text it was folded from."""
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None):
         return Folded(text, None)
-    folded = text.translate(_FOLD)
+    folded = _fold_homoglyph_words(text.translate(_FOLD))
     if len(folded) == len(text) and _INVISIBLE_RE.search(text) is None:
         return Folded(folded, None)  # nothing dropped and same length: every replacement was 1:1
     out: list[str] = []
@@ -85,4 +109,4 @@ def fold(text: str) -> Folded:
             continue
         out.append(rep)
         offsets.extend([i] * len(rep))
-    return Folded("".join(out), tuple(offsets))
+    return Folded(_fold_homoglyph_words("".join(out)), tuple(offsets))

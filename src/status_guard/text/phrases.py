@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import regex
 
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+# scripts matched character by character (no spaces between words, or affixes attached to the
+# noun): Chinese, Japanese kana, Korean, Ethiopic (Amharic)
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Ethiopic}"
 _TOKEN = regex.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|[^\w\s.'’\-‐–]")
 _SEPARATOR = regex.compile(r"[\s.'’\-‐–]*")
 _MARKS = regex.compile(r"\p{M}")
@@ -64,20 +66,24 @@ def tokenize(text: str) -> Tokens:
     keys: list[str] = []
     positions: dict[str, list[int]] = {}
     strip = not text.isascii() and _MARKS.search(key) is not None
-    for i, m in enumerate(_TOKEN.finditer(key)):
+    for m in _TOKEN.finditer(key):
         s, e = m.span()
-        starts.append(s)
-        ends.append(e)
         tok = key[s:e]
         if strip:
             tok = _MARKS.sub("", tok)
+            if not tok:
+                continue  # a lone mark (Bengali vowel sign, nukta): no token of its own
+        positions.setdefault(tok, []).append(len(keys))
+        starts.append(s)
+        ends.append(e)
         keys.append(tok)
-        positions.setdefault(tok, []).append(i)
     return Tokens(key, tuple(starts), tuple(ends), tuple(keys), positions)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    return tokenize(phrase).keys
+    from .fold import fold  # the text is folded before matching: fold the phrase the same way
+
+    return tokenize(fold(phrase).text).keys
 
 
 class PhraseSet:
