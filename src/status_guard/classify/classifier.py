@@ -139,9 +139,20 @@ class Classifier:
         na = self._analyse(name, "name") if name else _EMPTY_ANALYSIS
         la = self._analyse(label, "label") if label else _EMPTY_ANALYSIS
         result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
-        if label:
+        if label and not self._name_decides(na):
             result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
         return result
+
+    @staticmethod
+    def _name_decides(na: Analysis) -> bool:
+        """A standard's element at the leaf, or reference data anywhere in the path: the name
+        decides the field and the label (often the standard's own definition) adds nothing."""
+        if not na.vocabulary:
+            return False
+        if any(h.reference for h in na.vocabulary):
+            return True
+        h = na.vocabulary[0]
+        return h.segment == na.nseg - 1 and not h.container
 
     def _classify_text(self, text: str, source: str, context: frozenset[str], context_owner: str | None) -> Classification:
         a = self._analyse(text, source)
@@ -155,6 +166,8 @@ class Classifier:
         # standards vocabularies: the element at the leaf is authoritative for the leaf; the
         # nearest container above it decides what a location below it is
         last = a.nseg - 1
+        if any(h.reference for h in a.vocabulary):
+            return EMPTY  # reference data or a directory: nothing here is about a member of the public
         leaf = a.vocabulary[0] if a.vocabulary and a.vocabulary[0].segment == last else None
         container = next((h for h in a.vocabulary if h.container and h.segment < last), None)
         replaced = False
@@ -163,6 +176,7 @@ class Classifier:
             if m.not_with and m.not_with & words:
                 continue
             seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
+            end_seg = a.seg_of[m.end - 1] if not m.compact and 0 < m.end <= len(a.seg_of) else last
             if leaf is not None and not m.compact and seg == last:
                 continue  # the standard's element is authoritative for its own segment
             cat: str | None = m.category
@@ -172,7 +186,7 @@ class Classifier:
                 cat = self.owners.apply(m.category, owner)
                 if cat is not None and cat != m.category:
                     reason = f"{reason}, under '{owner.word}' ({owner.owner.title})"
-            if cat is not None and container is not None and seg > container.segment and cat in container.replaces:
+            if cat is not None and container is not None and end_seg >= container.segment and cat in container.replaces:
                 replaced = True
                 continue
             if cat is not None:
@@ -195,6 +209,10 @@ class Classifier:
             return None
         if m.compact:
             found = self.owners.find(m.start, m.end, a.compact_owner_hits, None)
+            if found is None and a.owner_summary is not None:  # a Latin compact string: the text's owner
+                o = self.owners.owners.get(a.owner_summary)
+                if o is not None:
+                    return OwnerFound(o, a.owner_summary)
         else:
             found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
                                      before_limit=LABEL_OWNER_WINDOW if source == "label" else None)

@@ -55,18 +55,20 @@ class OwnerRules:
             o = self.owners.get(h.entry.category)
             if o is None:
                 continue
-            if h.start < end and start < h.end:  # inside the match
+            if h.start < end and start < h.end:  # inside the match: a person keeps it as it is
                 if o.person:
                     return PERSON
-                cand = (0, 0, h)
+                continue
             elif h.end <= start:
                 d = start - h.end
                 if before_limit is not None and d > before_limit:
                     continue
+                if o.max_distance is not None and d > o.max_distance:
+                    continue
                 cand = (d, 0, h)
             else:
                 d = h.start - end
-                if d > self.after_window:
+                if d > self.after_window or (o.max_distance is not None and d > o.max_distance):
                     continue
                 between = words[end:h.start] if words is not None else ()
                 if any(w not in self.linkers for w in between):
@@ -85,7 +87,8 @@ class OwnerRules:
     def summary(self, owner_hits: Sequence[Hit]) -> str | None:
         """What a whole text says about owners, for the other text of a field to fall back on:
         one non-person owner id, or None (no owner, a person, or several kinds)."""
-        ids = {h.entry.category for h in owner_hits if h.entry.category in self.owners}
+        ids = {h.entry.category for h in owner_hits
+               if h.entry.category in self.owners and self.owners[h.entry.category].summary}
         if not ids or any(self.owners[i].person for i in ids) or len(ids) > 1:
             return None
         return next(iter(ids))

@@ -35,6 +35,8 @@ class _Element:
     reason: str
     replaces: frozenset[str]
     local_ok: bool
+    vocab_prefixes: frozenset[str]
+    reference: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class VocabularyHit:
     container: bool
     reason: str
     replaces: frozenset[str]
+    reference: bool = False
 
 
 class Vocabularies:
@@ -54,6 +57,7 @@ class Vocabularies:
         prefixes: set[str] = set()
         for v in files:
             prefixes.update(p.lower() for p in v.prefixes)
+            vp = frozenset(p.lower() for p in v.prefixes)
             replaces = frozenset(v.location_categories)
             for e in v.elements:
                 path = []
@@ -62,7 +66,8 @@ class Vocabularies:
                     prefix, local = (m.group(1).lower(), m.group(2)) if m else (None, part)
                     path.append((prefix, local_key(local)))
                 where = f"{v.title} {v.version} element '{e.element}'" + (f" ({e.id})" if e.id else "")
-                el = _Element(tuple(path), frozenset(e.categories), e.container, where, replaces, v.match_local_names)
+                el = _Element(tuple(path), frozenset(e.categories), e.container or e.reference, where, replaces,
+                              v.match_local_names, vp, e.reference)
                 index.setdefault(path[-1][1], []).append(el)
         self._index = index
         self.prefixes: frozenset[str] = frozenset(prefixes)
@@ -76,21 +81,26 @@ class Vocabularies:
             return []
         out: list[VocabularyHit] = []
         keys = [local_key(s.text) for s in segments]
+        present = frozenset(s.prefix for s in segments if s.prefix)
         for i in range(len(segments) - 1, -1, -1):
             for el in self._index.get(keys[i], ()):
                 n = len(el.path)
                 if n > i + 1:
                     continue
-                if all(self._same(el, el.path[j], segments[i - n + 1 + j], keys[i - n + 1 + j]) for j in range(n)):
-                    out.append(VocabularyHit(i, el.categories, el.container, el.reason, el.replaces))
+                # a prefixed element meets an unprefixed segment only inside a path of its own
+                # standard (NIEM's j:Booking is not any JSON "booking")
+                local_ok = el.local_ok and bool(present & el.vocab_prefixes)
+                if all(self._same(local_ok, el.path[j], segments[i - n + 1 + j], keys[i - n + 1 + j])
+                       for j in range(n)):
+                    out.append(VocabularyHit(i, el.categories, el.container, el.reason, el.replaces, el.reference))
                     break
         return out
 
     @staticmethod
-    def _same(el: _Element, want: tuple[str | None, str], seg: Segment, key: str) -> bool:
+    def _same(local_ok: bool, want: tuple[str | None, str], seg: Segment, key: str) -> bool:
         prefix, local = want
         if local != key:
             return False
         if prefix is None or seg.prefix == prefix:
             return True
-        return seg.prefix is None and el.local_ok
+        return seg.prefix is None and local_ok

@@ -69,6 +69,11 @@ class Owner(_Strict):
     rewrite: dict[str, str] = Field(default_factory=dict, description="category -> the category it becomes")
     drop: list[str] = Field(default_factory=list, description="categories this owner makes a look-alike")
     person: bool = Field(default=False, description="A person: stops the search (the address stays home).")
+    max_distance: int | None = Field(
+        default=None, ge=0, le=8,
+        description="How many words may stand between this owner and the match (None: any, in a name).")
+    summary: bool = Field(
+        default=True, description="Whether the other text of a field (name or label) may borrow this owner.")
 
 
 class ContextFile(_Strict):
@@ -123,6 +128,10 @@ class VocabularyElement(_Strict):
     element: str = Field(min_length=1, max_length=200)
     categories: list[str] = Field(default_factory=list)
     container: bool = False
+    reference: bool = Field(
+        default=False,
+        description="Reference data or a directory (a code table, a court directory, an officer's record): "
+                    "nothing at or below it is about a member of the public.")
     id: str | None = Field(default=None, description="The standard's own identifier (CEDS global id).")
     note: str = ""
 
