@@ -145,14 +145,11 @@ class Classifier:
 
     @staticmethod
     def _name_decides(na: Analysis) -> bool:
-        """A standard's element at the leaf, or reference data anywhere in the path: the name
-        decides the field and the label (often the standard's own definition) adds nothing."""
+        """A standard's element at (or above) the leaf, or reference data anywhere in the path: the
+        name decides the field and the label (often the standard's own definition) adds nothing."""
         if not na.vocabulary:
             return False
-        if any(h.reference for h in na.vocabulary):
-            return True
-        h = na.vocabulary[0]
-        return h.segment == na.nseg - 1 and not h.container
+        return any(h.reference or not h.container for h in na.vocabulary)
 
     def _classify_text(self, text: str, source: str, context: frozenset[str], context_owner: str | None) -> Classification:
         a = self._analyse(text, source)
@@ -168,8 +165,13 @@ class Classifier:
         last = a.nseg - 1
         if any(h.reference for h in a.vocabulary):
             return EMPTY  # reference data or a directory: nothing here is about a member of the public
-        leaf = a.vocabulary[0] if a.vocabulary and a.vocabulary[0].segment == last else None
-        container = next((h for h in a.vocabulary if h.container and h.segment < last), None)
+        # the innermost element that is not a container decides what is at and below it
+        # (nc:PersonBirthDate/nc:Date is a birth date); a container at the leaf is the leaf
+        leaf = next((h for h in a.vocabulary if not h.container), None)
+        if leaf is None and a.vocabulary and a.vocabulary[0].segment == last:
+            leaf = a.vocabulary[0]
+        leaf_seg = leaf.segment if leaf is not None else a.nseg
+        container = next((h for h in a.vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
         replaced = False
         words = a.wordset | context
         for m in a.matches:
@@ -177,8 +179,8 @@ class Classifier:
                 continue
             seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
             end_seg = a.seg_of[m.end - 1] if not m.compact and 0 < m.end <= len(a.seg_of) else last
-            if leaf is not None and not m.compact and seg == last:
-                continue  # the standard's element is authoritative for its own segment
+            if leaf is not None and not m.compact and seg >= leaf_seg:
+                continue  # the standard's element is authoritative for its own segment and below
             cat: str | None = m.category
             reason = m.reason
             owner = self._owner(a, m, source, context_owner)
@@ -216,10 +218,13 @@ class Classifier:
         else:
             found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
                                      before_limit=LABEL_OWNER_WINDOW if source == "label" else None)
-        if found is None and context_owner is not None and source != "value":
-            o = self.owners.owners.get(context_owner)
-            if o is not None:
-                return OwnerFound(o, context_owner)
+        if found is None and source != "value":
+            # no owner next to the match: the text's own single kind of owner ("Billing street
+            # (vendor account)"), else the other text's (a label's owner for its name)
+            for summary in (a.owner_summary, context_owner):
+                o = self.owners.owners.get(summary) if summary is not None else None
+                if o is not None:
+                    return OwnerFound(o, summary)
         return found if found != PERSON else None
 
     # -- analysis (cached per text) ------------------------------------------------------------
