@@ -96,10 +96,17 @@ def split_identifier(text: str) -> str:
     return text
 
 
+# Amharic writes one sound with several letter series (ሠ/ሰ, ሐ/ኀ/ሀ, ዐ/አ, ፀ/ጸ): one series each
+_ETHIOPIC_HOMOPHONES = {
+    **{0x1210 + i: 0x1200 + i for i in range(8)}, **{0x1280 + i: 0x1200 + i for i in range(8)},
+    **{0x1220 + i: 0x1230 + i for i in range(8)}, **{0x12D0 + i: 0x12A0 + i for i in range(8)},
+    **{0x1340 + i: 0x1338 + i for i in range(8)},
+}
 _LETTER_FOLD = str.maketrans({
     "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i",
     # Arabic: teh marbuta, alef maksura, Persian yeh/kaf, tatweel (spelling variants of one word)
     "\u0629": "\u0647", "\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643", "\u0640": None,
+    **{chr(k): chr(v) for k, v in _ETHIOPIC_HOMOPHONES.items()},
 })
 
 

@@ -67,14 +67,14 @@ class OwnerRules:
                     continue
                 cand = (d, 0, h)
             else:
-                d = h.start - end
-                if d > self.after_window or (o.max_distance is not None and d > o.max_distance):
+                if h.start - end > self.after_window:
                     continue
                 between = words[end:h.start] if words is not None else ()
                 if any(w not in self.linkers for w in between):
                     continue
                 if not between and words is not None and h.entry.lang == "en":
                     continue  # English puts the owner first: "incarceration record" is not a record's
+                d = 0  # joined by linkers only ("nómi di rua", "address of the employer")
                 cand = (d, 1, h)
             if best is None or cand[:2] < best[:2] or (
                     cand[:2] == best[:2] and cand[2].end - cand[2].start > best[2].end - best[2].start):

@@ -31,10 +31,16 @@ _HOMOGLYPHS = {
     "ε": "e", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
+# Amharic homophone letter series (ሠ/ሰ, ሐ/ኀ/ሀ, ዐ/አ, ፀ/ጸ) read as one, like the field classifier
+_ETHIOPIC_HOMOPHONES = {
+    **{0x1210 + i: 0x1200 + i for i in range(8)}, **{0x1280 + i: 0x1200 + i for i in range(8)},
+    **{0x1220 + i: 0x1230 + i for i in range(8)}, **{0x12D0 + i: 0x12A0 + i for i in range(8)},
+    **{0x1340 + i: 0x1338 + i for i in range(8)},
+}
 _INVISIBLE_RE = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "]")
 # decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ...): read as 0-9
 _SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS))
-                         + "]|(?![0-9])\\d")
+                         + "\u1210-\u1217\u1220-\u1227\u1280-\u1287\u12d0-\u12d7\u1340-\u1347]|(?![0-9])\\d")
 
 
 class _FoldMap(dict[int, "str | None"]):
@@ -45,6 +51,8 @@ class _FoldMap(dict[int, "str | None"]):
         rep: str | None
         if o in _INVISIBLE:
             rep = None
+        elif o in _ETHIOPIC_HOMOPHONES:
+            rep = chr(_ETHIOPIC_HOMOPHONES[o])
         elif c.isdecimal() and not c.isascii():
             rep = str(unicodedata.decimal(c))
         else:
