@@ -74,19 +74,39 @@ def _is_latin_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
 
 
+def _genuine_non_latin(word: str) -> bool:
+    """A Cyrillic/Greek word that holds a letter with no Latin look-alike (``задержана``)."""
+    return any(c.isalpha() and not _is_latin_letter(c) and c not in _HOMOGLYPHS for c in word)
+
+
 def fold_homoglyphs(text: str) -> str:
-    """Fold look-alike letters in words that are Latin, or made only of look-alikes."""
+    """Fold look-alike letters in words that are Latin, or made only of look-alikes — unless the
+    text is real Russian/Greek (it holds a word with letters no Latin one looks like): then a word
+    made only of look-alikes (``марта``, ``раса``) is a real word too and stays."""
+    if text.isascii():
+        return text
+    real = any(_genuine_non_latin(w) for w in _WORD.findall(text))
 
     def fold(m: re.Match[str]) -> str:
         word = m.group(0)
         if not any(c in _HOMOGLYPHS for c in word):
             return word
         letters = [c for c in word if c.isalpha()]
-        if any(_is_latin_letter(c) for c in letters) or all(c in _HOMOGLYPHS for c in letters):
+        if any(_is_latin_letter(c) for c in letters) or (not real and all(c in _HOMOGLYPHS for c in letters)):
             return word.translate(_HOMOGLYPH_TABLE)
         return word
 
     return _WORD.sub(fold, text)
+
+
+@lru_cache(maxsize=65536)
+def tokens_unfolded(text: str) -> tuple[str, ...]:
+    """Like :func:`tokens`, with no homoglyph folding: the lexicon compiles a Cyrillic term both
+    ways (``раса`` alone folds to ``paca``; inside real Russian it stays ``раса``)."""
+    for p in PASSES:
+        if p is not fold_homoglyphs:
+            text = p(text)
+    return tuple(stem(t) for t in text.split())
 
 
 def split_identifier(text: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 import ahocorasick
 
-from ..normalize import compact, tokens
+from ..normalize import compact, tokens, tokens_unfolded
 from ..policy.lexicon import Lexicon
 
 TERM, EXCLUDE, OWNER, LOOKALIKE, COMPACT = range(5)
@@ -75,12 +75,16 @@ class CompiledLexicon:
         def add_word(text: str, make: Any) -> None:
             raw = text.strip()
             prefix = raw.endswith("*")
-            toks = tokens(raw[:-1] if prefix else raw)
-            if not toks:
-                return
-            key = " " + " ".join(toks) + ("" if prefix else " ")
-            words.setdefault(key, []).append(make(len(toks)))
-            self.known_words.update(toks)
+            body = raw[:-1] if prefix else raw
+            variants = {tokens(body)}
+            if not body.isascii():
+                variants.add(tokens_unfolded(body))  # a Cyrillic term alone and inside real Russian
+            for toks in variants:
+                if not toks:
+                    continue
+                key = " " + " ".join(toks) + ("" if prefix else " ")
+                words.setdefault(key, []).append(make(len(toks)))
+                self.known_words.update(toks)
 
         def add_compact(text: str, entry: Entry) -> None:
             key = compact(text.rstrip("*"))

@@ -132,6 +132,8 @@ class TextDetector:
         self.ner_enabled = enable_ner
         self.categories: frozenset[str] = frozenset(
             c for r in recognizers for c in r.get_supported_entities())
+        self._countries = frozenset(
+            w.casefold() for spec in config.recognizers if spec.group == "country_mention" for w in spec.terms)
         groups: dict[str, set[str]] = {}
         for spec in config.recognizers:
             if spec.group:
@@ -144,6 +146,10 @@ class TextDetector:
         """Defaults merged with a policy pack's ``text:`` section (``None``: defaults only);
         ``word_lists``: the pack's country names and demonyms (``None``: the packaged ones)."""
         return cls(build_config(text_cfg, word_lists), enable_ner=enable_ner)
+
+    def _is_country(self, value: str) -> bool:
+        v = value.strip(" \t.,;:()[]").casefold()
+        return bool(v) and (v in self._countries or any(p.strip() in self._countries for p in v.split("/")))
 
     def warm(self) -> None:
         """Run one detection so that first-call costs are paid at start, not in a request."""
@@ -204,7 +210,13 @@ class TextDetector:
                 pairs = classify_key_values(folded.text, field_classifier)
             except TimeoutError:
                 raise TextDetectionTimeout("free-text detection exceeded its deadline (key-value lines)") from None
+            extra = []
             for cat, s, e in pairs:
+                # a country as a citizenship value is also the person's national origin
+                # ("Citizenship: Haiti"), as on forms that ask a country of citizenship
+                if cat == "citizenship_status" and self._is_country(folded.text[s:e]):
+                    extra.append(("national_origin", s, e))
+            for cat, s, e in pairs + extra:
                 if (wanted is None or cat in wanted) and KEY_VALUE_SCORE >= threshold:
                     results.append(RecognizerResult(
                         entity_type=cat, start=s, end=e, score=KEY_VALUE_SCORE,

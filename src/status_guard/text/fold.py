@@ -86,14 +86,18 @@ def _is_latin(ch: str) -> bool:
 
 def _fold_homoglyph_words(text: str) -> str:
     """Cyrillic/Greek look-alike letters are read as Latin inside words that also hold Latin
-    letters (``undоcumented``) or are made only of look-alikes; real Russian words (``задержана``)
-    stay Russian. One character for one: offsets do not move."""
+    letters (``undоcumented``), and in words made only of look-alikes unless the text is real
+    Russian/Greek (a word with a letter no Latin one looks like): then ``марта`` stays Russian.
+    One character for one: offsets do not move."""
+    real = any(any(c.isalpha() and not _is_latin(c) and c not in _HOMOGLYPHS and ("\u0370" <= c <= "\u04ff")
+                   for c in w) for w in _WORD.findall(text))
+
     def fold_word(m: regex.Match[str]) -> str:
         word = m.group(0)
         if not any(c in _HOMOGLYPHS for c in word):
             return word
         letters = [c for c in word if c.isalpha()]
-        if any(_is_latin(c) for c in letters) or all(c in _HOMOGLYPHS for c in letters):
+        if any(_is_latin(c) for c in letters) or (not real and all(c in _HOMOGLYPHS for c in letters)):
             return word.translate(_HOMOGLYPH_TABLE)
         return word
     return _WORD.sub(fold_word, text)

@@ -18,11 +18,13 @@ import regex
 #: after a sentence or a comma; then ":" "=" "：" " - " or "#" (USCIS#, A#), then the value up to
 #: the end of the line, the next separator, or the next "Key:" on the same line
 _KEY_VALUE = regex.compile(
-    r"(?:^|(?<=[\n;|•·])|(?<=[.!?。]\s)|(?<=,\s))[ \t]*"
+    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s))[ \t]*"
     r"(?P<key>\p{L}[\p{L}\p{M}\p{N}'’./()&-]*(?:[ \t]+[\p{L}\p{M}\p{N}'’./()&-]+){0,5}?)"
     r"[ \t]*(?P<sep>[:=：]|[ \t]-[ \t]|\#)[ \t]*"
-    r"(?P<value>[^\n;|•]{1,160}?)"
-    r"(?=[ \t]*(?:$|[\n;|•]|,[ \t]+\p{L}[\p{L}\p{M}'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$))",
+    r"(?P<value>[^\n;|•؛]{1,160}?)"
+    # the value ends at the line's end, a separator, or where the next "Key:" starts after a comma
+    # or a full stop (Arabic and CJK have no capital letters to mark a sentence)
+    r"(?=[ \t]*(?:$|[\n;|•؛]|[,،.。][ \t]*\p{L}[\p{L}\p{M}'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$))",
     regex.MULTILINE,
 )
 _EMPTY_VALUE = regex.compile(r"^\W*(?:n/?a|none|unknown|unk|not known|not applicable|nil|null|-+|—|\?+)?\W*$",

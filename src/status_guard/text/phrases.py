@@ -59,6 +59,17 @@ class Tokens:
     positions: dict[str, list[int]]  # token key -> indexes where it occurs
 
 
+_AR_ARTICLES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644")
+
+
+def _strip_arabic_article(tok: str) -> str:
+    """ال، وال، بال، كال، فال، لل: "الجلسة" and "جلسة" are one word (the field classifier's stem())."""
+    for art in _AR_ARTICLES:
+        if tok.startswith(art) and len(tok) - len(art) >= 3:
+            return tok[len(art):]
+    return tok
+
+
 def tokenize(text: str) -> Tokens:
     key = key_text(text)
     starts: list[int] = []
@@ -73,6 +84,8 @@ def tokenize(text: str) -> Tokens:
             tok = _MARKS.sub("", tok)
             if not tok:
                 continue  # a lone mark (Bengali vowel sign, nukta): no token of its own
+        if len(tok) > 4 and "\u0621" <= tok[0] <= "\u064a":
+            tok = _strip_arabic_article(tok)
         positions.setdefault(tok, []).append(len(keys))
         starts.append(s)
         ends.append(e)
@@ -86,15 +99,24 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tokenize(fold(phrase).text).keys
 
 
+def phrase_keys(phrase: str) -> set[tuple[str, ...]]:
+    """The phrase folded as the text will be: alone (``раса`` reads as Latin ``paca``) and, for a
+    Cyrillic phrase, as inside real Russian text (``раса`` stays)."""
+    keys = {phrase_key(phrase)}
+    if not phrase.isascii():
+        keys.add(tokenize(phrase).keys)
+    return {k for k in keys if k}
+
+
 class PhraseSet:
     """A set of phrases, matched against a token sequence."""
 
     def __init__(self, phrases: list[str] | tuple[str, ...]):
         index: dict[str, list[tuple[str, ...]]] = {}
         for p in phrases:
-            k = phrase_key(p)
-            if k and k not in index.get(k[0], []):
-                index.setdefault(k[0], []).append(k)
+            for k in phrase_keys(p):
+                if k not in index.get(k[0], []):
+                    index.setdefault(k[0], []).append(k)
         for cands in index.values():
             cands.sort(key=len, reverse=True)  # longest phrase first at each position
         self._index = index
