@@ -34,6 +34,8 @@ class _KeyMap(dict[int, str]):
         c = chr(o)
         decomposed = unicodedata.normalize("NFD", c)
         base = decomposed[0] if decomposed else c
+        if len(decomposed) > 1 and not all(unicodedata.combining(x) for x in decomposed[1:]):
+            base = c  # a Hangul syllable decomposes into jamo, not into a letter and its accents
         if unicodedata.combining(base) and len(decomposed) == 1:
             base = c  # a lone combining mark stays (stripped from tokens below)
         low = base.lower()
