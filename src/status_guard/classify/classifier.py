@@ -87,6 +87,10 @@ class Classifier:
         self.abbreviations = Abbreviations(lexicon.abbreviations)
         self.vocabularies = Vocabularies(lexicon.vocabularies)
         self.owners = OwnerRules(lexicon.context)
+        self._subsumed: dict[str, frozenset[str]] = {}
+        for ctx in lexicon.context:
+            for cat, by in ctx.subsumed_by.items():
+                self._subsumed[cat] = self._subsumed.get(cat, frozenset()) | frozenset(by)
         fuzzy = [w for f in lexicon.abbreviations for w in f.fuzzy_words]
         not_typos = [w for f in lexicon.abbreviations for w in f.not_typos]
         self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words)
@@ -141,7 +145,15 @@ class Classifier:
         result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
         if label and not self._name_decides(na):
             result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
-        return result
+        return self._subsume(result)
+
+    def _subsume(self, result: Classification) -> Classification:
+        """Drop a category the field's other categories make redundant (pack: ``subsumed_by``)."""
+        drop = [c for c, by in self._subsumed.items() if c in result.categories and by & result.categories]
+        if not drop:
+            return result
+        cats = result.categories - frozenset(drop)
+        return Classification(cats, {k: v for k, v in result.reasons.items() if k in cats})
 
     @staticmethod
     def _name_decides(na: Analysis) -> bool:

@@ -84,6 +84,9 @@ class ContextFile(_Strict):
     linkers: list[str] = Field(default_factory=list)
     #: how far after a match an owner may follow (in tokens, linkers included)
     after_window: int = Field(default=3, ge=0, le=8)
+    #: category -> the categories that make it redundant in the same field: a field about how long,
+    #: why or until when a person is held is not also an "is the person held" field
+    subsumed_by: dict[str, list[str]] = Field(default_factory=dict)
     owners: list[Owner] = Field(min_length=1)
 
 
@@ -225,6 +228,8 @@ class Lexicon(_Strict):
         """(where, category id) for every category a lexicon file names: checked against the pack."""
         out: list[tuple[str, str]] = []
         for c in self.context:
+            out += [("context subsumed_by", k) for k in c.subsumed_by]
+            out += [("context subsumed_by", v) for vs in c.subsumed_by.values() for v in vs]
             for o in c.owners:
                 out += [(f"context owner {o.id}", k) for k in list(o.rewrite) + list(o.rewrite.values()) + o.drop]
         for lang in self.languages:
