@@ -70,6 +70,7 @@ class Analysis:
     vocabulary: tuple[VocabularyHit, ...]
     patterns: tuple[tuple[str, str], ...]
     owner_summary: str | None
+    lookalike_cats: frozenset[str] = frozenset()
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -186,12 +187,17 @@ class Classifier:
         container = next((h for h in a.vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
         replaced = False
         words = a.wordset | context
+        # a separator-free string ("streetaddress") repeats what a word match already found: the
+        # word match, which has been through the owner pass, decides
+        worded = {m.category for m in a.matches if not m.compact}
         for m in a.matches:
             if m.not_with and m.not_with & words:
                 continue
+            if m.compact and m.category in worded and not m.reason.split(" ", 2)[1] == "term":
+                continue
             seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
             end_seg = a.seg_of[m.end - 1] if not m.compact and 0 < m.end <= len(a.seg_of) else last
-            if leaf is not None and not m.compact and seg >= leaf_seg:
+            if leaf is not None and (m.compact or seg >= leaf_seg):
                 continue  # the standard's element is authoritative for its own segment and below
             cat: str | None = m.category
             reason = m.reason
@@ -206,13 +212,23 @@ class Classifier:
             if cat is not None:
                 add(cat, reason)
         if leaf is not None:
-            cats = leaf.categories
+            cats = leaf.categories - a.lookalike_cats
             if container is not None and cats & container.replaces:
                 cats, replaced = cats - container.replaces, True
+            first = next((i for i, sg in enumerate(a.seg_of) if sg == leaf.segment), None)
             for c in sorted(cats):
-                add(c, f"{source} is {leaf.reason}")
+                reason = f"{source} is {leaf.reason}"
+                if first is not None and self.owners:  # an employer's AddressLine1 is a work address
+                    owner = self.owners.find(first, first + 1, a.owner_hits, a.words, category=c)
+                    if isinstance(owner, OwnerFound):
+                        new = self.owners.apply(c, owner)
+                        if new is None:
+                            continue
+                        if new != c:
+                            c, reason = new, f"{reason}, under '{owner.word}' ({owner.owner.title})"
+                add(c, reason)
         if container is not None and (leaf is None or replaced):
-            for c in sorted(container.categories):
+            for c in sorted(container.categories - a.lookalike_cats):
                 add(c, f"{source} is under {container.reason}")
         for cat, reason in a.patterns:
             add(cat, reason)
@@ -222,14 +238,15 @@ class Classifier:
         if not self.owners:
             return None
         if m.compact:
-            found = self.owners.find(m.start, m.end, a.compact_owner_hits, None)
+            found = self.owners.find(m.start, m.end, a.compact_owner_hits, None, category=m.category)
             if found is None and a.owner_summary is not None:  # a Latin compact string: the text's owner
                 o = self.owners.owners.get(a.owner_summary)
                 if o is not None:
                     return OwnerFound(o, a.owner_summary)
         else:
             found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
-                                     before_limit=LABEL_OWNER_WINDOW if source == "label" else None)
+                                     before_limit=LABEL_OWNER_WINDOW if source == "label" else None,
+                                     category=m.category)
         if found is None and source != "value":
             # no owner next to the match: the text's own single kind of owner ("Billing street
             # (vendor account)"), else the other text's (a label's owner for its name)
@@ -277,8 +294,9 @@ class Classifier:
         owner_hits = tuple(h for h in hits if h.entry.kind == OWNER)
         compact_owner_hits = tuple(h for h in chits if h.entry.kind == OWNER)
         summary = self.owners.summary(owner_hits + compact_owner_hits) if self.owners else None
+        lookalike = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE for c in h.entry.cats)
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
-                        patterns, summary)
+                        patterns, summary, lookalike)
 
     def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
         covered = set()

@@ -48,12 +48,16 @@ class OwnerRules:
         return bool(self.owners)
 
     def find(self, start: int, end: int, owner_hits: Sequence[Hit], words: Sequence[str] | None,
-             before_limit: int | None = None) -> OwnerFound | None | str:
-        """The owner of the match [start, end): an OwnerFound, ``PERSON`` (keep as is) or None."""
+             before_limit: int | None = None, category: str | None = None) -> OwnerFound | None | str:
+        """The owner of the match [start, end): an OwnerFound, ``PERSON`` (keep as is) or None.
+        With ``category``, only owners whose rule concerns it (and persons) count: "street" in
+        ``school_street_address`` names a place, the school still owns the address."""
         best: tuple[int, int, Hit] | None = None  # (distance, side, hit); side 0 = before/inside
         for h in owner_hits:
             o = self.owners.get(h.entry.category)
             if o is None:
+                continue
+            if category is not None and not o.person and category not in o.drop and category not in o.rewrite:
                 continue
             if h.start < end and start < h.end:  # inside the match: a person keeps it as it is
                 if o.person:

@@ -37,8 +37,8 @@ def split_segments(name: str, prefixes: frozenset[str] = frozenset()) -> tuple[S
 def _split(name: str, prefixes: frozenset[str]) -> tuple[Segment, ...]:
     out: list[Segment] = []
     for part in _SEPARATORS.split(name):
-        if not part or not part.strip():
-            continue
+        if not part or not part.strip() or part.strip().isdigit():
+            continue  # a list index ([0]) is not a segment
         prefix = None
         m = _PREFIXED.match(part)
         if m and (m.group(1).lower() in prefixes or m.group(1).lower() in _GENERIC_PREFIXES):
