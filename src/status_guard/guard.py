@@ -44,7 +44,7 @@ class Guard:
         text_detection: str = "auto",
     ) -> None:
         self.policy = policy
-        self.classifier = Classifier(policy.file.categories)
+        self.classifier = Classifier.from_policy(policy)
         if isinstance(public_record_fields, str):
             raise PolicyError("public_record_fields must be a list of path patterns, not a single string")
         #: the declared public-record path patterns (see status_guard.disclose.paths)

@@ -6,11 +6,15 @@ Passes, in order (each a plain function, testable alone):
 2. ``nfkc``             — Unicode NFKC (full-width letters, ligatures, superscripts fold).
 3. ``fold_homoglyphs``  — Cyrillic / Greek letters that look Latin, inside otherwise Latin words.
 4. ``split_identifier`` — camelCase, snake_case, kebab-case, dotted paths, brackets, digits.
-5. ``strip_accents``    — NFKD and drop combining marks (``Dirección`` -> ``Direccion``).
-6. ``casefold``         — then everything that is not a letter or digit becomes a space.
+5. ``strip_accents``    — NFKD, drop combining marks, recompose (``Dirección`` -> ``Direccion``,
+                           ``địa chỉ`` -> ``dia chi``; Hangul syllables stay whole); Arabic letter
+                           variants folded (ة -> ه, ى -> ي, tatweel removed).
+6. ``casefold``         — then everything that is not a letter, digit or (Indic) vowel sign
+                           becomes a space.
 
-``tokens()`` returns the words; ``stem()`` folds a plural ``s`` so ``citizens`` meets ``citizen``.
-CJK text has no spaces: classification matches CJK terms as substrings of ``compact()``.
+``tokens()`` returns the words; ``stem()`` folds a plural ``s`` so ``citizens`` meets ``citizen``
+and drops the Arabic article (``الجنسية`` meets ``جنسية``). Chinese and Korean text is matched as
+substrings of ``compact()`` (Korean particles attach to nouns: ``국적을``).
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CAMEL_1 = re.compile(r"([a-z\u00df-\u00ff])([A-Z\u00c0-\u00de])")
 _CAMEL_2 = re.compile(r"([A-Z\u00c0-\u00de]+)([A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
 _DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Indic vowel signs and viramas are marks, not word characters, for `\w`: keep them inside words
+# (dandas excepted), or Bengali words fall apart at every vowel sign.
+_NON_WORD = re.compile(r"(?:[^\w\u0900-\u0963\u0966-\u0dff]|_)+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
@@ -68,19 +74,39 @@ def _is_latin_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
 
 
+def _genuine_non_latin(word: str) -> bool:
+    """A Cyrillic/Greek word that holds a letter with no Latin look-alike (``задержана``)."""
+    return any(c.isalpha() and not _is_latin_letter(c) and c not in _HOMOGLYPHS for c in word)
+
+
 def fold_homoglyphs(text: str) -> str:
-    """Fold look-alike letters in words that are Latin, or made only of look-alikes."""
+    """Fold look-alike letters in words that are Latin, or made only of look-alikes — unless the
+    text is real Russian/Greek (it holds a word with letters no Latin one looks like): then a word
+    made only of look-alikes (``марта``, ``раса``) is a real word too and stays."""
+    if text.isascii():
+        return text
+    real = any(_genuine_non_latin(w) for w in _WORD.findall(text))
 
     def fold(m: re.Match[str]) -> str:
         word = m.group(0)
         if not any(c in _HOMOGLYPHS for c in word):
             return word
         letters = [c for c in word if c.isalpha()]
-        if any(_is_latin_letter(c) for c in letters) or all(c in _HOMOGLYPHS for c in letters):
+        if any(_is_latin_letter(c) for c in letters) or (not real and all(c in _HOMOGLYPHS for c in letters)):
             return word.translate(_HOMOGLYPH_TABLE)
         return word
 
     return _WORD.sub(fold, text)
+
+
+@lru_cache(maxsize=65536)
+def tokens_unfolded(text: str) -> tuple[str, ...]:
+    """Like :func:`tokens`, with no homoglyph folding: the lexicon compiles a Cyrillic term both
+    ways (``раса`` alone folds to ``paca``; inside real Russian it stays ``раса``)."""
+    for p in PASSES:
+        if p is not fold_homoglyphs:
+            text = p(text)
+    return tuple(stem(t) for t in text.split())
 
 
 def split_identifier(text: str) -> str:
@@ -90,9 +116,26 @@ def split_identifier(text: str) -> str:
     return text
 
 
+# Amharic writes one sound with several letter series (ሠ/ሰ, ሐ/ኀ/ሀ, ዐ/አ, ፀ/ጸ): one series each
+_ETHIOPIC_HOMOPHONES = {
+    **{0x1210 + i: 0x1200 + i for i in range(8)}, **{0x1280 + i: 0x1200 + i for i in range(8)},
+    **{0x1220 + i: 0x1230 + i for i in range(8)}, **{0x12D0 + i: 0x12A0 + i for i in range(8)},
+    **{0x1340 + i: 0x1338 + i for i in range(8)},
+}
+_LETTER_FOLD = str.maketrans({
+    "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i",
+    # Arabic: teh marbuta, alef maksura, Persian yeh/kaf, tatweel (spelling variants of one word)
+    "\u0629": "\u0647", "\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643", "\u0640": None,
+    **{chr(k): chr(v) for k, v in _ETHIOPIC_HOMOPHONES.items()},
+})
+
+
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_LETTER_FOLD)
 
 
 def casefold_words(text: str) -> str:
@@ -110,10 +153,18 @@ def normalize(text: str) -> str:
     return text
 
 
+_AR_ARTICLES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644")
+
+
 def stem(token: str) -> str:
-    """A deliberately small English/Romance plural fold, applied to the lexicon and the input alike."""
+    """A deliberately small fold, applied to the lexicon and the input alike: an English/Romance
+    plural ``s``; the Arabic article and its clitics (ال، وال، بال، كال، فال، لل)."""
     if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
+    if len(token) > 4 and "\u0621" <= token[0] <= "\u064a":
+        for art in _AR_ARTICLES:
+            if token.startswith(art) and len(token) - len(art) >= 3:
+                return token[len(art):]
     return token
 
 

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "status_guard"
-CORE = ["model.py", "normalize.py", "classify.py", "decide.py", "context.py", "errors.py", "redact.py",
+CORE = ["model.py", "normalize.py", "classify/__init__.py", "classify/classifier.py", "classify/lexicon.py",
+        "classify/segments.py", "classify/abbreviations.py", "classify/vocabulary.py", "classify/owners.py",
+        "classify/variants.py", "classify/flatten.py", "classify/result.py", "policy/lexicon.py", "decide.py", "context.py", "errors.py", "redact.py",
         "safe_paths.py", "guard.py", "policy/__init__.py", "policy/schema.py", "policy/loader.py",
         "policy/examples.py", "disclose/__init__.py", "disclose/paths.py", "disclose/values.py",
         "disclose/leaves.py", "disclose/audience.py", "disclose/classify_leaves.py", "disclose/keys.py",

@@ -59,7 +59,7 @@ def test_sarif_is_structurally_valid(tmp_path):
     ids = [rule["id"] for rule in driver["rules"]]
     assert len(ids) == len(set(ids))
     results = doc["runs"][0]["results"]
-    assert len(results) == 9
+    assert len(results) == 10  # booking_number is incarceration status (issue 13 police conventions)
     for res in results:
         assert res["ruleId"] == ids[res["ruleIndex"]]
         assert res["level"] in {"error", "warning", "note"}

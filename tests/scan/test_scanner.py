@@ -58,7 +58,10 @@ def test_scanner_flags_response_exposing_address_and_release_date_to_federal_req
         assert set(f.requesters) == {"federal", "federal_immigration", "unknown"}
         assert "local" not in f.requesters
         assert f.citations == ("2.129.040(e)",)
-    assert not by_name(city_report, "booking_number")  # unclassified: the middleware default-denies it at runtime
+    # a booking number tells that the person is booked (incarceration status, issue 13 police
+    # conventions): the scanner now reports it too, withheld from federal requesters like the rest
+    [b] = by_name(city_report, "booking_number", "api-property")
+    assert "incarceration_status" in b.categories and b.effect is Effect.REDACT
     assert not by_name(city_report, "person_id")
 
 
@@ -74,7 +77,8 @@ def test_scanner_blocks_country_of_birth_in_schools_without_ell_purpose(scan_gua
     ell = scan_paths(scan_guard, [FIXTURES / "city_app" / "models" / "student.py"], scope="schools",
                      purpose="ell_services")
     assert not ell.findings
-    assert [o.name for o in ell.observations] == ["country_of_birth"]
+    # a student number is personal information (issue 13 conventions): observed, not refused
+    assert [o.name for o in ell.observations if "place_of_birth" in o.categories] == ["country_of_birth"]
 
 
 def test_clean_repo_has_no_findings(scan_guard):

@@ -212,3 +212,24 @@ def test_unknown_scope_or_requester_is_a_configuration_error(sg):
         check(sg, "SELECT id FROM students", scope="nowhere")
     with pytest.raises(PolicyError):
         check(sg, "SELECT id FROM students", scope="city", requester="martian")
+
+
+# 2.129.040(d): a migration's table rebuild copies stored hold bases; it records no new hold -----
+_HOLDS = {"holds": {"id": "int", "hold_basis": "text", "notes": "text"},
+          "_tmp_holds": {"id": "int", "hold_basis": "text"}}
+
+
+@pytest.mark.parametrize("projection", ["hold_basis", "h.hold_basis AS hold_basis", "CAST(hold_basis AS TEXT)"])
+def test_a_table_rebuild_copying_hold_bases_is_not_refused_040d(sg, projection):
+    sql = f"INSERT INTO _tmp_holds (id, hold_basis) SELECT id, {projection} FROM holds h"
+    d = check(sg, sql, scope="police", schema=_HOLDS)
+    assert d.effect is not Effect.BLOCK
+
+
+@pytest.mark.parametrize("projection", ["'ICE detainer ' || hold_basis", "upper(hold_basis)", "notes"])
+def test_a_hold_basis_computed_or_taken_from_an_unguarded_column_is_still_refused_040d(sg, projection):
+    """Only an unchanged copy of a column the same value rule covers is a copy; a computed value or
+    one taken from a column the rule never checked cannot be known before it runs (fail closed)."""
+    sql = f"INSERT INTO _tmp_holds (id, hold_basis) SELECT id, {projection} FROM holds"
+    with pytest.raises(SQLAnalysisError):
+        check(sg, sql, scope="police", schema=_HOLDS)

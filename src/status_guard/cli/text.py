@@ -69,14 +69,13 @@ def detect(source: str, scope: str | None, policy_path: Path | None, categories:
 
 
 def _detector(policy_path: Path | None, scope: str | None) -> Any:
-    from ..text import get_detector
+    """The pack's detector, bound to its field classifier (key-value lines like ``POB: …``) and
+    its country names (issue 13)."""
+    from ..guard import Guard
+    from ..policy import load_policy
+    from ..text.integration import detector_for
 
-    text_cfg = None
-    if policy_path is not None or scope is not None:
-        from ..policy import load_policy
-
-        policy = load_policy(policy_path)
-        if scope is not None:
-            policy.check_scope(scope)
-        text_cfg = policy.file.text
-    return get_detector(text_cfg)
+    policy = load_policy(policy_path)
+    if scope is not None:
+        policy.check_scope(scope)
+    return detector_for(Guard(policy, audit="memory:"))

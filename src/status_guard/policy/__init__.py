@@ -9,10 +9,11 @@ from typing import Iterable
 
 from ..errors import PolicyError
 from ..model import PolicyRef
-from .loader import load_policy_file, parse_policy_text
+from .lexicon import EMPTY_LEXICON, Lexicon
+from .loader import load_policy_file, load_policy_full, parse_policy, parse_policy_text
 from .schema import PolicyFile, Rule, ValueRule, json_schema
 
-__all__ = ["Policy", "PolicyFile", "Rule", "ValueRule", "json_schema", "load_policy", "default_policy_path"]
+__all__ = ["Lexicon", "Policy", "PolicyFile", "Rule", "ValueRule", "json_schema", "load_policy", "default_policy_path"]
 
 
 def default_policy_path() -> Path:
@@ -34,6 +35,8 @@ class Policy:
     file: PolicyFile
     hash: str
     path: str = "<memory>"
+    #: the pack's lexicon files (abbreviations, context, languages, vocabularies, countries)
+    lexicon: Lexicon = EMPTY_LEXICON
     _index: dict[tuple[str, str], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
 
     @property
@@ -102,10 +105,11 @@ class Policy:
 
 def load_policy(path: str | Path | None = None) -> Policy:
     p = Path(path) if path is not None else default_policy_path()
-    model, digest = load_policy_file(p)
-    return Policy(model, digest, str(p))
+    model, digest, lexicon = load_policy_full(p)
+    return Policy(model, digest, str(p), lexicon)
 
 
-def policy_from_text(text: str, filename: str = "<memory>") -> Policy:
-    model, digest = parse_policy_text(text, filename)
-    return Policy(model, digest, filename)
+def policy_from_text(text: str, filename: str = "<memory>", base_dir: str | Path | None = None) -> Policy:
+    """A pack from YAML text; ``base_dir`` resolves its ``lexicon:`` files (if it lists any)."""
+    model, digest, lexicon = parse_policy(text, filename, base_dir)
+    return Policy(model, digest, filename, lexicon)

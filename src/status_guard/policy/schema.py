@@ -244,6 +244,11 @@ class PolicyFile(_Strict):
     notes: list[Note] = Field(default_factory=list)
     departments: dict[str, Any] = Field(default_factory=dict, description="Complaint routing and report metadata.")
     text: dict[str, Any] | None = Field(default=None, description="Free-text recognizer data (see docs/text.md).")
+    lexicon: list[str] = Field(
+        default_factory=list,
+        description="Lexicon data files, relative to the pack file: abbreviations, owner context, "
+                    "languages, standards vocabularies, country names (see docs/classification.md).",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -220,7 +220,7 @@ class Planner:
                 if from_param and cats:
                     plan.signature.append(("null", path))
                 continue  # writing NULL erases; it collects nothing
-            if v is MISSING and cats & self.value_cats:
+            if v is MISSING and cats & self.value_cats and not self._copied_under_same_rule(w, cats):
                 raise SQLAnalysisError(
                     f"the value written to {w.table}.{w.column} ({', '.join(sorted(cats & self.value_cats))}) cannot be "
                     "determined before the statement runs", self.fp)
@@ -234,6 +234,17 @@ class Planner:
                                       MISSING, tpublic))
             if from_param and (json_column or isinstance(v, (dict, list))):
                 self._json_param(plan, w, v, path)
+
+    def _copied_under_same_rule(self, w: Write, cats: frozenset[str]) -> bool:
+        """A stored value copied unchanged from a column that the same value rules already cover
+        (a migration's table rebuild): the copy records no new hold, and the value was checked
+        when it was stored. A value computed from a column, or copied from a column the rules do
+        not cover, still cannot be known before the statement runs."""
+        if not w.copied or len(w.sources) != 1:
+            return False
+        (t, c), = w.sources
+        scats, _, _ = self.cats(t, c)
+        return (cats & self.value_cats) <= scats
 
     def _json_param(self, plan: Plan, w: Write, v: Any, path: str) -> None:
         doc = _json_doc(v)

@@ -28,7 +28,8 @@ _RECOGNIZER_KEYS = {
 _PATTERN_KEYS = {"name", "regex", "score", "case_sensitive", "requires"}
 _CONTEXT_KEYS = {"window", "boost", "words", "exclude"}
 _NEGATIVE_KEYS = {"window", "penalty", "words"}
-_TERMS_KEYS = {"score", "words"}
+_TERMS_KEYS = {"score", "words", "lists"}
+_LIST_REF = regex.compile(r"\{\{list:([a-z][a-z0-9_.\-]*)\}\}", regex.IGNORECASE)
 _NER_KEYS = {"enabled", "model", "entity_map", "score"}
 _ID = regex.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -171,9 +172,29 @@ def merge_policy_data(defaults: Mapping[str, Any], override: Mapping[str, Any] |
     return base
 
 
-def build_config(text_cfg: Mapping[str, Any] | None = None) -> TextConfig:
-    """Defaults merged with ``text_cfg`` (a policy pack's ``text:`` section), validated."""
-    return parse_config(merge_policy_data(load_default_data(), text_cfg))
+def build_config(text_cfg: Mapping[str, Any] | None = None,
+                 word_lists: Mapping[str, tuple[str, ...]] | None = None) -> TextConfig:
+    """Defaults merged with ``text_cfg`` (a policy pack's ``text:`` section), validated.
+    ``word_lists``: the pack's named lists (countries, demonyms); None = the packaged ones."""
+    if word_lists is None:
+        from .wordlists import default_word_lists
+
+        word_lists = default_word_lists()
+    return parse_config(merge_policy_data(load_default_data(), text_cfg), word_lists)
+
+
+def _expand_lists(rx: str, word_lists: Mapping[str, tuple[str, ...]], where: str) -> str:
+    """``{{list:demonyms.en}}`` -> a non-capturing alternation of the list's words (longest
+    first, spaces matching any whitespace)."""
+    def repl(m: Any) -> str:
+        name = m.group(1)
+        words = word_lists.get(name)
+        if not words:
+            raise RecognizerConfigError(f"{where}: unknown or empty word list {name!r}")
+        alts = sorted({regex.escape(w.strip()).replace("\\ ", r"\s+") for w in words if w.strip()},
+                      key=lambda x: (-len(x), x))
+        return "(?:" + "|".join(alts) + ")"
+    return _LIST_REF.sub(repl, rx)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -233,7 +254,7 @@ def _check_pattern(rx: str, case_sensitive: bool, where: str) -> None:
     if compiled.search("") is not None:
         raise RecognizerConfigError(f"{where}: matches the empty string")
 
-def _pattern(obj: Any, path: str) -> PatternSpec:
+def _pattern(obj: Any, path: str, word_lists: Mapping[str, tuple[str, ...]] | None = None) -> PatternSpec:
     obj = _keys(obj, _PATTERN_KEYS, path)
     name = obj.get("name")
     rx = obj.get("regex")
@@ -241,6 +262,8 @@ def _pattern(obj: Any, path: str) -> PatternSpec:
         raise RecognizerConfigError(f"{path}.name: required string")
     if not isinstance(rx, str) or not rx:
         raise RecognizerConfigError(f"{path}.regex: required string")
+    if "{{list:" in rx:
+        rx = _expand_lists(rx, word_lists or {}, f"{path}.regex")
     cs = obj.get("case_sensitive", False)
     if not isinstance(cs, bool):
         raise RecognizerConfigError(f"{path}.case_sensitive: must be true or false")
@@ -254,8 +277,9 @@ def _pattern(obj: Any, path: str) -> PatternSpec:
                        case_sensitive=cs, requires=req)
 
 
-def parse_config(data: Mapping[str, Any]) -> TextConfig:
+def parse_config(data: Mapping[str, Any], word_lists: Mapping[str, tuple[str, ...]] | None = None) -> TextConfig:
     """Validate merged recognizer data into a :class:`TextConfig` (refuses anything unclear)."""
+    word_lists = word_lists or {}
     data = _keys(data, _TOP_KEYS - {"inherit_defaults"}, "text")
     version = data.get("version", 1)
     if version != 1:
@@ -273,7 +297,7 @@ def parse_config(data: Mapping[str, Any]) -> TextConfig:
         if not isinstance(pats, list) or not pats:
             raise RecognizerConfigError(f"text.pattern_sets.{set_name}: must be a non-empty list")
         pattern_sets[set_name] = tuple(
-            _pattern(p, f"text.pattern_sets.{set_name}[{i}]") for i, p in enumerate(pats)
+            _pattern(p, f"text.pattern_sets.{set_name}[{i}]", word_lists) for i, p in enumerate(pats)
         )
 
     recs_raw = data.get("recognizers")
@@ -296,7 +320,7 @@ def parse_config(data: Mapping[str, Any]) -> TextConfig:
         category = raw.get("category")
         if not isinstance(category, str) or not _ID.match(category):
             raise RecognizerConfigError(f"{path}.category: must be a policy category id")
-        patterns = [_pattern(p, f"{path}.patterns[{j}]") for j, p in enumerate(raw.get("patterns") or [])]
+        patterns = [_pattern(p, f"{path}.patterns[{j}]", word_lists) for j, p in enumerate(raw.get("patterns") or [])]
         for set_name in raw.get("pattern_sets") or []:
             if set_name not in pattern_sets:
                 raise RecognizerConfigError(f"{path}.pattern_sets: unknown pattern set {set_name!r}")
@@ -307,6 +331,13 @@ def parse_config(data: Mapping[str, Any]) -> TextConfig:
             t = _keys(raw["terms"], _TERMS_KEYS, f"{path}.terms")
             terms = _words(t.get("words"), f"{path}.terms.words")
             term_score = _num(t.get("score"), f"{path}.terms.score", 0.0, 1.0)
+            lists = t.get("lists") or []
+            if not isinstance(lists, list) or not all(isinstance(x, str) for x in lists):
+                raise RecognizerConfigError(f"{path}.terms.lists: must be a list of word-list names")
+            for name in lists:
+                if not word_lists.get(name):
+                    raise RecognizerConfigError(f"{path}.terms.lists: unknown or empty word list {name!r}")
+                terms = tuple(dict.fromkeys(terms + tuple(w for w in word_lists[name] if w.strip())))
         if not patterns and not terms:
             raise RecognizerConfigError(f"{path}: needs patterns, pattern_sets or terms")
         context = None

@@ -28,6 +28,8 @@ from .findings import (
     UnsupportedCategoryError,
 )
 from .fold import fold
+from .keyvalue import SCORE as KEY_VALUE_SCORE
+from .keyvalue import classify_key_values
 from .offline import pin_tldextract
 from .redact_spans import DEFAULT_REPLACEMENT, redact_spans
 
@@ -130,11 +132,24 @@ class TextDetector:
         self.ner_enabled = enable_ner
         self.categories: frozenset[str] = frozenset(
             c for r in recognizers for c in r.get_supported_entities())
+        self._countries = frozenset(
+            w.casefold() for spec in config.recognizers if spec.group == "country_mention" for w in spec.terms)
+        groups: dict[str, set[str]] = {}
+        for spec in config.recognizers:
+            if spec.group:
+                groups.setdefault(spec.group, set()).add(spec.category)
+        self._group_categories = {g: frozenset(c) for g, c in groups.items()}
 
     @classmethod
-    def from_policy_data(cls, text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False) -> TextDetector:
-        """Defaults merged with a policy pack's ``text:`` section (``None``: defaults only)."""
-        return cls(build_config(text_cfg), enable_ner=enable_ner)
+    def from_policy_data(cls, text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False,
+                         word_lists: Mapping[str, tuple[str, ...]] | None = None) -> TextDetector:
+        """Defaults merged with a policy pack's ``text:`` section (``None``: defaults only);
+        ``word_lists``: the pack's country names and demonyms (``None``: the packaged ones)."""
+        return cls(build_config(text_cfg, word_lists), enable_ner=enable_ner)
+
+    def _is_country(self, value: str) -> bool:
+        v = value.strip(" \t.,;:()[]").casefold()
+        return bool(v) and (v in self._countries or any(p.strip() in self._countries for p in v.split("/")))
 
     def warm(self) -> None:
         """Run one detection so that first-call costs are paid at start, not in a request."""
@@ -143,9 +158,13 @@ class TextDetector:
     # ------------------------------------------------------------------------------------
 
     def detect(self, text: str, *, categories: Iterable[str] | None = None,
-               min_score: float | None = None) -> list[Finding]:
+               min_score: float | None = None, field_classifier: Any = None) -> list[Finding]:
         """Findings in ``text``, left to right.  Raises :class:`TextDetectionError` (fail closed)
-        when the text cannot be checked completely."""
+        when the text cannot be checked completely.
+
+        ``field_classifier``: a callable ``name -> categories`` (a Guard's field classifier);
+        with it, key–value lines inside the text (``POB: Port-au-Prince``) are classified by their
+        key like a form field and the value is reported with the key's categories."""
         if not isinstance(text, str):
             raise TextDetectionError(f"free text must be a str, not {type(text).__name__}")
         if len(text) > self.config.max_chars:
@@ -185,7 +204,23 @@ class TextDetector:
         if time.monotonic() > deadline:
             raise TextDetectionTimeout("free-text detection exceeded its deadline")
 
-        results = _resolve_groups(results)
+        results = _resolve_groups(results, self._group_categories)
+        if field_classifier is not None:
+            try:
+                pairs = classify_key_values(folded.text, field_classifier)
+            except TimeoutError:
+                raise TextDetectionTimeout("free-text detection exceeded its deadline (key-value lines)") from None
+            extra = []
+            for cat, s, e in pairs:
+                # a country as a citizenship value is also the person's national origin
+                # ("Citizenship: Haiti"), as on forms that ask a country of citizenship
+                if cat == "citizenship_status" and self._is_country(folded.text[s:e]):
+                    extra.append(("national_origin", s, e))
+            for cat, s, e in pairs + extra:
+                if (wanted is None or cat in wanted) and KEY_VALUE_SCORE >= threshold:
+                    results.append(RecognizerResult(
+                        entity_type=cat, start=s, end=e, score=KEY_VALUE_SCORE,
+                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "key_value"}))
         findings = []
         for r in results:
             start, end = folded.span(r.start, r.end)
@@ -203,9 +238,23 @@ class TextDetector:
         return redact_spans(text, findings, replacement)
 
 
-def _resolve_groups(results: list[RecognizerResult]) -> list[RecognizerResult]:
+def _resolve_groups(results: list[RecognizerResult],
+                    group_categories: Mapping[str, frozenset[str]] | None = None) -> list[RecognizerResult]:
     """Within a group (e.g. release_date / hearing_information over the same date), a span keeps
-    the categories whose context word is nearest; ties keep all of them."""
+    the categories whose context word is nearest; ties keep all of them. A grouped span that lies
+    inside another finding of a sibling category ("Haiti" inside "born in Haiti") belongs to that
+    finding (Presidio has already dropped the sibling's own contained result)."""
+    if group_categories:
+        siblings = [r for r in results if (r.recognition_metadata or {}).get(GROUP_KEY) is None]
+        kept_first = []
+        for r in results:
+            g = (r.recognition_metadata or {}).get(GROUP_KEY)
+            cats = group_categories.get(g) if g is not None else None
+            if cats and any(o.entity_type in cats and o.start <= r.start
+                            and r.end <= o.end and (o.start, o.end) != (r.start, r.end) for o in siblings):
+                continue
+            kept_first.append(r)
+        results = kept_first
     best: dict[tuple[str, int, int], int] = {}
     for r in results:
         meta = r.recognition_metadata or {}
@@ -234,23 +283,30 @@ _DETECTORS: dict[str, TextDetector] = {}
 _MAX_CACHED = 8
 
 
-def _config_key(text_cfg: Mapping[str, Any] | None, enable_ner: bool) -> str:
+def _config_key(text_cfg: Mapping[str, Any] | None, enable_ner: bool, lists_digest: str | None = None) -> str:
     dump = getattr(text_cfg, "model_dump", None)
     data = dump() if callable(dump) else text_cfg
-    return json.dumps([data, enable_ner], sort_keys=True, default=repr)
+    return json.dumps([data, enable_ner, lists_digest], sort_keys=True, default=repr)
 
 
-def get_detector(text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False) -> TextDetector:
+def get_detector(text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False,
+                 word_lists: Mapping[str, tuple[str, ...]] | None = None,
+                 lists_digest: str | None = None) -> TextDetector:
     """The process-wide detector for this recognizer data (``None``: the packaged defaults;
-    otherwise a policy pack's ``text:`` section), built and warmed once, shared by all threads."""
-    key = _config_key(text_cfg, enable_ner)
+    otherwise a policy pack's ``text:`` section), built and warmed once, shared by all threads.
+    ``word_lists`` (with its ``lists_digest``): a pack's country names and demonyms."""
+    if word_lists is not None and lists_digest is None:
+        from .wordlists import digest
+
+        lists_digest = digest(word_lists)
+    key = _config_key(text_cfg, enable_ner, lists_digest)
     det = _DETECTORS.get(key)
     if det is not None:
         return det
     with _LOCK:
         det = _DETECTORS.get(key)
         if det is None:
-            det = TextDetector.from_policy_data(text_cfg, enable_ner=enable_ner)
+            det = TextDetector.from_policy_data(text_cfg, enable_ner=enable_ner, word_lists=word_lists)
             det.warm()
             if len(_DETECTORS) >= _MAX_CACHED:
                 _DETECTORS.pop(next(iter(_DETECTORS)))

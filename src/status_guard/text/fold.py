@@ -1,8 +1,8 @@
 """Span-preserving folding of free text before detection.
 
 Invisible characters (zero-width space, soft hyphen, bidi controls, BOM) are dropped, full-width
-and compatibility characters are NFKC-folded per character, and Cyrillic/Greek look-alike letters
-next to Latin letters are folded to Latin — so ``undo\u200bcumented`` or ``Ａ１２３４５６７８９``
+and compatibility characters are NFKC-folded per character, digits of other scripts (٩, ৯) are
+read as ASCII digits, and Cyrillic/Greek look-alike letters next to Latin letters are folded to Latin — so ``undo\u200bcumented`` or ``Ａ１２３４５６７８９``
 are still found.  :func:`fold` returns the folded text and an offset map so that findings are
 reported in the coordinates of the *original* text.  Plain ASCII and already-clean text take a
 fast path with no copy.
@@ -31,8 +31,16 @@ _HOMOGLYPHS = {
     "ε": "e", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
+# Amharic homophone letter series (ሠ/ሰ, ሐ/ኀ/ሀ, ዐ/አ, ፀ/ጸ) read as one, like the field classifier
+_ETHIOPIC_HOMOPHONES = {
+    **{0x1210 + i: 0x1200 + i for i in range(8)}, **{0x1280 + i: 0x1200 + i for i in range(8)},
+    **{0x1220 + i: 0x1230 + i for i in range(8)}, **{0x12D0 + i: 0x12A0 + i for i in range(8)},
+    **{0x1340 + i: 0x1338 + i for i in range(8)},
+}
 _INVISIBLE_RE = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "]")
-_SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS)) + "]")
+# decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ...): read as 0-9
+_SUSPECT = regex.compile("[" + "".join(f"\\u{c:04x}" for c in sorted(_INVISIBLE)) + "".join(sorted(_HOMOGLYPHS))
+                         + "\u1210-\u1217\u1220-\u1227\u1280-\u1287\u12d0-\u12d7\u1340-\u1347]|(?![0-9])\\d")
 
 
 class _FoldMap(dict[int, "str | None"]):
@@ -43,8 +51,10 @@ class _FoldMap(dict[int, "str | None"]):
         rep: str | None
         if o in _INVISIBLE:
             rep = None
-        elif c in _HOMOGLYPHS:
-            rep = _HOMOGLYPHS[c]
+        elif o in _ETHIOPIC_HOMOPHONES:
+            rep = chr(_ETHIOPIC_HOMOPHONES[o])
+        elif c.isdecimal() and not c.isascii():
+            rep = str(unicodedata.decimal(c))
         else:
             rep = unicodedata.normalize("NFKC", c) or c
         self[o] = rep
@@ -66,15 +76,41 @@ class Folded:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+_WORD = regex.compile(r"\w+")
+_HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
+
+
+def _fold_homoglyph_words(text: str) -> str:
+    """Cyrillic/Greek look-alike letters are read as Latin inside words that also hold Latin
+    letters (``undоcumented``), and in words made only of look-alikes unless the text is real
+    Russian/Greek (a word with a letter no Latin one looks like): then ``марта`` stays Russian.
+    One character for one: offsets do not move."""
+    real = any(any(c.isalpha() and not _is_latin(c) and c not in _HOMOGLYPHS and ("\u0370" <= c <= "\u04ff")
+                   for c in w) for w in _WORD.findall(text))
+
+    def fold_word(m: regex.Match[str]) -> str:
+        word = m.group(0)
+        if not any(c in _HOMOGLYPHS for c in word):
+            return word
+        letters = [c for c in word if c.isalpha()]
+        if any(_is_latin(c) for c in letters) or (not real and all(c in _HOMOGLYPHS for c in letters)):
+            return word.translate(_HOMOGLYPH_TABLE)
+        return word
+    return _WORD.sub(fold_word, text)
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` for detection; ``span()`` maps folded spans back to the original text.
 
-    Look-alike Cyrillic/Greek letters are folded wherever they occur: detection only looks for
-    Latin-script and CJK terms, so a folded Cyrillic word can only make a Latin look-alike match.
-    """
+    Term lists are folded the same way (``phrases.phrase_key``), so a Russian term made only of
+    look-alike letters (``раса``) meets the text it was folded from."""
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None):
         return Folded(text, None)
-    folded = text.translate(_FOLD)
+    folded = _fold_homoglyph_words(text.translate(_FOLD))
     if len(folded) == len(text) and _INVISIBLE_RE.search(text) is None:
         return Folded(folded, None)  # nothing dropped and same length: every replacement was 1:1
     out: list[str] = []
@@ -85,4 +121,4 @@ def fold(text: str) -> Folded:
             continue
         out.append(rep)
         offsets.extend([i] * len(rep))
-    return Folded("".join(out), tuple(offsets))
+    return Folded(_fold_homoglyph_words("".join(out)), tuple(offsets))

@@ -28,13 +28,69 @@ def looks_like_free_text(value: Any, min_length: int = MIN_FREE_TEXT_LENGTH) -> 
     return isinstance(value, str) and len(value) >= min_length and " " in value.strip()
 
 
-def detector_for(guard_or_detector: Any) -> TextDetector:
-    """A detector from a TextDetector, or from a Guard (its policy pack's ``text:`` data)."""
-    if isinstance(guard_or_detector, TextDetector):
+class GuardTextDetector:
+    """A :class:`TextDetector` bound to a Guard: built from its pack's ``text:`` data and word
+    lists (country names), and reading key–value lines with the Guard's field classifier."""
+
+    __slots__ = ("detector", "_classify")
+
+    def __init__(self, detector: TextDetector, classify: Any):
+        self.detector = detector
+        self._classify = classify
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return self.detector.categories
+
+    @property
+    def config(self) -> Any:
+        return self.detector.config
+
+    def detect(self, text: str, **kw: Any) -> list[Finding]:
+        kw.setdefault("field_classifier", self._classify)
+        return self.detector.detect(text, **kw)
+
+    def redact(self, text: str, findings: Iterable[Finding], replacement: str = DEFAULT_REPLACEMENT) -> str:
+        return self.detector.redact(text, findings, replacement)
+
+
+_LISTS: dict[int, tuple[Any, Any, str]] = {}  # id(lexicon) -> (lexicon, lists, digest)
+
+
+def _word_lists(policy: Any) -> tuple[Any, str | None]:
+    lexicon = getattr(policy, "lexicon", None)
+    if lexicon is None or not getattr(lexicon, "countries", ()):
+        return None, None
+    hit = _LISTS.get(id(lexicon))
+    if hit is None or hit[0] is not lexicon:
+        from .wordlists import digest, from_countries
+
+        lists = from_countries(lexicon.countries)
+        hit = _LISTS[id(lexicon)] = (lexicon, lists, digest(lists))
+        if len(_LISTS) > 16:
+            _LISTS.pop(next(iter(_LISTS)))
+    return hit[1], hit[2]
+
+
+def detector_for(guard_or_detector: Any) -> Any:
+    """A detector from a TextDetector, or from a Guard (its policy pack's ``text:`` data, country
+    names and field classifier: see :class:`GuardTextDetector`)."""
+    if isinstance(guard_or_detector, (TextDetector, GuardTextDetector)):
         return guard_or_detector
     policy = getattr(guard_or_detector, "policy", None)
     text_cfg = getattr(getattr(policy, "file", None), "text", None)
-    return get_detector(text_cfg)
+    lists, dig = _word_lists(policy)
+    det = get_detector(text_cfg, word_lists=lists, lists_digest=dig)
+    classifier = getattr(guard_or_detector, "classifier", None)
+    if classifier is None:
+        return det
+    return GuardTextDetector(det, _field_categories(classifier))
+
+
+def _field_categories(classifier: Any) -> Any:
+    def classify(name: str) -> frozenset[str]:
+        return classifier.classify(name).categories
+    return classify
 
 
 def _text_leaves(fields: Any, min_length: int) -> Iterable[tuple[str, str]]:
@@ -51,7 +107,7 @@ def _text_leaves(fields: Any, min_length: int) -> Iterable[tuple[str, str]]:
             yield path, value
 
 
-def text_items(detector: TextDetector, fields: Mapping[str, Any], *, categories: Iterable[str] | None = None,
+def text_items(detector: Any, fields: Mapping[str, Any], *, categories: Iterable[str] | None = None,
                min_length: int = MIN_FREE_TEXT_LENGTH) -> dict[str, list[Finding]]:
     """Findings per field path for every free-text value of a (nested) form or JSON body.
 
@@ -106,7 +162,7 @@ class FreeTextRedaction:
         return bool(self.findings or self.withheld)
 
 
-def redact_free_text(detector: TextDetector, document: Any, categories: Iterable[str], *,
+def redact_free_text(detector: Any, document: Any, categories: Iterable[str], *,
                      replacement: str = DEFAULT_REPLACEMENT, min_length: int = MIN_FREE_TEXT_LENGTH,
                      on_error: Literal["raise", "withhold"] = "raise",
                      withheld_placeholder: str = WITHHELD) -> FreeTextRedaction:

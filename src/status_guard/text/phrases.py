@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import regex
 
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+# scripts matched character by character (no spaces between words, or affixes attached to the
+# noun): Chinese, Japanese kana, Korean, Ethiopic (Amharic)
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Ethiopic}"
 _TOKEN = regex.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|[^\w\s.'’\-‐–]")
 _SEPARATOR = regex.compile(r"[\s.'’\-‐–]*")
 _MARKS = regex.compile(r"\p{M}")
@@ -32,6 +34,8 @@ class _KeyMap(dict[int, str]):
         c = chr(o)
         decomposed = unicodedata.normalize("NFD", c)
         base = decomposed[0] if decomposed else c
+        if len(decomposed) > 1 and not all(unicodedata.combining(x) for x in decomposed[1:]):
+            base = c  # a Hangul syllable decomposes into jamo, not into a letter and its accents
         if unicodedata.combining(base) and len(decomposed) == 1:
             base = c  # a lone combining mark stays (stripped from tokens below)
         low = base.lower()
@@ -57,6 +61,17 @@ class Tokens:
     positions: dict[str, list[int]]  # token key -> indexes where it occurs
 
 
+_AR_ARTICLES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644")
+
+
+def _strip_arabic_article(tok: str) -> str:
+    """ال، وال، بال، كال، فال، لل: "الجلسة" and "جلسة" are one word (the field classifier's stem())."""
+    for art in _AR_ARTICLES:
+        if tok.startswith(art) and len(tok) - len(art) >= 3:
+            return tok[len(art):]
+    return tok
+
+
 def tokenize(text: str) -> Tokens:
     key = key_text(text)
     starts: list[int] = []
@@ -64,20 +79,35 @@ def tokenize(text: str) -> Tokens:
     keys: list[str] = []
     positions: dict[str, list[int]] = {}
     strip = not text.isascii() and _MARKS.search(key) is not None
-    for i, m in enumerate(_TOKEN.finditer(key)):
+    for m in _TOKEN.finditer(key):
         s, e = m.span()
-        starts.append(s)
-        ends.append(e)
         tok = key[s:e]
         if strip:
             tok = _MARKS.sub("", tok)
+            if not tok:
+                continue  # a lone mark (Bengali vowel sign, nukta): no token of its own
+        if len(tok) > 4 and "\u0621" <= tok[0] <= "\u064a":
+            tok = _strip_arabic_article(tok)
+        positions.setdefault(tok, []).append(len(keys))
+        starts.append(s)
+        ends.append(e)
         keys.append(tok)
-        positions.setdefault(tok, []).append(i)
     return Tokens(key, tuple(starts), tuple(ends), tuple(keys), positions)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    return tokenize(phrase).keys
+    from .fold import fold  # the text is folded before matching: fold the phrase the same way
+
+    return tokenize(fold(phrase).text).keys
+
+
+def phrase_keys(phrase: str) -> set[tuple[str, ...]]:
+    """The phrase folded as the text will be: alone (``раса`` reads as Latin ``paca``) and, for a
+    Cyrillic phrase, as inside real Russian text (``раса`` stays)."""
+    keys = {phrase_key(phrase)}
+    if not phrase.isascii():
+        keys.add(tokenize(phrase).keys)
+    return {k for k in keys if k}
 
 
 class PhraseSet:
@@ -86,9 +116,9 @@ class PhraseSet:
     def __init__(self, phrases: list[str] | tuple[str, ...]):
         index: dict[str, list[tuple[str, ...]]] = {}
         for p in phrases:
-            k = phrase_key(p)
-            if k and k not in index.get(k[0], []):
-                index.setdefault(k[0], []).append(k)
+            for k in phrase_keys(p):
+                if k not in index.get(k[0], []):
+                    index.setdefault(k[0], []).append(k)
         for cands in index.values():
             cands.sort(key=len, reverse=True)  # longest phrase first at each position
         self._index = index

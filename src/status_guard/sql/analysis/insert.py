@@ -150,9 +150,10 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
             if vals is None:
                 vals = [Value("expr")]
             direct = param_keys(projections[i], st) if i < len(projections) else frozenset()
+            copied = len(d) == 1 and i < len(projections) and _plain_column(projections[i])
             for r, val in enumerate(vals):
                 params = frozenset({val.param}) if val.kind == "param" and val.param is not None else direct
-                writes.append(Write(key, c, val, r, d, params=params))
+                writes.append(Write(key, c, val, r, d, params=params, copied=copied and val.kind == "expr"))
                 inserted.setdefault(c, []).append(val)
     elif source is None:
         pass  # DEFAULT VALUES
@@ -226,3 +227,12 @@ def _on_conflict(conflict: exp.OnConflict, st: State, key: str, table_node: exp.
 
 
 __all__ = ["analyse_insert"]
+
+
+def _plain_column(node: exp.Expression) -> bool:
+    """A projection that passes one column's stored value on unchanged (casts, parentheses and an
+    alias aside): ``statute``, ``c.statute AS statute``, ``CAST(statute AS TEXT)``."""
+    e = node.this if isinstance(node, exp.Alias) else node
+    while isinstance(e, (exp.Cast, exp.TryCast, exp.Paren)):
+        e = e.this
+    return isinstance(e, exp.Column) and not isinstance(e.this, exp.Star)

@@ -35,6 +35,9 @@ class Write:
     sources: frozenset[Pair] = frozenset()  # physical columns the written value comes from
     key: Value | None = None  # a key inside the column (a JSON object key written by jsonb_set / ||)
     params: frozenset[int | str] = frozenset()  # parameters an expression value is computed from
+    # the value is a stored column's value passed on unchanged (``INSERT INTO t2 SELECT c FROM t1``,
+    # a table rebuild by a migration): ``sources`` names that one column
+    copied: bool = False
 
 
 @dataclass(frozen=True)

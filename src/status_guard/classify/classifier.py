@@ -1,0 +1,362 @@
+"""The classifier: a field name, an optional label and an optional value -> categories, with the
+reasons for each. It composes the passes of this package, in order:
+
+1. ``segments``       — normalise (``normalize``) and tokenise the name as a path, with prefixes;
+                        digits standing for letters are read as letters (``variants.unleet``);
+2. ``abbreviations``  — ``NEXT_CRT_DT`` -> next court date;
+3. ``vocabulary``     — Ed-Fi / CEDS / NIEM elements, exactly (names only);
+4. ``lexicon``        — one Aho-Corasick scan for terms, exclusions, look-alikes and owner words;
+   ``variants.typo``  — a second scan when a token is a one-letter typo of a protected word;
+5. vetoes             — exclusions and look-alikes that overlap a match, ``not_with`` words,
+                        ``names_only`` terms, value-mode categories;
+6. ``owners``         — the owner in the path or label rewrites or drops the category;
+7. patterns           — the pack's regular expressions over the raw text;
+
+and returns a :class:`Classification` whose every category carries its reasons. Results are
+cached by input (an LRU per text and per name/label pair).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping
+
+from ..model import MISSING
+from ..normalize import compact, raw_clean
+from ..policy.lexicon import EMPTY_LEXICON, Lexicon
+from .abbreviations import Abbreviations
+from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, Hit
+from .owners import PERSON, OwnerFound, OwnerRules
+from .result import EMPTY, Classification, build
+from .segments import Segment, single_segment, split_segments
+from .variants import Variants
+from .vocabulary import Vocabularies, VocabularyHit
+
+MAX_CLASSIFY_CHARS = 4096  # names/labels longer than this are truncated for matching (never echoed)
+MAX_VALUE_TERMS_CHARS = 64
+LABEL_OWNER_WINDOW = 3  # in a label, an owner word this many words before a match at most
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    category: str
+    on: frozenset[str]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    category: str
+    start: int
+    end: int
+    compact: bool
+    reason: str
+    not_with: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one text (a name, a label or a value) holds, before the other text of its field is seen."""
+
+    words: tuple[str, ...]
+    seg_of: tuple[int, ...]
+    nseg: int
+    matches: tuple[_Match, ...]
+    owner_hits: tuple[Hit, ...]
+    compact_owner_hits: tuple[Hit, ...]
+    vocabulary: tuple[VocabularyHit, ...]
+    patterns: tuple[tuple[str, str], ...]
+    owner_summary: str | None
+    lookalike_cats: frozenset[str] = frozenset()
+
+    @property
+    def wordset(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+
+_EMPTY_ANALYSIS = Analysis((), (), 0, (), (), (), (), (), None)
+
+
+class Classifier:
+    """Compiled detectors of one policy pack (its categories and its lexicon files)."""
+
+    def __init__(self, categories: Mapping[str, Any], lexicon: Lexicon = EMPTY_LEXICON):
+        self.lexicon = CompiledLexicon(categories, lexicon)
+        self.abbreviations = Abbreviations(lexicon.abbreviations)
+        self.vocabularies = Vocabularies(lexicon.vocabularies)
+        self.owners = OwnerRules(lexicon.context)
+        self._subsumed: dict[str, frozenset[str]] = {}
+        for ctx in lexicon.context:
+            for cat, by in ctx.subsumed_by.items():
+                self._subsumed[cat] = self._subsumed.get(cat, frozenset()) | frozenset(by)
+        fuzzy = [w for f in lexicon.abbreviations for w in f.fuzzy_words]
+        not_typos = [w for f in lexicon.abbreviations for w in f.not_typos]
+        self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words)
+        self._patterns: list[_Pattern] = []
+        for cat_id, cat in categories.items():
+            for p in cat.detectors.patterns:
+                flags = 0 if p.case_sensitive else re.IGNORECASE
+                self._patterns.append(
+                    _Pattern(re.compile(p.regex, flags), cat_id, frozenset(p.where), p.description or p.regex))
+        self._prefixes = self.vocabularies.prefixes
+        self._analyse = lru_cache(maxsize=65536)(self._analyse_text)
+        self._cache = lru_cache(maxsize=65536)(self._classify_text)
+        self._pair_cache = lru_cache(maxsize=65536)(self._classify_pair)
+
+    @classmethod
+    def from_policy(cls, policy: Any) -> Classifier:
+        return cls(policy.file.categories, getattr(policy, "lexicon", EMPTY_LEXICON))
+
+    def cache_clear(self) -> None:
+        self._analyse.cache_clear()
+        self._cache.cache_clear()
+        self._pair_cache.cache_clear()
+
+    # -- public --------------------------------------------------------------------------------
+    def classify(self, name: str, label: str | None = None, value: Any = MISSING) -> Classification:
+        result = self._pair_cache(name or "", label or "")
+        if value is not MISSING and value is not None:
+            result = result.merged(self.classify_value(value))
+        return result
+
+    def classify_value(self, value: Any) -> Classification:
+        if isinstance(value, (list, tuple)):
+            out = EMPTY
+            for v in value[:64]:
+                out = out.merged(self.classify_value(v))
+            return out
+        if not isinstance(value, str) or not value:
+            return EMPTY
+        return self._cache(value[:MAX_CLASSIFY_CHARS], "value", frozenset(), None)
+
+    def analyse(self, text: str, source: str = "name") -> Analysis:
+        """The passes up to the vetoes, for one text (exposed for tests and the docs)."""
+        return self._analyse(text[:MAX_CLASSIFY_CHARS], source)
+
+    # -- driver --------------------------------------------------------------------------------
+    def _classify_pair(self, name: str, label: str) -> Classification:
+        name = name[:MAX_CLASSIFY_CHARS] if name else ""
+        label = label[:MAX_CLASSIFY_CHARS] if label else ""
+        # each text is read with the other's words (not_with) and owner (owners pass) as context
+        na = self._analyse(name, "name") if name else _EMPTY_ANALYSIS
+        la = self._analyse(label, "label") if label else _EMPTY_ANALYSIS
+        result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
+        if label and not self._name_decides(na):
+            result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
+        return self._subsume(result)
+
+    def _subsume(self, result: Classification) -> Classification:
+        """Drop a category the field's other categories make redundant (pack: ``subsumed_by``)."""
+        drop = [c for c, by in self._subsumed.items() if c in result.categories and by & result.categories]
+        if not drop:
+            return result
+        cats = result.categories - frozenset(drop)
+        return Classification(cats, {k: v for k, v in result.reasons.items() if k in cats})
+
+    @staticmethod
+    def _name_decides(na: Analysis) -> bool:
+        """A standard's element at (or above) the leaf, or reference data anywhere in the path: the
+        name decides the field and the label (often the standard's own definition) adds nothing."""
+        if not na.vocabulary:
+            return False
+        return any(h.reference or not h.container for h in na.vocabulary)
+
+    def _classify_text(self, text: str, source: str, context: frozenset[str], context_owner: str | None) -> Classification:
+        a = self._analyse(text, source)
+        found: dict[str, list[str]] = {}
+
+        def add(cat: str, reason: str) -> None:
+            reasons = found.setdefault(cat, [])
+            if reason not in reasons:
+                reasons.append(reason)
+
+        # standards vocabularies: the element at the leaf is authoritative for the leaf; the
+        # nearest container above it decides what a location below it is
+        last = a.nseg - 1
+        if any(h.reference for h in a.vocabulary):
+            return EMPTY  # reference data or a directory: nothing here is about a member of the public
+        # the innermost element that is not a container decides what is at and below it
+        # (nc:PersonBirthDate/nc:Date is a birth date); a container at the leaf is the leaf
+        leaf = next((h for h in a.vocabulary if not h.container), None)
+        if leaf is None and a.vocabulary and a.vocabulary[0].segment == last:
+            leaf = a.vocabulary[0]
+        leaf_seg = leaf.segment if leaf is not None else a.nseg
+        container = next((h for h in a.vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
+        replaced = False
+        words = a.wordset | context
+        # a separator-free string ("streetaddress") repeats what a word match already found: the
+        # word match, which has been through the owner pass, decides
+        worded = {m.category for m in a.matches if not m.compact}
+        for m in a.matches:
+            if m.not_with and m.not_with & words:
+                continue
+            if m.compact and m.category in worded and not m.reason.split(" ", 2)[1] == "term":
+                continue
+            seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
+            end_seg = a.seg_of[m.end - 1] if not m.compact and 0 < m.end <= len(a.seg_of) else last
+            if leaf is not None and (m.compact or seg >= leaf_seg):
+                continue  # the standard's element is authoritative for its own segment and below
+            cat: str | None = m.category
+            reason = m.reason
+            owner = self._owner(a, m, source, context_owner)
+            if isinstance(owner, OwnerFound):
+                cat = self.owners.apply(m.category, owner)
+                if cat is not None and cat != m.category:
+                    reason = f"{reason}, under '{owner.word}' ({owner.owner.title})"
+            if cat is not None and container is not None and end_seg >= container.segment and cat in container.replaces:
+                replaced = True
+                continue
+            if cat is not None:
+                add(cat, reason)
+        if leaf is not None:
+            cats = leaf.categories - a.lookalike_cats
+            if container is not None and cats & container.replaces:
+                cats, replaced = cats - container.replaces, True
+            first = next((i for i, sg in enumerate(a.seg_of) if sg == leaf.segment), None)
+            for c in sorted(cats):
+                reason = f"{source} is {leaf.reason}"
+                if first is not None and self.owners:  # an employer's AddressLine1 is a work address
+                    owner = self.owners.find(first, first + 1, a.owner_hits, a.words, category=c)
+                    if isinstance(owner, OwnerFound):
+                        new = self.owners.apply(c, owner)
+                        if new is None:
+                            continue
+                        if new != c:
+                            c, reason = new, f"{reason}, under '{owner.word}' ({owner.owner.title})"
+                add(c, reason)
+        if container is not None and (leaf is None or replaced):
+            for c in sorted(container.categories - a.lookalike_cats):
+                add(c, f"{source} is under {container.reason}")
+        for cat, reason in a.patterns:
+            add(cat, reason)
+        return build(found)
+
+    def _owner(self, a: Analysis, m: _Match, source: str, context_owner: str | None) -> OwnerFound | str | None:
+        if not self.owners:
+            return None
+        if m.compact:
+            found = self.owners.find(m.start, m.end, a.compact_owner_hits, None, category=m.category)
+            if found is None and a.owner_summary is not None:  # a Latin compact string: the text's owner
+                o = self.owners.owners.get(a.owner_summary)
+                if o is not None:
+                    return OwnerFound(o, a.owner_summary)
+        else:
+            found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
+                                     before_limit=LABEL_OWNER_WINDOW if source == "label" else None,
+                                     category=m.category)
+        if found is None and source != "value":
+            # no owner next to the match: the text's own single kind of owner ("Billing street
+            # (vendor account)"), else the other text's (a label's owner for its name)
+            for summary in (a.owner_summary, context_owner):
+                o = self.owners.owners.get(summary) if summary is not None else None
+                if o is not None:
+                    return OwnerFound(o, summary)
+        return found if found != PERSON else None
+
+    # -- analysis (cached per text) ------------------------------------------------------------
+    def _analyse_text(self, text: str, source: str) -> Analysis:
+        notes_leet: tuple[str, ...] = ()
+        if source == "name":
+            text_in, notes_leet = self.variants.unleet(text) if self.variants else (text, ())
+            segments = split_segments(text_in, self._prefixes)
+        elif source == "label":
+            text_in, notes_leet = self.variants.unleet(text) if self.variants else (text, ())
+            segments = single_segment(text_in)
+        else:
+            text_in = text
+            segments = single_segment(text) if len(text) <= MAX_VALUE_TERMS_CHARS else ()
+        words: list[str] = []
+        seg_of: list[int] = []
+        for i, s in enumerate(segments):
+            words.extend(s.words)
+            seg_of.extend([i] * len(s.words))
+        wt = tuple(words)
+        notes = list(notes_leet)
+        if source != "value" and self.abbreviations:
+            wt, origin, abbr_notes = self.abbreviations.expand(wt, labels=source == "label")
+            if abbr_notes:
+                seg_of = [seg_of[o] for o in origin]
+                notes.extend(abbr_notes)
+        hits = self.lexicon.scan_words(wt)
+        if source != "value" and self.variants:
+            wt2, typo_notes = self._typos(wt, hits)
+            if typo_notes:
+                wt = wt2
+                hits = self.lexicon.scan_words(wt)
+                notes.extend(typo_notes)
+        chits = self.lexicon.scan_compact(compact(text_in)) if segments else []
+        matches = self._matches(hits, chits, source, notes)
+        vocab = tuple(self.vocabularies.lookup(segments)) if source == "name" and self.vocabularies else ()
+        patterns = self._match_patterns(text, source)
+        owner_hits = tuple(h for h in hits if h.entry.kind == OWNER)
+        compact_owner_hits = tuple(h for h in chits if h.entry.kind == OWNER)
+        summary = self.owners.summary(owner_hits + compact_owner_hits) if self.owners else None
+        lookalike = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE for c in h.entry.cats)
+        return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
+                        patterns, summary, lookalike)
+
+    def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
+        covered = set()
+        for h in hits:
+            if h.entry.kind in (TERM, EXCLUDE, LOOKALIKE, OWNER):
+                covered.update(range(h.start, h.end))
+        out = list(words)
+        notes: list[str] = []
+        for i, w in enumerate(words):
+            if i in covered:
+                continue
+            fix = self.variants.typo(w)
+            if fix is not None:
+                out[i] = fix
+                notes.append(f"'{w}' read as '{fix}' (one-letter typo)")
+        return tuple(out), notes
+
+    def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str]) -> list[_Match]:
+        value_mode = source == "value"
+        suffix = f" ({'; '.join(notes)})" if notes else ""
+        out: list[_Match] = []
+        for group, is_compact in ((hits, False), (chits, True)):
+            vetoes = [h for h in group if h.entry.kind in (EXCLUDE, LOOKALIKE)]
+            for h in group:
+                e = h.entry
+                if e.kind not in (TERM, COMPACT) or (value_mode and e.kind == COMPACT):
+                    continue
+                if value_mode and e.category not in self.lexicon.value_categories:
+                    continue
+                if e.names_only and source != "name":
+                    continue
+                if self._vetoed(e.category, h, vetoes):
+                    continue
+                if e.kind == TERM:
+                    reason = f"{source} term '{e.text}' ({e.lang})"
+                else:
+                    reason = f"{source} contains '{e.text}'"
+                out.append(_Match(e.category, h.start, h.end, is_compact, reason + suffix, e.not_with))
+        return out
+
+    @staticmethod
+    def _vetoed(category: str, h: Hit, vetoes: list[Hit]) -> bool:
+        for v in vetoes:
+            if v.start < h.end and h.start < v.end:
+                if v.entry.kind == EXCLUDE and v.entry.category == category:
+                    return True
+                if v.entry.kind == LOOKALIKE and category in v.entry.cats:
+                    return True
+        return False
+
+    def _match_patterns(self, text: str, source: str) -> tuple[tuple[str, str], ...]:
+        out: list[tuple[str, str]] = []
+        clean = None
+        for p in self._patterns:
+            if source not in p.on:
+                continue
+            clean = clean if clean is not None else raw_clean(text)
+            if p.regex.search(clean):
+                out.append((p.category, f"{source} matches pattern: {p.description}"))
+        return tuple(out)
+
+
+__all__ = ["Analysis", "Classifier", "MAX_CLASSIFY_CHARS", "Segment"]

@@ -1,0 +1,93 @@
+"""Pass 2b — names that hide the word: one-letter typos (``citizenhip``, ``immigraton``) and
+digits or symbols standing for letters (``c1t1zensh1p``, ``1mmigration``, ``n@tionality``).
+
+Only the pack's ``fuzzy_words`` (long, distinctive protected words) are reached this way, and
+only from a token that is not a word of any lexicon (terms, look-alikes, owners, abbreviations)
+nor a listed ``not_typos`` word: ``residency`` stays residency, ``citizens`` is a plural, not a
+typo. Typos are one edit (insertion, deletion, substitution or adjacent transposition) on tokens
+of 7 letters or more; a token one edit from two fuzzy words is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..normalize import tokens
+
+MIN_TYPO_LENGTH = 7
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
+                       "!": "i", "|": "l"})
+_LEET_L = str.maketrans({"1": "l", "|": "l", "!": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                         "@": "a", "$": "s"})
+_RUN = re.compile(r"[A-Za-z0-9@$!|]+")
+_HAS_SUBST = re.compile(r"[A-Za-z][0-9@$!|]|[0-9@$!|][A-Za-z]")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau distance exactly 1 (a != b)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+class Variants:
+    def __init__(self, fuzzy_words: Iterable[str], not_typos: Iterable[str], known_words: Iterable[str]):
+        self.fuzzy: frozenset[str] = frozenset(w for x in fuzzy_words for w in tokens(x) if len(w) >= 5)
+        self.known: frozenset[str] = frozenset(known_words) | frozenset(w for x in not_typos for w in tokens(x))
+        index: dict[str, set[str]] = {}
+        for w in self.fuzzy:
+            if len(w) < MIN_TYPO_LENGTH - 1:
+                continue
+            index.setdefault(w, set()).add(w)
+            for i in range(len(w)):
+                index.setdefault(w[:i] + w[i + 1:], set()).add(w)
+        self._index = index
+
+    def __bool__(self) -> bool:
+        return bool(self.fuzzy)
+
+    def typo(self, token: str) -> str | None:
+        """The fuzzy word this token is a one-letter typo of, or None."""
+        if len(token) < MIN_TYPO_LENGTH or token in self.known or not token.isascii() or not token.isalpha():
+            return None
+        cands: set[str] = set(self._index.get(token, ()))
+        for i in range(len(token)):
+            cands |= self._index.get(token[:i] + token[i + 1:], set())
+        hits = {w for w in cands if _one_edit(token, w)}
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def unleet(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The text with digit-for-letter runs read as letters where that reveals a fuzzy word the
+        run does not already contain (``c1t1zensh1p``; not ``parent1citizenship1`` or ``i94``)."""
+        if not self.fuzzy or not _HAS_SUBST.search(text):
+            return text, ()
+        notes: list[str] = []
+
+        def repl(m: re.Match[str]) -> str:
+            run = m.group(0)
+            if not _HAS_SUBST.search(run):
+                return run
+            plain = set(tokens(run))
+            for table in (_LEET, _LEET_L):
+                folded = run.translate(table)
+                low = folded.lower()
+                for w in self.fuzzy:
+                    if w in low and w not in plain:
+                        notes.append(f"'{run}' read as '{folded}'")
+                        return folded
+            return run
+
+        out = _RUN.sub(repl, text)
+        return out, tuple(notes)

@@ -1,0 +1,69 @@
+"""Key–value lines inside a narrative go through the *field* classifier (issue 13, item 5).
+
+Booking narratives and intake notes carry fields as text: ``POB: Port-au-Prince``,
+``Citizenship: Haiti``, ``Employer - Star Market``, ``USCIS# 098-765-432``, ``Ngày ra tòa: 9/12``.
+Each key is classified exactly like a form field name (abbreviations, languages, typos), and the
+value after it is reported with the key's categories. A value that says nothing (``N/A``,
+``none``, ``unknown``, ``—``) is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import regex
+
+#: a key: 1-6 words starting with a letter (any script), at the start of a line or after ; | • or
+#: after a sentence or a comma; then ":" "=" "：" " - " or "#" (USCIS#, A#), then the value up to
+#: the end of the line, the next separator, or the next "Key:" on the same line
+_KEY_VALUE = regex.compile(
+    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s))[ \t]*"
+    r"(?P<key>\p{L}[\p{L}\p{M}\p{N}'’./()&-]*(?:[ \t]+[\p{L}\p{M}\p{N}'’./()&-]+){0,5}?)"
+    r"[ \t]*(?P<sep>[:=：]|[ \t]-[ \t]|\#)[ \t]*"
+    r"(?P<value>[^\n;|•؛]{1,160}?)"
+    # the value ends at the line's end, a separator, or where the next "Key:" starts after a comma
+    # or a full stop (Arabic and CJK have no capital letters to mark a sentence)
+    r"(?=[ \t]*(?:$|[\n;|•؛]|[,،.。][ \t]*\p{L}[\p{L}\p{M}'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$))",
+    regex.MULTILINE,
+)
+_EMPTY_VALUE = regex.compile(r"^\W*(?:n/?a|none|unknown|unk|not known|not applicable|nil|null|-+|—|\?+)?\W*$",
+                             regex.IGNORECASE)
+_NOT_KEY = regex.compile(r"^(?:https?|ftp|mailto|tel|re|fw|fwd|note|notes|update|nb|ps|p\.s)$", regex.IGNORECASE)
+SCORE = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    key: str
+    value_start: int
+    value_end: int
+
+
+def key_values(text: str) -> list[KeyValue]:
+    out: list[KeyValue] = []
+    if ":" not in text and "=" not in text and "：" not in text and "#" not in text and " - " not in text:
+        return out
+    for m in _KEY_VALUE.finditer(text, timeout=1.0):
+        key = m.group("key").strip()
+        if not key or _NOT_KEY.match(key) or len(key) > 60:
+            continue
+        value = m.group("value")
+        if _EMPTY_VALUE.match(value):
+            continue
+        s, e = m.span("value")
+        while e > s and text[e - 1] in " \t,.":
+            e -= 1
+        if m.group("sep") == "#":
+            key = key.split()[-1] + " number"  # USCIS# 098-765-432, A# 204-113-998: the word before #
+        out.append(KeyValue(key, s, e))
+    return out
+
+
+def classify_key_values(text: str, classify: Callable[[str], Iterable[str]]) -> list[tuple[str, int, int]]:
+    """(category, start, end) for each value whose key the field classifier recognises."""
+    found: list[tuple[str, int, int]] = []
+    for kv in key_values(text):
+        for cat in sorted(classify(kv.key)):
+            found.append((cat, kv.value_start, kv.value_end))
+    return found
