@@ -523,7 +523,8 @@ class AuditLog:
             if self._recovering is not None and self._recovery_info.get("previous_log"):
                 first_extra["discontinuity"] = {"reason": "deleted", "previous_log": self._recovery_info["previous_log"]}
             marker("start", {"log": st.log_id, "chain": dict(self._chain_info), **recovered, **first_extra})
-        elif view.fresh or torn is not None:
+        elif (view.fresh and self._recovering is None) or torn is not None:
+            # (an operator's recovery opens its session with the discontinuity record itself)
             marker("continuation", {"log": st.log_id, "chain": dict(self._chain_info), **recovered})
         for index, body in enumerate(entries):
             kind = body.get("kind")

@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
+import orjson
+
 from .errors import AuditRecordError
 
 RECORD_VERSION = 2
@@ -318,21 +320,57 @@ def dict_of(spec: Mapping[str, Validator], *, required: frozenset[str] = frozens
     return check
 
 
+_WHERE: dict[tuple[str, str], str] = {}
+_VALUE_OK: dict[tuple[int, bytes], bytes] = {}
+
+
+def _where(path: str, key: Any) -> str:
+    if type(key) is str:
+        w = _WHERE.get((path, key))
+        if w is not None:
+            return w
+    named = isinstance(key, str) and IDENT_RE.fullmatch(key)
+    w = (f"{path}.{key}" if path else key) if named else (path or "record")
+    if type(key) is str:
+        if len(_WHERE) >= _CACHE_MAX:
+            _WHERE.clear()
+        _WHERE[(path, key)] = w
+    return w
+
+
 def _check_mapping(
     path: str, v: Mapping[Any, Any], spec: Mapping[str, Validator], required: frozenset[str]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, val in v.items():
-        named = isinstance(key, str) and IDENT_RE.fullmatch(key)
-        where = (f"{path}.{key}" if path else key) if named else (path or "record")
-        if key not in spec:
+        check = spec.get(key) if type(key) is str else None
+        if check is None:
             hint = ""
             if isinstance(key, str) and key.lower() in FORBIDDEN_KEY_HINTS:
                 hint = " (audit records never hold values, statements or free text)"
-            raise _fail(where, f"{_describe_key(key)} is not an allowed key{hint}")
+            raise _fail(_where(path, key), f"{_describe_key(key)} is not an allowed key{hint}")
         if val is None:
             continue
-        out[key] = spec[key](where, val)
+        t = type(val)
+        if t is dict or t is list:
+            # the same objects (requester, policy, exceptions, citations) recur in every record:
+            # remember ones that passed, by their canonical bytes (refusals always re-run)
+            try:
+                kb = orjson.dumps(val, option=orjson.OPT_SORT_KEYS)
+            except TypeError:
+                kb = None
+            if kb is not None:
+                hit = _VALUE_OK.get((id(check), kb))
+                if hit is not None:
+                    out[key] = orjson.loads(hit)
+                    continue
+                res = check(_where(path, key), val)
+                if len(_VALUE_OK) >= _CACHE_MAX:
+                    _VALUE_OK.clear()
+                _VALUE_OK[(id(check), kb)] = orjson.dumps(res)
+                out[key] = res
+                continue
+        out[key] = check(_where(path, key), val)
     missing = required - out.keys()
     if missing:
         raise _fail(path or "record", f"missing required key(s) {sorted(missing)}")

@@ -378,7 +378,7 @@ def _chain(ctx: _Ctx) -> None:
     for r in genuine:
         if r.writer is None:
             continue
-        if r.kind in ("start", "continuation"):
+        if r.kind in ("start", "continuation", "discontinuity"):
             opened[r.writer] = r.seq
             ended.discard(r.writer)
         elif r.kind == "end":
@@ -387,7 +387,7 @@ def _chain(ctx: _Ctx) -> None:
             ctx.add("inserted", f"seq {r.seq} ({P} {r.pos}): written by a writer that never opened a session",
                     r.seq, r.pos)
             opened[r.writer] = r.seq
-        elif r.writer in ended and r.kind != "discontinuity":
+        elif r.writer in ended:
             ctx.add("inserted", f"seq {r.seq} ({P} {r.pos}): written by a writer after its end marker", r.seq, r.pos)
     last = genuine[-1]
     for w, s in opened.items():
@@ -759,7 +759,7 @@ def _state_of(ctx: _Ctx, last: _Rec) -> VerifiedState:
     for r in ctx.genuine:
         if r.writer is None:
             continue
-        if r.kind in ("start", "continuation"):
+        if r.kind in ("start", "continuation", "discontinuity"):
             opened[r.writer] = r.seq
             if r.writer in ended:
                 ended.remove(r.writer)
