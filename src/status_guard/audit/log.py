@@ -148,10 +148,12 @@ class AuditLog:
         self._started = False
         self._closed = False
         self._halt: _Halt | None = None
+        self.recheck_interval = 1.0  # a refusing writer looks for an operator's recovery at most this often
         self._since_checkpoint = 0
         self._last_checkpoint: dict[str, Any] | None = None
         self._unacked: dict[int, str] = {}
         self._recovering: dict[str, Any] | None = None
+        self._last_write_time: str | None = None
         self._recovery_info: dict[str, Any] = {}
         self._write_lock = threading.Lock()
         self._cv = threading.Condition()
@@ -426,6 +428,8 @@ class AuditLog:
             raise AuditUnavailableError(f"audit log {self.description} cannot be written "
                                         f"({type(e).__name__})") from None
         out: list[Entry] = result["out"]
+        if out:
+            self._last_write_time = out[-1][0]["time"]
         self._started = True
         self._since_checkpoint = result["since"]
         if result["last_cp"] is not None:
@@ -584,9 +588,10 @@ class AuditLog:
                                        "acknowledged as a cut-off write")
                 torn = None
             link = not (first_unlinked and n == 0)
-            last = self._accept(item, where, legacy_ok=legacy_ok and "auth" not in rec, link=link)
-            if "auth" in last:
-                legacy_ok = False
+            last = self._accept(item, where, legacy_ok=legacy_ok, link=link)
+            sth = last.get("sth")
+            if "auth" in last or (isinstance(sth, dict) and sth.get("sig")):
+                legacy_ok = False  # from the first authenticated record on, every record must be
         if torn is not None:
             raise self._refuse(f"audit log {self.description}: a line that is not a record ({where})")
         return last
@@ -608,7 +613,10 @@ class AuditLog:
             raise self._refuse(f"{what} does not match its own hash: it was edited")
         if self._auth_key is not None:
             auth = rec.get("auth")
-            if auth is None and not legacy_ok:
+            sth = rec.get("sth")
+            if auth is None and isinstance(sth, dict) and sth.get("sig") and st.tree is not None:
+                pass  # a tree head record: its signature (checked below) authenticates it
+            elif auth is None and not legacy_ok:
                 raise self._refuse(f"{what} carries no writer authentication code: it was not written by a writer "
                                    "holding the signing key (a forged record, or an older status_guard writer)")
             if auth is not None and not hashes_equal(str(auth), record_auth(self._auth_key, rec["hash"])):
@@ -892,11 +900,15 @@ class AuditLog:
         halt = self._halt
         assert halt is not None
         now = time.monotonic()
-        if now - halt.checked < 1.0:
+        if now - halt.checked < self.recheck_interval:
             raise AuditDiscontinuityError(halt.reason)
         halt.checked = now
-        not_before = (datetime.strptime(halt.log_time, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-                      - RECOVERY_SKEW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        # a recovery covers what was lost before it: it ends this refusal if it was written after this
+        # writer's last record (its loss happened after that); a writer that never wrote re-checks
+        # everything anyway once it starts afresh
+        not_before = self._last_write_time or (
+            datetime.strptime(halt.log_time, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            - RECOVERY_SKEW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         try:
             item = self.sink.latest_of_kind("discontinuity", not_before=not_before)
         except Exception:  # noqa: BLE001 - a storage failure here only means: still refusing
@@ -907,13 +919,14 @@ class AuditLog:
                 rec = orjson.loads(item.data)
             except orjson.JSONDecodeError:
                 rec = None
-        if not isinstance(rec, dict) or not isinstance(rec.get("time"), str) or rec["time"] < not_before \
+        if not isinstance(rec, dict) or not isinstance(rec.get("time"), str) or rec["time"] <= not_before \
                 or not self._authentic(rec):
             raise AuditDiscontinuityError(halt.reason)
         logger.warning("status_guard audit: %s — an operator recorded the discontinuity (seq %s); writing again",
                        self.description, rec.get("seq"))
         self._halt = None
         self._state = _State()
+        self._last_write_time = None
         self.sink.reset_cursor()
 
     def _authentic(self, rec: dict[str, Any]) -> bool:
