@@ -69,6 +69,8 @@ def _anchors(paths: Iterable[str]) -> list[dict[str, Any]]:
     for path in paths:
         data = _load_json_file(path, "anchor")
         items = data if isinstance(data, list) else [data]
+        if not items:
+            _fail(f"the anchor file {path} holds no anchor (an empty list)")
         for i, a in enumerate(items, 1):
             where = f"anchor file {path}" + (f" item {i}" if isinstance(data, list) else "")
             if not isinstance(a, dict):

@@ -31,8 +31,10 @@ class Line:
         return self.offset + n + (1 if self.complete else 0)
 
 
-def iter_forward(fd: int, start: int = 0, end: int | None = None, limit: int = MAX_LINE) -> Iterator[Line]:
-    """Lines of ``fd`` from byte ``start`` (a line start) up to ``end`` (default: the current size)."""
+def iter_forward(fd: int, start: int = 0, end: int | None = None, limit: int = MAX_LINE,
+                 hash_oversize: bool = False) -> Iterator[Line]:
+    """Lines of ``fd`` from byte ``start`` (a line start) up to ``end`` (default: the current size).
+    ``hash_oversize``: also compute the SHA-256 of lines over the limit (costs a pass over them)."""
     if end is None:
         end = os.fstat(fd).st_size
     pos = start
@@ -51,10 +53,12 @@ def iter_forward(fd: int, start: int = 0, end: int | None = None, limit: int = M
             piece = chunk[j:] if i == -1 else chunk[j:i]
             if over:
                 over += len(piece)
-                hasher.update(piece)
+                if hash_oversize:
+                    hasher.update(piece)
             elif len(buf) + len(piece) > limit:
                 hasher = hashlib.sha256(bytes(buf))
-                hasher.update(piece)
+                if hash_oversize:
+                    hasher.update(piece)
                 over = len(buf) + len(piece)
                 buf.clear()
             else:
@@ -62,7 +66,7 @@ def iter_forward(fd: int, start: int = 0, end: int | None = None, limit: int = M
             if i == -1:
                 break
             if over:
-                yield Line(line_start, b"", True, over, hasher.hexdigest())
+                yield Line(line_start, b"", True, over, hasher.hexdigest() if hash_oversize else None)
             else:
                 yield Line(line_start, bytes(buf), True)
             line_start += (over or len(buf)) + 1
@@ -70,7 +74,7 @@ def iter_forward(fd: int, start: int = 0, end: int | None = None, limit: int = M
             over = 0
             j = i + 1
     if over:
-        yield Line(line_start, b"", False, over, hasher.hexdigest())
+        yield Line(line_start, b"", False, over, hasher.hexdigest() if hash_oversize else None)
     elif buf:
         yield Line(line_start, bytes(buf), False)
 
