@@ -300,13 +300,17 @@ def test_writers_killed_again_and_again_lose_no_acknowledged_record(tmp_path: Pa
     for k in range(10):
         procs = [subprocess.Popen([sys.executable, "-c", CHILD, spec, str(key), f"k{k}{w}"], stdout=subprocess.PIPE,
                                   text=True) for w in ("a", "b")]  # two writers at once, killed together
-        time.sleep(rnd.uniform(0.3, 0.9))
+        firsts = []
+        for p in procs:  # both are writing (however slowly the machine starts them) ...
+            assert p.stdout is not None
+            firsts.append(p.stdout.readline().strip())
+        time.sleep(rnd.uniform(0.05, 0.5))  # ... then killed at an arbitrary moment
         for p in procs:
             p.send_signal(signal.SIGKILL)
-        for p in procs:
+        for p, first in zip(procs, firsts):
             out, _ = p.communicate(timeout=30)
             assert p.returncode == -signal.SIGKILL
-            acked.extend(out.split())
+            acked.extend([first, *out.split()])
     assert len(acked) > 20
     r = open_audit(spec).verify(sk.public_key(), allow_open_tail=True)
     assert r.ok, r.problems[:3]  # torn writes are acknowledged by the next writer, never mistaken for records

@@ -100,9 +100,19 @@ class VerifiedState:
     checkpoints_total: int = 0
     last_signed_size: int | None = None
     count: int = 0
+    first_seq: int = 0
+    log_started: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> VerifiedState:
+        kw = dict(d)
+        kw["frontier"] = tuple(kw.get("frontier") or ())
+        kw["open_writers"] = tuple(tuple(x) for x in kw.get("open_writers") or ())
+        kw["ended_writers"] = tuple(kw.get("ended_writers") or ())
+        return cls(**kw)
 
 
 @dataclass(frozen=True)
@@ -220,7 +230,8 @@ class _Ctx:
     checkpoints_total: int = 0
     last_signed_size: int | None = None
     witness_matched: int = 0
-    last_end_offset: int = 0
+    seed: VerifiedState | None = None
+    last_resume: int = -1
 
     def add(self, kind: str, message: str, seq: int | None = None, line: int | None = None) -> None:
         self.problems.append(Problem(kind, message, seq, line))
@@ -257,8 +268,12 @@ def _read(ctx: _Ctx, items: Iterable[RawItem]) -> None:
     expected_alg = ALG_HMAC if ctx.hmac_key is not None else ALG_SHA256
     P = ctx.P
     idx = -1
+    if ctx.seed is not None and ctx.seed.alg is not None and ctx.seed.alg != expected_alg:
+        ctx.unverifiable = True
+        ctx.add("unverifiable", f"the verified state was made with {ctx.seed.alg}; verify with the same key")
     for idx, item in enumerate(items):
         data = item.data
+        ctx.last_resume = item.resume
         if item.oversize:
             ctx.bads.append(_Bad(idx, item.position, item.oversize, item.sha256 or "", item.complete, True))
             continue
@@ -343,17 +358,29 @@ def _chain(ctx: _Ctx) -> None:
     for i, r in enumerate(genuine):
         if i not in keep:
             ctx.add("reordered", f"seq {r.seq} is stored out of order ({P} {r.pos})", r.seq, r.pos)
+    seed = ctx.seed
+    if seed is not None:  # the record a previous verification ended at anchors the chain
+        anchor = _Rec(-1, seed.line, seed.seq, "", seed.hash, seed.last_kind or "?", None, seed.last_time, True, 2,
+                      None, seed.frontier_size - 1)
+        genuine = [anchor] + [r for r in genuine if r.seq > seed.seq]
+        for r in ctx.recs:
+            if r.seq <= seed.seq:
+                ctx.add("inserted", f"seq {r.seq} ({P} {r.pos}): a record numbered at or before the verified state "
+                        f"(seq {seed.seq}) stored after it", r.seq, r.pos)
+        ctx.log_id = seed.log_id
     ctx.genuine = genuine
     if not genuine:
         return
     first = genuine[0]
-    if first.seq != 0:
+    if seed is not None:
+        pass
+    elif first.seq != 0:
         ctx.add("missing", f"seq 0-{first.seq - 1}: the beginning of the log is missing (first record is seq "
                 f"{first.seq})", 0, None)
     elif first.kind != "start" or first.prev != GENESIS_HASH:
         ctx.add("broken_link", "seq 0 is not a start marker chained to the genesis hash", 0, first.pos)
     for m in genuine:
-        if m.kind == "start" and m.marker and isinstance(m.marker.get("log"), str):
+        if seed is None and m.kind == "start" and m.marker and isinstance(m.marker.get("log"), str):
             ctx.log_id = m.marker["log"]
             break
     for a, b in zip(genuine, genuine[1:]):
@@ -372,8 +399,8 @@ def _chain(ctx: _Ctx) -> None:
         if b.kind == "start":
             ctx.add("inserted", f"seq {b.seq} ({P} {b.pos}): a second start marker inside the log", b.seq, b.pos)
     # writer sessions
-    opened: dict[str, int] = {}
-    ended: set[str] = set()
+    opened: dict[str, int] = dict(seed.open_writers) if seed else {}
+    ended: set[str] = set(seed.ended_writers) if seed else set()
     has_missing = any(p.kind == "missing" for p in ctx.problems)
     for r in genuine:
         if r.writer is None:
@@ -457,8 +484,17 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
     by_seq = {r.seq: r for r in ctx.genuine}
     signed_ok_sizes: list[int] = []
     epoch = 0
+    seed = ctx.seed
+    if seed is not None:
+        epoch = seed.epoch
+        ctx.heads_verified, ctx.checkpoints_verified = seed.heads_verified, seed.checkpoints_verified
+        ctx.checkpoints_total = seed.checkpoints_total
+        if seed.last_signed_size is not None:
+            signed_ok_sizes.append(seed.last_signed_size)
     narrowed: list[tuple[int, int, int]] = []  # (lo, hi, head seq)
     for r in ctx.genuine:
+        if r.idx < 0:
+            continue  # the verified state's anchor
         m = r.marker or {}
         sth = m.get("sth")
         legacy_cp = m.get("checkpoint")
@@ -698,13 +734,18 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
                  public_key: Ed25519PublicKey | None = None, allow_open_tail: bool = False,
                  anchors: Sequence[Mapping[str, Any]] = (), position_name: str = "line",
                  witness_heads: Sequence[Mapping[str, Any]] | None = None,
-                 expected_log_id: str | None = None) -> VerifyReport:
+                 expected_log_id: str | None = None, resume: VerifiedState | None = None) -> VerifyReport:
     """Verify every stored item (in storage order).
 
     ``anchors``: tree heads (or v1 checkpoints) kept elsewhere that the log must still contain.
     ``witness_heads``: the witness's entries (see :func:`witness_entries`): the log must match every
-    head the witness holds for it; ``expected_log_id``: the log must be this one."""
+    head the witness holds for it; ``expected_log_id``: the log must be this one.
+    ``resume``: a :class:`VerifiedState` from an earlier report: ``items`` are then only the records
+    stored after it (see :func:`verify_from`)."""
     ctx = _Ctx(hmac_key, public_key, allow_open_tail, position_name)
+    if resume is not None:
+        ctx.seed = resume
+        ctx.tree = Frontier.from_hex(resume.frontier_size, resume.frontier)
     want: set[int] = set()
     for a in anchors:
         if isinstance(a, Mapping) and isinstance(a.get("size"), int):
@@ -715,12 +756,14 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
             want.add(int(sth["size"]))
     ctx.want_sizes = frozenset(want)
     _read(ctx, items)
+    if resume is not None and ctx.last_resume < 0:
+        ctx.last_resume = resume.position
     _chain(ctx)
     _torn(ctx)
     ended_cleanly = _tail(ctx)
     _heads(ctx, anchors)
     first_rec = ctx.genuine[0] if ctx.genuine and ctx.genuine[0].kind == "start" else None
-    started = first_rec.time if first_rec else None
+    started = first_rec.time if first_rec else (resume.log_started if resume else None)
     if expected_log_id is not None and ctx.log_id is not None and ctx.log_id != expected_log_id:
         ctx.add("swapped", f"this is log {ctx.log_id} (started {started}), not the expected log {expected_log_id}: the "
                 "log was swapped for another one")
@@ -735,15 +778,17 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
                                        f"{', ticket ' + str(ticket) if ticket else ''}): records may have been lost or "
                                        "forged before it")
     last = ctx.genuine[-1] if ctx.genuine else None
+    new = [r for r in ctx.genuine if r.idx >= 0]
     problems = ctx.problems
     problems.sort(key=lambda p: (p.seq is None, p.seq if p.seq is not None else p.line or 0, p.line or 0, p.kind))
     state = None
     if last is not None and not problems:
-        state = _state_of(ctx, last)
+        state = _state_of(ctx, last, started)
     return VerifyReport(
         ok=not problems, problems=tuple(problems), warnings=tuple(ctx.warnings),
-        first_seq=ctx.genuine[0].seq if ctx.genuine else None, last_seq=last.seq if last else None,
-        count=len(ctx.recs), ended_cleanly=ended_cleanly, checkpoints_verified=ctx.checkpoints_verified,
+        first_seq=(resume.first_seq if resume else ctx.genuine[0].seq) if ctx.genuine else None,
+        last_seq=last.seq if last else None,
+        count=len(ctx.recs) + (resume.count if resume else 0), ended_cleanly=ended_cleanly, checkpoints_verified=ctx.checkpoints_verified,
         checkpoints_total=ctx.checkpoints_total, log_id=ctx.log_id,
         alg=(ALG_HMAC if hmac_key is not None else ALG_SHA256) if not ctx.unverifiable else None,
         last_time=last.time if last else None, end_position=last.pos if last else None,
@@ -753,10 +798,69 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
         log_started=started, state=state)
 
 
-def _state_of(ctx: _Ctx, last: _Rec) -> VerifiedState:
-    opened: dict[str, int] = {}
-    ended: list[str] = []
+def verify_from(state: VerifiedState, items: Iterable[RawItem], **kw: Any) -> VerifyReport:
+    """Verify only the records stored after ``state`` (what an earlier report's ``state`` says was
+    verified), with the same checks as :func:`verify_items` for them: each must chain onto the
+    state's last record, match its hash, pass the allow-list, and every new tree head must match the
+    Merkle root carried forward in the state. The caller must read ``items`` from ``state.position``
+    (``sink.raw_items(start=state.position)``) and should first check that the log still holds the
+    state's last record (:func:`verify_sink` does both)."""
+    return verify_items(items, resume=state, **kw)
+
+
+def prefix_problem(sink: Any, state: VerifiedState) -> str | None:
+    """None when the log still holds the state's last record where it was, else what changed (O(1):
+    one record is read back; changes *inside* the verified prefix need a full verification)."""
+    if getattr(sink, "description", "").startswith("jsonl:"):
+        import os
+
+        from .sinks.lines import iter_backward
+
+        try:
+            fd = os.open(sink.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return "the log file is gone"
+        try:
+            if os.fstat(fd).st_size < state.position:
+                return f"the log is shorter than when it was verified ({state.position} bytes): records were cut"
+            last = next(iter(iter_backward(fd, state.position)), None)
+        finally:
+            os.close(fd)
+        data = last.data if last is not None and last.complete else b""
+    else:
+        item = next(iter(sink.raw_items(start=state.seq if not getattr(sink, "description", "").startswith("memory")
+                                        else state.position - 1)), None)
+        data = item.data if item is not None else b""
+    try:
+        rec = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        rec = None
+    if not isinstance(rec, dict) or rec.get("seq") != state.seq or rec.get("hash") != state.hash:
+        return f"the record the earlier verification ended at (seq {state.seq}) is no longer there: verify in full"
+    return None
+
+
+def verify_sink(sink: Any, state: VerifiedState | None = None, **kw: Any) -> VerifyReport:
+    """Verify a sink in full (``state`` None) or from an earlier report's ``state`` on. A changed
+    prefix is reported as a ``truncated``/``edited`` problem, never silently re-based."""
+    if state is None:
+        return verify_items(sink.raw_items(), position_name=sink.position_name, **kw)
+    why = prefix_problem(sink, state)
+    if why is not None:
+        return VerifyReport(ok=False, problems=(Problem("edited", why, state.seq),), warnings=(), first_seq=None,
+                            last_seq=state.seq, count=state.count, ended_cleanly=False, checkpoints_verified=0,
+                            checkpoints_total=0, log_id=state.log_id, alg=state.alg,
+                            problem_kinds=frozenset({"edited"}))
+    return verify_from(state, sink.raw_items(start=state.position), position_name=sink.position_name, **kw)
+
+
+def _state_of(ctx: _Ctx, last: _Rec, started: str | None) -> VerifiedState:
+    seed = ctx.seed
+    opened: dict[str, int] = dict(seed.open_writers) if seed else {}
+    ended: list[str] = list(seed.ended_writers) if seed else []
     for r in ctx.genuine:
+        if r.idx < 0:
+            continue
         if r.writer is None:
             continue
         if r.kind in ("start", "continuation", "discontinuity"):
@@ -765,7 +869,7 @@ def _state_of(ctx: _Ctx, last: _Rec) -> VerifiedState:
                 ended.remove(r.writer)
         elif r.kind == "end":
             ended.append(r.writer)
-    epoch = 0
+    epoch = seed.epoch if seed else 0
     for r in ctx.genuine:
         sth = (r.marker or {}).get("sth")
         if isinstance(sth, dict) and isinstance(sth.get("epoch"), int):
@@ -773,7 +877,11 @@ def _state_of(ctx: _Ctx, last: _Rec) -> VerifiedState:
     return VerifiedState(
         log_id=ctx.log_id, alg=ALG_HMAC if ctx.hmac_key is not None else ALG_SHA256, seq=last.seq, hash=last.hash,
         epoch=epoch, frontier_size=ctx.tree.size, frontier=tuple(h.hex() for h in ctx.tree.nodes),
-        position=-1, line=last.pos, open_writers=tuple(opened.items()), ended_writers=tuple(ended),
+        position=ctx.last_resume, line=last.pos, open_writers=tuple(opened.items()), ended_writers=tuple(ended),
         last_kind=last.kind, last_time=last.time, heads_verified=ctx.heads_verified,
         checkpoints_verified=ctx.checkpoints_verified, checkpoints_total=ctx.checkpoints_total,
-        last_signed_size=ctx.last_signed_size, count=len(ctx.recs))
+        last_signed_size=ctx.last_signed_size if ctx.last_signed_size is not None else (
+            seed.last_signed_size if seed else None),
+        count=len(ctx.recs) + (seed.count if seed else 0), first_seq=(seed.first_seq if seed else
+                                                                       (ctx.genuine[0].seq if ctx.genuine else 0)),
+        log_started=started)

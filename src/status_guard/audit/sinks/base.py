@@ -52,13 +52,15 @@ class RawItem:
     """One stored record as bytes. ``position`` is a 1-based line number (files) or the row's
     ``seq`` column (databases); ``complete`` is False for a final line with no newline.
     ``oversize`` > 0: the line was longer than :data:`MAX_LINE` and was not read (``data`` is empty,
-    ``sha256`` names it)."""
+    ``sha256`` names it when computed). ``resume``: where reading would continue after this item (a
+    byte offset for files, the next seq for tables) — see ``raw_items(start=...)``."""
 
     position: int
     data: bytes
     complete: bool = True
     oversize: int = 0
     sha256: str | None = None
+    resume: int = -1
 
 
 Entry = tuple[dict[str, Any], bytes]  # (record, canonical bytes)
@@ -148,8 +150,8 @@ class Sink(ABC):
         """The first stored record, parsed (None when empty or unreadable)."""
 
     @abstractmethod
-    def raw_items(self) -> Iterator[RawItem]:
-        """Every stored record in storage order."""
+    def raw_items(self, start: int = 0) -> Iterator[RawItem]:
+        """Every stored record in storage order, from ``start`` (an item's ``resume`` value)."""
 
     def tail_items(self, n: int) -> list[RawItem]:
         """The last ``n`` stored records (default: scan everything)."""

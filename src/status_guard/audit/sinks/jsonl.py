@@ -322,7 +322,7 @@ class JsonlSink(Sink):
             return
         try:
             for i, line in enumerate(iter_forward(fd, start), first_line):
-                yield RawItem(i, line.data, line.complete, line.oversize, line.sha256)
+                yield RawItem(i, line.data, line.complete, line.oversize, line.sha256, line.end)
         finally:
             os.close(fd)
 

@@ -103,7 +103,7 @@ class MemorySink(Sink):
         with self._lock:
             lines = list(self._lines)
         for i in range(start, len(lines)):
-            yield RawItem(i + 1, lines[i])
+            yield RawItem(i + 1, lines[i], resume=i + 1)
 
     def tail_items(self, n: int) -> list[RawItem]:
         with self._lock:

@@ -246,7 +246,7 @@ class PostgresSink(Sink):
                     cur.itersize = 2000
                     cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq", (start,))
                     for seq, record in cur:
-                        yield RawItem(int(seq), record.encode())
+                        yield RawItem(int(seq), record.encode(), resume=int(seq) + 1)
             except psycopg.errors.UndefinedTable:
                 return
         finally:

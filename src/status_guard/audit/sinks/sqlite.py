@@ -285,7 +285,7 @@ class SqliteSink(Sink):
             except sqlite3.Error as e:
                 raise self._read_error(e) from None
             for seq, record in cur:
-                yield RawItem(int(seq), _data(record))
+                yield RawItem(int(seq), _data(record), resume=int(seq) + 1)
         finally:
             conn.close()
 
