@@ -159,8 +159,8 @@ def writer_auth_key(signing_key: Ed25519PrivateKey) -> bytes:
 
 def record_auth(auth_key: bytes, record_hash_hex: str) -> str:
     """The ``auth`` code of a record: a MAC over its chain hash (which covers all its content)."""
-    return hmac.new(auth_key, b"status_guard.audit.auth\n" + record_hash_hex.encode("ascii", "replace"),
-                    hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(auth_key, b"status_guard.audit.auth\n" + record_hash_hex.encode("ascii", "replace"),
+                       "sha256").hex()[:32]
 
 
 def _write_private(path: Path, data: bytes, force: bool) -> None:

@@ -47,6 +47,7 @@ from .merkle import Frontier, consistency_proof, leaf_hash
 from .records import RECORD_VERSION, build_record
 from .sinks.base import FSYNC_MODES, Entry, LockedReader, RawItem, Sink, StoreView, Tail
 from .treehead import check_head_signature, make_head
+from .witness import WitnessError, make_entry, open_witness
 
 logger = logging.getLogger("status_guard.audit")
 
@@ -117,7 +118,6 @@ class AuditLog:
         if log_id is not None and not (isinstance(log_id, str) and len(log_id) == 32
                                        and all(c in "0123456789abcdef" for c in log_id)):
             raise AuditConfigError("a pinned log id is 32 lower-case hex characters (as `audit verify` prints it)")
-        from .witness import open_witness
 
         self.sink = sink
         self.fsync = fsync
@@ -323,12 +323,13 @@ class AuditLog:
                     "nobody outside it has seen")
 
     def _witness_lag(self) -> str | None:
-        with self._witness_lock:
-            if self.witness_max_lag is not None and self._unwitnessed > self.witness_max_lag:
-                return f"{self._unwitnessed} record(s)"
-            if (self.witness_max_lag_seconds is not None and self._unwitnessed > 0
-                    and time.monotonic() - self._witness_ok_at > self.witness_max_lag_seconds):
-                return f"{time.monotonic() - self._witness_ok_at:.0f} s"
+        n = self._unwitnessed
+        if self.witness_max_lag is not None and n > self.witness_max_lag:
+            return f"{n} record(s)"
+        if self.witness_max_lag_seconds is not None and n > 0:
+            waited = time.monotonic() - self._witness_ok_at
+            if waited > self.witness_max_lag_seconds:
+                return f"{waited:.0f} s"
         return None
 
     def _commit(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -438,7 +439,11 @@ class AuditLog:
         if not started_before:
             self._start_ticker()
         if self.witness is not None:
-            self._export([rec for rec, _ in out if "sth" in rec], sum(1 for rec, _ in out if "sth" not in rec))
+            heads = [rec for rec, _ in out if "sth" in rec]
+            if heads:
+                self._export(heads, len(out) - len(heads))
+            else:
+                self._unwitnessed += len(out)  # (an unlocked count: a race only makes it larger, i.e. stricter)
         by_index: dict[int, dict[str, Any]] = {}
         for rec, _ in out:
             i = rec.pop("_i", None)
@@ -755,8 +760,6 @@ class AuditLog:
 
     def _check_witness(self, tail: Tail | None, first: dict[str, Any] | None, reader: LockedReader | None) -> None:
         """A starting writer compares the log with the latest head the witness holds for this place."""
-        from .witness import WitnessError
-
         assert self.witness is not None
         try:
             seen = self.witness.latest(self.sink.origin)
@@ -798,8 +801,6 @@ class AuditLog:
     # -- recovery ---------------------------------------------------------------------------------
     def _open_for_recovery(self, view: StoreView, entries: list[dict[str, Any]]) -> None:
         """Read the log as it is, without refusing, and fill in what the discontinuity record says."""
-        from .witness import WitnessError
-
         st = self._state
         st.log_id, st.seq, st.hash, st.epoch = None, -1, GENESIS_HASH, 0
         st.tree, st.prev_size, st.prev_tree = None, None, None
@@ -939,8 +940,6 @@ class AuditLog:
     # -- witness --------------------------------------------------------------------------------
     def _export(self, heads: list[dict[str, Any]], n_records: int) -> None:
         """Queue the tree heads just written for the witness (a background thread sends them)."""
-        from .witness import make_entry
-
         with self._witness_cv:
             self._unwitnessed += n_records
             for rec in heads:
@@ -965,8 +964,6 @@ class AuditLog:
                 self._stop.wait(min(5.0, max(0.2, (self.checkpoint_seconds or 60) / 10)))
 
     def _send_one(self) -> bool:
-        from .witness import WitnessError
-
         assert self.witness is not None
         with self._witness_lock:
             if not self._backlog:

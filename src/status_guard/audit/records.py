@@ -321,7 +321,18 @@ def dict_of(spec: Mapping[str, Validator], *, required: frozenset[str] = frozens
 
 
 _WHERE: dict[tuple[str, str], str] = {}
-_VALUE_OK: dict[tuple[int, bytes], bytes] = {}
+_VALUE_OK: dict[tuple[int, bytes], Any] = {}
+
+
+def _clone(v: Any) -> Any:
+    """A copy of a validated value (lists and dicts of JSON scalars, nested): cached values are
+    never handed out themselves, so a caller that changes a returned record changes only its own."""
+    t = type(v)
+    if t is list:
+        return [_clone(x) if type(x) in (list, dict) else x for x in v]
+    if t is dict:
+        return {k: (_clone(x) if type(x) in (list, dict) else x) for k, x in v.items()}
+    return v
 
 
 def _where(path: str, key: Any) -> str:
@@ -362,12 +373,12 @@ def _check_mapping(
             if kb is not None:
                 hit = _VALUE_OK.get((id(check), kb))
                 if hit is not None:
-                    out[key] = orjson.loads(hit)
+                    out[key] = _clone(hit)
                     continue
                 res = check(_where(path, key), val)
                 if len(_VALUE_OK) >= _CACHE_MAX:
                     _VALUE_OK.clear()
-                _VALUE_OK[(id(check), kb)] = orjson.dumps(res)
+                _VALUE_OK[(id(check), kb)] = _clone(res)
                 out[key] = res
                 continue
         out[key] = check(_where(path, key), val)
