@@ -322,3 +322,27 @@ def test_pinned_writer_refuses_an_emptied_or_swapped_log(tmp_path: Path) -> None
     a.unlink()
     with pytest.raises(AuditDiscontinuityError, match="empty"):
         open_audit(f"jsonl:{a}", log_id=log_id).append(REC)
+
+
+def test_recover_from_the_command_line_lets_the_refusing_writer_resume(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from status_guard.cli import cli
+
+    path = tmp_path / "a.jsonl"
+    log = _open(f"jsonl:{path}", "none")
+    for _ in range(3):
+        log.append(REC)
+    _save(path, _lines(path)[:-1])
+    with pytest.raises(AuditDiscontinuityError):
+        log.append(REC)
+    r = CliRunner().invoke(cli, ["audit", "recover", "--audit", f"jsonl:{path}", "--ticket", "INC-2026-77",
+                                 "--reason", "cut", "--yes"])
+    assert r.exit_code == 0, r.output
+    assert "discontinuity recorded as seq" in r.output and "reason: cut" in r.output
+    log.append(REC)
+    log.close()
+    v = CliRunner().invoke(cli, ["audit", "verify", "--audit", f"jsonl:{path}"])
+    assert v.exit_code == 0 and "DISCONTINUITY" in v.output and "INC-2026-77" in v.output
+    bad = CliRunner().invoke(cli, ["audit", "recover", "--audit", f"jsonl:{path}", "--ticket", "free text!", "--yes"])
+    assert bad.exit_code == 2

@@ -410,9 +410,13 @@ def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_k
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None, help="the pinned log id, if writers pin one")
 @click.option("--ticket", default=None, help="your incident or ticket reference (letters, digits, ._:/#-)")
+@click.option("--reason", type=click.Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
+              default=None, help="what happened, as the refusing writers reported it (default: what recover finds "
+                                 "itself against the witness and the pinned id, else 'operator')")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def recover_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_key_file: str | None,
-                witness_spec: str | None, log_id: str | None, ticket: str | None, yes: bool) -> None:
+                witness_spec: str | None, log_id: str | None, ticket: str | None, reason: str | None,
+                yes: bool) -> None:
     """Record a discontinuity so refusing writers can resume: the log went backwards, was replaced
     or deleted, or holds records no key holder wrote. The record says what was found and is signed
     and witnessed; `audit verify` shows it forever after. Run it only after looking at why the
@@ -427,7 +431,7 @@ def recover_cmd(audit_spec: str, table: str | None, signing_key: str | None, hma
     try:
         log = open_audit(audit_spec, table=table, signing_key=signing_key, hmac_key=hmac_key_file,
                          witness=witness_spec, log_id=log_id, checkpoint_seconds=0)
-        rec = log.recover(ticket=ticket)
+        rec = log.recover(ticket=ticket, reason=reason)
         witnessed = log.flush_witness()
         log.close()
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
