@@ -308,9 +308,13 @@ def test_writers_killed_again_and_again_lose_no_acknowledged_record(tmp_path: Pa
         for p in procs:
             p.send_signal(signal.SIGKILL)
         for p, first in zip(procs, firsts):
-            out, _ = p.communicate(timeout=30)
+            assert p.stdout is not None
+            out = p.stdout.read()  # the rest, through the same buffered reader as the first line (not
+            p.wait(timeout=30)     # communicate(), which would read the pipe past what readline buffered)
             assert p.returncode == -signal.SIGKILL
-            acked.extend([first, *out.split()])
+            lines = [first, *out.split()]
+            assert all(x.startswith(f"k{k}") for x in lines), (first, out[:300])  # whole lines only
+            acked.extend(lines)
     assert len(acked) > 20
     r = open_audit(spec).verify(sk.public_key(), allow_open_tail=True)
     assert r.ok, r.problems[:3]  # torn writes are acknowledged by the next writer, never mistaken for records
