@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -71,16 +71,18 @@ class StoreView:
     """What the sink found under its lock, for ``make``.
 
     ``fresh``: this writer has no cursor (its first write, or after a recovery): ``tail``/``torn``
-    describe the real end of the log. Otherwise ``appended`` holds the complete records other
-    writers stored after this writer's last record (``torn``: a cut-off write after them), or
-    ``problem`` says why this writer's last record is no longer where it left it."""
+    describe the real end of the log. Otherwise ``appended`` yields the complete records other
+    writers stored after this writer's last record (``torn`` is set once it has yielded them all, if
+    a cut-off write follows), or ``problem`` says why this writer's last record is no longer where it
+    left it."""
 
     fresh: bool
     tail: Tail | None = None
     torn: TornTail | None = None
-    appended: list[RawItem] = field(default_factory=list)
+    appended: Iterable[RawItem] = ()  # read lazily (bounded memory however much others wrote)
     problem: str | None = None
     reader: LockedReader | None = None
+    seal: bool = False  # (files) a newline must be written before appending: the last line is cut off
 
 
 class LockedReader(ABC):

@@ -182,12 +182,13 @@ class JsonlSink(Sink):
                 # the path may have been replaced while we waited for the lock
                 if os.stat(self.path).st_ino != st.st_ino:
                     raise AuditUnavailableError(f"audit log {self.description} was replaced while opening; retry")
-                view, seal = self._fresh_view(fd, st.st_size)
+                view = self._fresh_view(fd, st.st_size)
             else:
-                view, seal = self._cursor_view(fd, st.st_size)
+                view = self._cursor_view(fd, st.st_size)
             entries = make(view)
             if view.problem is not None:
                 raise AuditUnavailableError(view.problem)  # make() raises first; a safety net
+            seal = view.seal
             data = (b"\n" if seal else b"") + b"".join(line + b"\n" for _, line in entries)
             view_bytes = memoryview(data)
             while view_bytes:
@@ -232,41 +233,42 @@ class JsonlSink(Sink):
                     "refusing to write to the replacement")
         return None
 
-    def _cursor_view(self, fd: int, size: int) -> tuple[StoreView, bool]:
+    def _cursor_view(self, fd: int, size: int) -> StoreView:
         assert self._cursor is not None
         _, _, end, last = self._cursor
         seq = _seq_of(last)
         if size < end:
             return StoreView(False, problem=(
                 f"audit log {self.description} went backwards: it is {size} bytes, but this writer's last "
-                f"record (seq {seq}) ended at byte {end}: records were cut from its end")), False
+                f"record (seq {seq}) ended at byte {end}: records were cut from its end"))
         if last and os.pread(fd, len(last) + 1, end - len(last) - 1) != last + b"\n":
             return StoreView(False, problem=(
                 f"audit log {self.description}: this writer's last record (seq {seq}) is no longer where it "
-                "was written: the file was rewritten")), False
-        if size == end:
-            return StoreView(False, reader=_Reader(fd, size)), False
-        appended: list[RawItem] = []
-        torn: TornTail | None = None
+                "was written: the file was rewritten"))
+        view = StoreView(False, reader=_Reader(fd, size))
+        if size > end:
+            view.appended = self._appended(fd, end, size, view)
+        return view
+
+    def _appended(self, fd: int, end: int, size: int, view: StoreView) -> Iterator[RawItem]:
+        """What other writers stored after this writer's last record, one line at a time."""
         for line in iter_forward(fd, end, size):
             if line.oversize:
-                return StoreView(False, problem=(
-                    f"audit log {self.description}: a line of {line.oversize} bytes was appended after "
-                    f"seq {seq}: not an audit record")), False
+                yield RawItem(line.offset, b"", True, line.oversize)  # the log refuses it
+                return
             if not line.complete:
+                view.seal = True
                 if _is_record(line.data):  # a whole record whose newline was not written
-                    appended.append(RawItem(line.offset, line.data))
-                    return StoreView(False, appended=appended, reader=_Reader(fd, size)), True
-                torn = TornTail(len(line.data), sha256_hex(line.data))
-                return StoreView(False, appended=appended, torn=torn, reader=_Reader(fd, size)), True
-            appended.append(RawItem(line.offset, line.data))
-        return StoreView(False, appended=appended, reader=_Reader(fd, size)), False
+                    yield RawItem(line.offset, line.data)
+                else:
+                    view.torn = TornTail(len(line.data), sha256_hex(line.data))
+                return
+            yield RawItem(line.offset, line.data)
 
-    def _fresh_view(self, fd: int, size: int) -> tuple[StoreView, bool]:
-        """(view, whether a newline must be written before appending)."""
+    def _fresh_view(self, fd: int, size: int) -> StoreView:
         reader = _Reader(fd, size)
         if size == 0:
-            return StoreView(True, reader=reader), False
+            return StoreView(True, reader=reader)
         lines = iter_backward(fd, size)
         last = next(lines)
         if last.oversize:
@@ -274,20 +276,20 @@ class JsonlSink(Sink):
                 f"audit log {self.description}: its last line is over {MAX_LINE} bytes: not a record; refusing "
                 "to extend a damaged log (run `status-guard audit verify`)")
         if last.complete:
-            return StoreView(True, tail=self._parse_tail(last.data), reader=reader), False
+            return StoreView(True, tail=self._parse_tail(last.data), reader=reader)
         try:  # a whole record whose newline was not written: it is the tail
-            return StoreView(True, tail=tail_of(last.data), reader=reader), True
+            return StoreView(True, tail=tail_of(last.data), reader=reader, seal=True)
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
             pass
         torn = TornTail(len(last.data), sha256_hex(last.data))
         prev = next(lines, None)
         if prev is None:
-            return StoreView(True, torn=torn, reader=reader), True
+            return StoreView(True, torn=torn, reader=reader, seal=True)
         if prev.oversize:
             raise AuditUnavailableError(
                 f"audit log {self.description}: a line over {MAX_LINE} bytes precedes its end; refusing to "
                 "extend a damaged log (run `status-guard audit verify`)")
-        return StoreView(True, tail=self._parse_tail(prev.data), torn=torn, reader=reader), True
+        return StoreView(True, tail=self._parse_tail(prev.data), torn=torn, reader=reader, seal=True)
 
     def _parse_tail(self, line: bytes) -> Tail:
         try:

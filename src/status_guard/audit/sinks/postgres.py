@@ -74,9 +74,11 @@ class _Reader(LockedReader):
         return None
 
     def items_from(self, seq: int) -> Iterator[RawItem]:
-        for s, record in self.conn.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq",
-                                           (seq,)).fetchall():
-            yield RawItem(int(s), record.encode())
+        with self.conn.cursor(name="sg_items_from") as cur:  # server-side: bounded memory on a long log
+            cur.itersize = 1000
+            cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq", (seq,))
+            for s, record in cur:
+                yield RawItem(int(s), record.encode())
 
     def record_at(self, seq: int) -> RawItem | None:
         row = self.conn.execute(f"SELECT seq, record FROM {self.table} WHERE seq = %s", (seq,)).fetchone()
@@ -168,10 +170,13 @@ class PostgresSink(Sink):
                                     "extend a damaged chain (run `status-guard audit verify`)") from None
                             view = StoreView(True, tail=tail, reader=reader)
                         else:
-                            rows = conn.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq",
-                                                (self._cursor[0],)).fetchall()
+                            # a server-side cursor: the rows others appended are read in batches
+                            rows_cur = conn.cursor(name=f"sg_appended_{self.lock_key & 0xffffff:x}")
+                            rows_cur.itersize = 1000
+                            rows_cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq",
+                                             (self._cursor[0],))
                             view = cursor_view(
-                                reader, [(s, r.encode()) for s, r in rows], self._cursor, self.description,
+                                reader, ((s, r.encode()) for s, r in rows_cur), self._cursor, self.description,
                                 lambda: conn.execute(f"SELECT max(seq) FROM {self.table}").fetchone()[0])
                         entries = make(view)
                         if view.problem is not None:

@@ -87,12 +87,14 @@ def _parse(record: Any) -> dict[str, Any] | None:
     return rec if isinstance(rec, dict) else None
 
 
-def cursor_view(reader: LockedReader, rows: list[tuple[int, Any]], cursor: tuple[int, str], description: str,
+def cursor_view(reader: LockedReader, rows: Iterator[tuple[Any, Any]], cursor: tuple[int, str], description: str,
                 max_seq: Any) -> StoreView:
-    """The view for a writer whose last record is ``cursor``: ``rows`` are the stored rows with
-    ``seq >= cursor seq`` in order; ``max_seq()`` gives the highest stored seq (for the message)."""
+    """The view for a writer whose last record is ``cursor``: ``rows`` iterates the stored rows with
+    ``seq >= cursor seq`` in order (lazily: bounded memory); ``max_seq()`` gives the highest stored
+    seq (for the message)."""
     seq, h = cursor
-    if not rows or int(rows[0][0]) != seq:
+    first = next(rows, None)
+    if first is None or int(first[0]) != seq:
         top = max_seq()
         if top is None:
             why = "the table is now empty (truncated, or every row deleted)"
@@ -103,13 +105,13 @@ def cursor_view(reader: LockedReader, rows: list[tuple[int, Any]], cursor: tuple
         return StoreView(False, problem=(f"audit log {description}: this writer's last record (seq {seq}) is "
                                          f"gone; {why}"))
     try:
-        stored = tail_of(_data(rows[0][1]))
+        stored = tail_of(_data(first[1]))
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         stored = None
     if stored is None or stored.hash != h:
         return StoreView(False, problem=(f"audit log {description}: this writer's last record (seq {seq}) was "
                                          "changed after it was written"))
-    return StoreView(False, appended=[RawItem(int(s), _data(r)) for s, r in rows[1:]], reader=reader)
+    return StoreView(False, appended=(RawItem(int(s), _data(r)) for s, r in rows), reader=reader)
 
 
 class SqliteSink(Sink):
@@ -220,10 +222,10 @@ class SqliteSink(Sink):
                     view = StoreView(True, tail=tail, reader=reader)
                 else:
                     try:
-                        rows = conn.execute("SELECT seq, record FROM audit_log WHERE seq >= ? ORDER BY seq",
-                                            (self._cursor[0],)).fetchall()
+                        rows: Iterator[tuple[Any, Any]] = iter(conn.execute(
+                            "SELECT seq, record FROM audit_log WHERE seq >= ? ORDER BY seq", (self._cursor[0],)))
                     except sqlite3.OperationalError:
-                        rows = []
+                        rows = iter(())
                     view = cursor_view(reader, rows, self._cursor, self.description,
                                        lambda: conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0])
                 entries = make(view)
