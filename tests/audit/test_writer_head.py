@@ -346,3 +346,29 @@ def test_recover_from_the_command_line_lets_the_refusing_writer_resume(tmp_path:
     assert v.exit_code == 0 and "DISCONTINUITY" in v.output and "INC-2026-77" in v.output
     bad = CliRunner().invoke(cli, ["audit", "recover", "--audit", f"jsonl:{path}", "--ticket", "free text!", "--yes"])
     assert bad.exit_code == 2
+
+
+def test_a_change_made_without_the_lock_while_the_writer_appends_is_refused(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the writer's look at the file and its write, someone who ignores the lock cuts it."""
+    import status_guard.audit.sinks.jsonl as jsonl_mod
+
+    path = tmp_path / "a.jsonl"
+    log = _open(f"jsonl:{path}", "none")
+    for _ in range(3):
+        log.append(REC)
+    real_write = os.write
+    state = {"done": False}
+
+    def racing_write(fd: int, data: Any) -> int:
+        if not state["done"]:
+            state["done"] = True
+            os.truncate(path, path.stat().st_size - 10)  # the insider's cut lands just before our write
+        return real_write(fd, data)
+
+    monkeypatch.setattr(jsonl_mod.os, "write", racing_write)
+    with pytest.raises(AuditDiscontinuityError, match="without the lock"):
+        log.append(REC)
+    monkeypatch.setattr(jsonl_mod.os, "write", real_write)
+    with pytest.raises(AuditDiscontinuityError):
+        log.append(REC)  # and it keeps refusing

@@ -411,9 +411,9 @@ class AuditLog:
 
         try:
             self.sink.write_locked(make, timeout=self.lock_timeout)
-        except AuditDiscontinuityError:
+        except AuditDiscontinuityError as e:
             st.restore(snap)
-            raise
+            raise self._refuse(e.reason) from None
         except BaseException as e:
             st.restore(snap)
             attempted = result.get("out") or []

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import AuditUnavailableError
+from ..errors import AuditDiscontinuityError, AuditUnavailableError
 from .base import (
     DEFAULT_LOCK_TIMEOUT,
     MAX_LINE,
@@ -194,8 +194,14 @@ class JsonlSink(Sink):
             while view_bytes:
                 n = os.write(fd, view_bytes)
                 view_bytes = view_bytes[n:]
+            end = os.fstat(fd).st_size
+            if end != st.st_size + len(data):
+                # someone who ignores the lock changed the file between our look and our write
+                self._cursor = None
+                raise AuditDiscontinuityError(
+                    f"audit log {self.description} changed while this writer appended to it (it is {end} bytes, "
+                    f"expected {st.st_size + len(data)}): someone wrote to it without the lock")
             if entries:
-                end = os.fstat(fd).st_size
                 self._cursor = (st.st_dev, st.st_ino, end, entries[-1][1])
             elif seal and self._cursor is not None:
                 self._cursor = (*self._cursor[:2], self._cursor[2] + 1, self._cursor[3])
