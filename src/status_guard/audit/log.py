@@ -54,6 +54,17 @@ logger = logging.getLogger("status_guard.audit")
 RECOVERY_SKEW = timedelta(minutes=2)  # a recovery record this much older than a refusal still ends it
 
 
+def _hash_at(reader: LockedReader, seq: int) -> str | None:
+    """The chain hash of the stored record ``seq`` (None: absent or unreadable)."""
+    item = reader.record_at(seq)
+    try:
+        rec = orjson.loads(item.data) if item else None
+    except orjson.JSONDecodeError:
+        return None
+    h = rec.get("hash") if isinstance(rec, dict) else None
+    return h if isinstance(h, str) else None
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -789,12 +800,7 @@ class AuditLog:
             raise self._refuse(f"{where} holds {tail.seq + 1} record(s), but the witness saw {size} ({when}): records "
                                "were cut from its end")
         assert reader is not None
-        item = reader.record_at(size - 1)
-        try:
-            h = orjson.loads(item.data).get("hash") if item else None
-        except orjson.JSONDecodeError:
-            h = None
-        if h != sth.get("head"):
+        if _hash_at(reader, size - 1) != sth.get("head"):
             raise self._refuse(f"{where}: record seq {size - 1} is not the one the witness saw ({when}): the log was "
                                "rewritten")
 
@@ -881,14 +887,8 @@ class AuditLog:
             size = seen_sth["size"]
             if st.seq + 1 < size:
                 info["reason"], info["lost"] = "cut", lost()
-            elif size > 0:
-                at = reader.record_at(size - 1)
-                try:
-                    h = orjson.loads(at.data).get("hash") if at else None
-                except orjson.JSONDecodeError:
-                    h = None
-                if h != seen_sth.get("head"):
-                    info["reason"], info["lost"] = "rewritten", lost()
+            elif size > 0 and _hash_at(reader, size - 1) != seen_sth.get("head"):
+                info["reason"], info["lost"] = "rewritten", lost()
         if self.pinned_log_id and self.pinned_log_id != st.log_id:
             info["reason"], info["previous_log"] = "replaced", self.pinned_log_id
         info["found_seq"] = st.seq

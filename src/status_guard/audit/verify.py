@@ -405,12 +405,9 @@ def _chain(ctx: _Ctx) -> None:
     for r in genuine:
         if r.writer is None:
             continue
-        if r.kind in ("start", "continuation", "discontinuity"):
-            opened[r.writer] = r.seq
-            ended.discard(r.writer)
-        elif r.kind == "end":
-            ended.add(r.writer)
-        elif r.writer not in opened and not has_missing:
+        if _session_step(r, opened, ended):
+            continue
+        if r.writer not in opened and not has_missing:
             ctx.add("inserted", f"seq {r.seq} ({P} {r.pos}): written by a writer that never opened a session",
                     r.seq, r.pos)
             opened[r.writer] = r.seq
@@ -420,6 +417,28 @@ def _chain(ctx: _Ctx) -> None:
     for w, s in opened.items():
         if w not in ended and last.writer != w:
             ctx.warnings.append(f"writer {w} (opened at seq {s}) wrote no end marker: it crashed, or is still running")
+
+
+def _session_step(r: _Rec, opened: dict[str, int], ended: Any) -> bool:
+    """Open or close ``r``'s writer session if ``r`` is a session marker (True), else False."""
+    if r.writer is None:
+        return False
+    if r.kind in ("start", "continuation", "discontinuity"):
+        opened[r.writer] = r.seq
+        ended.discard(r.writer)
+        return True
+    if r.kind == "end":
+        ended.add(r.writer)
+        return True
+    return False
+
+
+def _sessions(recs: Sequence[_Rec], seed: VerifiedState | None) -> tuple[dict[str, int], list[str]]:
+    opened: dict[str, int] = dict(seed.open_writers) if seed else {}
+    ended: set[str] = set(seed.ended_writers) if seed else set()
+    for r in recs:
+        _session_step(r, opened, ended)
+    return opened, sorted(ended)
 
 
 # -- pass 3: torn and corrupt lines -------------------------------------------------------------------
@@ -856,19 +875,7 @@ def verify_sink(sink: Any, state: VerifiedState | None = None, **kw: Any) -> Ver
 
 def _state_of(ctx: _Ctx, last: _Rec, started: str | None) -> VerifiedState:
     seed = ctx.seed
-    opened: dict[str, int] = dict(seed.open_writers) if seed else {}
-    ended: list[str] = list(seed.ended_writers) if seed else []
-    for r in ctx.genuine:
-        if r.idx < 0:
-            continue
-        if r.writer is None:
-            continue
-        if r.kind in ("start", "continuation", "discontinuity"):
-            opened[r.writer] = r.seq
-            if r.writer in ended:
-                ended.remove(r.writer)
-        elif r.kind == "end":
-            ended.append(r.writer)
+    opened, ended = _sessions([r for r in ctx.genuine if r.idx >= 0], seed)
     epoch = seed.epoch if seed else 0
     for r in ctx.genuine:
         sth = (r.marker or {}).get("sth")

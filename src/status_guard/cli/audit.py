@@ -42,6 +42,14 @@ witness_option = click.option(
     help=f"dir:PATH | file:PATH | postgresql://...?table=NAME | https://.../v1/heads (default: ${ENV_WITNESS})")
 
 
+signing_key_option = click.option(
+    "--signing-key", type=click.Path(dir_okay=False, exists=True), envvar=ENV_SIGNING_KEY_FILE, default=None,
+    help=f"Ed25519 private key (PEM) (default: ${ENV_SIGNING_KEY_FILE})")
+hmac_key_option = click.option(
+    "--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
+    help=f"HMAC chain key, when the log is HMAC-chained (default: ${ENV_HMAC_KEY_FILE})")
+
+
 def _fail(msg: str) -> NoReturn:
     click.echo(f"error: {msg}", err=True)
     sys.exit(2)
@@ -109,8 +117,7 @@ def audit() -> None:
 @table_option
 @click.option("--public-key", type=click.Path(dir_okay=False), default=None,
               help="Ed25519 public key (PEM) to check the signed tree heads")
-@click.option("--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
-              help=f"HMAC chain key, when the log is HMAC-chained (default: ${ENV_HMAC_KEY_FILE})")
+@hmac_key_option
 @click.option("--allow-open", is_flag=True, help="accept a log whose writer is still running (no end marker)")
 @click.option("--anchor", "anchors", multiple=True, type=click.Path(dir_okay=False),
               help="a tree head (or v1 checkpoint) kept elsewhere, as JSON, that the log must still contain; repeatable")
@@ -371,10 +378,8 @@ def checkpoint_cmd(audit_spec: str, table: str | None, signing_key: str | None, 
 @audit.command("init")
 @audit_option
 @table_option
-@click.option("--signing-key", type=click.Path(dir_okay=False, exists=True), envvar=ENV_SIGNING_KEY_FILE,
-              default=None, help=f"Ed25519 private key (PEM) (default: ${ENV_SIGNING_KEY_FILE})")
-@click.option("--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
-              help=f"HMAC chain key (default: ${ENV_HMAC_KEY_FILE})")
+@signing_key_option
+@hmac_key_option
 @witness_option
 def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_key_file: str | None,
              witness_spec: str | None) -> None:
@@ -403,10 +408,8 @@ def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_k
 @audit.command("recover")
 @audit_option
 @table_option
-@click.option("--signing-key", type=click.Path(dir_okay=False, exists=True), envvar=ENV_SIGNING_KEY_FILE,
-              default=None, help=f"Ed25519 private key (PEM) (default: ${ENV_SIGNING_KEY_FILE})")
-@click.option("--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
-              help=f"HMAC chain key (default: ${ENV_HMAC_KEY_FILE})")
+@signing_key_option
+@hmac_key_option
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None, help="the pinned log id, if writers pin one")
 @click.option("--ticket", default=None, help="your incident or ticket reference (letters, digits, ._:/#-)")

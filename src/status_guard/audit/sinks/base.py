@@ -17,6 +17,7 @@ lock — each wait bounded by ``timeout``) the sink builds a :class:`StoreView` 
 from __future__ import annotations
 
 import hashlib
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -125,6 +126,22 @@ def tail_from_record(rec: dict[str, Any]) -> Tail:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def poll_until(attempt: Callable[[], bool], timeout: float, held: str) -> None:
+    """Call ``attempt`` (True: got the lock) every 0.5–3 ms until it succeeds or ``timeout`` seconds
+    pass; then AuditUnavailableError saying what was ``held``. Short, even steps keep a writer from
+    starving behind others (SQLite's own busy handler backs off to 100 ms)."""
+    from ..errors import AuditUnavailableError
+
+    deadline = time.monotonic() + max(0.0, timeout)
+    delay = 0.0005
+    while not attempt():
+        now = time.monotonic()
+        if now >= deadline:
+            raise AuditUnavailableError(f"{held} for more than {timeout:g} s; the record was not written")
+        time.sleep(min(delay, deadline - now))
+        delay = min(delay * 1.5, 0.003)
 
 
 class Sink(ABC):

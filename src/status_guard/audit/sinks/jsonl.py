@@ -22,7 +22,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +38,7 @@ from .base import (
     StoreView,
     Tail,
     TornTail,
+    poll_until,
     sha256_hex,
     tail_from_record,
     tail_of,
@@ -51,22 +51,16 @@ def _err(e: OSError) -> str:
 
 
 def lock_file(fd: int, timeout: float, what: str) -> None:
-    """``flock(LOCK_EX)``, waiting at most ``timeout`` seconds (polling with a short back-off)."""
-    deadline = time.monotonic() + max(0.0, timeout)
-    delay = 0.0005
-    while True:
+    """``flock(LOCK_EX)``, waiting at most ``timeout`` seconds."""
+    def attempt() -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return True
         except BlockingIOError:
-            pass
-        now = time.monotonic()
-        if now >= deadline:
-            raise AuditUnavailableError(
-                f"audit log {what} is locked by another process for more than {timeout:g} s; the "
-                "record was not written (is a backup or another tool holding the file?)")
-        time.sleep(min(delay, deadline - now))
-        delay = min(delay * 1.5, 0.003)
+            return False
+
+    poll_until(attempt, timeout, f"audit log {what} is locked by another process (is a backup or another tool "
+                                 "holding the file?)")
 
 
 class _Reader(LockedReader):

@@ -29,8 +29,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 
 from ..errors import AuditConfigError, AuditUnavailableError
-from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, tail_of
-from .sqlite import TREE_KINDS, cursor_view, row_of
+from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView
+from .sqlite import TREE_KINDS, cursor_view, fresh_view, row_of
 
 DEFAULT_TABLE = "status_guard_audit"
 TABLE_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -162,13 +162,7 @@ class PostgresSink(Sink):
                         if self._cursor is None:
                             row = conn.execute(
                                 f"SELECT record FROM {self.table} ORDER BY seq DESC LIMIT 1").fetchone()
-                            try:
-                                tail = tail_of(row[0]) if row else None
-                            except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-                                raise AuditUnavailableError(
-                                    f"audit log {self.description}: the last record cannot be read; refusing to "
-                                    "extend a damaged chain (run `status-guard audit verify`)") from None
-                            view = StoreView(True, tail=tail, reader=reader)
+                            view = fresh_view(row[0] if row else None, reader, self.description)
                         else:
                             # a server-side cursor: the rows others appended are read in batches
                             rows_cur = conn.cursor(name=f"sg_appended_{self.lock_key & 0xffffff:x}")

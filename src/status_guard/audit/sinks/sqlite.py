@@ -17,14 +17,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
 from ..errors import AuditUnavailableError
-from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, tail_of
+from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, poll_until, tail_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -85,6 +84,16 @@ def _parse(record: Any) -> dict[str, Any] | None:
     except orjson.JSONDecodeError:
         return None
     return rec if isinstance(rec, dict) else None
+
+
+def fresh_view(last_record: Any, reader: LockedReader, description: str) -> StoreView:
+    """The view for a writer with no cursor: the table's last record is the tail."""
+    try:
+        tail = tail_of(last_record) if last_record is not None else None
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+        raise AuditUnavailableError(f"audit log {description}: the last record cannot be read; refusing to extend a "
+                                    "damaged chain (run `status-guard audit verify`)") from None
+    return StoreView(True, tail=tail, reader=reader)
 
 
 def cursor_view(reader: LockedReader, rows: Iterator[tuple[Any, Any]], cursor: tuple[int, str], description: str,
@@ -175,25 +184,19 @@ class SqliteSink(Sink):
         return None
 
     def _begin(self, conn: sqlite3.Connection, timeout: float) -> None:
-        """``BEGIN IMMEDIATE``, retried every millisecond or two until ``timeout``: SQLite's own busy
-        handler backs off to 100 ms sleeps, which lets a busy writer starve behind others."""
+        """``BEGIN IMMEDIATE``, retried every millisecond or two until ``timeout``."""
         conn.execute("PRAGMA busy_timeout=0")
-        deadline = time.monotonic() + timeout
-        delay = 0.0005
-        while True:
+
+        def attempt() -> bool:
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                return
+                return True
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) and "busy" not in str(e):
                     raise
-            now = time.monotonic()
-            if now >= deadline:
-                raise AuditUnavailableError(
-                    f"audit log {self.description} is locked by another process for more than {timeout:g} s; "
-                    "the record was not written")
-            time.sleep(min(delay, deadline - now))
-            delay = min(delay * 1.5, 0.003)
+                return False
+
+        poll_until(attempt, timeout, f"audit log {self.description} is locked by another process")
 
     def write_locked(self, make: MakeFn, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         with self._lock:
@@ -213,13 +216,7 @@ class SqliteSink(Sink):
                 reader = _Reader(conn)
                 if self._cursor is None:
                     row = conn.execute("SELECT record FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-                    try:
-                        tail = tail_of(row[0]) if row else None
-                    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-                        raise AuditUnavailableError(
-                            f"audit log {self.description}: the last record cannot be read; refusing to extend a "
-                            "damaged chain (run `status-guard audit verify`)") from None
-                    view = StoreView(True, tail=tail, reader=reader)
+                    view = fresh_view(row[0] if row else None, reader, self.description)
                 else:
                     try:
                         rows: Iterator[tuple[Any, Any]] = iter(conn.execute(
