@@ -797,7 +797,6 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
                                        f"{', ticket ' + str(ticket) if ticket else ''}): records may have been lost or "
                                        "forged before it")
     last = ctx.genuine[-1] if ctx.genuine else None
-    new = [r for r in ctx.genuine if r.idx >= 0]
     problems = ctx.problems
     problems.sort(key=lambda p: (p.seq is None, p.seq if p.seq is not None else p.line or 0, p.line or 0, p.kind))
     state = None

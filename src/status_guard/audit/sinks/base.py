@@ -161,7 +161,7 @@ class Sink(ABC):
         failure; on failure nothing is half-stored except, for files, a torn line the next writer
         seals."""
 
-    def reset_cursor(self) -> None:
+    def reset_cursor(self) -> None:  # noqa: B027 - sinks with a cursor override it
         """Forget this writer's position (after an operator's recovery): the next write is fresh."""
 
     @abstractmethod
