@@ -210,17 +210,26 @@ async def drive(app: Any, *, method: str = "GET", path: str = "/", headers: list
                 body_chunks: list[bytes] | None = None, client: tuple[str, int] = ("127.0.0.1", 5000),
                 query: bytes = b"") -> list[dict[str, Any]]:
     """Run one request through an ASGI app and return every message it sent, in order."""
+    import anyio
+
     chunks = list(body_chunks or [b""])
     incoming = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
     sent: list[dict[str, Any]] = []
+    done = anyio.Event()
 
     async def receive() -> dict[str, Any]:
         if incoming:
             return incoming.pop(0)
+        # like a real client: the connection stays open until the response has been sent (the audit
+        # record is written in a worker thread, so the app yields while the response is pending)
+        with anyio.move_on_after(5):
+            await done.wait()
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
+        if message.get("type") == "http.response.body" and not message.get("more_body", False):
+            done.set()
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",

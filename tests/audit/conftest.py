@@ -86,3 +86,8 @@ def pg_spec() -> Iterator[str]:
 @pytest.fixture
 def make_record() -> Any:
     return decision_record
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -85,7 +85,7 @@ def test_keygen_then_signed_verify_and_hmac_verify(tmp_path: Path, make_record: 
     ok = runner.invoke(audit, ["verify", "--audit", spec, "--public-key", str(tmp_path / "sign.pem.pub"),
                                "--hmac-key-file", str(tmp_path / "hmac.key")])
     assert ok.exit_code == 0, ok.output
-    assert "checkpoints: 1 verified of 1" in ok.output
+    assert "tree heads: 2 signed head(s) verified" in ok.output  # the signed start and end markers
     no_key = runner.invoke(audit, ["verify", "--audit", spec])
     assert no_key.exit_code == 1 and "UNVERIFIABLE" in no_key.output
 
@@ -157,7 +157,7 @@ def test_keys_from_environment_files(tmp_path: Path, make_record: Any, monkeypat
     log.close()
     first = next(log.records())
     assert first["chain"]["alg"] == "hmac-sha256"
-    assert log.verify(log.public_key).checkpoints_verified == 1
+    assert log.verify(log.public_key).heads_verified == 2  # signed start and end markers
     (tmp_path / "short").write_text("abcd")
     monkeypatch.setenv("STATUS_GUARD_AUDIT_HMAC_KEY_FILE", str(tmp_path / "short"))
     with pytest.raises(AuditConfigError, match="at least 32"):

@@ -56,55 +56,94 @@ def test_edited_record_is_named_by_seq(tmp_path: Path, make_record: Any) -> None
     assert _kinds(_verify(path)) == [(4, "edited")]
 
 
-def test_edited_and_rehashed_record_breaks_the_next_link(tmp_path: Path, make_record: Any) -> None:
+def test_edited_and_rehashed_record_is_named_not_the_next_one(tmp_path: Path, make_record: Any) -> None:
+    """The first edited record is named (seq 4), not the record whose link it broke (seq 5)."""
     path = tmp_path / "a.jsonl"
     lines = _write_log(path, make_record)
     lines[4] = _rehash(lines[4], lambda r: r.__setitem__("effect", "allow"))
     _save(path, lines)
-    assert _kinds(_verify(path)) == [(5, "broken_link")]
+    r = _verify(path)
+    assert _kinds(r) == [(4, "edited")]
+    assert "seq 4 (line 5) was changed and its hash recomputed" in r.problems[0].message
 
 
-def test_rewritten_chain_is_caught_by_signed_checkpoints(tmp_path: Path, make_record: Any, signing_key: Any) -> None:
-    """Anyone can recompute SHA-256 hashes after an edit; nobody without the key can re-sign."""
+def _rewrite_from(lines: list[bytes], start: int, change: Any, *, heads: bool = True) -> list[bytes]:
+    """What an insider without keys does: change record ``start``, recompute every SHA-256 hash and link
+    after it and (``heads``) every tree head's root, frontier and head hash, leaving the signatures as
+    they were (they cannot be recomputed without the private key)."""
+    from status_guard.audit.merkle import Frontier, leaf_hash
+
+    out = list(lines[:start])
+    tree = Frontier()
+    for line in out:
+        tree.append(leaf_hash(line))
+    prev = orjson.loads(lines[start - 1])["hash"]
+    for line in lines[start:]:
+        rec = orjson.loads(line)
+        if len(out) == start:
+            change(rec)
+        rec.pop("auth", None)
+        rec["prev_hash"] = prev
+        if heads and "sth" in rec:
+            rec["sth"].update(root=tree.root().hex(), head=prev)
+            rec["frontier"] = tree.to_hex()
+            rec.pop("consistency", None)
+        rec["hash"] = prev = record_hash(rec, None)
+        data = canonical(rec)
+        tree.append(leaf_hash(data))
+        out.append(data)
+    return out
+
+
+def test_rewritten_chain_and_heads_are_caught_by_the_signatures(tmp_path: Path, make_record: Any,
+                                                                signing_key: Any) -> None:
+    """Anyone can recompute SHA-256 hashes and Merkle roots after an edit; nobody without the key can
+    re-sign a tree head."""
     path = tmp_path / "a.jsonl"
     lines = _write_log(path, make_record, n=10, signing_key=signing_key, checkpoint_every=4)
-    assert _verify(path, public_key=signing_key.public_key()).checkpoints_verified == 3
-    # rewrite from seq 2 on: every hash, link and checkpoint head recomputed, so the chain looks intact
-    prev = orjson.loads(lines[1])["hash"]
-    new_hash = {}
-    for i in range(2, len(lines)):
-        rec = orjson.loads(lines[i])
-        if i == 2:
-            rec["effect"] = "allow"
-        if rec["kind"] == "checkpoint":
-            rec["checkpoint"]["hash"] = new_hash[rec["checkpoint"]["seq"]]
-        rec["prev_hash"] = prev
-        rec["hash"] = record_hash(rec, None)
-        prev = new_hash[rec["seq"]] = rec["hash"]
-        lines[i] = canonical(rec)
-    _save(path, lines)
+    good = _verify(path, public_key=signing_key.public_key())
+    assert good.ok and good.checkpoints_verified == 2 and good.heads_verified == 4  # start, 2 checkpoints, end
+    _save(path, _rewrite_from(lines, 2, lambda r: r.__setitem__("effect", "allow")))
     assert _verify(path).ok  # without the public key the rewrite is invisible ...
     r = _verify(path, public_key=signing_key.public_key())
-    assert not r.ok  # ... with it, no re-pointed checkpoint carries a valid signature
-    assert {k for _, k in _kinds(r)} == {"bad_signature"}
-    assert r.checkpoints_verified == 0
+    assert not r.ok  # ... with it, no rewritten head carries a valid signature
+    assert {k for _, k in _kinds(r)} == {"bad_signature", "unsigned"}  # and the closed log's tail is not covered
+    assert r.heads_verified == 1  # only the start marker's head (size 0) still holds
 
 
-def test_stripping_all_checkpoints_is_caught_when_a_public_key_is_given(tmp_path: Path, make_record: Any,
-                                                                           signing_key: Any) -> None:
+def test_rewritten_chain_under_the_original_heads_is_narrowed_to_a_range(tmp_path: Path, make_record: Any,
+                                                                          signing_key: Any) -> None:
+    """When the insider leaves the signed heads in place, their roots no longer match, and the signed
+    Merkle frontier narrows where the first change is."""
     path = tmp_path / "a.jsonl"
-    lines = _write_log(path, make_record, n=5, signing_key=signing_key)
+    lines = _write_log(path, make_record, n=10, signing_key=signing_key, checkpoint_every=4)
+    _save(path, _rewrite_from(lines, 7, lambda r: r.__setitem__("effect", "allow"), heads=False))
+    r = _verify(path)
+    assert "checkpoint_mismatch" in r.problem_kinds  # even without the key: the roots are plain SHA-256
+    r = _verify(path, public_key=signing_key.public_key())
+    edited = [p for p in r.problems if p.kind == "edited"]
+    assert len(edited) == 1 and edited[0].seq is not None and edited[0].seq <= 7
+    assert edited[0].message.startswith("seq 5-7:")  # after the head at seq 5, within the frontier node [0, 8)
+
+
+def test_stripping_every_tree_head_is_caught_when_a_public_key_is_given(tmp_path: Path, make_record: Any,
+                                                                         signing_key: Any) -> None:
+    path = tmp_path / "a.jsonl"
+    lines = _write_log(path, make_record, n=5, signing_key=signing_key, checkpoint_every=2)
     kept, prev, seq = [], None, 0
     for line in lines:
         rec = orjson.loads(line)
         if rec["kind"] == "checkpoint":
             continue
+        for k in ("sth", "frontier", "consistency", "auth"):
+            rec.pop(k, None)
         rec["seq"], seq = seq, seq + 1
         if prev is not None:
             rec["prev_hash"] = prev
         rec["hash"] = prev = record_hash(rec, None)
         kept.append(canonical(rec))
     _save(path, kept)
+    assert _verify(path).ok
     assert "unsigned" in {k for _, k in _kinds(_verify(path, public_key=signing_key.public_key()))}
 
 
@@ -220,12 +259,16 @@ def test_truncation_below_an_exported_checkpoint_is_caught_even_with_a_forged_en
     lines = path.read_bytes().splitlines()[:5]
     end = orjson.loads(path.read_bytes().splitlines()[-1])
     prev = orjson.loads(lines[-1])
+    for k in ("sth", "frontier", "consistency", "auth"):  # the insider cannot sign a head for the new end
+        end.pop(k, None)
     end.update(seq=prev["seq"] + 1, prev_hash=prev["hash"])
     end["hash"] = record_hash(end, None)
     _save(path, lines + [canonical(end)])
     assert _verify(path).ok  # the cut is invisible to the chain alone
     r = _verify(path, anchors=[anchor], public_key=signing_key.public_key())
     assert "truncated" in r.problem_kinds
+    # and the forged end marker, which carries no signed head, is named even without the anchor
+    assert "unsigned" in _verify(path, public_key=signing_key.public_key()).problem_kinds
 
 
 def test_open_tail_is_accepted_only_when_asked(tmp_path: Path, make_record: Any) -> None:

@@ -122,4 +122,4 @@ def test_signed_log_closed_normally_still_verifies_with_the_public_key(tmp_path:
     log2.close()
     report = verify_items(JsonlSink(str(path)).raw_items(), public_key=sk.public_key())
     assert report.ok, report.problems
-    assert report.tamper_evident and report.checkpoints_verified >= 3
+    assert report.tamper_evident and report.heads_verified >= 3

@@ -183,12 +183,12 @@ class StatusGuardMiddleware:
                 log.warning("status_guard MONITOR MODE: would refuse WebSocket %s for a %s requester (%s)",
                             route.route_label, requester.cls, ", ".join(d.citations))
                 try:
-                    self.guard.record(d, adapter="asgi", request_id=request_id, route=label, monitor=True)
+                    await record_off_loop(self.guard, d, adapter="asgi", request_id=request_id, route=label, monitor=True)
                 except AuditUnavailableError:
                     log.error("status_guard MONITOR MODE: audit log unavailable for WebSocket %s", route.route_label)
             else:
                 try:
-                    self.guard.record(d, adapter="asgi", request_id=request_id, route=label)
+                    await record_off_loop(self.guard, d, adapter="asgi", request_id=request_id, route=label)
                 except AuditUnavailableError:
                     log.error("status_guard: audit log unavailable; WebSocket %s refused", route.route_label)
                 message = await receive()
@@ -343,7 +343,7 @@ class _Responder:
         claims = (verification.claim(),) if verification else ()
         d = self.guard.check_access(self.route.scope, self.requester, claims=claims, purpose=self.purpose)
         self.claims = self.claims + claims
-        self.audit([d], force=True)
+        await self.audit([d], force=True)
         if d.blocked:
             if self.route.monitor:
                 self.monitor_log("refuse custody access", d)
@@ -403,7 +403,7 @@ class _Responder:
     async def apply_request_check(self, checked: list[_Checked], hdrs: Mapping[bytes, bytes], body: bytes,
                                   had_body: bool, receive: Receive) -> Receive:
         decisions = [c.collected.decision for c in checked]
-        self.audit(decisions)
+        await self.audit(decisions)
         if self.route.monitor:
             for d in decisions:
                 if d.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT):
@@ -608,7 +608,7 @@ class _Responder:
         if not work:
             if self.header_decision is not None:
                 try:
-                    self.audit([self.header_decision])
+                    await self.audit([self.header_decision])
                 except _AuditDown as down:
                     await self.respond(down.error)
                     return
@@ -654,7 +654,7 @@ class _Responder:
         if self.header_decision is not None:
             decisions = [*decisions, self.header_decision]
         try:
-            self.audit(decisions, force=self.restricted)
+            await self.audit(decisions, force=self.restricted)
         except _AuditDown as down:
             await self.respond(down.error)
             return
@@ -764,13 +764,13 @@ class _Responder:
         return f"{reason} ({self.guard.policy.file.title}, {cites})".strip()
 
     # -- audit, refusals, logging --------------------------------------------------------------
-    def audit(self, decisions: Sequence[Decision], force: bool = False) -> None:
+    async def audit(self, decisions: Sequence[Decision], force: bool = False) -> None:
         for d in decisions:
             if not (force or d.hits or d.effect is not Effect.ALLOW):
                 continue
             try:
-                self.guard.record(d, adapter="asgi", request_id=self.request_id, route=self.audit_route,
-                                  monitor=self.route.monitor)
+                await record_off_loop(self.guard, d, adapter="asgi", request_id=self.request_id,
+                                      route=self.audit_route, monitor=self.route.monitor)
             except AuditUnavailableError:
                 log.error("status_guard: audit log unavailable on %s (request %s)%s", self.audit_route, self.request_id,
                           " — MONITOR MODE: not refusing" if self.route.monitor else "; refusing (fail closed)")
@@ -815,6 +815,46 @@ class _Responder:
         await self.respond(errors.problem(status, code, f"The {who} was refused: {exc}.", request_id=self.request_id,
                                           html_wanted=self.html_wanted, lang=self.lang,
                                           extra={"limit": exc.what, "max": exc.limit}))
+
+
+_AUDIT_LIMITERS: Any = None
+
+
+def _audit_limiter() -> Any:
+    """A thread limiter for audit writes, per event loop: audit threads stuck on storage never take
+    the threads the app's own sync endpoints need (anyio's default limiter)."""
+    global _AUDIT_LIMITERS
+    import asyncio
+    import weakref
+
+    import anyio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    if _AUDIT_LIMITERS is None:
+        _AUDIT_LIMITERS = weakref.WeakKeyDictionary()
+    limiter = _AUDIT_LIMITERS.get(loop)
+    if limiter is None:
+        limiter = _AUDIT_LIMITERS[loop] = anyio.CapacityLimiter(16)
+    return limiter
+
+
+async def record_off_loop(guard: Any, decision: Decision, **kw: Any) -> None:
+    """``guard.record`` in a worker thread, never on the event loop (a held lock or a slow disk must
+    not freeze other requests), awaited at most the audit log's own bound (``append_timeout``); past
+    it the record counts as not written: AuditUnavailableError, and the caller answers 503."""
+    import functools
+
+    import anyio
+
+    bound = float(getattr(guard.audit, "append_timeout", 10.0) or 10.0)
+    with anyio.move_on_after(bound):
+        await anyio.to_thread.run_sync(functools.partial(guard.record, decision, **kw), abandon_on_cancel=True,
+                                       limiter=_audit_limiter())
+        return
+    raise AuditUnavailableError(f"the audit log did not answer within {bound:g} s")
 
 
 class _AuditDown(Exception):

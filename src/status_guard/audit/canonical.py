@@ -26,12 +26,16 @@ def canonical(obj: Mapping[str, Any]) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
 
+NOT_HASHED = ("hash", "auth")  # a record's own hash, and the writer MAC computed over that hash
+
+
 def record_hash(record: Mapping[str, Any], hmac_key: bytes | None) -> str:
-    """The chain hash of ``record`` (its own ``hash`` key, if present, is left out)."""
-    body = {k: v for k, v in record.items() if k != "hash"}
+    """The chain hash of ``record`` (its own ``hash`` and ``auth`` keys, if present, are left out)."""
+    body = record if "hash" not in record and "auth" not in record else \
+        {k: v for k, v in record.items() if k not in NOT_HASHED}
     data = DOMAIN + canonical(body)
     if hmac_key is not None:
-        return hmac.new(hmac_key, data, hashlib.sha256).hexdigest()
+        return hmac.digest(hmac_key, data, "sha256").hex()
     return hashlib.sha256(data).hexdigest()
 
 

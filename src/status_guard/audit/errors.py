@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from ..errors import AuditUnavailableError, StatusGuardError
 
-__all__ = ["AuditUnavailableError", "AuditRecordError", "AuditConfigError", "StatusGuardError"]
+__all__ = ["AuditUnavailableError", "AuditRecordError", "AuditConfigError", "AuditDiscontinuityError",
+           "StatusGuardError"]
 
 
 class AuditRecordError(StatusGuardError, ValueError):
@@ -23,3 +24,15 @@ class AuditRecordError(StatusGuardError, ValueError):
 
 class AuditConfigError(StatusGuardError, ValueError):
     """An audit spec, key file or option is invalid."""
+
+
+class AuditDiscontinuityError(AuditUnavailableError):
+    """The writer found the log not where it left it (cut, replaced, deleted, rewritten, or a record
+    it cannot authenticate appended). It refuses every append — the guarded actions get 503 — until
+    an operator records the discontinuity with ``status-guard audit recover``. ``reason`` says what
+    was found (positions and sizes, never a value)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"{reason}. This writer refuses to append until an operator runs "
+                         "`status-guard audit recover` (see docs/audit.md)")

@@ -17,6 +17,7 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -30,23 +31,45 @@ MIN_SECRET_BYTES = 32
 
 def _read(path: str | os.PathLike[str], what: str) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as e:
         raise AuditConfigError(f"cannot read the {what} file {os.fspath(path)!s}: {e.strerror}") from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise AuditConfigError(f"the {what} file {os.fspath(path)!s} is over {MAX_KEY_FILE_BYTES} bytes: not a key")
+    return data
+
+
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 def parse_secret(data: bytes | str, what: str = "HMAC key") -> bytes:
-    """A secret given as hex text (or raw bytes of at least 32 bytes)."""
+    """A secret written as hex text (``keygen`` writes 64 hex characters and a newline), or a raw
+    random key of 32-64 bytes.
+
+    Anything else is refused with a message saying what the file looks like instead, so a PEM key,
+    a public key or a text file given by mistake is never taken as a secret."""
     if isinstance(data, str):
         data = data.encode()
     text = data.strip()
     if text and len(text) % 2 == 0 and all(c in b"0123456789abcdefABCDEF" for c in text):
         key = binascii.unhexlify(text)
+        if len(key) < MIN_SECRET_BYTES:
+            raise AuditConfigError(f"the {what} is {len(key)} bytes; at least {MIN_SECRET_BYTES} are required")
+        return key
+    textual = all(32 <= c < 127 or c in (9, 10, 13) for c in data[:4096])
+    if not textual and MIN_SECRET_BYTES <= len(data) <= 2 * MIN_SECRET_BYTES:
+        return bytes(data)  # a raw random key of 32-64 bytes
+    if b"-----BEGIN" in data:
+        looks = "a PEM file (an Ed25519 signing or public key?)"
+    elif not data.strip():
+        looks = "empty"
+    elif textual:
+        looks = "text that is not hex"
     else:
-        key = bytes(data)  # a raw key file
-    if len(key) < MIN_SECRET_BYTES:
-        raise AuditConfigError(f"the {what} is {len(key)} bytes; at least {MIN_SECRET_BYTES} are required")
-    return key
+        looks = f"{len(data)} bytes of binary data (a raw key is 32-64 bytes)"
+    raise AuditConfigError(f"the {what} file is not a key: it is {looks}. Expected hex text as written by "
+                           "`status-guard audit keygen`")
 
 
 def load_secret_file(path: str | os.PathLike[str], what: str = "HMAC key") -> bytes:
@@ -69,9 +92,12 @@ def load_private_key(path: str | os.PathLike[str]) -> Ed25519PrivateKey:
 
 
 def parse_private_key(pem: bytes) -> Ed25519PrivateKey:
+    if b"-----BEGIN PUBLIC KEY-----" in pem:
+        raise AuditConfigError("the signing key file holds a PUBLIC key; the writer needs the private key "
+                               "(the public key is for `audit verify --public-key`)")
     try:
         key = serialization.load_pem_private_key(pem, password=None)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as e:
         raise AuditConfigError(f"the signing key is not an unencrypted PEM private key ({type(e).__name__})") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise AuditConfigError("the signing key must be an Ed25519 key")
@@ -91,9 +117,12 @@ def load_public_key(path: str | os.PathLike[str]) -> Ed25519PublicKey:
 
 
 def parse_public_key(pem: bytes) -> Ed25519PublicKey:
+    if b"PRIVATE KEY-----" in pem:
+        raise AuditConfigError("the public key file holds a PRIVATE key; give the public key (the .pub file "
+                               "written by `status-guard audit keygen`), and keep the private key away from verifiers")
     try:
         key = serialization.load_pem_public_key(pem)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as e:
         raise AuditConfigError(f"the public key is not a PEM public key ({type(e).__name__})") from None
     if not isinstance(key, Ed25519PublicKey):
         raise AuditConfigError("the public key must be an Ed25519 key")
@@ -118,6 +147,20 @@ def public_key_id(key: Ed25519PublicKey) -> str:
 
 def hmac_key_id(key: bytes) -> str:
     return hmac.new(key, b"status_guard.audit.hmac-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def writer_auth_key(signing_key: Ed25519PrivateKey) -> bytes:
+    """A MAC key every writer holding the signing key can derive, and nobody else: writers use it to
+    authenticate each other's records (``auth``) before building on them. It never leaves memory."""
+    raw = signing_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+    return hmac.new(raw, b"status_guard.audit.writer-auth.v1", hashlib.sha256).digest()
+
+
+def record_auth(auth_key: bytes, record_hash_hex: str) -> str:
+    """The ``auth`` code of a record: a MAC over its chain hash (which covers all its content)."""
+    return hmac.digest(auth_key, b"status_guard.audit.auth\n" + record_hash_hex.encode("ascii", "replace"),
+                       "sha256").hex()[:32]
 
 
 def _write_private(path: Path, data: bytes, force: bool) -> None:

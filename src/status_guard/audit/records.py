@@ -25,16 +25,19 @@ from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
+import orjson
+
 from .errors import AuditRecordError
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # v1: before Merkle tree heads (still verified)
 MAX_LIST = 256
 MAX_RECORD_BYTES = 64 * 1024
 
 # --- vocabularies -------------------------------------------------------------------------------
 
 CALLER_KINDS = frozenset({"decision", "event"})
-MARKER_KINDS = frozenset({"start", "continuation", "end", "checkpoint", "heartbeat"})
+MARKER_KINDS = frozenset({"start", "continuation", "end", "checkpoint", "heartbeat", "discontinuity"})
 KINDS = CALLER_KINDS | MARKER_KINDS
 ADAPTERS = frozenset({"asgi", "sql", "scan", "cli", "event", "text", "compliance", "dashboard"})
 ACTIONS = frozenset({"collect", "store", "select_by", "read", "disclose", "access", "detain"})
@@ -63,6 +66,8 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 DATE_OR_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?Z)?")
 SIGNATURE_RE = re.compile(r"[0-9a-f]{128}")
+AUTH_RE = re.compile(r"[0-9a-f]{32}")
+MARKER_KIND_RE = re.compile(r"start|continuation|checkpoint|end|discontinuity")
 PREFIXED_DIGEST_RE = re.compile(r"[a-z]{1,12}:[0-9a-f]{16,64}")
 SQL_TEMPLATE_CHARS_RE = re.compile(r"[\w\s.,;()*=<>!?$%:\"`+/|&\[\]{}^~@#-]{1,4000}", re.UNICODE)
 
@@ -315,21 +320,68 @@ def dict_of(spec: Mapping[str, Validator], *, required: frozenset[str] = frozens
     return check
 
 
+_WHERE: dict[tuple[str, str], str] = {}
+_VALUE_OK: dict[tuple[int, bytes], Any] = {}
+
+
+def _clone(v: Any) -> Any:
+    """A copy of a validated value (lists and dicts of JSON scalars, nested): cached values are
+    never handed out themselves, so a caller that changes a returned record changes only its own."""
+    t = type(v)
+    if t is list:
+        return [_clone(x) if type(x) in (list, dict) else x for x in v]
+    if t is dict:
+        return {k: (_clone(x) if type(x) in (list, dict) else x) for k, x in v.items()}
+    return v
+
+
+def _where(path: str, key: Any) -> str:
+    if type(key) is str:
+        w = _WHERE.get((path, key))
+        if w is not None:
+            return w
+    named = isinstance(key, str) and IDENT_RE.fullmatch(key)
+    w = (f"{path}.{key}" if path else key) if named else (path or "record")
+    if type(key) is str:
+        if len(_WHERE) >= _CACHE_MAX:
+            _WHERE.clear()
+        _WHERE[(path, key)] = w
+    return w
+
+
 def _check_mapping(
     path: str, v: Mapping[Any, Any], spec: Mapping[str, Validator], required: frozenset[str]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, val in v.items():
-        named = isinstance(key, str) and IDENT_RE.fullmatch(key)
-        where = (f"{path}.{key}" if path else key) if named else (path or "record")
-        if key not in spec:
+        check = spec.get(key) if type(key) is str else None
+        if check is None:
             hint = ""
             if isinstance(key, str) and key.lower() in FORBIDDEN_KEY_HINTS:
                 hint = " (audit records never hold values, statements or free text)"
-            raise _fail(where, f"{_describe_key(key)} is not an allowed key{hint}")
+            raise _fail(_where(path, key), f"{_describe_key(key)} is not an allowed key{hint}")
         if val is None:
             continue
-        out[key] = spec[key](where, val)
+        t = type(val)
+        if t is dict or t is list:
+            # the same objects (requester, policy, exceptions, citations) recur in every record:
+            # remember ones that passed, by their canonical bytes (refusals always re-run)
+            try:
+                kb = orjson.dumps(val, option=orjson.OPT_SORT_KEYS)
+            except TypeError:
+                kb = None
+            if kb is not None:
+                hit = _VALUE_OK.get((id(check), kb))
+                if hit is not None:
+                    out[key] = _clone(hit)
+                    continue
+                res = check(_where(path, key), val)
+                if len(_VALUE_OK) >= _CACHE_MAX:
+                    _VALUE_OK.clear()
+                _VALUE_OK[(id(check), kb)] = _clone(res)
+                out[key] = res
+                continue
+        out[key] = check(_where(path, key), val)
     missing = required - out.keys()
     if missing:
         raise _fail(path or "record", f"missing required key(s) {sorted(missing)}")
@@ -457,7 +509,8 @@ def build_record(fields: Mapping[str, Any], *, correlation_key: bytes | None = N
     if not isinstance(fields, Mapping):
         raise _fail("record", f"must be a mapping, got {type(fields).__name__}")
     src = dict(fields)
-    for reserved in ("seq", "time", "prev_hash", "hash", "writer", "v", "log", "chain", "checkpoint"):
+    for reserved in ("seq", "time", "prev_hash", "hash", "writer", "v", "log", "chain", "checkpoint", "auth", "sth",
+                     "frontier", "consistency", "discontinuity", "recovered"):
         if reserved in src:
             raise _fail(reserved, "is set by the audit log itself, not by the caller")
     req = src.get("requester")
@@ -496,6 +549,23 @@ CHAIN_FIELDS: dict[str, Validator] = {
     "writer": hex_digest,
     "prev_hash": hash64,
     "hash": lambda p, v: _str(p, v, re.compile(r"[0-9a-f]{64}"), "hash"),
+    "auth": lambda p, v: _str(p, v, AUTH_RE, "writer authentication code (32 hex)"),
+}
+
+STH_FIELDS: dict[str, Validator] = {
+    "log": hex_digest, "epoch": count, "size": count, "root": hash64, "head": hash64, "time": utc_time,
+    "kind": lambda p, v: _str(p, v, MARKER_KIND_RE, "marker kind"), "writer": hex_digest, "key_id": hex_digest,
+    "sig": lambda p, v: _str(p, v, SIGNATURE_RE, "Ed25519 signature (hex)"),
+}
+
+DISCONTINUITY_FIELDS: dict[str, Validator] = {
+    "reason": ident,            # cut | replaced | deleted | rewritten | unauthenticated | operator
+    "ticket": reference,        # the operator's ticket or incident reference
+    "found_seq": count,         # where the log ended when the operator recovered it
+    "lost": dict_of({"log": hex_digest, "epoch": count, "size": count, "root": hash64, "time": utc_time},
+                    required=frozenset({"log", "size"})),
+    "unauthenticated": dict_of({"from": count, "to": count}, required=frozenset({"from", "to"})),
+    "previous_log": hex_digest,  # a new log started in place of a lost one
 }
 
 MARKER_FIELDS: dict[str, Validator] = {
@@ -508,12 +578,17 @@ MARKER_FIELDS: dict[str, Validator] = {
                            "key_id": hex_digest,
                            "sig": lambda p, v: _str(p, v, SIGNATURE_RE, "Ed25519 signature (hex)")},
                           required=frozenset({"log", "seq", "hash", "time", "key_id", "sig"})),
+    # v2: signed tree heads (status_guard.audit.treehead), the Merkle frontier, consistency proofs
+    "sth": dict_of(STH_FIELDS, required=frozenset({"log", "epoch", "size", "root", "head", "time", "kind", "writer"})),
+    "frontier": list_of(hash64, max_items=64),
+    "consistency": dict_of({"from": count, "proof": list_of(hash64, max_items=128)}, required=frozenset({"from", "proof"})),
+    "discontinuity": dict_of(DISCONTINUITY_FIELDS, required=frozenset({"reason"})),
 }
 
 
 def _version(path: str, v: Any) -> int:
-    if v != RECORD_VERSION or isinstance(v, bool):
-        raise _fail(path, f"unknown record version (expected {RECORD_VERSION})")
+    if isinstance(v, bool) or v not in READABLE_VERSIONS:
+        raise _fail(path, f"unknown record version (this verifier reads versions {list(READABLE_VERSIONS)})")
     return v
 
 

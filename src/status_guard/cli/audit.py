@@ -1,7 +1,10 @@
-"""`status-guard audit ...`: verify, query and tail the audit log; make keys.
+"""`status-guard audit ...`: verify, query and tail the audit log; make keys; start, recover and
+witness it; prove one record is in it.
 
-Exit codes: 0 success (verify: the chain is intact), 1 verify found problems, 2 the log or a key
-could not be opened (bad spec, unreadable file, database down).
+Exit codes: 0 success (verify: the log is intact), 1 verify found problems (or a witness check
+found the heads inconsistent, or a proof failed), 2 the input could not be read or used (bad spec,
+unreadable or non-audit file, wrong key file, malformed JSON, a line over the size limit, database
+down). Errors name the option or the file, never a value from the log.
 """
 
 from __future__ import annotations
@@ -9,68 +12,139 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from status_guard.audit import ENV_AUDIT, open_sink
-from status_guard.audit.errors import AuditConfigError, AuditUnavailableError
+from status_guard.audit import ENV_AUDIT, ENV_LOG_ID, ENV_WITNESS, open_sink
+from status_guard.audit.errors import AuditConfigError, AuditDiscontinuityError, AuditUnavailableError
 from status_guard.audit.keys import (
     ENV_HMAC_KEY_FILE,
+    ENV_SIGNING_KEY_FILE,
     load_public_key,
     load_secret_file,
     write_secret_file,
     write_signing_keypair,
 )
 from status_guard.audit.query import Filter, filter_items
-from status_guard.audit.verify import verify_items
+
+MAX_JSON_FILE = 16 * 1024 * 1024
 
 audit_option = click.option(
     "--audit", "audit_spec", envvar=ENV_AUDIT, required=True, metavar="SPEC",
     help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] (default: ${ENV_AUDIT})")
 table_option = click.option("--table", default=None, help="PostgreSQL table name (default status_guard_audit)")
+witness_option = click.option(
+    "--witness", "witness_spec", envvar=ENV_WITNESS, default=None, metavar="SPEC",
+    help=f"dir:PATH | file:PATH | postgresql://...?table=NAME | https://.../v1/heads (default: ${ENV_WITNESS})")
 
 
-def _fail(msg: str) -> None:
+signing_key_option = click.option(
+    "--signing-key", type=click.Path(dir_okay=False, exists=True), envvar=ENV_SIGNING_KEY_FILE, default=None,
+    help=f"Ed25519 private key (PEM) (default: ${ENV_SIGNING_KEY_FILE})")
+hmac_key_option = click.option(
+    "--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
+    help=f"HMAC chain key, when the log is HMAC-chained (default: ${ENV_HMAC_KEY_FILE})")
+
+
+def _fail(msg: str) -> NoReturn:
     click.echo(f"error: {msg}", err=True)
     sys.exit(2)
 
 
+def _load_json_file(path: str, what: str) -> Any:
+    """A JSON file given on the command line: bounded size, clear errors (exit 2)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_JSON_FILE + 1)
+    except OSError as e:
+        _fail(f"cannot read the {what} file {path}: {e.strerror}")
+    if len(data) > MAX_JSON_FILE:
+        _fail(f"the {what} file {path} is over {MAX_JSON_FILE // (1024 * 1024)} MiB: not a {what}")
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        _fail(f"the {what} file {path} is not JSON")
+
+
+def _anchors(paths: Iterable[str]) -> list[dict[str, Any]]:
+    from status_guard.audit.treehead import shape_problem
+
+    out: list[dict[str, Any]] = []
+    for path in paths:
+        data = _load_json_file(path, "anchor")
+        items = data if isinstance(data, list) else [data]
+        if not items:
+            _fail(f"the anchor file {path} holds no anchor (an empty list)")
+        for i, a in enumerate(items, 1):
+            where = f"anchor file {path}" + (f" item {i}" if isinstance(data, list) else "")
+            if not isinstance(a, dict):
+                _fail(f"{where}: an anchor must be a JSON object (a tree head or a checkpoint), "
+                      f"not {type(a).__name__}")
+            if "root" in a:
+                why = shape_problem(a)
+                if why:
+                    _fail(f"{where}: {why}")
+            else:
+                for k, t in (("log", str), ("seq", int), ("hash", str), ("time", str)):
+                    if not isinstance(a.get(k), t) or isinstance(a.get(k), bool):
+                        _fail(f"{where}: field {k!r} must be a {t.__name__} (a v1 checkpoint has log, seq, hash, "
+                              "time, key_id, sig)")
+            out.append(a)
+    return out
+
+
+def _witness_entries(spec: str) -> list[dict[str, Any]]:
+    from status_guard.audit.verify import witness_entries
+    from status_guard.audit.witness import WitnessError
+
+    try:
+        return witness_entries(spec)
+    except (WitnessError, AuditConfigError) as e:
+        _fail(str(e))
+
+
 @click.group("audit")
 def audit() -> None:
-    """Verify, query and tail the tamper-evident audit log."""
+    """Verify, query and tail the tamper-evident audit log; keys, witness, recovery, proofs."""
 
 
 @audit.command("verify")
 @audit_option
 @table_option
 @click.option("--public-key", type=click.Path(dir_okay=False), default=None,
-              help="Ed25519 public key (PEM) to check the signed checkpoints")
-@click.option("--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False), default=None,
-              help=f"HMAC chain key, when the log is HMAC-chained (default: ${ENV_HMAC_KEY_FILE})")
+              help="Ed25519 public key (PEM) to check the signed tree heads")
+@hmac_key_option
 @click.option("--allow-open", is_flag=True, help="accept a log whose writer is still running (no end marker)")
 @click.option("--anchor", "anchors", multiple=True, type=click.Path(dir_okay=False),
-              help="an exported checkpoint (JSON) the log must still contain; repeatable")
+              help="a tree head (or v1 checkpoint) kept elsewhere, as JSON, that the log must still contain; repeatable")
+@witness_option
+@click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
+              help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
-               allow_open: bool, anchors: tuple[str, ...], fmt: str) -> None:
-    """Prove the chain; name each edited, missing, inserted, reordered or truncated record."""
+               allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
+               fmt: str) -> None:
+    """Prove the log; name each edited, missing, inserted, reordered or truncated record."""
+    from status_guard.audit.verify import verify_items
+
     try:
         sink = open_sink(audit_spec, table=table)
         pub = load_public_key(public_key) if public_key else None
         hkey = load_secret_file(hmac_key_file) if hmac_key_file else None
-        anchor_list: list[dict[str, Any]] = []
-        for path in anchors:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            anchor_list.extend(data if isinstance(data, list) else [data])
-        report = verify_items(sink.raw_items(), hmac_key=hkey, public_key=pub, allow_open_tail=allow_open,
-                              anchors=anchor_list, position_name=sink.position_name)
-    except (AuditConfigError, AuditUnavailableError, OSError, ValueError) as e:
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
-        return
+    anchor_list = _anchors(anchors)
+    heads = _witness_entries(witness_spec) if witness_spec else None
+    try:
+        report = verify_items(sink.raw_items(), hmac_key=hkey, public_key=pub, allow_open_tail=allow_open,
+                              anchors=anchor_list, position_name=sink.position_name, witness_heads=heads,
+                              expected_log_id=log_id)
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
     if report.count == 0 and not report.problems:
         _fail(f"no records found in {sink.description}: nothing to verify (wrong path or table?)")
     if fmt == "json":
@@ -79,8 +153,11 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         click.echo(f"Audit log {sink.description}")
         span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
                 if report.last_seq is not None else "no records")
-        click.echo(f"  log id {report.log_id or '?'}; chain {report.alg or 'not verifiable'}; {span}")
-        click.echo(f"  checkpoints: {report.checkpoints_verified} verified of {report.checkpoints_total}")
+        started = f" (started {report.log_started})" if report.log_started else ""
+        click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
+        click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
+                   f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
+                   + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked else ""))
         click.echo(f"  integrity: {report.integrity_basis}")
         if report.last_seq is not None:
             state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
@@ -88,16 +165,30 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
                        f"{report.last_time}): {state}")
         for w in report.warnings:
             click.echo(f"  warning: {w}")
+        for d in report.discontinuities:
+            click.echo(f"  DISCONTINUITY: {d}")
         for p in report.problems:
             click.echo(f"  {p.kind.upper()}: {p.message}")
         if report.ok:
-            click.echo("Result: VALID" if report.tamper_evident else
-                       "Result: VALID (consistent only: not proof against an insider who can rewrite the log)")
+            if not report.tamper_evident:
+                verdict = "VALID (consistent only: not proof against an insider who can rewrite the log)"
+            else:
+                verdict = "VALID"
+            if report.discontinuities:
+                verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
+                           "forged at those points (see above)"
+            click.echo(f"Result: {verdict}")
         else:
             click.echo(f"Result: INVALID ({len(report.problems)} problem(s))")
-        if not report.ok and {p.kind for p in report.problems} == {"truncated"} and not report.ended_cleanly:
+        if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
+                and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
             click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
-                       "a cut tail is then caught only by signed checkpoints or exported anchors (--anchor).")
+                       "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
+                       "(--anchor) and by the witness (--witness).")
+    if report.unreadable:
+        click.echo("error: the log holds a line over the size limit of a record; it is not (only) an audit log",
+                   err=True)
+        sys.exit(2)
     sys.exit(0 if report.ok else 1)
 
 
@@ -110,15 +201,16 @@ def _cell(rec: dict[str, Any], col: str) -> str:
     v: Any
     if col == "requester":
         r = rec.get("requester") or {}
-        v = "/".join(x for x in (r.get("class"), r.get("agency")) if x)
+        v = "/".join(x for x in (r.get("class"), r.get("agency")) if x) if isinstance(r, dict) else ""
     elif col == "exceptions":
         v = ";".join(f"{e.get('id')}[{e.get('legal_basis') or e.get('purpose') or ''}]"
-                     for e in rec.get("exceptions") or ())
+                     for e in rec.get("exceptions") or () if isinstance(e, dict))
     elif col == "event_type":
-        v = (rec.get("event") or {}).get("type", "")
+        ev = rec.get("event") or {}
+        v = ev.get("type", "") if isinstance(ev, dict) else ""
     elif col == "policy":
         p = rec.get("policy") or {}
-        v = f"{p.get('id', '')}@{p.get('version', '')}" if p else ""
+        v = f"{p.get('id', '')}@{p.get('version', '')}" if isinstance(p, dict) and p else ""
     else:
         v = rec.get(col, "")
     if isinstance(v, list):
@@ -154,6 +246,14 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
     click.echo(f"({len(rows)} record(s))")
 
 
+def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
+    for item in items:
+        if getattr(item, "oversize", 0):
+            _fail(f"{description} holds a line of {item.oversize} bytes, over the size limit of a record "
+                  "(it was not read): not an audit log; run `status-guard audit verify`")
+        yield item
+
+
 @audit.command("query")
 @audit_option
 @table_option
@@ -164,7 +264,7 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
 @click.option("--requester", default=None, help="requester class (federal, local, ...) or agency")
 @click.option("--adapter", default=None, help="asgi|sql|scan|cli|event|text")
 @click.option("--kind", default="decision,event", show_default=True,
-              help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint) or 'all'")
+              help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
@@ -175,7 +275,7 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
         sink = open_sink(audit_spec, table=table)
         flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
                           adapter=adapter, kind=None if kind == "all" else kind)
-        _emit(filter_items(sink.raw_items(), flt, limit), fmt)
+        _emit(filter_items(_checked_items(sink.raw_items(), sink.description), flt, limit), fmt)
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
 
@@ -189,7 +289,7 @@ def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str) -> None:
     """Show the last N records (all kinds)."""
     try:
         sink = open_sink(audit_spec, table=table)
-        items = sink.tail_items(count)
+        items = list(_checked_items(sink.tail_items(count), sink.description))
         _emit(filter_items(items, Filter()), fmt)
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
@@ -223,16 +323,21 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
         _fail(str(e))
 
 
+def _writer(audit_spec: str, table: str | None, signing_key: str | None = None, witness: str | None = None,
+            log_id: str | None = None) -> Any:
+    from status_guard.audit import open_audit
+
+    return open_audit(audit_spec, table=table, signing_key=signing_key, witness=witness, log_id=log_id)
+
+
 @audit.command("heartbeat")
 @audit_option
 @table_option
 def heartbeat_cmd(audit_spec: str, table: str | None) -> None:
     """Append a heartbeat record (run it from cron, e.g. hourly): the 2.129.060 report uses
     heartbeats to prove that a quiet period really was quiet, not a gap in the log."""
-    from status_guard.audit import open_audit
-
     try:
-        log = open_audit(audit_spec, table=table)
+        log = _writer(audit_spec, table)
         rec = log.heartbeat()
         log.close()
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
@@ -244,16 +349,19 @@ def heartbeat_cmd(audit_spec: str, table: str | None) -> None:
 @audit_option
 @table_option
 @click.option("--signing-key", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Ed25519 private key (PEM); default: $STATUS_GUARD_AUDIT_SIGNING_KEY_FILE")
+              help=f"Ed25519 private key (PEM); default: ${ENV_SIGNING_KEY_FILE}")
+@witness_option
 @click.option("--anchor-out", type=click.Path(dir_okay=False), default=None,
-              help="also write the signed checkpoint to this file, to keep outside the log (verify --anchor)")
-def checkpoint_cmd(audit_spec: str, table: str | None, signing_key: str | None, anchor_out: str | None) -> None:
-    """Sign the chain head now. Kept elsewhere (another machine, the clerk's office), the exported
-    anchor lets `audit verify --anchor FILE` detect a tail cut from a live log."""
-    from status_guard.audit import open_audit
-
+              help="also write the signed tree head to this file, to keep outside the log (verify --anchor)")
+def checkpoint_cmd(audit_spec: str, table: str | None, signing_key: str | None, witness_spec: str | None,
+                   anchor_out: str | None) -> None:
+    """Sign the log's tree head now (and send it to the witness). Kept elsewhere, the head lets
+    `audit verify --anchor FILE` detect a tail cut from a live log."""
     try:
-        log = open_audit(audit_spec, table=table, signing_key=signing_key)
+        log = _writer(audit_spec, table, signing_key=signing_key, witness=witness_spec)
+        if log.public_key is None:
+            raise AuditConfigError("a checkpoint needs the signing key (--signing-key or "
+                                   f"${ENV_SIGNING_KEY_FILE})")
         cp = log.checkpoint()
         log.close()
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
@@ -262,6 +370,304 @@ def checkpoint_cmd(audit_spec: str, table: str | None, signing_key: str | None, 
     if anchor_out:
         with open(anchor_out, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
-        click.echo(f"checkpoint over seq {cp.get('seq')} signed; anchor written to {anchor_out}")
+        click.echo(f"tree head of {cp.get('size')} record(s) signed; anchor written to {anchor_out}")
     else:
         click.echo(text)
+
+
+@audit.command("init")
+@audit_option
+@table_option
+@signing_key_option
+@hmac_key_option
+@witness_option
+def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_key_file: str | None,
+             witness_spec: str | None) -> None:
+    """Start the log (or read its id) and print the log id to pin (STATUS_GUARD_AUDIT_LOG_ID): a
+    pinned writer refuses a log that was emptied or swapped instead of starting a new one."""
+    from status_guard.audit import open_audit
+
+    try:
+        sink = open_sink(audit_spec, table=table)
+        first = sink.first_record()
+        if first is None:
+            log = open_audit(audit_spec, table=table, signing_key=signing_key, hmac_key=hmac_key_file,
+                             witness=witness_spec)
+            log.heartbeat()
+            log.close()
+            first = sink.first_record()
+            click.echo(f"started a new log at {sink.description}")
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    if not first or not isinstance(first.get("log"), str):
+        _fail(f"{sink.description} does not begin with a start marker: run `status-guard audit verify`")
+    click.echo(f"log id {first['log']} (started {first.get('time')})")
+    click.echo(f"pin it: export {ENV_LOG_ID}={first['log']}")
+
+
+@audit.command("recover")
+@audit_option
+@table_option
+@signing_key_option
+@hmac_key_option
+@witness_option
+@click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None, help="the pinned log id, if writers pin one")
+@click.option("--ticket", default=None, help="your incident or ticket reference (letters, digits, ._:/#-)")
+@click.option("--reason", type=click.Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
+              default=None, help="what happened, as the refusing writers reported it (default: what recover finds "
+                                 "itself against the witness and the pinned id, else 'operator')")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def recover_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_key_file: str | None,
+                witness_spec: str | None, log_id: str | None, ticket: str | None, reason: str | None,
+                yes: bool) -> None:
+    """Record a discontinuity so refusing writers can resume: the log went backwards, was replaced
+    or deleted, or holds records no key holder wrote. The record says what was found and is signed
+    and witnessed; `audit verify` shows it forever after. Run it only after looking at why the
+    writers refused (their error says; `audit verify --witness` shows what was lost)."""
+    from status_guard.audit import open_audit
+    from status_guard.audit.records import REF_RE
+
+    if ticket is not None and not REF_RE.fullmatch(ticket):
+        _fail("--ticket must be a reference of letters, digits and ._:/#- (at most 64), not free text")
+    if not yes:
+        click.confirm(f"Record a discontinuity in {audit_spec.split('?')[0]}? Records lost before it stay lost", abort=True)
+    try:
+        log = open_audit(audit_spec, table=table, signing_key=signing_key, hmac_key=hmac_key_file,
+                         witness=witness_spec, log_id=log_id, checkpoint_seconds=0)
+        rec = log.recover(ticket=ticket, reason=reason)
+        witnessed = log.flush_witness()
+        log.close()
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    d = rec.get("discontinuity") or {}
+    click.echo(f"discontinuity recorded as seq {rec.get('seq')} of log {rec.get('sth', {}).get('log') or '?'} "
+               f"(reason: {d.get('reason')}; the log ended at seq {d.get('found_seq', '-')} when recovered)")
+    for k in ("lost", "unauthenticated", "previous_log"):
+        if k in d:
+            click.echo(f"  {k}: {json.dumps(d[k], sort_keys=True)}")
+    if witness_spec and not witnessed:
+        _fail("the witness did not store the recovery's tree head; writers starting now will refuse until it does: "
+              "run recover again when the witness is reachable")
+    click.echo("writers that refused will resume at their next append (within a second)")
+
+
+# -- witness -------------------------------------------------------------------------------------------
+@audit.group("witness")
+def witness_group() -> None:
+    """Keep and check tree heads outside the log (equivocation, forks, consistency proofs)."""
+
+
+def _public_keys(paths: Iterable[str]) -> list[Any]:
+    out = []
+    for p in paths:
+        try:
+            out.append(load_public_key(p))
+        except AuditConfigError as e:
+            _fail(str(e))
+    return out
+
+
+@witness_group.command("check")
+@witness_option
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
+              help="trusted Ed25519 public key(s): every head must be signed by one; repeatable")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fmt: str) -> None:
+    """Check the heads a witness holds: one consistent history per log (no equivocation, no fork,
+    every consistency proof verifies) — without reading the log."""
+    from status_guard.audit.witness import WitnessBook
+
+    if not witness_spec:
+        _fail("give --witness (or set STATUS_GUARD_AUDIT_WITNESS)")
+    entries = _witness_entries(witness_spec)
+    book = WitnessBook(_public_keys(public_keys)).extend(entries)
+    findings = book.check()
+    problems = [f for f in findings if f.is_problem]
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not problems, "findings": [f.as_dict() for f in findings],
+                               "logs": {name: {"origins": sorted(s.origins),
+                                               "latest": s.latest.entry["sth"] if s.latest else None}
+                                        for name, s in book.logs.items()}}, indent=2))
+    else:
+        click.echo(f"Witness {witness_spec.split('?')[0]}: {len(entries)} entr(ies), {len(book.logs)} log(s)")
+        for name, s in sorted(book.logs.items()):
+            latest = s.latest
+            if latest:
+                click.echo(f"  log {name}: latest head {latest.size} record(s) at {latest.sth['time']} (epoch "
+                           f"{latest.sth['epoch']}), from {', '.join(sorted(s.origins))}")
+        for f in findings:
+            click.echo(f"  {f.kind.upper()}: log {f.log or '?'}: {f.message}")
+        click.echo("Result: CONSISTENT" if not problems else f"Result: INCONSISTENT ({len(problems)} problem(s))")
+    sys.exit(0 if not problems else 1)
+
+
+@witness_group.command("serve")
+@click.option("--store", "store", required=True, type=click.Path(file_okay=False),
+              help="directory that keeps the heads (heads.jsonl, append-only)")
+@click.option("--listen", default="127.0.0.1:8711", show_default=True, help="HOST:PORT to listen on")
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
+              help="accept only heads signed by these keys; repeatable")
+def witness_serve_cmd(store: str, listen: str, public_keys: tuple[str, ...]) -> None:
+    """Run an HTTP witness: writers POST heads to http://HOST:PORT/v1/heads; each is checked against
+    the heads already held (equivocation and forks are refused with 409 and kept as evidence)."""
+    from status_guard.audit.witness.server import serve
+
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        _fail("--listen must be HOST:PORT")
+    token = os.environ.get("STATUS_GUARD_WITNESS_TOKEN")
+    serve(store, host, int(port), _public_keys(public_keys), token=token)
+
+
+@witness_group.command("pull")
+@audit_option
+@table_option
+@witness_option
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
+              help="trusted Ed25519 public key(s)")
+def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | None, public_keys: tuple[str, ...]) -> None:
+    """Copy the tree heads stored in the log since the witness's latest head into the witness
+    (run it from the witness's side, e.g. from cron), checking each against the heads held. Reads
+    only the log's tree-head records after that head, not the whole log."""
+    from status_guard.audit.witness import WitnessBook, WitnessError, make_entry, open_witness
+
+    if not witness_spec:
+        _fail("give --witness")
+    try:
+        sink = open_sink(audit_spec, table=table)
+        w = open_witness(witness_spec)
+        assert w is not None
+        entries = list(w.entries())
+    except (AuditConfigError, AuditUnavailableError, WitnessError, OSError) as e:
+        _fail(str(e))
+    book = WitnessBook(_public_keys(public_keys)).extend(entries)
+    latest = book.latest(sink.origin)
+    since = int(latest["sth"]["size"]) if latest else 0
+    new = []
+    try:
+        for rec in _tree_records_since(sink, since):
+            new.append(make_entry(sink.origin, rec))
+    except (AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    before = {(f.kind, f.log, f.epoch, f.size) for f in book.check()}
+    for e in new:
+        book.add(e)
+    fresh = [f for f in book.check() if (f.kind, f.log, f.epoch, f.size) not in before and f.is_problem]
+    if fresh:
+        for f in fresh:
+            click.echo(f"  {f.kind.upper()}: log {f.log}: {f.message}")
+        click.echo(f"Result: INCONSISTENT: {len(fresh)} problem(s); the heads were stored as evidence")
+    try:
+        for e in new:
+            w.submit(e)
+    except WitnessError as e:
+        _fail(str(e))
+    click.echo(f"pulled {len(new)} tree head(s) newer than size {since} from {sink.description}")
+    sys.exit(1 if fresh else 0)
+
+
+def _tree_records_since(sink: Any, size: int) -> list[dict[str, Any]]:
+    """The log's records that carry a tree head of at least ``size`` records, oldest first (a
+    backward scan for files; an indexed range for tables)."""
+    out: list[dict[str, Any]] = []
+    if hasattr(sink, "path") and sink.description.startswith("jsonl:"):
+        from status_guard.audit.sinks.lines import iter_backward
+
+        try:
+            fd = os.open(sink.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return []
+        try:
+            for line in iter_backward(fd):
+                if not line.complete or b'"sth":' not in line.data:
+                    continue
+                try:
+                    rec = json.loads(line.data)
+                except ValueError:
+                    continue
+                if not isinstance(rec, dict) or not isinstance(rec.get("sth"), dict):
+                    continue
+                if rec["sth"].get("size", -1) < size:
+                    break
+                out.append(rec)
+        finally:
+            os.close(fd)
+        out.reverse()
+        return out
+    for item in sink.raw_items(start=size) if hasattr(sink, "raw_items") else ():
+        if b'"sth":' in item.data:
+            try:
+                rec = json.loads(item.data)
+            except ValueError:
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("sth"), dict):
+                out.append(rec)
+    return out
+
+
+# -- proofs --------------------------------------------------------------------------------------------
+@audit.command("prove")
+@audit_option
+@table_option
+@click.option("--seq", type=click.IntRange(min=0), required=True, help="the record to prove")
+@click.option("--head", "head_file", type=click.Path(dir_okay=False), default=None,
+              help="prove against this tree head (JSON, e.g. one the witness holds); default: the latest head in "
+                   "the log that covers the record")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="write the proof here (default: stdout)")
+def prove_cmd(audit_spec: str, table: str | None, seq: int, head_file: str | None, out: str | None) -> None:
+    """An inclusion proof: the record, its Merkle path and the tree head. Anyone with the public key
+    can check it (`audit check-proof`) without the log."""
+    from status_guard.audit.proofs import prove
+
+    head = _load_json_file(head_file, "tree head") if head_file else None
+    if head is not None and isinstance(head, dict) and isinstance(head.get("sth"), dict):
+        head = head["sth"]  # a witness entry
+    try:
+        sink = open_sink(audit_spec, table=table)
+        bundle = prove(sink, seq, head)
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    text = json.dumps(bundle, indent=2, sort_keys=True)
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        click.echo(f"inclusion proof of seq {seq} in a tree of {bundle['tree_size']} record(s) written to {out}")
+    else:
+        click.echo(text)
+
+
+@audit.command("check-proof")
+@click.argument("proof_file", type=click.Path(dir_okay=False))
+@click.option("--public-key", type=click.Path(dir_okay=False), default=None,
+              help="Ed25519 public key (PEM) that must have signed the tree head")
+@witness_option
+def check_proof_cmd(proof_file: str, public_key: str | None, witness_spec: str | None) -> None:
+    """Check an inclusion proof: the record is in the tree the (signed) head describes; with
+    --witness, also that the witness holds that head."""
+    from status_guard.audit.proofs import check_bundle
+
+    bundle = _load_json_file(proof_file, "inclusion proof")
+    try:
+        pub = load_public_key(public_key) if public_key else None
+    except AuditConfigError as e:
+        _fail(str(e))
+    problems = check_bundle(bundle, pub)
+    if witness_spec and not problems:
+        sth = bundle["sth"]
+        held = any(isinstance(e.get("sth"), dict) and all(e["sth"].get(k) == sth.get(k) for k in ("log", "size", "root"))
+                   for e in _witness_entries(witness_spec))
+        if not held:
+            problems.append("the witness does not hold this tree head")
+    if problems:
+        for p in problems:
+            click.echo(f"  PROBLEM: {p}")
+        click.echo("Result: NOT PROVEN")
+        sys.exit(1)
+    sth = bundle["sth"]
+    click.echo(f"record seq {bundle['leaf_index']} is in log {sth['log']} as of its tree head of {sth['size']} record(s) "
+               f"({sth['time']}){', signed' if pub else ' (signature not checked: no --public-key)'}"
+               f"{', held by the witness' if witness_spec else ''}")
+    click.echo("Result: PROVEN")
+
+
+__all__ = ["audit", "AuditDiscontinuityError"]

@@ -7,6 +7,12 @@ is read inside the lock, the new rows are inserted, and COMMIT makes them durabl
 never fork the chain even if the lock were bypassed — the second insert fails, and the guard fails
 closed. See docs/audit.md for why one chain rather than one chain per writer.
 
+Waits are bounded: ``lock_timeout`` and ``statement_timeout`` are set per transaction to the lock
+timeout, and the connection timeout is short, so a held lock, a stopped server or a dropped
+network makes the append fail with :class:`AuditUnavailableError` instead of freezing the caller.
+This writer's cursor is its last ``(seq, hash)``: a dropped or truncated table, or a deleted or
+changed cursor row, is a problem the log refuses to build on.
+
 The canonical JSON is stored verbatim in a TEXT column (not JSONB, which reorders keys and would
 lose the exact bytes the hash covers).
 """
@@ -23,8 +29,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 
 from ..errors import AuditConfigError, AuditUnavailableError
-from .base import MakeFn, RawItem, Sink, tail_of
-from .sqlite import row_of
+from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView
+from .sqlite import TREE_KINDS, cursor_view, fresh_view, row_of
 
 DEFAULT_TABLE = "status_guard_audit"
 TABLE_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -54,15 +60,51 @@ def redact_conninfo(conninfo: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+class _Reader(LockedReader):
+    def __init__(self, conn: Any, table: str) -> None:
+        self.conn, self.table = conn, table
+
+    def last_tree_record(self) -> RawItem | None:
+        cur = self.conn.execute(f"SELECT seq, record FROM {self.table} WHERE kind = ANY(%s) ORDER BY seq DESC",
+                                (list(TREE_KINDS),))
+        for seq, record in cur:
+            data = record.encode()
+            if b'"frontier":' in data:
+                return RawItem(int(seq), data)
+        return None
+
+    def items_from(self, seq: int) -> Iterator[RawItem]:
+        with self.conn.cursor(name="sg_items_from") as cur:  # server-side: bounded memory on a long log
+            cur.itersize = 1000
+            cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq", (seq,))
+            for s, record in cur:
+                yield RawItem(int(s), record.encode())
+
+    def record_at(self, seq: int) -> RawItem | None:
+        row = self.conn.execute(f"SELECT seq, record FROM {self.table} WHERE seq = %s", (seq,)).fetchone()
+        return RawItem(int(row[0]), row[1].encode()) if row else None
+
+    def first_record(self) -> dict[str, Any] | None:
+        row = self.conn.execute(f"SELECT record FROM {self.table} ORDER BY seq LIMIT 1").fetchone()
+        if not row:
+            return None
+        try:
+            rec = orjson.loads(row[0])
+        except orjson.JSONDecodeError:
+            return None
+        return rec if isinstance(rec, dict) else None
+
+
 class PostgresSink(Sink):
     position_name = "row seq"
 
     def __init__(self, conninfo: str, *, table: str | None = None, fsync: str = "batch",
-                 connect_timeout: int = 10) -> None:
+                 connect_timeout: int = 5) -> None:
         import psycopg  # noqa: F401 - fail early with a clear error when missing
 
         self.conninfo, self.table = split_table(conninfo, table)
         self.description = f"{redact_conninfo(self.conninfo)} table {self.table}"
+        self.origin = f"{redact_conninfo(self.conninfo)}?table={self.table}"
         self.fsync = fsync
         self.connect_timeout = connect_timeout
         self.lock_key = int.from_bytes(hashlib.sha256(b"status_guard.audit:" + self.table.encode()).digest()[:8],
@@ -70,13 +112,29 @@ class PostgresSink(Sink):
         self._conn: Any = None
         self._lock = threading.Lock()
         self._created = False
+        self._cursor: tuple[int, str] | None = None
+        self._conn_timeout = 0
 
-    def _connect(self) -> Any:
+    def reset_cursor(self) -> None:
+        with self._lock:
+            self._cursor = None
+
+    def _connect(self, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Any:
         import psycopg
 
-        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+        ms = max(1, int(timeout * 1000))
+        if (self._conn is not None and not self._conn.closed and not self._conn.broken
+                and self._conn_timeout == ms):
             return self._conn
-        self._conn = psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout)
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except psycopg.Error:
+                pass
+        # every wait of this session is bounded: a held lock or a stuck statement fails, never hangs
+        self._conn = psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout,
+                                     options=f"-c lock_timeout={ms} -c statement_timeout={max(ms, 5000)}")
+        self._conn_timeout = ms
         if not self._created:
             with self._conn.transaction():
                 self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
@@ -88,31 +146,58 @@ class PostgresSink(Sink):
             self._created = True
         return self._conn
 
-    def write_locked(self, make: MakeFn) -> None:
+    def write_locked(self, make: MakeFn, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         import psycopg
 
         with self._lock:
             last_error: Exception | None = None
             for attempt in range(2):  # one reconnect when the connection was lost between writes
                 try:
-                    conn = self._connect()
+                    conn = self._connect(timeout)
                     with conn.transaction():
                         if self.fsync == "never":
                             conn.execute("SET LOCAL synchronous_commit = off")
                         conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
-                        row = conn.execute(
-                            f"SELECT record FROM {self.table} ORDER BY seq DESC LIMIT 1").fetchone()
-                        try:
-                            tail = tail_of(row[0]) if row else None
-                        except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-                            raise AuditUnavailableError(
-                                f"audit log {self.description}: the last record cannot be read; refusing to "
-                                "extend a damaged chain (run `status-guard audit verify`)") from None
-                        entries = make(tail, None)
+                        reader = _Reader(conn, self.table)
+                        if self._cursor is None:
+                            row = conn.execute(
+                                f"SELECT record FROM {self.table} ORDER BY seq DESC LIMIT 1").fetchone()
+                            view = fresh_view(row[0] if row else None, reader, self.description)
+                        else:
+                            # a server-side cursor: the rows others appended are read in batches
+                            rows_cur = conn.cursor(name=f"sg_appended_{self.lock_key & 0xffffff:x}")
+                            rows_cur.itersize = 1000
+                            rows_cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq",
+                                             (self._cursor[0],))
+                            view = cursor_view(
+                                reader, ((s, r.encode()) for s, r in rows_cur), self._cursor, self.description,
+                                lambda: conn.execute(f"SELECT max(seq) FROM {self.table}").fetchone()[0])
+                        entries = make(view)
+                        if view.problem is not None:
+                            raise AuditUnavailableError(view.problem)
                         with conn.cursor() as cur:
                             cur.executemany(f"INSERT INTO {self.table} VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
                                             [row_of(rec, line) for rec, line in entries])
+                    if entries:
+                        last = entries[-1][0]
+                        self._cursor = (last["seq"], last["hash"])
                     return
+                except psycopg.errors.UndefinedTable:
+                    if self._cursor is not None:
+                        problem = (f"audit log {self.description}: the table was dropped after this writer's last "
+                                   f"record (seq {self._cursor[0]})")
+                        make(StoreView(False, problem=problem))
+                        raise AuditUnavailableError(problem) from None
+                    self._created = False
+                    last_error = psycopg.errors.UndefinedTable()
+                    if attempt == 0:
+                        self._conn = None
+                        continue
+                    break
+                except psycopg.errors.LockNotAvailable:
+                    raise AuditUnavailableError(
+                        f"audit log {self.description} is locked by another session for more than {timeout:g} s; "
+                        "the record was not written") from None
                 except psycopg.OperationalError as e:
                     last_error = e
                     if self._conn is not None and (self._conn.closed or self._conn.broken) and attempt == 0:
@@ -146,7 +231,8 @@ class PostgresSink(Sink):
             return None
         return rec if isinstance(rec, dict) else None
 
-    def raw_items(self) -> Iterator[RawItem]:
+    def raw_items(self, start: int = 0) -> Iterator[RawItem]:
+        """Rows in seq order; ``start``: the first seq to read."""
         import psycopg
 
         try:
@@ -157,9 +243,9 @@ class PostgresSink(Sink):
             try:
                 with conn.cursor(name="status_guard_audit_read") as cur:
                     cur.itersize = 2000
-                    cur.execute(f"SELECT seq, record FROM {self.table} ORDER BY seq")
+                    cur.execute(f"SELECT seq, record FROM {self.table} WHERE seq >= %s ORDER BY seq", (start,))
                     for seq, record in cur:
-                        yield RawItem(int(seq), record.encode())
+                        yield RawItem(int(seq), record.encode(), resume=int(seq) + 1)
             except psycopg.errors.UndefinedTable:
                 return
         finally:
@@ -168,6 +254,10 @@ class PostgresSink(Sink):
     def tail_items(self, n: int) -> list[RawItem]:
         rows = self._read(f"SELECT seq, record FROM {self.table} ORDER BY seq DESC LIMIT %s", (n,))
         return [RawItem(int(s), r.encode()) for s, r in reversed(rows)]
+
+    def latest_of_kind(self, kind: str, *, not_before: str | None = None) -> RawItem | None:
+        rows = self._read(f"SELECT seq, record FROM {self.table} WHERE kind = %s ORDER BY seq DESC LIMIT 1", (kind,))
+        return RawItem(int(rows[0][0]), rows[0][1].encode()) if rows else None
 
     def drop(self) -> None:
         """Drop the table (tests)."""
