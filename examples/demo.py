@@ -189,7 +189,8 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
         shown = " ".join(a if " " not in a else repr(a) for a in args)
         print(f"   $ status-guard {shown}")
         env = {**os.environ, "STATUS_GUARD_AUDIT": f"jsonl:{audit}", "STATUS_GUARD_PERSON_KEY_FILE": str(key),
-               "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE": str(signing_key)}
+               "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE": str(signing_key),
+               "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE": str(public_key)}
         r = subprocess.run(cmd, capture_output=True, text=True, env=env)
         lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip()]
         for ln in lines[:show]:
@@ -205,8 +206,8 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
     r = sg("obligations", "--format", "json", show=0)
     refs = re.findall(r"obl[0-9a-f]{16}", r.stdout)
     detail(f"open 040(g) obligations: {len(set(refs))} (give the person a copy of the detainer)")
-    if refs:
-        sg("events", "add", "notice_delivered", "--person-id", "CPD-PERSON-7731", "--obligation", refs[0], show=2)
+    if refs:  # the tool's own hint: the person is taken from the obligation
+        sg("events", "add", "notice_delivered", "--obligation", refs[0], show=2)
         r = sg("obligations", show=2)
     sg("events", "add", "federal_reimbursement", "--case", "CASE-2026-17", "--amount", "1250.00", show=1)
     sg("events", "add", "ice_cooperation", "--case", "INV-2026-03", "--not-disclosable", show=1)
@@ -218,13 +219,26 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
     report = out / f"report-{today.year}-H{half}.html"
     sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--out", str(report),
        show=2)
-    md = sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--format", "md",
+    pdf = out / f"report-{today.year}-H{half}.pdf"
+    sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--out", str(pdf),
+       show=1)
+    js = sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--format", "json",
             show=0)
-    for ln in md.stdout.splitlines():
-        if ln.startswith(("| 060(", "| guard")):
-            clause, figure, value = (c.strip() for c in ln.strip("|").split("|"))
-            print(f"     {clause:7} {figure:78} {value:>8}")
-    detail(f"the report (HTML, with charts) is at {report}")
+    import json
+
+    from status_guard.compliance.events import TITLES, EventType
+
+    fig = json.loads(js.stdout)
+    rows = [("060(a)", TITLES[EventType(t)], str(n)) for t, n in fig["lodged"].items()]
+    rows += [("060(b)", "Individuals detained on an ICE hold", str(fig["detained_individuals"])),
+             ("060(c)", "Individuals transferred to ICE custody", str(fig["transferred_individuals"])),
+             ("060(d)", "Federal reimbursements received (USD)", fig["reimbursement_totals"].get("USD", "0.00")),
+             ("060(e)", "Investigations with cooperation (disclosable / not disclosable)",
+              f"{fig['cooperation_investigations']} / {fig['cooperation_withheld']}"),
+             ("guard", "Attempts refused by the guard", str(fig["refusals"]["total"]))]
+    for clause, figure, value in rows:
+        print(f"     {clause:7} {figure:70} {value:>10}")
+    detail(f"the report is at {pdf} (accessible PDF for the City Clerk) and {report} (HTML)")
     sg("audit", "verify", "--public-key", str(public_key), show=9)
 
 

@@ -30,12 +30,15 @@ def test_events_add_records_a_detainer_and_opens_an_obligation(run, log_path):
     assert b"booking-12" not in log_path.read_bytes()
     ref = out.split("obligation ")[1].split()[0]
     listing = run("obligations", "--now", "2026-02-03T00:00:00Z")
-    assert "OVERDUE" in listing and ref in listing
+    assert "overdue" in listing and ref in listing
     run("obligations", "--now", "2026-02-03T00:00:00Z", "--fail-on-overdue", code=1)
-    run("events", "add", "notice_delivered", "--person-id", "booking-12", "--obligation", ref)
+    # the tool's own hint closes it: the person is taken from the obligation
+    hint = out.split("then record:")[1].strip().split()
+    assert hint[:4] == ["status-guard", "events", "add", "notice_delivered"]
+    run(*hint[1:], "--occurred-at", "2026-02-01T20:00:00Z")
     assert "no open 2.129.040(g) obligations" in run("obligations")
     rows = json.loads(run("obligations", "--all", "--format", "json"))
-    assert rows[0]["status"] == "closed"
+    assert rows[0]["status"] == "closed" and rows[0]["late_by"] is None
 
 
 def test_events_add_refuses_a_hold_on_a_detainer_alone_with_exit_1(run, log_path):
@@ -52,11 +55,12 @@ def test_events_add_names_the_missing_parameter(run):
 
 def test_report_semiannual_in_every_format(run, tmp_path):
     run("events", "add", "federal_reimbursement", "--case", "CPD-1", "--amount", "12.50",
-        "--occurred-at", "2026-03-01")
-    run("events", "add", "ice_cooperation", "--case", "INV-1", "--not-disclosable", "--occurred-at", "2026-03-01")
+        "--occurred-at", "2026-03-01 09:00 America/New_York")
+    run("events", "add", "ice_cooperation", "--case", "INV-1", "--not-disclosable",
+        "--occurred-at", "2026-03-01T14:00-05:00")
     md = run("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--format", "md")
-    assert "VERIFIED" in md and "| CPD-1 | USD | 1 | 12.50 |" in md
-    for fmt in ("html", "pdf", "csv"):
+    assert "VERIFIED" in md and "| CPD-1 | USD | 1 | $12.50 |" in md
+    for fmt in ("html", "pdf", "csv", "json"):
         out = tmp_path / f"r.{fmt}"
         run("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out", str(out))
         assert out.stat().st_size > 200
@@ -78,7 +82,7 @@ def test_report_refuses_a_backwards_period(run):
 
 
 def test_complaint_draft_routes_a_police_refusal(run):
-    run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "I-200", code=1)
+    run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "administrative_warrant", code=1)
     assert json.loads(run("events", "list", "--format", "json")) == []  # the refused hold is not an event
     out = run("complaint", "draft", "--record", "1")
     assert "Professional Standards Unit" in out and "2.129.040(d)" in out

@@ -46,7 +46,7 @@ def populated(recorder, guard, audit_log, log_path):
 def test_overview_shows_verification_obligations_and_refusals_by_clause(populated):
     r = get(create_app(DashboardConfig(audit_spec=populated)), "/")
     assert r.status_code == 200
-    assert "Chain verified" in r.text
+    assert 'data-state="consistent"' in r.text and "Log consistent" in r.text
     assert '<span class="num" id="refused-count">2</span>' in r.text  # records, not clause citations
     assert "2.129.040(d)" in r.text and "Police Department" in r.text
     assert "2.129.040(b)" in r.text and "Cambridge Public Schools" in r.text
@@ -58,9 +58,9 @@ def test_log_browser_filters_by_clause_and_effect(populated):
     app = create_app(DashboardConfig(audit_spec=populated))
     r = get(app, "/records", params={"citation": "2.129.040(d)", "effect": "block"})
     assert "1 matching record(s)" in r.text
-    assert get(app, "/records", params={"kind": "heartbeat"}).text.count("<td>heartbeat</td>") == 1
-    bad = get(app, "/records", params={"since": "the other day"})
-    assert bad.status_code == 400 and "ISO 8601" in bad.text
+    assert get(app, "/records", params={"kind": "heartbeat"}).text.count("Heartbeat (the log was alive)") == 1
+    bad = get(app, "/records", params={"from": "the other day"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
 
 
 def test_record_page_never_shows_the_person_reference(populated, person_key):
@@ -68,7 +68,7 @@ def test_record_page_never_shows_the_person_reference(populated, person_key):
 
     app = create_app(DashboardConfig(audit_spec=populated))
     r = get(app, "/records/1")
-    assert "obligation_ref" in r.text and person_ref(person_key, "p1") not in r.text
+    assert "040(g) obligation" in r.text and person_ref(person_key, "p1") not in r.text
     assert "City Manager" in r.text
 
 
@@ -133,3 +133,96 @@ def test_a_mistyped_address_gets_the_dashboard_page_not_a_bare_text(populated):
     assert r.status_code == 404
     assert "There is no page at this address." in r.text
     assert 'href="/records"' in r.text  # the navigation is there to find the way back
+
+
+# -- item 8: what an officer sees ---------------------------------------------------------------------------
+def _seeded(recorder, guard, audit_log, log_path, clock):
+    """Events and refusals in two half-years, a correction, a marker-rich log."""
+    clock.set("2026-02-01T12:00:00Z")
+    opened = recorder.record("detainer_request", person_id="BK-1", in_custody=True,
+                             occurred_at="2026-02-01T12:00:00Z")
+    recorder.record("notice_delivered", obligation_ref=opened["event"]["obligation_ref"],
+                    occurred_at="2026-02-03T12:00:00Z")
+    bad = recorder.record("federal_reimbursement", case_ref="CPD-1", amount="99.00", occurred_at="2026-03-01T12:00:00Z")
+    recorder.correct(bad["seq"], reason="wrong_details", amount="990.00")
+    for day in range(3):
+        clock.set(f"2026-03-0{day + 2}T12:00:00Z")
+        d = guard.check_submission({"citizenship": "x"}, scope="schools", requester="local")
+        guard.record(d, adapter="asgi", route="POST /enroll")
+        audit_log.heartbeat()
+    clock.set("2026-08-02T12:00:00Z")
+    d = guard.check_submission({"immigration_status": "x"}, scope="city", requester="local")
+    guard.record(d, adapter="asgi", route="POST /intake")
+    audit_log.checkpoint() if audit_log._signing_key else audit_log.heartbeat()
+    audit_log.close()
+    return f"jsonl:{log_path}"
+
+
+def test_the_overview_counts_the_chosen_period(recorder, guard, audit_log, log_path, clock):
+    spec = _seeded(recorder, guard, audit_log, log_path, clock)
+    app = create_app(DashboardConfig(audit_spec=spec))
+    h1 = get(app, "/", params={"from": "2026-01-01", "to": "2026-06-30"}).text
+    h2 = get(app, "/", params={"from": "2026-07-01", "to": "2026-12-31"}).text
+    assert '<span class="num" id="refused-count">3</span>' in h1 and '<span class="num" id="lodged-count">1</span>' in h1
+    assert '<span class="num" id="refused-count">1</span>' in h2 and '<span class="num" id="lodged-count">0</span>' in h2
+    assert "$990.00" in h1 and "January 1 to June 30, 2026" in h1
+    assert '<figure class="chart"><img src="data:image/svg+xml;base64,' in h1
+    assert "1 event(s) of this period were corrected or withdrawn" in h1
+
+
+def test_log_markers_are_hidden_unless_asked_for(recorder, guard, audit_log, log_path, clock):
+    spec = _seeded(recorder, guard, audit_log, log_path, clock)
+    app = create_app(DashboardConfig(audit_spec=spec))
+    default = get(app, "/records").text
+    assert "Heartbeat" not in default and "Log started" not in default and "log marker(s) hidden" in default
+    shown = get(app, "/records", params={"markers": "1"}).text
+    assert "Heartbeat (the log was alive)" in shown and "Log started" in shown
+
+
+def test_record_pages_are_in_words_not_python_reprs(recorder, guard, audit_log, log_path, clock):
+    import re
+
+    spec = _seeded(recorder, guard, audit_log, log_path, clock)
+    app = create_app(DashboardConfig(audit_spec=spec))
+    for seq in range(1, 14):
+        r = get(app, f"/records/{seq}")
+        if r.status_code == 404:
+            continue
+        table = r.text.split('id="record-fields"', 1)[1].split("</table>", 1)[0]
+        assert not re.search(r"\{'|\['|': |\bTrue\b|\bFalse\b|\bNone\b", table), (seq, table)
+    corrected = get(app, "/records/4").text
+    assert "Federal reimbursement received (correction of record 3)" in corrected or "corrects record 3" in corrected
+    assert "$990.00" in corrected and "wrong case, amount" in corrected
+
+
+def test_a_complaint_packet_is_rendered_as_a_document(recorder, guard, audit_log, log_path, clock):
+    spec = _seeded(recorder, guard, audit_log, log_path, clock)
+    app = create_app(DashboardConfig(audit_spec=spec))
+    seq = next(s for s in range(1, 20) if "Refused" in get(app, f"/records/{s}").text)
+    page = get(app, f"/records/{seq}/complaint")
+    assert page.status_code == 200 and "Complaint under 2.129.050" in page.text
+    assert "Superintendent of Schools" in page.text and "What the log records" in page.text
+    assert "```" not in page.text and "{&#34;" not in page.text  # a document, not a code dump
+    for fmt, media in (("html", "text/html"), ("md", "text/markdown"), ("json", "application/json")):
+        d = get(app, f"/records/{seq}/complaint.{fmt}")
+        assert d.status_code == 200 and d.headers["content-type"].startswith(media)
+        assert "attachment" in d.headers["content-disposition"]
+
+
+def test_events_page_lists_facts_as_corrected_with_the_booking_only_with_the_key(recorder, guard, audit_log, log_path,
+                                                                                 clock, person_key):
+    spec = _seeded(recorder, guard, audit_log, log_path, clock)
+    without = get(create_app(DashboardConfig(audit_spec=spec)), "/events", params={"from": "2026-01-01",
+                                                                                    "to": "2026-06-30"}).text
+    assert "BK-1" not in without and "$990.00" in without and "$99.00" not in without
+    with_key = get(create_app(DashboardConfig(audit_spec=spec, person_key=person_key)), "/events",
+                   params={"from": "2026-01-01", "to": "2026-06-30", "all": "1"}).text
+    assert "BK-1" in with_key and "$99.00" in with_key and "replaced by record" in with_key
+
+
+def test_odd_addresses_get_a_page_not_a_server_error(populated):
+    app = create_app(DashboardConfig(audit_spec=populated))
+    for url, status in (("/records/1/complaint.exe", 404), ("/records/999999", 404), ("/events?page=-3", 200),
+                        ("/?from=2026-06-30&to=2026-01-01", 400), ("/?from=2020-01-01&to=2026-01-01", 400),
+                        ("/records?from=yesterday", 400), ("/report/download?format=pdf&from=x", 400)):
+        assert get(app, url).status_code == status, url

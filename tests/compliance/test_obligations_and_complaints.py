@@ -21,7 +21,8 @@ def test_040g_obligation_is_open_then_overdue_then_closed_by_delivery(recorder, 
     recs = list(audit_log.records())
     assert [s for _, s in pending(recs, datetime(2026, 2, 1, 20, tzinfo=timezone.utc))] == ["open"]
     assert [s for _, s in pending(recs, datetime(2026, 2, 2, 9, tzinfo=timezone.utc))] == ["overdue"]
-    recorder.record("notice_delivered", person_id="p1", obligation_ref=ev["obligation_ref"])
+    recorder.record("notice_delivered", person_id="p1", obligation_ref=ev["obligation_ref"],
+                    occurred_at="2026-02-01T20:00:00Z")
     recs = list(audit_log.records())
     assert pending(recs, datetime(2026, 2, 3, tzinfo=timezone.utc)) == []
     closed = pending(recs, datetime(2026, 2, 3, tzinfo=timezone.utc), include_closed=True)

@@ -18,8 +18,8 @@ H2 = Period.parse("2026-07-01", "2026-12-31")
 @pytest.fixture
 def known_log(clock, recorder, guard, audit_log):
     """A first half-year with a known set of events, refusals and daily heartbeats, plus one event in H2."""
-    clock.set("2026-01-01T00:00:00Z")
-    for _ in range(181):  # one heartbeat a day: the quiet days are proved
+    clock.set("2026-01-01T12:00:00Z")
+    for _ in range(181):  # one heartbeat a day (noon UTC): the quiet days are proved
         audit_log.heartbeat()
         clock.advance(days=1)
     clock.set("2026-02-03T10:00:00Z")
@@ -34,9 +34,9 @@ def known_log(clock, recorder, guard, audit_log):
     # (b) p1 detained twice = one individual; p3 once
     recorder.record("detained_on_ice_hold", person_id="p1", hold_basis=["criminal_warrant", "ice_detainer"],
                     occurred_at=at)
-    recorder.record("detained_on_ice_hold", person_id="p1", hold_basis=["bail_revocation", "ice_detainer"],
+    recorder.record("detained_on_ice_hold", person_id="p1", hold_basis=["probation_violation", "ice_detainer"],
                     occurred_at="2026-02-20T00:00:00Z")
-    recorder.record("detained_on_ice_hold", person_id="p3", hold_basis=["criminal_warrant", "i_247a"],
+    recorder.record("detained_on_ice_hold", person_id="p3", hold_basis=["criminal_warrant", "administrative_warrant"],
                     occurred_at="2026-03-06T00:00:00Z")
     # (c)
     recorder.record("transferred_to_ice_custody", person_id="p3", occurred_at="2026-03-10T00:00:00Z")
@@ -62,7 +62,7 @@ def known_log(clock, recorder, guard, audit_log):
     clock.set("2026-08-01T00:00:00Z")
     recorder.record("transferred_to_ice_custody", person_id="p7", occurred_at="2026-08-01T00:00:00Z")
     with pytest.raises(RefusedError):
-        recorder.record("detained_on_ice_hold", person_id="p7", hold_basis=["I-205"])
+        recorder.record("detained_on_ice_hold", person_id="p7", hold_basis=["administrative_warrant"])
     return audit_log
 
 
@@ -112,6 +112,7 @@ def test_daily_heartbeats_prove_the_quiet_periods(h1_report):
     assert h1_report.coverage.heartbeats == 181
     assert h1_report.coverage.complete
     assert h1_report.coverage.longest_quiet_hours <= 24
+    assert h1_report.period.zone_name == "America/New_York"
 
 
 def test_second_half_counts_only_its_own_events(known_log, guard):
@@ -131,9 +132,9 @@ def test_empty_period_reports_zeros_and_says_the_log_cannot_prove_silence(known_
 
 
 def test_gap_without_heartbeats_is_reported(clock, audit_log, guard):
-    clock.set("2026-01-01T00:00:00Z")
+    clock.set("2026-01-01T12:00:00Z")
     audit_log.heartbeat()
-    clock.set("2026-01-20T00:00:00Z")
+    clock.set("2026-01-20T12:00:00Z")
     audit_log.heartbeat()
     r = report_for(take_snapshot(audit_log), Period.parse("2026-01-01", "2026-01-20"), guard.policy,
                    now=clock.now)
@@ -166,7 +167,7 @@ def test_tampered_log_is_stated_first_in_every_format(known_log, guard, log_path
     md = to_markdown(r)
     assert md.splitlines()[2].startswith("**WARNING: THE AUDIT LOG DID NOT VERIFY")
     assert "NO" in render(r, "csv").decode().splitlines()[1]
-    assert render(r, "html").decode().index("DID NOT VERIFY") < render(r, "html").decode().index("Figures")
+    assert render(r, "html").decode().index("DID NOT VERIFY") < render(r, "html").decode().index("The figures")
 
 
 def test_period_must_be_a_real_range():

@@ -226,10 +226,20 @@ def test_a_table_rebuild_copying_hold_bases_is_not_refused_040d(sg, projection):
     assert d.effect is not Effect.BLOCK
 
 
-@pytest.mark.parametrize("projection", ["'ICE detainer ' || hold_basis", "upper(hold_basis)", "notes"])
-def test_a_hold_basis_computed_or_taken_from_an_unguarded_column_is_still_refused_040d(sg, projection):
-    """Only an unchanged copy of a column the same value rule covers is a copy; a computed value or
-    one taken from a column the rule never checked cannot be known before it runs (fail closed)."""
-    sql = f"INSERT INTO _tmp_holds (id, hold_basis) SELECT id, {projection} FROM holds"
+@pytest.mark.parametrize("sql", [
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT id, 'ICE detainer ' || hold_basis FROM holds",
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT id, upper(hold_basis) FROM holds",
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT id, notes FROM holds",
+    # a stored basis put on another person's hold: a new hold, not a copied row (review r11, flaw 12)
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT 1, hold_basis FROM holds WHERE id = 2",
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT %s, hold_basis FROM holds WHERE id = 2",
+    "INSERT INTO holds (id, hold_basis) SELECT id + 1000, hold_basis FROM holds",
+    "INSERT INTO holds (id, hold_basis, notes) SELECT id, hold_basis, notes FROM holds",
+    "INSERT INTO _tmp_holds (id, hold_basis) SELECT b.id, h.hold_basis FROM holds h JOIN _tmp_holds b ON true",
+])
+def test_a_hold_basis_computed_moved_or_taken_from_an_unguarded_column_is_still_refused_040d(sg, sql):
+    """Only a row copied whole from another table (every column an unchanged copy from one source
+    row) keeps its stored hold basis; a computed value, one taken from a column the rule never
+    checked, or a stored basis put beside another person's id cannot be known before it runs."""
     with pytest.raises(SQLAnalysisError):
-        check(sg, sql, scope="police", schema=_HOLDS)
+        check(sg, sql, scope="police", schema=_HOLDS, params=(1,) if "%s" in sql else None)

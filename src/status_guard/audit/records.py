@@ -434,6 +434,12 @@ EVENT: dict[str, Validator] = {
     "legal_basis": legal_basis,
     "citation": citation,
     "related_seq": count,
+    # compliance toolkit (issue 16): the 040(d) hold bases as pack vocabulary codes, the police system's
+    # local id sealed under the person key (AES-SIV, never in clear), and corrections (never edits)
+    "hold_basis": list_of(ident, max_items=16),
+    "booking_sealed": hex_digest,
+    "corrects": reference,
+    "reason_code": ident,
 }
 
 DECISION_FIELDS: dict[str, Validator] = {
@@ -458,6 +464,7 @@ DECISION_FIELDS: dict[str, Validator] = {
     "http_status": lambda p, v: _http_status(p, v),
     "event": dict_of(EVENT, required=frozenset({"type"})),
     "count": count,  # aggregated records: how many identical allowed decisions this one stands for
+    "occurred_at": date_or_time,  # a refused event: when the refused act occurred (issue 16)
 }
 
 

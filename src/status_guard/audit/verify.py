@@ -101,6 +101,9 @@ class VerifiedState:
     last_signed_size: int | None = None
     count: int = 0
     first_seq: int = 0
+    # records (not checkpoints or end markers) from ``last_signed_size`` on, not yet under a signed
+    # head: a resumed verification adds the ones it reads
+    pending: int = 0
     log_started: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -232,6 +235,7 @@ class _Ctx:
     witness_matched: int = 0
     seed: VerifiedState | None = None
     last_resume: int = -1
+    pending: int = 0
 
     def add(self, kind: str, message: str, seq: int | None = None, line: int | None = None) -> None:
         self.problems.append(Problem(kind, message, seq, line))
@@ -595,7 +599,13 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
             covered = max(signed_ok_sizes)
             last_signed_end = last.kind == "end" and any(
                 s == last.seq for s in signed_ok_sizes)  # a signed end marker covers all before it
-            uncovered = sum(1 for r in ctx.genuine if r.seq >= covered and r.kind not in ("checkpoint", "end"))
+            seed = ctx.seed
+            after = seed.seq if seed is not None else -1  # a resumed batch may re-read the seed's last record
+            uncovered = sum(1 for r in ctx.genuine
+                            if r.seq >= covered and r.seq > after and r.kind not in ("checkpoint", "end"))
+            if seed is not None and seed.last_signed_size == covered:
+                uncovered += seed.pending  # the records before this batch that the same head leaves uncovered
+            ctx.pending = uncovered
             if last.kind == "end" and not last_signed_end and (last.v or 1) >= 2 and not any(
                     p.seq == last.seq for p in ctx.problems):
                 ctx.add("unsigned", f"the end marker (seq {last.seq}, {P} {last.pos}) carries no signed tree head: a "
@@ -888,6 +898,7 @@ def _state_of(ctx: _Ctx, last: _Rec, started: str | None) -> VerifiedState:
         checkpoints_verified=ctx.checkpoints_verified, checkpoints_total=ctx.checkpoints_total,
         last_signed_size=ctx.last_signed_size if ctx.last_signed_size is not None else (
             seed.last_signed_size if seed else None),
+        pending=ctx.pending,
         count=len(ctx.recs) + (seed.count if seed else 0), first_seq=(seed.first_seq if seed else
                                                                        (ctx.genuine[0].seq if ctx.genuine else 0)),
         log_started=started)

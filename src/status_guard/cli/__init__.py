@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from .options import SuggestingGroup
+
 # name -> (module, attribute). A module that is not installed (an optional extra) is left out.
 COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("status_guard.cli.policy", "policy"),
@@ -27,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(SuggestingGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(n for n in COMMANDS if self._load(n) is not None)
 
@@ -47,6 +49,9 @@ class LazyGroup(click.Group):
                 return None
             raise
         cmd: Any = getattr(mod, attr, None)
+        if isinstance(cmd, click.Group) and not isinstance(cmd, SuggestingGroup):
+            # every sub-command group answers a typo with "did you mean"
+            cmd.__class__ = type("Suggesting" + type(cmd).__name__, (SuggestingGroup, type(cmd)), {})
         return cmd if isinstance(cmd, click.Command) else None
 
 

@@ -33,9 +33,12 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
+from .options import normalize_spec
+
 audit_option = click.option(
     "--audit", "audit_spec", envvar=ENV_AUDIT, required=True, metavar="SPEC",
-    help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] (default: ${ENV_AUDIT})")
+    callback=lambda ctx, param, value: normalize_spec(value),  # a bare path is a JSONL log (cli/options.py)
+    help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] | a file path (default: ${ENV_AUDIT})")
 table_option = click.option("--table", default=None, help="PostgreSQL table name (default status_guard_audit)")
 witness_option = click.option(
     "--witness", "witness_spec", envvar=ENV_WITNESS, default=None, metavar="SPEC",

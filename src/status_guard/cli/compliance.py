@@ -1,111 +1,205 @@
 """`status-guard events | obligations | report | complaint | dashboard`: the compliance officer's tools.
 
-Exit codes: 0 success; 1 refused by policy (events add: 040(d)) or the log did not verify (report,
-complaint: the output is still written and says so first); 2 bad input or the log could not be opened.
+Exit codes: 0 success; 1 refused by policy (events add: 040(d)), an overdue obligation with
+--fail-on-overdue, or the log did not verify (report, complaint: the output is still written and
+says so first); 2 bad input, or the log could not be opened.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from status_guard.audit import ENV_AUDIT
-from status_guard.audit.keys import ENV_CORRELATION_KEY_FILE, ENV_HMAC_KEY_FILE, load_public_key, load_secret_file
-from status_guard.errors import RefusedError, StatusGuardError
+from status_guard.errors import AuditUnavailableError, RefusedError, StatusGuardError
 
-ENV_PERSON_KEY_FILE = "STATUS_GUARD_PERSON_KEY_FILE"
+from .options import (
+    Choice,
+    audit_option,
+    check_out_not_log,
+    fail,
+    format_for_out,
+    format_option,
+    hmac_key_option,
+    load_key,
+    load_public,
+    out_option,
+    person_key_option,
+    policy_option,
+    progress,
+    render_rows,
+    spec_path,
+    style,
+    suggest,
+    write_out,
+)
 
-audit_option = click.option(
-    "--audit", "audit_spec", envvar=ENV_AUDIT, required=True, metavar="SPEC",
-    help=f"jsonl:PATH | sqlite:PATH | postgresql://... (default: ${ENV_AUDIT})")
-policy_option = click.option("--policy", "policy_path", type=click.Path(dir_okay=False, exists=True), default=None,
-                             help="policy pack YAML (default: the bundled Cambridge 2.129 pack)")
-hmac_option = click.option("--hmac-key-file", envvar=ENV_HMAC_KEY_FILE, type=click.Path(dir_okay=False),
-                           default=None, help=f"HMAC chain key of the log, if HMAC-chained (default: ${ENV_HMAC_KEY_FILE})")
-pubkey_option = click.option("--public-key", type=click.Path(dir_okay=False), default=None,
-                             help="Ed25519 public key (PEM) to check signed checkpoints")
-
-
-def _check_out(out: str, audit_spec: str) -> None:
-    """Refuse an --out that is the audit log (or its SQLite journal): writing there would destroy it."""
-    scheme, _, rest = audit_spec.strip().partition(":")
-    if scheme.lower() not in ("jsonl", "sqlite") or not rest:
-        return
-    log = Path(os.path.expanduser(rest)).resolve()
-    target = Path(out).resolve()
-    if target in {log, Path(str(log) + "-wal"), Path(str(log) + "-shm"), Path(str(log) + "-journal")}:
-        _fail("--out names the audit log itself; refusing to overwrite it (choose another file)")
-
-
-def _write_out(out: str, data: bytes) -> None:
-    """Write through a fresh temporary file in the same directory, then rename: never follows a
-    planted ``OUT.tmp`` symlink, and a reader never sees half a report."""
-    import tempfile
-
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+# Python parameter -> the flag a user typed (errors name flags, never parameters)
+FLAGS = {"person_id": "--person-id", "person_ref": "--person-ref", "booking_id": "--booking", "case_ref": "--case",
+         "amount": "--amount", "currency": "--currency", "disclosable": "--disclosable/--not-disclosable",
+         "in_custody": "--in-custody/--not-in-custody", "hold_basis": "--hold-basis", "obligation_ref": "--obligation",
+         "occurred_at": "--occurred-at", "department": "--department", "idempotency_key": "--idempotency-key",
+         "person_key": "--person-key-file or STATUS_GUARD_PERSON_KEY_FILE", "event_type": "EVENT_TYPE", "target": "RECORD", "reason": "--reason",
+         "changes": "the options to correct"}
 
 
-def _fail(msg: str, code: int = 2) -> NoReturn:
-    click.echo(f"error: {msg}", err=True)
-    sys.exit(code)
+def _event_error(e: Exception) -> str:
+    from status_guard.compliance.errors import EventError
+
+    return e.render(FLAGS) if isinstance(e, EventError) else str(e)
 
 
 def _policy(path: str | None) -> Any:
     from status_guard.policy import load_policy
 
-    return load_policy(path)
+    try:
+        return load_policy(path)
+    except StatusGuardError as e:
+        fail(str(e))
 
 
 def _snapshot(audit_spec: str, hmac_key_file: str | None, public_key: str | None) -> Any:
     from status_guard.compliance.source import take_snapshot
 
-    hkey = load_secret_file(hmac_key_file) if hmac_key_file else None
-    pub = load_public_key(public_key) if public_key else None
-    snap = take_snapshot(audit_spec, hmac_key=hkey, public_key=pub)
+    hkey = load_key(hmac_key_file, "HMAC key", "--hmac-key-file")
+    pub = load_public(public_key)
+    path = spec_path(audit_spec)
+    if path is not None and not path.exists():
+        fail(f"--audit: no audit log at {path} (check the path, or set STATUS_GUARD_AUDIT)")
+    try:
+        with progress("Reading and verifying the audit log"):
+            snap = take_snapshot(audit_spec, hmac_key=hkey, public_key=pub)
+    except (StatusGuardError, ValueError, OSError) as e:
+        fail(f"--audit: {e}")
     if snap.verification.count == 0 and not snap.verification.problems:
-        _fail("the audit log holds no records (wrong path or table?)")
+        fail("--audit: the audit log holds no records (wrong path or table?)")
     return snap
+
+
+def _state_line(snap: Any) -> None:
+    v = snap.view()
+    colour = {"ok": "green", "warn": "yellow", "bad": "red"}[v.css]
+    click.echo(style(f"{v.headline}.", err=True, fg=colour, bold=True) + f" {v.detail}", err=True)
+
+
+def _jurisdiction(policy: Any, guard: Any = None) -> Any:
+    from status_guard.compliance.jurisdiction import jurisdiction_of
+
+    try:
+        return jurisdiction_of(policy, guard)
+    except StatusGuardError as e:
+        fail(str(e))
 
 
 # -- events ------------------------------------------------------------------------------------------
 @click.group("events")
 def events() -> None:
-    """Record and list 2.129.060 events (detainers, holds, transfers, reimbursements, cooperation)."""
+    """Record, list and correct 2.129.060 events (detainers, holds, transfers, reimbursements, cooperation,
+    040(g) notices). An event is never edited: `void` and `correct` append."""
 
 
 def _type_choices() -> list[str]:
-    from status_guard.compliance.events import EventType
+    from status_guard.compliance.events import RECORDABLE
 
-    return [t.value for t in EventType]
+    return [t.value for t in RECORDABLE]
+
+
+def _reason_choices() -> list[str]:
+    from status_guard.compliance.ledger import REASONS
+
+    return list(REASONS)
+
+
+def _default_hold_bases() -> list[str]:
+    try:
+        from status_guard.policy import load_policy
+
+        f = load_policy(None).file
+        return list(f.compliance.hold_bases) if f.compliance else []
+    except Exception:  # noqa: BLE001 - help text only
+        return []
+
+
+def _hold_bases(values: tuple[str, ...], j: Any) -> list[str] | None:
+    """Validate --hold-basis against the policy's vocabulary, with "did you mean"."""
+    if not values:
+        return None
+    out = []
+    for v in values:
+        code = v.strip().lower().replace("-", "_").replace(" ", "_")
+        if code not in j.hold_bases:
+            fail(f"--hold-basis {v[:40]!r} is not one of the policy's hold bases{suggest(code, j.hold_bases)}; "
+                 f"choose from: {', '.join(j.hold_bases)} (see `status-guard events vocabulary`)")
+        out.append(code)
+    return out
+
+
+def _person_key(person_key_file: str | None) -> bytes | None:
+    return load_key(person_key_file, "person-reference key", "--person-key-file")
+
+
+def _recorder(audit_spec: str, policy_path: str | None, person_key_file: str | None, department: str | None,
+              notice_due_hours: int = 24) -> tuple[Any, Any]:
+    from status_guard import Guard
+    from status_guard.audit import open_audit
+    from status_guard.compliance.events import EventRecorder
+
+    key = _person_key(person_key_file)
+    try:
+        log = open_audit(audit_spec)
+    except (StatusGuardError, ValueError, OSError) as e:
+        fail(f"--audit: {e}")
+    guard = Guard(_policy(policy_path), audit=log)
+    _jurisdiction(guard.policy, guard)  # a pack whose vocabulary disagrees with its 040(d) rule: refuse now
+    return EventRecorder(guard, person_key=key, department=department,
+                         notice_due=timedelta(hours=notice_due_hours)), log
+
+
+def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
+    try:
+        return fn()
+    except RefusedError as e:
+        click.echo(style("refused:", err=True, fg="red", bold=True) + f" {e}", err=True)
+        click.echo("the refused attempt was recorded in the audit log, dated when it occurred", err=True)
+        log.close()
+        sys.exit(1)
+    except AuditUnavailableError as e:
+        log.close()
+        fail(f"the audit log could not be written; nothing was recorded ({e})")
+    except (StatusGuardError, ValueError) as e:
+        log.close()
+        fail(_event_error(e))
+
+
+def _said(stored: dict[str, Any], j: Any) -> None:
+    ev = stored["event"]
+    what = "withdrew" if ev["type"] == "void" else ("recorded correction of" if ev.get("corrects") else "recorded")
+    click.echo(f"{what} {ev['type'] if ev['type'] != 'void' else 'record ' + str(ev.get('related_seq'))} as seq "
+               f"{stored['seq']} ({ev['event_id']}), occurred {j.show(ev.get('occurred_at'))}")
+    if ev.get("corrects") and ev["type"] != "void":
+        click.echo(f"it replaces record {ev.get('related_seq')}; the report counts the corrected facts and lists "
+                   "the correction")
+    if "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
+        click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}): give the "
+                   "person a copy of the detainer or warrant, then record:\n"
+                   f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']}")
+    elif ev["type"] == "notice_delivered":
+        click.echo(f"closed obligation {ev['obligation_ref']}")
 
 
 @events.command("add")
-@click.argument("event_type", type=click.Choice(_type_choices()))
-@audit_option
+@click.argument("event_type", metavar="EVENT_TYPE", type=Choice(_type_choices()))
+@audit_option()
 @policy_option
-@click.option("--person-id", default=None, help="the police system's local id of the person; stored only as a "
-              "keyed HMAC (needs --person-key-file). Never a name.")
+@click.option("--person-id", default=None, help="the police system's local id for the person (e.g. the booking "
+              "number); stored only as a keyed HMAC and sealed under the person key. Never a name.")
 @click.option("--person-ref", default=None, help="a ready person reference (64 hex, HMAC-SHA256)")
-@click.option("--person-key-file", envvar=[ENV_PERSON_KEY_FILE, ENV_CORRELATION_KEY_FILE],
-              type=click.Path(dir_okay=False), default=None,
-              help=f"key for person references (default: ${ENV_PERSON_KEY_FILE}, else ${ENV_CORRELATION_KEY_FILE})")
+@click.option("--booking", "booking_id", default=None,
+              help="the booking number, when it differs from --person-id (stored sealed under the person key)")
+@person_key_option
 @click.option("--case", "case_ref", default=None, help="case reference (letters, digits, ._/#-)")
 @click.option("--amount", default=None, help="reimbursement amount, e.g. 1250.00")
 @click.option("--currency", default="USD", show_default=True)
@@ -113,9 +207,14 @@ def _type_choices() -> list[str]:
               help="ice_cooperation: can the investigation be publicly disclosed? (required)")
 @click.option("--in-custody/--not-in-custody", default=None,
               help="detainer / administrative warrant: is the person in custody? (required; opens 040(g))")
-@click.option("--hold-basis", multiple=True, help="detained_on_ice_hold: each basis of the hold (repeatable)")
-@click.option("--obligation", "obligation_ref", default=None, help="notice_delivered: the obligation it closes")
-@click.option("--occurred-at", default=None, help="when it happened (ISO 8601; default now)")
+@click.option("--hold-basis", multiple=True, metavar="CODE",
+              help="detained_on_ice_hold: each basis of the hold (repeatable), one of: "
+                   + ", ".join(_default_hold_bases()))
+@click.option("--obligation", "obligation_ref", default=None,
+              help="notice_delivered: the obligation it closes (the person is taken from the obligation)")
+@click.option("--occurred-at", default=None, metavar="TIME",
+              help="when it happened, with a time zone: '2026-03-01 14:00 America/New_York' or "
+                   "2026-03-01T14:00-05:00 (default: now)")
 @click.option("--department", default=None, help="department recording the event")
 @click.option("--idempotency-key", default=None,
               help="the police system's own id for this event: recording it twice yields the same event id, "
@@ -123,164 +222,286 @@ def _type_choices() -> list[str]:
 @click.option("--notice-due-hours", type=click.IntRange(1, 24 * 30), default=24, show_default=True,
               help="hours allowed for 040(g) notice before an obligation is overdue")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
-               person_ref: str | None, person_key_file: str | None, case_ref: str | None, amount: str | None,
-               currency: str, disclosable: bool | None, in_custody: bool | None, hold_basis: tuple[str, ...],
-               obligation_ref: str | None, occurred_at: str | None, department: str | None,
-               idempotency_key: str | None, notice_due_hours: int) -> None:
+               person_ref: str | None, booking_id: str | None, person_key_file: str | None, case_ref: str | None,
+               amount: str | None, currency: str, disclosable: bool | None, in_custody: bool | None,
+               hold_basis: tuple[str, ...], obligation_ref: str | None, occurred_at: str | None,
+               department: str | None, idempotency_key: str | None, notice_due_hours: int) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
-    from datetime import timedelta
-
-    from status_guard import Guard
-    from status_guard.audit import open_audit
-    from status_guard.compliance.events import EventRecorder
-
-    try:
-        key = load_secret_file(person_key_file, "person-reference key") if person_key_file else None
-        log = open_audit(audit_spec)
-    except (StatusGuardError, ValueError, OSError) as e:
-        _fail(str(e))
-    try:
-        guard = Guard(_policy(policy_path), audit=log)
-        rec = EventRecorder(guard, person_key=key, department=department,
-                            notice_due=timedelta(hours=notice_due_hours))
-        stored = rec.record(event_type, person_id=person_id, person_ref=person_ref, case_ref=case_ref,
-                            amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody,
-                            hold_basis=list(hold_basis) or None, obligation_ref=obligation_ref,
-                            occurred_at=occurred_at, idempotency_key=idempotency_key)
-    except RefusedError as e:
-        click.echo(f"refused: {e}", err=True)
-        click.echo("the refused attempt was recorded in the audit log", err=True)
-        log.close()
-        sys.exit(1)
-    except (StatusGuardError, ValueError) as e:
-        log.close()
-        _fail(str(e))
+    rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
+    j = rec.jurisdiction
+    bases = _hold_bases(hold_basis, j)
+    stored = _run_recording(log, lambda: rec.record(
+        event_type, person_id=person_id, person_ref=person_ref, booking_id=booking_id, case_ref=case_ref,
+        amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
+        obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key))
     log.close()
-    ev = stored["event"]
-    click.echo(f"recorded {ev['type']} as seq {stored['seq']} ({ev['event_id']})")
-    if "obligation_ref" in ev and ev["type"] != "notice_delivered":
-        click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {ev['due_at']}): give the person "
-                   "a copy of the detainer or warrant, then record notice_delivered --obligation "
-                   f"{ev['obligation_ref']}")
-    elif ev["type"] == "notice_delivered":
-        click.echo(f"closed obligation {ev['obligation_ref']}")
+    _said(stored, j)
+
+
+@events.command("void")
+@click.argument("target", metavar="RECORD")
+@click.option("--reason", required=True, type=Choice(_reason_choices()), help="why the entry is withdrawn")
+@audit_option()
+@policy_option
+@person_key_option
+@click.option("--department", default=None, help="department recording the withdrawal")
+def events_void(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
+                department: str | None) -> None:
+    """Withdraw an event entered in error (RECORD: its seq or event id). Nothing is deleted: a `void`
+    record is appended, and reports stop counting the event and list the withdrawal."""
+    rec, log = _recorder(audit_spec, policy_path, person_key_file, department)
+    stored = _run_recording(log, lambda: rec.void(target, reason=reason))
+    log.close()
+    _said(stored, rec.jurisdiction)
+
+
+@events.command("correct")
+@click.argument("target", metavar="RECORD")
+@click.option("--reason", required=True, type=Choice(_reason_choices()), help="what was wrong")
+@audit_option()
+@policy_option
+@person_key_option
+@click.option("--person-id", default=None, help="the right person (local id)")
+@click.option("--booking", "booking_id", default=None, help="the right booking number")
+@click.option("--case", "case_ref", default=None, help="the right case reference")
+@click.option("--amount", default=None, help="the right amount")
+@click.option("--currency", default=None)
+@click.option("--disclosable/--not-disclosable", default=None)
+@click.option("--in-custody/--not-in-custody", default=None)
+@click.option("--hold-basis", multiple=True, metavar="CODE", help="the right hold basis (repeatable)")
+@click.option("--occurred-at", default=None, metavar="TIME", help="the right time, with a time zone")
+@click.option("--department", default=None, help="the right department")
+def events_correct(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
+                   person_id: str | None, booking_id: str | None, case_ref: str | None, amount: str | None,
+                   currency: str | None, disclosable: bool | None, in_custody: bool | None,
+                   hold_basis: tuple[str, ...], occurred_at: str | None, department: str | None) -> None:
+    """Correct an event (RECORD: its seq or event id): a new event of the same type replaces it; the
+    original stays in the log. A corrected hold passes the 040(d) check again."""
+    rec, log = _recorder(audit_spec, policy_path, person_key_file, None)
+    bases = _hold_bases(hold_basis, rec.jurisdiction)
+    stored = _run_recording(log, lambda: rec.correct(
+        target, reason=reason, person_id=person_id, booking_id=booking_id, case_ref=case_ref, amount=amount,
+        currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
+        occurred_at=occurred_at, department=department))
+    log.close()
+    _said(stored, rec.jurisdiction)
+
+
+@events.command("vocabulary")
+@policy_option
+@format_option()
+def events_vocabulary(policy_path: str | None, fmt: str) -> None:
+    """The fixed lists events use: hold bases (040(d)) and correction reasons."""
+    from status_guard.compliance.ledger import REASONS
+
+    j = _jurisdiction(_policy(policy_path))
+    rows = [{"list": "hold basis", "code": c, "meaning": hb.label,
+             "alone": "refused (040(d))" if hb.immigration_only else "allowed"} for c, hb in j.hold_bases.items()]
+    rows += [{"list": "reason", "code": c, "meaning": w, "alone": ""} for c, w in REASONS.items()]
+    click.echo(render_rows(rows, fmt, ["list", "code", "meaning", "alone"],
+                           {"alone": "as sole basis"}), nl=False)
+
+
+EVENT_COLUMNS = ["seq", "occurred", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
+                 "obligation", "department", "entered"]
 
 
 @events.command("list")
-@audit_option
-@click.option("--since", default=None, help="ISO date/time or span like 7d (log time)")
-@click.option("--until", default=None)
-@click.option("--type", "etype", default=None, type=click.Choice(_type_choices()))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def events_list(audit_spec: str, since: str | None, until: str | None, etype: str | None, fmt: str) -> None:
-    """List event records (without person references)."""
+@audit_option()
+@policy_option
+@person_key_option
+@click.option("--from", "start", default=None, help="first day (YYYY-MM-DD, the jurisdiction's time zone)")
+@click.option("--to", "end", default=None, help="last day, inclusive")
+@click.option("--type", "etype", default=None, type=Choice(_type_choices()))
+@click.option("--all", "show_all", is_flag=True, help="also list withdrawn and replaced entries")
+@format_option()
+def events_list(audit_spec: str, policy_path: str | None, person_key_file: str | None, start: str | None,
+                end: str | None, etype: str | None, show_all: bool, fmt: str) -> None:
+    """List events by when they occurred, as corrected (no person references; the booking number is
+    shown only with the person key)."""
+    from status_guard.compliance.ledger import ledger_of
+    from status_guard.compliance.money import money
+    from status_guard.compliance.report import Period, ReportError
+    from status_guard.compliance.sealing import unseal
+    from status_guard.compliance.source import parse_items
+
+    j = _jurisdiction(_policy(policy_path))
+    key = _person_key(person_key_file)
+    try:
+        period = Period.parse(start or "1970-01-01", end or j.today().isoformat(), j.tz, limit=False)
+    except ReportError as e:
+        fail(str(e))
     from status_guard.audit import open_sink
-    from status_guard.audit.query import Filter, filter_items
-    from status_guard.compliance.complaints import EVENT_KEYS
 
     try:
         sink = open_sink(audit_spec)
-        rows = []
-        for rec in filter_items(sink.raw_items(), Filter.make(since=since, until=until, kind="event")):
-            ev = rec.get("event") or {}
-            if etype and ev.get("type") != etype:
-                continue
-            rows.append({"seq": rec.get("seq"), "time": rec.get("time"), **{k: ev[k] for k in EVENT_KEYS if k in ev}})
-    except (StatusGuardError, ValueError, OSError) as e:
-        _fail(str(e))
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    for r in rows:
-        extra = " ".join(f"{k}={r[k]}" for k in ("case_ref", "amount", "disclosable", "obligation_ref", "department")
-                         if k in r)
-        click.echo(f"{r['seq']:>6}  {r.get('occurred_at', r['time'])}  {r['type']:<28} {extra}")
-    click.echo(f"{len(rows)} event(s)", err=True)
+        ledger = ledger_of(parse_items(sink.raw_items()))
+    except (StatusGuardError, OSError) as e:
+        fail(f"--audit: {e}")
+    current = {r.seq for r in ledger.current}
+    rows = []
+    for row in sorted(ledger.all_events.values(), key=lambda r: (r.occurred or datetime.min.replace(tzinfo=timezone.utc), r.seq)):
+        ev = row.event
+        if etype and row.type != etype:
+            continue
+        if row.occurred is None or not period.contains(row.occurred):
+            continue
+        status = "current" if row.seq in current else (
+            "withdrawal" if row.type == "void" else f"replaced by seq {ledger.superseded_by.get(row.event_id or '')}")
+        if status != "current" and not show_all:
+            continue
+        rows.append({"seq": row.seq, "occurred": j.show(row.occurred), "type": row.type, "status": status,
+                     "booking": unseal(key, ev.get("booking_sealed")) if key else None,
+                     "case": ev.get("case_ref"),
+                     "amount": money(ev["amount"], ev.get("currency") or "USD") if ev.get("amount") else None,
+                     "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
+                     "obligation": ev.get("obligation_ref"), "department": ev.get("department"),
+                     "entered": j.show(row.logged_at)})
+    cols = [c for c in EVENT_COLUMNS if c != "booking" or key]
+    if fmt == "table":  # for a terminal: what happened, to which booking, and the details in one column
+        for row in rows:
+            row["details"] = "; ".join(str(x) for x in (
+                row["case"], row["amount"], {True: "disclosable", False: "not disclosable"}.get(row["disclosable"]),
+                ", ".join(row["hold_basis"]) if row["hold_basis"] else None, row["obligation"],
+                None if row["status"] == "current" else row["status"]) if x)
+        cols = ["seq", "occurred", "type"] + (["booking"] if key else []) + ["details"]
+    rows = [{c: row.get(c) for c in cols} for row in rows]
+    click.echo(render_rows(rows, fmt, cols, empty="no events"), nl=False)
+    if fmt == "table":
+        click.echo(f"{len(rows)} event(s), {period.label()} ({j.tz_name})", err=True)
 
 
 # -- obligations -------------------------------------------------------------------------------------
-@click.command("obligations")
-@audit_option
-@click.option("--all", "show_all", is_flag=True, help="include closed obligations")
-@click.option("--now", "now_s", default=None, help="evaluate overdue at this time (ISO 8601; default now)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--fail-on-overdue", is_flag=True, help="exit 1 when any obligation is overdue (for monitoring)")
-def obligations(audit_spec: str, show_all: bool, now_s: str | None, fmt: str, fail_on_overdue: bool) -> None:
-    """List open and overdue 2.129.040(g) notice obligations."""
-    from status_guard.audit import open_sink
-    from status_guard.audit.query import Filter, filter_items
-    from status_guard.compliance.events import parse_when
-    from status_guard.compliance.obligations import pending
+OBLIGATION_COLUMNS = ["status", "late_by", "ref", "booking", "opened_by", "opened", "due", "closed", "department",
+                      "seq"]
 
+
+@click.command("obligations")
+@audit_option()
+@policy_option
+@person_key_option
+@hmac_key_option
+@click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
+              default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints "
+                                 "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
+@click.option("--all", "show_all", is_flag=True, help="include closed obligations (on time and late)")
+@click.option("--now", "now_s", default=None, metavar="TIME", help="evaluate overdue at this time (default: now)")
+@format_option()
+@click.option("--fail-on-overdue", is_flag=True, help="exit 1 when any obligation is overdue (for monitoring)")
+def obligations(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
+                public_key: str | None, show_all: bool, now_s: str | None, fmt: str, fail_on_overdue: bool) -> None:
+    """2.129.040(g) notice obligations: open and overdue first; closed late ones say by how much. With the
+    person key, the booking each obligation belongs to."""
+    from status_guard.compliance.events import parse_when
+    from status_guard.compliance.jurisdiction import duration_words
+    from status_guard.compliance.obligations import STATUS_WORDS, pending
+    from status_guard.compliance.sealing import unseal
+
+    j = _jurisdiction(_policy(policy_path))
+    key = _person_key(person_key_file)
     try:
         now = parse_when(now_s) if now_s else datetime.now(timezone.utc)
-        sink = open_sink(audit_spec)
-        rows = pending(filter_items(sink.raw_items(), Filter.make(kind="event")), now, include_closed=show_all)
-    except (StatusGuardError, ValueError, OSError) as e:
-        _fail(str(e))
-    if fmt == "json":
-        click.echo(json.dumps([o.as_dict(now) for o, _ in rows], indent=2))
-    else:
-        if not rows:
-            click.echo("no open 2.129.040(g) obligations")
-        for o, status in rows:
-            click.echo(f"{status.upper():<8} {o.ref}  {o.opened_by:<24} opened {o.opened_at}  due {o.due_at or '-'}"
-                       f"  seq {o.opened_seq}" + (f"  {o.department}" if o.department else ""))
+    except StatusGuardError as e:
+        fail(_event_error(e).replace("occurred_at", "--now").replace("--occurred-at", "--now"))
+    snap = _snapshot(audit_spec, hmac_key_file, public_key)
+    rows = pending(snap.records, now, include_closed=show_all)
+    out = []
+    for o, status in rows:
+        late = o.lateness(now)
+        d = o.as_dict(now)
+        out.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
+                    "late_by": duration_words(late) if late is not None else None,
+                    "late_by_seconds": d["late_by_seconds"], "ref": o.ref,
+                    "booking": unseal(key, o.booking_sealed) if key else None,
+                    "opened_by": o.opened_by.replace("_", " ") if fmt == "table" else o.opened_by,
+                    "opened": j.show(o.opened_at) if fmt == "table" else o.opened_at,
+                    "due": j.show(o.due_at) if fmt == "table" else o.due_at,
+                    "closed": j.show(o.closed_at) if fmt == "table" else o.closed_at,
+                    "department": o.department, "seq": o.opened_seq, "closed_seq": o.closed_seq})
+    cols = [c for c in OBLIGATION_COLUMNS if c != "booking" or key]
+    if fmt == "table":
+        cols = [c for c in cols if c not in ("opened", "department", "seq")]
+    if fmt != "table":
+        cols += ["late_by_seconds", "closed_seq"]
+        out = [{c: row.get(c) for c in cols} for row in out]
+    text = render_rows(out, fmt, cols, {"late_by": "late by", "opened_by": "opened by", "ref": "obligation"},
+                       empty="no open 2.129.040(g) obligations" if not show_all else "no 2.129.040(g) obligations")
+    if fmt == "table":
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("overdue") or line.startswith("closed late"):
+                lines[i] = style(line, fg="red" if line.startswith("overdue") else "yellow")
+        text = "\n".join(lines) + "\n"
+    click.echo(text, nl=False)
+    if fmt == "table":
+        _state_line(snap)
     if fail_on_overdue and any(s == "overdue" for _, s in rows):
         sys.exit(1)
 
 
 # -- report ------------------------------------------------------------------------------------------
+REPORT_FORMATS = ("html", "pdf", "md", "csv", "json")
+
+
 @click.group("report")
 def report() -> None:
     """Reports computed from the verified audit log."""
 
 
 @report.command("semiannual")
-@audit_option
+@audit_option()
 @policy_option
-@hmac_option
-@pubkey_option
-@click.option("--from", "start", required=True, help="first day of the period (YYYY-MM-DD, UTC)")
+@hmac_key_option
+@click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
+              default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints "
+                                 "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
+@click.option("--from", "start", required=True, help="first day of the period (YYYY-MM-DD, the jurisdiction's "
+              "time zone)")
 @click.option("--to", "end", required=True, help="last day of the period (YYYY-MM-DD, inclusive)")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv", "md"]), default=None,
-              help="default: from the --out extension, else md")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="output file (default: standard output; pdf needs --out)")
+@format_option(REPORT_FORMATS, default=None, help="pdf (accessible, tagged), html, md, csv or json "
+               "(default: from the --out extension, else md)")
+@out_option("output file (default: standard output; pdf needs --out)")
 def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, public_key: str | None,
                start: str, end: str, fmt: str | None, out: str | None) -> None:
-    """The 2.129.060 report: (a)-(e) plus refusals by clause and department. Exits 1 if the log does
-    not verify (the report is still written, and says so on its first page)."""
+    """The 2.129.060 report: a memo to the City Clerk with the figures, a section per clause with charts
+    and monthly tables, 040(g) notices, refusals, corrections, and the verification in an appendix.
+    Exits 1 if the log does not verify (the report is still written, and says so on its first page)."""
     from status_guard.compliance.render import render
     from status_guard.compliance.report import Period, ReportError, report_for
 
-    if fmt is None:
-        ext = Path(out).suffix.lower().lstrip(".") if out else ""
-        fmt = {"htm": "html", "markdown": "md"}.get(ext, ext) if ext in {"html", "htm", "pdf", "csv", "md",
-                                                                         "markdown"} else "md"
+    if out:
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, REPORT_FORMATS, "md")
     if fmt == "pdf" and out is None:
-        _fail("--format pdf needs --out FILE")
-    if out:
-        _check_out(out, audit_spec)
+        fail("--format pdf needs --out FILE.pdf")
+    policy = _policy(policy_path)
+    j = _jurisdiction(policy)
     try:
-        period = Period.parse(start, end)
-        snap = _snapshot(audit_spec, hmac_key_file, public_key)
-        rep = report_for(snap, period, _policy(policy_path))
-        data = render(rep, fmt)
-    except (StatusGuardError, ReportError, ValueError, OSError) as e:
-        _fail(str(e))
+        period = Period.parse(start, end, j.tz)
+    except ReportError as e:
+        fail(str(e))
+    snap = _snapshot(audit_spec, hmac_key_file, public_key)
+    try:
+        with progress(f"Computing and rendering the report ({fmt})"):
+            rep = report_for(snap, period, policy)
+            data = render(rep, fmt)
+    except (StatusGuardError, ReportError, ValueError, RuntimeError) as e:
+        fail(str(e))
     if out:
-        try:
-            _write_out(out, data)
-        except OSError as e:
-            _fail(f"cannot write {out} ({e.__class__.__name__})")
+        write_out(out, data)
         click.echo(f"wrote {out} ({fmt}, {len(data)} bytes)", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+    _state_line(snap)
     if not rep.verified:
-        click.echo(f"error: the audit log did not verify ({len(rep.verification_problems)} problem(s)); "
-                   "the report says so on its first page", err=True)
+        v = rep.verification
+        if v is not None and v.state == "key_missing":
+            click.echo(f"error: the audit log could not be verified without its key; give {', '.join(v.supply)}",
+                       err=True)
+        else:
+            click.echo(style("error:", err=True, fg="red", bold=True) + f" the audit log did not verify "
+                       f"({len(rep.verification_problems)} problem(s)); the report says so on its first page", err=True)
         sys.exit(1)
 
 
@@ -291,28 +512,33 @@ def complaint() -> None:
 
 
 @complaint.command("draft")
-@audit_option
+@audit_option()
 @policy_option
-@hmac_option
+@hmac_key_option
+@click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
+              default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints")
 @click.option("--record", "record_id", required=True, help="the audit record: sequence number or request id")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None)
-def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, record_id: str,
-                    fmt: str, out: str | None) -> None:
+@format_option(("md", "html", "json"), default=None, help="md, html or json (default: from --out, else md)")
+@out_option()
+def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, public_key: str | None,
+                    record_id: str, fmt: str | None, out: str | None) -> None:
     """Draft a packet: recipients (City Manager's Office plus the police or schools office named by the
     policy), the cited rule and the records, with no protected values."""
-    from status_guard.compliance.complaints import ComplaintError, draft_complaint, packet_json, packet_markdown
+    from status_guard.compliance.complaints import ComplaintError, draft_complaint, packet_html, packet_json, \
+        packet_markdown
 
     if out:
-        _check_out(out, audit_spec)
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, ("md", "html", "json"), "md")
+    snap = _snapshot(audit_spec, hmac_key_file, public_key)
+    policy = _policy(policy_path)
     try:
-        snap = _snapshot(audit_spec, hmac_key_file, None)
-        packet = draft_complaint(snap, record_id, _policy(policy_path))
-    except (StatusGuardError, ComplaintError, ValueError, OSError) as e:
-        _fail(str(e))
-    text = packet_json(packet) if fmt == "json" else packet_markdown(packet)
+        packet = draft_complaint(snap, record_id, policy)
+    except (StatusGuardError, ComplaintError, ValueError) as e:
+        fail(f"--record: {e}")
+    text = {"json": packet_json, "md": packet_markdown, "html": packet_html}[fmt](packet)
     if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
+        write_out(out, (text + "\n").encode("utf-8"))
         click.echo(f"wrote {out}; send it to: " + "; ".join(packet.recipients), err=True)
     else:
         click.echo(text)
@@ -323,36 +549,47 @@ def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str
 
 # -- dashboard ---------------------------------------------------------------------------------------
 @click.command("dashboard")
-@audit_option
+@audit_option()
 @policy_option
-@hmac_option
+@hmac_key_option
+@click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
+              default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints "
+                                 "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
+@person_key_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8750, show_default=True)
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="file holding the login password (required when --host is not a loopback address)")
-def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, host: str, port: int,
-              password_file: str | None) -> None:
-    """Serve the compliance dashboard (log browser, verification, obligations, reports)."""
+def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, public_key: str | None,
+              person_key_file: str | None, host: str, port: int, password_file: str | None) -> None:
+    """Serve the compliance dashboard (overview, events, log, 040(g) obligations, the 060 report)."""
     try:
         import uvicorn
 
         from status_guard.compliance.dashboard.app import DashboardConfig, create_app, is_loopback
     except ImportError as e:
-        _fail(f"the dashboard needs the 'dashboard' extra (pip install 'status_guard[dashboard]'): {e.name}")
+        fail(f"the dashboard needs the 'dashboard' extra (pip install 'status_guard[dashboard]'): {e.name}")
     password = None
     if password_file:
         password = Path(password_file).read_text(encoding="utf-8").strip()
         if len(password) < 12:
-            _fail("the password in --password-file must be at least 12 characters")
+            fail("--password-file: the password must be at least 12 characters")
     if not is_loopback(host) and password is None:
-        _fail(f"refusing to serve on {host}, which is reachable beyond this machine, without a login: "
-              "give --password-file")
+        fail(f"refusing to serve on {host}, which is reachable beyond this machine, without a login: "
+             "give --password-file")
+    path = spec_path(audit_spec)
+    if path is not None and not path.exists():
+        fail(f"--audit: no audit log at {path} (check the path, or set STATUS_GUARD_AUDIT)")
     try:
-        app = create_app(DashboardConfig(audit_spec=audit_spec, policy_path=policy_path,
-                                         hmac_key=load_secret_file(hmac_key_file) if hmac_key_file else None,
-                                         password=password))
+        app = create_app(DashboardConfig(
+            audit_spec=audit_spec, policy_path=policy_path,
+            hmac_key=load_key(hmac_key_file, "HMAC key", "--hmac-key-file"), public_key=load_public(public_key),
+            person_key=_person_key(person_key_file), password=password))
+        with progress("Verifying the audit log before serving"):
+            snap = app.state.warm()
     except (StatusGuardError, ValueError, OSError) as e:
-        _fail(str(e))
-    click.echo(f"status_guard dashboard on http://{host}:{port}/" + (" (login required)" if password else ""),
-               err=True)
+        fail(str(e))
+    _state_line(snap)
+    click.echo(f"status_guard dashboard on http://{host}:{port}/" + (" (login required)" if password else "")
+               + " — stop it with Ctrl+C", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

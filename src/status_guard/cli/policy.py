@@ -11,6 +11,7 @@ import click
 from ..errors import PolicyError, PolicyValidationError
 from ..guard import Guard
 from ..policy import default_policy_path, json_schema, load_policy
+from .options import fail, format_option, suggest
 
 POLICY_OPT = click.option(
     "--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -90,6 +91,9 @@ def explain(policy_path: Path | None, citation: str | None) -> None:
     """Explain the rules (optionally only those citing CITATION, e.g. 2.129.040(e))."""
     guard = _guard(policy_path)
     pol = guard.policy.file
+    known = {r.citation for r in guard.policy.all_rules()} | {n.citation for n in pol.notes}
+    if citation and citation not in known:
+        fail(f"CITATION {citation[:40]!r} is cited by no rule or note{suggest(citation, sorted(known))}")
     click.echo(f"{pol.title}\n{pol.jurisdiction} — policy {pol.id} v{pol.version}, effective {pol.effective}\n")
     for r in guard.policy.all_rules():
         if citation and r.citation != citation:
@@ -118,15 +122,17 @@ def schema() -> None:
 @click.argument("name")
 @click.option("--label", default=None, help="The field's label text (any language).")
 @click.option("--value", default=None, help="An example value (matched against value patterns only).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@format_option(("table", "json"))
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 @POLICY_OPT
-def classify(name: str, label: str | None, value: str | None, as_json: bool, policy_path: Path | None) -> None:
+def classify(name: str, label: str | None, value: str | None, fmt: str, as_json: bool,
+             policy_path: Path | None) -> None:
     """Classify a field NAME (with an optional --label) into protected categories."""
     from ..model import MISSING
 
     guard = _guard(policy_path)
     c = guard.classify(name, label, MISSING if value is None else value)
-    if as_json:
+    if as_json or fmt == "json":
         click.echo(json.dumps({"name": name, "label": label, "categories": sorted(c.categories),
                                "reasons": {k: list(v) for k, v in sorted(c.reasons.items())}}, ensure_ascii=False))
         return

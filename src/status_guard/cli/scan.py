@@ -1,8 +1,9 @@
 """`status-guard scan` and `status-guard inventory`: the static scanner for CI, and the data map.
 
-Exit status of `scan`: 0 no finding at or above --fail-on; 1 at least one; 2 a usage error, or a
-file that could not be read or parsed (the scan is incomplete: reported as an `unparseable`
-finding and exit 2 whatever --fail-on says, since an unchecked file is never a pass).
+Exit status of `scan`: 0 no finding at or above --fail-on (findings a --baseline adopted do not count);
+1 at least one; 2 a usage error, or a file that could not be read or parsed (the scan is incomplete:
+reported as an `unparseable` finding and exit 2 whatever --fail-on says, since an unchecked file is
+never a pass).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import click
 
 from ..errors import StatusGuardError
 from ..model import Effect
+from .options import Choice, fail, format_for_out, progress, render_rows, suggest, write_out
 
 _FAIL_ON = {"block": Effect.BLOCK, "strip": Effect.STRIP, "redact": Effect.REDACT, "flag": Effect.FLAG, "never": None}
+SCAN_FORMATS = ("table", "json", "jsonl", "csv", "sarif")
+INVENTORY_FORMATS = ("table", "json", "jsonl", "csv")
 
 
 def _parse_map(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -38,10 +42,18 @@ def _guard(policy_path: Path | None, text: bool):
 def _run(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, text, dialect):
     from ..scan import Limits, scan_paths
 
-    guard = _guard(policy_path, text)
-    report = scan_paths(guard, list(paths), scope=scope, scope_map=_parse_map(maps), purpose=purpose,
-                        limits=Limits(max_file_bytes=max_file_bytes, max_files=max_files), exclude=list(exclude),
-                        text=None if text else False, sql_dialect=dialect)
+    try:
+        guard = _guard(policy_path, text)
+        for flag, value, known in (("--scope", scope, guard.policy.file.scopes),
+                                   ("--purpose", purpose, guard.policy.file.purposes)):
+            if value is not None and value not in known:
+                fail(f"{flag} {value[:40]!r} is not one of {', '.join(known)}{suggest(value, known)}")
+        with progress("Scanning"):
+            report = scan_paths(guard, list(paths), scope=scope, scope_map=_parse_map(maps), purpose=purpose,
+                                limits=Limits(max_file_bytes=max_file_bytes, max_files=max_files),
+                                exclude=list(exclude), text=None if text else False, sql_dialect=dialect)
+    except StatusGuardError as exc:
+        fail(str(exc))
     return guard, report
 
 
@@ -65,31 +77,56 @@ def _common(f):
 
 @click.command()
 @_common
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=Choice(list(SCAN_FORMATS)), default=None,
+              help="table (default), json (one document), jsonl (one finding per line), csv, or sarif (code "
+                   "scanning); with --out and no --format, from the file's extension")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
               help="Write the report here instead of standard output.")
-@click.option("--fail-on", type=click.Choice(list(_FAIL_ON)), default="block", show_default=True,
+@click.option("--fail-on", type=Choice(list(_FAIL_ON)), default="block", show_default=True,
               help="Exit 1 when a finding is at or above this effect.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Adopted findings (from --write-baseline): they are reported but do not fail the scan.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every current finding to this baseline file (adopt them), then exit 0 unless a file "
+                   "could not be parsed.")
 def scan(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, sql_dialect, text, fmt, out,
-         fail_on) -> None:
-    """Find fields the ordinance forbids in templates, migrations, API specs and models."""
-    from ..scan.report import render_json, render_sarif, render_text
+         fail_on, baseline, write_baseline) -> None:
+    """Find fields the ordinance forbids in templates, migrations, API specs and models.
 
-    try:
-        guard, report = _run(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, text,
-                             sql_dialect)
-    except StatusGuardError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
-    body = {"text": lambda: render_text(report), "json": lambda: render_json(report),
-            "sarif": lambda: render_sarif(report, guard.policy)}[fmt]()
+    A question a federal or state law requires (a Form I-9) is declared where it is asked:
+    `<!-- status-guard: allow no-status-inquiry -- 8 U.S.C. §1324a (Form I-9) -->`."""
+    from dataclasses import replace
+
+    from ..scan import baseline as bl
+    from ..scan.report import ROW_COLUMNS, render_json, render_rows as rows_of, render_sarif, render_text
+
+    fmt = format_for_out(fmt, str(out) if out else None, SCAN_FORMATS, "table")
+    guard, report = _run(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, text,
+                         sql_dialect)
+    if baseline is not None:
+        try:
+            entries = bl.load(baseline)
+        except StatusGuardError as e:
+            fail(f"--baseline: {e}")
+        findings, fixed = bl.apply(report.findings, entries)
+        report = replace(report, findings=tuple(findings), baseline_fixed=tuple(fixed), baseline_used=True)
+    if write_baseline is not None:
+        write_out(str(write_baseline), bl.to_json(report.findings, report.policy).encode("utf-8"))
+        adopted = sum(1 for f in report.findings if bl.adoptable(f))
+        click.echo(f"wrote {write_baseline}: {adopted} finding(s) adopted", err=True)
+    body = {"table": lambda: render_text(report), "json": lambda: render_json(report),
+            "sarif": lambda: render_sarif(report, guard.policy),
+            "jsonl": lambda: render_rows(rows_of(report), "jsonl", ROW_COLUMNS),
+            "csv": lambda: render_rows(rows_of(report), "csv", ROW_COLUMNS)}[fmt]()
     if out is not None:
-        out.write_text(body, encoding="utf-8")
+        write_out(str(out), body.encode("utf-8"))
         click.echo(report_summary(report), err=True)
     else:
         click.echo(body, nl=False)
     if report.errors:
         raise SystemExit(2)
+    if write_baseline is not None:
+        raise SystemExit(0)
     raise SystemExit(1 if report.failing(_FAIL_ON[fail_on]) else 0)
 
 
@@ -101,7 +138,8 @@ def report_summary(report) -> str:
 
 @click.command()
 @_common
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=Choice(list(INVENTORY_FORMATS)), default=None,
+              help="table (default), json, jsonl or csv; with --out and no --format, from the file's extension")
 @click.option("--dsn", "dsns", multiple=True,
               help="Also reflect a live database: a SQLite file path or a postgresql:// DSN (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None)
@@ -110,20 +148,25 @@ def inventory(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes,
     """Map every classified field: where each category is collected, stored and disclosed."""
     from ..scan import Inventory
 
+    fmt = format_for_out(fmt, str(out) if out else None, INVENTORY_FORMATS, "table")
+    guard, report = _run(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, text,
+                         sql_dialect)
     try:
-        guard, report = _run(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_files, text,
-                             sql_dialect)
         inv = Inventory.from_report(report)
         for dsn in dsns:
             from ..scan.database import inventory_from_dsn
 
             inv = inv.merged(inventory_from_dsn(guard, dsn, scope=scope, purpose=purpose))
     except StatusGuardError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
-    body = {"text": inv.render_text, "json": inv.render_json, "csv": inv.render_csv}[fmt]()
+        fail(f"--dsn: {exc}")
+    if fmt == "jsonl":
+        import json
+
+        body = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in inv.rows())
+    else:
+        body = {"table": inv.render_text, "json": inv.render_json, "csv": inv.render_csv}[fmt]()
     if out is not None:
-        out.write_text(body, encoding="utf-8")
+        write_out(str(out), body.encode("utf-8"))
     else:
         click.echo(body, nl=False)
     for e in report.errors:

@@ -13,12 +13,22 @@ from typing import Any
 import click
 
 from ..errors import StatusGuardError
+from .options import Choice, fail, format_option, suggest
 
 
 def _guard(policy_path: Path | None) -> Any:
     from ..guard import Guard
 
     return Guard.from_policy(policy_path) if policy_path else Guard.default()
+
+
+def _names(guard: Any, *, scope: str, requester: str, purpose: str | None) -> None:
+    """Scope, requester and purpose must be the policy's: "did you mean" otherwise, naming the flag."""
+    f = guard.policy.file
+    for flag, value, known in (("--scope", scope, f.scopes), ("--requester", requester, f.requesters),
+                               ("--purpose", purpose, f.purposes)):
+        if value is not None and value not in known:
+            fail(f"{flag} {value[:40]!r} is not one of {', '.join(known)}{suggest(value, known)}")
 
 
 @click.group()
@@ -29,23 +39,26 @@ def sql() -> None:
 @sql.command("check")
 @click.argument("statement", metavar="SQL|-")
 @click.option("--dialect", default="postgres", show_default=True,
-              type=click.Choice(["postgres", "mysql", "sqlite", "tsql", "oracle"]))
+              type=Choice(["postgres", "mysql", "sqlite", "tsql", "oracle"]))
 @click.option("--scope", default="city", show_default=True, help="police, schools or city.")
 @click.option("--requester", default="local", show_default=True, help="Requester class (local, federal, ...).")
 @click.option("--purpose", default=None, help="Declared purpose (e.g. ell_services).")
 @click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="JSON {table: {column: type}} (or {tables, overrides, public_record}).")
 @click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@format_option(("table", "json"))
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 def check(statement: str, dialect: str, scope: str, requester: str, purpose: str | None, schema_path: Path | None,
-          policy_path: Path | None, as_json: bool) -> None:
+          policy_path: Path | None, fmt: str, as_json: bool) -> None:
     """Decide SQL (or standard input with `-`)."""
     from ..sql import SQLAnalysisError, check_sql, fingerprint
     from ..sql.schema import SchemaMap
 
+    as_json = as_json or fmt == "json"
     text = click.get_text_stream("stdin").read() if statement == "-" else statement
     try:
         guard = _guard(policy_path)
+        _names(guard, scope=scope, requester=requester, purpose=purpose)
         schema = SchemaMap.from_file(guard, schema_path) if schema_path else None
         fp = fingerprint(text, dialect)
         decision = check_sql(guard, text, dialect=dialect, scope=scope, requester=requester, purpose=purpose,
@@ -103,8 +116,7 @@ def revoke(schema_path: Path | None, dsn: str | None, namespaces: tuple[str, ...
         raise click.UsageError("--apply needs a named --role (revoking from PUBLIC changes every role's privileges)")
     try:
         guard = _guard(policy_path)
-        guard.policy.check_scope(scope)
-        guard.policy.check_requester(requester)
+        _names(guard, scope=scope, requester=requester, purpose=None)
         if schema_path:
             schema = SchemaMap.from_file(guard, schema_path)
         elif dsn.startswith("sqlite:"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -53,6 +53,7 @@ class ComplaintPacket:
     generated_at: str
     policy: str
     complaint_citation: str = "2.129.050"
+    rule_titles: Mapping[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -156,26 +157,48 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
         records=tuple(_clean(r) for r in related), log_description=snapshot.description, log_verified=v.ok,
         log_problems=len(v.problems), generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         policy=f"{getattr(f, 'id', '')} {getattr(f, 'version', '')}".strip(),
+        rule_titles={rid: cr.title for rid, cr in by_id.items()},
     )
 
 
-def packet_markdown(p: ComplaintPacket) -> str:
-    lines = [f"# Complaint under {p.complaint_citation}", "",
-             "To: " + "; ".join(p.recipients), "",
-             f"Concerning audit record seq {p.record_seq}" + (f" ({p.scope} scope" if p.scope else "")
-             + (f", {p.department})" if p.department else (")" if p.scope else "")), "",
-             f"Audit log: {p.log_description} — " + ("verified." if p.log_verified else
-                                                     f"DID NOT VERIFY ({p.log_problems} problem(s))."),
-             f"Policy: {p.policy}. Drafted: {p.generated_at}.", "", "## Rules cited", ""]
+def packet_markdown(p: ComplaintPacket, j: Any = None) -> str:
+    from .describe import describe
+
+    lines = [f"# Complaint under {p.complaint_citation} (Welcoming Community Ordinance)", "",
+             "**To:** " + "; ".join(p.recipients), "",
+             f"**Concerning:** audit record {p.record_seq}" + (f", {p.scope} scope" if p.scope else "")
+             + (f", {p.department}" if p.department else ""), "",
+             "**Audit log:** " + ("verified when this packet was drafted." if p.log_verified else
+                                  f"DID NOT VERIFY ({p.log_problems} problem(s)) when this packet was drafted."),
+             f"**Policy:** {p.policy}. **Drafted:** {p.generated_at}.", "", "## Rules cited", ""]
     for r in p.rules:
         lines.append(f"- **{r.citation} — {r.title}.** {r.reason}")
-    lines += ["", "## Audit records", "", "The records below hold field names, categories and citations only; "
-              "no field value, name or person reference.", "", "```json"]
+    lines += ["", "## What the log records", "",
+              "In words, from the value-free audit log: field names, categories and clauses only; no field value, "
+              "name or person reference.", ""]
+    for rec in p.records:
+        d = describe(rec, j, rule_titles=p.rule_titles)
+        lines += [f"### Record {rec.get('seq')}: {d.summary}", ""]
+        lines += [f"- {k}: {v}" for k, v in d.rows]
+        lines.append("")
+    lines += ["## Allegation", "", "(Describe what happened, in your own words. Do not paste personal information "
+              "about the person concerned into this packet.)", "", "## The records as stored", "", "```json"]
     lines += [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records]
-    lines += ["```", "", "## Allegation", "", "(Describe what happened, in your own words. Do not paste "
-              "personal information about the person concerned into this packet.)", ""]
+    lines += ["```", ""]
     return "\n".join(lines)
 
 
 def packet_json(p: ComplaintPacket) -> str:
     return json.dumps(p.as_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def packet_html(p: ComplaintPacket, j: Any = None, *, standalone: bool = True) -> str:
+    """The packet as a document (the dashboard shows it; `complaint draft --format html` writes it)."""
+    from .describe import describe
+    from .render import STATIC, jinja_env
+
+    described = [(rec, describe(rec, j, rule_titles=p.rule_titles)) for rec in p.records]
+    css = (STATIC / "report.css").read_text(encoding="utf-8") if standalone else ""
+    return jinja_env().get_template("complaint_document.html").render(
+        p=p, described=described, standalone=standalone, css=css,
+        records_json=[json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records])

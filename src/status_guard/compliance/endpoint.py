@@ -24,10 +24,11 @@ from starlette.routing import Route
 
 from status_guard.errors import AuditUnavailableError, RefusedError, StatusGuardError
 
+from .errors import EventError
 from .events import EventRecorder
 
 MAX_BODY = 16 * 1024
-PARAMS = frozenset({"type", "person_id", "person_ref", "case_ref", "amount", "currency", "disclosable", "in_custody",
+PARAMS = frozenset({"type", "person_id", "person_ref", "booking_id", "case_ref", "amount", "currency", "disclosable", "in_custody",
                     "hold_basis", "obligation_ref", "occurred_at", "department", "request_id", "idempotency_key"})
 
 
@@ -66,7 +67,8 @@ def events_endpoint(recorder: EventRecorder, *, token: str) -> Starlette:
         except AuditUnavailableError:
             return JSONResponse({"error": "the audit log is unavailable; the event was not recorded"}, status_code=503)
         except (StatusGuardError, ValueError, TypeError) as e:
-            return JSONResponse({"error": str(e) if isinstance(e, StatusGuardError) else "malformed event"},
+            return JSONResponse({"error": str(e) if isinstance(e, StatusGuardError) else "malformed event",
+                                 **({"parameter": e.param} if isinstance(e, EventError) and e.param else {})},
                                 status_code=400)
         ev = stored["event"]
         out = {"seq": stored["seq"], "event_id": ev["event_id"]}

@@ -2,17 +2,19 @@
 
 An event is an audit record of kind ``event`` whose ``event`` object holds only allow-listed
 scalars: the event type, a pseudonymous person reference (HMAC-SHA256 of the local id under a key
-held outside the log), a short case reference, an amount as a decimal string, the department, a
-disclosable flag and an obligation reference. Names, dates of birth, addresses or free text are
-never accepted: there is no parameter for them.
+held outside the log), the local id itself *sealed* under that key (readable only with it), a
+short case reference, an amount as a decimal string, the department, a disclosable flag, the hold
+bases as codes from the policy's vocabulary, and an obligation reference. Names, dates of birth,
+addresses or free text are never accepted: there is no parameter for them.
 
     recorder = EventRecorder(guard, person_key=key)
-    recorder.record("detainer_request", person_id="booking-4411", in_custody=True)
-    recorder.record("detained_on_ice_hold", person_id="booking-4411", hold_basis=["ice_detainer"])
-    # -> RefusedError citing 2.129.040(d); the refused attempt is in the log
-
-Recording a detention whose only basis is an ICE detainer or administrative warrant is refused by
-the policy's 040(d) value rule; the refused attempt is recorded as a ``decision`` record.
+    recorder.record("detainer_request", person_id="BK-4411", in_custody=True,
+                    occurred_at="2026-03-01 14:00 America/New_York")
+    recorder.record("notice_delivered", obligation_ref="obl...")   # the person comes from the obligation
+    recorder.record("detained_on_ice_hold", person_id="BK-4411", hold_basis=["ice_detainer"])
+    # -> RefusedError citing 2.129.040(d); the refused attempt is in the log, dated when it occurred
+    recorder.void("evt...", reason="entered_in_error")               # appends; never edits
+    recorder.correct(42, reason="wrong_time", occurred_at="2026-03-01 15:00 America/New_York")
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from status_guard.errors import RefusedError, StatusGuardError
+from status_guard.errors import RefusedError
 
+from .errors import EventError
+from .jurisdiction import Jurisdiction, iso_z, jurisdiction_of, parse_instant, parse_stored
 
-class EventError(StatusGuardError, ValueError):
-    """An event is incomplete or malformed. The message names the parameter, never its value."""
+__all__ = ["EventError", "EventRecorder", "EventType", "event_of", "iso_z", "parse_when", "person_ref"]
 
 
 class EventType(str, Enum):
@@ -46,6 +49,7 @@ class EventType(str, Enum):
     FEDERAL_REIMBURSEMENT = "federal_reimbursement"          # 060(d) amount + case
     ICE_COOPERATION = "ice_cooperation"                      # 060(e) case + disclosable
     NOTICE_DELIVERED = "notice_delivered"                    # closes a 040(g) obligation
+    VOID = "void"                                            # withdraws an event entered in error
 
 
 LODGED_TYPES: tuple[EventType, ...] = (
@@ -57,6 +61,7 @@ PERSON_TYPES = frozenset({
     EventType.DETAINER_REQUEST, EventType.ICE_HOLD, EventType.ADMINISTRATIVE_WARRANT,
     EventType.NOTIFICATION_REQUEST, EventType.DETAINED_ON_ICE_HOLD, EventType.TRANSFERRED_TO_ICE,
 })
+RECORDABLE = tuple(t for t in EventType if t is not EventType.VOID)  # `events add` choices
 
 CITATIONS: dict[EventType, str] = {
     EventType.DETAINER_REQUEST: "2.129.060(a)",
@@ -68,6 +73,7 @@ CITATIONS: dict[EventType, str] = {
     EventType.FEDERAL_REIMBURSEMENT: "2.129.060(d)",
     EventType.ICE_COOPERATION: "2.129.060(e)",
     EventType.NOTICE_DELIVERED: "2.129.040(g)",
+    EventType.VOID: "2.129.060",
 }
 
 TITLES: dict[EventType, str] = {
@@ -80,6 +86,7 @@ TITLES: dict[EventType, str] = {
     EventType.FEDERAL_REIMBURSEMENT: "Federal reimbursement received",
     EventType.ICE_COOPERATION: "Investigation with cooperation or information given to ICE",
     EventType.NOTICE_DELIVERED: "Copy of the detainer / warrant given to the person (040(g))",
+    EventType.VOID: "Earlier entry withdrawn (entered in error)",
 }
 
 DEFAULT_NOTICE_DUE = timedelta(hours=24)
@@ -87,15 +94,22 @@ MAX_CLOCK_SKEW = timedelta(minutes=10)  # an event cannot have occurred later th
 CASE_REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#-]{0,39}")
 OBLIGATION_REF_RE = re.compile(r"obl[0-9a-f]{16}")
 PERSON_REF_RE = re.compile(r"[0-9a-f]{64}")
-MAX_LOCAL_ID = 128
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+MAX_LOCAL_ID = 47
 MAX_HOLD_BASES = 16
+CORRECTABLE = ("person_id", "booking_id", "case_ref", "amount", "currency", "disclosable", "in_custody",
+               "hold_basis", "occurred_at", "department")
 
 
-def parse_type(value: str | EventType) -> EventType:
+def parse_type(value: str | EventType, *, allow_void: bool = False) -> EventType:
     try:
-        return value if isinstance(value, EventType) else EventType(str(value).strip().lower().replace("-", "_"))
+        t = value if isinstance(value, EventType) else EventType(str(value).strip().lower().replace("-", "_"))
     except ValueError:
-        raise EventError(f"unknown event type; use one of {[t.value for t in EventType]}") from None
+        t = None
+    if t is None or (t is EventType.VOID and not allow_void):
+        raise EventError("unknown event type; use one of " + ", ".join(x.value for x in RECORDABLE),
+                         param="event_type")
+    return t
 
 
 def person_ref(key: bytes, local_id: str) -> str:
@@ -106,54 +120,40 @@ def person_ref(key: bytes, local_id: str) -> str:
     from status_guard.audit import keyed_ref
 
     if not isinstance(local_id, str) or not local_id.strip():
-        raise EventError("person_id must be a non-empty string")
+        raise EventError("{param} must be a non-empty string", param="person_id")
     if len(local_id) > MAX_LOCAL_ID:
-        raise EventError(f"person_id is longer than {MAX_LOCAL_ID} characters")
+        raise EventError(f"{{param}} is longer than {MAX_LOCAL_ID} characters", param="person_id")
     if not isinstance(key, (bytes, bytearray)) or len(key) < 32:
-        raise EventError("the person-reference key must be at least 32 bytes")
+        raise EventError("the person-reference key must be at least 32 bytes", param="person_key")
     return keyed_ref(bytes(key), local_id, purpose="person")
 
 
 def parse_amount(value: Any) -> str:
     """A non-negative decimal amount with at most two places, as a string ('1250.00')."""
     if isinstance(value, float):
-        raise EventError("amount must be a decimal string or Decimal, not a float (binary rounding)")
+        raise EventError("{param} must be a decimal string or Decimal, not a float (binary rounding)",
+                         param="amount")
     if isinstance(value, bool):
-        raise EventError("amount must be a decimal string")
+        raise EventError("{param} must be a decimal string", param="amount")
+    text = str(value).strip().replace(",", "")
+    if text.startswith("$"):
+        text = text[1:]
     try:
-        d = Decimal(str(value).strip())
+        d = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise EventError("amount is not a decimal number such as 1250.00") from None
+        raise EventError("{param} is not a decimal number such as 1250.00", param="amount") from None
     if not d.is_finite() or d < 0:
-        raise EventError("amount must be a finite, non-negative number")
+        raise EventError("{param} must be a finite, non-negative number", param="amount")
     if d != d.quantize(Decimal("0.01")):
-        raise EventError("amount has more than two decimal places")
+        raise EventError("{param} has more than two decimal places", param="amount")
     if d >= Decimal("1e12"):
-        raise EventError("amount is too large")
+        raise EventError("{param} is too large", param="amount")
     return str(d.quantize(Decimal("0.01")))
 
 
 def parse_when(value: Any) -> datetime:
-    """A datetime or ISO 8601 string, as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise EventError("occurred_at must be ISO 8601, e.g. 2026-03-01T14:00:00Z") from None
-    else:
-        raise EventError("occurred_at must be a datetime or an ISO 8601 string")
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
-
-
-def iso_z(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+    """A datetime or ISO 8601 string **with a zone**, as an aware UTC datetime (no zone: EventError)."""
+    return parse_instant(value, param="occurred_at")
 
 
 def _derived(prefix: str, idempotency_key: str) -> str:
@@ -161,7 +161,7 @@ def _derived(prefix: str, idempotency_key: str) -> str:
     always maps to the same event id and obligation reference, so a replayed POST is counted once
     by the 060 report and opens no second 040(g) obligation. The key itself is never stored."""
     if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key):
-        raise EventError("an idempotency key is 8-128 characters of letters, digits and ._:-")
+        raise EventError("{param} is 8-128 characters of letters, digits and ._:-", param="idempotency_key")
     digest = hashlib.sha256(f"status_guard:{prefix}:{idempotency_key}".encode()).hexdigest()
     return prefix + digest[:16]
 
@@ -176,7 +176,8 @@ class EventRecorder:
     """Records compliance events through a :class:`status_guard.Guard` (its policy and audit log).
 
     ``person_key``: the key for person references (>= 32 bytes), held outside the log. Without it,
-    callers must pass a ready ``person_ref`` (64 hex characters) they computed with the same key.
+    callers must pass a ready ``person_ref`` (64 hex characters) they computed with the same key, and
+    no local id can be sealed for re-identification.
     ``department``: written on every event (the policy's police department by default).
     ``notice_due``: how long 040(g) notice may take before an obligation is overdue."""
 
@@ -186,12 +187,17 @@ class EventRecorder:
     notice_due: timedelta = DEFAULT_NOTICE_DUE
     adapter: str = "event"
 
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return jurisdiction_of(self.guard.policy, self.guard)
+
     def record(
         self,
         event_type: str | EventType,
         *,
         person_id: str | None = None,
         person_ref: str | None = None,
+        booking_id: str | None = None,
         case_ref: str | None = None,
         amount: Any = None,
         currency: str = "USD",
@@ -206,15 +212,107 @@ class EventRecorder:
     ) -> dict[str, Any]:
         """Validate, apply 040(d), and append one event. Returns the stored record.
 
-        Raises EventError (incomplete/malformed), RefusedError (040(d); the attempt is recorded)
-        or AuditUnavailableError (nothing stored: the caller must treat the event as not recorded)."""
+        Raises EventError (incomplete, malformed, or contradicting the log: a notice for a closed
+        obligation or another person), RefusedError (040(d); the attempt is recorded) or
+        AuditUnavailableError (nothing stored: the caller must treat the event as not recorded)."""
         etype = parse_type(event_type)
+        ev = self._build(etype, person_id=person_id, person_ref_=person_ref, booking_id=booking_id,
+                         case_ref=case_ref, amount=amount, currency=currency, disclosable=disclosable,
+                         in_custody=in_custody, hold_basis=hold_basis, obligation_ref=obligation_ref,
+                         occurred_at=occurred_at, department=department, request_id=request_id,
+                         idempotency_key=idempotency_key)
+        if etype is EventType.NOTICE_DELIVERED:
+            existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None)
+            if existing is not None:
+                return existing  # the same notice retried with its idempotency key
+        return self._append(ev, request_id)
+
+    # -- corrections ----------------------------------------------------------------------------
+    def void(self, target: str | int, *, reason: str, request_id: str | None = None,
+             idempotency_key: str | None = None) -> dict[str, Any]:
+        """Withdraw an event entered in error: append a ``void`` event naming it (the original stays)."""
+        row = self._target(target)
+        code = _reason(reason)
+        ev: dict[str, Any] = {
+            "type": EventType.VOID.value,
+            "event_id": _derived("evt", idempotency_key) if idempotency_key is not None else "evt" + secrets.token_hex(8),
+            "citation": str(row.event.get("citation") or CITATIONS[EventType.VOID]),
+            "corrects": row.event_id, "related_seq": row.seq, "reason_code": code,
+            "occurred_at": iso_z(datetime.now(timezone.utc)),
+        }
+        dept = self.department or row.event.get("department")
+        if dept:
+            ev["department"] = dept
+        return self._append(ev, request_id)
+
+    def correct(self, target: str | int, *, reason: str, request_id: str | None = None,
+                idempotency_key: str | None = None, **changes: Any) -> dict[str, Any]:
+        """Replace an event's facts: append a new event of the same type that ``corrects`` it.
+
+        ``changes``: any of person_id, booking_id, case_ref, amount, currency, disclosable, in_custody,
+        hold_basis, occurred_at, department. The corrected event passes every check a new one does
+        (a hold corrected to rest on a detainer alone is refused under 040(d))."""
+        unknown = sorted(k for k in changes if k not in CORRECTABLE)
+        if unknown:
+            raise EventError("cannot be corrected; to change the event type or obligation, void the event and "
+                             "record the right one", param=unknown[0])
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            raise EventError("nothing to correct: give the field(s) that were wrong", param="changes")
+        row = self._target(target)
+        code = _reason(reason)
+        etype = parse_type(row.type)
+        old = row.event
+        kw: dict[str, Any] = {
+            "person_ref_": None if "person_id" in given else old.get("person_ref"),
+            "person_id": given.get("person_id"),
+            "booking_id": given.get("booking_id"),
+            "case_ref": given.get("case_ref", old.get("case_ref")),
+            "amount": given.get("amount", old.get("amount")),
+            "currency": given.get("currency", old.get("currency") or "USD"),
+            "disclosable": given.get("disclosable", old.get("disclosable")),
+            "in_custody": given.get("in_custody", {"in_custody": True, "not_in_custody": False}.get(
+                str(old.get("state")))),
+            "hold_basis": given.get("hold_basis", old.get("hold_basis")),
+            "obligation_ref": old.get("obligation_ref") if etype is EventType.NOTICE_DELIVERED else None,
+            "occurred_at": given.get("occurred_at", parse_stored(str(old.get("occurred_at") or row.logged_at))),
+            "department": given.get("department", old.get("department")),
+            "request_id": request_id, "idempotency_key": idempotency_key,
+        }
+        ev = self._build(etype, **kw)
+        if "person_id" not in given and "booking_id" not in given and old.get("booking_sealed"):
+            ev["booking_sealed"] = old["booking_sealed"]
+        if etype in OBLIGATION_OPENERS and "obligation_ref" in ev and isinstance(old.get("obligation_ref"), str):
+            # the same obligation, due the same time after the (corrected) occurrence
+            ev["obligation_ref"] = old["obligation_ref"]
+            o_at, o_due = parse_stored(str(old.get("occurred_at"))), parse_stored(str(old.get("due_at")))
+            if o_at is not None and o_due is not None:
+                ev["due_at"] = iso_z(parse_stored(ev["occurred_at"]) + (o_due - o_at))  # type: ignore[operator]
+        if etype is EventType.NOTICE_DELIVERED:
+            self._check_notice_person(ev, old)
+        ev["corrects"] = row.event_id
+        ev["related_seq"] = row.seq
+        ev["reason_code"] = code
+        from .ledger import changed_fields
+
+        if not changed_fields(old, ev):
+            raise EventError("nothing changed: the corrected values are the same as the recorded ones",
+                             param="changes")
+        return self._append(ev, request_id)
+
+    # -- building ---------------------------------------------------------------------------------
+    def _build(self, etype: EventType, *, person_id: str | None, person_ref_: str | None, booking_id: str | None,
+               case_ref: str | None, amount: Any, currency: str, disclosable: bool | None,
+               in_custody: bool | None, hold_basis: Sequence[str] | str | None, obligation_ref: str | None,
+               occurred_at: Any, department: str | None, request_id: str | None,
+               idempotency_key: str | None) -> dict[str, Any]:
         dept = department or self.department
         now = datetime.now(timezone.utc)
         when = parse_when(occurred_at) if occurred_at is not None else now
+        refusal_when = when if occurred_at is not None else None  # else the log's own time says when
         if when > now + MAX_CLOCK_SKEW:
             # a future date would be counted in a later report period than the one it belongs to
-            raise EventError("occurred_at is in the future; an event is recorded after it happens")
+            raise EventError("{param} is in the future; an event is recorded after it happens", param="occurred_at")
         ev: dict[str, Any] = {
             "type": etype.value,
             "event_id": _derived("evt", idempotency_key) if idempotency_key is not None else "evt" + secrets.token_hex(8),
@@ -224,39 +322,51 @@ class EventRecorder:
         if dept is not None:
             ev["department"] = dept
 
-        ref = self._person(etype, person_id, person_ref)
+        ref = self._person(etype, person_id, person_ref_)
         if ref is not None:
             ev["person_ref"] = ref
+        local = booking_id if booking_id is not None else person_id
+        if local is not None and self.person_key is not None:
+            from .sealing import seal
+
+            try:
+                ev["booking_sealed"] = seal(self.person_key, local)
+            except EventError as e:
+                raise EventError(e.template, param="booking_id" if booking_id is not None else "person_id") from None
+        elif booking_id is not None:
+            raise EventError("{param} needs the person-reference key (it is stored sealed under it)",
+                             param="booking_id")
 
         if etype in (EventType.FEDERAL_REIMBURSEMENT, EventType.ICE_COOPERATION) or case_ref is not None:
             ev["case_ref"] = self._case(etype, case_ref)
 
         if etype is EventType.FEDERAL_REIMBURSEMENT:
             if amount is None:
-                raise EventError("a federal reimbursement needs an amount")
+                raise EventError("a federal reimbursement needs an amount ({param})", param="amount")
             ev["amount"] = parse_amount(amount)
             if not re.fullmatch(r"[A-Z]{3}", currency or ""):
-                raise EventError("currency must be an ISO 4217 code such as USD")
+                raise EventError("{param} must be an ISO 4217 code such as USD", param="currency")
             ev["currency"] = currency
         elif amount is not None:
-            raise EventError("only a federal reimbursement carries an amount")
+            raise EventError("only a federal reimbursement carries an amount ({param})", param="amount")
 
         if etype is EventType.ICE_COOPERATION:
             if not isinstance(disclosable, bool):
                 raise EventError("an ICE cooperation event must state whether it can be publicly disclosed "
-                                 "(disclosable=True or False)")
+                                 "({param}: True or False)", param="disclosable")
             ev["disclosable"] = disclosable
         elif disclosable is not None:
-            raise EventError("only an ICE cooperation event carries a disclosable flag")
+            raise EventError("only an ICE cooperation event carries a disclosable flag ({param})",
+                             param="disclosable")
 
         if in_custody is not None:
             if not isinstance(in_custody, bool):
-                raise EventError("in_custody must be True or False")
+                raise EventError("{param} must be True or False", param="in_custody")
             ev["state"] = "in_custody" if in_custody else "not_in_custody"
 
         if etype in OBLIGATION_OPENERS and in_custody is None:
             raise EventError("a detainer or administrative warrant must say whether the person is in custody "
-                             "(in_custody=True/False): 040(g) notice depends on it")
+                             "({param}): 040(g) notice depends on it", param="in_custody")
         if etype in OBLIGATION_OPENERS and in_custody:
             ev["obligation_ref"] = (_derived("obl", idempotency_key) if idempotency_key is not None
                                     else new_obligation_ref())
@@ -264,60 +374,165 @@ class EventRecorder:
 
         if etype is EventType.NOTICE_DELIVERED:
             if not obligation_ref or not OBLIGATION_REF_RE.fullmatch(str(obligation_ref)):
-                raise EventError("notice_delivered needs the obligation reference it closes (obl + 16 hex)")
+                raise EventError("{param} must be the reference printed when the detainer or warrant was recorded: "
+                                 "obl followed by 16 letters and digits, e.g. obl3f0c9a2b7d4e1f60 (the obligations "
+                                 "listing shows them)", param="obligation_ref")
             ev["obligation_ref"] = obligation_ref
         elif obligation_ref is not None and etype not in OBLIGATION_OPENERS:
-            raise EventError("only notice_delivered refers to an existing obligation")
+            raise EventError("only notice_delivered refers to an existing obligation ({param})",
+                             param="obligation_ref")
 
         if etype is EventType.DETAINED_ON_ICE_HOLD:
-            self._check_hold_basis(hold_basis, dept, request_id)
+            ev["hold_basis"] = self._check_hold_basis(hold_basis, dept, request_id, refusal_when)
         elif hold_basis is not None:
-            raise EventError("only detained_on_ice_hold carries a hold basis")
+            raise EventError("only detained_on_ice_hold carries a hold basis ({param})", param="hold_basis")
+        return ev
 
+    def _append(self, ev: dict[str, Any], request_id: str | None) -> dict[str, Any]:
         rec: dict[str, Any] = {"kind": "event", "adapter": self.adapter, "event": ev}
         if request_id is not None:
             rec["request_id"] = request_id
         return self.guard.audit.append(rec)
 
-    # -- parts -----------------------------------------------------------------------------------
     def _person(self, etype: EventType, person_id: str | None, ref: str | None) -> str | None:
         if person_id is not None and ref is not None:
-            raise EventError("give person_id or person_ref, not both")
+            raise EventError("give {param} or person_ref, not both", param="person_id")
         if person_id is not None:
             if self.person_key is None:
-                raise EventError("person_id needs a person-reference key (person_key / --person-key-file); "
-                                 "names and local ids are never written to the log")
+                raise EventError("{param} needs the person-reference key ({person_key}): names and local ids "
+                                 "are never written to the log", param="person_id")
             return person_ref(self.person_key, person_id)
         if ref is not None:
             if not isinstance(ref, str) or not PERSON_REF_RE.fullmatch(ref):
-                raise EventError("person_ref must be 64 lower-case hex characters (HMAC-SHA256)")
+                raise EventError("{param} must be 64 lower-case hex characters (HMAC-SHA256)", param="person_ref")
             return ref
-        if etype in PERSON_TYPES or etype is EventType.NOTICE_DELIVERED:
-            raise EventError(f"a {etype.value} event needs the person (person_id or person_ref)")
+        if etype in PERSON_TYPES:
+            raise EventError(f"a {etype.value} event needs the person ({{param}})", param="person_id")
         return None
 
     @staticmethod
     def _case(etype: EventType, case_ref: str | None) -> str:
         if case_ref is None:
-            raise EventError(f"a {etype.value} event needs a case reference")
+            raise EventError(f"a {etype.value} event needs a case reference ({{param}})", param="case_ref")
         if not isinstance(case_ref, str) or not CASE_REF_RE.fullmatch(case_ref):
-            raise EventError("case_ref must be a short reference (letters, digits, ._/#-; at most 40)")
+            raise EventError("{param} must be a short case reference (letters, digits, ._/#-; at most 40)",
+                             param="case_ref")
         return case_ref
 
     def _check_hold_basis(self, hold_basis: Sequence[str] | str | None, dept: str | None,
-                          request_id: str | None) -> None:
-        """040(d): no detention whose only basis is an ICE detainer or administrative warrant."""
+                          request_id: str | None, when: datetime | None) -> list[str]:
+        """040(d): no detention whose only basis is an ICE detainer or administrative warrant. Only codes
+        of the policy's vocabulary are accepted, and they are stored, so an auditor sees the basis."""
         if hold_basis is None or (not isinstance(hold_basis, str) and len(hold_basis) == 0):
-            raise EventError("detained_on_ice_hold needs the hold basis (hold_basis=[...]): "
-                             "040(d) forbids a hold whose only basis is a detainer or administrative warrant")
+            raise EventError("detained_on_ice_hold needs the hold basis ({param}): 040(d) forbids a hold whose "
+                             "only basis is a detainer or administrative warrant", param="hold_basis")
         bases = [hold_basis] if isinstance(hold_basis, str) else list(hold_basis)
         if len(bases) > MAX_HOLD_BASES or not all(isinstance(b, str) and 0 < len(b) <= 64 for b in bases):
-            raise EventError(f"hold_basis must be 1-{MAX_HOLD_BASES} short strings")
-        decision = self.guard.check_submission({"hold_basis": bases}, scope="police", requester="local",
+            raise EventError(f"{{param}} must be 1-{MAX_HOLD_BASES} codes", param="hold_basis")
+        j = self.jurisdiction
+        if not j.hold_bases:
+            raise EventError("the policy has no hold-basis vocabulary (compliance.hold_bases): a hold cannot be "
+                             "checked against 040(d), so it is not recorded", param="hold_basis")
+        codes = list(dict.fromkeys(j.hold_basis(b).code for b in bases))
+        decision = self.guard.check_submission({"hold_basis": codes}, scope="police", requester="local",
                                                action="detain")
         if getattr(decision.effect, "value", decision.effect) == "block":
-            self.guard.record(decision, adapter=self.adapter, request_id=request_id, department=dept)
+            self._record_refusal(decision, dept, request_id, when)
             raise RefusedError(decision)
+        return codes
+
+    def _record_refusal(self, decision: Any, dept: str | None, request_id: str | None,
+                        when: datetime | None) -> None:
+        """The refused attempt, dated when the refused act occurred when that was given (the report counts
+        it then); else the log's own time is when it occurred."""
+        from status_guard.safe_paths import audit_safe, new_request_id
+
+        rec = audit_safe(decision).to_record()
+        rec.update(adapter=self.adapter, request_id=request_id or new_request_id(), monitor=False)
+        if when is not None:
+            rec["occurred_at"] = iso_z(when)
+        if dept is not None:
+            rec["department"] = dept
+        self.guard.audit.append(rec)
+
+    # -- reading the log ------------------------------------------------------------------------
+    def _ledger(self) -> Any:
+        import orjson
+
+        from .ledger import ledger_of
+
+        def records() -> Any:
+            for item in self.guard.audit.sink.raw_items():
+                if b'"kind":"event"' not in item.data:
+                    continue
+                try:
+                    rec = orjson.loads(item.data)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict):
+                    yield rec
+
+        return ledger_of(records())
+
+    def _target(self, target: str | int) -> Any:
+        ledger = self._ledger()
+        row = ledger.find(target)
+        if row is None or row.event_id is None:
+            raise EventError("no event in the log has that sequence number or event id", param="target")
+        if row.type == EventType.VOID.value:
+            raise EventError("that record is itself a void; record the event again instead", param="target")
+        later = ledger.superseded_by.get(row.event_id)
+        if later is not None:
+            raise EventError(f"that event was already voided or corrected by seq {later}; correct that one instead",
+                             param="target")
+        return row
+
+    def _close_obligation(self, ev: dict[str, Any], *, person_given: bool) -> dict[str, Any] | None:
+        from .obligations import obligations_from
+
+        ledger = self._ledger()
+        obs, _ = obligations_from(ledger)
+        ob = next((o for o in obs if o.ref == ev["obligation_ref"]), None)
+        if ob is None:
+            raise EventError("no open 040(g) obligation has this reference ({param}); it was never opened, or its "
+                             "detainer/warrant was voided", param="obligation_ref")
+        if ob.closed_seq is not None:
+            closer = ledger.find(ob.closed_seq)
+            if closer is not None and closer.event_id == ev["event_id"]:
+                return dict(closer.record)  # the same notice, retried: already recorded
+            raise EventError(f"obligation {ob.ref} was already closed by seq {ob.closed_seq}; a second notice is "
+                             "not recorded (void or correct the first one if it was wrong)", param="obligation_ref")
+        if person_given:
+            if ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
+                raise EventError("the notice names a different person from the one obligation "
+                                 f"{ob.ref} is owed to; leave the person out to take it from the obligation",
+                                 param="person_id")
+        elif ob.person_ref is not None:
+            ev["person_ref"] = ob.person_ref
+        if "booking_sealed" not in ev and ob.booking_sealed:
+            ev["booking_sealed"] = ob.booking_sealed
+        return None
+
+    def _check_notice_person(self, ev: dict[str, Any], old: Mapping[str, Any]) -> None:
+        if "person_ref" not in ev and old.get("person_ref"):
+            ev["person_ref"] = old["person_ref"]
+        from .obligations import obligations_from
+
+        obs, _ = obligations_from(self._ledger())
+        ob = next((o for o in obs if o.ref == ev.get("obligation_ref")), None)
+        if ob is not None and ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
+            raise EventError("the corrected notice names a different person from the obligation's",
+                             param="person_id")
+
+
+def _reason(reason: str) -> str:
+    from .ledger import REASONS
+
+    code = str(reason or "").strip().lower().replace("-", "_").replace(" ", "_")
+    if code not in REASONS:
+        raise EventError("{param} must be one of " + ", ".join(REASONS) + " (the log holds no free text)",
+                         param="reason")
+    return code
 
 
 def event_of(record: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -4,12 +4,18 @@
 (b) individuals detained on an ICE hold; (c) individuals transferred to ICE custody;
 (d) federal reimbursements by case; (e) investigations with cooperation or information given to
 ICE, excluding those that cannot be publicly disclosed (their number is stated);
-plus what the guard refused in the period, by clause and department.
+plus the 040(g) notices owed and given, what the guard refused, and every correction.
 
-Events count in the period in which they occurred (``occurred_at``; the log time when absent);
-refusals in the period in which they were logged. Individuals are counted by pseudonymous
-reference, so a person detained twice is one individual. The report holds counts, case references
-and amounts only: no person reference, field value or free text ever reaches it.
+Counting rules (each a test in ``tests/compliance``):
+* facts are counted as they stand after corrections (:mod:`.ledger`): a voided event counts
+  nowhere, a corrected one once, as corrected;
+* events and refused events count in the period in which they **occurred**, not when they were
+  typed; other refusals when they were logged;
+* periods are whole calendar days in the jurisdiction's time zone (the pack's
+  ``compliance.time_zone``), ``--to`` inclusive; months likewise;
+* individuals are counted by pseudonymous reference, so a person detained twice is one individual.
+The report holds counts, case references and amounts only: no person reference, local id, field
+value or free text ever reaches it.
 """
 
 from __future__ import annotations
@@ -17,14 +23,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .events import LODGED_TYPES, TITLES, EventType, event_of, parse_when
+from .events import LODGED_TYPES, TITLES, EventType
+from .index import LogIndex, build_index, epoch_to_iso
+from .jurisdiction import Jurisdiction, jurisdiction_of, parse_stored
+from .ledger import Correction, EventRow, Ledger, ledger_of
+from .obligations import Obligation, obligations_from
 from .source import Snapshot
+from .verification import VerificationView, view_of
 
 DEFAULT_MAX_QUIET = timedelta(hours=25)  # a daily heartbeat plus slack
+UTC = timezone.utc
 
 
 class ReportError(ValueError):
@@ -33,19 +45,21 @@ class ReportError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    """Whole days, ``start`` and ``end`` inclusive, in UTC."""
+    """Whole calendar days, ``start`` and ``end`` inclusive, in the time zone ``tz`` (UTC by default)."""
 
     start: date
     end: date
+    tz: tzinfo = UTC
+    limit: bool = field(default=True, compare=False, repr=False)  # a report period is at most 800 days
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ReportError("the period ends before it starts (--to is earlier than --from)")
-        if (self.end - self.start).days > 800:
+        if self.limit and (self.end - self.start).days > 800:
             raise ReportError("the period is longer than 800 days; a semiannual report covers six months")
 
     @classmethod
-    def parse(cls, start: str | date, end: str | date) -> Period:
+    def parse(cls, start: str | date, end: str | date, tz: tzinfo = UTC, *, limit: bool = True) -> Period:
         def one(v: str | date, what: str) -> date:
             if isinstance(v, datetime):
                 return v.date()
@@ -56,19 +70,22 @@ class Period:
             except ValueError:
                 raise ReportError(f"{what} must be a date YYYY-MM-DD") from None
 
-        return cls(one(start, "--from"), one(end, "--to"))
+        return cls(one(start, "--from"), one(end, "--to"), tz, limit)
 
     @property
     def start_dt(self) -> datetime:
-        return datetime(self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc)
+        return datetime.combine(self.start, time(0), tzinfo=self.tz).astimezone(UTC)
 
     @property
     def end_dt(self) -> datetime:
-        """Exclusive end: midnight after the last day."""
-        return datetime(self.end.year, self.end.month, self.end.day, tzinfo=timezone.utc) + timedelta(days=1)
+        """Exclusive end: midnight (local) after the last day, in UTC."""
+        return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
 
     def contains(self, dt: datetime) -> bool:
         return self.start_dt <= dt < self.end_dt
+
+    def month_of(self, dt: datetime) -> str:
+        return dt.astimezone(self.tz).strftime("%Y-%m")
 
     def months(self) -> list[str]:
         out, y, m = [], self.start.year, self.start.month
@@ -77,8 +94,19 @@ class Period:
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
+    @property
+    def zone_name(self) -> str:
+        return getattr(self.tz, "key", None) or ("UTC" if self.tz is UTC else str(self.tz))
+
     def label(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def words(self) -> str:
+        """'January 1 to June 30, 2026'."""
+        def d(x: date, year: bool) -> str:
+            return f"{x.strftime('%B')} {x.day}" + (f", {x.year}" if year else "")
+
+        return f"{d(self.start, self.start.year != self.end.year)} to {d(self.end, True)}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +126,11 @@ class RefusalCount:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What the log proves about the period: its records, heartbeats and the longest silence."""
+    """What the log proves about the period: its records, heartbeats and the longest silence.
+
+    Coverage is about the log's own records (written as things happen: heartbeats, decisions, the
+    moment an event was entered), not about when events occurred: an event entered after the fact
+    is counted in the period it occurred in, and ``entered_after`` says how many were."""
 
     records: int
     heartbeats: int
@@ -108,11 +140,37 @@ class Coverage:
     quiet_from: str
     quiet_to: str
     max_quiet_hours: float
+    entered_after: int = 0          # events of the period entered after the period ended
+    latest_entry: str | None = None
 
     @property
     def complete(self) -> bool:
         """True when no silence in the period is longer than the heartbeat allowance."""
-        return self.longest_quiet_hours <= self.max_quiet_hours
+        return self.records > 0 and self.longest_quiet_hours <= self.max_quiet_hours
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    """2.129.040(g): obligations opened in the period and what became of them (at report time)."""
+
+    opened: int
+    on_time: int
+    late: int
+    open_now: int
+    overdue_now: int
+    late_rows: tuple[tuple[str, str], ...]       # (obligation ref, how late in words)
+    worst_late: str | None
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    seq: int
+    entered: str
+    action: str
+    event_type: str
+    target_seq: int | None
+    reason: str
+    changed: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -144,13 +202,26 @@ class SemiannualReport:
     integrity_basis: str = ""                      # what the verification rests on (key, signatures, or neither)
     tamper_evident: bool = False                   # True only with an HMAC key or verified signed checkpoints
     notes: tuple[str, ...] = field(default_factory=tuple)
+    verification: VerificationView | None = None
+    notices: NoticeSummary | None = None
+    corrections: tuple[CorrectionRow, ...] = ()
+    refusals_by_clause: Mapping[str, int] = field(default_factory=dict)
+    log_kind: str = ""
+    log_id: str | None = None
+    policy_hash: str = ""
 
     @property
     def lodged_total(self) -> int:
         return sum(self.lodged.values())
 
+    @property
+    def zone(self) -> str:
+        return self.period.zone_name
+
     def figures(self) -> list[tuple[str, str, str]]:
         """(clause, label, value) rows: the report's core table, shared by every format."""
+        from .money import money
+
         rows: list[tuple[str, str, str]] = []
         for t in LODGED_TYPES:
             rows.append(("060(a)", TITLES[t], str(self.lodged.get(t.value, 0))))
@@ -159,76 +230,95 @@ class SemiannualReport:
         rows.append(("060(c)", "Individuals transferred to ICE custody", str(self.transferred_individuals)))
         if self.reimbursement_totals:
             for cur, total in sorted(self.reimbursement_totals.items()):
-                rows.append(("060(d)", f"Federal reimbursements received ({cur})", f"{total:.2f}"))
+                rows.append(("060(d)", f"Federal reimbursements received ({cur})", money(total, cur)))
         else:
-            rows.append(("060(d)", "Federal reimbursements received", "0.00"))
+            rows.append(("060(d)", "Federal reimbursements received", money(Decimal("0"), "USD")))
         rows.append(("060(e)", "Investigations with cooperation or information given to ICE (disclosable)",
                      str(self.cooperation_investigations)))
         rows.append(("060(e)", "Such investigations not counted because they cannot be publicly disclosed",
                      str(self.cooperation_withheld)))
+        if self.notices is not None:
+            rows.append(("040(g)", "Notices owed to people in custody (obligations opened)", str(self.notices.opened)))
+            rows.append(("040(g)", "Notices given late", str(self.notices.late)))
         rows.append(("guard", "Attempts refused by the guard", str(self.refusals_total)))
         return rows
 
 
-def _when(rec: Mapping[str, Any], ev: Mapping[str, Any] | None) -> datetime | None:
-    raw = ev.get("occurred_at") if ev is not None else None
-    if not isinstance(raw, str):
-        raw = rec.get("time")
-    if not isinstance(raw, str):
-        return None
-    try:
-        return parse_when(raw)
-    except ValueError:
-        return None
-
-
-def _log_time(rec: Mapping[str, Any]) -> datetime | None:
-    t = rec.get("time")
-    try:
-        return parse_when(t) if isinstance(t, str) else None
-    except ValueError:
-        return None
-
-
-def _department(rec: Mapping[str, Any], scope_titles: Mapping[str, str]) -> str:
-    dept = rec.get("department")
-    if isinstance(dept, str) and dept:
-        return dept
-    scope = rec.get("scope")
-    if isinstance(scope, str):
-        return scope_titles.get(scope, scope)
-    return "unspecified"
-
-
-def _coverage(records: Iterable[Mapping[str, Any]], period: Period, now: datetime,
-              max_quiet: timedelta) -> Coverage:
+def _coverage(idx: LogIndex, period: Period, now: datetime, max_quiet: timedelta,
+              entered_after: int, latest_entry: datetime | None) -> Coverage:
     end = min(period.end_dt, max(now, period.start_dt))
-    times = sorted(t for t in (_log_time(r) for r in records) if t is not None and period.contains(t))
-    heartbeats = sum(1 for r in records if r.get("kind") == "heartbeat" and (t := _log_time(r)) is not None
-                     and period.contains(t))
-    points = [period.start_dt, *times, end]
-    best = (timedelta(0), period.start_dt, period.start_dt)
-    for a, b in zip(points, points[1:]):
-        if b - a > best[0]:
-            best = (b - a, a, b)
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    lo, hi = idx.times_between(period.start_dt, period.end_dt)
+    times = idx.times
+    prev = period.start_dt.timestamp()
+    best, best_a, best_b = 0.0, prev, prev
+    for i in range(lo, hi):
+        t = times[i]
+        if t - prev > best:
+            best, best_a, best_b = t - prev, prev, t
+        prev = t
+    last = end.timestamp()
+    if last - prev > best:
+        best, best_a, best_b = last - prev, prev, last
     return Coverage(
-        records=len(times), heartbeats=heartbeats,
-        first_time=times[0].strftime(fmt) if times else None,
-        last_time=times[-1].strftime(fmt) if times else None,
-        longest_quiet_hours=round(best[0].total_seconds() / 3600, 1),
-        quiet_from=best[1].strftime(fmt), quiet_to=best[2].strftime(fmt),
+        records=hi - lo, heartbeats=idx.heartbeats_between(period.start_dt, period.end_dt),
+        first_time=epoch_to_iso(times[lo]) if hi > lo else None,
+        last_time=epoch_to_iso(times[hi - 1]) if hi > lo else None,
+        longest_quiet_hours=round(best / 3600, 1), quiet_from=epoch_to_iso(best_a), quiet_to=epoch_to_iso(best_b),
         max_quiet_hours=round(max_quiet.total_seconds() / 3600, 1),
+        entered_after=entered_after, latest_entry=latest_entry.strftime("%Y-%m-%dT%H:%M:%SZ") if latest_entry else None,
     )
+
+
+def _notices(obligations: list[Obligation], period: Period, now: datetime) -> NoticeSummary:
+    from .jurisdiction import duration_words
+
+    opened = on_time = late = open_now = overdue_now = 0
+    late_rows: list[tuple[str, str]] = []
+    worst: timedelta | None = None
+    for ob in obligations:
+        at = parse_stored(ob.opened_at)
+        if at is None or not period.contains(at):
+            continue
+        opened += 1
+        status = ob.status(now)
+        if status == "closed":
+            on_time += 1
+        elif status == "closed_late":
+            late += 1
+            lat = ob.lateness(now)
+            if lat is not None:
+                late_rows.append((ob.ref, duration_words(lat)))
+                worst = lat if worst is None or lat > worst else worst
+        elif status == "overdue":
+            overdue_now += 1
+        else:
+            open_now += 1
+    return NoticeSummary(opened, on_time, late, open_now, overdue_now, tuple(late_rows),
+                         duration_words(worst) if worst is not None else None)
+
+
+def _correction_rows(corrections: Iterable[Correction], period: Period, j: Jurisdiction) -> tuple[CorrectionRow, ...]:
+    rows = []
+    for c in corrections:
+        touched = [r.occurred for r in (c.target, c.replacement) if r is not None]
+        if not any(t is not None and period.contains(t) for t in touched):
+            continue
+        rows.append(CorrectionRow(c.seq, j.show(c.logged_at), "withdrawn" if c.action == "void" else "corrected",
+                                  c.target.type if c.target else "?", c.target.seq if c.target else None,
+                                  c.reason, c.changed))
+    return tuple(rows)
 
 
 def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[str, Any] | None = None,
                        scope_titles: Mapping[str, str] | None = None, now: datetime | None = None,
-                       max_quiet: timedelta = DEFAULT_MAX_QUIET) -> SemiannualReport:
+                       max_quiet: timedelta = DEFAULT_MAX_QUIET, jurisdiction: Jurisdiction | None = None,
+                       ledger: Ledger | None = None, index: LogIndex | None = None) -> SemiannualReport:
     """Compute every 2.129.060 figure for ``period`` from ``snapshot`` (one verified read)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
+    j = jurisdiction or Jurisdiction(tz_name=period.zone_name if period.zone_name != "UTC" else "UTC")
     scope_titles = scope_titles or {}
     months = period.months()
+    ledger = ledger or ledger_of(snapshot.records)
     lodged: Counter[str] = Counter()
     lodged_by_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     detained: set[str] = set()
@@ -237,81 +327,70 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
     transfer_events = 0
     reimb: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     coop: dict[str, bool] = {}  # case -> all parts disclosable
-    refusals: Counter[tuple[str, str]] = Counter()
-    refusals_total = 0
-    refusals_monitor = 0
-    refusals_by_month: Counter[str] = Counter({m: 0 for m in months})
     uncountable = 0
+    entered_after = 0
+    latest_entry: datetime | None = None
     lodged_values = {t.value for t in LODGED_TYPES}
 
-    seen_events: set[str] = set()
-    duplicates = 0
-    for rec in snapshot.records:
-        kind = rec.get("kind")
-        if kind == "event":
-            ev = event_of(rec)
-            when = _when(rec, ev)
-            if ev is None or when is None:
+    row: EventRow
+    for row in ledger.current:
+        when = row.occurred
+        if when is None:
+            uncountable += 1
+            continue
+        if not period.contains(when):
+            continue
+        logged = parse_stored(row.logged_at)
+        if logged is not None and logged >= period.end_dt:
+            entered_after += 1
+            latest_entry = logged if latest_entry is None or logged > latest_entry else latest_entry
+        ev, etype, person = row.event, row.type, row.event.get("person_ref")
+        if etype in lodged_values:
+            lodged[etype] += 1
+            lodged_by_month[period.month_of(when)][etype] += 1
+        elif etype == EventType.DETAINED_ON_ICE_HOLD.value:
+            detained_events += 1
+            if isinstance(person, str):
+                detained.add(person)
+            else:
+                uncountable += 1
+        elif etype == EventType.TRANSFERRED_TO_ICE.value:
+            transfer_events += 1
+            if isinstance(person, str):
+                transferred.add(person)
+            else:
+                uncountable += 1
+        elif etype == EventType.FEDERAL_REIMBURSEMENT.value:
+            case, raw = ev.get("case_ref"), ev.get("amount")
+            try:
+                amount = Decimal(str(raw))
+            except (InvalidOperation, ValueError):
                 uncountable += 1
                 continue
-            eid = ev.get("event_id")
-            if isinstance(eid, str):
-                # each event id is drawn at random once: a second record with it is a copy, never a
-                # second event, and must not inflate a figure
-                if eid in seen_events:
-                    duplicates += 1
-                    continue
-                seen_events.add(eid)
-            if not period.contains(when):
+            if not isinstance(case, str) or not amount.is_finite():
+                uncountable += 1
                 continue
-            etype = ev.get("type")
-            person = ev.get("person_ref")
-            if etype in lodged_values:
-                lodged[etype] += 1
-                lodged_by_month[when.strftime("%Y-%m")][etype] += 1
-            elif etype == EventType.DETAINED_ON_ICE_HOLD.value:
-                detained_events += 1
-                if isinstance(person, str):
-                    detained.add(person)
-                else:
-                    uncountable += 1
-            elif etype == EventType.TRANSFERRED_TO_ICE.value:
-                transfer_events += 1
-                if isinstance(person, str):
-                    transferred.add(person)
-                else:
-                    uncountable += 1
-            elif etype == EventType.FEDERAL_REIMBURSEMENT.value:
-                case, raw = ev.get("case_ref"), ev.get("amount")
-                try:
-                    amount = Decimal(str(raw))
-                except (InvalidOperation, ValueError):
-                    uncountable += 1
-                    continue
-                if not isinstance(case, str) or not amount.is_finite():
-                    uncountable += 1
-                    continue
-                reimb[(case, str(ev.get("currency") or "USD"))].append(amount)
-            elif etype == EventType.ICE_COOPERATION.value:
-                case, disc = ev.get("case_ref"), ev.get("disclosable")
-                if not isinstance(case, str):
-                    uncountable += 1
-                    continue
-                # fail closed: anything not explicitly disclosable keeps the whole case out
-                coop[case] = coop.get(case, True) and disc is True
-        elif kind == "decision" and rec.get("effect") == "block":
-            t = _log_time(rec)
-            if t is None or not period.contains(t):
+            reimb[(case, str(ev.get("currency") or "USD"))].append(amount)
+        elif etype == EventType.ICE_COOPERATION.value:
+            case, disc = ev.get("case_ref"), ev.get("disclosable")
+            if not isinstance(case, str):
+                uncountable += 1
                 continue
-            if rec.get("monitor") is True:
-                refusals_monitor += 1
-                continue
-            refusals_total += 1
-            refusals_by_month[t.strftime("%Y-%m")] += 1
-            dept = _department(rec, scope_titles)
-            cites = [c for c in rec.get("citations") or () if isinstance(c, str)] or ["uncited"]
-            for c in cites:
-                refusals[(c, dept)] += 1
+            # fail closed: anything not explicitly disclosable keeps the whole case out
+            coop[case] = coop.get(case, True) and disc is True
+
+    refusals: Counter[tuple[str, str]] = Counter()
+    by_clause: Counter[str] = Counter()
+    refusals_total = refusals_monitor = 0
+    refusals_by_month: Counter[str] = Counter({m: 0 for m in months})
+    idx = index if index is not None else build_index(snapshot.records, period.tz, scope_titles)
+    for day, r in idx.refusal_days(period.start, period.end):
+        refusals_monitor += r.monitor
+        refusals_total += r.records
+        refusals_by_month[f"{day.year:04d}-{day.month:02d}"] += r.records
+        for (c, dept), n in r.by_clause_dept.items():
+            refusals[(c, dept)] += n
+            by_clause[c] += n
 
     cases = tuple(sorted(
         (CaseReimbursement(case, cur, sum(vals, Decimal("0")).quantize(Decimal("0.01")), len(vals))
@@ -320,13 +399,22 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
     for c in cases:
         totals[c.currency] += c.total
     v = snapshot.verification
+    view = view_of(v)
     notes: list[str] = []
-    if duplicates:
-        notes.append(f"{duplicates} event record(s) repeat the event id of an earlier record (a copied record) "
-                     "and are counted once.")
+    if ledger.duplicates:
+        notes.append(f"{ledger.duplicates} event record(s) repeat the event id of an earlier record (a copied "
+                     "record) and are counted once.")
     if uncountable:
         notes.append(f"{uncountable} event record(s) in the log lack a field needed to count them and are "
                      "not in the figures.")
+    if ledger.conflicts:
+        notes.append(f"{len(ledger.conflicts)} correction record(s) name an event that does not exist or was "
+                     "already corrected; they change nothing (records " + ", ".join(map(str, ledger.conflicts[:10]))
+                     + ").")
+    obligations, orphans = obligations_from(ledger)
+    if orphans:
+        notes.append(f"{len(orphans)} notice record(s) could not be matched to an open 040(g) obligation "
+                     "(see the dashboard's obligations page).")
     return SemiannualReport(
         period=period,
         generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -347,23 +435,39 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         refusals=tuple(RefusalCount(c, d, n) for (c, d), n in sorted(refusals.items(), key=lambda x: (-x[1], x[0]))),
         refusals_total=refusals_total, refusals_monitor=refusals_monitor,
         refusals_by_month=dict(refusals_by_month),
-        coverage=_coverage(snapshot.records, period, now, max_quiet),
+        coverage=_coverage(idx, period, now, max_quiet, entered_after, latest_entry),
         problems_in_events=uncountable,
         notes=tuple(notes),
         integrity_basis=v.integrity_basis,
         tamper_evident=v.tamper_evident,
+        verification=view,
+        notices=_notices(obligations, period, now),
+        corrections=_correction_rows(ledger.corrections, period, j),
+        refusals_by_clause=dict(sorted(by_clause.items(), key=lambda x: (-x[1], x[0]))),
+        log_kind=snapshot.kind,
+        log_id=v.log_id,
     )
 
 
 def report_for(snapshot: Snapshot, period: Period, policy: Any = None, **kw: Any) -> SemiannualReport:
-    """``compute_semiannual`` with the report metadata and scope titles taken from a policy."""
+    """``compute_semiannual`` with the report metadata, scope titles and the jurisdiction's time zone
+    taken from a policy. A period given in UTC is re-read in the jurisdiction's zone."""
     meta: Mapping[str, Any] = {}
     titles: dict[str, str] = {}
+    j = Jurisdiction()
     if policy is not None:
         f = getattr(policy, "file", policy)
+        j = jurisdiction_of(policy)
         meta = (getattr(f, "departments", {}) or {}).get("report", {}) or {}
         for sid, s in (getattr(f, "scopes", {}) or {}).items():
             titles[sid] = getattr(s, "title", None) or sid
         meta = {**meta, "policy": f"{getattr(f, 'id', '')} {getattr(f, 'version', '')}".strip(),
                 "jurisdiction": getattr(f, "jurisdiction", "") or ""}
-    return compute_semiannual(snapshot, period, metadata=meta, scope_titles=titles, **kw)
+    if period.tz is UTC and j.tz_name != "UTC":
+        period = Period(period.start, period.end, j.tz, period.limit)
+    rep = compute_semiannual(snapshot, period, metadata=meta, scope_titles=titles, jurisdiction=j, **kw)
+    if policy is not None:
+        from dataclasses import replace
+
+        rep = replace(rep, policy_hash=str(getattr(getattr(policy, "ref", None), "hash", "") or ""))
+    return rep

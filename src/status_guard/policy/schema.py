@@ -222,6 +222,42 @@ class Note(_Strict):
     note: str
 
 
+class HoldBasis(_Strict):
+    """One code of the hold-basis vocabulary the police system records a detention with (040(d))."""
+
+    label: str = Field(min_length=3, max_length=160, description="Plain-language name shown to the officer.")
+    immigration_only: bool = Field(description="True when the code is an ICE detainer or administrative warrant: "
+                                               "alone it may never be the basis of a hold (040(d)).")
+
+
+class ComplianceData(_Strict):
+    """Data for the compliance toolkit (events, report, dashboard): not rules."""
+
+    time_zone: str = Field(description="IANA time zone of the jurisdiction: report periods and months are its "
+                                       "calendar days (e.g. America/New_York).")
+    hold_bases: dict[str, HoldBasis] = Field(
+        default_factory=dict, description="The fixed vocabulary for `events add detained_on_ice_hold --hold-basis`.")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone `{v}`") from None
+        return v
+
+    @field_validator("hold_bases")
+    @classmethod
+    def _codes(cls, v: dict[str, HoldBasis]) -> dict[str, HoldBasis]:
+        for code in v:
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", code):
+                raise ValueError(f"hold basis code `{code}` must be lower_snake_case (it is stored in the log)")
+        return v
+
+
 class PolicyFile(_Strict):
     """A policy pack."""
 
@@ -249,6 +285,7 @@ class PolicyFile(_Strict):
         description="Lexicon data files, relative to the pack file: abbreviations, owner context, "
                     "languages, standards vocabularies, country names (see docs/classification.md).",
     )
+    compliance: ComplianceData | None = Field(default=None, description="Compliance toolkit data (docs/compliance.md).")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

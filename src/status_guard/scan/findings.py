@@ -27,6 +27,7 @@ class Kind(str, Enum):
     VALUE_LITERAL = "value-literal"
     DB_COLUMN = "db-column"
     UNPARSEABLE = "unparseable"
+    SUPPRESSION = "suppression"  # an inline suppression that is invalid or covers nothing
 
     def __str__(self) -> str:
         return self.value
@@ -102,12 +103,25 @@ class Finding:
     context: str = ""
     explanation: str = ""
     fix: str = ""
+    suppressed: str | None = None          # the legal basis an inline suppression declared for it
+    suppression_line: int | None = None
+    baselined: bool = False                # adopted by the --baseline file: reported, does not fail
 
     @property
     def rule_id(self) -> str:
         if self.kind is Kind.UNPARSEABLE:
             return "status-guard/unparseable"
+        if self.kind is Kind.SUPPRESSION:
+            return "status-guard/suppression"
         return self.rules[0] if self.rules else f"status-guard/{self.kind.value}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and edits elsewhere in the file (no line): baselines and SARIF use it."""
+        import hashlib
+
+        return hashlib.sha256(f"{self.file}\x00{self.kind.value}\x00{self.name}\x00{self.rule_id}\x00{self.action}"
+                              .encode()).hexdigest()[:32]
 
     def at_least(self, effect: Effect) -> bool:
         return self.effect.rank >= effect.rank
@@ -119,7 +133,10 @@ class Finding:
             "scope": self.scope, "requesters": list(self.requesters), "purpose": self.purpose,
             "categories": list(self.categories), "reasons": list(self.reasons), "rule_id": self.rule_id,
             "rules": list(self.rules), "citations": list(self.citations), "context": self.context,
-            "explanation": self.explanation, "fix": self.fix,
+            "explanation": self.explanation, "fix": self.fix, "fingerprint": self.fingerprint,
+            "suppressed": None if self.suppressed is None else {"legal_basis": self.suppressed,
+                                                                "line": self.suppression_line},
+            "baselined": self.baselined,
         }
 
 
@@ -141,15 +158,17 @@ class ScanReport:
     scope: str = "city"
     purpose: str | None = None
     policy: dict[str, str] = field(default_factory=dict)
+    baseline_fixed: tuple[Any, ...] = ()   # baseline entries that matched nothing (fixed since)
+    baseline_used: bool = False
 
     def worst(self) -> Effect:
         return Effect.strongest(f.effect for f in self.findings)
 
     def failing(self, threshold: Effect | None) -> tuple[Finding, ...]:
-        """Findings at or above ``threshold`` (None: never fail)."""
+        """Findings at or above ``threshold`` (None: never fail), except those a baseline adopted."""
         if threshold is None:
             return ()
-        return tuple(f for f in self.findings if f.at_least(threshold))
+        return tuple(f for f in self.findings if f.at_least(threshold) and not f.baselined)
 
 
 __all__ = ["Candidate", "Finding", "Kind", "MISSING", "Observation", "ScanError", "ScanReport"]

@@ -46,6 +46,14 @@ def fix_hint(policy: Any, kind: Kind, action: str, effect: Effect, hits: Sequenc
                 f"{who}, or drop it from the response schema.")
     if effect is Effect.FLAG:
         return f"Allowed but audited: confirm the need and keep the declared basis{unless and ':' + unless}."
-    if action == "collect":
+    if kind is Kind.MODEL_FIELD:
+        return f"Remove this field from the model (and drop its column in a migration){unless}."
+    if kind is Kind.DDL_COLUMN or kind is Kind.DB_COLUMN:
+        return f"Do not store this column: drop it (or never add it) in the migration{unless}."
+    if kind is Kind.API_PROPERTY and action == "collect":
+        return f"Remove this property from the request schema{unless}."
+    if action == "collect" and kind is Kind.FORM_FIELD:
         return f"Remove this question from the form{unless}."
-    return f"Do not store this field (drop the column/field){unless}."
+    if action == "collect":
+        return f"Do not ask for this field{unless}."
+    return f"Do not store this field{unless}."

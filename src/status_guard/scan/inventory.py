@@ -99,6 +99,11 @@ class Inventory:
     def render_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
+    def rows(self) -> list[dict[str, object]]:
+        """One flat row per classified field (the CSV columns), for JSON Lines."""
+        return [{"category": e.category, "source": e.source, "line": e.line, "name": e.name, "kind": e.kind,
+                 "use": e.use, "scope": e.scope, "effect": e.effect, "context": e.context} for e in self.entries]
+
     def render_csv(self) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")

@@ -147,7 +147,11 @@ class _Extractor(ast.NodeVisitor):
             return
         self.handled.add(id(call))
         choices = _literals(_kw(call, "choices")) + _literals(_kw(call, "default"))
-        if is_form or qual in {"forms", "wtforms", "fields"} or fname in _WTFORMS:
+        # Django models and WTForms share field names (BooleanField, DateField...): the class and the
+        # module the field comes from decide, and only then the name
+        is_model = qual == "models" or is_django_model or (is_schema and not is_form)
+        if is_form or qual in {"forms", "wtforms", "fields"} or (fname in _WTFORMS and not is_model
+                                                                 and not is_serializer):
             self.add(Kind.FORM_FIELD, target, "collect", stmt, label=_labels(call, first_positional=True),
                      values=choices, context=ctx)
         elif is_serializer or qual == "serializers":

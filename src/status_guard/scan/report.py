@@ -30,10 +30,22 @@ def _where(f: Finding) -> str:
 def summary_line(report: ScanReport) -> str:
     counts: dict[str, int] = {}
     for f in report.findings:
+        if f.baselined:
+            continue
         counts[f.effect.value] = counts.get(f.effect.value, 0) + 1
     parts = ", ".join(f"{n} {e}" for e, n in sorted(counts.items(), key=lambda kv: -Effect(kv[0]).rank)) or "no findings"
+    extra = []
+    suppressed = sum(1 for f in report.findings if f.suppressed is not None)
+    if suppressed:
+        extra.append(f"{suppressed} allowed by a declared legal basis")
+    baselined = sum(1 for f in report.findings if f.baselined)
+    if report.baseline_used:
+        extra.append(f"{baselined} adopted by the baseline")
+        if report.baseline_fixed:
+            extra.append(f"{sum(e.count for e in report.baseline_fixed)} baseline entr(ies) no longer found: "
+                         "refresh it with --write-baseline")
     return (f"{report.files_scanned} file(s) scanned, {report.files_skipped} skipped, "
-            f"{len(report.errors)} unparseable: {parts}")
+            f"{len(report.errors)} unparseable: {parts}" + ("; " + "; ".join(extra) if extra else ""))
 
 
 def render_text(report: ScanReport) -> str:
@@ -41,11 +53,14 @@ def render_text(report: ScanReport) -> str:
     for f in report.findings:
         cats = ", ".join(f.categories) or "-"
         cite = ", ".join(f.citations) or "-"
-        lines.append(f"{f.file}:{f.line}:{f.column}: {f.effect.value.upper()} {f.kind.value} `{f.name}` "
+        tag = " (baselined)" if f.baselined else ""
+        lines.append(f"{f.file}:{f.line}:{f.column}: {f.effect.value.upper()}{tag} {f.kind.value} `{f.name}` "
                      f"[{cats}] {_where(f)} ({cite})")
+        if f.suppressed is not None:
+            lines.append(f"    allowed: declared legal basis `{f.suppressed}` (line {f.suppression_line})")
         if f.reasons:
             lines.append(f"    why: {'; '.join(f.reasons[:4])}")
-        if f.kind.value == "unparseable":
+        if f.kind.value in ("unparseable", "suppression"):
             lines.append(f"    {f.explanation}")
         lines.append(f"    fix: {f.fix}")
     lines.append(summary_line(report))
@@ -62,6 +77,7 @@ def to_json(report: ScanReport) -> dict[str, Any]:
         "files_skipped": report.files_skipped,
         "errors": [{"file": e.file, "problem": e.problem} for e in report.errors],
         "findings": [f.to_dict() for f in report.findings],
+        "baseline_fixed": [e.__dict__ for e in report.baseline_fixed],
         "summary": summary_line(report),
     }
 
@@ -79,8 +95,14 @@ def to_sarif(report: ScanReport, policy: Any = None) -> dict[str, Any]:
             rules[rid] = _rule_descriptor(rid, f, policy)
         message = (f"{f.effect.value.upper()}: {f.kind.value} `{f.name}` ({', '.join(f.categories) or 'unchecked file'}) "
                    f"— {_where(f)}" + (f", {', '.join(f.citations)}" if f.citations else "") + f". {f.fix}")
-        fp = hashlib.sha256(f"{f.file}\x00{f.kind.value}\x00{f.name}\x00{rid}\x00{f.action}".encode()).hexdigest()[:32]
-        results.append({
+        fp = f.fingerprint
+        extra: dict[str, Any] = {}
+        if f.suppressed is not None:
+            extra["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                                      "justification": f"declared legal basis: {f.suppressed}"}]
+        if report.baseline_used:
+            extra["baselineState"] = "unchanged" if f.baselined else "new"
+        results.append({**extra,
             "ruleId": rid,
             "ruleIndex": list(rules).index(rid),
             "level": _LEVEL[f.effect],
@@ -140,6 +162,19 @@ def _rule_descriptor(rid: str, f: Finding, policy: Any) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVEL[f.effect]},
         "properties": {"citation": citation, "tags": ["privacy", "cambridge-2.129"]},
     }
+
+
+def render_rows(report: ScanReport) -> list[dict[str, Any]]:
+    """One flat row per finding, for jsonl and csv."""
+    return [{"file": f.file, "line": f.line, "column": f.column, "effect": f.effect.value, "kind": f.kind.value,
+             "name": f.name, "categories": list(f.categories), "action": f.action, "scope": f.scope,
+             "requesters": list(f.requesters), "citations": list(f.citations), "rule_id": f.rule_id,
+             "suppressed": f.suppressed, "baselined": f.baselined, "fingerprint": f.fingerprint, "fix": f.fix}
+            for f in report.findings]
+
+
+ROW_COLUMNS = ("file", "line", "column", "effect", "kind", "name", "categories", "action", "scope", "requesters",
+               "citations", "rule_id", "suppressed", "baselined", "fingerprint", "fix")
 
 
 def render_sarif(report: ScanReport, policy: Any = None) -> str:

@@ -85,17 +85,86 @@ def scan_paths(
             skipped += 1
             continue
         scanned += 1
+        sups = _suppressions(guard, src)
+        lines = _source_lines(src) if sups else []
         for cand in candidates:
             obs, finding = evaluate(guard, cand, src.display, file_scope, purpose)
+            if finding is not None and sups:
+                finding = _suppressed(guard, cand, src.display, file_scope, purpose, finding, sups, lines) or finding
             if obs is not None:
                 observations.append(obs)
             if finding is not None:
                 findings.append(finding)
+        findings.extend(_suppression_findings(sups, src.display, file_scope))
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.name))
     observations.sort(key=lambda o: (o.file, o.line, o.column, o.name))
     ref = guard.policy.ref
     return ScanReport(tuple(findings), tuple(observations), scanned, tuple(errors), skipped, scope, purpose,
                       {"id": ref.id, "version": ref.version, "hash": ref.hash})
+
+
+def _source_lines(src: SourceFile) -> list[str]:
+    try:
+        return src.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _suppressions(guard: Any, src: SourceFile) -> list[Any]:
+    from . import suppressions
+
+    try:
+        text = src.path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "status-guard:" not in text:
+        return []
+    found = suppressions.find(text)
+    for s in found:
+        suppressions.resolve(guard.policy, s)
+    return found
+
+
+def _suppressed(guard: Any, cand: Candidate, file: str, scope: str, purpose: str | None, finding: Finding,
+                sups: list[Any], lines: list[str]) -> Finding | None:
+    """The finding decided again with the legal basis a covering suppression declares (None: no change)."""
+    from dataclasses import replace
+
+    from .suppressions import next_code_line
+
+    for s in sups:
+        if s.problem is not None or not s.claims:
+            continue
+        if not s.covers(cand.line, next_code_line(lines, s.line)):
+            continue
+        named = set(s.rules)
+        if not (named & set(finding.rules) or named & set(finding.citations)):
+            continue
+        _, again = evaluate(guard, cand, file, scope, purpose, claims=s.claims)
+        s.used = True
+        if again is None:
+            return replace(finding, effect=Effect.ALLOW, suppressed=s.legal_basis, suppression_line=s.line,
+                           fix="Allowed with the declared legal basis; every use is audited.")
+        return replace(again, suppressed=s.legal_basis, suppression_line=s.line,
+                       fix=f"Allowed with the declared legal basis `{s.legal_basis}` (line {s.line}); every use is "
+                           "audited. Remove the suppression if the law no longer requires this question.")
+    return None
+
+
+def _suppression_findings(sups: list[Any], file: str, scope: str) -> list[Finding]:
+    out = []
+    for s in sups:
+        if s.problem is not None:
+            out.append(Finding(file, s.line, s.column, Kind.SUPPRESSION, "status-guard: allow", Effect.BLOCK, "scan",
+                               scope, explanation=f"this suppression {s.problem}",
+                               fix="Name a rule that admits a declared legal basis, and the federal or state law "
+                                   "that requires the question, or remove the suppression."))
+        elif not s.used:
+            out.append(Finding(file, s.line, s.column, Kind.SUPPRESSION, "status-guard: allow", Effect.FLAG, "scan",
+                               scope, explanation="this suppression covers no finding (it is stale, or on the wrong "
+                                                  "line: it covers its own line and the next non-blank one)",
+                               fix="Remove it, or move it next to the question it is meant for."))
+    return out
 
 
 def _unparseable(src: SourceFile, scope: str, problem: str, findings: list[Finding], errors: list[ScanError]) -> list[Candidate]:
@@ -148,7 +217,8 @@ def _value_rules(guard: Any, scope: str) -> list[Any]:
     return [v for v in guard.policy.file.value_rules if scope in v.scopes or "*" in v.scopes]
 
 
-def evaluate(guard: Any, cand: Candidate, file: str, scope: str, purpose: str | None) -> tuple[Observation | None, Finding | None]:
+def evaluate(guard: Any, cand: Candidate, file: str, scope: str, purpose: str | None,
+             claims: tuple[Any, ...] = ()) -> tuple[Observation | None, Finding | None]:
     """Classify and decide one candidate. Returns (observation or None, finding or None)."""
     if cand.categories is not None:
         cats, reasons = cand.categories, cand.reasons
@@ -161,16 +231,18 @@ def evaluate(guard: Any, cand: Candidate, file: str, scope: str, purpose: str | 
     item = Item(cand.name, cats, reasons)
     if cand.action == "disclose":
         for req in ["local", *sorted(guard.policy.restricted_requesters)]:
-            decisions.append((req, guard.decide("disclose", [item], scope=scope, requester=req, purpose=purpose, claims=())))
+            decisions.append((req, guard.decide("disclose", [item], scope=scope, requester=req, purpose=purpose,
+                                                claims=claims)))
     else:
-        decisions.append((None, guard.decide(cand.action, [item], scope=scope, requester="local", purpose=purpose, claims=())))
+        decisions.append((None, guard.decide(cand.action, [item], scope=scope, requester="local", purpose=purpose,
+                                             claims=claims)))
     for vr in _value_rules(guard, scope):
         if vr.category not in cats or not cand.values:
             continue
         action = cand.action if cand.action in vr.actions else vr.actions[0]
         for v in cand.values:
             d = guard.decide(action, [Item(cand.name, cats, reasons, v)], scope=scope, requester="local",
-                             purpose=purpose, claims=())
+                             purpose=purpose, claims=claims)
             if d.effect is not Effect.ALLOW:
                 decisions.append((None, d))
                 break

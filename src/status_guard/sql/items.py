@@ -220,7 +220,7 @@ class Planner:
                 if from_param and cats:
                     plan.signature.append(("null", path))
                 continue  # writing NULL erases; it collects nothing
-            if v is MISSING and cats & self.value_cats and not self._copied_under_same_rule(w, cats):
+            if v is MISSING and cats & self.value_cats and not self._copied_under_same_rule(w, cats, same_row):
                 raise SQLAnalysisError(
                     f"the value written to {w.table}.{w.column} ({', '.join(sorted(cats & self.value_cats))}) cannot be "
                     "determined before the statement runs", self.fp)
@@ -235,14 +235,21 @@ class Planner:
             if from_param and (json_column or isinstance(v, (dict, list))):
                 self._json_param(plan, w, v, path)
 
-    def _copied_under_same_rule(self, w: Write, cats: frozenset[str]) -> bool:
-        """A stored value copied unchanged from a column that the same value rules already cover
-        (a migration's table rebuild): the copy records no new hold, and the value was checked
-        when it was stored. A value computed from a column, or copied from a column the rules do
-        not cover, still cannot be known before the statement runs."""
+    def _copied_under_same_rule(self, w: Write, cats: frozenset[str], same_row: dict[str, Write]) -> bool:
+        """A migration's table rebuild (``INSERT INTO new__t SELECT … FROM t``): every column of the
+        new row is copied unchanged from one row of another table, and this one from a column the
+        same value rules already cover. The copy records no new hold — the value was checked when it
+        was stored, and it stays with the same row. A value computed from a column, copied from a
+        column the rules do not cover, or put beside values of another origin (a hold basis copied
+        onto another person's booking) still cannot be known before the statement runs."""
         if not w.copied or len(w.sources) != 1:
             return False
         (t, c), = w.sources
+        if t == w.table:
+            return False
+        row = list(same_row.values()) or [w]
+        if any(not o.copied or len(o.sources) != 1 or next(iter(o.sources))[0] != t for o in row):
+            return False
         scats, _, _ = self.cats(t, c)
         return (cats & self.value_cats) <= scats
 

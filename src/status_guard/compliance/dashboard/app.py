@@ -1,9 +1,14 @@
 """The compliance dashboard: a small server-rendered Starlette + Jinja2 app.
 
-Pages: overview (chain verification, open obligations, refusals by clause and department), a log
-browser with filters, one record with its complaint routing, 040(g) obligations, and the 060
-report for any period with download buttons. No JavaScript; every control is a labelled form
-field or a link. Every page re-reads and re-verifies the log, so tampering shows at once.
+Pages: overview (the period's counts and charts), events (as corrected, in words), the audit log
+(filters, markers hidden by default), one record in words with its complaint routing and packet,
+040(g) obligations (late ones say by how much), and the 060 report for any period with downloads.
+No JavaScript; every control is a labelled form field or a link.
+
+Every page reads the log again and shows its verification state — green (verified), yellow
+(consistent only, or cannot verify: key not supplied), red (tampering or damage) — but verifies
+only the records appended since the last read (:class:`..source.LogReader`); pages computed from a
+read are cached by that read's digest, so an unchanged log is not recounted either.
 
 Login: when a password is configured, every page but /login and /static needs a session cookie
 (HMAC-signed with a per-process secret, HttpOnly, SameSite=Strict). The CLI refuses to bind a
@@ -15,9 +20,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import json
 import secrets
+import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -26,6 +33,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -34,12 +42,20 @@ from starlette.staticfiles import StaticFiles
 from status_guard.audit.query import Filter
 from status_guard.errors import StatusGuardError
 
-from ..complaints import ComplaintError, draft_complaint, packet_markdown
-from ..events import TITLES, EventType, event_of
-from ..obligations import pending
-from ..render import FORMATS, MEDIA_TYPES, chart_uris, jinja_env, render
+from .. import charts as ch
+from ..complaints import ComplaintError, draft_complaint, packet_html, packet_json, packet_markdown
+from ..describe import describe
+from ..events import TITLES, EventType
+from ..jurisdiction import Jurisdiction, jurisdiction_of
+from ..ledger import Ledger, ledger_of
+from ..money import money
+from ..obligations import STATUS_WORDS, obligations_from, pending
+from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
+from ..index import LogIndex, build_index
 from ..report import Period, ReportError, report_for
-from ..source import Snapshot, take_snapshot
+from ..sealing import unseal
+from ..source import LogReader, Snapshot
+from ..wording import SHORT
 
 HERE = Path(__file__).parent
 COOKIE = "sg_session"
@@ -53,8 +69,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
-FILTER_KEYS = ("kind", "effect", "citation", "adapter", "requester", "since", "until")
+FILTER_KEYS = ("kind", "effect", "citation", "adapter", "requester", "from", "to", "markers")
 KINDS = ("decision", "event", "heartbeat", "start", "continuation", "end", "checkpoint")
+MARKER_KINDS = frozenset({"heartbeat", "start", "continuation", "end", "checkpoint"})
 EFFECTS = ("block", "strip", "redact", "flag", "allow")
 
 
@@ -77,6 +94,7 @@ class DashboardConfig:
     public_key: Any = None
     password: str | None = None
     page_size: int = 50
+    person_key: bytes | None = field(default=None, repr=False)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 
@@ -119,20 +137,140 @@ class _Sessions:
         return len(self.failures) >= MAX_LOGIN_FAILURES
 
 
+class _Memo:
+    """Results computed from one read of the log, keyed by that read's digest (bounded)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._d: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        value = make()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+
+def half_year(d: date) -> tuple[date, date]:
+    return (date(d.year, 1, 1), date(d.year, 6, 30)) if d.month <= 6 else (date(d.year, 7, 1), date(d.year, 12, 31))
+
+
 def create_app(config: DashboardConfig) -> Starlette:
     from status_guard.policy import load_policy
 
     policy = load_policy(config.policy_path)
+    j: Jurisdiction = jurisdiction_of(policy)
     env = jinja_env()
+    env.filters["show"] = j.show
+    env.filters["words"] = lambda v: str(v).replace("_", " ")
     sessions = _Sessions(config.secret)
+    reader = LogReader(config.audit_spec, hmac_key=config.hmac_key, public_key=config.public_key)
+    memo = _Memo()
+    titles = {k: v.title for k, v in policy.file.scopes.items()}
+    hold_labels = {c: hb.label for c, hb in j.hold_bases.items()}
+    rule_titles = {r.id: r.title for r in policy.all_rules()}
 
-    def snapshot() -> Snapshot:
-        return take_snapshot(config.audit_spec, hmac_key=config.hmac_key, public_key=config.public_key)
+    # -- derived data (cached per read) --------------------------------------------------------------
+    index_lock = threading.Lock()
+    index_box: list[LogIndex] = []
+
+    def index(snap: Snapshot) -> LogIndex:
+        """The per-day index of this read: extended with the appended records when this read extends
+        the one the index was built from, else built again."""
+        with index_lock:
+            idx = index_box[0] if index_box else None
+            if idx is not None and idx.generation == snap.generation:
+                return idx
+            if (idx is not None and snap.base_generation and idx.generation == snap.base_generation
+                    and idx.count == snap.base_count):
+                idx.add(snap.records[idx.count:])
+                idx.generation = snap.generation
+                return idx
+            idx = build_index(snap.records, j.tz, titles, snap.generation)
+            index_box[:] = [idx]
+            return idx
+
+    def ledger(snap: Snapshot) -> Ledger:
+        return memo.get((snap.generation, "ledger"), lambda: ledger_of(snap.records))
+
+    def booking(ev: Any) -> str | None:
+        return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
+
+    def period_of(request: Request) -> tuple[Period, dict[str, str]]:
+        today = j.today()
+        a, b = half_year(today)
+        start = request.query_params.get("from") or a.isoformat()
+        end = request.query_params.get("to") or min(b, today).isoformat()
+        p = Period.parse(start, end, j.tz)
+        return p, {"from": p.start.isoformat(), "to": p.end.isoformat()}
+
+    def quick_periods() -> list[tuple[str, dict[str, str]]]:
+        today = j.today()
+        a, b = half_year(today)
+        pa, pb = half_year(a - timedelta(days=1))
+        return [("This half-year", {"from": a.isoformat(), "to": min(b, today).isoformat()}),
+                ("Last half-year", {"from": pa.isoformat(), "to": pb.isoformat()}),
+                ("Last 30 days", {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}),
+                ("This year", {"from": date(today.year, 1, 1).isoformat(), "to": today.isoformat()})]
+
+    def overview_stats(snap: Snapshot, period: Period) -> dict[str, Any]:
+        def make() -> dict[str, Any]:
+            refusals_by_clause: Counter[str] = Counter()
+            refusals_by_dept: Counter[tuple[str, str]] = Counter()
+            by_month: Counter[str] = Counter({m: 0 for m in period.months()})
+            refused = monitor = 0
+            for day, r in index(snap).refusal_days(period.start, period.end):
+                refused += r.records
+                monitor += r.monitor
+                by_month[f"{day.year:04d}-{day.month:02d}"] += r.records
+                for (c, dept), n in r.by_clause_dept.items():
+                    refusals_by_clause[c] += n
+                    refusals_by_dept[(c, dept)] += n
+            led = ledger(snap)
+            events: Counter[str] = Counter()
+            lodged_by_month = {m: Counter() for m in period.months()}
+            reimb = Counter()
+            for row in led.current:
+                if row.occurred is not None and period.contains(row.occurred):
+                    events[row.type] += 1
+                    if row.type in SHORT:
+                        lodged_by_month[period.month_of(row.occurred)][row.type] += 1
+                    if row.type == EventType.FEDERAL_REIMBURSEMENT.value and row.event.get("amount"):
+                        reimb[str(row.event.get("currency") or "USD")] += float(row.event["amount"])
+            obs, orphans = obligations_from(led)
+            now = datetime.now(timezone.utc)
+            statuses = Counter(o.status(now) for o in obs)
+            late_in_period = sum(1 for o in obs if o.status(now) == "closed_late"
+                                 and (t := _t(o.opened_at)) is not None and period.contains(t))
+            charts = [c for c in (ch.refusals_by_month(dict(by_month)),
+                                  ch.lodged_by_month({m: dict(v) for m, v in lodged_by_month.items()}, SHORT),
+                                  ch.refusals_by_clause(dict(refusals_by_clause.most_common(12)))) if c is not None]
+            return {"refused": refused, "monitor": monitor, "by_month": dict(by_month),
+                    "by_clause": refusals_by_clause.most_common(), "by_dept": sorted(refusals_by_dept.items(),
+                                                                                    key=lambda x: (-x[1], x[0])),
+                    "events": events, "overdue": statuses.get("overdue", 0), "open": statuses.get("open", 0),
+                    "late_in_period": late_in_period, "orphans": len(orphans),
+                    "reimbursed": ", ".join(money(v, c) for c, v in sorted(reimb.items())) or money(0),
+                    "charts": charts, "corrections": sum(1 for c in led.corrections
+                                                         if any(r is not None and r.occurred is not None
+                                                                and period.contains(r.occurred)
+                                                                for r in (c.target, c.replacement)))}
+
+        return memo.get((snap.generation, "overview", period.start, period.end), make)
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        html = env.get_template(template).render(request=request, login=config.password is not None,
-                                                 log_description=ctx.pop("log_description", config.audit_spec),
-                                                 **ctx)
+        snap = ctx.get("snap")
+        html = env.get_template(template).render(
+            request=request, login=config.password is not None, view=snap.view() if snap is not None else None,
+            log_description=snap.description if snap is not None else config.audit_spec, zone=j.tz_name,
+            person_key=config.person_key is not None, **ctx)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
@@ -146,30 +284,82 @@ def create_app(config: DashboardConfig) -> Starlette:
 
         return wrapper
 
+    async def snapshot() -> Snapshot:
+        return await run_in_threadpool(reader.snapshot)
+
     # -- pages -----------------------------------------------------------------------------------
     async def overview(request: Request) -> Response:
-        snap = snapshot()
-        obs = pending(snap.records)
-        refusals: Counter[tuple[str, str]] = Counter()
-        refused_records = 0
-        titles = {k: v.title for k, v in policy.file.scopes.items()}
-        for rec in snap.records:
-            if rec.get("kind") == "decision" and rec.get("effect") == "block" and rec.get("monitor") is not True:
-                refused_records += 1
-                dept = rec.get("department") or titles.get(str(rec.get("scope")), str(rec.get("scope") or "unspecified"))
-                for c in rec.get("citations") or ["uncited"]:
-                    refusals[(str(c), str(dept))] += 1
-        events = Counter(str(e.get("type")) for r in snap.records if (e := event_of(r)) is not None)
-        return page(request, "index.html", nav="overview", snap=snap, v=snap.verification, obligations=obs,
-                    overdue=sum(1 for _, s in obs if s == "overdue"), refused_records=refused_records,
-                    refusals=sorted(refusals.items(), key=lambda x: (-x[1], x[0])), events=events,
-                    event_titles={t.value: TITLES[t] for t in EventType}, log_description=snap.description)
+        snap = await snapshot()
+        period, qs = period_of(request)
+        stats = await run_in_threadpool(overview_stats, snap, period)
+        return page(request, "index.html", nav="overview", snap=snap, s=stats, period=period, qs=qs,
+                    charts={c.key: c for c in stats["charts"]},
+                    quick=quick_periods(), event_titles={t.value: TITLES[t] for t in EventType if t.value != "void"},
+                    action="/")
+
+    async def events_page(request: Request) -> Response:
+        snap = await snapshot()
+        period, qs = period_of(request)
+        show_all = request.query_params.get("all") == "1"
+
+        def make() -> dict[str, Any]:
+            led = ledger(snap)
+            current = {r.seq for r in led.current}
+            rows = []
+            for r in led.all_events.values():
+                if r.occurred is None or not period.contains(r.occurred):
+                    continue
+                is_current = r.seq in current
+                if not is_current and not show_all:
+                    continue
+                ev = r.event
+                rows.append({"seq": r.seq, "occurred": j.show(r.occurred), "type": r.type,
+                             "title": TITLES.get(EventType(r.type), r.type) if r.type in EventType._value2member_map_
+                             else r.type, "booking": booking(ev),
+                             "detail": _event_detail(ev, hold_labels), "entered": j.show(r.logged_at),
+                             "status": "current" if is_current else (
+                                 "withdrawal" if r.type == "void" else
+                                 f"replaced by record {led.superseded_by.get(r.event_id or '', '?')}"),
+                             "late_entry": (t := _t(r.logged_at)) is not None and t >= period.end_dt,
+                             "sort": r.occurred})
+            rows.sort(key=lambda x: (x["sort"], x["seq"]), reverse=True)
+            corr = [c for c in led.corrections if any(x is not None and x.occurred is not None
+                                                      and period.contains(x.occurred) for x in (c.target, c.replacement))]
+            return {"rows": rows, "corrections": corr}
+
+        data = await run_in_threadpool(memo.get, (snap.generation, "events", period.start, period.end, show_all), make)
+        try:
+            pageno = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            pageno = 1
+        size = config.page_size
+        rows = data["rows"]
+        base_q = {**qs, **({"all": "1"} if show_all else {})}
+        return page(request, "events.html", nav="events", snap=snap, period=period, qs=qs, quick=quick_periods(),
+                    show_all=show_all, type_titles={t.value: TITLES[t] for t in EventType}, action="/events",
+                    rows=rows[(pageno - 1) * size: pageno * size], total=len(rows), page_no=pageno,
+                    corrections=data["corrections"],
+                    prev_link="/events?" + urlencode({**base_q, "page": pageno - 1}) if pageno > 1 else None,
+                    next_link="/events?" + urlencode({**base_q, "page": pageno + 1}) if pageno * size < len(rows)
+                    else None)
 
     async def records(request: Request) -> Response:
-        snap = snapshot()
+        snap = await snapshot()
         q = {k: request.query_params.get(k, "").strip() for k in FILTER_KEYS}
-        flt = Filter.make(**{k: (v or None) for k, v in q.items()})
-        rows = [r for r in reversed(snap.records) if flt(r)]
+        show_markers = q["markers"] == "1" or q["kind"] in MARKER_KINDS
+        since = until = None
+        if q["from"]:
+            since = Period.parse(q["from"], q["from"], j.tz).start_dt
+        if q["to"]:
+            until = Period.parse(q["to"], q["to"], j.tz).end_dt
+        flt = Filter.make(kind=q["kind"] or None, effect=q["effect"] or None, citation=q["citation"] or None,
+                          adapter=q["adapter"] or None, requester=q["requester"] or None, since=since, until=until)
+
+        def make() -> list[dict[str, Any]]:
+            return [r for r in reversed(snap.records)
+                    if flt(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
+
+        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, show_markers), make)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
@@ -177,72 +367,101 @@ def create_app(config: DashboardConfig) -> Starlette:
         size = config.page_size
         shown = rows[(pageno - 1) * size: pageno * size]
         bad_positions = {p.seq for p in snap.verification.problems if p.seq is not None}
+        described = [(r, describe(r, j, booking=booking(r.get("event") or {}) if r.get("kind") == "event" else None,
+                                  rule_titles=rule_titles)) for r in shown]
+        markers_hidden = 0 if show_markers else sum(1 for r in snap.records if r.get("kind") in MARKER_KINDS)
 
         def link(n: int) -> str:
             return "/records?" + urlencode({**{k: v for k, v in q.items() if v}, "page": n})
 
-        return page(request, "records.html", nav="records", v=snap.verification, rows=shown, total=len(rows),
-                    q=q, kinds=KINDS, effects=EFFECTS, page=pageno,
-                    prev_link=link(pageno - 1) if pageno > 1 else None,
-                    next_link=link(pageno + 1) if pageno * size < len(rows) else None,
-                    bad=bad_positions, log_description=snap.description)
+        return page(request, "records.html", nav="records", snap=snap, rows=described, total=len(rows), q=q,
+                    kinds=KINDS, effects=EFFECTS, page=pageno, show_markers=show_markers,
+                    markers_hidden=markers_hidden, prev_link=link(pageno - 1) if pageno > 1 else None,
+                    next_link=link(pageno + 1) if pageno * size < len(rows) else None, bad=bad_positions)
 
     async def record(request: Request) -> Response:
-        snap = snapshot()
+        snap = await snapshot()
         seq = int(request.path_params["seq"])
         rec = snap.by_seq(seq)
         if rec is None:
-            return page(request, "error.html", status=404, nav="records", message="no record has that sequence number")
+            return page(request, "error.html", status=404, nav="records", snap=snap,
+                        message="No record has that sequence number.")
         try:
             packet = draft_complaint(snap, seq, policy)
         except ComplaintError:
             packet = None
-        shown = {k: v for k, v in rec.items() if k != "event"}
-        ev = dict(event_of(rec) or {})
-        ev.pop("person_ref", None)
-        return page(request, "record.html", nav="records", rec=shown, ev=ev, seq=seq, packet=packet,
-                    v=snap.verification, log_description=snap.description)
+        ev = rec.get("event") if rec.get("kind") == "event" else None
+        d = describe(rec, j, booking=booking(ev) if isinstance(ev, dict) else None, hold_labels=hold_labels,
+                     rule_titles=rule_titles)
+        stored = {k: v for k, v in rec.items() if k != "event"}
+        if isinstance(ev, dict):
+            stored["event"] = {k: v for k, v in ev.items() if k not in ("person_ref", "booking_sealed")}
+        led = ledger(snap)
+        eid = ev.get("event_id") if isinstance(ev, dict) else None
+        replaced_by = led.superseded_by.get(eid) if eid else None
+        replacing = led.find(replaced_by) if replaced_by is not None else None
+        return page(request, "record.html", nav="records", snap=snap, rec=rec, d=d, seq=seq, packet=packet,
+                    replaced_void=replacing is not None and replacing.type == "void",
+                    stored=json.dumps(stored, indent=2, ensure_ascii=False, sort_keys=True), replaced_by=replaced_by,
+                    problem=seq in {p.seq for p in snap.verification.problems})
+
+    async def complaint_page(request: Request) -> Response:
+        snap = await snapshot()
+        seq = int(request.path_params["seq"])
+        packet = draft_complaint(snap, seq, policy)
+        body = packet_html(packet, j, standalone=False)
+        return page(request, "complaint.html", nav="records", snap=snap, packet=packet, body=body, seq=seq)
 
     async def complaint_download(request: Request) -> Response:
-        snap = snapshot()
+        fmt = request.path_params["fmt"]
+        if fmt not in ("md", "html", "json"):
+            return page(request, "error.html", status=404, nav="", message="There is no page at this address.")
+        snap = await snapshot()
         packet = draft_complaint(snap, int(request.path_params["seq"]), policy)
-        return Response(packet_markdown(packet), media_type="text/markdown; charset=utf-8",
+        text, media = {"md": (lambda: packet_markdown(packet, j), "text/markdown; charset=utf-8"),
+                       "html": (lambda: packet_html(packet, j), "text/html; charset=utf-8"),
+                       "json": (lambda: packet_json(packet), "application/json")}[fmt]
+        return Response(text(), media_type=media,
                         headers={**SECURITY_HEADERS, "Content-Disposition":
-                                 f'attachment; filename="complaint-record-{packet.record_seq}.md"'})
+                                 f'attachment; filename="complaint-record-{packet.record_seq}.{fmt}"'})
 
     async def obligations_page(request: Request) -> Response:
-        snap = snapshot()
+        snap = await snapshot()
         show_all = request.query_params.get("all") == "1"
-        rows = pending(snap.records, include_closed=show_all)
-        return page(request, "obligations.html", nav="obligations", rows=rows, show_all=show_all,
-                    v=snap.verification, log_description=snap.description)
-
-    def _period(request: Request) -> Period:
-        today = datetime.now(timezone.utc).date()
-        default_start = (today.replace(day=1) - timedelta(days=150)).replace(day=1)
-        start = request.query_params.get("from") or default_start.isoformat()
-        end = request.query_params.get("to") or today.isoformat()
-        return Period.parse(start, end)
+        now = datetime.now(timezone.utc)
+        rows = pending(ledger(snap), now, include_closed=show_all)
+        out = [{"o": o, "status": s, "words": STATUS_WORDS[s], "late": o.late_words(now),
+                "booking": unseal(config.person_key, o.booking_sealed) if config.person_key else None}
+               for o, s in rows]
+        return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all)
 
     async def report_page(request: Request) -> Response:
-        period = _period(request)
-        snap = snapshot()
-        rep = report_for(snap, period, policy)
-        qs = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        snap = await snapshot()
+        period, qs = period_of(request)
+
+        def make() -> tuple[Any, dict[str, Any]]:
+            rep = report_for(snap, period, policy, ledger=ledger(snap), index=index(snap))
+            return rep, report_context(rep, j)
+
+        rep, ctx = await run_in_threadpool(memo.get, (snap.generation, "report", period.start, period.end), make)
         downloads = [(fmt.upper(), "/report/download?" + urlencode({**qs, "format": fmt})) for fmt in FORMATS]
-        return page(request, "report.html", nav="report", r=rep, charts=chart_uris(rep), downloads=downloads,
-                    start=qs["from"], end=qs["to"], v=snap.verification, log_description=snap.description)
+        return page(request, "report.html", nav="report", snap=snap, r=rep, downloads=downloads, qs=qs,
+                    quick=quick_periods(), period=period, action="/report", **ctx)
 
     async def report_download(request: Request) -> Response:
         fmt = request.query_params.get("format", "pdf")
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-        period = _period(request)
-        rep = report_for(snapshot(), period, policy)
+        snap = await snapshot()
+        period, _ = period_of(request)
+        rep = await run_in_threadpool(memo.get, (snap.generation, "report", period.start, period.end),
+                                      lambda: (report_for(snap, period, policy, ledger=ledger(snap),
+                                                          index=index(snap)), None))
+        data = await run_in_threadpool(render, rep[0], fmt)
         name = f"semiannual-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-        return Response(render(rep, fmt), media_type=MEDIA_TYPES[fmt],
+        return Response(data, media_type=MEDIA_TYPES[fmt],
                         headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"',
-                                 "X-Log-Verified": "yes" if rep.verified else "no"})
+                                 "X-Log-Verified": "yes" if rep[0].verified else "no"})
 
     # -- login -----------------------------------------------------------------------------------
     def _next(request: Request, value: str | None) -> str:
@@ -283,9 +502,11 @@ def create_app(config: DashboardConfig) -> Starlette:
 
     routes = [
         Route("/", guarded(overview)),
+        Route("/events", guarded(events_page)),
         Route("/records", guarded(records)),
         Route("/records/{seq:int}", guarded(record)),
-        Route("/records/{seq:int}/complaint.md", guarded(complaint_download)),
+        Route("/records/{seq:int}/complaint", guarded(complaint_page)),
+        Route("/records/{seq:int}/complaint.{fmt:str}", guarded(complaint_download)),
         Route("/obligations", guarded(obligations_page)),
         Route("/report", guarded(report_page)),
         Route("/report/download", guarded(report_download)),
@@ -293,11 +514,50 @@ def create_app(config: DashboardConfig) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+
     async def not_found(request: Request, exc: Exception) -> Response:
         # the same page shell (navigation, contrast, no JavaScript) for a mistyped address
         if config.password is not None and not sessions.valid(request.cookies.get(COOKIE)):
             return RedirectResponse("/login", status_code=303)
         return page(request, "error.html", status=404, nav="", message="There is no page at this address.")
 
-    return Starlette(routes=routes, exception_handlers={404: not_found})
+    def warm() -> Snapshot:
+        """Verify the whole log once and build what pages count from, before the first request."""
+        snap = reader.snapshot()
+        index(snap)
+        ledger(snap)
+        ch.warm()
+        return snap
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    app.state.reader = reader
+    app.state.warm = warm
+    return app
+
+
+def _t(value: Any) -> datetime | None:
+    from ..jurisdiction import parse_stored
+
+    return parse_stored(value) if isinstance(value, str) else None
+
+
+def _event_detail(ev: Any, hold_labels: dict[str, str]) -> str:
+    parts = []
+    if ev.get("case_ref"):
+        parts.append(f"case {ev['case_ref']}")
+    if ev.get("amount"):
+        parts.append(money(ev["amount"], str(ev.get("currency") or "USD")))
+    if "disclosable" in ev:
+        parts.append("can be disclosed" if ev["disclosable"] else "cannot be publicly disclosed")
+    if ev.get("state"):
+        parts.append("in custody" if ev["state"] == "in_custody" else "not in custody")
+    if ev.get("hold_basis"):
+        parts.append("basis: " + "; ".join(hold_labels.get(b, b) for b in ev["hold_basis"]))
+    if ev.get("obligation_ref"):
+        parts.append(f"040(g) {ev['obligation_ref']}")
+    if ev.get("corrects"):
+        parts.append(f"corrects record {ev.get('related_seq', '?')}")
+    if ev.get("department"):
+        parts.append(str(ev["department"]))
+    return "; ".join(parts)
 

@@ -1,0 +1,209 @@
+"""The jurisdiction's calendar and vocabulary, read from the policy pack's ``compliance`` block.
+
+* **Time.** Report periods, months and every time a person reads are in the jurisdiction's time
+  zone (Cambridge: ``America/New_York``); the log stores UTC. A time typed without a zone is an
+  error, never silently UTC: ``2026-03-01T14:00-05:00``, ``2026-03-01T19:00Z`` and
+  ``2026-03-01 14:00 America/New_York`` are accepted.
+* **Hold bases.** ``detained_on_ice_hold`` takes only codes from the pack's vocabulary, so a typo
+  can neither pass the 040(d) check nor hide from an auditor. At start-up the vocabulary is checked
+  against the pack's 040(d) value rule: every immigration-only code alone is refused, no other is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from status_guard.errors import PolicyError
+
+from .errors import EventError
+
+UTC = timezone.utc
+_ZONE_SUFFIX = re.compile(r"^(?P<stamp>\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?)\s+"
+                          r"(?P<zone>[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*)$")
+TIME_EXAMPLES = "2026-03-01T14:00-05:00, 2026-03-01T19:00Z or '2026-03-01 14:00 America/New_York'"
+
+
+@dataclass(frozen=True)
+class HoldBasisCode:
+    code: str
+    label: str
+    immigration_only: bool
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where the toolkit's days begin and end, and the codes it accepts."""
+
+    name: str = ""
+    tz_name: str = "UTC"
+    hold_bases: Mapping[str, HoldBasisCode] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo | timezone:
+        return UTC if self.tz_name == "UTC" else ZoneInfo(self.tz_name)
+
+    # -- times -------------------------------------------------------------------------------------
+    def parse_time(self, value: Any, param: str = "occurred_at") -> datetime:
+        """An aware datetime (UTC) from a datetime or text. A time without a zone is an error."""
+        return parse_instant(value, param=param)
+
+    def local(self, dt: datetime) -> datetime:
+        return dt.astimezone(self.tz)
+
+    def show(self, value: datetime | str | None, *, seconds: bool = False) -> str:
+        """'2026-02-01 03:00 EST': what a person reads (the log keeps UTC)."""
+        if value is None or value == "":
+            return ""
+        dt = parse_stored(value) if isinstance(value, str) else value
+        if dt is None:
+            return str(value)
+        loc = dt.astimezone(self.tz)
+        return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
+
+    def show_date(self, value: datetime | str | None) -> str:
+        if value is None or value == "":
+            return ""
+        dt = parse_stored(value) if isinstance(value, str) else value
+        return dt.astimezone(self.tz).strftime("%Y-%m-%d") if dt is not None else str(value)
+
+    def today(self, now: datetime | None = None) -> date:
+        return (now or datetime.now(UTC)).astimezone(self.tz).date()
+
+    def zone_label(self) -> str:
+        return self.tz_name
+
+    # -- vocabulary --------------------------------------------------------------------------------
+    def hold_basis(self, code: str) -> HoldBasisCode:
+        norm = str(code).strip().lower().replace("-", "_").replace(" ", "_")
+        hb = self.hold_bases.get(norm)
+        if hb is None:
+            raise EventError("{param} `" + _safe_code(code) + "` is not one of the policy's hold bases; use "
+                             + ", ".join(self.hold_bases), param="hold_basis")
+        return hb
+
+
+def _safe_code(code: object) -> str:
+    """A mistyped code echoed back only when it looks like a code (never free text someone typed)."""
+    s = str(code)
+    return s if re.fullmatch(r"[A-Za-z0-9_ -]{1,40}", s) and not re.search(r"\d{4,}", s) else "(given value)"
+
+
+def parse_instant(value: Any, *, param: str = "occurred_at") -> datetime:
+    """An aware UTC datetime from an aware datetime or an ISO 8601 string with a zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise EventError("{param} has no time zone; give one, e.g. " + TIME_EXAMPLES, param=param)
+        return value.astimezone(UTC)
+    if isinstance(value, date):
+        raise EventError("{param} needs a time and a zone, not only a date, e.g. " + TIME_EXAMPLES, param=param)
+    if not isinstance(value, str) or not value.strip():
+        raise EventError("{param} must be a time with a zone, e.g. " + TIME_EXAMPLES, param=param)
+    text = value.strip()
+    m = _ZONE_SUFFIX.match(text)
+    if m:
+        try:
+            zone = ZoneInfo(m.group("zone"))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise EventError("{param} names an unknown time zone; use an IANA name such as America/New_York",
+                             param=param) from None
+        try:
+            naive = datetime.fromisoformat(m.group("stamp").replace(" ", "T"))
+        except ValueError:
+            raise EventError("{param} is not a valid date and time, e.g. " + TIME_EXAMPLES, param=param) from None
+        if len(m.group("stamp")) == 10:
+            raise EventError("{param} needs a time of day as well as the date, e.g. " + TIME_EXAMPLES, param=param)
+        return _local(naive, zone, param)
+    try:
+        dt = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise EventError("{param} is not a valid date and time, e.g. " + TIME_EXAMPLES, param=param) from None
+    if len(text) == 10:
+        raise EventError("{param} needs a time of day and a zone, not only a date, e.g. " + TIME_EXAMPLES,
+                         param=param)
+    if dt.tzinfo is None:
+        raise EventError("{param} has no time zone (it would be guessed); add one, e.g. " + TIME_EXAMPLES,
+                         param=param)
+    return dt.astimezone(UTC)
+
+
+def _local(naive: datetime, zone: ZoneInfo, param: str) -> datetime:
+    """A wall-clock time in ``zone``, refused when the clocks make it ambiguous or impossible."""
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        if back != naive:
+            raise EventError("{param} names a time that did not exist on that day (the clocks went forward); "
+                             "check it, or give the offset, e.g. 2026-03-08T03:30-04:00", param=param)
+        raise EventError("{param} names a time that happened twice on that day (the clocks went back); give the "
+                         "offset to say which, e.g. 2026-11-01T01:30-04:00 or 2026-11-01T01:30-05:00", param=param)
+    return first.astimezone(UTC)
+
+
+def parse_stored(value: str) -> datetime | None:
+    """A time as the log stores it (UTC 'Z', or a bare date meaning that UTC day); None if unreadable."""
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def iso_z(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def duration_words(delta: timedelta) -> str:
+    """'3 h 20 min', '2 days 4 h', '45 min' (rounded down to the minute; never negative)."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" + ("s" if days != 1 else ""))
+    if hours:
+        parts.append(f"{hours} h")
+    if mins and not days:
+        parts.append(f"{mins} min")
+    return " ".join(parts) or "less than a minute"
+
+
+_CACHE: dict[int, Jurisdiction] = {}
+
+
+def jurisdiction_of(policy: Any, guard: Any = None) -> Jurisdiction:
+    """The jurisdiction of a policy (a :class:`status_guard.policy.Policy` or its file). With a guard,
+    the hold-basis vocabulary is checked against the pack's 040(d) value rule (once per policy)."""
+    f = getattr(policy, "file", policy)
+    key = id(f)
+    if key in _CACHE:
+        return _CACHE[key]
+    data = getattr(f, "compliance", None)
+    if data is None:
+        j = Jurisdiction(name=getattr(f, "jurisdiction", "") or "")
+    else:
+        j = Jurisdiction(name=getattr(f, "jurisdiction", "") or "", tz_name=data.time_zone,
+                         hold_bases={c: HoldBasisCode(c, hb.label, hb.immigration_only)
+                                     for c, hb in data.hold_bases.items()})
+    if guard is not None and j.hold_bases:
+        check_vocabulary(j, guard)
+    _CACHE[key] = j
+    return j
+
+
+def check_vocabulary(j: Jurisdiction, guard: Any) -> None:
+    """Each immigration-only code alone is refused by the policy (040(d)); no other code is. A pack
+    that says otherwise cannot mean what it says: refuse to start."""
+    wrong = []
+    for code, hb in j.hold_bases.items():
+        d = guard.check_submission({"hold_basis": [code]}, scope="police", requester="local", action="detain")
+        blocked = getattr(d.effect, "value", d.effect) == "block"
+        if blocked != hb.immigration_only:
+            wrong.append(f"{code} ({'refused' if blocked else 'allowed'} alone, but immigration_only is "
+                         f"{str(hb.immigration_only).lower()})")
+    if wrong:
+        raise PolicyError("compliance.hold_bases disagrees with the policy's 040(d) value rule: " + "; ".join(wrong))

@@ -1,0 +1,154 @@
+"""The facts as they stand: every event in the log, with corrections applied (never edits).
+
+A mistaken event is never changed in place: ``events void`` appends a ``void`` event naming it,
+``events correct`` appends a new event of the same type that ``corrects`` it. This pass reads the
+log once and returns the current facts (each event id once: a copied record is not a second
+event), and the corrections, so the 060 report counts what is true now and lists what was changed.
+
+Invariants (``tests/compliance/test_corrections.py``):
+* a voided event counts nowhere; a corrected one counts once, as corrected;
+* a correction that names an unknown or already corrected event changes nothing and is listed as a
+  conflict (the recorder refuses to write one; a forged or raced record is still harmless).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .jurisdiction import parse_stored
+
+VOID = "void"
+# reasons for a correction: a fixed list, because the log never holds free text
+REASONS: dict[str, str] = {
+    "entered_in_error": "entered in error (it did not happen)",
+    "duplicate_entry": "a duplicate of another entry",
+    "wrong_person": "recorded for the wrong person",
+    "wrong_time": "wrong date or time",
+    "wrong_hold_basis": "wrong hold basis",
+    "wrong_custody_status": "wrong custody status",
+    "wrong_details": "wrong case, amount, department or other detail",
+}
+# fields compared to say what a correction changed (names only, never values)
+COMPARED = ("person_ref", "booking_sealed", "case_ref", "amount", "currency", "disclosable", "state", "hold_basis",
+            "occurred_at", "department", "obligation_ref")
+FIELD_WORDS = {"person_ref": "person", "booking_sealed": "booking", "case_ref": "case", "amount": "amount",
+               "currency": "currency", "disclosable": "disclosable", "state": "custody status",
+               "hold_basis": "hold basis", "occurred_at": "date/time", "department": "department",
+               "obligation_ref": "obligation"}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event record: its place in the log and its ``event`` object."""
+
+    seq: int
+    logged_at: str
+    event: Mapping[str, Any]
+    record: Mapping[str, Any]
+
+    @property
+    def type(self) -> str:
+        return str(self.event.get("type"))
+
+    @property
+    def event_id(self) -> str | None:
+        eid = self.event.get("event_id")
+        return eid if isinstance(eid, str) else None
+
+    @property
+    def occurred(self) -> datetime | None:
+        raw = self.event.get("occurred_at")
+        if not isinstance(raw, str):
+            raw = self.logged_at
+        return parse_stored(raw) if isinstance(raw, str) else None
+
+
+@dataclass(frozen=True)
+class Correction:
+    seq: int
+    logged_at: str
+    action: str                      # "void" | "correct"
+    reason_code: str
+    target_id: str
+    target: EventRow | None
+    replacement: EventRow | None     # the corrected event (None for a void)
+    changed: tuple[str, ...]         # plain names of what changed (never values)
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self.reason_code, self.reason_code.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class Ledger:
+    current: tuple[EventRow, ...]
+    corrections: tuple[Correction, ...]
+    conflicts: tuple[int, ...]
+    duplicates: int
+    all_events: Mapping[str, EventRow]
+    superseded_by: Mapping[str, int]   # event id -> seq of the void/correction that replaced it
+
+    def find(self, ref: str | int) -> EventRow | None:
+        """An event by event id, or by the sequence number of its record."""
+        s = str(ref).strip()
+        if s.isdigit():
+            n = int(s)
+            return next((r for r in self.all_events.values() if r.seq == n), None)
+        return self.all_events.get(s)
+
+
+def event_rows(records: Iterable[Mapping[str, Any]]) -> Iterable[EventRow]:
+    for rec in records:
+        if rec.get("kind") != "event":
+            continue
+        ev = rec.get("event")
+        if not isinstance(ev, Mapping):
+            continue
+        seq = rec.get("seq") if isinstance(rec.get("seq"), int) else -1
+        yield EventRow(seq, str(rec.get("time") or ""), ev, rec)
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(FIELD_WORDS[k] for k in COMPARED if old.get(k) != new.get(k))
+
+
+def ledger_of(records: Iterable[Mapping[str, Any]]) -> Ledger:
+    by_id: dict[str, EventRow] = {}
+    order: list[str] = []
+    anonymous: list[EventRow] = []  # events without an id (written by hand): counted, never correctable
+    superseded: dict[str, int] = {}
+    corrections: list[Correction] = []
+    conflicts: list[int] = []
+    duplicates = 0
+    for row in event_rows(records):
+        eid = row.event_id
+        if eid is None:
+            anonymous.append(row)
+            continue
+        if eid in by_id:
+            duplicates += 1  # a copied record: one event id is one event
+            continue
+        by_id[eid] = row
+        target_id = row.event.get("corrects")
+        if not isinstance(target_id, str):
+            order.append(eid)
+            continue
+        target = by_id.get(target_id)
+        reason = str(row.event.get("reason_code") or "unspecified")
+        if target is None or target_id in superseded or target.type == VOID:
+            conflicts.append(row.seq)
+            continue
+        superseded[target_id] = row.seq
+        if row.type == VOID:
+            corrections.append(Correction(row.seq, row.logged_at, "void", reason, target_id, target, None, ()))
+        else:
+            order.append(eid)
+            corrections.append(Correction(row.seq, row.logged_at, "correct", reason, target_id, target, row,
+                                          changed_fields(target.event, row.event)))
+    current = [by_id[e] for e in order if e not in superseded and by_id[e].type != VOID]
+    current.extend(anonymous)
+    current.sort(key=lambda r: r.seq)
+    return Ledger(tuple(current), tuple(corrections), tuple(conflicts), duplicates, by_id, superseded)

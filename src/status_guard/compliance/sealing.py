@@ -1,0 +1,59 @@
+"""The police system's local id (a booking number), sealed so that only the holder of the person key
+can read it back.
+
+An officer closing a 040(g) obligation must know which booking it belongs to; the log must never
+hold that id in clear. The id is encrypted with AES-SIV (RFC 5297, deterministic authenticated
+encryption) under a key derived by HKDF-SHA256 from the person-reference key, padded to a fixed
+length so the sealed form does not reveal how long the id is. Without the key it reads as random
+hex; with it, :func:`unseal` gives the id back, and a forged or altered value fails to open.
+"""
+
+from __future__ import annotations
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .errors import EventError
+
+PAD = 48  # bytes of padded id: sealed form is 16 + 48 = 64 bytes, 128 hex characters
+_INFO = b"status_guard compliance booking seal v1"
+_AD = [b"status_guard.booking"]
+_keys: dict[bytes, AESSIV] = {}
+
+
+def _cipher(person_key: bytes) -> AESSIV:
+    c = _keys.get(person_key)
+    if c is None:
+        material = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=_INFO).derive(person_key)
+        c = _keys[person_key] = AESSIV(material)
+    return c
+
+
+def seal(person_key: bytes, local_id: str) -> str:
+    """The sealed form (128 lower-case hex characters) of ``local_id``."""
+    raw = local_id.strip().encode("utf-8")
+    if not raw:
+        raise EventError("{param} must not be empty", param="booking_id")
+    if len(raw) > PAD - 1:
+        raise EventError(f"{{param}} is longer than {PAD - 1} bytes", param="booking_id")
+    padded = raw + b"\x80" + b"\x00" * (PAD - len(raw) - 1)
+    return _cipher(person_key).encrypt(padded, _AD).hex()
+
+
+def unseal(person_key: bytes | None, sealed: object) -> str | None:
+    """The local id, or None without the key, or when the value was not sealed under this key."""
+    if person_key is None or not isinstance(sealed, str):
+        return None
+    try:
+        padded = _cipher(person_key).decrypt(bytes.fromhex(sealed), _AD)
+    except (InvalidTag, ValueError):
+        return None
+    raw, sep, rest = padded.rpartition(b"\x80")
+    if not sep or rest.strip(b"\x00"):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
