@@ -55,7 +55,9 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     if text and audience.hidden:
         detector = guard._free_text_detector()
         if detector is not None:
-            visible = [i for i, e in enumerate(effects) if e not in WITHHELD]
+            # a status value the carve-out released is status vocabulary and nothing else
+            # (``status_values``): there is no free text in it to look into
+            visible = [i for i, e in enumerate(effects) if e not in WITHHELD and not items[i].carve_out]
             short = frozenset(i for i in visible if items[i].public_record)
             found = redact_free_text(detector, audience.hidden, leaves, visible, short)
             if found.items:
