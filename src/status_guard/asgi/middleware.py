@@ -670,8 +670,8 @@ class _Responder:
             headers = self.out_headers(self.start.get("headers") or [], redacted=withheld and not self.route.monitor)
             await self.send({**self.start, "headers": headers})
             await self.send({"type": "http.response.body", "body": raw, "more_body": bool(self.trailers)})
-        else:
-            headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=True)
+        else:  # other bytes than the app's: its length, encoding, validators and digests do not hold
+            headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=withheld)
                        if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5",
                                             b"digest", b"content-digest", b"repr-digest")]
             headers.append((b"content-length", str(len(new)).encode()))
@@ -714,12 +714,14 @@ class _Responder:
 
                 r = redact_html(body, charset, self.disclosure(), header_item=self.names_protected_columns)
                 decisions.extend(r.decisions)
-                if r.redacted or r.body is not body:
-                    body, changed = r.body, changed or r.body != body
+                if r.body != body:
+                    body, changed = r.body, True
         elif redacting and kind is not None:
+            # the body modules return the bytes to send: the checked document, serialised — never
+            # the original after a check, even when nothing was withheld (see json_body, csv_body)
             r = responses.redact_body(kind, body, charset, mt, self.disclosure())
             decisions.extend(r.decisions)
-            if r.redacted:
+            if r.body != body:
                 body, changed = r.body, True
         return (body if changed else None), decisions
 

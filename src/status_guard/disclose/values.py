@@ -60,10 +60,11 @@ _ADDRESS = re.compile(
     r"|(?<![\w/])c/\s*[^\W\d_][\w.'-]*(?:\s+[\w.'-]+){0,3},?\s*\d{1,6}\b"  # c/ Mayor 12
     r"|\bp\.?\s*o\.?\s*box\s+\d+"
     r"|\b(?:apt|apartment|unit|suite|ste|floor|fl|flat)\.?\s*#?\s*\d+[A-Za-z]?\b"
-    r"|(?<![\w-])\d{1,6}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}\s*$"  # "12 Elmwood", "40 Oak Hill"
     r"|\b\d{5}(?:-\d{4})?\s*$",  # a trailing ZIP code
     re.IGNORECASE,
 )
+#: a house number and a capitalised name at the end ("12 Elmwood", "40 Oak Hill"): case matters
+_NAMED_ADDRESS = re.compile(r"(?<![\w-])\d{1,6}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}\s*$")
 _SUFFIX_ADDRESS = re.compile(rf"\b[A-ZÀ-Þ][^\W\d_]+(?i:{_STREET_SUFFIXES})[\s_-]*\d{{1,5}}[A-Za-z]?\b")
 _WORDED_ADDRESS = re.compile(
     rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}|and))*[\s_-]+(?:[\w.'-]+[\s_-]+){{1,3}}(?:{_STREET_WORDS})\b",
@@ -91,7 +92,7 @@ def _shapes_of_text(s: str) -> frozenset[str]:
     if any(c.isdigit() for c in s):  # every shape below has a digit, but e-mail
         if _DATE.search(s):
             out.add("date")
-        if (_ADDRESS.search(s) or _SUFFIX_ADDRESS.search(s) or _WORDED_ADDRESS.search(s)
+        if (_ADDRESS.search(s) or _NAMED_ADDRESS.search(s) or _SUFFIX_ADDRESS.search(s) or _WORDED_ADDRESS.search(s)
                 or _CUSTODY_PLACE.search(s)):
             out.add("street_address")
         if _PHONE.search(s):
@@ -124,6 +125,20 @@ def value_shapes(value: Any) -> frozenset[str]:
     return frozenset({"id_number"})  # an unknown type is not a status, a name or a code
 
 
+_SLUG_SEPARATORS = re.compile(r"[-_+.:/=;,~|]+")
+
+
+def slug_shapes(text: str) -> frozenset[str]:
+    """The shapes of ``text`` as written and with its words freed from URL / identifier separators
+    (``77-Elm-St``, ``Ana_77_Elm_St``, ``release:2026-11-29`` read as ``77 Elm St`` …): what a value
+    keeps when an app puts it in a path segment, a slug, a file name or an identifier."""
+    shapes = value_shapes(text)
+    spaced = _SLUG_SEPARATORS.sub(" ", text)
+    if spaced != text:
+        shapes = shapes | value_shapes(spaced)
+    return shapes
+
+
 def status_like(value: Any) -> bool:
     """Whether a scalar could be a citizenship / immigration-status value (the only values the
     8 U.S.C. §1373 carve-out may release): made only of status vocabulary (an allow-list,
@@ -149,4 +164,4 @@ def name_like_key(key: str) -> bool:
     return re.fullmatch(r"[^\W\d][\w\-:]*", k, re.UNICODE) is not None
 
 
-__all__ = ["SHAPES", "name_like_key", "status_like", "value_shapes"]
+__all__ = ["SHAPES", "name_like_key", "slug_shapes", "status_like", "value_shapes"]
