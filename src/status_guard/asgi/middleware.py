@@ -217,6 +217,8 @@ class StatusGuardMiddleware:
                     proven = identity.secret_ok(tp.secret, tp.secret_header.encode("latin-1"), scope)
                 if proven and tp.clients:
                     proven = identity.peer_is(tp.clients, scope)
+                    if not proven:
+                        identity.explain_unproven(tp, scope)
                 scope["status_guard.proxy"] = proven
             if scope["status_guard.proxy"]:
                 hdrs = _headers(scope)
