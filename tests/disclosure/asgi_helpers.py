@@ -17,6 +17,15 @@ from status_guard import Guard, StatusGuardMiddleware
 from status_guard.asgi import RouteConfig
 
 PUBLIC = ("charge", "booking_id", "**.ChargeText")
+_SHARED: list[Guard] = []
+
+
+def shared_guard() -> Guard:
+    """One guard (in-memory audit) for every app built here: building one per example would
+    spend the test's time loading the policy pack."""
+    if not _SHARED:
+        _SHARED.append(Guard.default(audit="memory:"))
+    return _SHARED[0]
 
 
 def ident(scope: dict[str, Any]) -> str | None:
@@ -31,7 +40,7 @@ def serving(body: str | bytes, ctype: str, headers: dict[str, str] | None = None
 
     rts = routes if routes is not None else [RouteConfig("/", scope, public_record_fields=PUBLIC)]
     return Starlette(routes=[Route("/r", ep)], middleware=[Middleware(
-        StatusGuardMiddleware, guard=guard or Guard.default(audit="memory:"), identify=ident, scope=scope,
+        StatusGuardMiddleware, guard=guard or shared_guard(), identify=ident, scope=scope,
         routes=rts, **kw)])
 
 
@@ -47,4 +56,4 @@ def fetch(app: Any, path: str = "/r", requester: str | None = "federal", method:
     return asyncio.run(go())
 
 
-__all__ = ["PUBLIC", "fetch", "ident", "serving"]
+__all__ = ["PUBLIC", "fetch", "ident", "serving", "shared_guard"]
