@@ -7,8 +7,10 @@ CSV and HTML-table variants, XML):
 * **no protected sentinel reaches a restricted requester** — a federal officer, an ICE officer
   or an unidentified requester in police scope (2.129.040(e) default-deny), a member of the public
   in police scope, school staff for status / A-numbers / place of birth (2.129.040(k));
-* **every declared public-record sentinel reaches them**, and every status sentinel under its own
-  status key reaches a federal officer (8 U.S.C. §1373, 2.129.070) — but not the public.
+* **every declared public-record sentinel reaches them**, and every status value under its own
+  status key reaches a federal officer (8 U.S.C. §1373, 2.129.070) — but not the public. A status
+  value is a status and nothing else, so it carries no token: status sentinels are status phrases
+  used once per document, found as whole leaves (``generators.leaf_present``).
 
 When a format's structure is not certain (ragged rows with an unusual delimiter, merged cells)
 the guard may withhold more or refuse the body; then only the first half is required.

@@ -9,8 +9,8 @@ For a leaf reached through names ``n1 … nk`` with value ``v``:
   name anywhere, never a whole subtree) — ``status_guard.disclose.paths``;
 * **carve_out** (may a carve-out such as 8 U.S.C. §1373 release it?) — only when the leaf is a
   field value (not document text), its *own* key classifies inside the carve-out's categories,
-  the value is itself status-like (no date, address, number or name shape, a few words at most)
-  and carries no other protected category. A release is never inherited from a parent key:
+  the value is a status and nothing else (every word status vocabulary — an allow-list,
+  ``status_values`` — and no value shape) and carries no other protected category. A release is never inherited from a parent key:
   ``{"immigration_status": {"notes": ...}}`` is decided by ``notes``.
 
 Classification of names is cached per name path; value checks run only where they can change
