@@ -28,7 +28,7 @@ STATUS_VALUES = ["US citizen", "Lawful permanent resident", "Permanent resident"
                  "TPS holder", "Parolee", "not a U.S. citizen", "Green card holder", "Conditional resident",
                  "Asylum applicant", "J-1 exchange visitor", "ciudadano estadounidense", "residente permanente",
                  "sitwayen ameriken", "citoyen américain", "cidadão americano", "LPR"]
-_QUALIFIERS = ["", " (granted)", " (pending)", " (verified)", " (expired)", " (unverified)", ", derived",
+_QUALIFIERS = ["", " (granted)", " (pending)", " (verified)", " (expired)", " (unverified)", " - derived",
                " (conditional)", " - yes", " (current)"]
 #: status phrases, each used at most once per document
 STATUS_PHRASES = [b + q for b in STATUS_VALUES for q in _QUALIFIERS]

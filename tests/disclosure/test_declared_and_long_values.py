@@ -75,7 +75,8 @@ def test_school_staff_receive_a_long_note_whole_and_nothing_040k_withholds_anywh
     out = guard.redact({"student": {"name": "Kid A", "notes": note}}, "schools", "local").document
     assert out["student"]["notes"] == note
     # the same note with a protected item at any position — window edges included
-    cut = note.rfind(" ", 0, int(len(note) * at)) + 1
+    i = note.rfind(". ", 0, int(len(note) * at))
+    cut = i + 2 if i >= 0 else 0  # between two sentences
     marked = note[:cut] + f"Parent said the child is {secret}. " + note[cut:]
     got = guard.redact({"student": {"notes": marked}}, "schools", "local").document["student"]["notes"]
     assert secret not in got and got.count("bus schedule") == repeats

@@ -106,13 +106,10 @@ def grid(rows: list[Any], groups: list[Any]) -> list[list[tuple[Any, list[int]]]
     cells move right exactly as a browser lays them out."""
     out: list[list[tuple[Any, list[int]]]] = []
     taken: set[tuple[int, int]] = set()
-    group_end = {}
     n = len(rows)
-    for i in range(n):  # last row index of each row's group
-        j = i
-        while j + 1 < n and _same(groups[j + 1], groups[i]):
-            j += 1
-        group_end[i] = j
+    group_end = [n - 1] * n  # last row index of each row's group (one pass, from the end)
+    for i in range(n - 2, -1, -1):
+        group_end[i] = group_end[i + 1] if _same(groups[i + 1], groups[i]) else i
     for r, row in enumerate(rows):
         col = 0
         placed: list[tuple[Any, list[int]]] = []
@@ -262,7 +259,7 @@ def redact_html(body: bytes, charset: str, d: Disclosure, *, header_item: Any) -
     withheld: dict[str, None] = {}
     held: set[tuple[Any, ...]] = set()
     for i, leaf in enumerate(flat.leaves):
-        if out.withheld(i):
+        if out.withheld(i) and i not in out.rewritten:  # (a rewritten leaf stays, its spans replaced)
             held.add(_ref_key(leaf.ref))
             withheld.setdefault(leaf.path.split(".", 1)[-1], None)
     done: set[tuple[Any, ...]] = set()
