@@ -155,6 +155,19 @@ def test_text_under_a_binary_label_never_reaches_a_restricted_requester(label, t
     assert secret not in r.text and r.status_code == 403
 
 
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_text_compressed_under_a_binary_label_is_still_text(coding: str) -> None:
+    import gzip
+    import zlib
+
+    import brotli
+
+    raw = ("#EXTM3U\n#EXTINF:-1,77 Elm St, release 2026-11-29\n" * 40).encode()
+    body = {"gzip": gzip.compress(raw), "deflate": zlib.compress(raw), "br": brotli.compress(raw)}[coding]
+    r = fetch(serving(body, "audio/mpeg", headers={"content-encoding": coding}))
+    assert r.status_code == 403
+
+
 SIGNATURES = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0\x00\x10JFIF", b"ID3\x04\x00", b"OggS\x00\x02",
               b"\x00\x00\x00\x18ftypmp42", b"wOF2\x00\x01", b"\x00asm\x01\x00\x00\x00"]
 

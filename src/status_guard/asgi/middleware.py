@@ -557,11 +557,17 @@ class _Responder:
             self.chunks.append(message.get("body", b""))
             self.size += len(message.get("body", b""))
             more = bool(message.get("more_body", False))
-            if self.size < SNIFF_BYTES and more:
+            ce = _h(_raw_headers(self.start), b"content-encoding")
+            if self.size < (SNIFF_BYTES if not encoding.encodings(ce) else 8 * SNIFF_BYTES) and more:
                 return
             head = b"".join(self.chunks)
             self.chunks = []
-            if looks_like_text(head[:SNIFF_BYTES]):
+            try:  # an encoded body is looked at decoded (text inside gzip is still text)
+                sample = encoding.decode_prefix(head, ce, SNIFF_BYTES) if encoding.encodings(ce) else head
+            except UnparseableInputError as exc:
+                await self.refuse_response(str(exc))
+                return
+            if looks_like_text(sample[:SNIFF_BYTES]):
                 await self.refuse_response("a body labelled as binary content is text, which cannot be checked for "
                                            "this requester")
                 return
@@ -572,7 +578,13 @@ class _Responder:
             return
         if t == "http.response.pathsend":
             try:
-                first = await _read_head(message.get("path", ""), SNIFF_BYTES)
+                first = await _read_head(message.get("path", ""), 8 * SNIFF_BYTES)
+            except UnparseableInputError as exc:
+                await self.refuse_response(str(exc))
+                return
+            ce = _h(_raw_headers(self.start), b"content-encoding")
+            try:
+                first = encoding.decode_prefix(first, ce, SNIFF_BYTES) if encoding.encodings(ce) else first
             except UnparseableInputError as exc:
                 await self.refuse_response(str(exc))
                 return
