@@ -5,10 +5,16 @@ Invariants, each checked on ``uvicorn`` started as its own process on 127.0.0.1:
 * **Routes follow the app-relative path.** Under ``--root-path /api`` and under a Starlette
   ``Mount("/v1", …)``, a custody route (040(h)) still refuses ICE without a judicial warrant, and a
   police route still redacts for a federal officer — the guard matches the path the app routes on.
+* **A route is never bypassed by how its prefix is spelled** (review round 1, R15): prefixes written
+  with the root path (``/api/custody`` under ``--root-path /api``) or the mount path
+  (``/v1/custody`` inside ``Mount("/v1")``) still match — ICE still needs a warrant, the FBI still
+  gets the redacted record. (Before, such a prefix was logged and then ignored: fail open.)
 * **Identity behind proxies.** With ``--proxy-headers --forwarded-allow-ips='*'`` a client that
   forges ``X-Forwarded-For: <the proxy's address>`` is not believed when it claims to be a local
   officer; a proxy that proves itself with the shared secret is believed, and the app never sees
-  the secret.
+  the secret. With the proxy alone trusted (``--forwarded-allow-ips 127.0.0.1``) uvicorn replaces
+  the proxy's address by its client's, so address trust cannot recognise the proxy: its claims
+  are ignored (fail closed, logged) — the documented configuration is the secret (R17).
 """
 
 from __future__ import annotations
@@ -93,6 +99,26 @@ def direct_server() -> Iterator[str]:
     yield from _serve("proxy_addr", "--no-proxy-headers")
 
 
+@pytest.fixture(scope="module")
+def proxy_only_server() -> Iterator[str]:
+    yield from _serve("proxy_addr", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def proxy_only_secret_server() -> Iterator[str]:
+    yield from _serve("proxy_secret", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def root_prefixed_server() -> Iterator[str]:
+    yield from _serve("root_prefixed", "--root-path", "/api")
+
+
+@pytest.fixture(scope="module")
+def mount_prefixed_server() -> Iterator[str]:
+    yield from _serve("mount_prefixed")
+
+
 ICE = {"authorization": "Bearer tok-ice"}
 FED = {"authorization": "Bearer tok-federal"}
 
@@ -166,3 +192,38 @@ def test_trust_settings_that_cannot_be_made_safe_are_refused_at_start_up(monkeyp
         TrustedProxy(clients=["10.0.0.5"])
     TrustedProxy(secret=SECRET)  # the secret holds whatever the server does
     assert "s3cret" not in repr(TrustedProxy(secret=SECRET))
+
+
+def test_a_prefix_written_with_the_root_path_still_needs_a_judicial_warrant(root_prefixed_server: str) -> None:
+    """R15 under ``uvicorn --root-path /api`` with ``RouteConfig("/api/custody", custody_access=True)``."""
+    with httpx.Client(base_url=root_prefixed_server, timeout=10) as c:
+        refused = c.get("/custody/visit", headers=ICE)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "custody_access_refused"
+        assert c.get("/custody/visit", headers={**ICE, "x-judicial-warrant": "1:26-mj-00042"}).status_code == 200
+        r = c.get("/police/booking", headers=FED)
+    assert "Elm" not in r.text and "2026-12-01" not in r.text and r.json()["charge"] == "Trespass"
+
+
+def test_a_prefix_written_with_the_mount_path_still_needs_a_judicial_warrant(mount_prefixed_server: str) -> None:
+    """R15 inside ``Mount("/v1")`` with ``RouteConfig("/v1/custody", custody_access=True)``."""
+    with httpx.Client(base_url=mount_prefixed_server, timeout=10) as c:
+        assert c.get("/v1/custody/visit", headers=ICE).status_code == 403
+        assert c.get("/v1/custody/visit", headers={**ICE, "x-judicial-warrant": "1:26-mj-00042"}).status_code == 200
+        r = c.get("/v1/police/booking", headers=FED)
+    assert "Elm" not in r.text and "2026-12-01" not in r.text
+
+
+def test_address_trust_cannot_recognise_a_proxy_whose_address_the_server_replaced(proxy_only_server: str,
+                                                                                   proxy_only_secret_server: str) -> None:
+    """R17: the proxy on 127.0.0.1 appends its client's address; uvicorn (proxy headers trusted
+    from 127.0.0.1 only) makes that client the peer, so the proxy is not recognised by address and
+    its claim is ignored (fail closed: the restricted view). The secret holds under the same
+    server setting."""
+    claim = {"x-forwarded-for": "203.0.113.9", "x-status-guard-requester": "local"}
+    with httpx.Client(base_url=proxy_only_server, timeout=10) as c:
+        assert c.get("/headers", headers=claim).json()["client"] == "203.0.113.9"  # the rewrite
+        r = c.get("/police/booking", headers=claim)
+    assert r.status_code == 200 and "Elm" not in r.text
+    with httpx.Client(base_url=proxy_only_secret_server, timeout=10) as c:
+        ok = c.get("/police/booking", headers={**claim, "x-status-guard-proxy-secret": SECRET})
+    assert ok.json()["person"]["home_address"] == "12 Elm St"

@@ -4,7 +4,9 @@ configured by the environment:
 * ``SG_MODE=root``   — the guarded app as is; uvicorn runs with ``--root-path /api``;
 * ``SG_MODE=mount``  — the guarded app mounted at ``/v1`` inside a plain Starlette app;
 * ``SG_MODE=proxy_addr``   — ``TrustedProxy(clients=["10.0.0.5", "127.0.0.1"])`` (peer address);
-* ``SG_MODE=proxy_secret`` — ``TrustedProxy(secret=SG_SECRET)``.
+* ``SG_MODE=proxy_secret`` — ``TrustedProxy(secret=SG_SECRET)``;
+* ``SG_MODE=root_prefixed`` / ``mount_prefixed`` — route prefixes written with the root path /
+  mount path (``/api/custody``, ``/v1/custody``).
 
 Self-contained (no test-package imports): uvicorn imports it by name from ``--app-dir``.
 """
@@ -67,9 +69,20 @@ def guarded(mw_kwargs) -> Starlette:
     return Starlette(routes=routes, middleware=[Middleware(FakeAuth), Middleware(StatusGuardMiddleware, **kwargs)])
 
 
+def prefixed(root: str) -> Starlette:
+    """Routes written as the public URL (with the root path / mount path): the way deployments wrote
+    them before prefixes were app-relative. They must still protect (every spelling matches)."""
+    return guarded({"routes": [RouteConfig(f"{root}/custody", "police", custody_access=True),
+                               RouteConfig(f"{root}/police", "police", public_record_fields=("charge",))]})
+
+
 MODE = os.environ.get("SG_MODE", "root")
 if MODE == "mount":
     app = Starlette(routes=[Mount("/v1", app=guarded({}))])
+elif MODE == "mount_prefixed":
+    app = Starlette(routes=[Mount("/v1", app=prefixed("/v1"))])
+elif MODE == "root_prefixed":
+    app = prefixed("/api")
 elif MODE == "proxy_addr":
     app = guarded({"trusted_proxy": TrustedProxy(clients=["10.0.0.5", "127.0.0.1"])})
 elif MODE == "proxy_secret":

@@ -140,7 +140,7 @@ BOOKING = {
     "person": {
         "first_name": "R", "home_address": "1 Main St", "work_address": "2 Elm St", "release_date": "2026-12-01",
         "hearing_date": "2026-12-02", "incarceration_status": "in custody", "days_in_custody": 3,
-        "citizenship_status": "x", "immigration_status": "y",
+        "citizenship_status": "not a U.S. citizen", "immigration_status": "asylee",
     }
 }
 PROTECTED = ["first_name", "home_address", "work_address", "release_date", "hearing_date",
@@ -158,8 +158,8 @@ def test_federal_officer_never_sees_protected_information(guard: Guard, requeste
 
 def test_citizenship_status_may_reach_federal_officer_under_1373(guard: Guard) -> None:
     r = guard.redact(BOOKING, scope="police", requester="federal_immigration")
-    assert r.document["person"]["citizenship_status"] == "x"
-    assert r.document["person"]["immigration_status"] == "y"
+    assert r.document["person"]["citizenship_status"] == "not a U.S. citizen"
+    assert r.document["person"]["immigration_status"] == "asylee"
 
 
 def test_local_officer_gets_the_full_record(guard: Guard) -> None:

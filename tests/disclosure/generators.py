@@ -1,10 +1,12 @@
 """Hypothesis strategies for documents of generated shape, each with its ground truth.
 
-Every value that matters carries a unique sentinel token (letters only, so it has no shape of its
-own): ``zqp…`` in protected leaves, ``zqs…`` in status values under a status key, ``zqr…`` in
-declared public-record leaves. The generator, not the code under test, decides which is which —
-from the law (040(e) default-deny, 8 U.S.C. §1373 status under its own key, declared public
-records), never from the classifier's output.
+Every value that matters carries a unique sentinel: a token (letters only, so it has no shape of
+its own) — ``zqp…`` in protected leaves, ``zqr…`` in declared public-record leaves — and, in status
+values under a status key, a status phrase used once per document ("Lawful permanent resident
+(pending)"): a status value is a status and nothing else (8 U.S.C. §1373 releases nothing more),
+so it cannot carry a token; it is found again as a whole leaf (``leaf_present``). The generator,
+not the code under test, decides which is which — from the law (040(e) default-deny, 8 U.S.C.
+§1373 status under its own key, declared public records), never from the classifier's output.
 """
 
 from __future__ import annotations
@@ -23,12 +25,30 @@ STATUS_KEYS = ["citizenship_status", "immigration_status", "citizenship", "immig
                "Citizenship Status", "estatus_migratorio"]
 STATUS_VALUES = ["US citizen", "Lawful permanent resident", "Permanent resident", "Asylee", "Refugee",
                  "Non-citizen", "H-1B", "F-1 student", "DACA recipient", "Naturalized citizen", "Undocumented",
-                 "TPS holder", "Parolee"]
+                 "TPS holder", "Parolee", "not a U.S. citizen", "Green card holder", "Conditional resident",
+                 "Asylum applicant", "J-1 exchange visitor", "ciudadano estadounidense", "residente permanente",
+                 "sitwayen ameriken", "citoyen américain", "cidadão americano", "LPR"]
+_QUALIFIERS = ["", " (granted)", " (pending)", " (verified)", " (expired)", " (unverified)", " - derived",
+               " (conditional)", " - yes", " (current)"]
+#: status phrases, each used at most once per document
+STATUS_PHRASES = [b + q for b in STATUS_VALUES for q in _QUALIFIERS]
 NEUTRAL = ["person", "record", "data", "entry", "result", "details", "subject"]
 #: the deployment's declarations, in the documented syntax
 PUBLIC_PATTERNS = ["charge", "bookings[*].charge", "arrest.charge", "**.case_number", "Arrest Date"]
 SCHOOL_PROTECTED_KEYS = ["place_of_birth", "country_of_birth", "citizenship_status", "immigration_status",
                          "citizenship", "a_number"]
+
+
+_BEFORE = "\r\n,;\t|\"'>"
+_AFTER = "\r\n,;\t|\"'<"
+
+
+def leaf_present(out: str, phrase: str) -> bool:
+    """Whether ``phrase`` is a whole leaf of the serialised document ``out`` (a JSON string, a CSV
+    cell, an XML/HTML element's text or attribute value) — not part of a longer value."""
+    import re
+
+    return re.search(f"(?:^|[{re.escape(_BEFORE)}])" + re.escape(phrase) + f"(?:$|[{re.escape(_AFTER)}])", out) is not None
 
 
 def letters(n: int) -> str:
@@ -86,10 +106,13 @@ class Maker:
             "email": f"{tok}@example.org",
         }[kind]
 
-    def status_scalar(self) -> str:
-        tok = self.t.token("s")
-        self.t.status.append(tok)
-        return f"{self.draw(st.sampled_from(STATUS_VALUES))} {tok}"
+    def status_scalar(self) -> Any:
+        free = [p for p in STATUS_PHRASES if p not in self.t.status]
+        if not free:
+            return self.draw(st.sampled_from([True, False, None]))
+        phrase = self.draw(st.sampled_from(free))
+        self.t.status.append(phrase)
+        return phrase
 
     def public_scalar(self) -> str:
         tok = self.t.token("r")
@@ -246,5 +269,5 @@ def school_documents(draw: Any) -> tuple[Any, Truth]:
     return {"students": students}, t
 
 
-__all__ = ["NEUTRAL", "PROTECTED_KEYS", "PUBLIC_PATTERNS", "STATUS_KEYS", "STATUS_VALUES", "Maker", "Truth",
-           "letters", "police_documents", "school_documents"]
+__all__ = ["NEUTRAL", "PROTECTED_KEYS", "PUBLIC_PATTERNS", "STATUS_KEYS", "STATUS_PHRASES", "STATUS_VALUES", "Maker",
+           "Truth", "leaf_present", "letters", "police_documents", "school_documents"]

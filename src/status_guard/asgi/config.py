@@ -5,6 +5,7 @@ between requests."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,8 +17,9 @@ FormMode = Literal["remove", "disable"]
 RestrictedHtml = Literal["auto", "tables", "refuse"]
 
 # Binary content types that pass to any requester unchanged unless a route says otherwise. Nothing
-# that can carry text is here: JavaScript, CSS, SVG, XML, PDF, text/* are parsed and redacted or
-# refused for restricted requesters (``carries_text``).
+# that can carry text is here: JavaScript, CSS, SVG, XML, PDF, text/*, playlists are parsed and
+# redacted or refused for restricted requesters (``carries_text``); and to a restricted requester
+# a body under one of these labels passes only if its first bytes are binary too (``sniff``).
 DEFAULT_PASSTHROUGH_TYPES: tuple[str, ...] = (
     "image/png",
     "image/jpeg",
@@ -44,7 +46,13 @@ _TEXT_TYPES = frozenset({
     "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
     "application/zip", "application/gzip", "application/x-tar", "application/octet-stream", "message/rfc822",
     "multipart/mixed", "multipart/form-data", "image/svg+xml",
+    # text formats under audio / video labels: playlists (M3U/M3U8, PLS, ASX/WAX/WVX, RAM), subtitles
+    "audio/mpegurl", "audio/x-mpegurl", "application/vnd.apple.mpegurl", "application/x-mpegurl",
+    "video/vnd.mpegurl", "video/x-mpegurl", "audio/x-scpls", "audio/scpls", "video/x-ms-asx", "audio/x-ms-wax",
+    "video/x-ms-wvx", "audio/x-pn-realaudio", "audio/vnd.rn-realaudio", "application/x-subrip", "application/smil",
 })
+#: words that mark a text format whatever its major type
+_TEXT_WORDS = ("mpegurl", "scpls", "playlist", "subrip", "smil", "x-ms-asx", "x-ms-wax", "x-ms-wvx", "webvtt")
 
 
 def carries_text(content_type: str) -> bool:
@@ -55,7 +63,7 @@ def carries_text(content_type: str) -> bool:
                                                                                "multipart", "model"):
         return True
     return (mt.startswith("text/") or mt in _TEXT_TYPES or mt.endswith(_TEXT_SUFFIXES) or "script" in mt
-            or "json" in mt or "xml" in mt or "csv" in mt)
+            or "json" in mt or "xml" in mt or "csv" in mt or any(w in mt for w in _TEXT_WORDS))
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,9 @@ class Limits:
     # event loop, so a 3 000-student roster is processed, not refused
     max_response_depth: int = 64
     max_response_leaves: int = 2_000_000
-    offload_bytes: int = 32 * 1024  # bodies larger than this are checked in a worker thread
+    # bodies (requests and responses) larger than this are checked in a worker thread: free-text
+    # detection costs about 3 ms per KiB, so a few concurrent 30 KiB notes would stall the loop
+    offload_bytes: int = 4 * 1024
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():
@@ -201,14 +211,36 @@ class RouteConfig:
         compile_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
 
     def matches(self, path: str) -> bool:
+        """Whether this route covers ``path``: the prefix itself, everything below it, and — for a
+        route that protects (not ``monitor``, not ``inspect=False``) — the same name followed by
+        punctuation: ``/custody`` covers ``/custody/visits``, ``/custody.json``,
+        ``/custody-visits``, ``/custody_v2``, ``/custody;x`` but not ``/custodyship``."""
+        return self.match_length(path) >= 0
+
+    def match_length(self, path: str) -> int:
+        """How specific the match is (the prefix's length), -1 when the route does not cover ``path``."""
         p = self.prefix.rstrip("/")
-        return path == p or path.startswith(p + "/") or p == ""
+        if p == "" or path == p or path.startswith(p + "/"):
+            return len(p)
+        if self.protective and path.startswith(p) and len(path) > len(p) and path[len(p)] in SUFFIX_MARKS:
+            return len(p)
+        return -1
+
+    @property
+    def protective(self) -> bool:
+        """A route whose settings only add protection (inspected, not monitor-only, no declared
+        exceptions): its prefix may extend to suffixed names and to other spellings of a path."""
+        return self.inspect and not self.monitor and not self.exceptions
 
     @property
     def route_label(self) -> str:
         """The route as it appears in audit records: the configured prefix, never the raw path
         (a raw path can hold a case number or a name)."""
         return self.prefix
+
+
+#: what may follow a protective route's prefix and still be the same name (``/custody.json``)
+SUFFIX_MARKS = frozenset(".-_;,~+@!$")
 
 
 def route_path(scope: Mapping[str, Any]) -> str:
@@ -227,11 +259,54 @@ def route_path(scope: Mapping[str, Any]) -> str:
     return path
 
 
-def match_route(routes: Sequence[RouteConfig], path: str) -> RouteConfig | None:
+def path_spellings(scope: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every spelling under which a route prefix may have been written for this request: the path
+    the app routes on (``route_path``) first, then the full path (with ``root_path``: a prefix
+    written as the public URL, ``/api/custody`` under ``--root-path /api`` or a ``Mount``), and
+    both with duplicate slashes merged and dot segments resolved (what many routers and proxies do)."""
+    out: list[str] = []
+    for p in (route_path(scope), scope.get("path") or ""):
+        for q in (p, normalise_path(p)):
+            if q not in out:
+                out.append(q)
+    return tuple(out)
+
+
+def normalise_path(path: str) -> str:
+    """``//a/./b/../c`` -> ``/a/c`` (RFC 3986 dot-segment removal after merging slashes)."""
+    if not path:
+        return path
+    segs: list[str] = []
+    for seg in re.sub(r"/{2,}", "/", path).split("/")[1:]:
+        if seg == ".":
+            continue
+        if seg == "..":
+            if segs:
+                segs.pop()
+            continue
+        segs.append(seg)
+    out = "/" + "/".join(segs)
+    return out + "/" if path.endswith("/") and out != "/" and not out.endswith("/") else out
+
+
+def match_route(routes: Sequence[RouteConfig], path: str | Sequence[str]) -> RouteConfig | None:
+    """The route for a path — or for several spellings of one (``path_spellings``): the longest
+    prefix matching any of them wins; of equally long ones, the more protective (custody access,
+    inspected, not monitor). So a route can never be bypassed by how its path is spelled: a prefix
+    written with the mount path / root path, or a path with ``//`` or ``/./``, still matches. Only
+    the first spelling can select a route that is not ``protective``."""
+    paths = (path,) if isinstance(path, str) else tuple(path)
     best: RouteConfig | None = None
+    best_key: tuple[int, bool, bool, bool] | None = None
     for r in routes:
-        if r.matches(path) and (best is None or len(r.prefix.rstrip("/")) > len(best.prefix.rstrip("/"))):
-            best = r
+        # the first spelling is the path the app routes on; the others may only select a route
+        # that adds protection (never one that switches checks off or grants an exception)
+        n = max((r.match_length(p) for p in (paths if r.protective else paths[:1])), default=-1)
+        if n < 0:
+            continue
+        key = (n, r.custody_access, r.inspect, not r.monitor)
+        if best_key is None or key > best_key:
+            best, best_key = r, key
     return best
 
 

@@ -16,6 +16,10 @@ Structure never switches redaction off:
 * header cells are keys: a header that is itself a value (a date, an A-number) is replaced.
 
 A body the ``csv`` module cannot read strictly is refused.
+
+**The bytes sent are the checked rows, written again** (with the file's delimiter, line ending,
+byte-order mark and ``sep=`` line) — also when nothing was withheld: free text in a visible
+public-record column is redacted span by span, and nothing the reading did not show can pass.
 """
 
 from __future__ import annotations
@@ -145,8 +149,6 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
         if len(flat.leaves) > d.limits.max_response_leaves:
             raise LimitExceededError("CSV cell count", d.limits.max_response_leaves)
     out = d.run(flat)
-    if not out.changed:
-        return RedactedBody(body, (out.decision,), ())
     comment = [bool(r) and r[0].lstrip().startswith("#") for r in rows[:h]]
     withheld_cols: dict[str, None] = {}
     for i, leaf in enumerate(flat.leaves):

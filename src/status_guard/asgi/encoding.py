@@ -39,6 +39,34 @@ def decode(body: bytes, header: str | None, limit: int) -> bytes:
     return body
 
 
+def decode_prefix(data: bytes, header: str | None, n: int) -> bytes:
+    """The first (up to) ``n`` decoded bytes of a stream of which ``data`` is the beginning — for
+    looking at a body that passes through encoded (``sniff``). Raises UnparseableInputError for
+    an unknown coding or a corrupt start."""
+    for coding in reversed(encodings(header)):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, n)
+            elif coding == "deflate":
+                try:
+                    data = zlib.decompressobj(zlib.MAX_WBITS).decompress(data, n)
+                except zlib.error:
+                    data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, n)
+            elif coding == "br":
+                import brotli
+
+                data = brotli.Decompressor().process(data, output_buffer_limit=n)[:n]
+            else:
+                raise UnparseableInputError(f"content encoding `{coding[:32]}` cannot be inspected")
+        except (zlib.error, ValueError):
+            raise UnparseableInputError(f"the {coding} body is corrupt") from None
+        except Exception as exc:  # brotli.error and friends
+            if isinstance(exc, UnparseableInputError):
+                raise
+            raise UnparseableInputError(f"the {coding} body is corrupt") from None
+    return data
+
+
 def _zlib(body: bytes, wbits: int, limit: int, coding: str) -> bytes:
     d = zlib.decompressobj(wbits)
     try:

@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..disclose.audience import WITHHELD, Audience
-from ..disclose.values import value_shapes
+from ..disclose.values import slug_shapes
 from ..model import Decision, Item
 
 Header = tuple[bytes, bytes]
@@ -80,15 +80,12 @@ def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any
             continue
         text = v.decode("latin-1")
         hname = name.decode("latin-1")
-        if name in URL_HEADERS:
+        if name == b"link":
+            parts.extend(_link_parts(i, text))
+        elif name in URL_HEADERS:
             parts.extend(_url_parts(i, hname, text))
         elif name == b"set-cookie":
-            cname, _, rest = text.partition("=")
-            cval = rest.split(";", 1)[0]
-            cval = unquote(cval.strip().strip('"'))
-            parts.append(_Part(i, cname.strip(), cval, f"headers.set-cookie[{i}].value",
-                               opaque=bool(re.fullmatch(r"[A-Za-z0-9_\-.=+/~!$*]{20,}", cval))))
-            parts.append(_Part(i, "cookie", cname.strip(), f"headers.set-cookie[{i}].name"))
+            parts.extend(_cookie_parts(i, text))
         elif name == b"content-disposition":
             for m in re.finditer(r"filename\*?\s*=\s*(?:\"([^\"]*)\"|([^;]*))", text, re.IGNORECASE):
                 fn = m.group(1) if m.group(1) is not None else m.group(2)
@@ -118,7 +115,11 @@ def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any
         for i, ps in by_header.items():
             k, v = out[i]
             name = k.lower()
-            if name in URL_HEADERS:
+            if name == b"link":
+                out[i] = (k, _rewrite_link(v.decode("latin-1"), ps).encode("latin-1"))
+                if not out[i][1].strip():
+                    drop.add(i)
+            elif name in URL_HEADERS:
                 out[i] = (k, _rewrite_url_header(v.decode("latin-1"), ps).encode("latin-1"))
             elif name == b"content-disposition":
                 out[i] = (k, _safe_disposition(v.decode("latin-1")).encode("latin-1"))
@@ -131,7 +132,9 @@ def _item(p: _Part, audience: Audience, classifier: Any) -> Item | None:
     cats = set(classifier.classify(p.name).categories) if p.name else set()
     vals = classifier.classify_value(p.value).categories if p.value else frozenset()
     cats |= vals
-    shapes = value_shapes(p.value) if p.value and not p.opaque else frozenset()
+    # a value in a URL, a file name or a cookie keeps its shape with its spaces turned into
+    # separators ("77-Elm-St", "release_2026-11-29"): read both ways
+    shapes = slug_shapes(p.value) if p.value and not p.opaque else frozenset()
     if audience.default_deny:
         if not cats and not shapes and not p.deny:
             return None
@@ -149,27 +152,118 @@ def _safe_name(h: str) -> str:
 
 def _url_parts(i: int, hname: str, text: str) -> list[_Part]:
     out: list[_Part] = []
-    for n, url in enumerate(_urls(hname, text)):
-        try:
-            u = urlsplit(url)
-        except ValueError:
-            out.append(_Part(i, hname, url, f"headers.{hname}.url", ("whole", url)))
+    for url in _urls(hname, text):
+        out.extend(_one_url_parts(i, hname, url))
+    return out
+
+
+def _one_url_parts(i: int, hname: str, url: str) -> list[_Part]:
+    """Every part of one URL that can carry a value: path segments (a ``;`` matrix parameter
+    included), query names and values, the fragment, userinfo."""
+    try:
+        u = urlsplit(url)
+    except ValueError:
+        return [_Part(i, hname, url, f"headers.{hname}.url", ("whole", url))]
+    out: list[_Part] = []
+    for j, seg in enumerate(u.path.split("/")):
+        if seg:
+            out.append(_Part(i, "", unquote(seg), f"headers.{hname}.path", ("seg", url, j)))
+    for j, pair in enumerate(u.query.split("&")):
+        if not pair:
             continue
-        for j, seg in enumerate(u.path.split("/")):
-            if seg:
-                out.append(_Part(i, "", unquote(seg), f"headers.{hname}.path", ("seg", url, j)))
-        for j, pair in enumerate(u.query.split("&")):
-            if not pair:
+        k, _, v = pair.partition("=")
+        out.append(_Part(i, unquote(k.replace("+", " ")), unquote(v.replace("+", " ")),
+                         f"headers.{hname}.query.value", ("qv", url, j)))
+        out.append(_Part(i, "", unquote(k.replace("+", " ")), f"headers.{hname}.query.name", ("qk", url, j)))
+    if u.fragment:
+        out.append(_Part(i, "", unquote(u.fragment), f"headers.{hname}.fragment", ("frag", url)))
+    if u.username or u.password:  # userinfo: never protocol data, always checked
+        out.append(_Part(i, "user", unquote(f"{u.username or ''} {u.password or ''}"), f"headers.{hname}.userinfo",
+                         ("user", url), deny=True))
+    return out
+
+
+#: Link parameters that are protocol words, not values
+_LINK_PROTOCOL_PARAMS = frozenset({"rel", "rev", "type", "as", "crossorigin", "hreflang", "media", "integrity",
+                                   "referrerpolicy", "fetchpriority", "blocking", "imagesizes", "nopush"})
+_LINK_ENTRY = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^;,]*))?)*)")
+_LINK_PARAM = re.compile(r";\s*([^;,=\s]+)(?:\s*=\s*(\"(?:[^\"\\\\]|\\\\.)*\"|[^;,]*))?")
+
+
+def _link_parts(i: int, text: str) -> list[_Part]:
+    """Each Link entry's URL (path, query, fragment) and every parameter that is not a protocol
+    word: ``title`` / ``title*`` (RFC 8187: ``UTF-8''77%20Elm%20St``), ``anchor`` (a URL), and any
+    extension parameter. A withheld parameter takes its whole entry out of the header."""
+    out: list[_Part] = []
+    for n, m in enumerate(_LINK_ENTRY.finditer(text)):
+        for p in _one_url_parts(i, "link", m.group(1)):
+            p.where = ("entry", n, p.where)
+            out.append(p)
+        for pm in _LINK_PARAM.finditer(m.group(2)):
+            pname = pm.group(1).lower()
+            raw = (pm.group(2) or "").strip()
+            if pname in _LINK_PROTOCOL_PARAMS and not slug_shapes(raw):
                 continue
-            k, _, v = pair.partition("=")
-            out.append(_Part(i, unquote(k.replace("+", " ")), unquote(v.replace("+", " ")),
-                             f"headers.{hname}.query.value", ("qv", url, j)))
-            out.append(_Part(i, "", unquote(k.replace("+", " ")), f"headers.{hname}.query.name", ("qk", url, j)))
-        if u.fragment:
-            out.append(_Part(i, "", unquote(u.fragment), f"headers.{hname}.fragment", ("frag", url)))
-        if u.username or u.password:
-            out.append(_Part(i, "user", f"{u.username or ''} {u.password or ''}", f"headers.{hname}.userinfo",
-                             ("user", url)))
+            value = raw[1:-1].replace('\\"', '"') if raw.startswith('"') else raw
+            if pname.endswith("*") and "''" in value:
+                value = value.split("''", 1)[1]
+            value = unquote(value)
+            if pname == "anchor":
+                for p in _one_url_parts(i, "link", value):
+                    p.where = ("entry", n, ("whole", ""))
+                    out.append(p)
+                continue
+            out.append(_Part(i, pname.rstrip("*"), value, "headers.link.param", ("entry", n, ("whole", "")),
+                             deny=pname not in _LINK_PROTOCOL_PARAMS))
+    return out
+
+
+def _rewrite_link(text: str, parts: Sequence[_Part]) -> str:
+    """Entries with a withheld parameter are removed; withheld URL parts become ``REDACTED``."""
+    gone = {p.where[1] for p in parts if p.where[2][0] == "whole"}
+    by_entry: dict[int, list[Any]] = {}
+    for p in parts:
+        if p.where[1] not in gone:
+            by_entry.setdefault(p.where[1], []).append(p.where[2])
+    kept: list[str] = []
+    for n, m in enumerate(_LINK_ENTRY.finditer(text)):
+        if n in gone:
+            continue
+        entry = m.group(0)
+        if n in by_entry:
+            entry = "<" + _rewrite_url(m.group(1), by_entry[n]) + ">" + m.group(2)
+        kept.append(entry.strip())
+    return ", ".join(kept)
+
+
+#: Set-Cookie attributes that are protocol data (their values have no person in them)
+_COOKIE_PROTOCOL_ATTRS = frozenset({"expires", "max-age", "samesite", "secure", "httponly", "partitioned",
+                                    "priority", "version"})
+
+
+def _cookie_parts(i: int, text: str) -> list[_Part]:
+    """A cookie's name and value, its ``Path`` (a URL path: each segment) and ``Domain``, and any
+    other attribute (``Comment``, extensions): undeclared data, never sent to a default-deny
+    requester. A withheld part means the cookie is not set."""
+    cname, _, rest = text.partition("=")
+    cval, _, attrs = rest.partition(";")
+    cval = unquote(cval.strip().strip('"'))
+    out = [_Part(i, cname.strip(), cval, f"headers.set-cookie[{i}].value",
+                 opaque=bool(re.fullmatch(r"[A-Za-z0-9_\-.=+/~!$*]{20,}", cval))),
+           _Part(i, "cookie", cname.strip(), f"headers.set-cookie[{i}].name")]
+    for attr in attrs.split(";"):
+        aname, _, aval = attr.partition("=")
+        aname, aval = aname.strip().lower(), unquote(aval.strip().strip('"'))
+        if not aname or aname in _COOKIE_PROTOCOL_ATTRS:
+            continue
+        if aname == "path":
+            for seg in aval.split("/"):
+                if seg:
+                    out.append(_Part(i, "", seg, f"headers.set-cookie[{i}].path"))
+        elif aname == "domain":
+            out.append(_Part(i, "", aval, f"headers.set-cookie[{i}].domain"))
+        else:
+            out.append(_Part(i, aname, aval, f"headers.set-cookie[{i}].attribute", deny=True))
     return out
 
 
@@ -224,14 +318,32 @@ def _safe_disposition(text: str) -> str:
     return f'{kind}; filename="download{ext}"'
 
 
+#: Headers that direct shared caches only, and beat ``Cache-Control`` there: RFC 9213
+#: ``CDN-Cache-Control``, Cloudflare's, Fastly / Akamai / Varnish ``Surrogate-Control``, Akamai
+#: ``Edge-Control``, nginx ``X-Accel-Expires`` (which overrides ``Cache-Control: private`` in
+#: ``proxy_cache``). On a response that depends on the requester they are removed, so every cache
+#: obeys ``Cache-Control: private`` (which a shared cache may not store).
+SHARED_CACHE_HEADERS = frozenset({b"cdn-cache-control", b"cloudflare-cdn-cache-control", b"surrogate-control",
+                                  b"edge-control", b"x-accel-expires", b"fastly-surrogate-control",
+                                  b"akamai-cache-control", b"x-cache-control"})
+#: Headers that make the front server send *other* bytes than the body the guard checked (a file
+#: or an internal location): for a requester whose disclosures are limited, refused.
+SERVER_BODY_HEADERS = frozenset({b"x-accel-redirect", b"x-sendfile", b"x-lighttpd-send-file",
+                                 b"x-litespeed-location", b"x-sendfile-temporary"})
+
+
 def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
     """``Cache-Control: private`` (``private, no-store`` for a redacted copy) and ``Vary:
-    Authorization, Cookie`` added to headers; a ``public`` / ``s-maxage`` directive is removed."""
+    Authorization, Cookie`` added to headers; a ``public`` / ``s-maxage`` directive is removed, and
+    so is every header that directs shared caches only (``SHARED_CACHE_HEADERS``): no shared cache
+    may store a response whose content depends on who asked."""
     cc: list[str] = []
     vary: list[str] = []
     out: list[Header] = []
     for k, v in headers:
         name = k.lower()
+        if name in SHARED_CACHE_HEADERS:
+            continue
         if name == b"cache-control":
             cc.extend(d.strip() for d in v.decode("latin-1").split(",") if d.strip())
         elif name == b"vary":
@@ -249,4 +361,5 @@ def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
     return out
 
 
-__all__ = ["PROTOCOL_HEADERS", "URL_HEADERS", "check_headers", "private_cache"]
+__all__ = ["PROTOCOL_HEADERS", "SERVER_BODY_HEADERS", "SHARED_CACHE_HEADERS", "URL_HEADERS", "check_headers",
+           "private_cache"]

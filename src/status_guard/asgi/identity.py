@@ -9,12 +9,15 @@ are supported; everything else is refused at start-up or ignored per request:
   client sent (nginx ``proxy_set_header``; HAProxy ``http-request set-header``). A client that
   reaches the app some other way does not know it. The secret header is removed from the request
   before the app sees it.
-* **The peer address**, only while the server has not rewritten it. uvicorn (``--proxy-headers``,
-  on by default for 127.0.0.1), hypercorn (``ProxyFixMiddleware``), gunicorn's uvicorn workers and
-  daphne (``--proxy-headers``) replace ``scope["client"]`` with an address taken from
-  ``X-Forwarded-For`` / ``Forwarded`` / ``X-Real-IP`` — with ``--forwarded-allow-ips='*'`` any
-  client can choose it. Such a rewritten address always appears in one of those headers, so an
-  address that does is never believed. Configurations that cannot be made safe are refused when
+* **The peer address**, only while the server does not rewrite it (``uvicorn
+  --no-proxy-headers``). uvicorn (``--proxy-headers``, on by default for 127.0.0.1), hypercorn
+  (``ProxyFixMiddleware``), gunicorn's uvicorn workers and daphne (``--proxy-headers``) replace
+  ``scope["client"]`` with an address taken from ``X-Forwarded-For`` / ``Forwarded`` /
+  ``X-Real-IP`` — with ``--forwarded-allow-ips='*'`` any client can choose it, and even with the
+  proxy alone trusted the proxy's own address is gone (replaced by its client's), so it can no
+  longer be recognised. A rewritten address always appears in one of those headers, so an address
+  that does is never believed; a claim that arrives that way is ignored and the misconfiguration
+  is logged once (``explain_unproven``). Configurations that cannot be made safe are refused when
   the middleware is built: ``clients`` containing ``*`` or a catch-all network, and address-only
   trust while ``FORWARDED_ALLOW_IPS=*`` is set for uvicorn.
 
@@ -130,6 +133,29 @@ def peer_is(clients: tuple[Network, ...], scope: Mapping[str, Any]) -> bool:
     return True
 
 
+_EXPLAINED: set[str] = set()
+
+
+def explain_unproven(tp: Any, scope: Mapping[str, Any]) -> None:
+    """A requester claim arrived with a forwarding header from an address that is not the trusted
+    proxy's: most likely the server rewrote ``scope["client"]`` from ``X-Forwarded-For`` (uvicorn
+    ``--proxy-headers``, on by default for 127.0.0.1), and then address trust cannot work — the
+    proxy's own address is gone. Said once per process, loudly; the claim is ignored (fail closed)."""
+    headers = scope.get("headers") or ()
+    names = {k.lower() for k, _ in headers}
+    if tp.header.encode("latin-1") not in names or not names & set(FORWARDING_HEADERS):
+        return
+    key = ",".join(str(c) for c in tp.clients)
+    if key in _EXPLAINED:
+        return
+    _EXPLAINED.add(key)
+    log.error("status_guard: a requester claim with a forwarding header came from an address that is not the "
+              "trusted proxy's; it is ignored. If the server rewrites the client address from X-Forwarded-For "
+              "(uvicorn --proxy-headers, on by default for 127.0.0.1; hypercorn ProxyFix; daphne --proxy-headers), "
+              "TrustedProxy(clients=[...]) cannot prove the proxy: use TrustedProxy(secret=...), or run the server "
+              "without proxy headers (uvicorn --no-proxy-headers)")
+
+
 def secret_ok(secret: bytes, header: bytes, scope: MutableMapping[str, Any]) -> bool:
     """Whether the request carries the proxy's secret; the header is removed either way (the app
     never sees it, and a client-supplied one is not passed on)."""
@@ -159,5 +185,5 @@ def coerce_secret(secret: str | bytes | None) -> bytes | None:
     return raw
 
 
-__all__ = ["FORWARDING_HEADERS", "check_startup", "coerce_secret", "forwarded_hosts", "parse_clients", "peer_is",
-           "secret_ok"]
+__all__ = ["FORWARDING_HEADERS", "check_startup", "coerce_secret", "explain_unproven", "forwarded_hosts",
+           "parse_clients", "peer_is", "secret_ok"]

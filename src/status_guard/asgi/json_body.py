@@ -4,6 +4,11 @@ JSON is parsed with orjson (``NaN``, invalid UTF-8, integers past 64 bits: unpar
 refused); an NDJSON body is one list of documents (one decision, one audit record, however many
 lines); JSONP (``callback({...});``) is redacted inside its call — any other JavaScript cannot be
 checked and is refused to a restricted requester.
+
+**The bytes sent are the checked document, serialised** — even when nothing was withheld. The
+original bytes are never sent after a check: they can hold what the parse did not show (the
+first of two values under a duplicate key — ``{"charge": "<address>", "charge": "PUB"}`` parses
+to the second), so only the serialisation of what was decided is provably what was checked.
 """
 
 from __future__ import annotations
@@ -44,27 +49,23 @@ def redact_document(doc: Any, d: Disclosure) -> tuple[Any, RedactedBody | None, 
 def redact_json(body: bytes, d: Disclosure) -> RedactedBody:
     doc = parse_json(body)
     new, changed, decision = redact_document(doc, d)
-    if changed is None:
-        return RedactedBody(body, (decision,), ())
+    if changed is None:  # nothing withheld: still the checked document, not the original bytes
+        return RedactedBody(orjson.dumps(doc), (decision,), ())
     return RedactedBody(orjson.dumps(new), changed.decisions, changed.redacted)
 
 
 def redact_ndjson(body: bytes, d: Disclosure) -> RedactedBody:
     lines = body.split(b"\n")
     docs: list[Any] = []
-    where: list[int] = []
     for n, line in enumerate(lines):
         if not line.strip():
             continue
         docs.append(parse_json(line, f"NDJSON line {n + 1}"))
-        where.append(n)
     new, changed, decision = redact_document(docs, d)
+    out = b"\n".join(orjson.dumps(doc) for doc in new) + (b"\n" if body.endswith(b"\n") and new else b"")
     if changed is None:
-        return RedactedBody(body, (decision,), ())
-    out = list(lines)
-    for n, doc in zip(where, new):
-        out[n] = orjson.dumps(doc)
-    return RedactedBody(b"\n".join(out), changed.decisions, changed.redacted)
+        return RedactedBody(out, (decision,), ())
+    return RedactedBody(out, changed.decisions, changed.redacted)
 
 
 _JSONP = re.compile(rb"\A\s*(?:/\*\*/\s*)?(?:typeof\s+[\w$.]+\s*===?\s*['\"]function['\"]\s*&&\s*)?"
@@ -78,8 +79,6 @@ def redact_jsonp(body: bytes, d: Disclosure) -> RedactedBody:
     if m is None:
         raise UnparseableInputError("this JavaScript response is not a JSONP call around JSON, so it cannot be checked")
     inner = redact_json(m.group(2), d)
-    if not inner.redacted:
-        return RedactedBody(body, inner.decisions, ())
     return RedactedBody(b"/**/" + m.group(1) + b"(" + inner.body + b");", inner.decisions, inner.redacted)
 
 

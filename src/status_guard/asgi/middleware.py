@@ -29,11 +29,12 @@ from ..safe_paths import new_request_id
 from ..disclose.audience import Audience
 from ..disclose.paths import PathPatterns, compile_patterns
 from . import encoding, errors, forms, identity, requests, responses
-from .config import Limits, RouteConfig, TrustedProxy, carries_text, match_route, route_path, type_matches
+from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_route, path_spellings, route_path,
+                     type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
 from .form_map import FormMap
 from .disclosure import Disclosure
-from .headers import check_headers, private_cache
+from .headers import SERVER_BODY_HEADERS, check_headers, private_cache
 
 log = logging.getLogger("status_guard.asgi")
 
@@ -138,7 +139,9 @@ class StatusGuardMiddleware:
         if self.exclude and any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.exclude):
             await self.app(scope, receive, send)
             return
-        route = match_route(self.routes, path) or self.default_route
+        # every spelling of the path a prefix may have been written for (app-relative first, then
+        # with root_path / the mount path, then normalised): a route is never bypassed by spelling
+        route = match_route(self.routes, path_spellings(scope)) or self.default_route
         if not route.inspect:
             await self.app(scope, receive, send)
             return
@@ -156,9 +159,9 @@ class StatusGuardMiddleware:
         self._warned_root.add(root)
         for r in (*self.routes, *(RouteConfig(p, "city") for p in self.exclude)):
             if r.prefix == root or r.prefix.startswith(root + "/"):
-                log.error("status_guard: route prefix %s starts with the root_path %s; prefixes are matched against "
-                          "the path the app routes on (without root_path), so write %s", r.prefix, root,
-                          r.prefix[len(root):] or "/")
+                log.warning("status_guard: route prefix %s starts with the root_path %s; it is matched against the "
+                            "full path as well as the path the app routes on, but write %s (relative to the app, "
+                            "like its routes)", r.prefix, root, r.prefix[len(root):] or "/")
 
     def audience(self, route: RouteConfig, requester: Requester, purpose: str | None) -> Audience:
         return self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
@@ -214,6 +217,8 @@ class StatusGuardMiddleware:
                     proven = identity.secret_ok(tp.secret, tp.secret_header.encode("latin-1"), scope)
                 if proven and tp.clients:
                     proven = identity.peer_is(tp.clients, scope)
+                    if not proven:
+                        identity.explain_unproven(tp, scope)
                 scope["status_guard.proxy"] = proven
             if scope["status_guard.proxy"]:
                 hdrs = _headers(scope)
@@ -299,6 +304,7 @@ class _Responder:
         self.header_decision: Decision | None = None
         self.headers_out: list[tuple[bytes, bytes]] | None = None
         self.redacted_any = False
+        self.sniffing = False
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -368,7 +374,7 @@ class _Responder:
         qs = self.scope.get("query_string") or b""
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
-        checked = self.check_request(hdrs, parsed_q, body)
+        checked = await inspect_off_loop(self.limits, len(body) + len(qs), self.check_request, hdrs, parsed_q, body)
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
 
     def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
@@ -427,7 +433,8 @@ class _Responder:
             again = requests.parse_urlencoded(rebuilt, self.limits, "query") if c.where == "query" else \
                 self.parse_body(rebuilt, *requests.request_media_type(_h(hdrs, b"content-type")))
             page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
-            if self.collect(again, page).decision.effect in (Effect.STRIP, Effect.BLOCK, Effect.REDACT):
+            recheck = await inspect_off_loop(self.limits, len(rebuilt), self.collect, again, page)
+            if recheck.decision.effect in (Effect.STRIP, Effect.BLOCK, Effect.REDACT):
                 raise UnparseableInputError("a forbidden field could not be removed from the request")
             if plan.redacted:
                 self.notices.append(_notice_for(c.collected.decision, plan.redacted))
@@ -508,6 +515,9 @@ class _Responder:
         if self.passing:
             await self.send(message)
             return
+        if self.sniffing:
+            await self.sniff(message)
+            return
         if self.head_only:  # a HEAD response: whatever body the app sends is not sent on
             if t in ("http.response.pathsend",) or (t == "http.response.body" and not message.get("more_body")):
                 await self.send({"type": "http.response.body", "body": b""})
@@ -535,6 +545,68 @@ class _Responder:
             self.trailers.append(message)
             return
         await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    async def sniff(self, message: Message) -> None:
+        """A binary pass-through type to a restricted requester: the first bytes must be binary
+        (``sniff.looks_like_text``); then the response streams on, else it is refused."""
+        from .sniff import SNIFF_BYTES, looks_like_text
+
+        assert self.send is not None and self.start is not None
+        t = message["type"]
+        if t == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+            self.size += len(message.get("body", b""))
+            more = bool(message.get("more_body", False))
+            ce = _h(_raw_headers(self.start), b"content-encoding")
+            if self.size < (SNIFF_BYTES if not encoding.encodings(ce) else 8 * SNIFF_BYTES) and more:
+                return
+            head = b"".join(self.chunks)
+            self.chunks = []
+            try:  # an encoded body is looked at decoded (text inside gzip is still text)
+                sample = encoding.decode_prefix(head, ce, SNIFF_BYTES) if encoding.encodings(ce) else head
+            except UnparseableInputError as exc:
+                await self.refuse_response(str(exc))
+                return
+            if looks_like_text(sample[:SNIFF_BYTES]):
+                await self.refuse_response("a body labelled as binary content is text, which cannot be checked for "
+                                           "this requester")
+                return
+            self.sniffing, self.passing = False, True
+            await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                       redacted=self.redacted_any)})
+            await self.send({**message, "body": head, "more_body": more})
+            return
+        if t == "http.response.pathsend":
+            try:
+                first = await _read_head(message.get("path", ""), 8 * SNIFF_BYTES)
+            except UnparseableInputError as exc:
+                await self.refuse_response(str(exc))
+                return
+            ce = _h(_raw_headers(self.start), b"content-encoding")
+            try:
+                first = encoding.decode_prefix(first, ce, SNIFF_BYTES) if encoding.encodings(ce) else first
+            except UnparseableInputError as exc:
+                await self.refuse_response(str(exc))
+                return
+            if looks_like_text(first):
+                await self.refuse_response("a file labelled as binary content is text, which cannot be checked for "
+                                           "this requester")
+                return
+            self.sniffing, self.passing = False, True
+            await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                       redacted=self.redacted_any)})
+            await self.send(message)
+            return
+        if t == "http.response.trailers":
+            self.trailers.append(message)
+            return
+        await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    def disclosed_in_full(self) -> Decision:
+        """The audit record of a response sent unchanged to a class the pack audits (``audited``)."""
+        return self.guard.decide("disclose", [Item("response", frozenset(), ("disclosed in full to a requester class "
+                                                                            "the policy audits",), carve_out=False)],
+                                 scope=self.route.scope, requester=self.requester, purpose=self.purpose, claims=())
 
     def response_limit(self) -> int:
         assert self.start is not None
@@ -591,9 +663,25 @@ class _Responder:
                 self.redacted_any = withheld
         kind = responses.kind_of(mt)
         is_html = kind == "html"
+        if redacting and not self.route.monitor and any(k.lower() in SERVER_BODY_HEADERS for k, _ in start.get("headers") or ()):
+            # the front server would send a file or an internal location instead of this body
+            await self.refuse_response("the response asks the front server to send other content (X-Accel-Redirect, "
+                                       "X-Sendfile), which the guard cannot check")
+            return
+        if not redacting and self.requester.cls in self.guard.policy.audited_requesters \
+                and self.mw._varies.get(self.route.prefix):
+            try:  # a disclosure the pack audits though nothing is withheld (a state agency, police records)
+                await self.audit([self.disclosed_in_full()], force=True)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
+        sniff = False
         if status < 200 or status in NO_BODY_STATUS or (
                 type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
             work = False
+            # a binary type passes to a restricted requester only if the bytes are binary too: a
+            # text body under an image / audio / video label is refused (see ``sniff.py``)
+            sniff = restricted and 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
         elif redacting and kind is not None:
             work = True
         elif restricted:
@@ -612,6 +700,9 @@ class _Responder:
                 except _AuditDown as down:
                     await self.respond(down.error)
                     return
+            if sniff and not self.route.monitor:
+                self.sniffing = True  # the start waits for the first bytes of the body
+                return
             self.passing = True
             headers = self.out_headers(start.get("headers") or [], redacted=self.redacted_any)
             await self.send({**start, "headers": headers})
@@ -637,14 +728,7 @@ class _Responder:
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
-            if len(body) > self.limits.offload_bytes:
-                # CPU-heavy work (a long list, free text) runs in a worker thread: the event loop
-                # keeps serving this worker's other requests meanwhile
-                import anyio.to_thread
-
-                new, decisions = await anyio.to_thread.run_sync(self.process_response, body, mt, charset)
-            else:
-                new, decisions = self.process_response(body, mt, charset)
+            new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt, charset)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
@@ -670,8 +754,8 @@ class _Responder:
             headers = self.out_headers(self.start.get("headers") or [], redacted=withheld and not self.route.monitor)
             await self.send({**self.start, "headers": headers})
             await self.send({"type": "http.response.body", "body": raw, "more_body": bool(self.trailers)})
-        else:
-            headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=True)
+        else:  # other bytes than the app's: its length, encoding, validators and digests do not hold
+            headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=withheld)
                        if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5",
                                             b"digest", b"content-digest", b"repr-digest")]
             headers.append((b"content-length", str(len(new)).encode()))
@@ -714,12 +798,14 @@ class _Responder:
 
                 r = redact_html(body, charset, self.disclosure(), header_item=self.names_protected_columns)
                 decisions.extend(r.decisions)
-                if r.redacted or r.body is not body:
-                    body, changed = r.body, changed or r.body != body
+                if r.body != body:
+                    body, changed = r.body, True
         elif redacting and kind is not None:
+            # the body modules return the bytes to send: the checked document, serialised — never
+            # the original after a check, even when nothing was withheld (see json_body, csv_body)
             r = responses.redact_body(kind, body, charset, mt, self.disclosure())
             decisions.extend(r.decisions)
-            if r.redacted:
+            if r.body != body:
                 body, changed = r.body, True
         return (body if changed else None), decisions
 
@@ -791,9 +877,25 @@ class _Responder:
         await self.send({"type": "http.response.start", "status": err.status, "headers": list(err.headers)})
         await self.send({"type": "http.response.body", "body": b"" if self.method == "HEAD" else err.body})
 
+    def refusal_decision(self, why: str) -> Decision:
+        """A response withheld whole (it could not be checked): what this requester may not receive
+        here, withheld — audited like any other withholding (value-free: ``why`` names a format or a
+        limit, never content)."""
+        hidden = self.aud.hidden if self.aud.hidden else frozenset(self.guard.policy.file.categories)
+        d = self.guard.decide("disclose", [Item("response.body", hidden, (f"withheld whole: {why}",), carve_out=False)],
+                              scope=self.route.scope, requester=self.requester, purpose=self.purpose, claims=())
+        fields = tuple(dataclasses.replace(f, effect=Effect.BLOCK) for f in d.fields)
+        return dataclasses.replace(d, effect=Effect.BLOCK, fields=fields)
+
     async def refuse_response(self, why: str, original: bytes | None = None) -> None:
         log.warning("status_guard: refused a response on %s for a %s requester: %s [request %s]",
                     self.audit_route, self.requester.cls, why, self.request_id)
+        try:
+            await self.audit([self.refusal_decision(why)], force=True)
+        except _AuditDown as down:
+            if not self.route.monitor:
+                await self.respond(down.error)
+                return
         if self.route.monitor and self.start is not None:
             log.warning("status_guard MONITOR MODE (report-only): the response above was sent unchanged")
             assert self.send is not None
@@ -808,6 +910,12 @@ class _Responder:
                                           request_id=self.request_id, html_wanted=self.html_wanted, lang=self.lang))
 
     async def limit_refusal(self, exc: LimitExceededError, response: bool = False) -> None:
+        if response and not self.route.monitor:  # a response withheld whole is audited like any refusal
+            try:
+                await self.audit([self.refusal_decision(f"over the limit on {exc.what}")], force=True)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
         too_large = any(s in exc.what for s in SIZE_LIMITS)
         status = 413 if too_large else 400
         who = "response" if response else "request"
@@ -818,6 +926,34 @@ class _Responder:
 
 
 _AUDIT_LIMITERS: Any = None
+_INSPECT_LIMITERS: Any = None
+#: inspections running at once in worker threads, per event loop: they share the GIL with the
+#: loop, so a few at a time keep it answering; the rest wait their turn off the loop
+INSPECT_THREADS = 2
+
+
+async def inspect_off_loop(limits: Limits, size: int, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` — a check of a request or a response body, pure CPU work — in a worker thread
+    when the body is larger than ``limits.offload_bytes`` (a few KiB of free text already costs
+    milliseconds of detection), so the event loop keeps serving the worker's other requests; at
+    most ``INSPECT_THREADS`` such checks run at once per loop."""
+    if size <= limits.offload_bytes:
+        return fn(*args)
+    import asyncio
+    import functools
+    import weakref
+
+    import anyio
+    import anyio.to_thread
+
+    global _INSPECT_LIMITERS
+    loop = asyncio.get_running_loop()
+    if _INSPECT_LIMITERS is None:
+        _INSPECT_LIMITERS = weakref.WeakKeyDictionary()
+    limiter = _INSPECT_LIMITERS.get(loop)
+    if limiter is None:
+        limiter = _INSPECT_LIMITERS[loop] = anyio.CapacityLimiter(INSPECT_THREADS)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args), limiter=limiter)
 
 
 def _audit_limiter() -> Any:
@@ -944,6 +1080,17 @@ def _set_header(scope: Scope, name: bytes, value: bytes) -> None:
 
 def _del_header(scope: Scope, name: bytes) -> None:
     scope["headers"] = [(k, v) for k, v in scope.get("headers") or () if k.lower() != name]
+
+
+async def _read_head(path: str, n: int) -> bytes:
+    """The first ``n`` bytes of a file (for sniffing a pathsend response)."""
+    import anyio
+
+    try:
+        async with await anyio.open_file(path, "rb") as f:
+            return await f.read(n)
+    except OSError:
+        raise UnparseableInputError("the file for this response could not be read") from None
 
 
 async def _read_file(path: str, limit: int) -> bytes | None:

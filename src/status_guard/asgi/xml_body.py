@@ -9,9 +9,13 @@ Leaves are, namespace-aware by local name: the text of an element without elemen
 (``nc:PersonFullName``), every attribute value (``s:id``, ``nc:dateRepresentation``), and the
 text of mixed content (document text, never carved out). Names are the local names from the root
 (``Booking.Person.PersonBirthDate``), which is what public-record patterns match
-(``**.ChargeDescriptionText``). Element and attribute names are keys. Comments and processing
-instructions are removed (they can carry anything); a withheld value becomes ``[REDACTED]``; a
-withheld element name becomes ``REDACTED`` in its namespace.
+(``**.ChargeDescriptionText``). Element and attribute names are keys; a namespace URI that could
+carry a value (``urn:x:77-Elm-St``) is a leaf, replaced by ``urn:status-guard:redacted:N`` when
+withheld. Comments and processing instructions are removed (they can carry anything); a withheld
+value becomes ``[REDACTED]``; a withheld element name becomes ``REDACTED`` in its namespace.
+
+**The bytes sent are the checked tree, serialised** — also when nothing was withheld (comments,
+processing instructions and anything outside the root element never pass).
 """
 
 from __future__ import annotations
@@ -62,16 +66,22 @@ def redact_xml(body: bytes, d: Disclosure) -> RedactedBody:
     from lxml import etree
 
     root = parse_xml(body)
-    changed = False
-    # comments and processing instructions can hold anything and have no name: removed
+    # comments and processing instructions can hold anything and have no name: removed (those
+    # around the root element are not serialised below)
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        parent = node.getparent()
-        if parent is not None:
+        if node.getparent() is not None:
             _drop_keep_tail(node)
-            changed = True
-    if root.getprevious() is not None or root.getnext() is not None:
-        changed = True  # comments / PIs around the root element are not serialised below
     flat = Flat()
+    # namespace URIs are declared text too (``xmlns:p="urn:x:<a value>"``): one leaf per URI that
+    # could carry a value; a withheld one is replaced by an opaque URI of its own
+    uris: dict[str, None] = {}
+    for el in root.iter():
+        for uri in (el.nsmap or {}).values():
+            if uri:
+                uris.setdefault(uri, None)
+    for k, uri in enumerate(uris):
+        if suspicious_uri(uri, d):
+            flat.leaves.append(Leaf((), f"xmlns[{k}]", uri, ("ns", uri), kind="text"))
     max_leaves = d.limits.max_response_leaves
     stack: list[tuple[Any, tuple[str, ...], str, int]] = [(root, (_local(root.tag),), _seg(root, None), 0)]
     while stack:
@@ -108,11 +118,15 @@ def redact_xml(body: bytes, d: Disclosure) -> RedactedBody:
         if len(flat.leaves) > max_leaves:
             raise LimitExceededError("XML value count", max_leaves)
     out = d.run(flat)
-    if not out.changed and not changed:
-        return RedactedBody(body, (out.decision,), ())
     withheld: dict[str, None] = {}
+    renamed_ns: dict[str, str] = {}
     for i, leaf in enumerate(flat.leaves):
         kind, node = leaf.ref[0], leaf.ref[1]
+        if kind == "ns":
+            if out.withheld(i) or i in out.rewritten:
+                renamed_ns[node] = f"urn:status-guard:redacted:{len(renamed_ns) + 1}"
+                withheld.setdefault(leaf.path, None)
+            continue
         if i in out.rewritten:
             value = out.rewritten[i]
         elif out.withheld(i):
@@ -136,10 +150,51 @@ def redact_xml(body: bytes, d: Disclosure) -> RedactedBody:
             _, el, a = ref
             el.attrib.pop(a, None)
         withheld.setdefault(flat.keys[k].path + ".*key", None)
+    if renamed_ns:
+        _rename_namespaces(root, renamed_ns)
     doc = root.getroottree()
     declared = body.lstrip().startswith(b"<?xml")
     new = etree.tostring(root, xml_declaration=declared, encoding=doc.docinfo.encoding or "utf-8")
     return RedactedBody(new, (out.decision,), tuple(withheld))
+
+
+def suspicious_uri(uri: str, d: Disclosure) -> bool:
+    """Whether a namespace URI could carry a value: it (or its words, ``77-Elm-St`` read as
+    ``77 Elm St``) has a date / address / phone / e-mail shape, or classifies as a value of some
+    category. Long digit runs alone do not count: ``http://www.w3.org/2001/XMLSchema-instance``,
+    ``http://ed-fi.org/0220`` are names of standards."""
+    from urllib.parse import unquote
+
+    from ..disclose.values import slug_shapes
+
+    text = unquote(uri)
+    if slug_shapes(text) - {"id_number"}:
+        return True
+    cats = d.classifier.classify_value(text).categories
+    return bool(cats) if d.audience.default_deny else bool(cats & d.audience.hidden)
+
+
+def _rename_namespaces(root: Any, renamed: dict[str, str]) -> None:
+    """Every element and attribute in a withheld namespace moves to its opaque replacement; the
+    old declarations go (other prefixes are kept: QNames in attribute values may use them)."""
+    from lxml import etree
+
+    keep = {p for el in root.iter() for p, u in (el.nsmap or {}).items() if p and u not in renamed}
+    for el in root.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            ns, local = tag[1:].split("}", 1)
+            if ns in renamed:
+                el.tag = "{" + renamed[ns] + "}" + local
+        for a in list(el.attrib):
+            if a.startswith("{"):
+                ns, local = a[1:].split("}", 1)
+                if ns in renamed:
+                    el.set("{" + renamed[ns] + "}" + local, el.attrib.pop(a))
+    etree.cleanup_namespaces(root, keep_ns_prefixes=sorted(keep))
+    left = {u for el in root.iter() for u in (el.nsmap or {}).values()}
+    if left & set(renamed):  # a declaration lxml kept: the URI must not leave
+        raise UnparseableInputError("an XML namespace declaration that carries a value could not be removed")
 
 
 def _seg(el: Any, index: int | None, d: Disclosure | None = None) -> str:

@@ -9,8 +9,8 @@ For a leaf reached through names ``n1 … nk`` with value ``v``:
   name anywhere, never a whole subtree) — ``status_guard.disclose.paths``;
 * **carve_out** (may a carve-out such as 8 U.S.C. §1373 release it?) — only when the leaf is a
   field value (not document text), its *own* key classifies inside the carve-out's categories,
-  the value is itself status-like (no date, address, number or name shape, a few words at most)
-  and carries no other protected category. A release is never inherited from a parent key:
+  the value is a status and nothing else (every word status vocabulary — an allow-list,
+  ``status_values`` — and no value shape) and carries no other protected category. A release is never inherited from a parent key:
   ``{"immigration_status": {"notes": ...}}`` is decided by ``notes``.
 
 Classification of names is cached per name path; value checks run only where they can change
@@ -26,15 +26,21 @@ from ..classify import Classification, Classifier
 from ..model import Item
 from .audience import Audience
 from .leaves import Leaf
+from .free_text import looks_like_free_text
 from .values import status_like
 
 
 class LeafClassifier:
     """Per-run caches over one classifier and one audience."""
 
-    def __init__(self, classifier: Classifier, audience: Audience) -> None:
+    def __init__(self, classifier: Classifier, audience: Audience, spans: frozenset[str] = frozenset()) -> None:
         self.classifier = classifier
         self.audience = audience
+        #: categories the free-text pass finds span by span: in a free-text value they are left to
+        #: it (the rest of the note stays visible) — ``deferred`` records them, and a leaf whose
+        #: deferred categories the span pass does not find is withheld whole after all
+        self.spans = spans
+        self.deferred: dict[int, frozenset[str]] = {}
         self._names: dict[tuple[str, ...], tuple[Classification, frozenset[str], bool]] = {}
 
     def names(self, names: tuple[str, ...]) -> tuple[Classification, frozenset[str], bool]:
@@ -55,7 +61,7 @@ class LeafClassifier:
             return self.classifier.classify_value(value)
         return _EMPTY
 
-    def item(self, leaf: Leaf) -> Item:
+    def item(self, leaf: Leaf, index: int = -1) -> Item:
         cl, own, public = self.names(leaf.names)
         aud = self.audience
         carve_candidate = (leaf.kind == "value" and bool(own) and bool(aud.carve) and own <= aud.carve)
@@ -67,6 +73,10 @@ class LeafClassifier:
             vc = self.value_categories(leaf.value)
             if vc.categories:
                 vcats = vc.categories
+                later = vcats & self.spans if self.spans and looks_like_free_text(leaf.value) else frozenset()
+                if later and index >= 0:
+                    self.deferred[index] = later
+                    vcats = vcats - later
                 cats = cats | vcats
                 reasons = reasons + tuple(f"{c}: the value itself reads as one" for c in sorted(vcats))
         carve_out = False
@@ -78,10 +88,12 @@ class LeafClassifier:
         return Item(leaf.path, cats, reasons, public_record=public, carve_out=carve_out)
 
 
-def classify_leaves(classifier: Classifier, audience: Audience, leaves: Sequence[Leaf]) -> tuple[list[Item], LeafClassifier]:
-    lc = LeafClassifier(classifier, audience)
-    make: Callable[[Leaf], Item] = lc.item
-    return [make(leaf) for leaf in leaves], lc
+def classify_leaves(classifier: Classifier, audience: Audience, leaves: Sequence[Leaf],
+                    spans: frozenset[str] = frozenset()) -> tuple[list[Item], LeafClassifier]:
+    """Items for ``leaves``; ``spans``: the categories the free-text pass will look for."""
+    lc = LeafClassifier(classifier, audience, spans)
+    make: Callable[[Leaf, int], Item] = lc.item
+    return [make(leaf, i) for i, leaf in enumerate(leaves)], lc
 
 
 _EMPTY = Classification(frozenset(), {})

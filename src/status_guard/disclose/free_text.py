@@ -17,6 +17,11 @@ from .leaves import Leaf
 
 MIN_FREE_TEXT_LENGTH = 24
 REPLACEMENT = "[REDACTED:{category}]"
+#: a text longer than the detector's bound is read in windows of this many characters, each
+#: overlapping the next by OVERLAP (longer than any entity and its context words), so a span that
+#: crosses a window's edge is whole in one of them — a long note is checked, not withheld whole
+WINDOW = 20_000
+OVERLAP = 1_000
 
 
 def looks_like_free_text(value: Any) -> bool:
@@ -48,7 +53,12 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
         if not looks_like_free_text(value) and not (i in short and isinstance(value, str) and " " in value.strip()):
             continue
         try:
-            found = detector.detect(value, categories=covered)
+            found = detect_windows(detector, value, covered)
+            if i in short and found and whole_value(value, found):
+                # a declared public-record leaf whose whole value is one address / one date: that
+                # value is what the declaration releases (an incident location, an arrest date);
+                # spans are removed only from a longer text that mentions them
+                found = []
         except Exception:  # any detector failure: the value cannot be shown unchecked
             out.unchecked.add(i)
             out.items[i] = Item(leaves[i].path, hidden, ("free text could not be checked",), carve_out=False)
@@ -58,6 +68,50 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
             out.items[i] = Item(leaves[i].path, frozenset(f.category for f in found), ("free text mentions it",),
                                 carve_out=False)
     return out
+
+
+def detect_windows(detector: Any, text: str, categories: frozenset[str]) -> list[Any]:
+    """Findings in ``text``, however long: windows of ``WINDOW`` characters (cut at white space)
+    overlapping by ``OVERLAP``; spans are returned in ``text``'s positions."""
+    config = getattr(detector, "config", None)
+    bound = int(getattr(config, "max_chars", 0) or 0) or WINDOW
+    if len(text) <= bound:
+        return list(detector.detect(text, categories=categories))
+    size = max(2 * OVERLAP, min(WINDOW, bound))
+    out: list[Any] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:  # cut at white space, so no word is split
+            cut = text.rfind(" ", start + size // 2, end)
+            if cut > start:
+                end = cut
+        for f in detector.detect(text[start:end], categories=categories):
+            out.append(_Shifted(f.category, f.start + start, f.end + start))
+        if end >= n:
+            break
+        start = max(start + 1, end - OVERLAP)
+        ws = text.find(" ", start, end)  # start a window at a word
+        if ws != -1:
+            start = ws + 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Shifted:
+    category: str
+    start: int
+    end: int
+
+
+def whole_value(text: str, findings: Sequence[Any]) -> bool:
+    """Whether the findings together cover every letter and digit of ``text``."""
+    covered = bytearray(len(text))
+    for f in findings:
+        for k in range(max(0, f.start), min(len(text), f.end)):
+            covered[k] = 1
+    return all(covered[k] or not ch.isalnum() for k, ch in enumerate(text))
 
 
 def replace_spans(text: str, findings: Sequence[Any]) -> str:
@@ -81,4 +135,4 @@ def replace_spans(text: str, findings: Sequence[Any]) -> str:
     return "".join(out)
 
 
-__all__ = ["TextOutcome", "looks_like_free_text", "redact_free_text", "replace_spans"]
+__all__ = ["TextOutcome", "detect_windows", "looks_like_free_text", "redact_free_text", "replace_spans", "whole_value"]

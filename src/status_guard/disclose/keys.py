@@ -9,8 +9,11 @@ harmless, the key is not. A key becomes an item to decide (withheld keys are ren
 * its container's names classify into a category this audience may not receive and the key is
   neither a recognised field name nor written like one (``by_country_of_birth: {"Mexico": 12}``:
   the key is a place of birth; ``home_address: {"city": …}``: a field), or
+* a key written as words rather than a field name holds a value the free-text detector finds
+  (``{"born in Haiti": true}`` for school staff; ``"Place of birth"`` holds none), or
 * the audience is default-deny (040(e)) and the key does not read like a field name: it has a
-  date / address / phone / number shape, or spaces or punctuation and no field-name meaning
+  date / address / custody place / phone / number shape (also once ``_`` / ``-`` are read as
+  spaces: ``Ana_77_Elm_St``), or spaces or punctuation and no field-name meaning
   (``"Pereira, Ana"``) — unless it lies on the way to a declared public-record leaf and has no
   value shape.
 
@@ -21,6 +24,7 @@ Leaf paths never show a key that could be a value: such keys are shown as ``*<po
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..classify import Classifier
 from ..model import Item
@@ -30,8 +34,9 @@ from .values import name_like_key, value_shapes
 
 
 def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef],
-              public_prefixes: set[tuple[str, ...]]) -> list[tuple[int, Item]]:
-    """(index into ``keys``, item) for every key that must be decided."""
+              public_prefixes: set[tuple[str, ...]], detector: Any = None) -> list[tuple[int, Item]]:
+    """(index into ``keys``, item) for every key that must be decided. ``detector``: the free-text
+    detector (optional): a key written like words rather than a field name is read with it too."""
     out: list[tuple[int, Item]] = []
     container_cats: dict[tuple[str, ...], frozenset[str]] = {}
     # records of a list repeat their keys: decide each (container, key, on a public path?) once
@@ -58,6 +63,13 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
             if cc:
                 cats |= cc
                 reasons.append("a key inside a protected field is a value of it")
+        if detector is not None and audience.hidden and not name_like_key(name) and not (cats & audience.hidden):
+            # "born in Haiti", "Room 12, Middlesex Jail": a label of a protected field that also
+            # holds a value of it ("Place of birth" holds none)
+            found = _detected(detector, name, audience.hidden)
+            if found:
+                cats |= found
+                reasons.append("a mapping key holds free text of a protected category")
         suspicious = bool(cats & audience.hidden) if not audience.default_deny else bool(cats)
         if audience.default_deny and not suspicious:
             shapes = value_shapes(name)
@@ -71,6 +83,16 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
         if suspicious:
             out.append((i, Item(k.path + ".*key", frozenset(cats), tuple(reasons), carve_out=False)))
     return out
+
+
+def _detected(detector: Any, text: str, hidden: frozenset[str]) -> frozenset[str]:
+    covered = hidden & frozenset(detector.categories)
+    if not covered:
+        return frozenset()
+    try:
+        return frozenset(f.category for f in detector.detect(text[:512], categories=covered))
+    except Exception:  # a key that cannot be checked is withheld (fail closed)
+        return covered
 
 
 def _field_name_shaped(key: str) -> bool:

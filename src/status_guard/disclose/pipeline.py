@@ -41,9 +41,11 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     """Decide every leaf and key of ``flat`` for ``audience``. ``guard``: a Guard (its classifier,
     its decision engine and, when ``text``, its free-text detector)."""
     leaves = flat.leaves
-    items, _lc = classify_leaves(guard.classifier, audience, leaves)
+    detector = guard._free_text_detector() if text and audience.hidden else None
+    spans = audience.hidden & frozenset(detector.categories) if detector is not None else frozenset()
+    items, lc = classify_leaves(guard.classifier, audience, leaves, spans)
     pubs = public_prefixes(leaves[i].names for i, it in enumerate(items) if it.public_record) if audience.public else set()
-    kitems = key_items(guard.classifier, audience, flat.keys, pubs)
+    kitems = key_items(guard.classifier, audience, flat.keys, pubs, detector)
     all_items: list[Item] = items + [it for _, it in kitems]
     decision = guard.decide("disclose", all_items, scope=audience.scope, requester=audience.requester,
                             purpose=audience.purpose, claims=(), public_record_fields=None)
@@ -53,22 +55,36 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     keys_withheld = {ki for (ki, _), f in zip(kitems, fields[n:]) if f.effect in WITHHELD}
     outcome = Outcome(decision, effects, keys_withheld)
     if text and audience.hidden:
-        detector = guard._free_text_detector()
         if detector is not None:
-            visible = [i for i, e in enumerate(effects) if e not in WITHHELD]
+            # a status value the carve-out released is status vocabulary and nothing else
+            # (``status_values``): there is no free text in it to look into
+            visible = [i for i, e in enumerate(effects) if e not in WITHHELD and not items[i].carve_out]
             short = frozenset(i for i in visible if items[i].public_record)
             found = redact_free_text(detector, audience.hidden, leaves, visible, short)
             if found.items:
-                spans = guard.decide("disclose", list(found.items.values()), scope=audience.scope,
-                                     requester=audience.requester, purpose=audience.purpose, claims=(),
-                                     public_record_fields=None)
+                span_decision = guard.decide("disclose", list(found.items.values()), scope=audience.scope,
+                                             requester=audience.requester, purpose=audience.purpose, claims=(),
+                                             public_record_fields=None)
                 for i in found.unchecked:
                     effects[i] = Effect.REDACT
                 outcome.rewritten = {i: v for i, v in found.rewritten.items() if i not in found.unchecked}
                 for i in outcome.rewritten:
                     if effects[i] not in WITHHELD:
                         effects[i] = Effect.REDACT
-                outcome.decision = merge(decision, spans)
+                outcome.decision = merge(decision, span_decision)
+            # a category the value classifier saw in a free-text leaf and left to the span pass:
+            # if the span pass did not find it, the leaf is withheld whole (fail closed)
+            for i, wanted in lc.deferred.items():
+                if effects[i] in WITHHELD:
+                    continue
+                got = found.items[i].categories if i in found.items else frozenset()
+                if not wanted <= got:
+                    effects[i] = Effect.REDACT
+                    outcome.rewritten.pop(i, None)
+                    outcome.decision = merge(outcome.decision, guard.decide(
+                        "disclose", [Item(leaves[i].path, wanted, ("free text holds it",), carve_out=False)],
+                        scope=audience.scope, requester=audience.requester, purpose=audience.purpose, claims=(),
+                        public_record_fields=None))
     return outcome
 
 

@@ -8,12 +8,11 @@ Two questions the disclosure passes ask of a scalar:
   them (a value-like mapping key is withheld from a default-deny requester; a carve-out never
   releases a date stored "as the status").
 * ``status_like(value, ...)`` — could it be a citizenship / immigration-status value (what
-  8 U.S.C. §1373 lets through, 2.129.070)? Deliberately narrow: ``None``, a boolean, ``0``/``1``,
-  or a short string of a few words with no shape above and no protected category other than the
-  carve-out's. Anything else under a status key is withheld like any other field.
-
-Names (``Ana Pereira``) have no shape a regular expression can see; a name stored as a status
-value is the documented gap of ``status_like`` (docs/middleware.md, "what it does not do").
+  8 U.S.C. §1373 lets through, 2.129.070)? An allow-list, not a list of shapes to refuse:
+  ``None``, a boolean, ``0``/``1``, or a short text made only of status vocabulary
+  (``status_values``: "Lawful permanent resident", "H-1B", "not a U.S. citizen"). A place, a
+  date, a custody word, an employer, a name — any word the vocabulary does not know — makes it
+  "not a status", and it is withheld like any other field.
 """
 
 from __future__ import annotations
@@ -42,16 +41,42 @@ _DATE = re.compile(
 _STREET_WORDS = (
     "st|street|ave|av|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|pl|place|plaza|ct|court|ter|terrace|"
     "sq|square|pkwy|parkway|hwy|highway|cir|circle|row|park|pk|trl|trail|aly|alley|cres|crescent|"
-    "rua|calle|avenida|camino|travessa|estrada|rue|ri|wout"
+    "rua|calle|avenida|avda|camino|travessa|estrada|rue|ri|wout|via|viale|piazza|strada"
+)
+#: numbers written in words ("seventy-seven Elm St")
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
+)
+#: street-name suffixes of continental addresses written as one word ("Hauptstraße 5", "Kerkstraat 12")
+_STREET_SUFFIXES = (
+    "straße|strasse|str\\.|weg|gasse|platz|allee|damm|laan|straat|gracht|plein|vej|gatan|vägen|"
+    "katu|utca|ulica|ulitsa|caddesi|sokak"
 )
 _ADDRESS = re.compile(
-    rf"(?<![\w-])\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}}[A-Za-z]?)?,?\s+(?:[\w.'-]+\s+){{0,4}}(?:{_STREET_WORDS})\b\.?"
+    rf"(?<!\d)\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,4}}[A-Za-z]?)?,?[\s_-]+(?:[\w.'-]+[\s_-]+){{0,4}}(?:{_STREET_WORDS})\b\.?"
     rf"|\b(?:{_STREET_WORDS})\.?\s+[\w.'-]+(?:\s+[\w.'-]+){{0,3}},?\s+\d{{1,6}}\b"  # Rua das Flores, 12
+    rf"|\b[^\W\d_][\w.'-]*[\s_-]+(?:{_STREET_WORDS})\.?,?[\s_-]+\d{{1,6}}[A-Za-z]?\b"  # Elm St 77 (street first)
+    r"|(?<![\w/])c/\s*[^\W\d_][\w.'-]*(?:\s+[\w.'-]+){0,3},?\s*\d{1,6}\b"  # c/ Mayor 12
     r"|\bp\.?\s*o\.?\s*box\s+\d+"
-    r"|\b(?:apt|apartment|unit|suite|ste|floor|fl)\.?\s*#?\s*\d+[A-Za-z]?\b"
-    r"|(?<![\w-])\d{1,6}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}\s*$"  # "12 Elmwood", "40 Oak Hill"
+    r"|\b(?:apt|apartment|unit|suite|ste|floor|fl|flat)\.?\s*#?\s*\d+[A-Za-z]?\b"
     r"|\b\d{5}(?:-\d{4})?\s*$",  # a trailing ZIP code
     re.IGNORECASE,
+)
+#: a house number and a capitalised name at the end ("12 Elmwood", "40 Oak Hill"): case matters
+_NAMED_ADDRESS = re.compile(r"(?<![\w-])\d{1,6}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}\s*$")
+_SUFFIX_ADDRESS = re.compile(rf"\b[A-ZÀ-Þ][^\W\d_]+(?i:{_STREET_SUFFIXES})[\s_-]*\d{{1,5}}[A-Za-z]?\b")
+_WORDED_ADDRESS = re.compile(
+    rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}|and))*[\s_-]+(?:[\w.'-]+[\s_-]+){{1,3}}(?:{_STREET_WORDS})\b",
+    re.IGNORECASE,
+)
+#: where a person in custody is held: a unit of a facility ("Room 12", "cell B-4", "Pod 3") or a named
+#: facility ("Middlesex House of Correction", "Plymouth County Correctional Facility")
+_CUSTODY_PLACE = re.compile(
+    r"\b(?i:room|rm|cell|bed|bunk|block|pod|tier|dorm|wing|housing\s+unit|unit|bay)\.?\s*#?\s*[A-Za-z]?-?\d{1,4}[A-Za-z]?\b"
+    r"|(?:\b[A-Z][\w'.-]*\s+){1,5}(?i:jail|prison|penitentiary|lock-?up|house\s+of\s+corrections?|"
+    r"(?:detention|correctional|processing|reentry|pre-?release)\s+(?:center|centre|facility|institution|unit)|"
+    r"(?:county|state)\s+(?:jail|prison|facility))\b"
 )
 _EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\w)")
@@ -67,12 +92,15 @@ def _shapes_of_text(s: str) -> frozenset[str]:
     if any(c.isdigit() for c in s):  # every shape below has a digit, but e-mail
         if _DATE.search(s):
             out.add("date")
-        if _ADDRESS.search(s):
+        if (_ADDRESS.search(s) or _NAMED_ADDRESS.search(s) or _SUFFIX_ADDRESS.search(s) or _WORDED_ADDRESS.search(s)
+                or _CUSTODY_PLACE.search(s)):
             out.add("street_address")
         if _PHONE.search(s):
             out.add("phone")
         if _ID_NUMBER.search(s):
             out.add("id_number")
+    elif _WORDED_ADDRESS.search(s) or _CUSTODY_PLACE.search(s):  # no digit: "seventy-seven Elm St", "Middlesex Jail"
+        out.add("street_address")
     if "@" in s and _EMAIL.search(s):
         out.add("email")
     return frozenset(out)
@@ -97,30 +125,30 @@ def value_shapes(value: Any) -> frozenset[str]:
     return frozenset({"id_number"})  # an unknown type is not a status, a name or a code
 
 
-#: The most words a status value has ("lawful permanent resident", "not a U.S. citizen").
-MAX_STATUS_WORDS = 6
-MAX_STATUS_CHARS = 64
+_SLUG_SEPARATORS = re.compile(r"[-_+.:/=;,~|]+")
+
+
+def slug_shapes(text: str) -> frozenset[str]:
+    """The shapes of ``text`` as written and with its words freed from URL / identifier separators
+    (``77-Elm-St``, ``Ana_77_Elm_St``, ``release:2026-11-29`` read as ``77 Elm St`` …): what a value
+    keeps when an app puts it in a path segment, a slug, a file name or an identifier."""
+    shapes = value_shapes(text)
+    spaced = _SLUG_SEPARATORS.sub(" ", text)
+    if spaced != text:
+        shapes = shapes | value_shapes(spaced)
+    return shapes
 
 
 def status_like(value: Any) -> bool:
     """Whether a scalar could be a citizenship / immigration-status value (the only values the
-    8 U.S.C. §1373 carve-out may release). The caller separately checks that the value carries
-    no protected category of its own."""
-    if value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return value in (0, 1)
-    if not isinstance(value, str):
+    8 U.S.C. §1373 carve-out may release): made only of status vocabulary (an allow-list,
+    ``status_values``) and with no shape above. The caller separately checks that the value
+    carries no protected category of its own."""
+    from .status_values import is_status_value
+
+    if not is_status_value(value):
         return False
-    s = value.strip()
-    if len(s) > MAX_STATUS_CHARS or "\n" in s or "\r" in s:
-        return False
-    if value_shapes(s):
-        return False
-    if len(_WORDS.findall(s)) > MAX_STATUS_WORDS:
-        return False
-    # digits only in short code shapes (H-1B, F-1, I-485, TN): never a run of four or more
-    return not re.search(r"\d{4,}", s)
+    return not (isinstance(value, str) and value_shapes(value))
 
 
 def name_like_key(key: str) -> bool:
@@ -136,4 +164,4 @@ def name_like_key(key: str) -> bool:
     return re.fullmatch(r"[^\W\d][\w\-:]*", k, re.UNICODE) is not None
 
 
-__all__ = ["SHAPES", "name_like_key", "status_like", "value_shapes"]
+__all__ = ["SHAPES", "name_like_key", "slug_shapes", "status_like", "value_shapes"]

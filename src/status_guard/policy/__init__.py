@@ -55,6 +55,11 @@ class Policy:
     def restricted_requesters(self) -> frozenset[str]:
         return frozenset(k for k, v in self.file.requesters.items() if v.restricted)
 
+    @property
+    def audited_requesters(self) -> frozenset[str]:
+        """Classes every disclosure to whom is audited (the pack's ``audited: true``)."""
+        return frozenset(k for k, v in self.file.requesters.items() if v.audited)
+
     def rules_for(self, scope: str, action: str) -> tuple[Rule, ...]:
         key = (scope, action)
         hit = self._index.get(key)

@@ -111,6 +111,11 @@ class Requester(_Strict):
     restricted: bool = Field(
         default=False, description="Responses to this class are redacted by default-deny rules."
     )
+    audited: bool = Field(
+        default=False,
+        description="Every disclosure to this class is audited, even one that withholds nothing (e.g. a state "
+                    "agency receiving police records in full). Restricted classes are always audited.",
+    )
 
 
 class Exception_(_Strict):
