@@ -137,29 +137,46 @@ class SqliteSink(Sink):
         self._cursor: tuple[int, str] | None = None
         self._lock = threading.Lock()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, timeout: float = DEFAULT_LOCK_TIMEOUT) -> sqlite3.Connection:
         if self._conn is None:
             parent = os.path.dirname(os.path.abspath(self.path))
             os.makedirs(parent, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=DEFAULT_LOCK_TIMEOUT, isolation_level=None,
-                                   check_same_thread=False)
-            try:
-                st = os.stat(self.path)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA synchronous={'OFF' if self.fsync == 'never' else 'FULL'}")
-                conn.execute("BEGIN IMMEDIATE")
+            made: list[sqlite3.Connection] = []
+
+            def attempt() -> bool:
+                # Two writers creating the database at once: switching a fresh file to WAL, or the first
+                # schema transaction, may be refused as busy/locked without SQLite's busy handler; that
+                # is transient, so retry it (up to ``timeout``) instead of calling the file foreign.
+                conn = sqlite3.connect(self.path, timeout=DEFAULT_LOCK_TIMEOUT, isolation_level=None,
+                                       check_same_thread=False)
                 try:
-                    for stmt in SCHEMA.strip().split(";"):
-                        if stmt.strip():
-                            conn.execute(stmt)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
+                    st = os.stat(self.path)
+                    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                        conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(f"PRAGMA synchronous={'OFF' if self.fsync == 'never' else 'FULL'}")
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        for stmt in SCHEMA.strip().split(";"):
+                            if stmt.strip():
+                                conn.execute(stmt)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                except sqlite3.OperationalError as e:
+                    conn.close()
+                    if "locked" in str(e) or "busy" in str(e):
+                        return False
                     raise
-            except BaseException:
-                conn.close()
-                raise
-            self._conn, self._ident = conn, (st.st_dev, st.st_ino)
+                except BaseException:
+                    conn.close()
+                    raise
+                made.append(conn)
+                self._ident = (st.st_dev, st.st_ino)
+                return True
+
+            poll_until(attempt, timeout, f"audit log {self.description} is locked by another process")
+            self._conn = made[0]
         return self._conn
 
     def reset_cursor(self) -> None:
@@ -205,13 +222,13 @@ class SqliteSink(Sink):
                 make(StoreView(False, problem=problem))
                 raise AuditUnavailableError(problem)
             try:
-                conn = self._connect()
+                conn = self._connect(timeout)
                 self._begin(conn, timeout)
             except AuditUnavailableError:
                 raise
             except sqlite3.Error as e:
                 raise AuditUnavailableError(f"audit log {self.description} cannot be opened or locked "
-                                            f"({type(e).__name__}: not an SQLite audit database?)") from None
+                                            f"({type(e).__name__}: {e}; not an SQLite audit database?)") from None
             try:
                 reader = _Reader(conn)
                 if self._cursor is None:
