@@ -23,6 +23,9 @@ import pytest
 import stack
 
 HERE = Path(__file__).resolve().parent
+# a cold gunicorn worker builds the free-text engine on its first request; on a loaded CI machine that
+# takes longer than httpx's 5 s default, which is not what these tests are about
+HTTP = httpx.Client(timeout=60)
 
 
 def _auth(tok: str) -> dict[str, str]:
@@ -69,21 +72,21 @@ def _audit(site) -> list[dict]:
 
 
 def test_federal_officer_never_sees_release_date_from_a_django_view(site):
-    fed = httpx.get(site["url"] + "/police/records/1", headers=_auth("federal")).json()
+    fed = HTTP.get(site["url"] + "/police/records/1", headers=_auth("federal")).json()
     assert fed["person"]["home_address"] == "[REDACTED]" and fed["person"]["release_date"] == "[REDACTED]"
     assert fed["person"]["citizenship_status"] == "not a U.S. citizen" and fed["charge"] == "trespass"
-    local = httpx.get(site["url"] + "/police/records/1", headers=_auth("local")).json()
+    local = HTTP.get(site["url"] + "/police/records/1", headers=_auth("local")).json()
     assert local["person"]["home_address"] == "9 Example Rd"
-    anon = httpx.get(site["url"] + "/police/records/1", headers={"x-status-guard-requester": "local"}).json()
+    anon = HTTP.get(site["url"] + "/police/records/1", headers={"x-status-guard-requester": "local"}).json()
     assert anon["person"]["home_address"] == "[REDACTED]"  # a header is not an identity
 
 
 def test_request_context_reaches_the_view_and_the_sql_hook(site):
-    body = httpx.get(site["url"] + "/police/whoami", headers=_auth("local")).json()
+    body = HTTP.get(site["url"] + "/police/whoami", headers=_auth("local")).json()
     assert body["requester"] == "local" and body["route"] == "GET /police" and body["request_id"]
-    ok = httpx.get(site["url"] + "/police/bookings", headers=_auth("local"))
+    ok = HTTP.get(site["url"] + "/police/bookings", headers=_auth("local"))
     assert ok.status_code == 200 and ok.json()["bookings"][0]["home_address"] == "9 Example Rd"
-    refused = httpx.get(site["url"] + "/police/bookings", headers=_auth("federal"))
+    refused = HTTP.get(site["url"] + "/police/bookings", headers=_auth("federal"))
     assert refused.status_code == 403 and "9 Example Rd" not in refused.text
     recs = _audit(site)
     sql = [r for r in recs if r.get("adapter") == "sql" and r.get("requester", {}).get("class") == "federal"]
@@ -92,13 +95,13 @@ def test_request_context_reaches_the_view_and_the_sql_hook(site):
 
 
 def test_status_question_is_removed_from_the_form_and_refused_when_posted(site):
-    page = httpx.get(site["url"] + "/schools/form", headers=_auth("public"))
+    page = HTTP.get(site["url"] + "/schools/form", headers=_auth("public"))
     assert page.status_code == 200 and "student_citizen" not in page.text and "residency_proof" in page.text
     assert int(page.headers["content-length"]) == len(page.content)
-    r = httpx.post(site["url"] + "/schools/enroll", data={"student_name": "A", "student_citizen": "No"},
+    r = HTTP.post(site["url"] + "/schools/enroll", data={"student_name": "A", "student_citizen": "No"},
                    headers=_auth("public"))
     assert r.status_code == 422 and "2.129.040(k)" in r.text and "No" not in r.json()["error"].get("fields", [{}])[0].get("value", "")
-    ok = httpx.post(site["url"] + "/schools/enroll", data={"student_name": "A", "residency_proof": "lease"},
+    ok = HTTP.post(site["url"] + "/schools/enroll", data={"student_name": "A", "residency_proof": "lease"},
                     headers=_auth("public"))
     assert ok.json() == {"received": ["residency_proof", "student_name"], "body": "student_name=A&residency_proof=lease"}
     recs = _audit(site)
@@ -110,12 +113,12 @@ def test_streamed_export_passes_through_for_a_local_officer_and_is_redacted_for_
         chunks = list(r.iter_raw())
         assert r.status_code == 200 and r.headers.get("transfer-encoding") == "chunked"
     assert b"".join(chunks).count(b"\n") == 2001
-    fed = httpx.get(site["url"] + "/police/export.csv", headers=_auth("federal"))
+    fed = HTTP.get(site["url"] + "/police/export.csv", headers=_auth("federal"))
     assert fed.status_code == 200 and "Example Rd" not in fed.text and "trespass" in fed.text
 
 
 def test_cookies_survive_the_guard(site):
-    r = httpx.get(site["url"] + "/city/cookie", headers=_auth("local"))
+    r = HTTP.get(site["url"] + "/city/cookie", headers=_auth("local"))
     assert {c.name for c in r.cookies.jar} == {"sessionid", "csrftoken"}
-    r = httpx.get(site["url"] + "/city/cookie", headers=_auth("federal"))
+    r = HTTP.get(site["url"] + "/city/cookie", headers=_auth("federal"))
     assert r.json() == {"ok": True} and {c.name for c in r.cookies.jar} == {"sessionid", "csrftoken"}
