@@ -43,6 +43,7 @@ _MATCH_REASON = ("name term ", "label term ", "name contains ", "label contains 
 ADJACENT_WORDS = 1  # at most this many words between a status term and its service noun
 ADJACENT_CHARS = 2  # the same for scripts written without spaces
 ADDRESSED_WINDOW = 2
+MIN_FOREIGN_NOUN = 4  # letters of a service noun read beside another language's term
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,16 @@ def _occurrences(phrases: Iterable[_Phrase], words: tuple[str, ...]) -> list[tup
     return out
 
 
-def _service_beside(a: Any, m: Any, text: str) -> str | None:
+def _term_languages(classifier: Any, words: tuple[str, ...]) -> frozenset[str]:
+    """Every lexicon language that has these words as a term ("naturalisation" is English and French)."""
+    from ..classify.lexicon import TERM
+
+    n = len(words)
+    return frozenset(h.entry.lang for h in classifier.lexicon.scan_words(words)
+                     if h.entry.kind == TERM and h.start == 0 and h.end == n and h.entry.lang)
+
+
+def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
     v = vocab()
     if m.category not in v.categories:
         return None
@@ -154,16 +164,42 @@ def _service_beside(a: Any, m: Any, text: str) -> str | None:
                     if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)):
                         return ctext[lo:hi]
         return None
-    lang = _lang_of(m.reason)
     words = a.words
-    services = [p for p in v.services if lang is None or p.lang == lang]
-    for s0, s1, _p in _occurrences(services, words):
+    langs = _term_languages(classifier, words[m.start:m.end])
+    lang = _lang_of(m.reason)
+    if lang is not None:
+        langs = langs | {lang}
+    # the term's own languages; another language's noun too when it cannot be a short word of
+    # this one (a loanword: "immigrant" in a French "affaires des immigrants"; but Vietnamese "lễ"
+    # folds to French "le")
+    services = [p for p in v.services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
+    for s0, s1, p in _occurrences(services, words):
         if (s1 <= m.start and m.start - s1 <= ADJACENT_WORDS) or (s0 >= m.end and s0 - m.end <= ADJACENT_WORDS):
             lo, hi = min(s0, m.start), max(s1, m.end)
             window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
-            if _occurrences(v.addressed, window):
+            own = langs | {p.lang}
+            addressed = [q for q in v.addressed if q.lang in own or len(q.ctext) >= MIN_FOREIGN_NOUN]
+            if _occurrences(addressed, window):
                 return None
             return " ".join(words[lo:hi])
+    return None
+
+
+def _noun_of_the_service(classifier: Any, a: Any, m: Any) -> str | None:
+    """The match is itself a service noun of the language of a status term beside it: Haitian
+    ``sèvis`` (service) folds to English ``SEVIS`` in "sèvis sitwayennte"."""
+    if m.compact:
+        return None
+    words = a.words[m.start:m.end]
+    nouns = {p.lang for p in vocab().services if p.words == words and not p.prefix}
+    if not nouns:
+        return None
+    for o in a.matches:
+        if o.compact or (o.start, o.end) == (m.start, m.end):
+            continue
+        if (o.end <= m.start and m.start - o.end <= ADJACENT_WORDS) or (o.start >= m.end and o.start - m.end <= ADJACENT_WORDS):
+            if _term_languages(classifier, a.words[o.start:o.end]) & nouns:
+                return " ".join(words)
     return None
 
 
@@ -222,9 +258,10 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
         covered = True
         seen = False
         for a, text, source in analyses:
+            worded = {m.category for m in a.matches if not m.compact}
             for m in a.matches:
-                if m.category != cat:
-                    continue
+                if m.category != cat or (m.compact and cat in worded):
+                    continue  # (the classifier too lets a word match decide over a compact one)
                 seen = True
                 why = None
                 if source == "name":
@@ -236,7 +273,11 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
                         if key is not None:
                             why = f"the form spells the abbreviation out as `{key}`"
                 if why is None:
-                    svc = _service_beside(a, m, text)
+                    noun = _noun_of_the_service(classifier, a, m)
+                    if noun is not None:
+                        why = f"'{noun}' is the service noun of the words beside it"
+                if why is None:
+                    svc = _service_beside(classifier, a, m, text)
                     if svc is not None:
                         why = f"'{svc}' names a city service, not a question"
                 if why is None:
