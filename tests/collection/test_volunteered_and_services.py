@@ -152,6 +152,31 @@ def test_any_generated_residents_story_is_never_refused_in_city_or_schools_040b_
     assert schools.effect in (Effect.ALLOW, Effect.FLAG, Effect.REDACT), schools.explain()
 
 
+# -- property: the story in the residents' languages, inside a form builder's own record ---------
+STORIES = [  # the person says they have no papers, in the first person, in the notes languages
+    "Mi patrón no me paga las horas extras y me dijo que iba a llamar a inmigración porque no tengo papeles.",
+    "Meu patrão não paga as horas extras porque não tenho documentos.",
+    "Mèt kay la pa vle ranje chofaj la paske m pa gen papye.",
+    "The landlord knows I do not have papers and will not fix the heat.",
+    "Nuestro jefe sabe que no tenemos papeles.",
+]
+RECORDS = [  # a builder's own submission metadata beside the answers (Cognito, Formstack, Typeform-like)
+    {"Entry": {"Number": 5, "Status": "Submitted"}}, {"Entry": {"Status": "Incomplete", "Version": 2}},
+    {"Submission": {"Status": "complete"}}, {}]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(story=st.sampled_from(STORIES), record=st.sampled_from(RECORDS),
+       field=st.sampled_from(["MoTaVanDe", "q8_describaSu", "complaint", "Descripcion", "details"]))
+def test_a_story_in_any_language_beside_a_builders_record_is_flagged_never_refused_040b(guard, story, record,
+                                                                                       field) -> None:
+    doc: dict[str, Any] = {"Form": {"Id": "30", "Name": "Housing complaint"}, "HoVaTen": "Lê Thị Hoa", field: story}
+    doc.update(record)
+    city = guard.check_submission(doc, scope="city", requester="public")
+    assert city.effect is Effect.FLAG, city.explain()
+    assert city.paths_with(Effect.FLAG) == (field,)
+
+
 # -- item 8: the city's own immigrant services ------------------------------------------------------
 SERVICES = {
     "citizenship class sign-up": {"name": "Ana", "email": "a@example.org", "citizenship_class_level": "Beginner",

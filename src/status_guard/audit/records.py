@@ -79,7 +79,16 @@ _SSN = re.compile(r"(?<!\d)\d{3}[- ]\d{2}[- ]\d{4}(?!\d)")  # also in references
 _DATE = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?|\d{3}[\s.-])?\d{3}[\s.-]\d{4}(?!\d)")
 _STREET_NUMBER = re.compile(r"(?<![\w.\[])\d{1,6}\s+[^\W\d_]", re.UNICODE)
-_LEGAL_CITE = re.compile(r"§|U\.S\.C|C\.F\.R|Pub\. ?L|\bc\. ?\d|\bch\. ?\d|\bs\. ?\d", re.IGNORECASE)
+_LEGAL_CITE = re.compile(r"§|U\.?S\.?C\b|C\.?F\.?R\b|Pub\. ?L|\bc\. ?\d|\bch\. ?\d|\bs\. ?\d|\bart\. ?\d"
+                         r"|\bM\.?G\.?L\b|\bstat\.", re.IGNORECASE)
+# A section number written right after a code's name or a section sign: "52 U.S.C. 21083(b)(4)",
+# "8 CFR § 274a.2", "§§ 20508", "Pub. L. 107-252", "section 12101". Federal sections run to five
+# digits (and a letter), so a citation's own number is not a value; it is cut out before the value
+# shapes are checked, and a run of digits anywhere else (or longer than a section number) still is.
+_SECTION_NUMBER = re.compile(
+    r"(?:\bU\.?\s?S\.?\s?C\.?(?:A\.?)?|\bC\.?\s?F\.?\s?R\.?|§§?|\bsec(?:tion|s?\.)|\bPub\.\s?L\.(?:\s?No\.)?"
+    r"\s?\d{1,3}\s?[-–]|\bStat\.)\s*§{0,2}\s*\d{1,6}[a-z]{0,2}(?:[-.]\d{1,6}[a-z]?)?(?![\d])",
+    re.IGNORECASE)
 _SQL_NUMBER = re.compile(r"(?<![\w$:.])\d+(?:\.\d+)?(?![\w])", re.UNICODE)
 _SQL_FORBIDDEN = ("'", "--", "/*", "*/", "$$", "#")
 
@@ -204,7 +213,10 @@ def legal_basis(path: str, v: Any) -> str:
     if isinstance(v, str):
         v = unicodedata.normalize("NFC", v.strip())
     s = _str(path, v, LEGAL_BASIS_RE, "legal basis (at most 160 characters of letters, digits, .,;:§()'/&-)")
-    _value_shape(path, s)
+    _value_shape(path, s, digits_ok=True)  # A-numbers, e-mail, SSNs, dates and phones: the whole text
+    if _DIGIT_RUN.search(_SECTION_NUMBER.sub(" § ", s)):  # long numbers: only as a section of a code
+        raise _fail(path, "holds a run of 5 or more digits that is not a section number of a cited code "
+                          "(write it as '52 U.S.C. 21083' or '§ 21083'); values are never logged")
     if _STREET_NUMBER.search(s) and not _LEGAL_CITE.search(s):
         raise _fail(path, "looks like a street address; values are never logged")
     return s

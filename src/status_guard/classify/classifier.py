@@ -249,8 +249,11 @@ class Classifier:
                                      category=m.category)
         if found is None and source != "value":
             # no owner next to the match: the text's own single kind of owner ("Billing street
-            # (vendor account)"), else the other text's (a label's owner for its name)
-            for summary in (a.owner_summary, context_owner):
+            # (vendor account)"), else the other text's (a label's owner for its name); an owner
+            # word inside the term itself ("post office box") is part of the term, not its owner
+            own = a.owner_summary if m.compact or any(
+                not (h.start < m.end and m.start < h.end) for h in a.owner_hits) else None
+            for summary in (own, context_owner):
                 o = self.owners.owners.get(summary) if summary is not None else None
                 if o is not None:
                     return OwnerFound(o, summary)

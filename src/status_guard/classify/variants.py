@@ -66,7 +66,12 @@ class Variants:
         for i in range(len(token)):
             cands |= self._index.get(token[:i] + token[i + 1:], set())
         hits = {w for w in cands if _one_edit(token, w)}
-        return next(iter(hits)) if len(hits) == 1 else None
+        if len(hits) == 1:
+            return next(iter(hits))
+        # two spellings of one word in the lexicon ("naturaliation": naturalization / naturalisation)
+        if hits and all(a == b or _one_edit(a, b) for a in hits for b in hits):
+            return min(hits)
+        return None
 
     def unleet(self, text: str) -> tuple[str, tuple[str, ...]]:
         """The text with digit-for-letter runs read as letters where that reveals a fuzzy word the

@@ -55,9 +55,15 @@ class Reading:
     labelled: int = 0
 
 
+_NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
+
+
 def _file_label(filename: str) -> str:
+    """A file name read as words: file names join words with ``_``, ``-``, ``.`` (``гражданства_flyer``
+    is two words in any script; ``I-551`` and ``2026.05`` keep their joiners)."""
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    return _EXT.sub("", base) or base
+    base = _EXT.sub("", base) or base
+    return " ".join(_NAME_JOINERS.sub(" ", base).split()) or base
 
 
 def read(

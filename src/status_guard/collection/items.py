@@ -22,6 +22,7 @@ from typing import Any
 
 from ..model import MISSING, Item
 from ..normalize import normalize
+from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf
 
@@ -103,6 +104,7 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
     titles = {cid: c.title for cid, c in guard.policy.file.categories.items()}
     detector = None
     out: list[LeafResult] = []
+    siblings = tuple(dict.fromkeys(lf.key_path for lf in leaves if lf.key_path and not lf.ignore_name))[:256]
     for lf in leaves:
         if lf.role in ("question", "skip"):
             continue
@@ -112,9 +114,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         if lf.role == "definition":
             label = f"{label} / {value}" if label else (value if isinstance(value, str) else None)
             value = MISSING
-        asked = classifier.classify(name, label)
+        asked, lookalike_notes = asked_by(classifier, name, label, siblings)
         cats: set[str] = set(asked.categories) | set(lf.known)
-        reasons: list[str] = list(asked.reason_list)
+        reasons: list[str] = list(asked.reason_list) + lookalike_notes
         if lf.ignore_name and lf.key_path:
             reasons.append(f"name `{lf.key_path.rpartition('.')[2]}` read as a question number in a survey run")
         if lf.known and lf.known_reason:

@@ -1,0 +1,297 @@
+"""Look-alikes of a status question, read the same way in every language of the pack's lexicon.
+
+The classifier finds the words of a protected subject; whether a *form* asks it depends on what the
+words are doing (label conventions 4 and 5 of the blind corpus; issue 12 items 7 and 8). Four
+shapes name the subject without asking it, and this pass takes them out of what a field asks:
+
+* **a welcoming statement** — a clause that says the form does not ask ("we will not ask about
+  your immigration status", "regardless of immigration status", "لن نسألك عن وضعك من حيث الهجرة"):
+  the clause is not read; the other clauses of the same text still are;
+* **a city service** — a status word next to a service noun of its language (a citizenship class,
+  a naturalization ceremony, the Office of Immigrant Affairs, a DACA-renewal clinic, passport
+  acceptance, ``lễ nhập tịch``), unless the person is addressed beside it ("your naturalization
+  ceremony" asks);
+* **a form builder's own record** — a term assembled across a path boundary from wrapper words
+  only (Cognito's ``Entry.Status`` is the entry's state, not a "status at entry");
+* **an abbreviation the form spells out** — ``cit_stat`` beside ``citation_status``: the form's own
+  key says what ``cit`` stands for.
+
+A category is taken out only when *every* lexicon match that found it is one of these; a category
+found by a standard's vocabulary or a pattern is kept (fail closed). Words: ``vocabulary.yaml``
+(``services``, ``addressed``, ``not_asked``, ``service_categories``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import yaml
+
+from ..classify.lexicon import compact_script
+from ..classify.result import Classification
+from ..normalize import compact, tokens
+from .subjects import vocabulary
+
+_CLAUSE = re.compile(r"[.,;:?!\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
+_TERM_LANG = re.compile(r"^(?:name|label) term '.*' \(([A-Za-z-]+)\)")
+_ABBR = re.compile(r"'([^']+)' read as '([^']+)'")
+_MATCH_REASON = ("name term ", "label term ", "name contains ", "label contains ")
+ADJACENT_WORDS = 1  # at most this many words between a status term and its service noun
+ADJACENT_CHARS = 2  # the same for scripts written without spaces
+ADDRESSED_WINDOW = 2
+MIN_FOREIGN_NOUN = 4  # letters of a service noun read beside another language's term
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]
+    prefix: bool  # the last word is a prefix ("курс*")
+    ctext: str  # compact form, for scripts written without spaces
+    lang: str
+
+    def at(self, words: tuple[str, ...], i: int) -> bool:
+        n = len(self.words)
+        if i < 0 or i + n > len(words):
+            return False
+        if words[i:i + n - 1] != self.words[:-1]:
+            return False
+        last = words[i + n - 1]
+        return last.startswith(self.words[-1]) if self.prefix else last == self.words[-1]
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    services: tuple[_Phrase, ...]
+    addressed: tuple[_Phrase, ...]
+    not_asked: tuple[_Phrase, ...]
+    categories: frozenset[str]
+    languages: dict[str, frozenset[str]]  # list name -> languages that have one
+
+
+def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
+    out = []
+    for lang, entries in (by_lang or {}).items():
+        for raw in entries:
+            raw = str(raw).strip()
+            prefix = raw.endswith("*")
+            body = raw.rstrip("*")
+            toks = tokens(body)
+            if toks:
+                out.append(_Phrase(tuple(toks), prefix, compact(body), lang))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    return _Vocab(
+        _phrases(data.get("services")), _phrases(data.get("addressed")), _phrases(data.get("not_asked")),
+        frozenset(data.get("service_categories") or ()),
+        {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked")},
+    )
+
+
+# -- welcoming statements -------------------------------------------------------------------------
+def _says_not_asked(clause: str) -> bool:
+    words = tuple(tokens(clause))
+    ctext = None
+    for p in vocab().not_asked:
+        if compact_script(p.ctext):
+            ctext = compact(clause) if ctext is None else ctext
+            if p.ctext and p.ctext in ctext:
+                return True
+        elif any(p.at(words, i) for i in range(len(words))):
+            return True
+    return False
+
+
+@lru_cache(maxsize=16384)
+def without_statements(text: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """``text`` without its clauses that promise the subject is not asked, and those clauses."""
+    if not text:
+        return text, ()
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    dropped = tuple(c.strip() for c in clauses if _says_not_asked(c))
+    if not dropped:
+        return text, ()
+    kept = [c.strip() for c in clauses if c.strip() not in dropped]
+    return (" / ".join(kept) or None), dropped
+
+
+# -- services, wrappers, abbreviations -------------------------------------------------------------
+def _lang_of(reason: str) -> str | None:
+    m = _TERM_LANG.match(reason)
+    return m.group(1) if m else None
+
+
+def _occurrences(phrases: Iterable[_Phrase], words: tuple[str, ...]) -> list[tuple[int, int, _Phrase]]:
+    out = []
+    for p in phrases:
+        if compact_script(p.ctext):
+            continue
+        for i in range(len(words)):
+            if p.at(words, i):
+                out.append((i, i + len(p.words), p))
+    return out
+
+
+def _term_languages(classifier: Any, words: tuple[str, ...]) -> frozenset[str]:
+    """Every lexicon language that has these words as a term ("naturalisation" is English and French)."""
+    from ..classify.lexicon import TERM
+
+    n = len(words)
+    return frozenset(h.entry.lang for h in classifier.lexicon.scan_words(words)
+                     if h.entry.kind == TERM and h.start == 0 and h.end == n and h.entry.lang)
+
+
+def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
+    v = vocab()
+    if m.category not in v.categories:
+        return None
+    if m.compact:
+        ctext = compact(text)
+        for p in v.services:
+            if not compact_script(p.ctext):
+                continue
+            for found in re.finditer(re.escape(p.ctext), ctext):
+                if m.start - ADJACENT_CHARS <= found.end() <= m.start or m.end <= found.start() <= m.end + ADJACENT_CHARS:
+                    lo, hi = min(found.start(), m.start), max(found.end(), m.end)
+                    near = ctext[max(0, lo - 4):hi + 4]
+                    if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)):
+                        return ctext[lo:hi]
+        return None
+    words = a.words
+    langs = _term_languages(classifier, words[m.start:m.end])
+    lang = _lang_of(m.reason)
+    if lang is not None:
+        langs = langs | {lang}
+    # the term's own languages; another language's noun too when it cannot be a short word of
+    # this one (a loanword: "immigrant" in a French "affaires des immigrants"; but Vietnamese "lễ"
+    # folds to French "le")
+    services = [p for p in v.services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
+    for s0, s1, p in _occurrences(services, words):
+        if (s1 <= m.start and m.start - s1 <= ADJACENT_WORDS) or (s0 >= m.end and s0 - m.end <= ADJACENT_WORDS):
+            lo, hi = min(s0, m.start), max(s1, m.end)
+            window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
+            own = langs | {p.lang}
+            addressed = [q for q in v.addressed if q.lang in own or len(q.ctext) >= MIN_FOREIGN_NOUN]
+            if _occurrences(addressed, window):
+                return None
+            return " ".join(words[lo:hi])
+    return None
+
+
+def _noun_of_the_service(classifier: Any, a: Any, m: Any) -> str | None:
+    """The match is itself a service noun of the language of a status term beside it: Haitian
+    ``sèvis`` (service) folds to English ``SEVIS`` in "sèvis sitwayennte"."""
+    if m.compact:
+        return None
+    words = a.words[m.start:m.end]
+    nouns = {p.lang for p in vocab().services if p.words == words and not p.prefix}
+    if not nouns:
+        return None
+    for o in a.matches:
+        if o.compact or (o.start, o.end) == (m.start, m.end):
+            continue
+        if (o.end <= m.start and m.start - o.end <= ADJACENT_WORDS) or (o.start >= m.end and o.start - m.end <= ADJACENT_WORDS):
+            if _term_languages(classifier, a.words[o.start:o.end]) & nouns:
+                return " ".join(words)
+    return None
+
+
+def _builder_record(a: Any, m: Any) -> str | None:
+    """A term joined across a path boundary from wrapper words only (``Entry.Status``)."""
+    if m.compact or m.end - m.start < 2:
+        return None
+    segs = sorted(set(a.seg_of[m.start:m.end]))
+    if len(segs) < 2:
+        return None
+    generic = vocabulary()["generic"]
+    seg_words = [w for w, s in zip(a.words, a.seg_of) if s in segs]
+    if all(w in generic for w in seg_words):
+        return ".".join(" ".join(w for w, s in zip(a.words, a.seg_of) if s == k) for k in segs)
+    return None
+
+
+def _spelled_out(classifier: Any, a: Any, m: Any, siblings: tuple[str, ...]) -> str | None:
+    """``cit_stat`` beside ``citation_status``: a sibling key spells the abbreviation another way."""
+    if m.compact or not siblings:
+        return None
+    abbr = {full: short for short, full in _ABBR.findall(m.reason)}
+    if not abbr:
+        return None
+    mine = a.words
+    for key in siblings:
+        other = classifier.analyse(key, "name").words
+        if len(other) != len(mine) or other == mine:
+            continue
+        diff = [i for i, (x, y) in enumerate(zip(mine, other)) if x != y]
+        if all(mine[i] in abbr and other[i].startswith(abbr[mine[i]]) and len(other[i]) > len(abbr[mine[i]])
+               and not classifier.classify(other[i]).categories for i in diff):
+            return key
+    return None
+
+
+def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ...] = ()) -> tuple[Classification, list[str]]:
+    """What a field's name and label ask, the look-alikes taken out, and why each was."""
+    notes: list[str] = []
+    clean, dropped = without_statements(label)
+    result = classifier.classify(name, clean)
+    for d in dropped:
+        notes.append(f"not a question: '{d[:80]}' says the form does not ask")
+    if not result.categories:
+        return result, notes
+    analyses = []
+    if name:
+        analyses.append((classifier.analyse(name, "name"), name, "name"))
+    if clean:
+        analyses.append((classifier.analyse(clean, "label"), clean, "label"))
+    keep = set(result.categories)
+    for cat in sorted(result.categories):
+        if any(not r.startswith(_MATCH_REASON) for r in result.reasons.get(cat, ())):
+            continue  # a standard's element or a pattern found it too
+        whys: list[str] = []
+        covered = True
+        seen = False
+        for a, text, source in analyses:
+            worded = {m.category for m in a.matches if not m.compact}
+            for m in a.matches:
+                if m.category != cat or (m.compact and cat in worded):
+                    continue  # (the classifier too lets a word match decide over a compact one)
+                seen = True
+                why = None
+                if source == "name":
+                    rec = _builder_record(a, m)
+                    if rec is not None:
+                        why = f"'{rec}' is the form builder's own record, not a question"
+                    else:
+                        key = _spelled_out(classifier, a, m, siblings)
+                        if key is not None:
+                            why = f"the form spells the abbreviation out as `{key}`"
+                if why is None:
+                    noun = _noun_of_the_service(classifier, a, m)
+                    if noun is not None:
+                        why = f"'{noun}' is the service noun of the words beside it"
+                if why is None:
+                    svc = _service_beside(classifier, a, m, text)
+                    if svc is not None:
+                        why = f"'{svc}' names a city service, not a question"
+                if why is None:
+                    covered = False
+                    break
+                whys.append(why)
+            if not covered:
+                break
+        if covered and seen:
+            keep.discard(cat)
+            notes.extend(f"{cat}: look-alike: {w}" for w in dict.fromkeys(whys))
+    if keep == set(result.categories):
+        return result, notes
+    return Classification(frozenset(keep), {k: v for k, v in result.reasons.items() if k in keep}), notes
+
+
+__all__ = ["asked", "vocab", "without_statements"]
