@@ -1,8 +1,9 @@
 """`status-guard events | obligations | report | complaint | dashboard`: the compliance officer's tools.
 
 Exit codes: 0 success; 1 refused by policy (events add: 040(d)), an overdue obligation with
---fail-on-overdue, or the log did not verify (report, complaint: the output is still written and
-says so first); 2 bad input, or the log could not be opened.
+--fail-on-overdue, or the log did not verify — the tamper alarm (report, complaint: the output is
+still written and says so first); 2 bad input, or the log could not be opened; 3 (report,
+complaint) the log could not be verified because its key was not supplied — not a tamper alarm.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 from status_guard.errors import AuditUnavailableError, RefusedError, StatusGuardError
 
 from .options import (
+    EXIT_CANNOT_VERIFY,
     Choice,
     audit_option,
     check_out_not_log,
@@ -466,7 +468,8 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
                start: str, end: str, fmt: str | None, out: str | None) -> None:
     """The 2.129.060 report: a memo to the City Clerk with the figures, a section per clause with charts
     and monthly tables, 040(g) notices, refusals, corrections, and the verification in an appendix.
-    Exits 1 if the log does not verify (the report is still written, and says so on its first page)."""
+    Exits 1 if the log does not verify (the report is still written, and says so on its first page), 3 if it
+    could not be verified because the key was not supplied."""
     from status_guard.compliance.render import render
     from status_guard.compliance.report import Period, ReportError, report_for
 
@@ -497,8 +500,9 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
     if not rep.verified:
         v = rep.verification
         if v is not None and v.state == "key_missing":
-            click.echo(f"error: the audit log could not be verified without its key; give {', '.join(v.supply)}",
-                       err=True)
+            click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
+                       f"audit log could not be verified without its key; give {', '.join(v.supply)}", err=True)
+            sys.exit(EXIT_CANNOT_VERIFY)
         else:
             click.echo(style("error:", err=True, fg="red", bold=True) + f" the audit log did not verify "
                        f"({len(rep.verification_problems)} problem(s)); the report says so on its first page", err=True)
@@ -518,32 +522,56 @@ def complaint() -> None:
 @click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
               default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints")
 @click.option("--record", "record_id", required=True, help="the audit record: sequence number or request id")
+@click.option("--allegation", default=None, metavar="TEXT",
+              help="what happened, in your own words; goes into the packet only, never into the audit log")
+@click.option("--allegation-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="the allegation from a text file (UTF-8), instead of --allegation")
 @format_option(("md", "html", "json"), default=None, help="md, html or json (default: from --out, else md)")
 @out_option()
 def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, public_key: str | None,
-                    record_id: str, fmt: str | None, out: str | None) -> None:
+                    record_id: str, allegation: str | None, allegation_file: str | None, fmt: str | None,
+                    out: str | None) -> None:
     """Draft a packet: recipients (City Manager's Office plus the police or schools office named by the
-    policy), the cited rule and the records, with no protected values."""
+    policy), the cited rule, the incident time (in the jurisdiction's time zone), the records in words,
+    and the allegation (--allegation) — with no protected values. Drafting writes nothing to the audit log.
+    Exit codes: 0; 1 the log did not verify (the packet says so); 2 bad input; 3 the log could not be
+    verified because its key was not supplied."""
     from status_guard.compliance.complaints import ComplaintError, draft_complaint, packet_html, packet_json, \
         packet_markdown
 
     if out:
         check_out_not_log(out, audit_spec)
+    if allegation is not None and allegation_file is not None:
+        fail("give the allegation with --allegation or --allegation-file, not both")
+    if allegation_file is not None:
+        try:
+            allegation = Path(allegation_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            fail(f"--allegation-file: cannot read {allegation_file} as UTF-8 text ({e.__class__.__name__})")
     fmt = format_for_out(fmt, out, ("md", "html", "json"), "md")
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     policy = _policy(policy_path)
+    j = _jurisdiction(policy)
     try:
-        packet = draft_complaint(snap, record_id, policy)
-    except (StatusGuardError, ComplaintError, ValueError) as e:
+        packet = draft_complaint(snap, record_id, policy, allegation=allegation)
+    except ComplaintError as e:
+        fail(f"{'--allegation' if 'allegation' in str(e) else '--record'}: {e}")
+    except (StatusGuardError, ValueError) as e:
         fail(f"--record: {e}")
-    text = {"json": packet_json, "md": packet_markdown, "html": packet_html}[fmt](packet)
+    text = {"json": packet_json, "md": lambda p: packet_markdown(p, j), "html": lambda p: packet_html(p, j)}[fmt](packet)
     if out:
         write_out(out, (text + "\n").encode("utf-8"))
         click.echo(f"wrote {out}; send it to: " + "; ".join(packet.recipients), err=True)
     else:
         click.echo(text)
-    if not packet.log_verified:
-        click.echo("warning: the audit log did not verify; the packet says so", err=True)
+    _state_line(snap)
+    if packet.log_state == "key_missing":
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the audit log could not be "
+                   f"verified without its key; give {', '.join(snap.view().supply)}", err=True)
+        sys.exit(EXIT_CANNOT_VERIFY)
+    if packet.log_state == "failed":
+        click.echo(style("warning:", err=True, fg="red", bold=True) + " the audit log did not verify; the packet says "
+                   "so", err=True)
         sys.exit(1)
 
 
