@@ -45,7 +45,7 @@ FLAGS = {"person_id": "--person-id", "person_ref": "--person-ref", "booking_id":
          "in_custody": "--in-custody/--not-in-custody", "hold_basis": "--hold-basis", "obligation_ref": "--obligation",
          "occurred_at": "--occurred-at", "department": "--department", "idempotency_key": "--idempotency-key",
          "person_key": "--person-key-file or STATUS_GUARD_PERSON_KEY_FILE", "event_type": "EVENT_TYPE", "target": "RECORD", "reason": "--reason",
-         "changes": "the options to correct"}
+         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate"}
 
 
 def _event_error(e: Exception) -> str:
@@ -223,11 +223,15 @@ def _said(stored: dict[str, Any], j: Any) -> None:
                    "counted once in the 060 report")
 @click.option("--notice-due-hours", type=click.IntRange(1, 24 * 30), default=24, show_default=True,
               help="hours allowed for 040(g) notice before an obligation is overdue")
+@click.option("--allow-duplicate", is_flag=True,
+              help="record it even though an entry with the same type, time and details is already in the log "
+                   "(it really happened twice)")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
                person_ref: str | None, booking_id: str | None, person_key_file: str | None, case_ref: str | None,
                amount: str | None, currency: str, disclosable: bool | None, in_custody: bool | None,
                hold_basis: tuple[str, ...], obligation_ref: str | None, occurred_at: str | None,
-               department: str | None, idempotency_key: str | None, notice_due_hours: int) -> None:
+               department: str | None, idempotency_key: str | None, notice_due_hours: int,
+               allow_duplicate: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
@@ -236,7 +240,8 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     stored = _run_recording(log, lambda: rec.record(
         event_type, person_id=person_id, person_ref=person_ref, booking_id=booking_id, case_ref=case_ref,
         amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
-        obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key))
+        obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key,
+        allow_duplicate=allow_duplicate))
     log.close()
     _said(stored, j)
 
@@ -417,9 +422,11 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
                     "late_by_seconds": d["late_by_seconds"], "ref": o.ref,
                     "booking": unseal(key, o.booking_sealed) if key else None,
                     "opened_by": o.opened_by.replace("_", " ") if fmt == "table" else o.opened_by,
-                    "opened": j.show(o.opened_at) if fmt == "table" else o.opened_at,
-                    "due": j.show(o.due_at) if fmt == "table" else o.due_at,
-                    "closed": j.show(o.closed_at) if fmt == "table" else o.closed_at,
+                    # people read the wall clock with its zone; a spreadsheet or program gets ISO 8601 with the
+                    # zone's offset (the same instant as the log's UTC)
+                    "opened": j.show(o.opened_at) if fmt == "table" else j.iso(o.opened_at),
+                    "due": j.show(o.due_at) if fmt == "table" else j.iso(o.due_at),
+                    "closed": j.show(o.closed_at) if fmt == "table" else j.iso(o.closed_at),
                     "department": o.department, "seq": o.opened_seq, "closed_seq": o.closed_seq})
     cols = [c for c in OBLIGATION_COLUMNS if c != "booking" or key]
     if fmt == "table":
