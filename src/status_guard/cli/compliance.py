@@ -504,8 +504,8 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
     else:
         click.echo(data.decode("utf-8"), nl=False)
     _state_line(snap)
-    if not rep.verified:
-        v = rep.verification
+    v = rep.verification
+    if not rep.verified or (v is not None and v.state == "key_missing"):
         if v is not None and v.state == "key_missing":
             click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
                        f"audit log could not be verified without its key; give {', '.join(v.supply)}", err=True)
