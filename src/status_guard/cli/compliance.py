@@ -394,10 +394,13 @@ OBLIGATION_COLUMNS = ["status", "late_by", "ref", "booking", "opened_by", "opene
                                  "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
 @click.option("--all", "show_all", is_flag=True, help="include closed obligations (on time and late)")
 @click.option("--now", "now_s", default=None, metavar="TIME", help="evaluate overdue at this time (default: now)")
-@format_option()
+@format_option(default=None, help="table (default): for people; json; jsonl; csv: for spreadsheets (default: from "
+               "the --out extension)")
+@out_option("write the listing to this file (e.g. notices.csv) instead of the screen")
 @click.option("--fail-on-overdue", is_flag=True, help="exit 1 when any obligation is overdue (for monitoring)")
 def obligations(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
-                public_key: str | None, show_all: bool, now_s: str | None, fmt: str, fail_on_overdue: bool) -> None:
+                public_key: str | None, show_all: bool, now_s: str | None, fmt: str | None, out: str | None,
+                fail_on_overdue: bool) -> None:
     """2.129.040(g) notice obligations: open and overdue first; closed late ones say by how much. With the
     person key, the booking each obligation belongs to."""
     from status_guard.compliance.events import parse_when
@@ -405,6 +408,9 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.obligations import STATUS_WORDS, pending
     from status_guard.compliance.sealing import unseal
 
+    if out:
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
     try:
@@ -413,11 +419,11 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         fail(_event_error(e).replace("occurred_at", "--now").replace("--occurred-at", "--now"))
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     rows = pending(snap.records, now, include_closed=show_all)
-    out = []
+    listing = []
     for o, status in rows:
         late = o.lateness(now)
         d = o.as_dict(now)
-        out.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
+        listing.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
                     "late_by": duration_words(late) if late is not None else None,
                     "late_by_seconds": d["late_by_seconds"], "ref": o.ref,
                     "booking": unseal(key, o.booking_sealed) if key else None,
@@ -433,17 +439,21 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         cols = [c for c in cols if c not in ("opened", "department", "seq")]
     if fmt != "table":
         cols += ["late_by_seconds", "closed_seq"]
-        out = [{c: row.get(c) for c in cols} for row in out]
-    text = render_rows(out, fmt, cols, {"late_by": "late by", "opened_by": "opened by", "ref": "obligation"},
+        listing = [{c: row.get(c) for c in cols} for row in listing]
+    text = render_rows(listing, fmt, cols, {"late_by": "late by", "opened_by": "opened by", "ref": "obligation"},
                        empty="no open 2.129.040(g) obligations" if not show_all else "no 2.129.040(g) obligations")
-    if fmt == "table":
+    if fmt == "table" and not out:
         lines = text.splitlines()
         for i, line in enumerate(lines):
             if line.startswith("overdue") or line.startswith("closed late"):
                 lines[i] = style(line, fg="red" if line.startswith("overdue") else "yellow")
         text = "\n".join(lines) + "\n"
-    click.echo(text, nl=False)
-    if fmt == "table":
+    if out:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(listing)} obligation(s))", err=True)
+    else:
+        click.echo(text, nl=False)
+    if fmt == "table" or out:
         _state_line(snap)
     if fail_on_overdue and any(s == "overdue" for _, s in rows):
         sys.exit(1)

@@ -93,8 +93,8 @@ def missing_audit(ctx: click.Context | None) -> NoReturn:
     raise click.UsageError(
         f"no audit log given. Give --audit PATH, or set the environment variable {ENV_AUDIT} in this "
         f"terminal window:\n    export {ENV_AUDIT}=~/status-guard/log/audit.jsonl\n"
-        "A new terminal window does not keep variables set with `export` in another one: repeat the export lines "
-        "(docs/compliance.md, \"Every new terminal window\"), or ask IT to make them permanent.", ctx)
+        "A new terminal window does not keep the settings made in another one: see docs/compliance.md, "
+        "\"Every new terminal window\" (if you followed it: source ~/status-guard/settings.sh).", ctx)
 
 
 def audit_option(required: bool = True) -> Callable[[Any], Any]:
