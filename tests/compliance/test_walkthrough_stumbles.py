@@ -10,7 +10,8 @@ Invariants:
   jurisdiction's zone (America/New_York) and how late;
 * a 2.129.050 packet carries the incident time in Eastern time with the zone, every shown time in
   that zone, and the officer's allegation — which never reaches the audit log;
-* the same event entered twice is refused, naming the earlier entry (unless --allow-duplicate);
+* the same event entered twice on the command line is refused, naming the earlier entry (unless
+  --allow-duplicate);
 * the dashboard's menu keeps the period the officer chose;
 * listings for spreadsheets carry times with their offset, never bare UTC.
 """
@@ -222,7 +223,7 @@ def test_the_same_reimbursement_entered_twice_is_refused_naming_the_earlier_entr
 
     path = tmp_path_factory.mktemp("dup") / "audit.jsonl"
     log = open_audit(f"jsonl:{path}", fsync="never")
-    rec = EventRecorder(Guard(policy, audit=log), person_key=person_key)
+    rec = EventRecorder(Guard(policy, audit=log), person_key=person_key, refuse_duplicates=True)
     first = rec.record("federal_reimbursement", case_ref="CPD-2026-001", amount="1250.00",
                        occurred_at=f"2026-05-04 11:00 {NY}")
     kw = {"case_ref": case, "amount": amount, "occurred_at": spelling}

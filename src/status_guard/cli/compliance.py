@@ -157,7 +157,7 @@ def _recorder(audit_spec: str, policy_path: str | None, person_key_file: str | N
     guard = Guard(_policy(policy_path), audit=log)
     _jurisdiction(guard.policy, guard)  # a pack whose vocabulary disagrees with its 040(d) rule: refuse now
     return EventRecorder(guard, person_key=key, department=department,
-                         notice_due=timedelta(hours=notice_due_hours)), log
+                         notice_due=timedelta(hours=notice_due_hours), refuse_duplicates=True), log
 
 
 def _run_recording(log: Any, fn: Any) -> dict[str, Any]:

@@ -179,13 +179,17 @@ class EventRecorder:
     callers must pass a ready ``person_ref`` (64 hex characters) they computed with the same key, and
     no local id can be sealed for re-identification.
     ``department``: written on every event (the policy's police department by default).
-    ``notice_due``: how long 040(g) notice may take before an obligation is overdue."""
+    ``notice_due``: how long 040(g) notice may take before an obligation is overdue.
+    ``refuse_duplicates``: refuse an event with the same type, time and details as a current one (the
+    officer's command line sets it: the same thing typed twice must not count twice). Systems that
+    post events give an ``idempotency_key`` instead, which makes a retry the same event."""
 
     guard: Any
     person_key: bytes | None = None
     department: str | None = None
     notice_due: timedelta = DEFAULT_NOTICE_DUE
     adapter: str = "event"
+    refuse_duplicates: bool = False
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -213,9 +217,9 @@ class EventRecorder:
     ) -> dict[str, Any]:
         """Validate, apply 040(d), and append one event. Returns the stored record.
 
-        An event with the same type, time and details as a current one already in the log is refused as
-        a duplicate (:class:`DuplicateEventError`, naming the earlier entry) unless ``allow_duplicate``:
-        the same thing typed twice must not count twice. A retry with the same ``idempotency_key`` is
+        With ``refuse_duplicates``, an event with the same type, time and details as a current one already
+        in the log is refused as a duplicate (:class:`DuplicateEventError`, naming the earlier entry) unless
+        ``allow_duplicate``: the same thing typed twice must not count twice. A retry with the same ``idempotency_key`` is
         not a duplicate (it is the same event, counted once).
 
         Raises EventError (incomplete, malformed, or contradicting the log: a notice for a closed
@@ -231,7 +235,7 @@ class EventRecorder:
             existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None)
             if existing is not None:
                 return existing  # the same notice retried with its idempotency key
-        elif not allow_duplicate:
+        elif self.refuse_duplicates and not allow_duplicate:
             self._refuse_duplicate(ev)
         return self._append(ev, request_id)
 
