@@ -170,6 +170,7 @@ def sql_section(guard: Guard, out: Path) -> None:
     attempt("recording a hold whose only basis is an ICE detainer",
             "INSERT INTO holds (booking_id, hold_basis) VALUES ('B-2026-0419', 'ice_detainer')", detective)
     detail(f"rows in holds afterwards: {raw.execute('SELECT count(*) FROM holds').fetchone()[0]}")
+    conn.inspector.flush()  # the allowed queries' aggregate counts go to the log now, before it is closed
     raw.close()
 
 
@@ -277,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   problem: {problem.kind}: {problem.message}")
     print("   no record holds a field value, a SQL literal or a name — look: "
           f"status-guard audit query --audit jsonl:{path}")
+    print("\nThe demo finished " + ("successfully." if report.ok else "with a problem (see above).")
+          + " Next: docs/compliance.md, step 2.")
     return 0 if report.ok else 1
 
 

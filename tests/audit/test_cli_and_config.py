@@ -87,7 +87,9 @@ def test_keygen_then_signed_verify_and_hmac_verify(tmp_path: Path, make_record: 
     assert ok.exit_code == 0, ok.output
     assert "tree heads: 2 signed head(s) verified" in ok.output  # the signed start and end markers
     no_key = runner.invoke(audit, ["verify", "--audit", spec])
-    assert no_key.exit_code == 1 and "UNVERIFIABLE" in no_key.output
+    # without its key an HMAC chain cannot be checked: "cannot verify" (exit 3), not the tamper alarm (1)
+    assert no_key.exit_code == 3 and "CANNOT VERIFY (key not supplied)" in no_key.output
+    assert "--hmac-key-file" in no_key.output and "INVALID" not in no_key.output
 
 
 def test_query_filters_and_formats(tmp_path: Path, make_record: Any) -> None:

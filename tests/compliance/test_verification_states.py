@@ -70,7 +70,7 @@ def test_an_hmac_log_without_its_key_is_key_missing_not_tampering(tmp_path, keys
     rep = report_for(take_snapshot(spec), Period.parse("2026-01-01", "2026-06-30"), policy)
     assert integrity_words(rep)[0] == "warn" and "COULD NOT BE VERIFIED" in verification_sentence(rep)
     res = CliRunner().invoke(cli, ["report", "semiannual", "--audit", spec, *H1])
-    assert res.exit_code == 1 and "--hmac-key-file" in res.output and "did not verify" not in res.output
+    assert res.exit_code == 3 and "--hmac-key-file" in res.output and "did not verify" not in res.output
 
 
 def test_the_same_log_with_its_key_is_verified(tmp_path, keys, monkeypatch):

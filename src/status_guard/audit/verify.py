@@ -100,6 +100,8 @@ class VerifiedState:
     checkpoints_total: int = 0
     last_signed_size: int | None = None
     count: int = 0
+    # signed tree heads present in the records, whether or not a public key checked them
+    heads_total: int = 0
     first_seq: int = 0
     # records (not checkpoints or end markers) from ``last_signed_size`` on, not yet under a signed
     # head: a resumed verification adds the ones it reads
@@ -141,6 +143,8 @@ class VerifyReport:
     unreadable: bool = False
     log_started: str | None = None
     state: VerifiedState | None = None
+    # signed tree heads the records carry, checked or not: with none verified, the public key was not supplied
+    heads_total: int = 0
 
     @property
     def tamper_evident(self) -> bool:
@@ -175,6 +179,7 @@ class VerifyReport:
                 "first_seq": self.first_seq, "last_seq": self.last_seq, "count": self.count,
                 "ended_cleanly": self.ended_cleanly, "checkpoints_verified": self.checkpoints_verified,
                 "checkpoints_total": self.checkpoints_total, "heads_verified": self.heads_verified,
+                "heads_total": self.heads_total,
                 "witness_checked": self.witness_checked, "witness_heads_matched": self.witness_heads_matched,
                 "log_id": self.log_id, "log_started": self.log_started, "alg": self.alg,
                 "last_time": self.last_time, "end_position": self.end_position, "unreadable": self.unreadable}
@@ -231,6 +236,7 @@ class _Ctx:
     heads_verified: int = 0
     checkpoints_verified: int = 0
     checkpoints_total: int = 0
+    heads_total: int = 0
     last_signed_size: int | None = None
     witness_matched: int = 0
     seed: VerifiedState | None = None
@@ -512,6 +518,7 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
         epoch = seed.epoch
         ctx.heads_verified, ctx.checkpoints_verified = seed.heads_verified, seed.checkpoints_verified
         ctx.checkpoints_total = seed.checkpoints_total
+        ctx.heads_total = seed.heads_total
         if seed.last_signed_size is not None:
             signed_ok_sizes.append(seed.last_signed_size)
     narrowed: list[tuple[int, int, int]] = []  # (lo, hi, head seq)
@@ -524,6 +531,7 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
         if r.kind == "checkpoint":
             ctx.checkpoints_total += 1
         if isinstance(sth, dict):
+            ctx.heads_total += 1
             why = shape_problem(sth)
             if why:
                 ctx.add("checkpoint_mismatch", f"seq {r.seq} ({P} {r.pos}): {why}", r.seq, r.pos)
@@ -569,6 +577,7 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
                 signed_ok_sizes.append(r.seq)
             continue
         if isinstance(legacy_cp, dict):  # v1 checkpoint (log, seq, hash, time)
+            ctx.heads_total += 1
             problem = _check_anchor(legacy_cp, by_seq, ctx.log_id, ctx.public_key, last)
             if problem is not None:
                 kind, text = problem
@@ -823,7 +832,7 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
         problem_kinds=frozenset(p.kind for p in problems), heads_verified=ctx.heads_verified,
         witness_heads_matched=ctx.witness_matched, witness_checked=witness_heads is not None,
         discontinuities=tuple(ctx.discontinuities), unreadable=any(b.oversize for b in ctx.bads),
-        log_started=started, state=state)
+        log_started=started, state=state, heads_total=ctx.heads_total)
 
 
 def verify_from(state: VerifiedState, items: Iterable[RawItem], **kw: Any) -> VerifyReport:
@@ -896,6 +905,7 @@ def _state_of(ctx: _Ctx, last: _Rec, started: str | None) -> VerifiedState:
         position=ctx.last_resume, line=last.pos, open_writers=tuple(opened.items()), ended_writers=tuple(ended),
         last_kind=last.kind, last_time=last.time, heads_verified=ctx.heads_verified,
         checkpoints_verified=ctx.checkpoints_verified, checkpoints_total=ctx.checkpoints_total,
+        heads_total=ctx.heads_total,
         last_signed_size=ctx.last_signed_size if ctx.last_signed_size is not None else (
             seed.last_signed_size if seed else None),
         pending=ctx.pending,

@@ -1,10 +1,12 @@
 """`status-guard audit ...`: verify, query and tail the audit log; make keys; start, recover and
 witness it; prove one record is in it.
 
-Exit codes: 0 success (verify: the log is intact), 1 verify found problems (or a witness check
-found the heads inconsistent, or a proof failed), 2 the input could not be read or used (bad spec,
-unreadable or non-audit file, wrong key file, malformed JSON, a line over the size limit, database
-down). Errors name the option or the file, never a value from the log.
+Exit codes: 0 success (verify: the log is intact), 1 verify found problems — the tamper alarm (or
+a witness check found the heads inconsistent, or a proof failed), 2 the input could not be read or
+used (bad spec, unreadable or non-audit file, wrong key file, malformed JSON, a line over the size
+limit, database down), 3 verify could not check the log because its key was not supplied (an
+HMAC-chained log without --hmac-key-file, a signed log without --public-key): not a tamper alarm.
+Errors name the option or the file, never a value from the log.
 """
 
 from __future__ import annotations
@@ -33,11 +35,14 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import normalize_spec
+from .options import EXIT_CANNOT_VERIFY, missing_audit, normalize_spec, style
+
+ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
 
 audit_option = click.option(
-    "--audit", "audit_spec", envvar=ENV_AUDIT, required=True, metavar="SPEC",
-    callback=lambda ctx, param, value: normalize_spec(value),  # a bare path is a JSONL log (cli/options.py)
+    "--audit", "audit_spec", envvar=ENV_AUDIT, required=False, metavar="SPEC",
+    # a bare path is a JSONL log; a missing one says where it comes from (cli/options.py)
+    callback=lambda ctx, param, value: normalize_spec(value) if value else missing_audit(ctx),
     help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] | a file path (default: ${ENV_AUDIT})")
 table_option = click.option("--table", default=None, help="PostgreSQL table name (default status_guard_audit)")
 witness_option = click.option(
@@ -118,8 +123,8 @@ def audit() -> None:
 @audit.command("verify")
 @audit_option
 @table_option
-@click.option("--public-key", type=click.Path(dir_okay=False), default=None,
-              help="Ed25519 public key (PEM) to check the signed tree heads")
+@click.option("--public-key", type=click.Path(dir_okay=False), default=None, envvar=ENV_PUBLIC_KEY_FILE,
+              help=f"Ed25519 public key (PEM) to check the signed tree heads (default: ${ENV_PUBLIC_KEY_FILE})")
 @hmac_key_option
 @click.option("--allow-open", is_flag=True, help="accept a log whose writer is still running (no end marker)")
 @click.option("--anchor", "anchors", multiple=True, type=click.Path(dir_okay=False),
@@ -131,7 +136,11 @@ def audit() -> None:
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
                fmt: str) -> None:
-    """Prove the log; name each edited, missing, inserted, reordered or truncated record."""
+    """Prove the log; name each edited, missing, inserted, reordered or truncated record.
+
+    Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input; 3 CANNOT VERIFY —
+    the key was not supplied (--public-key / $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log,
+    --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE for an HMAC-chained one), not a tamper alarm."""
     from status_guard.audit.verify import verify_items
 
     try:
@@ -150,8 +159,11 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         _fail(str(e))
     if report.count == 0 and not report.problems:
         _fail(f"no records found in {sink.description}: nothing to verify (wrong path or table?)")
+    missing = _key_missing(report, pub is not None, hkey is not None)
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "result": "cannot_verify" if missing else (
+            "invalid" if not report.ok else "valid" if report.tamper_evident else "consistent"),
+            "key_not_supplied": missing}, indent=2))
     else:
         click.echo(f"Audit log {sink.description}")
         span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
@@ -171,8 +183,14 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         for d in report.discontinuities:
             click.echo(f"  DISCONTINUITY: {d}")
         for p in report.problems:
-            click.echo(f"  {p.kind.upper()}: {p.message}")
-        if report.ok:
+            if not missing:
+                click.echo(f"  {p.kind.upper()}: {p.message}")
+        if missing:
+            flag, env = missing
+            click.echo(style("Result: CANNOT VERIFY (key not supplied)", fg="yellow", bold=True)
+                       + f": this is not a sign of tampering; give {flag} (or set {env}) to check the log. "
+                       "See docs/compliance.md, \"What the colours mean\".")
+        elif report.ok:
             if not report.tamper_evident:
                 verdict = "VALID (consistent only: not proof against an insider who can rewrite the log)"
             else:
@@ -180,9 +198,9 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
             if report.discontinuities:
                 verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
                            "forged at those points (see above)"
-            click.echo(f"Result: {verdict}")
+            click.echo(style(f"Result: {verdict}", fg="green" if report.tamper_evident else "yellow", bold=True))
         else:
-            click.echo(f"Result: INVALID ({len(report.problems)} problem(s))")
+            click.echo(style(f"Result: INVALID ({len(report.problems)} problem(s))", fg="red", bold=True))
         if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
                 and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
             click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
@@ -192,7 +210,20 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         click.echo("error: the log holds a line over the size limit of a record; it is not (only) an audit log",
                    err=True)
         sys.exit(2)
+    if missing:
+        sys.exit(EXIT_CANNOT_VERIFY)
     sys.exit(0 if report.ok else 1)
+
+
+def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> tuple[str, str] | None:
+    """The option (and environment variable) that would let the check complete, when the only thing
+    in the way is a key the caller did not supply — never when anything else is wrong."""
+    if not report.problems and not report.tamper_evident and not public_key_given and (
+            report.heads_total or report.checkpoints_total):
+        return "--public-key", ENV_PUBLIC_KEY_FILE
+    if report.problems and report.problem_kinds == {"unverifiable"} and not hmac_key_given:
+        return "--hmac-key-file", ENV_HMAC_KEY_FILE
+    return None
 
 
 COLUMNS = ("seq", "time", "kind", "adapter", "action", "effect", "requester", "citations", "fields")

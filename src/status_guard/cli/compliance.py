@@ -1,8 +1,9 @@
 """`status-guard events | obligations | report | complaint | dashboard`: the compliance officer's tools.
 
 Exit codes: 0 success; 1 refused by policy (events add: 040(d)), an overdue obligation with
---fail-on-overdue, or the log did not verify (report, complaint: the output is still written and
-says so first); 2 bad input, or the log could not be opened.
+--fail-on-overdue, or the log did not verify — the tamper alarm (report, complaint: the output is
+still written and says so first); 2 bad input, or the log could not be opened; 3 (report,
+complaint) the log could not be verified because its key was not supplied — not a tamper alarm.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 from status_guard.errors import AuditUnavailableError, RefusedError, StatusGuardError
 
 from .options import (
+    EXIT_CANNOT_VERIFY,
     Choice,
     audit_option,
     check_out_not_log,
@@ -43,7 +45,7 @@ FLAGS = {"person_id": "--person-id", "person_ref": "--person-ref", "booking_id":
          "in_custody": "--in-custody/--not-in-custody", "hold_basis": "--hold-basis", "obligation_ref": "--obligation",
          "occurred_at": "--occurred-at", "department": "--department", "idempotency_key": "--idempotency-key",
          "person_key": "--person-key-file or STATUS_GUARD_PERSON_KEY_FILE", "event_type": "EVENT_TYPE", "target": "RECORD", "reason": "--reason",
-         "changes": "the options to correct"}
+         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate"}
 
 
 def _event_error(e: Exception) -> str:
@@ -155,7 +157,7 @@ def _recorder(audit_spec: str, policy_path: str | None, person_key_file: str | N
     guard = Guard(_policy(policy_path), audit=log)
     _jurisdiction(guard.policy, guard)  # a pack whose vocabulary disagrees with its 040(d) rule: refuse now
     return EventRecorder(guard, person_key=key, department=department,
-                         notice_due=timedelta(hours=notice_due_hours)), log
+                         notice_due=timedelta(hours=notice_due_hours), refuse_duplicates=True), log
 
 
 def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
@@ -221,11 +223,15 @@ def _said(stored: dict[str, Any], j: Any) -> None:
                    "counted once in the 060 report")
 @click.option("--notice-due-hours", type=click.IntRange(1, 24 * 30), default=24, show_default=True,
               help="hours allowed for 040(g) notice before an obligation is overdue")
+@click.option("--allow-duplicate", is_flag=True,
+              help="record it even though an entry with the same type, time and details is already in the log "
+                   "(it really happened twice)")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
                person_ref: str | None, booking_id: str | None, person_key_file: str | None, case_ref: str | None,
                amount: str | None, currency: str, disclosable: bool | None, in_custody: bool | None,
                hold_basis: tuple[str, ...], obligation_ref: str | None, occurred_at: str | None,
-               department: str | None, idempotency_key: str | None, notice_due_hours: int) -> None:
+               department: str | None, idempotency_key: str | None, notice_due_hours: int,
+               allow_duplicate: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
@@ -234,7 +240,8 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     stored = _run_recording(log, lambda: rec.record(
         event_type, person_id=person_id, person_ref=person_ref, booking_id=booking_id, case_ref=case_ref,
         amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
-        obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key))
+        obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key,
+        allow_duplicate=allow_duplicate))
     log.close()
     _said(stored, j)
 
@@ -387,10 +394,13 @@ OBLIGATION_COLUMNS = ["status", "late_by", "ref", "booking", "opened_by", "opene
                                  "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
 @click.option("--all", "show_all", is_flag=True, help="include closed obligations (on time and late)")
 @click.option("--now", "now_s", default=None, metavar="TIME", help="evaluate overdue at this time (default: now)")
-@format_option()
+@format_option(default=None, help="table (default): for people; json; jsonl; csv: for spreadsheets (default: from "
+               "the --out extension)")
+@out_option("write the listing to this file (e.g. notices.csv) instead of the screen")
 @click.option("--fail-on-overdue", is_flag=True, help="exit 1 when any obligation is overdue (for monitoring)")
 def obligations(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
-                public_key: str | None, show_all: bool, now_s: str | None, fmt: str, fail_on_overdue: bool) -> None:
+                public_key: str | None, show_all: bool, now_s: str | None, fmt: str | None, out: str | None,
+                fail_on_overdue: bool) -> None:
     """2.129.040(g) notice obligations: open and overdue first; closed late ones say by how much. With the
     person key, the booking each obligation belongs to."""
     from status_guard.compliance.events import parse_when
@@ -398,6 +408,9 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.obligations import STATUS_WORDS, pending
     from status_guard.compliance.sealing import unseal
 
+    if out:
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
     try:
@@ -406,35 +419,41 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         fail(_event_error(e).replace("occurred_at", "--now").replace("--occurred-at", "--now"))
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     rows = pending(snap.records, now, include_closed=show_all)
-    out = []
+    listing = []
     for o, status in rows:
         late = o.lateness(now)
         d = o.as_dict(now)
-        out.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
+        listing.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
                     "late_by": duration_words(late) if late is not None else None,
                     "late_by_seconds": d["late_by_seconds"], "ref": o.ref,
                     "booking": unseal(key, o.booking_sealed) if key else None,
                     "opened_by": o.opened_by.replace("_", " ") if fmt == "table" else o.opened_by,
-                    "opened": j.show(o.opened_at) if fmt == "table" else o.opened_at,
-                    "due": j.show(o.due_at) if fmt == "table" else o.due_at,
-                    "closed": j.show(o.closed_at) if fmt == "table" else o.closed_at,
+                    # people read the wall clock with its zone; a spreadsheet or program gets ISO 8601 with the
+                    # zone's offset (the same instant as the log's UTC)
+                    "opened": j.show(o.opened_at) if fmt == "table" else j.iso(o.opened_at),
+                    "due": j.show(o.due_at) if fmt == "table" else j.iso(o.due_at),
+                    "closed": j.show(o.closed_at) if fmt == "table" else j.iso(o.closed_at),
                     "department": o.department, "seq": o.opened_seq, "closed_seq": o.closed_seq})
     cols = [c for c in OBLIGATION_COLUMNS if c != "booking" or key]
     if fmt == "table":
         cols = [c for c in cols if c not in ("opened", "department", "seq")]
     if fmt != "table":
         cols += ["late_by_seconds", "closed_seq"]
-        out = [{c: row.get(c) for c in cols} for row in out]
-    text = render_rows(out, fmt, cols, {"late_by": "late by", "opened_by": "opened by", "ref": "obligation"},
+        listing = [{c: row.get(c) for c in cols} for row in listing]
+    text = render_rows(listing, fmt, cols, {"late_by": "late by", "opened_by": "opened by", "ref": "obligation"},
                        empty="no open 2.129.040(g) obligations" if not show_all else "no 2.129.040(g) obligations")
-    if fmt == "table":
+    if fmt == "table" and not out:
         lines = text.splitlines()
         for i, line in enumerate(lines):
             if line.startswith("overdue") or line.startswith("closed late"):
                 lines[i] = style(line, fg="red" if line.startswith("overdue") else "yellow")
         text = "\n".join(lines) + "\n"
-    click.echo(text, nl=False)
-    if fmt == "table":
+    if out:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(listing)} obligation(s))", err=True)
+    else:
+        click.echo(text, nl=False)
+    if fmt == "table" or out:
         _state_line(snap)
     if fail_on_overdue and any(s == "overdue" for _, s in rows):
         sys.exit(1)
@@ -466,7 +485,8 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
                start: str, end: str, fmt: str | None, out: str | None) -> None:
     """The 2.129.060 report: a memo to the City Clerk with the figures, a section per clause with charts
     and monthly tables, 040(g) notices, refusals, corrections, and the verification in an appendix.
-    Exits 1 if the log does not verify (the report is still written, and says so on its first page)."""
+    Exits 1 if the log does not verify (the report is still written, and says so on its first page), 3 if it
+    could not be verified because the key was not supplied."""
     from status_guard.compliance.render import render
     from status_guard.compliance.report import Period, ReportError, report_for
 
@@ -494,11 +514,12 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
     else:
         click.echo(data.decode("utf-8"), nl=False)
     _state_line(snap)
-    if not rep.verified:
-        v = rep.verification
+    v = rep.verification
+    if not rep.verified or (v is not None and v.state == "key_missing"):
         if v is not None and v.state == "key_missing":
-            click.echo(f"error: the audit log could not be verified without its key; give {', '.join(v.supply)}",
-                       err=True)
+            click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
+                       f"audit log could not be verified without its key; give {', '.join(v.supply)}", err=True)
+            sys.exit(EXIT_CANNOT_VERIFY)
         else:
             click.echo(style("error:", err=True, fg="red", bold=True) + f" the audit log did not verify "
                        f"({len(rep.verification_problems)} problem(s)); the report says so on its first page", err=True)
@@ -518,32 +539,56 @@ def complaint() -> None:
 @click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
               default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints")
 @click.option("--record", "record_id", required=True, help="the audit record: sequence number or request id")
+@click.option("--allegation", default=None, metavar="TEXT",
+              help="what happened, in your own words; goes into the packet only, never into the audit log")
+@click.option("--allegation-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="the allegation from a text file (UTF-8), instead of --allegation")
 @format_option(("md", "html", "json"), default=None, help="md, html or json (default: from --out, else md)")
 @out_option()
 def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str | None, public_key: str | None,
-                    record_id: str, fmt: str | None, out: str | None) -> None:
+                    record_id: str, allegation: str | None, allegation_file: str | None, fmt: str | None,
+                    out: str | None) -> None:
     """Draft a packet: recipients (City Manager's Office plus the police or schools office named by the
-    policy), the cited rule and the records, with no protected values."""
+    policy), the cited rule, the incident time (in the jurisdiction's time zone), the records in words,
+    and the allegation (--allegation) — with no protected values. Drafting writes nothing to the audit log.
+    Exit codes: 0; 1 the log did not verify (the packet says so); 2 bad input; 3 the log could not be
+    verified because its key was not supplied."""
     from status_guard.compliance.complaints import ComplaintError, draft_complaint, packet_html, packet_json, \
         packet_markdown
 
     if out:
         check_out_not_log(out, audit_spec)
+    if allegation is not None and allegation_file is not None:
+        fail("give the allegation with --allegation or --allegation-file, not both")
+    if allegation_file is not None:
+        try:
+            allegation = Path(allegation_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            fail(f"--allegation-file: cannot read {allegation_file} as UTF-8 text ({e.__class__.__name__})")
     fmt = format_for_out(fmt, out, ("md", "html", "json"), "md")
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     policy = _policy(policy_path)
+    j = _jurisdiction(policy)
     try:
-        packet = draft_complaint(snap, record_id, policy)
-    except (StatusGuardError, ComplaintError, ValueError) as e:
+        packet = draft_complaint(snap, record_id, policy, allegation=allegation)
+    except ComplaintError as e:
+        fail(f"{'--allegation' if 'allegation' in str(e) else '--record'}: {e}")
+    except (StatusGuardError, ValueError) as e:
         fail(f"--record: {e}")
-    text = {"json": packet_json, "md": packet_markdown, "html": packet_html}[fmt](packet)
+    text = {"json": packet_json, "md": lambda p: packet_markdown(p, j), "html": lambda p: packet_html(p, j)}[fmt](packet)
     if out:
         write_out(out, (text + "\n").encode("utf-8"))
         click.echo(f"wrote {out}; send it to: " + "; ".join(packet.recipients), err=True)
     else:
         click.echo(text)
-    if not packet.log_verified:
-        click.echo("warning: the audit log did not verify; the packet says so", err=True)
+    _state_line(snap)
+    if packet.log_state == "key_missing":
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the audit log could not be "
+                   f"verified without its key; give {', '.join(snap.view().supply)}", err=True)
+        sys.exit(EXIT_CANNOT_VERIFY)
+    if packet.log_state == "failed":
+        click.echo(style("warning:", err=True, fg="red", bold=True) + " the audit log did not verify; the packet says "
+                   "so", err=True)
         sys.exit(1)
 
 

@@ -34,6 +34,9 @@ ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
 ENV_CORRELATION_KEY_FILE = "STATUS_GUARD_AUDIT_CORRELATION_KEY_FILE"
 ENV_PERSON_KEY_FILE = "STATUS_GUARD_PERSON_KEY_FILE"
 LISTING_FORMATS = ("table", "json", "jsonl", "csv")
+# exit code of every command that checks the log when the check could not be done because a key was not
+# supplied: a yellow "cannot verify", distinct from 1 (the red tamper alarm) and 2 (bad input)
+EXIT_CANNOT_VERIFY = 3
 SPEC_SCHEMES = ("jsonl", "sqlite", "postgresql", "postgres", "memory")
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 EXTENSIONS = {"htm": "html", "markdown": "md", "txt": "table", "ndjson": "jsonl", "sarif": "sarif"}
@@ -85,10 +88,19 @@ def normalize_spec(value: str | None) -> str | None:
     return ("sqlite:" if Path(v).suffix.lower() in SQLITE_SUFFIXES else "jsonl:") + v
 
 
+def missing_audit(ctx: click.Context | None) -> NoReturn:
+    """No --audit and no $STATUS_GUARD_AUDIT: say where the log comes from, and why it may be missing."""
+    raise click.UsageError(
+        f"no audit log given. Give --audit PATH, or set the environment variable {ENV_AUDIT} in this "
+        f"terminal window:\n    export {ENV_AUDIT}=~/status-guard/log/audit.jsonl\n"
+        "A new terminal window does not keep the settings made in another one: see docs/compliance.md, "
+        "\"Every new terminal window\" (if you followed it: source ~/status-guard/settings.sh).", ctx)
+
+
 def audit_option(required: bool = True) -> Callable[[Any], Any]:
     return click.option(
-        "--audit", "audit_spec", envvar=ENV_AUDIT, required=required, metavar="SPEC|PATH",
-        callback=lambda ctx, p, v: normalize_spec(v),
+        "--audit", "audit_spec", envvar=ENV_AUDIT, required=False, metavar="SPEC|PATH",
+        callback=lambda ctx, p, v: normalize_spec(v) if v or not required else missing_audit(ctx),
         help=f"the audit log: a file path (JSON Lines), jsonl:PATH, sqlite:PATH or postgresql://... "
              f"(default: ${ENV_AUDIT})")
 

@@ -4,6 +4,13 @@ A packet is drafted from one audit record (by sequence number or request id) and
 that share its request id. Recipients come from the policy (``departments.complaints``): the
 default list, plus the scope's list for police or school records. Packets carry the value-free
 audit records only, minus pseudonymous person references; they never hold a field value.
+
+Every time a packet shows is in the jurisdiction's time zone (the pack's ``compliance.time_zone``,
+America/New_York for Cambridge) with the zone named — the incident time (when the recorded thing
+occurred), when it was written to the log, when the packet was drafted. The JSON form gives ISO
+times with their offset. The officer's **allegation** (``allegation=``) is text about a person and
+goes into the packet only: drafting a packet writes nothing to the audit log, so the allegation can
+never reach it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,21 @@ EVENT_KEYS = ("type", "event_id", "citation", "case_ref", "obligation_ref", "dep
               "state", "disclosable", "amount", "currency")
 EVENT_SCOPE = "police"  # compliance events are recorded by the police system
 MAX_RELATED = 50
+MAX_ALLEGATION = 20_000  # characters: a few pages
+
+
+def clean_allegation(text: str | None) -> str | None:
+    """The officer's allegation as it goes into the packet: control characters (other than line
+    breaks and tabs) removed, line breaks normalised; over MAX_ALLEGATION characters is an error."""
+    if text is None:
+        return None
+    t = text.replace("\r\n", "\n").replace("\r", "\n")
+    t = "".join(ch for ch in t if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127 and not 0x80 <= ord(ch) < 0xA0))
+    t = t.strip()
+    if len(t) > MAX_ALLEGATION:
+        raise ComplaintError(f"the allegation is {len(t)} characters; at most {MAX_ALLEGATION} fit in a packet "
+                             "(attach longer statements separately)")
+    return t or None
 
 
 class ComplaintError(ValueError):
@@ -54,15 +76,43 @@ class ComplaintPacket:
     policy: str
     complaint_citation: str = "2.129.050"
     rule_titles: Mapping[str, str] = field(default_factory=dict)
+    incident_at: str | None = None        # when the recorded thing occurred (UTC, ISO)
+    allegation: str | None = None
+    time_zone: str = "UTC"
+    log_state: str = "verified"           # verified | consistent | key_missing | failed (compliance.verification)
+    log_headline: str = ""
+
+    @property
+    def jurisdiction(self) -> Any:
+        from .jurisdiction import Jurisdiction
+
+        return Jurisdiction(tz_name=self.time_zone)
+
+    def shown(self, value: str | None) -> str:
+        """A stored time as a person reads it: '2026-04-21 08:00 EDT (America/New_York)'."""
+        text = self.jurisdiction.show(value)
+        return f"{text} ({self.time_zone})" if text else "not recorded"
+
+    def iso_local(self, value: str | None) -> str | None:
+        from .jurisdiction import parse_stored
+
+        dt = parse_stored(value) if isinstance(value, str) else None
+        return dt.astimezone(self.jurisdiction.tz).isoformat() if dt is not None else None
+
+    @property
+    def banner_css(self) -> str:
+        return {"verified": "ok", "failed": "bad"}.get(self.log_state, "warn")
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "complaint_under": self.complaint_citation, "record_seq": self.record_seq, "scope": self.scope,
             "department": self.department, "recipients": list(self.recipients),
+            "incident_at": self.iso_local(self.incident_at), "time_zone": self.time_zone,
+            "allegation": self.allegation,
             "rules": [r.__dict__ for r in self.rules], "records": [dict(r) for r in self.records],
             "log": {"description": self.log_description, "verified": self.log_verified,
-                    "problems": self.log_problems},
-            "generated_at": self.generated_at, "policy": self.policy,
+                    "state": self.log_state, "problems": self.log_problems},
+            "generated_at": self.iso_local(self.generated_at), "policy": self.policy,
         }
 
 
@@ -116,9 +166,13 @@ def recipients_for(policy: Any, scope: str | None) -> tuple[str, ...]:
 
 
 def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
-                    now: datetime | None = None) -> ComplaintPacket:
-    """The packet for the record ``record_id`` (a sequence number or a request id)."""
+                    now: datetime | None = None, allegation: str | None = None) -> ComplaintPacket:
+    """The packet for the record ``record_id`` (a sequence number or a request id), with the officer's
+    ``allegation`` (in the packet only; nothing is written to the audit log)."""
+    from .jurisdiction import jurisdiction_of
+
     now = now or datetime.now(timezone.utc)
+    allegation = clean_allegation(allegation)
     rec = _find(snapshot, record_id)
     ev = event_of(rec)
     scope = rec.get("scope") if isinstance(rec.get("scope"), str) else (EVENT_SCOPE if ev is not None else None)
@@ -150,6 +204,8 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
         rules.append(by_cite.get(c, CitedRule(c, c, "See the ordinance text.")))
     f = getattr(policy, "file", policy)
     v = snapshot.verification
+    view = snapshot.view()
+    incident = (ev.get("occurred_at") if ev is not None else None) or rec.get("occurred_at") or rec.get("time")
     return ComplaintPacket(
         record_seq=int(rec.get("seq", -1)), scope=scope,
         department=rec.get("department") or (ev.get("department") if ev is not None else None),
@@ -158,19 +214,34 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
         log_problems=len(v.problems), generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         policy=f"{getattr(f, 'id', '')} {getattr(f, 'version', '')}".strip(),
         rule_titles={rid: cr.title for rid, cr in by_id.items()},
+        incident_at=incident if isinstance(incident, str) else None, allegation=allegation,
+        time_zone=jurisdiction_of(policy).tz_name, log_state=view.state, log_headline=view.headline,
     )
+
+
+def log_sentence(p: ComplaintPacket) -> str:
+    if p.log_state == "verified":
+        return "The audit log verified when this packet was drafted."
+    if p.log_state == "failed":
+        return f"THE AUDIT LOG DID NOT VERIFY ({p.log_problems} problem(s)) when this packet was drafted."
+    return f"{p.log_headline} when this packet was drafted (not a sign of tampering)."
+
+
+ALLEGATION_PROMPT = ("(Describe what happened, in your own words, or draft again with --allegation. Do not paste "
+                     "personal information about the person concerned into this packet.)")
 
 
 def packet_markdown(p: ComplaintPacket, j: Any = None) -> str:
     from .describe import describe
 
+    j = j or p.jurisdiction
     lines = [f"# Complaint under {p.complaint_citation} (Welcoming Community Ordinance)", "",
              "**To:** " + "; ".join(p.recipients), "",
              f"**Concerning:** audit record {p.record_seq}" + (f", {p.scope} scope" if p.scope else "")
              + (f", {p.department}" if p.department else ""), "",
-             "**Audit log:** " + ("verified when this packet was drafted." if p.log_verified else
-                                  f"DID NOT VERIFY ({p.log_problems} problem(s)) when this packet was drafted."),
-             f"**Policy:** {p.policy}. **Drafted:** {p.generated_at}.", "", "## Rules cited", ""]
+             f"**Incident time:** {p.shown(p.incident_at)}", "",
+             f"**Audit log:** {log_sentence(p)}", "",
+             f"**Policy:** {p.policy}. **Drafted:** {p.shown(p.generated_at)}.", "", "## Rules cited", ""]
     for r in p.rules:
         lines.append(f"- **{r.citation} — {r.title}.** {r.reason}")
     lines += ["", "## What the log records", "",
@@ -181,8 +252,8 @@ def packet_markdown(p: ComplaintPacket, j: Any = None) -> str:
         lines += [f"### Record {rec.get('seq')}: {d.summary}", ""]
         lines += [f"- {k}: {v}" for k, v in d.rows]
         lines.append("")
-    lines += ["## Allegation", "", "(Describe what happened, in your own words. Do not paste personal information "
-              "about the person concerned into this packet.)", "", "## The records as stored", "", "```json"]
+    lines += ["## Allegation", "", p.allegation if p.allegation else ALLEGATION_PROMPT, "",
+              "## The records as stored", "", "(Times here are in UTC, as the log stores them.)", "", "```json"]
     lines += [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records]
     lines += ["```", ""]
     return "\n".join(lines)
@@ -197,8 +268,10 @@ def packet_html(p: ComplaintPacket, j: Any = None, *, standalone: bool = True) -
     from .describe import describe
     from .render import STATIC, jinja_env
 
+    j = j or p.jurisdiction
     described = [(rec, describe(rec, j, rule_titles=p.rule_titles)) for rec in p.records]
     css = (STATIC / "report.css").read_text(encoding="utf-8") if standalone else ""
     return jinja_env().get_template("complaint_document.html").render(
-        p=p, described=described, standalone=standalone, css=css,
+        p=p, described=described, standalone=standalone, css=css, log_sentence=log_sentence(p),
+        allegation_prompt=ALLEGATION_PROMPT,
         records_json=[json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records])

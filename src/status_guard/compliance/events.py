@@ -179,13 +179,17 @@ class EventRecorder:
     callers must pass a ready ``person_ref`` (64 hex characters) they computed with the same key, and
     no local id can be sealed for re-identification.
     ``department``: written on every event (the policy's police department by default).
-    ``notice_due``: how long 040(g) notice may take before an obligation is overdue."""
+    ``notice_due``: how long 040(g) notice may take before an obligation is overdue.
+    ``refuse_duplicates``: refuse an event with the same type, time and details as a current one (the
+    officer's command line sets it: the same thing typed twice must not count twice). Systems that
+    post events give an ``idempotency_key`` instead, which makes a retry the same event."""
 
     guard: Any
     person_key: bytes | None = None
     department: str | None = None
     notice_due: timedelta = DEFAULT_NOTICE_DUE
     adapter: str = "event"
+    refuse_duplicates: bool = False
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -209,8 +213,14 @@ class EventRecorder:
         department: str | None = None,
         request_id: str | None = None,
         idempotency_key: str | None = None,
+        allow_duplicate: bool = False,
     ) -> dict[str, Any]:
         """Validate, apply 040(d), and append one event. Returns the stored record.
+
+        With ``refuse_duplicates``, an event with the same type, time and details as a current one already
+        in the log is refused as a duplicate (:class:`DuplicateEventError`, naming the earlier entry) unless
+        ``allow_duplicate``: the same thing typed twice must not count twice. A retry with the same ``idempotency_key`` is
+        not a duplicate (it is the same event, counted once).
 
         Raises EventError (incomplete, malformed, or contradicting the log: a notice for a closed
         obligation or another person), RefusedError (040(d); the attempt is recorded) or
@@ -225,7 +235,24 @@ class EventRecorder:
             existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None)
             if existing is not None:
                 return existing  # the same notice retried with its idempotency key
+        elif self.refuse_duplicates and not allow_duplicate:
+            self._refuse_duplicate(ev)
         return self._append(ev, request_id)
+
+    def _refuse_duplicate(self, ev: Mapping[str, Any]) -> None:
+        ledger = self._ledger()
+        if ev["event_id"] in ledger.all_events:
+            return  # a retry with the same idempotency key: the same event, counted once
+        want = fact_of(ev)
+        for row in ledger.current:
+            if row.type == ev["type"] and fact_of(row.event) == want:
+                when = self.jurisdiction.show(row.logged_at) if row.logged_at else "earlier"
+                raise DuplicateEventError(
+                    f"not recorded: this is the same {str(ev['type']).replace('_', ' ')} as seq {row.seq} "
+                    f"({row.event_id}, entered {when}) — same time and details. The same thing typed twice would "
+                    "count twice in the report. If it really happened twice, record it again with {allow}; if "
+                    "the first entry was wrong, correct or void it (status-guard events correct/void "
+                    f"{row.seq}).", seq=row.seq)
 
     # -- corrections ----------------------------------------------------------------------------
     def void(self, target: str | int, *, reason: str, request_id: str | None = None,
@@ -523,6 +550,37 @@ class EventRecorder:
         if ob is not None and ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
             raise EventError("the corrected notice names a different person from the obligation's",
                              param="person_id")
+
+
+# what is not part of the fact itself: ids, references, the derived deadline, sealing
+_NOT_FACT = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id", "booking_sealed",
+                       "state", "corrects", "related_seq", "reason_code"})
+
+
+def fact_of(ev: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """An event's facts (type, time, person, case, amount, bases...) for spotting a second entry of the
+    same thing; times compared as instants."""
+    out = []
+    for k, v in ev.items():
+        if k in _NOT_FACT:
+            continue
+        if k == "occurred_at" and isinstance(v, str):
+            dt = parse_stored(v)
+            v = dt.isoformat() if dt is not None else v
+        out.append((k, repr(sorted(v) if isinstance(v, list) else v)))
+    return tuple(sorted(out))
+
+
+class DuplicateEventError(EventError):
+    """A second entry of an event already in the log (same type, time and details)."""
+
+    def __init__(self, template: str, seq: int) -> None:
+        self.earlier_seq = seq
+        super().__init__(template, param="allow_duplicate")
+
+    def render(self, names: Mapping[str, str] | None = None) -> str:
+        names = dict(names or {})
+        return self.template.replace("{allow}", names.get("allow_duplicate", "allow_duplicate=True"))
 
 
 def _reason(reason: str) -> str:

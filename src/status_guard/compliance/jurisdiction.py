@@ -65,6 +65,14 @@ class Jurisdiction:
         loc = dt.astimezone(self.tz)
         return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
 
+    def iso(self, value: datetime | str | None) -> str | None:
+        """ISO 8601 with the offset of the jurisdiction's zone ('2026-04-20T10:00:00-04:00'): for a
+        spreadsheet or a program, the same instant as the log's UTC, read as the wall clock."""
+        if value is None or value == "":
+            return None
+        dt = parse_stored(value) if isinstance(value, str) else value
+        return dt.astimezone(self.tz).isoformat() if dt is not None else str(value)
+
     def show_date(self, value: datetime | str | None) -> str:
         if value is None or value == "":
             return ""

@@ -55,6 +55,26 @@ def _csv_cell(v: object) -> object:
     return v
 
 
+def _iso_local(shown: str, zone: str) -> str:
+    """'2026-04-20 10:00 EDT' (as shown) -> '2026-04-20T10:00:00-04:00' for a spreadsheet or program."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        naive = datetime.strptime(" ".join(shown.split()[:2]), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return shown
+    tz = ZoneInfo(zone) if zone != "UTC" else None
+    if tz is None:
+        return naive.isoformat() + "Z"
+    abbr = shown.split()[2] if len(shown.split()) > 2 else ""
+    for fold in (0, 1):  # the abbreviation tells which of a repeated autumn hour was meant
+        dt = naive.replace(tzinfo=tz, fold=fold)
+        if dt.tzname() == abbr:
+            return dt.isoformat()
+    return naive.replace(tzinfo=tz).isoformat()
+
+
 def to_markdown(r: SemiannualReport) -> str:
     m = r.metadata
     lines = [f"# {report_title(r)}", ""]
@@ -68,7 +88,10 @@ def to_markdown(r: SemiannualReport) -> str:
                        ("copy_to", "Copy to"), ("agenda", "For the agenda of"), ("policy", "Policy")):
         if m.get(key):
             lines.append(f"- {label}: {_md(m[key])}")
-    lines += [f"- Generated: {r.generated_at}", "", "## Figures", "", "| Clause | Figure | Value | Detail |",
+    from .jurisdiction import Jurisdiction
+    from .wording import zone_words
+
+    lines += [f"- Made: {Jurisdiction(tz_name=r.zone).show(r.generated_at)} ({r.zone})", "", "## Figures", "", "| Clause | Figure | Value | Detail |",
               "| --- | --- | ---: | --- |"]
     lines += [f"| {c} | {_md(w)} | {_md(n)} | {_md(d)} |" for c, w, n, d in key_figures(r)]
     lines += ["", "## (a) Requests lodged, by month", "",
@@ -93,9 +116,12 @@ def to_markdown(r: SemiannualReport) -> str:
     if r.refusals_monitor:
         lines += ["", f"In monitor (report-only) mode, {r.refusals_monitor} further attempt(s) would have been "
                   "refused."]
-    if r.notices is not None and r.notices.late_rows:
-        lines += ["", "## 040(g) notices given late", "", "| Obligation | Late by |", "| --- | --- |"]
-        lines += [f"| {_md(ref)} | {_md(late)} |" for ref, late in r.notices.late_rows]
+    if r.notices is not None and r.notices.rows:
+        lines += ["", "## Copies of detainers and warrants given to people in custody (040(g))", "",
+                  f"Times are {zone_words(r)}. The copy is due by the department's own deadline.", "",
+                  "| Received | What | Copy due by | Copy given | Result |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {_md(x.received)} | {_md(x.what)} | {_md(x.due)} | {_md(x.given or 'not given')} | "
+                  f"{_md(x.result)} |" for x in r.notices.rows]
     lines += ["", "## Corrections", ""]
     if r.corrections:
         lines += ["| Entered | Record | Event | Action | Reason | Changed |", "| --- | ---: | --- | --- | --- | --- |"]
@@ -141,6 +167,9 @@ def to_csv(r: SemiannualReport) -> str:
     if r.notices is not None:
         for ref, late in r.notices.late_rows:
             row("notice_late", "040(g)", ref, late)
+        for x in r.notices.rows:  # times as ISO 8601 with the offset of the jurisdiction's zone
+            row("notice", "040(g)", f"{x.ref} {x.what}: received {_iso_local(x.received, r.zone)}, due "
+                f"{_iso_local(x.due, r.zone)}, " + (f"given {_iso_local(x.given, r.zone)}" if x.given else "not given"), x.result)
     for c in r.corrections:
         row("correction", "", f"record {c.target_seq} {c.event_type} {c.action} ({c.reason})", ", ".join(c.changed))
     return buf.getvalue()
@@ -164,7 +193,14 @@ def to_json(r: SemiannualReport) -> str:
         "cooperation_investigations": r.cooperation_investigations, "cooperation_withheld": r.cooperation_withheld,
         "notices": None if n is None else {"opened": n.opened, "on_time": n.on_time, "late": n.late,
                                            "open": n.open_now, "overdue": n.overdue_now,
-                                           "late_by": [{"obligation": a, "late_by": b} for a, b in n.late_rows]},
+                                           "late_by": [{"obligation": a, "late_by": b} for a, b in n.late_rows],
+                                           "obligations": [{"obligation": x.ref, "what": x.what,
+                                                            "received": x.received, "due": x.due,
+                                                            "given": x.given or None, "status": x.status,
+                                                            "late_by": x.late_by,
+                                                            "late_by_seconds": x.late_by_seconds,
+                                                            "result": x.result} for x in n.rows],
+                                           "time_zone": r.zone},
         "refusals": {"total": r.refusals_total, "monitor": r.refusals_monitor, "by_month": dict(r.refusals_by_month),
                      "by_clause": dict(r.refusals_by_clause),
                      "by_clause_and_department": [{"citation": x.citation, "department": x.department,

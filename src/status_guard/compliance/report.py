@@ -160,6 +160,26 @@ class NoticeSummary:
     overdue_now: int
     late_rows: tuple[tuple[str, str], ...]       # (obligation ref, how late in words)
     worst_late: str | None
+    rows: tuple[NoticeRow, ...] = ()             # every obligation opened in the period, in words
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """One 040(g) obligation as a person reads it: what was received and when, when the copy was due
+    (the department's deadline) and given, in the jurisdiction's time zone, and the result in words."""
+
+    ref: str            # the obligation reference (CSV/JSON only; people read the times and the words)
+    what: str           # "ICE detainer request" / "ICE administrative warrant"
+    received: str       # '2026-04-20 10:00 EDT'
+    due: str
+    given: str          # '' when not given
+    status: str         # closed | closed_late | overdue | open
+    late_by: str | None  # '1 day 6 h'
+    late_by_seconds: int | None
+    result: str         # 'given late, by 1 day 6 h'
+
+
+NOTICE_WHAT = {"detainer_request": "ICE detainer request", "administrative_warrant": "ICE administrative warrant"}
 
 
 @dataclass(frozen=True)
@@ -269,18 +289,38 @@ def _coverage(idx: LogIndex, period: Period, now: datetime, max_quiet: timedelta
     )
 
 
-def _notices(obligations: list[Obligation], period: Period, now: datetime) -> NoticeSummary:
+def _notice_row(ob: Obligation, status: str, now: datetime, j: Jurisdiction) -> NoticeRow:
     from .jurisdiction import duration_words
 
+    lat = ob.lateness(now)
+    words = duration_words(lat) if lat is not None else None
+    result = {
+        "closed": "given on time",
+        "closed_late": f"given late, by {words}",
+        "overdue": f"NOT GIVEN: overdue by {words} on {j.show(now)}, when this report was made",
+        "open": f"not yet given; not yet due on {j.show(now)}",
+    }[status]
+    return NoticeRow(ob.ref, NOTICE_WHAT.get(ob.opened_by, ob.opened_by.replace("_", " ")), j.show(ob.opened_at),
+                     j.show(ob.due_at) if ob.due_at else "no deadline set", j.show(ob.closed_at) if ob.closed_at
+                     else "", status, words, int(lat.total_seconds()) if lat is not None else None, result)
+
+
+def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Jurisdiction | None = None
+             ) -> NoticeSummary:
+    from .jurisdiction import duration_words
+
+    j = j or Jurisdiction()
     opened = on_time = late = open_now = overdue_now = 0
     late_rows: list[tuple[str, str]] = []
+    rows: list[NoticeRow] = []
     worst: timedelta | None = None
-    for ob in obligations:
+    for ob in sorted(obligations, key=lambda o: (o.opened_at, o.opened_seq)):
         at = parse_stored(ob.opened_at)
         if at is None or not period.contains(at):
             continue
         opened += 1
         status = ob.status(now)
+        rows.append(_notice_row(ob, status, now, j))
         if status == "closed":
             on_time += 1
         elif status == "closed_late":
@@ -294,7 +334,7 @@ def _notices(obligations: list[Obligation], period: Period, now: datetime) -> No
         else:
             open_now += 1
     return NoticeSummary(opened, on_time, late, open_now, overdue_now, tuple(late_rows),
-                         duration_words(worst) if worst is not None else None)
+                         duration_words(worst) if worst is not None else None, tuple(rows))
 
 
 def _correction_rows(corrections: Iterable[Correction], period: Period, j: Jurisdiction) -> tuple[CorrectionRow, ...]:
@@ -441,7 +481,7 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         integrity_basis=v.integrity_basis,
         tamper_evident=v.tamper_evident,
         verification=view,
-        notices=_notices(obligations, period, now),
+        notices=_notices(obligations, period, now, j),
         corrections=_correction_rows(ledger.corrections, period, j),
         refusals_by_clause=dict(sorted(by_clause.items(), key=lambda x: (-x[1], x[0]))),
         log_kind=snapshot.kind,

@@ -55,12 +55,14 @@ def view_of(v: Any, *, hmac_key_given: bool = False) -> VerificationView:
     if v.tamper_evident:
         return VerificationView("verified", "Log verified", f"{span}, every hash and link intact. {v.integrity_basis}",
                                 "ok")
-    if v.checkpoints_total:
+    signed = max(v.checkpoints_total, getattr(v, "heads_total", 0))
+    if signed:
         return VerificationView(
-            "key_missing", "Cannot verify signatures: public key not supplied",
-            f"The chain is intact ({span}) and the log carries {v.checkpoints_total} signed checkpoint(s), but "
+            "key_missing", "Cannot verify: key not supplied",
+            f"The chain is intact ({span}) and the log carries {signed} signed tree head(s), but "
             f"without the public key they were not checked, so a rewrite by someone with write access would not "
-            f"show. Start again with {PUBKEY_FLAG} (or set {PUBKEY_ENV}).", "warn", (PUBKEY_FLAG,))
+            f"show. This is not a sign of tampering: give {PUBKEY_FLAG} (or set {PUBKEY_ENV}).", "warn",
+            (PUBKEY_FLAG,))
     return VerificationView(
         "consistent", "Log consistent (not proof against an insider)",
         f"{span}, every hash and link intact. {v.integrity_basis}" + (f" {warn}" if warn else ""), "warn")

@@ -69,6 +69,22 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
+PERIOD_COOKIE = "sg_period"  # the period chosen last, so the menu keeps it from page to page (not a secret)
+_DAY = __import__("re").compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def chosen_period(request: Request) -> tuple[dict[str, str], bool]:
+    """The period the officer chose ({"from", "to"}, or {}) and whether it came from this request's
+    address (rather than from the remembered choice). Only well-formed days are taken."""
+    q = {k: (request.query_params.get(k) or "").strip() for k in ("from", "to")}
+    if all(_DAY.fullmatch(v) for v in q.values()):
+        return q, True
+    a, _, b = (request.cookies.get(PERIOD_COOKIE) or "").partition("_")
+    if _DAY.fullmatch(a) and _DAY.fullmatch(b):
+        return {"from": a, "to": b}, False
+    return {}, False
+
+
 FILTER_KEYS = ("kind", "effect", "citation", "adapter", "requester", "from", "to", "markers")
 KINDS = ("decision", "event", "heartbeat", "start", "continuation", "end", "checkpoint")
 MARKER_KINDS = frozenset({"heartbeat", "start", "continuation", "end", "checkpoint"})
@@ -206,8 +222,9 @@ def create_app(config: DashboardConfig) -> Starlette:
     def period_of(request: Request) -> tuple[Period, dict[str, str]]:
         today = j.today()
         a, b = half_year(today)
-        start = request.query_params.get("from") or a.isoformat()
-        end = request.query_params.get("to") or min(b, today).isoformat()
+        remembered, _ = chosen_period(request)
+        start = request.query_params.get("from") or remembered.get("from") or a.isoformat()
+        end = request.query_params.get("to") or remembered.get("to") or min(b, today).isoformat()
         p = Period.parse(start, end, j.tz)
         return p, {"from": p.start.isoformat(), "to": p.end.isoformat()}
 
@@ -267,11 +284,18 @@ def create_app(config: DashboardConfig) -> Starlette:
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         snap = ctx.get("snap")
+        period_q, from_address = chosen_period(request)
+        if "qs" in ctx and isinstance(ctx["qs"], dict) and ctx["qs"].get("from") and ctx["qs"].get("to"):
+            period_q = {"from": ctx["qs"]["from"], "to": ctx["qs"]["to"]}  # the period the page shows
         html = env.get_template(template).render(
             request=request, login=config.password is not None, view=snap.view() if snap is not None else None,
             log_description=snap.description if snap is not None else config.audit_spec, zone=j.tz_name,
-            person_key=config.person_key is not None, **ctx)
-        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+            person_key=config.person_key is not None, period_q=period_q, **ctx)
+        resp = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        if from_address and status < 400:  # remember the choice for the menu and the pages without a period
+            resp.set_cookie(PERIOD_COOKIE, f"{period_q['from']}_{period_q['to']}", httponly=True, samesite="strict",
+                            path="/", max_age=8 * 3600)
+        return resp
 
     def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def wrapper(request: Request) -> Response:
