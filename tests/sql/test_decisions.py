@@ -243,3 +243,33 @@ def test_a_hold_basis_computed_moved_or_taken_from_an_unguarded_column_is_still_
     checked, or a stored basis put beside another person's id cannot be known before it runs."""
     with pytest.raises(SQLAnalysisError):
         check(sg, sql, scope="police", schema=_HOLDS, params=(1,) if "%s" in sql else None)
+
+
+# -- review round 1, flaw 7: the refusal names the class actually asking -------------------------
+@pytest.mark.parametrize("requester", ["unknown", "federal", "federal_immigration"])
+def test_refusal_wording_names_the_requester_class_that_asked(sg, requester):
+    from status_guard.sql import Inspector
+
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {"inmates": {"id": "int", "home_address": "text"}}})
+    text = insp.decide("SELECT home_address FROM inmates", None, requester=requester).decision.explain()
+    assert "2.129.040(e)" in text
+    if requester == "unknown":
+        assert "`unknown`" in text and "on behalf of a federal officer" not in text, text
+    else:
+        assert "`unknown`" not in text, text
+
+
+def test_framework_bookkeeping_is_metadata_only_with_the_frameworks_own_columns(sg):
+    from status_guard.sql import Inspector
+
+    tables = {"django_content_type": {"id": "int", "app_label": "text", "model": "text"},
+              "auth_permission": {"id": "int", "name": "text", "content_type_id": "int", "codename": "text"},
+              "django_migrations": {"id": "int", "app": "text", "name": "text", "applied": "timestamp",
+                                    "home_address": "text"}}
+    insp = Inspector(sg, dialect="postgres", scope="police", schema={"tables": tables})
+    for sql in ("SELECT id, app_label, model FROM django_content_type WHERE app_label = 'x'",
+                "SELECT p.codename, p.name FROM auth_permission p JOIN django_content_type c ON c.id = p.content_type_id"):
+        assert not insp.decide(sql, None, requester="unknown").decision.blocked, sql
+    # a table of that name with a column the framework does not create is data
+    assert insp.decide("SELECT app FROM django_migrations", None, requester="unknown").decision.blocked

@@ -118,9 +118,8 @@ def _run(conn, steps, how):
             else:
                 try:
                     conn.execute(s)
-                except (SQLRefusedError, SQLAnalysisError):
-                    raise
-                except Exception:  # the server refused it (a duplicate name …): the transaction is lost
+                except Exception:  # the inspector (a column it knows is gone) or the server refused
+                    # it: the transaction is given up
                     conn.execute("ROLLBACK") if how == "sql" else conn.rollback()
                     return
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalogs import framework_metadata
 from ..model import MISSING, Item
 from ..normalize import normalize
 from .analysis import Analysis, KeyedUse, Value, Write
@@ -310,6 +311,8 @@ class Planner:
     # -- reads and filters ---------------------------------------------------------------------
     def columns(self, plan: Plan, action: str, pairs: Any, reason: str | None = None) -> None:
         for t, c in sorted(pairs):
+            if self.restricted and action == "read" and framework_metadata(t, self.insp.columns(t, self.session)):
+                continue  # migration/ORM bookkeeping (django_migrations, alembic_version …): no person
             cats, public, reasons = self.cats(t, c)
             if reason:
                 reasons = (reason, *reasons)
