@@ -273,3 +273,46 @@ def test_framework_bookkeeping_is_metadata_only_with_the_frameworks_own_columns(
         assert not insp.decide(sql, None, requester="unknown").decision.blocked, sql
     # a table of that name with a column the framework does not create is data
     assert insp.decide("SELECT app FROM django_migrations", None, requester="unknown").decision.blocked
+
+
+# -- review round 1, flaw 11: detainer columns, however spelled, are 040(e) for restricted requesters
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_DETAINER_CORES = ["ice detainer", "detainer", "i 247a", "i247a", "i 247n", "i 203", "hold agency",
+                   "immigration detainer", "detainer request", "ice hold", "detainer received"]
+
+
+def _spell_name(words: list[str], style: str) -> str:
+    if style == "snake":
+        return "_".join(words)
+    if style == "camel":
+        return words[0] + "".join(w.capitalize() for w in words[1:])
+    if style == "upper":
+        return "_".join(words).upper()
+    if style == "kebab":
+        return "-".join(words)
+    return " ".join(w.capitalize() for w in words)  # "ICE Detainer"-like, quoted
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(core=st.sampled_from(_DETAINER_CORES), prefix=st.sampled_from(["", "inmate", "booking"]),
+       suffix=st.sampled_from(["", "date", "id", "at", "number"]),
+       style=st.sampled_from(["snake", "camel", "upper", "kebab", "title"]),
+       requester=st.sampled_from(["federal", "federal_immigration", "unknown"]))
+def test_detainer_column_however_spelled_is_governed_by_040e_for_restricted_requesters(
+        sg, core, prefix, suffix, style, requester):
+    words = [w for w in [prefix, *core.split(), suffix] if w]
+    col = _spell_name(words, style)
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {"inmates": {"id": "int", col: "text"}}})
+    assert insp.schema.column("inmates", col).categories, f"{col!r} is not classified"
+    quoted = '"' + col + '"'
+    d = insp.decide(f"SELECT {quoted} FROM inmates", None, requester=requester).decision
+    assert d.blocked and "2.129.040(e)" in d.citations, (col, d.citations)
+    text = d.explain()
+    assert f"inmates.{col}" in text
+    assert ("`unknown`" in text) == (requester == "unknown"), text
+    # filtering on it is inference: the same rule
+    d = insp.decide(f"SELECT id FROM inmates WHERE {quoted} IS NOT NULL", None, requester=requester).decision
+    assert d.blocked and "2.129.040(e)" in d.citations, col
