@@ -200,7 +200,14 @@ def opaque_json(expr: exp.Expression) -> bool:
         return (doc is not None and opaque_json(doc)) or any(_is_jsonish(v) and opaque_json(v) for v in vals)
     if name in _BUILD_FUNCS:
         return any(_is_jsonish(v) and opaque_json(v) for v in e.expressions[1::2])
-    if isinstance(e, (exp.DPipe, exp.Case, exp.Coalesce, exp.If)) or name in ("jsonb_strip_nulls", "json_strip_nulls"):
+    if isinstance(e, exp.Case):  # the results, not the conditions
+        results = [i.args.get("true") for i in e.args.get("ifs") or ()] + [e.args.get("default")]
+        return any(opaque_json(r) for r in results if isinstance(r, exp.Expression))
+    if isinstance(e, exp.Nullif):
+        return opaque_json(e.this)
+    if name in ("jsonb_build_array", "json_build_array"):
+        return any(_is_jsonish(v) and opaque_json(v) for v in e.expressions)
+    if isinstance(e, (exp.DPipe, exp.Coalesce)) or name in ("jsonb_strip_nulls", "json_strip_nulls"):
         return any(opaque_json(c) for c in e.iter_expressions() if not isinstance(c, exp.DataType))
     if isinstance(e, (exp.Sub, exp.JSONBDeleteAtPath)) if hasattr(exp, "JSONBDeleteAtPath") else isinstance(e, exp.Sub):
         return opaque_json(e.this)  # removing keys adds none
