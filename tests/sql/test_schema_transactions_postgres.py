@@ -186,3 +186,25 @@ def test_uncommitted_ddl_is_not_seen_by_another_session(sg, ns):
     finally:
         conn.raw.close()
         other_raw.close()
+
+
+@pytest.mark.parametrize("autocommit", [True, False])
+def test_psycopg_transaction_block_rolled_back_leaves_the_map_as_the_server(sg, ns, autocommit):
+    import psycopg
+
+    conn = _fresh(sg, ns, autocommit=autocommit)
+    try:
+        with request_context(RequestContext(requester=Requester("local"))):
+            with conn.transaction():
+                conn.execute("ALTER TABLE people ADD COLUMN kept text")
+            with conn.transaction():
+                conn.execute("ALTER TABLE people DROP COLUMN home_address")
+                raise psycopg.Rollback()
+            if not autocommit:
+                conn.commit()
+        assert _map_columns(conn, ns) == _server_columns(ns)
+        with request_context(RequestContext(requester=Requester("federal"))):
+            with pytest.raises((SQLRefusedError, SQLAnalysisError)):
+                conn.execute("SELECT * FROM people")
+    finally:
+        conn.raw.close()

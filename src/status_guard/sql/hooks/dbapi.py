@@ -164,6 +164,9 @@ class GuardedConnection:
         elif self.session.open and open_now is False and self.driver == "sqlite3":
             self.inspector.commit(self.session)  # sqlite3 committed on its own (legacy DDL rules)
 
+    def transaction(self, *args: Any, **kw: Any) -> Any:  # psycopg 3 ``with conn.transaction():``
+        return _GuardedTransaction(self._conn.transaction(*args, **kw), self)
+
     def commit(self) -> Any:
         out = self._conn.commit()
         self.inspector.commit(self.session)
@@ -190,6 +193,45 @@ class GuardedConnection:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
+
+
+class _GuardedTransaction:
+    """psycopg's transaction block (BEGIN/SAVEPOINT sent by the driver itself, not through a
+    cursor): the schema changes inside it are undone when the block rolls back, and join the
+    shared map when the outermost block commits in autocommit mode."""
+
+    def __init__(self, tx: Any, conn: GuardedConnection):
+        self._tx = tx
+        self._conn = conn
+        self._name = f"_sg_block_{id(self)}"
+        self._was_open = False
+
+    def __enter__(self) -> Any:
+        out = self._tx.__enter__()
+        s = self._conn.session
+        self._was_open = s.open
+        s.begin()
+        s.savepoint(self._name)
+        return out
+
+    def __exit__(self, *exc: Any) -> Any:
+        try:
+            return self._tx.__exit__(*exc)
+        finally:
+            s, insp = self._conn.session, self._conn.inspector
+            if exc and exc[0] is not None:  # an exception or psycopg.Rollback: the block rolled back
+                if self._was_open:
+                    s.rollback_to(self._name)
+                    s.release(self._name)
+                else:
+                    insp.rollback(s)
+            else:
+                s.release(self._name)
+                if not self._was_open and getattr(self._conn.raw, "autocommit", False):
+                    insp.commit(s)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
 
 
 __all__ = ["GuardedConnection", "GuardedCursor", "guard_connection"]
