@@ -118,7 +118,9 @@ class Query:
     def __init__(self, tree: exp.Expression, st: State):
         self.st = st
         before = {id(n) for n in tree.find_all(exp.Coalesce)}
-        mark_sort_group_names(tree)
+        pg = st.dialect == "postgres"  # SQLite / MySQL read output aliases in more places
+        if pg:
+            mark_sort_group_names(tree)
         try:
             self.tree = qualify(
                 tree,
@@ -127,7 +129,7 @@ class Query:
                 validate_qualify_columns=st.schema is not None,
                 quote_identifiers=False,
                 identify=False,
-                expand_alias_refs=False,  # PostgreSQL's own rules: mark_sort_group_names / resolve_column
+                expand_alias_refs=not pg,  # PostgreSQL's own rules: mark_sort_group_names / resolve_column
             )
         except OptimizeError as exc:
             m = re.match(r"Column '([^']+)' could not be resolved", str(exc))
