@@ -25,7 +25,10 @@ APP = Path(__file__).parent / "workloads" / "django_school"
 
 
 def run_workload(db: str, tmp_path: Path, scope: str = "schools") -> dict:
-    env = {**os.environ, "SG_DB": db, "SG_SCOPE": scope, "SG_AUDIT": f"jsonl:{tmp_path / 'audit.jsonl'}", "PYTHONPATH": str(APP)}
+    # the code under test (this checkout's src/, whatever PYTHONPATH says) wins over an installed copy
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    path = os.pathsep.join(p for p in (str(APP), src, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "SG_DB": db, "SG_SCOPE": scope, "SG_AUDIT": f"jsonl:{tmp_path / 'audit.jsonl'}", "PYTHONPATH": path}
     proc = subprocess.run([sys.executable, str(APP / "run.py")], capture_output=True, text=True, env=env, cwd=APP,
                           timeout=600)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("SG-RESULT ")]
