@@ -41,7 +41,7 @@ def pg_dsn() -> str | None:
 def django(db: str) -> dict:
     app = WORK / "django_school"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SG_DB": db, "SG_AUDIT": f"jsonl:{tmp}/a.jsonl", "PYTHONPATH": str(app)}
+        env = {**os.environ, "SG_DB": db, "SG_AUDIT": f"jsonl:{tmp}/a.jsonl", "PYTHONPATH": os.pathsep.join((str(app), str(Path(__file__).resolve().parents[1] / "src")))}
         p = subprocess.run([sys.executable, str(app / "run.py")], capture_output=True, text=True, env=env, cwd=app)
     out = json.loads([ln for ln in p.stdout.splitlines() if ln.startswith("SG-RESULT ")][-1][len("SG-RESULT "):])
     return {"local": out["local"], "federal": out["federal"], "leaks": len(out["federal_leaks"])}

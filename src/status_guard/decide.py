@@ -18,6 +18,7 @@ No I/O; no values in the result.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -230,6 +231,18 @@ def decide(
     return combine(policy, action, scope, requester, purpose, items, per_item, action_hits)
 
 
+_FEDERAL_OFFICER = re.compile(r"\b(?:a|any) federal officer\b")
+UNKNOWN_WORDING = "a requester of class `unknown` (not identified, so treated like a federal officer)"
+
+
+def _for_unknown(hit: RuleHit) -> RuleHit:
+    """A rule written for federal officers that also covers unidentified requesters says which
+    class it was applied to, instead of calling an unidentified requester a federal officer."""
+    if not _FEDERAL_OFFICER.search(hit.reason):
+        return hit
+    return replace(hit, reason=_FEDERAL_OFFICER.sub(UNKNOWN_WORDING, hit.reason, count=1))
+
+
 def _category_hits(
     policy: Policy, rules: list[Rule], carve_outs: list[Rule], items: Sequence[Item], public_paths: frozenset[str],
     purpose: str | None, claims: Sequence[Claim], block_as_strip: bool, action_hits: list[RuleHit],
@@ -342,6 +355,8 @@ def combine(
         hits_out.append(
             RuleHit(rid, rule.citation, rule.reason, heff, frozenset(cats), tuple(paths), exc, isinstance(rule, ValueRule))
         )
+    if requester.cls == "unknown":  # the reason names the class actually asking
+        hits_out = [_for_unknown(h) for h in hits_out]
     # strongest first, then by citation, for stable explanations
     hits_out.sort(key=lambda h: (-h.effect.rank, h.citation, h.rule))
     effect = Effect.strongest([h.effect for h in hits_out] + [f.effect for f in fields])

@@ -354,7 +354,9 @@ class Guard:
         rec = decision.to_record()
         # a redaction over 3 000 records names one path per record: summarised so the record fits
         # the log's limits and holds no value a client chose as a key (never dropped)
-        rec["fields"] = summarise_paths([*rec["fields"], *(given or ())])
+        # SQL paths are the database's own table and column names (not keys a client chose): kept
+        # exactly, digits included, unless the log would read them as a value (names=True)
+        rec["fields"] = summarise_paths([*rec["fields"], *(given or ())], names=adapter == "sql")
         if count is not None:
             rec["count"] = count
         rec.update(

@@ -45,14 +45,14 @@ _INDEX = re.compile(r"\[\d+\]")
 _MASKED = re.compile(r"(?:(?<=^)|(?<=\.))\*\d+(?=$|[.\[])")  # a key shown by its position, ``*3``
 
 
-def summarise_paths(paths: Iterable[str], limit: int = MAX_RECORD_PATHS) -> list[str]:
+def summarise_paths(paths: Iterable[str], limit: int = MAX_RECORD_PATHS, *, names: bool = False) -> list[str]:
     """The field paths of one decision as an audit record can hold them, never failing: list
     positions become ``[*]`` (``students[*].place_of_birth`` once, not 3 000 times), each path is
-    made safe (``safe_path``), duplicates go; if more than ``limit`` remain, paths are cut to
+    made safe (``safe_path``; ``names``: the paths are schema names — ``safe_name_path``), duplicates go; if more than ``limit`` remain, paths are cut to
     their first names followed by ``.**`` (``students[*].**``) until they fit. Value-free and
     deterministic; nothing is dropped without a ``**`` saying so."""
     templates = list(dict.fromkeys(_MASKED.sub("*", _INDEX.sub("[*]", p)) for p in paths))
-    out = list(dict.fromkeys(safe_path(t) for t in templates))
+    out = list(dict.fromkeys((safe_name_path if names else safe_path)(t) for t in templates))
     if len(out) <= limit:
         return out
     split = [p.split(".") for p in out]
@@ -70,6 +70,27 @@ _UNSAFE = re.compile(r"[^\w.\[\]*-]", re.UNICODE)
 _LONG_DIGITS = re.compile(r"\d{3,}")
 _DATE_LIKE = re.compile(r"\d[-/.]\d")
 _LONG_INDEX = re.compile(r"\[\d{5,}\]")
+
+
+_LOG_DIGITS = re.compile(r"\d{5,}")  # what the audit log refuses as a possible value (records._DIGIT_RUN)
+_LOG_SHAPES = re.compile(r"\d[-/.]\d|(?<!\d)\d{3}[\s.-]\d{4}(?!\d)|\d{3}[- ]\d{2}[- ]\d{4}")
+
+
+@lru_cache(maxsize=65536)
+def safe_name_path(path: str) -> str:
+    """A path of schema names (SQL ``table.column``): kept exactly — ``address2``, ``t2024``,
+    ``q1_2023`` keep their digits — except what the audit log would refuse as a value (a run of
+    5+ digits, a date/phone/SSN shape), which ``safe_path`` masks."""
+    p = unicodedata.normalize("NFC", path)
+    if len(p) > 200:
+        return safe_path(p)
+    out = []
+    for seg in p.split("."):  # only a name the log would refuse is masked, not its neighbours
+        if _UNSAFE.search(seg) or _LOG_DIGITS.search(seg) or _LOG_SHAPES.search(seg):
+            seg = safe_path(seg)
+        out.append(seg)
+    whole = ".".join(out)
+    return whole if not (_LOG_DIGITS.search(whole) or _LOG_SHAPES.search(whole)) else safe_path(whole)
 
 
 @lru_cache(maxsize=65536)

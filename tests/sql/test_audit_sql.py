@@ -212,3 +212,35 @@ def test_aggregated_traffic_that_cannot_be_written_refuses_and_is_kept(sg, audit
     audit.fail = False
     assert insp.traffic.pending() == 1  # kept for the next flush
     assert insp.flush() == 1 and audit.records[-1]["count"] == 1
+
+
+# -- review round 1, flaw 14: SQL paths are names, kept exactly ----------------------------------
+
+_NAME = st.from_regex(r"[a-z][a-z_]{0,8}[0-9]{0,4}(_[a-z]{1,4}[0-9]{0,4})?", fullmatch=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=_NAME, column=_NAME.map(lambda n: "home_address_" + n))
+def test_audit_record_of_a_sql_refusal_keeps_table_and_column_names_exactly(sg, audit, table, column):
+    """2.129.060(e): the audit record says which column was refused — ``address2`` is not
+    ``address`` and ``t2024`` is not ``tn``. Names with up to four digits in a row are kept
+    exactly (the log refuses only what looks like a value: 5+ digits, dates, phone numbers)."""
+    from status_guard.sql import Inspector, SQLRefusedError
+
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {table: {"id": "int", column: "text"}}})
+    audit.records.clear()
+    with pytest.raises(SQLRefusedError):
+        insp.enforce(f'SELECT "{column}" FROM "{table}"', None)
+    assert f"{table}.{column}" in audit.records[-1]["fields"], audit.records[-1]["fields"]
+
+
+def test_a_sql_name_that_looks_like_a_value_is_masked_alone(sg, audit):
+    from status_guard.sql import Inspector, SQLRefusedError
+
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {"t2024": {"id": "int", "addr_line_12345": "text"}}})
+    with pytest.raises(SQLRefusedError):
+        insp.enforce("SELECT addr_line_12345 FROM t2024", None)
+    fields = audit.records[-1]["fields"]
+    assert fields == ["t2024.addr_line_n"], fields

@@ -243,3 +243,76 @@ def test_a_hold_basis_computed_moved_or_taken_from_an_unguarded_column_is_still_
     checked, or a stored basis put beside another person's id cannot be known before it runs."""
     with pytest.raises(SQLAnalysisError):
         check(sg, sql, scope="police", schema=_HOLDS, params=(1,) if "%s" in sql else None)
+
+
+# -- review round 1, flaw 7: the refusal names the class actually asking -------------------------
+@pytest.mark.parametrize("requester", ["unknown", "federal", "federal_immigration"])
+def test_refusal_wording_names_the_requester_class_that_asked(sg, requester):
+    from status_guard.sql import Inspector
+
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {"inmates": {"id": "int", "home_address": "text"}}})
+    text = insp.decide("SELECT home_address FROM inmates", None, requester=requester).decision.explain()
+    assert "2.129.040(e)" in text
+    if requester == "unknown":
+        assert "`unknown`" in text and "on behalf of a federal officer" not in text, text
+    else:
+        assert "`unknown`" not in text, text
+
+
+def test_framework_bookkeeping_is_metadata_only_with_the_frameworks_own_columns(sg):
+    from status_guard.sql import Inspector
+
+    tables = {"django_content_type": {"id": "int", "app_label": "text", "model": "text"},
+              "auth_permission": {"id": "int", "name": "text", "content_type_id": "int", "codename": "text"},
+              "django_migrations": {"id": "int", "app": "text", "name": "text", "applied": "timestamp",
+                                    "home_address": "text"}}
+    insp = Inspector(sg, dialect="postgres", scope="police", schema={"tables": tables})
+    for sql in ("SELECT id, app_label, model FROM django_content_type WHERE app_label = 'x'",
+                "SELECT p.codename, p.name FROM auth_permission p JOIN django_content_type c ON c.id = p.content_type_id"):
+        assert not insp.decide(sql, None, requester="unknown").decision.blocked, sql
+    # a table of that name with a column the framework does not create is data
+    assert insp.decide("SELECT app FROM django_migrations", None, requester="unknown").decision.blocked
+
+
+# -- review round 1, flaw 11: detainer columns, however spelled, are 040(e) for restricted requesters
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_DETAINER_CORES = ["ice detainer", "detainer", "i 247a", "i247a", "i 247n", "i 203", "hold agency",
+                   "immigration detainer", "detainer request", "ice hold", "detainer received"]
+
+
+def _spell_name(words: list[str], style: str) -> str:
+    if style == "snake":
+        return "_".join(words)
+    if style == "camel":
+        return words[0] + "".join(w.capitalize() for w in words[1:])
+    if style == "upper":
+        return "_".join(words).upper()
+    if style == "kebab":
+        return "-".join(words)
+    return " ".join(w.capitalize() for w in words)  # "ICE Detainer"-like, quoted
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(core=st.sampled_from(_DETAINER_CORES), prefix=st.sampled_from(["", "inmate", "booking"]),
+       suffix=st.sampled_from(["", "date", "id", "at", "number"]),
+       style=st.sampled_from(["snake", "camel", "upper", "kebab", "title"]),
+       requester=st.sampled_from(["federal", "federal_immigration", "unknown"]))
+def test_detainer_column_however_spelled_is_governed_by_040e_for_restricted_requesters(
+        sg, core, prefix, suffix, style, requester):
+    words = [w for w in [prefix, *core.split(), suffix] if w]
+    col = _spell_name(words, style)
+    insp = Inspector(sg, dialect="postgres", scope="police",
+                     schema={"tables": {"inmates": {"id": "int", col: "text"}}})
+    assert insp.schema.column("inmates", col).categories, f"{col!r} is not classified"
+    quoted = '"' + col + '"'
+    d = insp.decide(f"SELECT {quoted} FROM inmates", None, requester=requester).decision
+    assert d.blocked and "2.129.040(e)" in d.citations, (col, d.citations)
+    text = d.explain()
+    assert f"inmates.{col}" in text
+    assert ("`unknown`" in text) == (requester == "unknown"), text
+    # filtering on it is inference: the same rule
+    d = insp.decide(f"SELECT id FROM inmates WHERE {quoted} IS NOT NULL", None, requester=requester).decision
+    assert d.blocked and "2.129.040(e)" in d.citations, col

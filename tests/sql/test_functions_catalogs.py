@@ -108,3 +108,77 @@ def test_metadata_catalogs_stay_readable_for_introspection(sg, dialect, sql):
 def test_sqlite_sampled_keys_are_data(sg):
     d = check(sg, "SELECT sample FROM sqlite_stat4", "local", scope="schools", dialect="sqlite")
     assert d.blocked
+
+
+# -- review round 1: flaws 4/5 (privilege statements) and 9 (sequences, advisory locks) ------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PRIVS = ["ALL", "ALL PRIVILEGES", "SELECT", "SELECT (home_address)", "INSERT, UPDATE", "USAGE", "EXECUTE",
+         "TRUNCATE, REFERENCES, TRIGGER"]
+OBJECTS = ["students", "TABLE students", "ALL TABLES IN SCHEMA public", "SEQUENCE students_id_seq",
+           "SCHEMA public", "FUNCTION f(int)", "ALL SEQUENCES IN SCHEMA app", '"Case Table"']
+ROLES = ["PUBLIC", "fed_role", '"Federal Role"', "app, reporting"]
+
+
+@st.composite
+def privilege_statements(draw) -> str:
+    priv, obj, role = draw(st.sampled_from(PRIVS)), draw(st.sampled_from(OBJECTS)), draw(st.sampled_from(ROLES))
+    tail = draw(st.sampled_from(["", " CASCADE", " RESTRICT"]))
+    if draw(st.booleans()):
+        opt = draw(st.sampled_from(["", "GRANT OPTION FOR "]))
+        return f"REVOKE {opt}{priv} ON {obj} FROM {role}{tail}{draw(st.sampled_from(['', ';']))}"
+    who = draw(st.sampled_from(["", "FOR ROLE migrator ", "FOR USER app "]))
+    where = draw(st.sampled_from(["", "IN SCHEMA public ", "IN SCHEMA app, audit "]))
+    kind = draw(st.sampled_from(["TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS"]))
+    verb = draw(st.sampled_from([f"REVOKE ALL ON {kind} FROM {role}{tail}", f"GRANT SELECT ON {kind} TO {role}"]))
+    return f"ALTER DEFAULT PRIVILEGES {who}{where}{verb}"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sql=privilege_statements(), requester=st.sampled_from(["local", "unknown"]))
+def test_revoke_and_default_privileges_are_ordinary_admin_statements(sg, sql, requester):
+    """REVOKE and ALTER DEFAULT PRIVILEGES (every migration tool's and DBA's statements) take no
+    data and evaluate no expression: never refused."""
+    assert not check(sg, sql, requester=requester).blocked, sql
+
+
+@pytest.mark.parametrize("sql", [
+    "REVOKE ALL ON students FROM PUBLIC; SELECT home_address FROM students",
+    "REVOKE ALL ON students FROM x /* ; */ ",
+    "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO x; SELECT home_address FROM students",
+    "REVOKE ALL ON students FROM x ' ; SELECT 1 '",
+])
+def test_a_statement_after_a_revoke_is_still_inspected(sg, sql):
+    try:
+        d = check(sg, sql, requester="federal")
+    except SQLAnalysisError:
+        return
+    assert d.blocked, sql
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT setval('students_id_seq', 10)",
+    "SELECT setval('students_id_seq', 10, false)",
+    "SELECT nextval('students_id_seq')",
+    "SELECT currval('students_id_seq')",
+    "SELECT lastval()",
+    "SELECT pg_advisory_lock(1)",
+    "SELECT pg_advisory_lock(1, 2)",
+    "SELECT pg_advisory_xact_lock(42)",
+    "SELECT pg_try_advisory_lock(7)",
+    "SELECT pg_try_advisory_xact_lock(7)",
+    "SELECT pg_advisory_unlock(1)",
+    "SELECT pg_advisory_unlock_all()",
+    "SELECT pg_advisory_lock_shared(3)",
+    "SELECT pg_advisory_unlock_shared(3)",
+])
+@pytest.mark.parametrize("requester", ["federal", "federal_immigration", "unknown"])
+def test_sequence_and_advisory_lock_calls_are_allowed_for_restricted_requesters(sg, sql, requester):
+    """They read no other relation's values (a lock on a number, a sequence's counter)."""
+    assert not check(sg, sql, requester=requester).blocked, sql
+
+
+def test_advisory_lock_keyed_by_a_protected_column_is_still_a_read(sg):
+    d = check(sg, "SELECT pg_advisory_lock(length(home_address)) FROM students", requester="federal")
+    assert d.blocked and "2.129.040(e)" in d.citations

@@ -127,3 +127,95 @@ def test_detention_table_without_a_basis_column_is_a_warning_at_install(sg, capl
     fixed = Inspector(sg, dialect="postgres", scope="police",
                       schema={"tables": schema, "overrides": {"detentions.notes": ["detention_basis"]}})
     assert not fixed.warnings
+
+
+# -- review round 1: flaws 2 and 3 --------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STATUS_KEYS = ["citizenship", "immigration_status", "Citizenship", "immigration status", "visa_status"]
+
+
+@st.composite
+def json_status_writes(draw) -> str:
+    """A status key put into a JSONB column by any of the shapes PostgreSQL offers."""
+    k = draw(st.sampled_from(STATUS_KEYS))
+    lit = json.dumps({k: "undocumented"}).replace("'", "''")
+    shape = draw(st.sampled_from([
+        f"jsonb_set(data, '{{{json.dumps(k)}}}', '\"undocumented\"')",
+        f"jsonb_set(data, ARRAY['contact', '{k}'], '\"x\"')",
+        f"jsonb_insert(data, '{{{json.dumps(k)}}}', '\"x\"')",
+        f"data || '{lit}'",
+        f"data || '{lit}'::jsonb",
+        f"COALESCE(data, '{{}}'::jsonb) || '{lit}'",
+        f"data || jsonb_build_object('{k}', 'x')",
+        f"jsonb_object(ARRAY['{k}', 'x'])",
+        f"to_jsonb(ROW('x'))",
+        f"replace(data::text, 'zz', '{k}')::jsonb",
+        f"jsonb_build_object('{k[:4]}' || '{k[4:]}', 'x')",
+        f"jsonb_set(data, '{{a}}', jsonb_object(ARRAY['{k}', 'x']))",
+        f"(SELECT jsonb_object_agg(question, answer) FROM answers)",
+        f"'{json.dumps({'nested': {k: 'x'}}).replace(chr(39), chr(39) * 2)}'",
+    ]))
+    stmt = draw(st.sampled_from(["UPDATE profiles SET data = {e} WHERE id = 1",
+                                 "INSERT INTO profiles (id, data) VALUES (1, {e})",
+                                 "INSERT INTO profiles (id, data) SELECT 1, {e} FROM profiles"]))
+    if "data" in shape.replace("jsonb_object_agg", "") and stmt.startswith("INSERT INTO profiles (id, data) VALUES"):
+        shape = shape.replace("data", "'{}'::jsonb", 1) if not shape.startswith("'") else shape
+    return stmt.format(e=shape)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sql=json_status_writes())
+def test_status_written_into_jsonb_by_any_shape_is_collection_or_refused(sg, sql):
+    """040(b): a status key reaching a JSON document is decided as collecting status, or the
+    statement is refused because the keys it writes cannot be named — never allowed."""
+    try:
+        d = check(sg, sql, scope="schools")
+    except SQLAnalysisError as exc:
+        assert "cannot be determined" in exc.reason, (sql, exc.reason)
+        return
+    assert d.blocked and "2.129.040(b)" in d.citations, sql
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE profiles SET data = data || '{\"shoe_size\": 9}'::jsonb WHERE id = 1",
+    "UPDATE profiles SET data = %s::jsonb WHERE id = 1",
+    "UPDATE profiles SET data = data - 'shoe_size' WHERE id = 1",
+    "UPDATE profiles SET data = COALESCE(data, '{}'::jsonb) || jsonb_build_object('grade', 3)",
+])
+def test_ordinary_jsonb_writes_are_not_refused(sg, sql):
+    d = check(sg, sql, scope="schools", params=({"shoe_size": 9},) if "%s" in sql else None)
+    assert not d.blocked, sql
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(["citizenship", "immigration_status", "country of citizenship"]),
+       shape=st.sampled_from([
+           "UPDATE answers SET question = {k} WHERE id = 3",
+           "UPDATE answers SET question = {k} WHERE question = 'shoe_size'",
+           "UPDATE answers a SET question = {k} FROM students s WHERE s.id = a.id",
+           "INSERT INTO answers (id, question) VALUES (1, {k})",
+           "INSERT INTO answers (id, question, answer) VALUES (1, {k}, 'undocumented')",
+           "INSERT INTO answers (id, question, answer) SELECT 1, {k}, 'x'",
+       ]),
+       form=st.sampled_from(["literal", "param", "computed"]))
+def test_status_question_put_on_a_key_value_row_is_collection(sg, key, shape, form):
+    """040(b): re-keying a key-value row to a status question stores its existing answer under it;
+    inserting a status question does too. A question computed in SQL is refused (fail closed)."""
+    if form == "literal":
+        sql, params = shape.format(k=f"'{key}'"), None
+    elif form == "param":
+        sql, params = shape.format(k="%s"), (key,)
+    else:
+        sql, params = shape.format(k=f"lower('{key.upper()}')"), None
+    try:
+        d = check(sg, sql, scope="schools", params=params)
+    except SQLAnalysisError as exc:
+        assert "cannot be determined" in exc.reason or "not pinned" in exc.reason, (sql, exc.reason)
+        return
+    assert d.blocked and "2.129.040(b)" in d.citations, sql
+
+
+def test_re_keying_to_an_ordinary_question_is_allowed(sg):
+    assert not check(sg, "UPDATE answers SET question = 'shoe_size' WHERE id = 3", scope="schools").blocked

@@ -24,8 +24,11 @@ import pytest
 APP = Path(__file__).parent / "workloads" / "django_school"
 
 
-def run_workload(db: str, tmp_path: Path) -> dict:
-    env = {**os.environ, "SG_DB": db, "SG_AUDIT": f"jsonl:{tmp_path / 'audit.jsonl'}", "PYTHONPATH": str(APP)}
+def run_workload(db: str, tmp_path: Path, scope: str = "schools") -> dict:
+    # the code under test (this checkout's src/, whatever PYTHONPATH says) wins over an installed copy
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    path = os.pathsep.join(p for p in (str(APP), src, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "SG_DB": db, "SG_SCOPE": scope, "SG_AUDIT": f"jsonl:{tmp_path / 'audit.jsonl'}", "PYTHONPATH": path}
     proc = subprocess.run([sys.executable, str(APP / "run.py")], capture_output=True, text=True, env=env, cwd=APP,
                           timeout=600)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("SG-RESULT ")]
@@ -79,3 +82,11 @@ def test_django_school_app_on_postgresql_has_no_false_blocks_and_leaks_nothing(p
             c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     check(out, tmp_path)
     assert out["shapes"].get("UNNEST", 0) > 0  # bulk_create as Django 5.2 sends it on PostgreSQL
+
+
+def test_django_app_in_police_scope_migrates_without_false_blocks(tmp_path):
+    """Review round 1, flaw 7: ``migrate`` run outside a request (requester `unknown`) in police
+    scope reads django_content_type / auth_permission — bookkeeping, not data about a person."""
+    out = run_workload(f"sqlite:{tmp_path / 'police.db'}", tmp_path, scope="police")
+    check(out, tmp_path)
+    assert out["steps"]["migrate_again"]["ok"], out["steps"]["migrate_again"]

@@ -132,3 +132,26 @@ def regenerate(dsn: str) -> dict[str, Any]:  # pragma: no cover - maintenance he
 
 __all__ = ["CATALOG_NAMESPACES", "CatalogRelation", "PG_METADATA", "SQLITE_METADATA", "VALUE_HOLDING_ANYWHERE",
            "catalog_relation", "holds_values"]
+
+
+# Bookkeeping tables that migration tools and ORMs keep about the *code* (applied migrations, model
+# registry, permission names, schema version), with the exact columns those tools create: nothing
+# about a person. A restricted requester's statement reading them (Django's ``migrate`` run outside
+# a request, as `unknown`, reads ``django_content_type`` and ``auth_permission``) is not a read of
+# personal data. A table of that name with any other column is data like any other.
+FRAMEWORK_METADATA: dict[str, frozenset[str]] = {
+    "django_migrations": frozenset({"id", "app", "name", "applied"}),
+    "django_content_type": frozenset({"id", "app_label", "model", "name"}),
+    "auth_permission": frozenset({"id", "name", "content_type_id", "codename"}),
+    "alembic_version": frozenset({"version_num"}),
+    "schema_migrations": frozenset({"version", "dirty", "inserted_at"}),
+    "flyway_schema_history": frozenset({"installed_rank", "version", "description", "type", "script", "checksum",
+                                        "installed_by", "installed_on", "execution_time", "success"}),
+    "knex_migrations": frozenset({"id", "name", "batch", "migration_time"}),
+}
+
+
+def framework_metadata(key: str, columns: Any) -> bool:
+    """``key``: a relation key (``ns.name`` or ``name``); ``columns``: its schema columns."""
+    known = FRAMEWORK_METADATA.get(key.rsplit(".", 1)[-1])
+    return known is not None and bool(columns) and all(c.name in known for c in columns)

@@ -94,6 +94,11 @@ SAFE_NAMES = (
     "has_table_privilege", "has_column_privilege", "has_schema_privilege", "pg_relation_size",
     "pg_total_relation_size", "version", "pg_backend_pid", "txid_current", "pg_try_advisory_lock",
     "pg_advisory_unlock", "pg_advisory_lock", "pg_advisory_xact_lock", "nextval", "currval", "setval",
+    # the rest of the advisory-lock family (ORMs, migration tools, job queues): locks on numbers,
+    # they read no relation
+    "pg_advisory_lock_shared", "pg_advisory_unlock_shared", "pg_advisory_unlock_all",
+    "pg_advisory_xact_lock_shared", "pg_try_advisory_lock_shared", "pg_try_advisory_xact_lock",
+    "pg_try_advisory_xact_lock_shared", "lastval",
     "string_agg", "sqlite_version", "last_insert_rowid", "changes",
 )
 # Sample calls for functions that need particular syntax to parse.

@@ -14,6 +14,7 @@ statement that repeats with new parameters is analysed once):
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
@@ -147,17 +148,25 @@ class Inspector:
         self._verdicts.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
+    def schema_for(self, session: Session | None) -> SchemaMap | None:
+        """The map as ``session`` sees it: the shared one plus its own uncommitted DDL."""
+        if session is None or self.schema is None or not session.pending:
+            return self.schema
+        return session.schema(self.schema)
+
     def column(self, table: str, column: str, session: Session | None = None) -> Column | None:
         if session is not None and table in session.temp:
             for c in session.temp[table].columns:
                 if c.name == column:
                     return c
-        return self.schema.column(table, column) if self.schema is not None else None
+        schema = self.schema_for(session)
+        return schema.column(table, column) if schema is not None else None
 
     def columns(self, table: str, session: Session | None = None) -> tuple[Column, ...]:
         if session is not None and table in session.temp:
             return session.temp[table].columns
-        return self.schema.columns(table) if self.schema is not None else ()
+        schema = self.schema_for(session)
+        return schema.columns(table) if schema is not None else ()
 
     def categories(self, table: str, column: str, session: Session | None = None
                    ) -> tuple[frozenset[str], bool, tuple[str, ...]]:
@@ -185,7 +194,7 @@ class Inspector:
                 return self.analysis(sql, bound=False, session=session, paramstyle=paramstyle)
         style = paramstyle or self.paramstyle
         temp = session.temp if session is not None and session.temp else None
-        key = (sql, self.dialect, self.schema_version, style, bound, session.version if temp else "")
+        key = (sql, self.dialect, self.schema_version, style, bound, _session_key(session))
         hit = self._analyses.get(key)
         if hit is not MISSING:
             if isinstance(hit, SQLAnalysisError):
@@ -193,7 +202,8 @@ class Inspector:
             return hit
         fp = self.fingerprint(sql)
         try:
-            result = analyse(sql, self.dialect, self.schema, self.limits, paramstyle=style, bound=bound, temp=temp)
+            result = analyse(sql, self.dialect, self.schema_for(session), self.limits, paramstyle=style, bound=bound,
+                             temp=temp)
         except SQLAnalysisError as exc:
             err = exc.with_fingerprint(fp)
             if not isinstance(exc, SQLLimitError) or (isinstance(sql, str) and len(sql) <= self.limits.max_chars):
@@ -251,7 +261,7 @@ class Inspector:
         if restricted:
             self._allow_list(analysis, fp)
         value_cats = self._value_categories(scope)
-        temp = session.version if session is not None and session.temp else ""
+        temp = _session_key(session)
         kv = self.schema.key_value if self.schema is not None else {}
         plan_key = None if _param_dependent(analysis, kv) else (sql, self.dialect, self.schema_version,
                                                              paramstyle or self.paramstyle, bound, temp, restricted,
@@ -409,16 +419,72 @@ class Inspector:
         after a failed migration."""
         if self.schema is None:
             return
+        if session is not None and self._transaction_control(sql, session):
+            return
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
         changes = analysis.changes
         if not changes:
             return
         glob = [c for c in changes if not c.temporary]
+        if session is not None and session.open:
+            # seen by this session only until COMMIT; undone by ROLLBACK (PostgreSQL's DDL is
+            # transactional)
+            base = session.schema(self.schema)
+            if glob:
+                session.add_pending(glob)
+            session.apply(changes, base)
+            return
         if glob:
             with self._schema_lock:
                 self.set_schema(self.schema.apply(glob))
         if session is not None:
             session.apply(changes, self.schema)
+
+    def _transaction_control(self, sql: str, session: Session) -> bool:
+        """BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE / ROLLBACK TO sent as statements."""
+        m = _TX.match(sql)
+        if m is None:
+            return False
+        word = m.group(1).upper()
+        raw = m.group(3) or ""
+        name = raw[1:-1].replace('""', '"') if raw.startswith('"') else raw.lower()
+        if word in ("BEGIN", "START"):
+            session.begin()
+        elif word in ("COMMIT", "END"):
+            self.commit(session)
+        elif word in ("ROLLBACK", "ABORT") and m.group(2):
+            session.rollback_to(name)
+        elif word in ("ROLLBACK", "ABORT"):
+            session.rollback()
+        elif word == "SAVEPOINT":
+            session.savepoint(name)
+        elif word == "RELEASE":
+            session.release(name)
+        return True
+
+    def commit(self, session: Session | None) -> None:
+        """The session's transaction committed (the driver's ``commit()``): its DDL joins the map."""
+        if session is None:
+            return
+        done = session.commit()
+        if done and self.schema is not None:
+            with self._schema_lock:
+                self.set_schema(self.schema.apply(done))
+
+    def rollback(self, session: Session | None) -> None:
+        """The session's transaction rolled back: its DDL and temporary tables are undone."""
+        if session is not None:
+            session.rollback()
+
+
+_TX = re.compile(
+    r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)\b"
+    r"(?:\s+(?:WORK|TRANSACTION))?(\s+TO)?(?:\s+SAVEPOINT)?(?:\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))?",
+    re.I)
+
+
+def _session_key(session: Session | None) -> str:
+    return session.version if session is not None and (session.temp or session.pending) else ""
 
 
 def fail_closed_decision(guard: Any, reason: str, scope: str, requester: Requester, purpose: str | None) -> Decision:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalogs import framework_metadata
 from ..model import MISSING, Item
 from ..normalize import normalize
 from .analysis import Analysis, KeyedUse, Value, Write
@@ -205,6 +206,8 @@ class Planner:
             key_text = globals()["key_text"](k)
             from_param = from_param or w.key.kind == "param"
         kv = self.kv.get(w.table)
+        if kv is not None and w.column == kv[0] and w.key is None:
+            self._kv_rekey(plan, w, kv, value, same_row)
         if kv is not None and w.column == kv[1] and key_text is None:
             key_text = self._kv_key(w, row, same_row, value)
             from_param = True if key_text is not None else from_param
@@ -266,6 +269,28 @@ class Planner:
             plan.signature.append(("jsonkey", path, key))
             plan.put("store", Item(f"{path}.{key}", kc, kr, leaf))
 
+    def _kv_rekey(self, plan: Plan, w: Write, kv: tuple[str, str], key: Any, same_row: dict[str, Write]) -> None:
+        """A write of a key-value table's question column: a row whose value is not written with it
+        (``UPDATE answers SET question = 'citizenship' WHERE …``) now stores its existing answer under
+        that question — collection of what the question classifies. A question that cannot be known
+        before the statement runs is refused."""
+        if kv[1] in same_row or key is None:
+            return  # the value write carries the question (see _kv_key), or the row is unkeyed
+        if key is MISSING or isinstance(key, (dict, list)):
+            raise SQLAnalysisError(f"the question written to key-value table {w.table} ({w.table}.{w.column}) "
+                                   "cannot be determined before the statement runs", self.fp)
+        key_text = str(key)
+        kc, kr = self.key_cats(key_text)
+        if not kc:
+            return
+        if kc & self.value_cats:
+            raise SQLAnalysisError(
+                f"the answer moved under question `{key_text}` of {w.table} ({', '.join(sorted(kc & self.value_cats))})"
+                " cannot be determined before the statement runs", self.fp)
+        path = f"{w.table}.{kv[1]}.{key_text}"
+        plan.signature.append(("key", path, key_text))
+        plan.put("store", Item(path, kc, ("existing answer re-keyed", *kr), MISSING, False))
+
     def _kv_key(self, w: Write, row: Any, same_row: dict[str, Write], value: Any) -> str | None:
         key_col, _ = self.kv[w.table]
         kw = same_row.get(key_col)
@@ -286,6 +311,8 @@ class Planner:
     # -- reads and filters ---------------------------------------------------------------------
     def columns(self, plan: Plan, action: str, pairs: Any, reason: str | None = None) -> None:
         for t, c in sorted(pairs):
+            if self.restricted and action == "read" and framework_metadata(t, self.insp.columns(t, self.session)):
+                continue  # migration/ORM bookkeeping (django_migrations, alembic_version …): no person
             cats, public, reasons = self.cats(t, c)
             if reason:
                 reasons = (reason, *reasons)

@@ -73,6 +73,10 @@ _PASSTHROUGH = [
     re.compile(rf"^\s*RELEASE\s+(?:SAVEPOINT\s+)?{_IDENT}\s*;?\s*$", re.I),
     re.compile(rf"^\s*ROLLBACK\s+(?:TRANSACTION\s+|WORK\s+)?TO\s+(?:SAVEPOINT\s+)?{_IDENT}\s*;?\s*$", re.I),
     re.compile(r"^\s*SHOW\s+[A-Za-z_][\w.]*\s*;?\s*$", re.I),
+    # taking privileges away (REVOKE …, ALTER DEFAULT PRIVILEGES …): no expression, no data; one
+    # statement (no `;` inside, no string literal, no comment)
+    re.compile(r"^\s*REVOKE\s[^;'$]*;?\s*$", re.I),
+    re.compile(r"^\s*ALTER\s+DEFAULT\s+PRIVILEGES\s[^;'$]*;?\s*$", re.I),
     re.compile(rf"^\s*SET\s+CONSTRAINTS\s+(?:ALL|{_IDENT}(?:\s*,\s*{_IDENT})*)\s+(?:IMMEDIATE|DEFERRED)\s*;?\s*$", re.I),
     re.compile(r"^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(?:'[A-Za-z0-9_/+\-:]*'|[A-Za-z_]+)\s*;?\s*$", re.I),
 ]

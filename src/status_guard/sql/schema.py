@@ -23,14 +23,13 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlglot.schema import MappingSchema
 
-from ..disclose.paths import PathPatterns, compile_patterns, parse_pattern
 from ..errors import PolicyError
 from .catalogs import VALUE_HOLDING_ANYWHERE, CatalogRelation, catalog_relation
 from .names import DEFAULT_NAMESPACE, naming
@@ -112,7 +111,7 @@ class SchemaMap:
     warnings: tuple[str, ...] = ()
     _classify: Classify | None = field(default=None, repr=False)
     _overrides: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _public: PathPatterns = PathPatterns(())
+    _public: SQLPublicRecord = field(default_factory=lambda: SQLPublicRecord((), ()))
     _value_categories: frozenset[str] = frozenset()
     _index: dict[Any, Any] = field(default_factory=dict, repr=False)
     _mapping_schemas: dict[Any, MappingSchema] = field(default_factory=dict, repr=False)
@@ -200,8 +199,8 @@ class SchemaMap:
                 if pc - cats:
                     cats = cats | pc
                     reasons = reasons + pr
-            # public-record columns are path patterns (status_guard.disclose.paths), the same
-            # declarations as the middleware's: `bookings.charge`, `police.bookings.charge`, `**.charge`
+            # public-record columns: SQL identifiers (`bookings.charge`, `police.bookings."CHARGE"`,
+            # `**.charge`), folded and quoted as the database does (SQLPublicRecord)
             public = self._public.matches((name, cname)) or (ns is not None and self._public.matches((ns, name, cname)))
             out.append(Column(key, cname, ctype, cats, public, reasons))
         return Relation(key, ns, name, tuple(out), temporary)
@@ -229,6 +228,13 @@ class SchemaMap:
                        f"{'/'.join(sorted(self._value_categories))}: name its basis column in schema overrides "
                        "(e.g. {\"" + r.key + ".basis\": [\"detention_basis\"]}) so 2.129.040(d) can be enforced")
                 out.append(msg)
+        if self._public:
+            for r in self.relations.values():
+                for c in r.columns:
+                    names = [(r.name, c.name)] + ([(r.namespace, r.name, c.name)] if r.namespace else [])
+                    if not c.public_record and any(self._public.matches_loosely(x) for x in names):
+                        out.append(f"public_record names `{r.key}.{c.name}` only if case is ignored: unquoted names "
+                                   f"fold to lower case as in SQL — write {r.name}.\"{c.name}\" to declare it")
         for w in out:
             log.warning("status_guard SQL schema: %s", w)
         return out
@@ -602,12 +608,101 @@ __all__ = ["CATALOG_NAMESPACES", "CATALOG_TABLES", "Column", "Relation", "Schema
            "parse_search_path", "reflect_dbapi", "reflect_sqlalchemy"]
 
 
-def sql_public_record(patterns: Iterable[str] | None, where: str) -> PathPatterns:
-    """Public-record declarations for SQL: path patterns that name a table's column
-    (``bookings.charge``, ``police.bookings.charge``) or a column in any table (``**.charge``). A
-    one-name pattern can never name a ``table.column``: a configuration error naming it."""
-    public = compile_patterns(tuple(str(p) for p in (patterns or ())), where=where)
-    for p in public.patterns:
-        if len(parse_pattern(p)) == 1:
+class SQLPublicRecord:
+    """Public-record declarations for SQL columns, matched as the database names them: each step
+    is an SQL identifier — unquoted it folds to lower case (``bookings.CHARGE`` is ``charge``),
+    double-quoted it is exact (``bookings."CHARGE"``); ``*`` is one step, ``**`` any number. Unlike
+    the middleware's path patterns (which normalise case and word separators), ``charge`` never
+    declares a different column ``"CHARGE"`` public."""
+
+    def __init__(self, patterns: tuple[str, ...], steps: tuple[tuple[str, ...], ...]):
+        self.patterns = patterns
+        self._steps = steps
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SQLPublicRecord) and other.patterns == self.patterns
+
+    def __hash__(self) -> int:
+        return hash(self.patterns)
+
+    def __repr__(self) -> str:
+        return f"SQLPublicRecord({self.patterns!r})"
+
+    def matches(self, names: Sequence[object]) -> bool:
+        got = tuple(str(n) for n in names if not isinstance(n, int))
+        return any(_steps_match(st, got) for st in self._steps)
+
+    def matches_loosely(self, names: Sequence[object]) -> bool:
+        """Whether a pattern would match if case were ignored (for the folding warning)."""
+        got = tuple(str(n).lower() for n in names if not isinstance(n, int))
+        return any(_steps_match(tuple(x.lower() for x in st), got) for st in self._steps)
+
+
+def _steps_match(steps: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    if not steps:
+        return not names
+    head, rest = steps[0], steps[1:]
+    if head == "\x00**":
+        return any(_steps_match(rest, names[i:]) for i in range(len(names) + 1))
+    if not names:
+        return False
+    if head == "\x00*" or head == names[0]:
+        return _steps_match(rest, names[1:])
+    return False
+
+
+def _sql_steps(pattern: str, where: str) -> tuple[str, ...]:
+    steps: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        if pattern[i] == '"':
+            j, buf = i + 1, []
+            while True:
+                if j >= n:
+                    raise PolicyError(f"{where}: unterminated quoted name in {pattern!r}")
+                if pattern[j] == '"':
+                    if j + 1 < n and pattern[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(pattern[j])
+                j += 1
+            steps.append("".join(buf))
+            i = j + 1
+        else:
+            j = pattern.find(".", i)
+            j = n if j < 0 else j
+            word = pattern[i:j].strip()
+            if not word:
+                raise PolicyError(f"{where}: empty name in {pattern!r}")
+            steps.append("\x00" + word if word in ("*", "**") else word.lower())
+            i = j
+        if i < n:
+            if pattern[i] != ".":
+                raise PolicyError(f"{where}: expected `.` after a quoted name in {pattern!r}")
+            i += 1
+            if i >= n:
+                raise PolicyError(f"{where}: {pattern!r} ends with `.`")
+    return tuple(steps)
+
+
+def sql_public_record(patterns: Iterable[str] | None, where: str) -> SQLPublicRecord:
+    """Public-record declarations for SQL: ``table.column`` (``bookings.charge``,
+    ``police.bookings."CHARGE"``) or a column in any table (``**.charge``). A one-name pattern
+    can never name a ``table.column``: a configuration error naming it."""
+    if isinstance(patterns, str):
+        raise PolicyError(f"{where} must be a list of path patterns, not a single string")
+    pats = tuple(dict.fromkeys(str(p) for p in (patterns or ())))
+    steps = []
+    for p in pats:
+        st = _sql_steps(p, where)
+        if len(st) == 1:
             raise PolicyError(f"{where}: {p!r} names no table; write 'table.{p}' or '**.{p}'")
-    return public
+        if st[-1] in ("\x00*", "\x00**"):
+            raise PolicyError(f"{where}: {p!r} must end with a column name")
+        steps.append(st)
+    return SQLPublicRecord(pats, tuple(steps))

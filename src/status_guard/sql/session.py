@@ -18,10 +18,89 @@ from .schema import Relation, SchemaChange, SchemaMap
 
 
 class Session:
+    """Also the session's open transaction: schema changes made in it (``pending``) are seen by
+    this session only until COMMIT, and undone by ROLLBACK / ROLLBACK TO SAVEPOINT — as the
+    database does (PostgreSQL's DDL is transactional)."""
+
     def __init__(self) -> None:
         self.temp: dict[str, Relation] = {}
         self.version = ""
         self._lock = threading.Lock()
+        self.open = False
+        self.pending: list[SchemaChange] = []
+        self._tx_temp: dict[str, Relation] = {}
+        self._marks: list[tuple[str, int, dict[str, Relation]]] = []
+        self._overlay: tuple[str, int, SchemaMap] | None = None
+
+    # -- transactions ----------------------------------------------------------------------------
+    def begin(self) -> None:
+        with self._lock:
+            if not self.open:
+                self.open = True
+                self.pending = []
+                self._tx_temp = dict(self.temp)
+                self._marks = []
+
+    def _bump(self) -> None:
+        self.version = f"{len(self.temp)}:{id(self)}:{sorted(self.temp)}:{hash(tuple(self.temp.values()))}" \
+            f":{len(self.pending)}:{id(self.pending)}"
+
+    def commit(self) -> list[SchemaChange]:
+        """The transaction committed: its changes, for the shared map."""
+        with self._lock:
+            done, self.pending, self.open, self._marks = self.pending, [], False, []
+            self._overlay = None
+            self._bump()
+            return done
+
+    def rollback(self) -> None:
+        with self._lock:
+            if self.open:
+                self.temp = self._tx_temp
+            self.pending, self.open, self._marks, self._tx_temp = [], False, [], {}
+            self._overlay = None
+            self._bump()
+
+    def savepoint(self, name: str) -> None:
+        self.begin()
+        with self._lock:
+            self._marks.append((name, len(self.pending), dict(self.temp)))
+
+    def rollback_to(self, name: str) -> None:
+        with self._lock:
+            for i in range(len(self._marks) - 1, -1, -1):
+                if self._marks[i][0] == name:
+                    _, n, temp = self._marks[i]
+                    del self._marks[i + 1:]  # later savepoints are gone; this one stays
+                    self.pending = self.pending[:n]
+                    self.temp = dict(temp)
+                    self._overlay = None
+                    self._bump()
+                    return
+
+    def release(self, name: str) -> None:
+        with self._lock:
+            for i in range(len(self._marks) - 1, -1, -1):
+                if self._marks[i][0] == name:
+                    del self._marks[i:]
+                    return
+
+    def add_pending(self, changes: Iterable[SchemaChange]) -> None:
+        with self._lock:
+            self.pending = [*self.pending, *changes]
+            self._overlay = None
+            self._bump()
+
+    def schema(self, shared: SchemaMap) -> SchemaMap:
+        """The map as this session sees it: the shared one plus its uncommitted changes."""
+        if not self.pending:
+            return shared
+        hit = self._overlay
+        if hit is not None and hit[0] == shared.version and hit[1] == len(self.pending):
+            return hit[2]
+        view = shared.apply(self.pending)
+        self._overlay = (shared.version, len(self.pending), view)
+        return view
 
     def apply(self, changes: Iterable[SchemaChange], schema: SchemaMap | None) -> None:
         if schema is None:
@@ -52,13 +131,15 @@ class Session:
                     continue
                 changed = True
             if changed:
-                self.version = f"{len(self.temp)}:{id(self)}:{sorted(self.temp)}:{hash(tuple(self.temp.values()))}"
+                self._bump()
 
     def discard(self) -> None:
         """``DISCARD TEMP`` / ``DISCARD ALL``, or the connection was closed."""
         with self._lock:
             self.temp.clear()
-            self.version = ""
+            self._tx_temp.clear()
+            self._marks = [(n, k, {}) for n, k, _ in self._marks]
+            self._bump()
 
 
 class Sessions:

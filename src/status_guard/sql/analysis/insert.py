@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from ..errors import SQLAnalysisError, SQLLimitError
 from .common import assignments, param_keys, reads_of, returning, synthetic, table_aliases, value_of, with_ctes
-from .keys import json_writes
+from .keys import json_column, json_writes
 from .model import Pair, StatementAnalysis, Value, Write
 from .resolve import query
 from .state import State
@@ -155,6 +155,11 @@ def analyse_insert(stmt: exp.Insert, st: State) -> StatementAnalysis:
                 params = frozenset({val.param}) if val.kind == "param" and val.param is not None else direct
                 writes.append(Write(key, c, val, r, d, params=params, copied=copied and val.kind == "expr"))
                 inserted.setdefault(c, []).append(val)
+            # keys a selected JSON document puts into the column (jsonb_set, ||, builders …)
+            proj = projections[i] if i < len(projections) else None
+            if proj is None and json_column(key, c, st):
+                proj = exp.Anonymous(this="jsonb_object", expressions=[])  # a set operation: keys unknown
+            writes.extend(json_writes(key, c, proj, st, 0, d))
     elif source is None:
         pass  # DEFAULT VALUES
     else:

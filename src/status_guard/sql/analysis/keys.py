@@ -134,14 +134,99 @@ def _flatten_keys(doc: object, prefix: str = "") -> list[str]:
     return out
 
 
+_SET_FUNCS = frozenset({"jsonb_set", "jsonb_insert", "jsonb_set_lax", "json_set", "json_insert", "json_replace"})
+_BUILD_FUNCS = frozenset({"jsonb_build_object", "json_build_object", "json_object"})
+_JSON_TYPES = ("json", "jsonb")
+
+
+def _json_typed(table: str, column: str, st: State) -> bool | None:
+    rel = st._by_key(table)
+    if rel is None:
+        return None
+    col = rel.column(column, st.dialect)
+    if col is None or not col.type:
+        return None
+    return "json" in col.type.lower()
+
+
+def json_column(table: str, column: str, st: State) -> bool:
+    return bool(_json_typed(table, column, st))
+
+
+def _is_jsonish(node: exp.Expression) -> bool:
+    """A node that makes a JSON document (whose keys it decides)."""
+    if isinstance(node, exp.Cast):
+        return str(node.to.this).lower() in _JSON_TYPES or node.to.sql().lower() in _JSON_TYPES
+    name = _func_name(node)
+    return name.startswith(("json", "to_json", "row_to_json", "array_to_json")) or "json" in type(node).__name__.lower()
+
+
+def _func_name(node: exp.Expression) -> str:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    if isinstance(node, exp.Func):
+        return str(node.sql_name()).lower()
+    return ""
+
+
+def opaque_json(expr: exp.Expression) -> bool:
+    """Whether a value written to a JSON column may hold object keys the analysis cannot name:
+    a document made by anything but the shapes :func:`json_writes` reads (a literal, a parameter,
+    the column itself, ``jsonb_set``-style paths with literal keys, ``*_build_object`` with literal
+    keys, ``||`` of those, key deletion) — ``jsonb_object(ARRAY['citizenship', …])``,
+    ``to_jsonb(row)``, ``replace(data::text, …)::jsonb``, ``jsonb_object_agg``…"""
+    e = expr.this if isinstance(expr, exp.Alias) else expr
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Cast):
+        inner = e.this
+        while isinstance(inner, (exp.Paren, exp.Cast)):
+            if isinstance(inner, exp.Cast) and not _is_jsonish(inner):
+                return _is_jsonish(e) and not isinstance(inner.this, (exp.Literal, exp.Placeholder, exp.Null))
+            inner = inner.this
+        if isinstance(inner, (exp.Literal, exp.Placeholder, exp.Null, exp.Column)):
+            return False
+        return opaque_json(inner) if _is_jsonish(inner) or isinstance(inner, (exp.DPipe, exp.Case, exp.Coalesce)) \
+            else _is_jsonish(e)
+    if isinstance(e, (exp.Literal, exp.Placeholder, exp.Null, exp.Column, exp.Boolean)):
+        return False
+    if isinstance(e, exp.Subquery):
+        return True  # a document selected from elsewhere
+    name = _func_name(e)
+    if name in _SET_FUNCS or type(e).__name__ in ("JSONSet", "JSONInsert", "JSONReplace"):
+        args = list(e.expressions) if type(e).__name__ in ("JSONSet", "JSONInsert", "JSONReplace") else list(e.expressions)
+        doc = e.this if type(e).__name__ in ("JSONSet", "JSONInsert", "JSONReplace") else (args[0] if args else None)
+        vals = args[1::2] if type(e).__name__ in ("JSONSet", "JSONInsert", "JSONReplace") else args[2:3]
+        return (doc is not None and opaque_json(doc)) or any(_is_jsonish(v) and opaque_json(v) for v in vals)
+    if name in _BUILD_FUNCS:
+        return any(_is_jsonish(v) and opaque_json(v) for v in e.expressions[1::2])
+    if isinstance(e, exp.Case):  # the results, not the conditions
+        results = [i.args.get("true") for i in e.args.get("ifs") or ()] + [e.args.get("default")]
+        return any(opaque_json(r) for r in results if isinstance(r, exp.Expression))
+    if isinstance(e, exp.Nullif):
+        return opaque_json(e.this)
+    if name in ("jsonb_build_array", "json_build_array"):
+        return any(_is_jsonish(v) and opaque_json(v) for v in e.expressions)
+    if isinstance(e, (exp.DPipe, exp.Coalesce)) or name in ("jsonb_strip_nulls", "json_strip_nulls"):
+        return any(opaque_json(c) for c in e.iter_expressions() if not isinstance(c, exp.DataType))
+    if isinstance(e, (exp.Sub, exp.JSONBDeleteAtPath)) if hasattr(exp, "JSONBDeleteAtPath") else isinstance(e, exp.Sub):
+        return opaque_json(e.this)  # removing keys adds none
+    return True
+
+
 def json_writes(table: str, column: str, expr: exp.Expression | None, st: State, row: int,
                 sources: frozenset[Pair]) -> list[Write]:
-    """Keys a written JSON expression puts into ``table.column`` (each with its value)."""
+    """Keys a written JSON expression puts into ``table.column`` (each with its value). A JSON
+    column given a document whose keys cannot be named (:func:`opaque_json`) gets a write whose
+    key is unknown: refused as undeterminable (fail closed)."""
     from .common import value_of
 
     out: list[Write] = []
     if expr is None:
         return out
+    typed = _json_typed(table, column, st)
+    if (typed or (typed is None and any(_is_jsonish(n) for n in expr.walk()))) and opaque_json(expr):
+        out.append(Write(table, column, Value("expr"), row, sources, Value("expr")))
     for node in expr.walk():
         if isinstance(node, exp.Anonymous):
             name = str(node.this).lower()
@@ -194,4 +279,4 @@ def keyed_uses(stmt: exp.Expression, st: State) -> None:
                     st.pins.append(Pin(rel.key, stored.name, v))
 
 
-__all__ = ["json_key", "json_writes", "keyed_uses"]
+__all__ = ["json_column", "json_key", "json_writes", "keyed_uses", "opaque_json"]

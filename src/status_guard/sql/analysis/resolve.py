@@ -71,12 +71,56 @@ def union(sets) -> frozenset[Pair]:  # type: ignore[no-untyped-def]
     return frozenset(out)
 
 
+INPUT_ONLY = "sg_input_only"
+
+
+def _own_nodes(select: exp.Select):  # type: ignore[no-untyped-def]
+    """The nodes of one SELECT, not of the queries nested in it."""
+    return select.walk(prune=lambda n: n is not select and isinstance(n, (exp.Query, exp.Subquery)))
+
+
+def mark_sort_group_names(tree: exp.Expression) -> None:
+    """PostgreSQL's rules for a name in ORDER BY / DISTINCT ON / GROUP BY (parse_clause.c,
+    ``findTargetlistEntrySQL92``): only a *bare* item that is a single name may be an output column
+    (ORDER BY and DISTINCT ON prefer the output, GROUP BY the input — sqlglot's qualification
+    agrees on both); every other column — in an expression there, in WHERE, HAVING, a window,
+    the SELECT list — is an input column. Those are marked so that neither sqlglot's alias
+    expansion nor the output lookup attributes them to an output alias that shadows them."""
+    for select in list(tree.find_all(exp.Select)):
+        bare: set[int] = set()
+        order = select.args.get("order")
+        distinct = select.args.get("distinct")
+        items: list[exp.Expression] = [o.this for o in order.expressions] if isinstance(order, exp.Order) else []
+        if isinstance(distinct, exp.Distinct) and isinstance(distinct.args.get("on"), exp.Expression):
+            items += list(distinct.args["on"].expressions)
+        projections = select.expressions
+        for i, it in enumerate(items):  # ORDER BY 2: the second output's expression (duplicate names too)
+            if isinstance(it, exp.Literal) and it.is_int and 1 <= int(it.name) <= len(projections):
+                proj = projections[int(it.name) - 1]
+                body = proj.this if isinstance(proj, exp.Alias) else proj
+                if not body.find(exp.Star) and not isinstance(body, exp.Literal):
+                    it.replace(body.copy())
+                    items[i] = exp.Null()  # an expression over input columns now, never an output name
+        group = select.args.get("group")
+        if isinstance(group, exp.Group):
+            items += list(group.expressions)
+        for it in items:
+            if isinstance(it, exp.Column) and not it.table and isinstance(it.this, exp.Identifier):
+                bare.add(id(it))
+        for node in _own_nodes(select):
+            if isinstance(node, exp.Column) and not node.table and id(node) not in bare:
+                node.meta[INPUT_ONLY] = True
+
+
 class Query:
     """One qualified query tree: column resolution through scopes, lineage of outputs."""
 
     def __init__(self, tree: exp.Expression, st: State):
         self.st = st
         before = {id(n) for n in tree.find_all(exp.Coalesce)}
+        pg = st.dialect == "postgres"  # SQLite / MySQL read output aliases in more places
+        if pg:
+            mark_sort_group_names(tree)
         try:
             self.tree = qualify(
                 tree,
@@ -85,6 +129,7 @@ class Query:
                 validate_qualify_columns=st.schema is not None,
                 quote_identifiers=False,
                 identify=False,
+                expand_alias_refs=not pg,  # PostgreSQL's own rules: mark_sort_group_names / resolve_column
             )
         except OptimizeError as exc:
             m = re.match(r"Column '([^']+)' could not be resolved", str(exc))
@@ -175,13 +220,19 @@ class Query:
         if found is None:
             if not tname and col.name in PSEUDO_COLUMNS.get(self.st.dialect, frozenset()):
                 return frozenset()  # ROWNUM, ROWID, ctid ...: no personal data
+            if not tname and col.meta.get(INPUT_ONLY):
+                # an input column in an expression (PostgreSQL never reads an output alias there)
+                return self._input_column(col, scope)
             if not tname:
-                # a reference to an output alias (ORDER BY c, GROUP BY c, a set operation's ORDER BY)
+                # a reference to an output name (a bare ORDER BY / DISTINCT ON / GROUP BY name, a
+                # set operation's ORDER BY)
                 expr = scope.expression
                 if isinstance(expr, exp.Select):
-                    for proj in expr.expressions:
-                        if proj.alias_or_name == col.name and not _is_ancestor(proj, col):
-                            return self.expr_deps(scope, proj)
+                    hits = [p for p in expr.expressions if p.alias_or_name == col.name and not _is_ancestor(p, col)]
+                    if len({(p.this if isinstance(p, exp.Alias) else p).sql() for p in hits}) > 1:
+                        raise SQLAnalysisError(f"`{col.name}` is ambiguous between the statement's output columns")
+                    if hits:
+                        return self.expr_deps(scope, hits[0])
                 elif isinstance(expr, exp.SetOperation):
                     for name, deps in self.outputs(scope):
                         if name == col.name:
@@ -203,6 +254,32 @@ class Query:
                     return deps
             raise SQLAnalysisError(f"column `{col.name}` is not an output of `{tname}`")
         raise SQLAnalysisError(f"column `{col.name}` comes from a source the inspector cannot resolve")
+
+    def _input_column(self, col: exp.Column, scope: Scope) -> frozenset[Pair]:
+        """An unqualified name PostgreSQL resolves among the FROM items only (then outer queries)."""
+        s: Scope | None = scope
+        while s is not None:
+            hits: list[frozenset[Pair]] = []
+            for src in s.selected_sources.values():
+                node = src[1] if isinstance(src, tuple) else src
+                if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+                    try:
+                        hits.append(self._physical(node, col.name))
+                    except SQLAnalysisError:
+                        continue
+                elif isinstance(node, exp.Table):
+                    raise SQLAnalysisError(f"column `{col.name}` may come from a table function; qualify it")
+                elif isinstance(node, Scope):
+                    for name, deps in self.outputs(node):
+                        if name == col.name:
+                            hits.append(deps)
+                            break
+            if len(hits) > 1:
+                raise SQLAnalysisError(f"column `{col.name}` is ambiguous between the statement's tables")
+            if hits:
+                return hits[0]
+            s = s.parent
+        raise SQLAnalysisError(f"column `{col.name}` is not in the schema of any table the statement names")
 
     def whole_row(self, node: exp.Expression, scope: Scope) -> frozenset[Pair]:
         """``SELECT s FROM students s``, ``row_to_json(s)``: every column of the source."""

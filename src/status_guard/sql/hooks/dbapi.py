@@ -82,6 +82,7 @@ class GuardedCursor:
         except SQLAnalysisError as exc:  # refused before it is even text: still audited
             c.inspector.refuse(exc.with_fingerprint(c.inspector.fingerprint(query)))
             raise  # monitor mode: a statement that is not text cannot be sent as it is either
+        c.transaction_state()
         c.inspector.enforce(text, params, many=many, session=c.session, bound=params is not None or many,
                             paramstyle=_STYLES[c.driver])
 
@@ -150,15 +151,87 @@ class GuardedConnection:
     def executescript(self, script: str) -> GuardedCursor:
         return self.cursor().executescript(script)
 
+    def transaction_state(self) -> None:
+        """A statement is about to run: inside a transaction when the driver is not in autocommit
+        (psycopg begins one implicitly) or one is open already (sqlite3 ``in_transaction``); its
+        schema changes then wait for ``commit()``."""
+        raw = self._conn
+        open_now = getattr(raw, "in_transaction", None)
+        if self.driver.startswith("psycopg"):
+            open_now = not bool(getattr(raw, "autocommit", True))
+        if open_now:
+            self.session.begin()
+        elif self.session.open and open_now is False and self.driver == "sqlite3":
+            self.inspector.commit(self.session)  # sqlite3 committed on its own (legacy DDL rules)
+
+    def transaction(self, *args: Any, **kw: Any) -> Any:  # psycopg 3 ``with conn.transaction():``
+        return _GuardedTransaction(self._conn.transaction(*args, **kw), self)
+
+    def commit(self) -> Any:
+        out = self._conn.commit()
+        self.inspector.commit(self.session)
+        return out
+
+    def rollback(self) -> Any:
+        try:
+            return self._conn.rollback()
+        finally:
+            self.inspector.rollback(self.session)
+
     def __enter__(self) -> GuardedConnection:
         self._conn.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> Any:
-        return self._conn.__exit__(*exc)
+        try:
+            return self._conn.__exit__(*exc)
+        finally:  # the driver commits on a clean exit and rolls back on an exception
+            if exc and exc[0] is not None:
+                self.inspector.rollback(self.session)
+            else:
+                self.inspector.commit(self.session)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
+
+
+class _GuardedTransaction:
+    """psycopg's transaction block (BEGIN/SAVEPOINT sent by the driver itself, not through a
+    cursor): the schema changes inside it are undone when the block rolls back, and join the
+    shared map when the outermost block commits in autocommit mode."""
+
+    def __init__(self, tx: Any, conn: GuardedConnection):
+        self._tx = tx
+        self._conn = conn
+        self._name = f"_sg_block_{id(self)}"
+        self._was_open = False
+
+    def __enter__(self) -> Any:
+        out = self._tx.__enter__()
+        s = self._conn.session
+        self._was_open = s.open
+        s.begin()
+        s.savepoint(self._name)
+        return out
+
+    def __exit__(self, *exc: Any) -> Any:
+        try:
+            return self._tx.__exit__(*exc)
+        finally:
+            s, insp = self._conn.session, self._conn.inspector
+            if exc and exc[0] is not None:  # an exception or psycopg.Rollback: the block rolled back
+                if self._was_open:
+                    s.rollback_to(self._name)
+                    s.release(self._name)
+                else:
+                    insp.rollback(s)
+            else:
+                s.release(self._name)
+                if not self._was_open and getattr(self._conn.raw, "autocommit", False):
+                    insp.commit(s)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
 
 
 __all__ = ["GuardedConnection", "GuardedCursor", "guard_connection"]

@@ -110,6 +110,33 @@ class DjangoHook:
         wrapper = _Wrapper(self, connection)
         if not any(isinstance(w, _Wrapper) and w.hook is self for w in connection.execute_wrappers):
             connection.execute_wrappers.append(wrapper)
+        self._follow_transactions(connection)
+
+    def _follow_transactions(self, connection: Any) -> None:
+        """Django commits and rolls back on the driver connection, not through execute(): follow
+        both so that DDL of a rolled-back migration never reaches the map."""
+        if getattr(connection, "_status_guard_tx", None) is self:
+            return
+        hook = self
+        commit, rollback = connection._commit, connection._rollback
+
+        def session() -> Any:
+            raw = getattr(connection, "connection", None)
+            return hook.sessions.for_connection(raw) if raw is not None else None
+
+        def _commit(*a: Any, **kw: Any) -> Any:
+            out = commit(*a, **kw)
+            hook.inspector(connection).commit(session())
+            return out
+
+        def _rollback(*a: Any, **kw: Any) -> Any:
+            try:
+                return rollback(*a, **kw)
+            finally:
+                hook.inspector(connection).rollback(session())
+
+        connection._commit, connection._rollback = _commit, _rollback
+        connection._status_guard_tx = self
 
     def on_connection_created(self, sender: Any, connection: Any, **kw: Any) -> None:
         self.attach(connection)
@@ -166,6 +193,8 @@ class _Wrapper:
             text = sql
         raw = getattr(self.connection, "connection", None)
         session = self.hook.sessions.for_connection(raw) if raw is not None else None
+        if session is not None and not self.connection.get_autocommit():
+            session.begin()  # inside atomic(): schema changes wait for the commit
         insp.enforce(text, params, many=many, session=session, bound=many or params is not None)
         return execute(sql, params, many, context)
 

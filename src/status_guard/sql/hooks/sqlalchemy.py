@@ -110,6 +110,28 @@ def install(
 
     event.listen(sync_engine, "before_cursor_execute", before_cursor_execute)
     insp._sqlalchemy_listener = before_cursor_execute  # type: ignore[attr-defined]
+
+    # schema changes wait for the transaction's COMMIT and are undone by its ROLLBACK (SAVEPOINT
+    # statements pass through before_cursor_execute)
+    def _session(conn: Any) -> Any:
+        dbapi_conn = getattr(getattr(conn, "connection", None), "dbapi_connection", None)
+        return sessions.for_connection(dbapi_conn) if dbapi_conn is not None else None
+
+    def _with(fn: Any) -> Any:
+        def listener(conn: Any, *args: Any) -> None:
+            s = _session(conn)
+            if s is not None:
+                fn(s, *args)
+        return listener
+
+    tx_listeners = {
+        "begin": _with(lambda s: s.begin()),
+        "commit": _with(lambda s: insp.commit(s)),
+        "rollback": _with(lambda s: insp.rollback(s)),
+    }
+    for ev, fn in tx_listeners.items():
+        event.listen(sync_engine, ev, fn)
+    insp._sqlalchemy_tx_listeners = tx_listeners  # type: ignore[attr-defined]
     return insp
 
 
@@ -119,6 +141,8 @@ def uninstall(engine: Any, inspector: Inspector) -> None:
     fn = getattr(inspector, "_sqlalchemy_listener", None)
     if fn is not None:
         event.remove(_sync(engine), "before_cursor_execute", fn)
+    for ev, tx in (getattr(inspector, "_sqlalchemy_tx_listeners", None) or {}).items():
+        event.remove(_sync(engine), ev, tx)
     inspector.flush()
 
 

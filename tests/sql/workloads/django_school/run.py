@@ -65,7 +65,7 @@ def main() -> dict:
 
     def step(name, fn, requester="local", purpose=None):
         before = dict(insp().stats)
-        ctx = RequestContext(requester=Requester(requester), purpose=purpose, scope="schools") if requester else None
+        ctx = RequestContext(requester=Requester(requester), purpose=purpose, scope=os.environ.get("SG_SCOPE", "schools")) if requester else None
         try:
             if ctx is None:  # outside any request, like `manage.py migrate`
                 out = fn()

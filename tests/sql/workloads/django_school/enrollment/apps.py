@@ -13,4 +13,4 @@ class EnrollmentConfig(AppConfig):
         from status_guard.sql.hooks.django import install
 
         guard = Guard.default(audit=os.environ.get("SG_AUDIT", "memory:"))
-        self.sg_hook = install(guard, scope="schools", monitor=os.environ.get("SG_MONITOR") == "1")
+        self.sg_hook = install(guard, scope=os.environ.get("SG_SCOPE", "schools"), monitor=os.environ.get("SG_MONITOR") == "1")
