@@ -65,6 +65,14 @@ def _hash_at(reader: LockedReader, seq: int) -> str | None:
     return h if isinstance(h, str) else None
 
 
+def _loads(data: bytes) -> dict[str, Any] | None:
+    try:
+        rec = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -721,6 +729,8 @@ class AuditLog:
                 f"with {self._chain_info['alg']}{' key ' + self._chain_info['key_id'] if 'key_id' in self._chain_info else ''}."
                 " Use the same key, or start a new log")
         assert reader is not None
+        if self._signing_key is None:
+            self._refuse_unsigned_on_signed(reader, tail)
         st.log_id = str(first["log"])
         if not self._tree_on:
             item = reader.record_at(tail.seq)
@@ -730,6 +740,20 @@ class AuditLog:
             self._accept(item, "at the end of the log", legacy_ok=True)
             return
         self._bootstrap(reader, tail)
+
+    def _refuse_unsigned_on_signed(self, reader: LockedReader, tail: Tail) -> None:
+        """A writer without the signing key never writes into a signed log: its unsigned session would
+        make every signing writer refuse (and verify report UNSIGNED). A configuration error: nothing
+        is written, the writer does not halt."""
+        item = reader.record_at(tail.seq)
+        rec = _loads(item.data) if item is not None else None
+        sth = rec.get("sth") if rec else None
+        if rec is not None and ("auth" in rec or (isinstance(sth, dict) and sth.get("sig"))):
+            raise AuditUnavailableError(
+                f"audit log {self.description} is signed (its last record carries a writer code or a signed tree "
+                "head), but this writer has no signing key: refusing to write an "
+                "unsigned session into it (give the signing key: --signing-key or "
+                "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE)")
 
     def _bootstrap(self, reader: LockedReader, tail: Tail) -> None:
         """The Merkle frontier and the last tree head, from the last record that stores a frontier,
@@ -769,11 +793,35 @@ class AuditLog:
             raise self._refuse(f"audit log {self.description}: its records could not be read back to its last "
                                f"record (seq {tail.seq})")
 
+    def _witness_latest(self) -> dict[str, Any] | None:
+        """The witness's latest head for this place, read in a helper thread and waited for at most
+        ``lock_timeout`` seconds (a hung mount or server must not hold the writer's lock for ever)."""
+        assert self.witness is not None
+        box: dict[str, Any] = {}
+
+        def read() -> None:
+            try:
+                box["seen"] = self.witness.latest(self.sink.origin)  # type: ignore[union-attr]
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                box["error"] = e
+
+        t = threading.Thread(target=read, name="status_guard-audit-witness-read", daemon=True)
+        t.start()
+        t.join(self.lock_timeout)
+        if t.is_alive():
+            raise WitnessError(f"{self.witness.description} did not answer within {self.lock_timeout:g} s")
+        err = box.get("error")
+        if isinstance(err, WitnessError):
+            raise err
+        if err is not None:
+            raise WitnessError(f"{self.witness.description} cannot be read ({type(err).__name__})")
+        return box.get("seen")
+
     def _check_witness(self, tail: Tail | None, first: dict[str, Any] | None, reader: LockedReader | None) -> None:
         """A starting writer compares the log with the latest head the witness holds for this place."""
         assert self.witness is not None
         try:
-            seen = self.witness.latest(self.sink.origin)
+            seen = self._witness_latest()
         except WitnessError as e:
             logger.warning("status_guard audit: cannot read the witness at start-up (%s); the log at %s is not "
                            "compared with the last head the witness holds", e, self.description)
@@ -816,7 +864,7 @@ class AuditLog:
         seen = None
         if self.witness is not None and self.witness.readable:
             try:
-                seen = self.witness.latest(self.sink.origin)
+                seen = self._witness_latest()
             except WitnessError:
                 seen = None
         seen_sth = seen.get("sth") if isinstance(seen, dict) and isinstance(seen.get("sth"), dict) else None

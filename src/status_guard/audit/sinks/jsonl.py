@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from typing import Any
 
@@ -301,12 +302,17 @@ class JsonlSink(Sink):
 
     # -- reading ---------------------------------------------------------------------------------
     def _open_read(self) -> int | None:
-        try:
-            return os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:  # O_NONBLOCK: a FIFO in the log's place must not block the open (it is refused below)
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
         except IsADirectoryError:
             raise AuditUnavailableError(f"audit log {self.description} is a directory, not a log file") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise AuditUnavailableError(f"audit log {self.description} is not a regular file (a FIFO or device?): "
+                                        "refusing to read what may never answer")
+        return fd
 
     def first_record(self) -> dict[str, Any] | None:
         fd = self._open_read()

@@ -112,7 +112,7 @@ class PostgresSink(Sink):
         self._conn: Any = None
         self._lock = threading.Lock()
         self._created = False
-        self._cursor: tuple[int, str] | None = None
+        self._cursor: tuple[int, str, bytes] | None = None
         self._conn_timeout = 0
 
     def reset_cursor(self) -> None:
@@ -180,7 +180,7 @@ class PostgresSink(Sink):
                                             [row_of(rec, line) for rec, line in entries])
                     if entries:
                         last = entries[-1][0]
-                        self._cursor = (last["seq"], last["hash"])
+                        self._cursor = (last["seq"], last["hash"], entries[-1][1])
                     return
                 except psycopg.errors.UndefinedTable:
                     if self._cursor is not None:
