@@ -41,7 +41,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .canonical import ALG_HMAC, ALG_SHA256, GENESIS_HASH, canonical, hashes_equal, record_hash
-from .errors import AuditConfigError, AuditDiscontinuityError, AuditUnavailableError
+from .errors import AuditConfigError, AuditDamagedError, AuditDiscontinuityError, AuditUnavailableError
 from .keys import hmac_key_id, public_key_id, record_auth, writer_auth_key
 from .merkle import Frontier, consistency_proof, leaf_hash
 from .records import RECORD_VERSION, build_record
@@ -172,6 +172,8 @@ class AuditLog:
         self._last_checkpoint: dict[str, Any] | None = None
         self._unacked: dict[int, str] = {}
         self._recovering: dict[str, Any] | None = None
+        self._quarantined: dict[str, Any] | None = None  # recover(): the damaged log it moved aside
+        self._damaged_log: str | None = None  # recover(): the id of a log found damaged
         self._last_write_time: str | None = None
         self._recovery_info: dict[str, Any] = {}
         self._write_lock = threading.Lock()
@@ -277,9 +279,34 @@ class AuditLog:
         if ticket:
             body["discontinuity"]["ticket"] = ticket
         try:
+            found = self.sink.damage()
+            previous = None
+            if found is None:
+                try:
+                    stored = self._commit([dict(body, discontinuity=dict(body["discontinuity"]))])
+                    return stored[-1]
+                except AuditDamagedError as e:
+                    found = (e.why, e.code)
+                    previous = self._damaged_log
+            why, code = found
+            # the log cannot be extended: move it aside (never delete it) and start a new chained segment
+            # whose start marker and discontinuity record name it (where it went, its size and SHA-256)
+            if previous is None:
+                try:
+                    first = self.sink.first_record()
+                except Exception:  # noqa: BLE001 - an unreadable log has no id to name
+                    first = None
+                previous = first.get("log") if isinstance(first, dict) and isinstance(first.get("log"), str) else None
+            tag = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+            moved = self.sink.quarantine(tag)
+            logger.warning("status_guard audit: %s — moved the damaged log aside (%s) and starting a new segment",
+                           why, moved)
+            self._quarantined = {"damage": code, "quarantined": moved, "previous_log": previous}
+            self._state = _State()
             stored = self._commit([body])
         finally:
             self._recovering = None
+            self._quarantined = None
         return stored[-1]
 
     def __enter__(self) -> AuditLog:
@@ -549,7 +576,8 @@ class AuditLog:
                 st.since_prev.clear()
             first_extra: dict[str, Any] = {}
             if self._recovering is not None and self._recovery_info.get("previous_log"):
-                first_extra["discontinuity"] = {"reason": "deleted", "previous_log": self._recovery_info["previous_log"]}
+                first_extra["discontinuity"] = {"reason": self._recovery_info.get("reason", "deleted"),
+                                                "previous_log": self._recovery_info["previous_log"]}
             marker("start", {"log": st.log_id, "chain": dict(self._chain_info), **recovered, **first_extra})
         elif (view.fresh and self._recovering is None) or torn is not None:
             # (an operator's recovery opens its session with the discontinuity record itself)
@@ -876,7 +904,13 @@ class AuditLog:
 
         if tail is None or reader is None:
             info["reason"] = "deleted"
-            previous = self.pinned_log_id or (seen_sth.get("log") if seen_sth else None)
+            q = self._quarantined
+            if q is not None:
+                info["reason"] = "damaged"
+                info["damage"] = q["damage"]
+                if q.get("quarantined"):
+                    info["quarantined"] = q["quarantined"]
+            previous = (q or {}).get("previous_log") or self.pinned_log_id or (seen_sth.get("log") if seen_sth else None)
             if previous:
                 info["previous_log"] = previous
             if lost():
@@ -884,10 +918,14 @@ class AuditLog:
             self._recovery_info = info
             return
         first = reader.first_record() or {}
+        if first.get("kind") != "start" or not isinstance(first.get("log"), str):
+            raise AuditDamagedError(f"audit log {self.description}: its first record is not a readable start marker",
+                                    "no_start")
         chain = first.get("chain") or {}
         if chain.get("alg") != self._chain_info["alg"] or chain.get("key_id") != self._chain_info.get("key_id"):
             raise AuditUnavailableError(f"audit log {self.description} is chained with {chain.get('alg')!s}; recover with "
                                         "the keys the log was written with")
+        self._damaged_log = str(first["log"])
         st.log_id = str(first.get("log"))
         st.tree = Frontier() if self._tree_on else None
         start = 0
@@ -904,15 +942,29 @@ class AuditLog:
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 pass
         bad_from = bad_to = None
+        torn: tuple[int, str] | None = None
+        where = f"audit log {self.description}"
         for it in reader.items_from(start):
-            try:
-                rec = orjson.loads(it.data)
-            except orjson.JSONDecodeError:
+            # a log recovery can build on must read as one chain from its last tree head on: every line a
+            # record, each linking to the one before; a line cut off by a crash is allowed only where the
+            # next record acknowledges it (as the writers and verify allow it). Anything else is damage:
+            # the log is moved aside (AuditDamagedError) rather than extended.
+            rec = None if it.oversize else _loads(it.data)
+            if rec is None or not isinstance(rec.get("seq"), int) or not isinstance(rec.get("hash"), str):
+                if torn is not None:
+                    raise AuditDamagedError(f"{where}: two lines after seq {st.seq} are not records", "unreadable_record")
+                torn = (len(it.data), hashlib.sha256(it.data).hexdigest()) if not it.oversize else (-1, "")
                 continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("seq"), int) or not isinstance(rec.get("hash"), str):
-                continue
-            if rec["seq"] <= st.seq:
-                continue
+            if torn is not None:
+                ack = rec.get("recovered")
+                if not (rec.get("kind") in ("continuation", "start") and isinstance(ack, dict)
+                        and ack.get("torn_bytes") == torn[0] and ack.get("torn_sha256") == torn[1]):
+                    raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
+                torn = None
+            if rec["seq"] != st.seq + 1 or not hashes_equal(str(rec.get("prev_hash")), st.hash):
+                raise AuditDamagedError(f"{where}: record seq {rec['seq']} does not follow seq {st.seq} in storage "
+                                        "order (records removed from the middle, reordered or re-chained)",
+                                        "out_of_order")
             if not self._authentic(rec):
                 bad_from = rec["seq"] if bad_from is None else bad_from
                 bad_to = rec["seq"]
@@ -922,6 +974,8 @@ class AuditLog:
             if st.tree is not None:
                 st.tree.append(leaf_hash(it.data))
             st.seq, st.hash = rec["seq"], rec["hash"]
+        if torn is not None:
+            raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
         if st.tree is not None:
             st.prev_size, st.prev_tree = None, None
         if bad_from is not None:

@@ -450,7 +450,7 @@ def recover_cmd(audit_spec: str, table: str | None, signing_key: str | None, hma
     d = rec.get("discontinuity") or {}
     click.echo(f"discontinuity recorded as seq {rec.get('seq')} of log {rec.get('sth', {}).get('log') or '?'} "
                f"(reason: {d.get('reason')}; the log ended at seq {d.get('found_seq', '-')} when recovered)")
-    for k in ("lost", "unauthenticated", "previous_log"):
+    for k in ("lost", "unauthenticated", "previous_log", "damage", "quarantined"):
         if k in d:
             click.echo(f"  {k}: {json.dumps(d[k], sort_keys=True)}")
     if witness_spec and not witnessed:

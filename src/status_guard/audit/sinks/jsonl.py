@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import logging
 import os
 import stat
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import AuditDiscontinuityError, AuditUnavailableError
+from ..errors import AuditDamagedError, AuditDiscontinuityError, AuditUnavailableError
 from .base import (
     DEFAULT_LOCK_TIMEOUT,
     MAX_LINE,
@@ -39,12 +40,16 @@ from .base import (
     StoreView,
     Tail,
     TornTail,
+    file_digest,
+    move_aside,
     poll_until,
     sha256_hex,
     tail_from_record,
     tail_of,
 )
 from .lines import Line, iter_backward, iter_forward
+
+logger = logging.getLogger("status_guard.audit")
 
 
 def _err(e: OSError) -> str:
@@ -273,9 +278,9 @@ class JsonlSink(Sink):
         lines = iter_backward(fd, size)
         last = next(lines)
         if last.oversize:
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: its last line is over {MAX_LINE} bytes: not a record; refusing "
-                "to extend a damaged log (run `status-guard audit verify`)")
+                "to extend a damaged log (run `status-guard audit verify`, then `status-guard audit recover`)", "oversize_line")
         if last.complete:
             return StoreView(True, tail=self._parse_tail(last.data), reader=reader)
         try:  # a whole record whose newline was not written: it is the tail
@@ -287,18 +292,19 @@ class JsonlSink(Sink):
         if prev is None:
             return StoreView(True, torn=torn, reader=reader, seal=True)
         if prev.oversize:
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: a line over {MAX_LINE} bytes precedes its end; refusing to "
-                "extend a damaged log (run `status-guard audit verify`)")
+                "extend a damaged log (run `status-guard audit verify`, then `status-guard audit recover`)", "oversize_line")
         return StoreView(True, tail=self._parse_tail(prev.data), torn=torn, reader=reader, seal=True)
 
     def _parse_tail(self, line: bytes) -> Tail:
         try:
             return tail_of(line)
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: the last complete record cannot be read; refusing to "
-                "extend a damaged chain (run `status-guard audit verify`)") from None
+                "extend a damaged chain (run `status-guard audit verify`, then `status-guard audit recover`)",
+                "unreadable_record") from None
 
     # -- reading ---------------------------------------------------------------------------------
     def _open_read(self) -> int | None:
@@ -368,6 +374,15 @@ class JsonlSink(Sink):
         finally:
             os.close(fd)
         return None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        self.reset_cursor()
+        if not os.path.lexists(self.path):
+            return None
+        size, digest = file_digest(self.path)
+        dst = move_aside(self.path, f"{self.path}.damaged-{tag}")
+        logger.warning("status_guard audit: moved the damaged log %s to %s", self.path, dst)
+        return {"tag": tag, "bytes": size, "sha256": digest}
 
     def close(self) -> None:
         if self._fd is not None:

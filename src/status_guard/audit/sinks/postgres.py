@@ -259,6 +259,33 @@ class PostgresSink(Sink):
         rows = self._read(f"SELECT seq, record FROM {self.table} WHERE kind = %s ORDER BY seq DESC LIMIT 1", (kind,))
         return RawItem(int(rows[0][0]), rows[0][1].encode()) if rows else None
 
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        """Rename the table (and its index) aside, under the writers' advisory lock; never drop it."""
+        import psycopg
+
+        self.close()
+        suffix = "_damaged_" + re.sub(r"[^0-9a-z]", "", tag.lower())
+        schema, _, name = self.table.rpartition(".")
+        new = (name[: 63 - len(suffix)] + suffix)
+        try:
+            with psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout) as conn:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                    exists = conn.execute("SELECT to_regclass(%s)", (self.table,)).fetchone()[0]
+                    if exists is None:
+                        return None
+                    rows = conn.execute(f"SELECT count(*), max(seq) FROM {self.table}").fetchone()
+                    conn.execute(f"ALTER TABLE {self.table} RENAME TO {new}")
+                    if conn.execute("SELECT to_regclass(%s)", (f"{self.table}_time",)).fetchone()[0] is not None:
+                        conn.execute(f"ALTER INDEX {self.table}_time RENAME TO {new[:58]}_time")
+        except psycopg.Error as e:
+            raise AuditUnavailableError(f"audit log {self.description} cannot be moved aside ({type(e).__name__})") from None
+        self._created = False
+        out: dict[str, Any] = {"tag": re.sub(r"[^0-9a-z]", "", tag.lower()), "rows": int(rows[0])}
+        if rows[1] is not None and int(rows[1]) >= 0:
+            out["max_seq"] = int(rows[1])
+        return out
+
     def drop(self) -> None:
         """Drop the table (tests)."""
         self._read_exec(f"DROP TABLE IF EXISTS {self.table}")

@@ -22,8 +22,9 @@ from typing import Any
 
 import orjson
 
-from ..errors import AuditUnavailableError
-from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, poll_until, tail_of
+from ..errors import AuditDamagedError, AuditUnavailableError
+from .base import (DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, file_digest, move_aside,
+                   poll_until, tail_of)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -92,8 +93,9 @@ def fresh_view(last_record: Any, reader: LockedReader, description: str) -> Stor
     try:
         tail = tail_of(last_record) if last_record is not None else None
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        raise AuditUnavailableError(f"audit log {description}: the last record cannot be read; refusing to extend a "
-                                    "damaged chain (run `status-guard audit verify`)") from None
+        raise AuditDamagedError(f"audit log {description}: the last record cannot be read; refusing to extend a "
+                                "damaged chain (run `status-guard audit verify`, then `status-guard audit recover`)",
+                                "unreadable_record") from None
     return StoreView(True, tail=tail, reader=reader)
 
 
@@ -343,6 +345,44 @@ class SqliteSink(Sink):
         finally:
             conn.close()
         return RawItem(int(row[0]), _data(row[1])) if row else None
+
+    SIDE_FILES = ("-wal", "-shm", "-journal")
+
+    def damage(self) -> tuple[str, str] | None:
+        side = [s for s in self.SIDE_FILES if os.path.lexists(self.path + s)]
+        if not os.path.lexists(self.path):
+            if side:
+                return (f"audit log {self.description}: the database file was deleted; its "
+                        f"{', '.join(self.path + s for s in side)} file(s) remain", "sqlite_deleted")
+            return None
+        if os.path.isdir(self.path):
+            return None
+        try:
+            size = os.path.getsize(self.path)
+            with open(self.path, "rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError:
+            return None
+        if header != SQLITE_HEADER:
+            return (f"audit log {self.description}: the database file is {size} bytes and does not begin with the "
+                    "SQLite header (truncated or overwritten)", "sqlite_truncated")
+        return None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        self.reset_cursor()
+        moved: dict[str, Any] = {"tag": tag}
+        base = f"{self.path}.damaged-{tag}"  # side files keep SQLite's naming: `sqlite3 BASE` opens them together
+        if os.path.lexists(self.path):
+            size, digest = file_digest(self.path)
+            move_aside(self.path, base)
+            moved.update(bytes=size, sha256=digest)
+        for s in self.SIDE_FILES:  # the -wal holds committed records not yet in the main file: keep it too
+            if os.path.lexists(self.path + s):
+                dst = move_aside(self.path + s, base + s)
+                if s == "-wal":
+                    size, digest = file_digest(dst)
+                    moved.update(wal_bytes=size, wal_sha256=digest)
+        return moved if len(moved) > 1 or os.path.lexists(base + "-shm") else None
 
     def close(self) -> None:
         with self._lock:
