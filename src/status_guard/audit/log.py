@@ -171,6 +171,7 @@ class AuditLog:
         self._since_checkpoint = 0
         self._last_checkpoint: dict[str, Any] | None = None
         self._unacked: dict[int, str] = {}
+        self._unacked_lines: list[bytes] = []  # the lines of this writer's failed writes (a torn one may be its own)
         self._recovering: dict[str, Any] | None = None
         self._quarantined: dict[str, Any] | None = None  # recover(): the damaged log it moved aside
         self._damaged_log: str | None = None  # recover(): the id of a log found damaged
@@ -463,9 +464,11 @@ class AuditLog:
         except BaseException as e:
             st.restore(snap)
             attempted = result.get("out") or []
-            for rec, _ in attempted:  # a failed write may still have stored some of these (a torn write)
+            for rec, line in attempted:  # a failed write may still have stored some of these (a torn write)
                 if rec.get("writer") == self.writer:
                     self._unacked[rec["seq"]] = rec["hash"]
+                    self._unacked_lines.append(line)
+            del self._unacked_lines[:-10_000]
             if len(self._unacked) > 100_000:
                 self._unacked.clear()
             if isinstance(e, AuditUnavailableError):
@@ -482,6 +485,7 @@ class AuditLog:
         if result["last_cp"] is not None:
             self._last_checkpoint = result["last_cp"]
         self._unacked.clear()
+        self._unacked_lines.clear()
         if not started_before:
             self._start_ticker()
         if self.witness is not None:
@@ -522,6 +526,13 @@ class AuditLog:
         else:
             self._accept_all(view.appended, f"appended by another writer after this writer's seq {st.seq}")
         torn = view.torn
+        if torn is not None and not view.fresh and not self._own_torn(torn):
+            # a running writer seals a cut-off line only when it is a prefix of a line of its own failed
+            # write; anything else after its last record (an insider's fragment, another writer's
+            # crash) is not laundered as a crashed write: refuse until an operator has looked
+            raise self._refuse(f"audit log {self.description}: {torn.nbytes} byte(s) with no newline follow the "
+                               f"records after this writer's seq {st.seq}, and they are not a write of its own that "
+                               "was cut off (an insider's fragment, or another writer that crashed mid-write)")
         out: list[Entry] = []
         now = utc_now()
         since = self._since_checkpoint
@@ -601,6 +612,13 @@ class AuditLog:
                 last_cp = marker("checkpoint")["sth"]
                 since = 0
         return out, since, last_cp
+
+    def _own_torn(self, torn: Any) -> bool:
+        """Is this cut-off line the start of a line this writer tried to write and was not told was
+        stored (a failed, torn write of its own)?"""
+        n = torn.nbytes
+        return any(len(line) >= n and hashlib.sha256(line[:n]).hexdigest() == torn.sha256
+                   for line in self._unacked_lines)
 
     def _parse(self, item: RawItem, where: str) -> dict[str, Any]:
         try:

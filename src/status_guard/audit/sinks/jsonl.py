@@ -138,10 +138,14 @@ class JsonlSink(Sink):
         self.fsync = fsync
         self._fd: int | None = None
         self._cursor: tuple[int, int, int, bytes] | None = None  # (dev, ino, end offset, last line)
+        # the file's change time when this writer's last write ended: a file back at exactly that end
+        # with a later change time was written after it and cut back (other writers' records removed)
+        self._ctime: int | None = None
 
     # -- writing ---------------------------------------------------------------------------------
     def reset_cursor(self) -> None:
         self._cursor = None
+        self._ctime = None
         if self._fd is not None:
             try:
                 os.close(self._fd)
@@ -184,7 +188,7 @@ class JsonlSink(Sink):
                     raise AuditUnavailableError(f"audit log {self.description} was replaced while opening; retry")
                 view = self._fresh_view(fd, st.st_size)
             else:
-                view = self._cursor_view(fd, st.st_size)
+                view = self._cursor_view(fd, st.st_size, st.st_ctime_ns)
             entries = make(view)
             if view.problem is not None:
                 raise AuditUnavailableError(view.problem)  # make() raises first; a safety net
@@ -194,7 +198,8 @@ class JsonlSink(Sink):
             while view_bytes:
                 n = os.write(fd, view_bytes)
                 view_bytes = view_bytes[n:]
-            end = os.fstat(fd).st_size
+            after = os.fstat(fd)
+            end = after.st_size
             if end != st.st_size + len(data):
                 # someone who ignores the lock changed the file between our look and our write
                 self._cursor = None
@@ -203,8 +208,10 @@ class JsonlSink(Sink):
                     f"expected {st.st_size + len(data)}): someone wrote to it without the lock")
             if entries:
                 self._cursor = (st.st_dev, st.st_ino, end, entries[-1][1])
+                self._ctime = after.st_ctime_ns
             elif seal and self._cursor is not None:
                 self._cursor = (*self._cursor[:2], self._cursor[2] + 1, self._cursor[3])
+                self._ctime = after.st_ctime_ns
         except AuditUnavailableError:
             raise
         except OSError as e:
@@ -239,7 +246,7 @@ class JsonlSink(Sink):
                     "refusing to write to the replacement")
         return None
 
-    def _cursor_view(self, fd: int, size: int) -> StoreView:
+    def _cursor_view(self, fd: int, size: int, ctime: int | None = None) -> StoreView:
         assert self._cursor is not None
         _, _, end, last = self._cursor
         seq = _seq_of(last)
@@ -247,6 +254,10 @@ class JsonlSink(Sink):
             return StoreView(False, problem=(
                 f"audit log {self.description} went backwards: it is {size} bytes, but this writer's last "
                 f"record (seq {seq}) ended at byte {end}: records were cut from its end"))
+        if size == end and ctime is not None and self._ctime is not None and ctime != self._ctime:
+            return StoreView(False, problem=(
+                f"audit log {self.description} went backwards: it was changed after this writer's last record "
+                f"(seq {seq}) and now ends exactly there again: records other writers appended after it were cut"))
         if last and os.pread(fd, len(last) + 1, end - len(last) - 1) != last + b"\n":
             return StoreView(False, problem=(
                 f"audit log {self.description}: this writer's last record (seq {seq}) is no longer where it "
