@@ -948,13 +948,14 @@ class AuditLog:
         st.tree = Frontier() if self._tree_on else None
         start = 0
         item = reader.last_tree_record() if self._tree_on else None
+        tree_hash: str | None = None
         if item is not None:
             try:
                 rec = orjson.loads(item.data)
                 sth, frontier = rec["sth"], rec["frontier"]
                 tree = Frontier.from_hex(int(sth["size"]), [str(h) for h in frontier])
                 if tree.root().hex() == sth["root"] and sth["size"] == rec["seq"]:
-                    st.tree, start = tree, rec["seq"]
+                    st.tree, start, tree_hash = tree, rec["seq"], rec["hash"]
                     st.epoch = int(sth.get("epoch", 0))
                     st.seq, st.hash = rec["seq"] - 1, str(rec["prev_hash"])
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -962,7 +963,16 @@ class AuditLog:
         bad_from = bad_to = None
         torn: tuple[int, str] | None = None
         where = f"audit log {self.description}"
-        for it in reader.items_from(start):
+        items: Iterable[RawItem] = reader.items_from(start)
+        if tree_hash is not None and item is not None and start > 0:
+            # storage order must be chain order from the record before the last tree head on
+            items = iter(reader.items_in_place(item))
+            before = next(items, None)  # type: ignore[call-overload]
+            prev = _loads(before.data) if before is not None and not before.oversize else None
+            if prev is None or prev.get("seq") != start - 1 or prev.get("hash") != st.hash:
+                raise AuditDamagedError(f"{where}: the record before the last tree head (seq {start}) is not seq "
+                                        f"{start - 1} of its chain (records reordered or removed)", "out_of_order")
+        for it in items:
             # a log recovery can build on must read as one chain from its last tree head on: every line a
             # record, each linking to the one before; a line cut off by a crash is allowed only where the
             # next record acknowledges it (as the writers and verify allow it). Anything else is damage:
@@ -979,6 +989,11 @@ class AuditLog:
                         and ack.get("torn_bytes") == torn[0] and ack.get("torn_sha256") == torn[1]):
                     raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
                 torn = None
+            if tree_hash is not None:  # reading starts at the last tree head itself, in its place
+                if rec["hash"] != tree_hash:
+                    raise AuditDamagedError(f"{where}: the last tree head (seq {start}) is not where its records "
+                                            "put it (records reordered)", "out_of_order")
+                tree_hash = None
             if rec["seq"] != st.seq + 1 or not hashes_equal(str(rec.get("prev_hash")), st.hash):
                 raise AuditDamagedError(f"{where}: record seq {rec['seq']} does not follow seq {st.seq} in storage "
                                         "order (records removed from the middle, reordered or re-chained)",
@@ -994,6 +1009,9 @@ class AuditLog:
             st.seq, st.hash = rec["seq"], rec["hash"]
         if torn is not None:
             raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
+        if tree_hash is not None or (st.seq, st.hash) != (tail.seq, tail.hash):
+            raise AuditDamagedError(f"{where}: its records do not read as one chain up to its last record (seq "
+                                    f"{tail.seq}): records reordered", "out_of_order")
         if st.tree is not None:
             st.prev_size, st.prev_tree = None, None
         if bad_from is not None:

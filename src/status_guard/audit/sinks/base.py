@@ -106,6 +106,16 @@ class LockedReader(ABC):
     def first_record(self) -> dict[str, Any] | None:
         """The first stored record, parsed."""
 
+    def items_in_place(self, item: RawItem) -> Iterator[RawItem]:
+        """The stored item just before ``item`` (a record from :meth:`last_tree_record`), then ``item``
+        and every stored item after it, in storage order (for tables: seq order). Recovery checks
+        with it that storage order from there on is chain order."""
+        try:
+            seq = orjson.loads(item.data)["seq"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return iter(())
+        return self.items_from(max(0, int(seq) - 1))
+
 
 MakeFn = Callable[[StoreView], list[Entry]]
 

@@ -99,6 +99,19 @@ class _Reader(LockedReader):
             if s is None or s >= seq:
                 yield RawItem(line.offset, line.data, True, line.oversize, line.sha256)
 
+    def items_in_place(self, item: RawItem) -> Iterator[RawItem]:
+        start = item.position
+        for n, line in enumerate(iter_backward(self.fd, item.position)):
+            if n > 1:
+                break  # at most one line (a cut-off write the tree head acknowledges) between them
+            if line.complete and _seq_of(line.data) is not None:
+                start = line.offset
+                break
+        for line in iter_forward(self.fd, start, self.size):
+            if not line.complete:
+                break
+            yield RawItem(line.offset, line.data, True, line.oversize, line.sha256)
+
     def record_at(self, seq: int) -> RawItem | None:
         for line in self._records_back():
             s = _seq_of(line.data)
