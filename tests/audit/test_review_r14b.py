@@ -278,3 +278,27 @@ def test_fifo_witness_and_fifo_log_are_refused_never_block(tmp_path: Path) -> No
     os.mkfifo(tmp_path / "a.jsonl")
     r = CliRunner().invoke(cli, ["audit", "verify", "--audit", f"jsonl:{tmp_path}/a.jsonl"])
     assert r.exit_code == 2 and "not a regular file" in r.output
+
+
+def test_a_writer_starting_on_a_cut_log_refuses_despite_a_replayed_witness_head(tmp_path: Path) -> None:
+    path, wit = tmp_path / "a.jsonl", f"dir:{tmp_path}/w"
+    log = _writer(f"jsonl:{path}", witness=wit)
+    for _ in range(5):
+        log.append(REC)
+    log.close()
+    session1 = path.read_bytes()
+    log = _writer(f"jsonl:{path}", witness=wit)
+    for _ in range(5):
+        log.append(REC)
+    log.close()
+    path.write_bytes(session1)  # the insider cuts the log back to session 1's end (app stopped) ...
+    heads = (tmp_path / "w" / "heads.jsonl").read_bytes().splitlines()
+    n1 = len(session1.splitlines())
+    old = [h for h in heads if orjson.loads(h)["sth"]["size"] == n1 - 1][-1]
+    with open(tmp_path / "w" / "heads.jsonl", "ab") as f:
+        f.write(old + b"\n")  # ... and appends (only appends) a copy of the genuine head for that end
+    log = _writer(f"jsonl:{path}", witness=wit)
+    assert _refuses(log)
+    log.close()
+    r = CliRunner().invoke(cli, ["audit", "witness", "check", "--witness", wit])
+    assert "REPLAYED" in r.output
