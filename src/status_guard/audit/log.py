@@ -847,6 +847,9 @@ class AuditLog:
 
         def read() -> None:
             try:
+                prepare = getattr(self.witness, "prepare", None)
+                if prepare is not None:
+                    prepare()  # a dir: witness's own directory (never its parents) is made by its first writer
                 box["seen"] = self.witness.latest(self.sink.origin)  # type: ignore[union-attr]
             except BaseException as e:  # noqa: BLE001 - handed to the caller
                 box["error"] = e

@@ -545,6 +545,8 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
         sink = open_sink(audit_spec, table=table)
         w = open_witness(witness_spec)
         assert w is not None
+        if hasattr(w, "prepare"):
+            w.prepare()  # pull writes to the witness: a dir: witness may be created (never its parents)
         entries = list(w.entries())
     except (AuditConfigError, AuditUnavailableError, WitnessError, OSError) as e:
         _fail(str(e))

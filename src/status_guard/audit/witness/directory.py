@@ -136,20 +136,28 @@ class DirectoryWitness(FileWitness):
             raise WitnessError(f"{self.description} does not exist (not mounted, or a typo?); a missing witness "
                                "is an error, not an empty witness")
 
+    def prepare(self) -> None:
+        """Make the witness directory itself, never its parents: a missing parent is an unmounted or
+        mistyped path, and heads written there would sit on local disk, in the insider's reach."""
+        if os.path.isdir(self.dir):
+            return
+        parent = os.path.dirname(os.path.abspath(self.dir))
+        if not os.path.isdir(parent):
+            raise WitnessError(f"{self.description} cannot be written: its parent directory {parent} does not "
+                               "exist (not mounted, or a typo?)")
+        try:
+            os.makedirs(self.dir, exist_ok=True)
+        except OSError as e:
+            raise WitnessError(f"{self.description} cannot be created: "
+                               f"{errno.errorcode.get(e.errno or 0, 'error')}") from None
+
     def submit(self, entry: Mapping[str, Any]) -> None:
         line = canonical(entry) + b"\n"
         if len(line) > MAX_ENTRY_BYTES:
             raise WitnessError("witness entry too large")
         try:
             created = not os.path.exists(self.path)
-            if not os.path.isdir(self.dir):
-                # make the witness directory itself, never its parents: a missing parent is an unmounted
-                # or mistyped path, and heads written there would sit on local disk, in the insider's reach
-                parent = os.path.dirname(os.path.abspath(self.dir))
-                if not os.path.isdir(parent):
-                    raise WitnessError(f"{self.description} cannot be written: its parent directory {parent} does "
-                                       "not exist (not mounted, or a typo?)")
-                os.makedirs(self.dir, exist_ok=True)
+            self.prepare()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
             try:
                 n = os.write(fd, line)
