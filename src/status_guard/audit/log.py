@@ -947,6 +947,8 @@ class AuditLog:
             raise AuditUnavailableError(f"audit log {self.description} is chained with {chain.get('alg')!s}; recover with "
                                         "the keys the log was written with")
         self._damaged_log = str(first["log"])
+        if self._signing_key is None:
+            self._refuse_unsigned_on_signed(reader, tail)  # an unsigned recovery would end no signed refusal
         st.log_id = str(first.get("log"))
         st.tree = Frontier() if self._tree_on else None
         start = 0
