@@ -92,8 +92,11 @@ def test_witness_check_reports_a_fork_and_an_equivocation_from_the_heads_alone(t
     log2.close()
     kinds = {f.kind for f in _book(w, sk).check()}
     assert "fork" in kinds  # the restarted writer proves its heads from size 6, the witness holds 12 too
-    res = CliRunner().invoke(cli, ["audit", "witness", "check", "--witness", f"dir:{tmp_path}/nowhere"])
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(cli, ["audit", "witness", "check", "--witness", f"dir:{tmp_path}/empty"])
     assert res.exit_code == 0  # an empty witness is consistent (nothing to compare)
+    res = CliRunner().invoke(cli, ["audit", "witness", "check", "--witness", f"dir:{tmp_path}/nowhere"])
+    assert res.exit_code == 2 and "does not exist" in res.output  # a missing one is an error (r14b F9)
 
 
 def test_equivocation_two_roots_for_one_size_is_named(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ authenticate (issue 14, item 1).
 Invariant. A running writer W refuses an append (AuditDiscontinuityError, a 503 for the guarded
 action) exactly when, since W's own last record:
 * the log file (or database file) was deleted or replaced, or W's last record is no longer stored
-  where W wrote it (the log was cut, rewritten, or the record changed); or
+  where W wrote it (the log was cut, rewritten, or the record changed), or the file was changed
+  after W's last write and ends exactly at W's last record again (other writers' records cut); or
 * a record stored after it is not a canonical record that chains to the one before it, does not
   match its own hash (HMAC under the chain key), lacks a valid writer code (with a signing key),
   or claims to come from W.
@@ -67,14 +68,16 @@ def _ok_record(rec: Any, line: bytes, setup: str, first: bool = False) -> bool:
 
 
 def _oracle_refuses(path: Path, ident: tuple[int, int] | None, w_last: bytes | None, w_end: int, w_id: str,
-                    setup: str) -> bool:
-    """Computed from the stored bytes alone, by the invariant's definition."""
+                    setup: str, w_ctime: int | None = None) -> bool:
+    """Computed from the stored bytes alone (and the file's change time), by the invariant's definition."""
     try:
         st_ = os.stat(path)
     except FileNotFoundError:
         return w_last is not None
     if ident is not None and (st_.st_dev, st_.st_ino) != ident:
         return True
+    if w_ctime is not None and st_.st_size == w_end and st_.st_ctime_ns != w_ctime:
+        return True  # changed after the writer's last write and back at exactly its end (r14b F10)
     lines = _lines(path)
     if w_last is None:  # a writer starting now: from the last tree head (or the last record) on
         if not lines:
@@ -171,6 +174,7 @@ class _Writer:
         self.last_op = -1
         self.end = 0
         self.ident: tuple[int, int] | None = None
+        self.ctime: int | None = None
         self.refusing = False
 
     def _remember(self) -> None:
@@ -179,6 +183,7 @@ class _Writer:
         self.last, self.end = lines[i], sum(len(x) + 1 for x in lines[: i + 1])
         st_ = os.stat(self.path)
         self.ident = (st_.st_dev, st_.st_ino)
+        self.ctime = st_.st_ctime_ns
 
     def append(self, n: int, recoveries: list[tuple[int, bytes]], op: int) -> None:
         if self.refusing:
@@ -187,7 +192,8 @@ class _Writer:
             covered = any(i > self.last_op and line in lines for i, line in recoveries)
             expect = not covered or _oracle_refuses(self.path, None, None, 0, self.log.writer, self.setup)
         else:
-            expect = _oracle_refuses(self.path, self.ident, self.last, self.end, self.log.writer, self.setup)
+            expect = _oracle_refuses(self.path, self.ident, self.last, self.end, self.log.writer, self.setup,
+                                     self.ctime)
         before = self.path.read_bytes() if self.path.exists() else None
         for _ in range(n):
             try:

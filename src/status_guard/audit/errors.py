@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..errors import AuditUnavailableError, StatusGuardError
 
 __all__ = ["AuditUnavailableError", "AuditRecordError", "AuditConfigError", "AuditDiscontinuityError",
-           "StatusGuardError"]
+           "AuditDamagedError", "StatusGuardError"]
 
 
 class AuditRecordError(StatusGuardError, ValueError):
@@ -36,3 +36,15 @@ class AuditDiscontinuityError(AuditUnavailableError):
         self.reason = reason
         super().__init__(f"{reason}. This writer refuses to append until an operator runs "
                          "`status-guard audit recover` (see docs/audit.md)")
+
+
+class AuditDamagedError(AuditUnavailableError):
+    """The stored log cannot be read as a chain to build on: a line or row that is not a record, records
+    out of order, a database file that is not a database any more. A writer refuses (503) as for any
+    unavailable log; ``status-guard audit recover`` moves the damaged log aside (never deletes it) and
+    starts a new chained segment whose first records name it. ``why`` says what was found."""
+
+    def __init__(self, why: str, code: str = "unreadable"):
+        self.why = why
+        self.code = code  # a short name for the discontinuity record (no free text is ever logged)
+        super().__init__(why)

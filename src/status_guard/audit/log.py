@@ -41,7 +41,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .canonical import ALG_HMAC, ALG_SHA256, GENESIS_HASH, canonical, hashes_equal, record_hash
-from .errors import AuditConfigError, AuditDiscontinuityError, AuditUnavailableError
+from .errors import AuditConfigError, AuditDamagedError, AuditDiscontinuityError, AuditUnavailableError
 from .keys import hmac_key_id, public_key_id, record_auth, writer_auth_key
 from .merkle import Frontier, consistency_proof, leaf_hash
 from .records import RECORD_VERSION, build_record
@@ -63,6 +63,14 @@ def _hash_at(reader: LockedReader, seq: int) -> str | None:
         return None
     h = rec.get("hash") if isinstance(rec, dict) else None
     return h if isinstance(h, str) else None
+
+
+def _loads(data: bytes) -> dict[str, Any] | None:
+    try:
+        rec = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return rec if isinstance(rec, dict) else None
 
 
 def utc_now() -> str:
@@ -163,7 +171,10 @@ class AuditLog:
         self._since_checkpoint = 0
         self._last_checkpoint: dict[str, Any] | None = None
         self._unacked: dict[int, str] = {}
+        self._unacked_lines: list[bytes] = []  # the lines of this writer's failed writes (a torn one may be its own)
         self._recovering: dict[str, Any] | None = None
+        self._quarantined: dict[str, Any] | None = None  # recover(): the damaged log it moved aside
+        self._damaged_log: str | None = None  # recover(): the id of a log found damaged
         self._last_write_time: str | None = None
         self._recovery_info: dict[str, Any] = {}
         self._write_lock = threading.Lock()
@@ -269,9 +280,34 @@ class AuditLog:
         if ticket:
             body["discontinuity"]["ticket"] = ticket
         try:
+            found = self.sink.damage()
+            previous = None
+            if found is None:
+                try:
+                    stored = self._commit([dict(body, discontinuity=dict(body["discontinuity"]))])
+                    return stored[-1]
+                except AuditDamagedError as e:
+                    found = (e.why, e.code)
+                    previous = self._damaged_log
+            why, code = found
+            # the log cannot be extended: move it aside (never delete it) and start a new chained segment
+            # whose start marker and discontinuity record name it (where it went, its size and SHA-256)
+            if previous is None:
+                try:
+                    first = self.sink.first_record()
+                except Exception:  # noqa: BLE001 - an unreadable log has no id to name
+                    first = None
+                previous = first.get("log") if isinstance(first, dict) and isinstance(first.get("log"), str) else None
+            tag = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+            moved = self.sink.quarantine(tag)
+            logger.warning("status_guard audit: %s — moved the damaged log aside (%s) and starting a new segment",
+                           why, moved)
+            self._quarantined = {"damage": code, "quarantined": moved, "previous_log": previous}
+            self._state = _State()
             stored = self._commit([body])
         finally:
             self._recovering = None
+            self._quarantined = None
         return stored[-1]
 
     def __enter__(self) -> AuditLog:
@@ -428,9 +464,11 @@ class AuditLog:
         except BaseException as e:
             st.restore(snap)
             attempted = result.get("out") or []
-            for rec, _ in attempted:  # a failed write may still have stored some of these (a torn write)
+            for rec, line in attempted:  # a failed write may still have stored some of these (a torn write)
                 if rec.get("writer") == self.writer:
                     self._unacked[rec["seq"]] = rec["hash"]
+                    self._unacked_lines.append(line)
+            del self._unacked_lines[:-10_000]
             if len(self._unacked) > 100_000:
                 self._unacked.clear()
             if isinstance(e, AuditUnavailableError):
@@ -447,6 +485,7 @@ class AuditLog:
         if result["last_cp"] is not None:
             self._last_checkpoint = result["last_cp"]
         self._unacked.clear()
+        self._unacked_lines.clear()
         if not started_before:
             self._start_ticker()
         if self.witness is not None:
@@ -487,6 +526,13 @@ class AuditLog:
         else:
             self._accept_all(view.appended, f"appended by another writer after this writer's seq {st.seq}")
         torn = view.torn
+        if torn is not None and not view.fresh and not self._own_torn(torn):
+            # a running writer seals a cut-off line only when it is a prefix of a line of its own failed
+            # write; anything else after its last record (an insider's fragment, another writer's
+            # crash) is not laundered as a crashed write: refuse until an operator has looked
+            raise self._refuse(f"audit log {self.description}: {torn.nbytes} byte(s) with no newline follow the "
+                               f"records after this writer's seq {st.seq}, and they are not a write of its own that "
+                               "was cut off (an insider's fragment, or another writer that crashed mid-write)")
         out: list[Entry] = []
         now = utc_now()
         since = self._since_checkpoint
@@ -541,7 +587,8 @@ class AuditLog:
                 st.since_prev.clear()
             first_extra: dict[str, Any] = {}
             if self._recovering is not None and self._recovery_info.get("previous_log"):
-                first_extra["discontinuity"] = {"reason": "deleted", "previous_log": self._recovery_info["previous_log"]}
+                first_extra["discontinuity"] = {"reason": self._recovery_info.get("reason", "deleted"),
+                                                "previous_log": self._recovery_info["previous_log"]}
             marker("start", {"log": st.log_id, "chain": dict(self._chain_info), **recovered, **first_extra})
         elif (view.fresh and self._recovering is None) or torn is not None:
             # (an operator's recovery opens its session with the discontinuity record itself)
@@ -565,6 +612,13 @@ class AuditLog:
                 last_cp = marker("checkpoint")["sth"]
                 since = 0
         return out, since, last_cp
+
+    def _own_torn(self, torn: Any) -> bool:
+        """Is this cut-off line the start of a line this writer tried to write and was not told was
+        stored (a failed, torn write of its own)?"""
+        n = torn.nbytes
+        return any(len(line) >= n and hashlib.sha256(line[:n]).hexdigest() == torn.sha256
+                   for line in self._unacked_lines)
 
     def _parse(self, item: RawItem, where: str) -> dict[str, Any]:
         try:
@@ -721,6 +775,8 @@ class AuditLog:
                 f"with {self._chain_info['alg']}{' key ' + self._chain_info['key_id'] if 'key_id' in self._chain_info else ''}."
                 " Use the same key, or start a new log")
         assert reader is not None
+        if self._signing_key is None:
+            self._refuse_unsigned_on_signed(reader, tail)
         st.log_id = str(first["log"])
         if not self._tree_on:
             item = reader.record_at(tail.seq)
@@ -730,6 +786,20 @@ class AuditLog:
             self._accept(item, "at the end of the log", legacy_ok=True)
             return
         self._bootstrap(reader, tail)
+
+    def _refuse_unsigned_on_signed(self, reader: LockedReader, tail: Tail) -> None:
+        """A writer without the signing key never writes into a signed log: its unsigned session would
+        make every signing writer refuse (and verify report UNSIGNED). A configuration error: nothing
+        is written, the writer does not halt."""
+        item = reader.record_at(tail.seq)
+        rec = _loads(item.data) if item is not None else None
+        sth = rec.get("sth") if rec else None
+        if rec is not None and ("auth" in rec or (isinstance(sth, dict) and sth.get("sig"))):
+            raise AuditUnavailableError(
+                f"audit log {self.description} is signed (its last record carries a writer code or a signed tree "
+                "head), but this writer has no signing key: refusing to write an "
+                "unsigned session into it (give the signing key: --signing-key or "
+                "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE)")
 
     def _bootstrap(self, reader: LockedReader, tail: Tail) -> None:
         """The Merkle frontier and the last tree head, from the last record that stores a frontier,
@@ -769,11 +839,38 @@ class AuditLog:
             raise self._refuse(f"audit log {self.description}: its records could not be read back to its last "
                                f"record (seq {tail.seq})")
 
+    def _witness_latest(self) -> dict[str, Any] | None:
+        """The witness's latest head for this place, read in a helper thread and waited for at most
+        ``lock_timeout`` seconds (a hung mount or server must not hold the writer's lock for ever)."""
+        assert self.witness is not None
+        box: dict[str, Any] = {}
+
+        def read() -> None:
+            try:
+                prepare = getattr(self.witness, "prepare", None)
+                if prepare is not None:
+                    prepare()  # a dir: witness's own directory (never its parents) is made by its first writer
+                box["seen"] = self.witness.latest(self.sink.origin)  # type: ignore[union-attr]
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                box["error"] = e
+
+        t = threading.Thread(target=read, name="status_guard-audit-witness-read", daemon=True)
+        t.start()
+        t.join(self.lock_timeout)
+        if t.is_alive():
+            raise WitnessError(f"{self.witness.description} did not answer within {self.lock_timeout:g} s")
+        err = box.get("error")
+        if isinstance(err, WitnessError):
+            raise err
+        if err is not None:
+            raise WitnessError(f"{self.witness.description} cannot be read ({type(err).__name__})")
+        return box.get("seen")
+
     def _check_witness(self, tail: Tail | None, first: dict[str, Any] | None, reader: LockedReader | None) -> None:
         """A starting writer compares the log with the latest head the witness holds for this place."""
         assert self.witness is not None
         try:
-            seen = self.witness.latest(self.sink.origin)
+            seen = self._witness_latest()
         except WitnessError as e:
             logger.warning("status_guard audit: cannot read the witness at start-up (%s); the log at %s is not "
                            "compared with the last head the witness holds", e, self.description)
@@ -816,7 +913,7 @@ class AuditLog:
         seen = None
         if self.witness is not None and self.witness.readable:
             try:
-                seen = self.witness.latest(self.sink.origin)
+                seen = self._witness_latest()
             except WitnessError:
                 seen = None
         seen_sth = seen.get("sth") if isinstance(seen, dict) and isinstance(seen.get("sth"), dict) else None
@@ -828,7 +925,13 @@ class AuditLog:
 
         if tail is None or reader is None:
             info["reason"] = "deleted"
-            previous = self.pinned_log_id or (seen_sth.get("log") if seen_sth else None)
+            q = self._quarantined
+            if q is not None:
+                info["reason"] = "damaged"
+                info["damage"] = q["damage"]
+                if q.get("quarantined"):
+                    info["quarantined"] = q["quarantined"]
+            previous = (q or {}).get("previous_log") or self.pinned_log_id or (seen_sth.get("log") if seen_sth else None)
             if previous:
                 info["previous_log"] = previous
             if lost():
@@ -836,35 +939,70 @@ class AuditLog:
             self._recovery_info = info
             return
         first = reader.first_record() or {}
+        if first.get("kind") != "start" or not isinstance(first.get("log"), str):
+            raise AuditDamagedError(f"audit log {self.description}: its first record is not a readable start marker",
+                                    "no_start")
         chain = first.get("chain") or {}
         if chain.get("alg") != self._chain_info["alg"] or chain.get("key_id") != self._chain_info.get("key_id"):
             raise AuditUnavailableError(f"audit log {self.description} is chained with {chain.get('alg')!s}; recover with "
                                         "the keys the log was written with")
+        self._damaged_log = str(first["log"])
+        if self._signing_key is None:
+            self._refuse_unsigned_on_signed(reader, tail)  # an unsigned recovery would end no signed refusal
         st.log_id = str(first.get("log"))
         st.tree = Frontier() if self._tree_on else None
         start = 0
         item = reader.last_tree_record() if self._tree_on else None
+        tree_hash: str | None = None
         if item is not None:
             try:
                 rec = orjson.loads(item.data)
                 sth, frontier = rec["sth"], rec["frontier"]
                 tree = Frontier.from_hex(int(sth["size"]), [str(h) for h in frontier])
                 if tree.root().hex() == sth["root"] and sth["size"] == rec["seq"]:
-                    st.tree, start = tree, rec["seq"]
+                    st.tree, start, tree_hash = tree, rec["seq"], rec["hash"]
                     st.epoch = int(sth.get("epoch", 0))
                     st.seq, st.hash = rec["seq"] - 1, str(rec["prev_hash"])
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 pass
         bad_from = bad_to = None
-        for it in reader.items_from(start):
-            try:
-                rec = orjson.loads(it.data)
-            except orjson.JSONDecodeError:
+        torn: tuple[int, str] | None = None
+        where = f"audit log {self.description}"
+        items: Iterable[RawItem] = reader.items_from(start)
+        if tree_hash is not None and item is not None and start > 0:
+            # storage order must be chain order from the record before the last tree head on
+            items = iter(reader.items_in_place(item))
+            before = next(items, None)  # type: ignore[call-overload]
+            prev = _loads(before.data) if before is not None and not before.oversize else None
+            if prev is None or prev.get("seq") != start - 1 or prev.get("hash") != st.hash:
+                raise AuditDamagedError(f"{where}: the record before the last tree head (seq {start}) is not seq "
+                                        f"{start - 1} of its chain (records reordered or removed)", "out_of_order")
+        for it in items:
+            # a log recovery can build on must read as one chain from its last tree head on: every line a
+            # record, each linking to the one before; a line cut off by a crash is allowed only where the
+            # next record acknowledges it (as the writers and verify allow it). Anything else is damage:
+            # the log is moved aside (AuditDamagedError) rather than extended.
+            rec = None if it.oversize else _loads(it.data)
+            if rec is None or not isinstance(rec.get("seq"), int) or not isinstance(rec.get("hash"), str):
+                if torn is not None:
+                    raise AuditDamagedError(f"{where}: two lines after seq {st.seq} are not records", "unreadable_record")
+                torn = (len(it.data), hashlib.sha256(it.data).hexdigest()) if not it.oversize else (-1, "")
                 continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("seq"), int) or not isinstance(rec.get("hash"), str):
-                continue
-            if rec["seq"] <= st.seq:
-                continue
+            if torn is not None:
+                ack = rec.get("recovered")
+                if not (rec.get("kind") in ("continuation", "start") and isinstance(ack, dict)
+                        and ack.get("torn_bytes") == torn[0] and ack.get("torn_sha256") == torn[1]):
+                    raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
+                torn = None
+            if tree_hash is not None:  # reading starts at the last tree head itself, in its place
+                if rec["hash"] != tree_hash:
+                    raise AuditDamagedError(f"{where}: the last tree head (seq {start}) is not where its records "
+                                            "put it (records reordered)", "out_of_order")
+                tree_hash = None
+            if rec["seq"] != st.seq + 1 or not hashes_equal(str(rec.get("prev_hash")), st.hash):
+                raise AuditDamagedError(f"{where}: record seq {rec['seq']} does not follow seq {st.seq} in storage "
+                                        "order (records removed from the middle, reordered or re-chained)",
+                                        "out_of_order")
             if not self._authentic(rec):
                 bad_from = rec["seq"] if bad_from is None else bad_from
                 bad_to = rec["seq"]
@@ -874,6 +1012,11 @@ class AuditLog:
             if st.tree is not None:
                 st.tree.append(leaf_hash(it.data))
             st.seq, st.hash = rec["seq"], rec["hash"]
+        if torn is not None:
+            raise AuditDamagedError(f"{where}: a line after seq {st.seq} is not a record", "unreadable_record")
+        if tree_hash is not None or (st.seq, st.hash) != (tail.seq, tail.hash):
+            raise AuditDamagedError(f"{where}: its records do not read as one chain up to its last record (seq "
+                                    f"{tail.seq}): records reordered", "out_of_order")
         if st.tree is not None:
             st.prev_size, st.prev_tree = None, None
         if bad_from is not None:

@@ -585,6 +585,10 @@ DISCONTINUITY_FIELDS: dict[str, Validator] = {
                     required=frozenset({"log", "size"})),
     "unauthenticated": dict_of({"from": count, "to": count}, required=frozenset({"from", "to"})),
     "previous_log": hex_digest,  # a new log started in place of a lost one
+    "damage": ident,             # recover found the log damaged (what kind of damage: AuditDamagedError.code)
+    # where the damaged log went: <log path>.damaged-<tag> (files), <table>_damaged_<tag> (PostgreSQL)
+    "quarantined": dict_of({"tag": reference, "bytes": count, "sha256": hash64, "wal_bytes": count,
+                            "wal_sha256": hash64, "rows": count, "max_seq": count}, required=frozenset({"tag"})),
 }
 
 MARKER_FIELDS: dict[str, Validator] = {

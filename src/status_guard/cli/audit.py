@@ -367,11 +367,16 @@ def _writer(audit_spec: str, table: str | None, signing_key: str | None = None, 
 @audit.command("heartbeat")
 @audit_option
 @table_option
-def heartbeat_cmd(audit_spec: str, table: str | None) -> None:
+@click.option("--signing-key", type=click.Path(dir_okay=False, exists=True), default=None,
+              help=f"Ed25519 private key (PEM) the log is signed with; default: ${ENV_SIGNING_KEY_FILE}")
+@witness_option
+def heartbeat_cmd(audit_spec: str, table: str | None, signing_key: str | None, witness_spec: str | None) -> None:
     """Append a heartbeat record (run it from cron, e.g. hourly): the 2.129.060 report uses
-    heartbeats to prove that a quiet period really was quiet, not a gap in the log."""
+    heartbeats to prove that a quiet period really was quiet, not a gap in the log. On a signed log
+    it needs the signing key (--signing-key or the environment); without it, it refuses (exit 2)
+    rather than write an unsigned session the running writers would refuse."""
     try:
-        log = _writer(audit_spec, table)
+        log = _writer(audit_spec, table, signing_key=signing_key, witness=witness_spec)
         rec = log.heartbeat()
         log.close()
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
@@ -476,7 +481,7 @@ def recover_cmd(audit_spec: str, table: str | None, signing_key: str | None, hma
     d = rec.get("discontinuity") or {}
     click.echo(f"discontinuity recorded as seq {rec.get('seq')} of log {rec.get('sth', {}).get('log') or '?'} "
                f"(reason: {d.get('reason')}; the log ended at seq {d.get('found_seq', '-')} when recovered)")
-    for k in ("lost", "unauthenticated", "previous_log"):
+    for k in ("lost", "unauthenticated", "previous_log", "damage", "quarantined"):
         if k in d:
             click.echo(f"  {k}: {json.dumps(d[k], sort_keys=True)}")
     if witness_spec and not witnessed:
@@ -571,6 +576,8 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
         sink = open_sink(audit_spec, table=table)
         w = open_witness(witness_spec)
         assert w is not None
+        if hasattr(w, "prepare"):
+            w.prepare()  # pull writes to the witness: a dir: witness may be created (never its parents)
         entries = list(w.entries())
     except (AuditConfigError, AuditUnavailableError, WitnessError, OSError) as e:
         _fail(str(e))

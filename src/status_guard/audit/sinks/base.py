@@ -106,6 +106,16 @@ class LockedReader(ABC):
     def first_record(self) -> dict[str, Any] | None:
         """The first stored record, parsed."""
 
+    def items_in_place(self, item: RawItem) -> Iterator[RawItem]:
+        """The stored item just before ``item`` (a record from :meth:`last_tree_record`), then ``item``
+        and every stored item after it, in storage order (for tables: seq order). Recovery checks
+        with it that storage order from there on is chain order."""
+        try:
+            seq = orjson.loads(item.data)["seq"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return iter(())
+        return self.items_from(max(0, int(seq) - 1))
+
 
 MakeFn = Callable[[StoreView], list[Entry]]
 
@@ -188,5 +198,59 @@ class Sink(ABC):
                 found = item
         return found
 
+    def damage(self) -> tuple[str, str] | None:
+        """Why the storage cannot be opened as an audit log at all (a database file truncated or
+        deleted under its -wal/-shm files) — (message, short code) — or None. Only ``audit recover``
+        asks."""
+        return None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        """Move the stored log aside under a name ending in ``tag`` — never delete or overwrite it —
+        so a new chained segment can start in its place. Returns what was moved (where to, size,
+        SHA-256), or None when nothing was stored. Only ``audit recover`` calls it."""
+        from ..errors import AuditUnavailableError
+
+        raise AuditUnavailableError(f"audit log {self.description} cannot be moved aside (quarantined)")
+
     def close(self) -> None:  # noqa: B027 - optional
         """Release resources."""
+
+
+def file_digest(path: str) -> tuple[int, str]:
+    """(size, SHA-256) of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    n = 0
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            if not block:
+                break
+            n += len(block)
+            h.update(block)
+    return n, h.hexdigest()
+
+
+def move_aside(path: str, dst: str) -> str:
+    """Move ``path`` to ``dst`` (``path.damaged-TAG``) without ever replacing an existing file (a hard link, then
+    unlinking the old name; a rename after an existence check where hard links are not supported), and
+    make the move durable. Returns the new path."""
+    import os
+
+    try:
+        os.link(path, dst)  # fails if dst exists: never overwrites
+        os.unlink(path)
+    except OSError as e:
+        import errno
+
+        if e.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if os.path.lexists(dst):
+            raise
+        os.rename(path, dst)
+    parent = os.path.dirname(os.path.abspath(path))
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return dst

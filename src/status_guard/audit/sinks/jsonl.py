@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import logging
 import os
+import stat
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
-from ..errors import AuditDiscontinuityError, AuditUnavailableError
+from ..errors import AuditDamagedError, AuditDiscontinuityError, AuditUnavailableError
 from .base import (
     DEFAULT_LOCK_TIMEOUT,
     MAX_LINE,
@@ -38,12 +40,16 @@ from .base import (
     StoreView,
     Tail,
     TornTail,
+    file_digest,
+    move_aside,
     poll_until,
     sha256_hex,
     tail_from_record,
     tail_of,
 )
 from .lines import Line, iter_backward, iter_forward
+
+logger = logging.getLogger("status_guard.audit")
 
 
 def _err(e: OSError) -> str:
@@ -93,6 +99,19 @@ class _Reader(LockedReader):
             if s is None or s >= seq:
                 yield RawItem(line.offset, line.data, True, line.oversize, line.sha256)
 
+    def items_in_place(self, item: RawItem) -> Iterator[RawItem]:
+        start = item.position
+        for n, line in enumerate(iter_backward(self.fd, item.position)):
+            if n > 1:
+                break  # at most one line (a cut-off write the tree head acknowledges) between them
+            if line.complete and _seq_of(line.data) is not None:
+                start = line.offset
+                break
+        for line in iter_forward(self.fd, start, self.size):
+            if not line.complete:
+                break
+            yield RawItem(line.offset, line.data, True, line.oversize, line.sha256)
+
     def record_at(self, seq: int) -> RawItem | None:
         for line in self._records_back():
             s = _seq_of(line.data)
@@ -132,10 +151,14 @@ class JsonlSink(Sink):
         self.fsync = fsync
         self._fd: int | None = None
         self._cursor: tuple[int, int, int, bytes] | None = None  # (dev, ino, end offset, last line)
+        # the file's change time when this writer's last write ended: a file back at exactly that end
+        # with a later change time was written after it and cut back (other writers' records removed)
+        self._ctime: int | None = None
 
     # -- writing ---------------------------------------------------------------------------------
     def reset_cursor(self) -> None:
         self._cursor = None
+        self._ctime = None
         if self._fd is not None:
             try:
                 os.close(self._fd)
@@ -178,7 +201,7 @@ class JsonlSink(Sink):
                     raise AuditUnavailableError(f"audit log {self.description} was replaced while opening; retry")
                 view = self._fresh_view(fd, st.st_size)
             else:
-                view = self._cursor_view(fd, st.st_size)
+                view = self._cursor_view(fd, st.st_size, st.st_ctime_ns)
             entries = make(view)
             if view.problem is not None:
                 raise AuditUnavailableError(view.problem)  # make() raises first; a safety net
@@ -188,7 +211,8 @@ class JsonlSink(Sink):
             while view_bytes:
                 n = os.write(fd, view_bytes)
                 view_bytes = view_bytes[n:]
-            end = os.fstat(fd).st_size
+            after = os.fstat(fd)
+            end = after.st_size
             if end != st.st_size + len(data):
                 # someone who ignores the lock changed the file between our look and our write
                 self._cursor = None
@@ -197,8 +221,10 @@ class JsonlSink(Sink):
                     f"expected {st.st_size + len(data)}): someone wrote to it without the lock")
             if entries:
                 self._cursor = (st.st_dev, st.st_ino, end, entries[-1][1])
+                self._ctime = after.st_ctime_ns
             elif seal and self._cursor is not None:
                 self._cursor = (*self._cursor[:2], self._cursor[2] + 1, self._cursor[3])
+                self._ctime = after.st_ctime_ns
         except AuditUnavailableError:
             raise
         except OSError as e:
@@ -233,7 +259,7 @@ class JsonlSink(Sink):
                     "refusing to write to the replacement")
         return None
 
-    def _cursor_view(self, fd: int, size: int) -> StoreView:
+    def _cursor_view(self, fd: int, size: int, ctime: int | None = None) -> StoreView:
         assert self._cursor is not None
         _, _, end, last = self._cursor
         seq = _seq_of(last)
@@ -241,6 +267,10 @@ class JsonlSink(Sink):
             return StoreView(False, problem=(
                 f"audit log {self.description} went backwards: it is {size} bytes, but this writer's last "
                 f"record (seq {seq}) ended at byte {end}: records were cut from its end"))
+        if size == end and ctime is not None and self._ctime is not None and ctime != self._ctime:
+            return StoreView(False, problem=(
+                f"audit log {self.description} went backwards: it was changed after this writer's last record "
+                f"(seq {seq}) and now ends exactly there again: records other writers appended after it were cut"))
         if last and os.pread(fd, len(last) + 1, end - len(last) - 1) != last + b"\n":
             return StoreView(False, problem=(
                 f"audit log {self.description}: this writer's last record (seq {seq}) is no longer where it "
@@ -272,9 +302,9 @@ class JsonlSink(Sink):
         lines = iter_backward(fd, size)
         last = next(lines)
         if last.oversize:
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: its last line is over {MAX_LINE} bytes: not a record; refusing "
-                "to extend a damaged log (run `status-guard audit verify`)")
+                "to extend a damaged log (run `status-guard audit verify`, then `status-guard audit recover`)", "oversize_line")
         if last.complete:
             return StoreView(True, tail=self._parse_tail(last.data), reader=reader)
         try:  # a whole record whose newline was not written: it is the tail
@@ -286,27 +316,33 @@ class JsonlSink(Sink):
         if prev is None:
             return StoreView(True, torn=torn, reader=reader, seal=True)
         if prev.oversize:
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: a line over {MAX_LINE} bytes precedes its end; refusing to "
-                "extend a damaged log (run `status-guard audit verify`)")
+                "extend a damaged log (run `status-guard audit verify`, then `status-guard audit recover`)", "oversize_line")
         return StoreView(True, tail=self._parse_tail(prev.data), torn=torn, reader=reader, seal=True)
 
     def _parse_tail(self, line: bytes) -> Tail:
         try:
             return tail_of(line)
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-            raise AuditUnavailableError(
+            raise AuditDamagedError(
                 f"audit log {self.description}: the last complete record cannot be read; refusing to "
-                "extend a damaged chain (run `status-guard audit verify`)") from None
+                "extend a damaged chain (run `status-guard audit verify`, then `status-guard audit recover`)",
+                "unreadable_record") from None
 
     # -- reading ---------------------------------------------------------------------------------
     def _open_read(self) -> int | None:
-        try:
-            return os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:  # O_NONBLOCK: a FIFO in the log's place must not block the open (it is refused below)
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
         except IsADirectoryError:
             raise AuditUnavailableError(f"audit log {self.description} is a directory, not a log file") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise AuditUnavailableError(f"audit log {self.description} is not a regular file (a FIFO or device?): "
+                                        "refusing to read what may never answer")
+        return fd
 
     def first_record(self) -> dict[str, Any] | None:
         fd = self._open_read()
@@ -362,6 +398,15 @@ class JsonlSink(Sink):
         finally:
             os.close(fd)
         return None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        self.reset_cursor()
+        if not os.path.lexists(self.path):
+            return None
+        size, digest = file_digest(self.path)
+        dst = move_aside(self.path, f"{self.path}.damaged-{tag}")
+        logger.warning("status_guard audit: moved the damaged log %s to %s", self.path, dst)
+        return {"tag": tag, "bytes": size, "sha256": digest}
 
     def close(self) -> None:
         if self._fd is not None:

@@ -112,7 +112,7 @@ class PostgresSink(Sink):
         self._conn: Any = None
         self._lock = threading.Lock()
         self._created = False
-        self._cursor: tuple[int, str] | None = None
+        self._cursor: tuple[int, str, bytes] | None = None
         self._conn_timeout = 0
 
     def reset_cursor(self) -> None:
@@ -180,7 +180,7 @@ class PostgresSink(Sink):
                                             [row_of(rec, line) for rec, line in entries])
                     if entries:
                         last = entries[-1][0]
-                        self._cursor = (last["seq"], last["hash"])
+                        self._cursor = (last["seq"], last["hash"], entries[-1][1])
                     return
                 except psycopg.errors.UndefinedTable:
                     if self._cursor is not None:
@@ -258,6 +258,33 @@ class PostgresSink(Sink):
     def latest_of_kind(self, kind: str, *, not_before: str | None = None) -> RawItem | None:
         rows = self._read(f"SELECT seq, record FROM {self.table} WHERE kind = %s ORDER BY seq DESC LIMIT 1", (kind,))
         return RawItem(int(rows[0][0]), rows[0][1].encode()) if rows else None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        """Rename the table (and its index) aside, under the writers' advisory lock; never drop it."""
+        import psycopg
+
+        self.close()
+        suffix = "_damaged_" + re.sub(r"[^0-9a-z]", "", tag.lower())
+        schema, _, name = self.table.rpartition(".")
+        new = (name[: 63 - len(suffix)] + suffix)
+        try:
+            with psycopg.connect(self.conninfo, autocommit=False, connect_timeout=self.connect_timeout) as conn:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                    exists = conn.execute("SELECT to_regclass(%s)", (self.table,)).fetchone()[0]
+                    if exists is None:
+                        return None
+                    rows = conn.execute(f"SELECT count(*), max(seq) FROM {self.table}").fetchone()
+                    conn.execute(f"ALTER TABLE {self.table} RENAME TO {new}")
+                    if conn.execute("SELECT to_regclass(%s)", (f"{self.table}_time",)).fetchone()[0] is not None:
+                        conn.execute(f"ALTER INDEX {self.table}_time RENAME TO {new[:58]}_time")
+        except psycopg.Error as e:
+            raise AuditUnavailableError(f"audit log {self.description} cannot be moved aside ({type(e).__name__})") from None
+        self._created = False
+        out: dict[str, Any] = {"tag": re.sub(r"[^0-9a-z]", "", tag.lower()), "rows": int(rows[0])}
+        if rows[1] is not None and int(rows[1]) >= 0:
+            out["max_seq"] = int(rows[1])
+        return out
 
     def drop(self) -> None:
         """Drop the table (tests)."""

@@ -22,8 +22,9 @@ from typing import Any
 
 import orjson
 
-from ..errors import AuditUnavailableError
-from .base import DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, poll_until, tail_of
+from ..errors import AuditDamagedError, AuditUnavailableError
+from .base import (DEFAULT_LOCK_TIMEOUT, LockedReader, MakeFn, RawItem, Sink, StoreView, file_digest, move_aside,
+                   poll_until, tail_of)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log(time);
 """
 
+SQLITE_HEADER = b"SQLite format 3\x00"
 TREE_KINDS = ("checkpoint", "start", "continuation", "end", "discontinuity")
 
 
@@ -91,17 +93,19 @@ def fresh_view(last_record: Any, reader: LockedReader, description: str) -> Stor
     try:
         tail = tail_of(last_record) if last_record is not None else None
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        raise AuditUnavailableError(f"audit log {description}: the last record cannot be read; refusing to extend a "
-                                    "damaged chain (run `status-guard audit verify`)") from None
+        raise AuditDamagedError(f"audit log {description}: the last record cannot be read; refusing to extend a "
+                                "damaged chain (run `status-guard audit verify`, then `status-guard audit recover`)",
+                                "unreadable_record") from None
     return StoreView(True, tail=tail, reader=reader)
 
 
-def cursor_view(reader: LockedReader, rows: Iterator[tuple[Any, Any]], cursor: tuple[int, str], description: str,
-                max_seq: Any) -> StoreView:
-    """The view for a writer whose last record is ``cursor``: ``rows`` iterates the stored rows with
-    ``seq >= cursor seq`` in order (lazily: bounded memory); ``max_seq()`` gives the highest stored
-    seq (for the message)."""
-    seq, h = cursor
+def cursor_view(reader: LockedReader, rows: Iterator[tuple[Any, Any]], cursor: tuple[int, str, bytes],
+                description: str, max_seq: Any) -> StoreView:
+    """The view for a writer whose last record is ``cursor`` (seq, hash, the stored bytes): ``rows``
+    iterates the stored rows with ``seq >= cursor seq`` in order (lazily: bounded memory);
+    ``max_seq()`` gives the highest stored seq (for the message). The writer's last row must still
+    hold its record byte for byte (not just its ``hash`` column)."""
+    seq, h, line = cursor
     first = next(rows, None)
     if first is None or int(first[0]) != seq:
         top = max_seq()
@@ -117,7 +121,7 @@ def cursor_view(reader: LockedReader, rows: Iterator[tuple[Any, Any]], cursor: t
         stored = tail_of(_data(first[1]))
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
         stored = None
-    if stored is None or stored.hash != h:
+    if stored is None or stored.hash != h or _data(first[1]) != line:
         return StoreView(False, problem=(f"audit log {description}: this writer's last record (seq {seq}) was "
                                          "changed after it was written"))
     return StoreView(False, appended=(RawItem(int(s), _data(r)) for s, r in rows), reader=reader)
@@ -134,7 +138,7 @@ class SqliteSink(Sink):
         self.timeout = timeout  # for readers
         self._conn: sqlite3.Connection | None = None
         self._ident: tuple[int, int] | None = None  # (dev, ino) of the file the connection has open
-        self._cursor: tuple[int, str] | None = None
+        self._cursor: tuple[int, str, bytes] | None = None
         self._lock = threading.Lock()
 
     def _connect(self, timeout: float = DEFAULT_LOCK_TIMEOUT) -> sqlite3.Connection:
@@ -198,6 +202,16 @@ class SqliteSink(Sink):
                     "writing into the deleted file")
         if (st.st_dev, st.st_ino) != self._ident:
             return f"audit log {self.description}: the database file was replaced by another file{mine}"
+        # the same file, but its content may be gone: truncated (``truncate -s0``) or overwritten. An open
+        # WAL connection would go on committing into the -wal file of a database that no longer exists.
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError:
+            header = b""
+        if header != SQLITE_HEADER:
+            return (f"audit log {self.description}: the database file was truncated or overwritten{mine} (it is "
+                    f"{st.st_size} bytes and does not begin with the SQLite header); refusing to write into it")
         return None
 
     def _begin(self, conn: sqlite3.Connection, timeout: float) -> None:
@@ -250,7 +264,7 @@ class SqliteSink(Sink):
                 conn.execute("COMMIT")
                 if entries:
                     last = entries[-1][0]
-                    self._cursor = (last["seq"], last["hash"])
+                    self._cursor = (last["seq"], last["hash"], entries[-1][1])
             except BaseException as e:
                 try:
                     conn.execute("ROLLBACK")
@@ -331,6 +345,44 @@ class SqliteSink(Sink):
         finally:
             conn.close()
         return RawItem(int(row[0]), _data(row[1])) if row else None
+
+    SIDE_FILES = ("-wal", "-shm", "-journal")
+
+    def damage(self) -> tuple[str, str] | None:
+        side = [s for s in self.SIDE_FILES if os.path.lexists(self.path + s)]
+        if not os.path.lexists(self.path):
+            if side:
+                return (f"audit log {self.description}: the database file was deleted; its "
+                        f"{', '.join(self.path + s for s in side)} file(s) remain", "sqlite_deleted")
+            return None
+        if os.path.isdir(self.path):
+            return None
+        try:
+            size = os.path.getsize(self.path)
+            with open(self.path, "rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError:
+            return None
+        if header != SQLITE_HEADER:
+            return (f"audit log {self.description}: the database file is {size} bytes and does not begin with the "
+                    "SQLite header (truncated or overwritten)", "sqlite_truncated")
+        return None
+
+    def quarantine(self, tag: str) -> dict[str, Any] | None:
+        self.reset_cursor()
+        moved: dict[str, Any] = {"tag": tag}
+        base = f"{self.path}.damaged-{tag}"  # side files keep SQLite's naming: `sqlite3 BASE` opens them together
+        if os.path.lexists(self.path):
+            size, digest = file_digest(self.path)
+            move_aside(self.path, base)
+            moved.update(bytes=size, sha256=digest)
+        for s in self.SIDE_FILES:  # the -wal holds committed records not yet in the main file: keep it too
+            if os.path.lexists(self.path + s):
+                dst = move_aside(self.path + s, base + s)
+                if s == "-wal":
+                    size, digest = file_digest(dst)
+                    moved.update(wal_bytes=size, wal_sha256=digest)
+        return moved if len(moved) > 1 or os.path.lexists(base + "-shm") else None
 
     def close(self) -> None:
         with self._lock:

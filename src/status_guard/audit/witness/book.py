@@ -158,8 +158,17 @@ class WitnessBook:
             else:
                 good.append(h)
         by_size: dict[int, Head] = {}
+        top: Head | None = None
         for h in sorted(good, key=lambda h: h.index):
             first = by_size.get(h.size)
+            if first is not None and first.sth == h.sth and top is not None and top.size > h.size:
+                # the same head again, after a larger one: a replay (an insider who can append to the store
+                # makes an old head look like the latest) or a late retry. Never the latest; an alarm.
+                out.append(Finding("replayed", f"head of size {h.size} (entry {first.index}) was received again as "
+                                   f"entry {h.index}, after a head of size {top.size}: a replayed older head",
+                                   log, epoch, h.size))
+            if top is None or h.size > top.size:
+                top = h
             if first is None:
                 by_size[h.size] = h
             elif first.root != h.root:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,7 @@ class WitnessService:
     """The witness's state: the store, the book, and the rules for accepting a head."""
 
     def __init__(self, store_dir: str, public_keys: Sequence[Ed25519PublicKey] = (), token: str | None = None) -> None:
+        os.makedirs(store_dir, exist_ok=True)  # the server owns its store (`--store DIR`): it may create it
         self.store = DirectoryWitness(store_dir)
         self.book = WitnessBook(public_keys)
         self.require_signature = bool(public_keys)
