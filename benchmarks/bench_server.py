@@ -42,6 +42,9 @@ KINDS: dict[str, dict[str, Any]] = {
                      "target": "≥ 0.35× throughput; guard ≤ 120 µs CPU", "min_ratio": 0.35, "max_added_us": 120},
     "post_form": {"path": "/submit", "who": "local", "method": "POST", "what": "POST 20-field form, local, clean",
                   "target": "≥ 0.8× throughput", "min_ratio": 0.8},
+    "post_form_unique": {"path": "/submit", "who": "local", "method": "POST", "unique": True,
+                         "what": "POST 20-field form, every long value unique (worst case)",
+                         "target": "(issue: ≥ 0.8× for the form)", "min_ratio": 0.8},
     "page_clean": {"path": "/page", "who": "local", "what": "GET 50 KB page, clean form, seen before",
                    "target": "≥ 0.8× throughput", "min_ratio": 0.8},
     "page_forbidden": {"path": "/page_bad", "who": "local", "what": "same page, one forbidden question",
@@ -77,7 +80,12 @@ def lua_script(tmp: Path, kind: dict[str, Any]) -> Path:
     if kind.get("method") == "POST":
         lines += ['wrk.method = "POST"', 'wrk.headers["content-type"] = "application/x-www-form-urlencoded"',
                   f"wrk.body = {json.dumps(server_app.FORM)}"]
-    p = tmp / f"{kind['path'].strip('/').replace('/', '_')}_{kind['who']}.lua"
+    if kind.get("unique"):
+        lines += [f"base = {json.dumps(server_app.FORM_UNIQUE)}", "counter = 0",
+                  "math.randomseed(os.time())", "run = math.random(1, 1000000000)",
+                  "request = function()", "  counter = counter + 1",
+                  '  return wrk.format(nil, nil, nil, (string.gsub(base, "NONCE", run .. "x" .. counter)))', "end"]
+    p = tmp / f"{kind['path'].strip('/').replace('/', '_')}_{kind['who']}{'_u' if kind.get('unique') else ''}.lua"
     p.write_text("\n".join(lines) + "\n")
     return p
 

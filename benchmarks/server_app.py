@@ -9,7 +9,8 @@ authentication (a benchmark, not a deployment: never believe a client header in 
 Traffic (same bodies for bare and guarded):
 
 * ``GET /police/b``  — a ~2 KB JSON booking record (local officer: passes; federal: redacted);
-* ``POST /submit``   — a 20-field urlencoded form, nothing forbidden;
+* ``POST /submit``   — a 20-field urlencoded form, nothing forbidden (``FORM``: the same values every
+  time; ``FORM_UNIQUE``: every long value unique per request);
 * ``GET /page``      — a 50 KB page with a clean form (the same bytes every time: "seen before");
 * ``GET /page_bad``  — the same page with one forbidden question (citizenship);
 * ``GET /fresh``     — a 50 KB clean page never seen before (a counter makes every body unique).
@@ -56,6 +57,10 @@ FORM = "&".join(f"field_{i}={v}" for i, v in enumerate(
      "Cambridgeport Elementary School", "5", "peanuts and tree nuts, carries an epipen", "yes",
      "no", "Dr. Lee at Cambridge Health Alliance", "the Tuesday and Thursday art club",
      "yes", "She likes to read and wants to join the school library club"]))
+#: the same form with every value of 24+ characters made unique per request (``NONCE`` is replaced
+#: by a counter in the wrk script): free-text detection cannot be remembered, the worst case
+FORM_UNIQUE = "&".join(
+    p + ("+ref+NONCE" if len(p.split("=", 1)[1]) >= 24 else "") for p in FORM.split("&"))
 _counter = itertools.count()
 
 
