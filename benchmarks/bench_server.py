@@ -91,10 +91,10 @@ def lua_script(tmp: Path, kind: dict[str, Any]) -> Path:
 
 
 class Server:
-    def __init__(self, mode: str, audit: Path, pin: bool) -> None:
+    def __init__(self, mode: str, audit: Path, pin: bool, text: str = "auto") -> None:
         self.mode = mode
         self.port = free_port()
-        env = dict(os.environ, SG_BENCH=mode, SG_AUDIT=str(audit),
+        env = dict(os.environ, SG_BENCH=mode, SG_AUDIT=str(audit), SG_TEXT=text,
                    PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
         cmd = [sys.executable, "-m", "uvicorn", "server_app:app", "--app-dir", str(HERE), "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
@@ -190,6 +190,15 @@ def run(rounds: int, seconds: float, conns: int, pin: bool, kinds: list[str]) ->
                     raw[k][m].append(res)
             print(f"round {r + 1}/{rounds} done", file=sys.stderr)
         rss = {m: round(rss_mb(s.pid), 1) for m, s in servers.items()}
+        # memory without free-text detection (no Presidio loaded): a third server, each kind once
+        no_text = Server("guarded", tmp / "audit-notext.jsonl", pin, text="off")
+        try:
+            for k in kinds:
+                for _ in range(20):
+                    no_text.first_request(k, KINDS[k])
+            rss["guarded_without_text"] = round(rss_mb(no_text.pid), 1)
+        finally:
+            no_text.stop()
         audit_lines = sum(1 for _ in open(tmp / "audit-guarded.jsonl", "rb")) if (tmp / "audit-guarded.jsonl").exists() else 0
     finally:
         for s in servers.values():
@@ -252,7 +261,8 @@ def markdown(res: dict[str, Any]) -> str:
     tail = (f"\n\nStart-up (spawn → port open): bare {res['startup_s']['bare']} s, guarded {res['startup_s']['guarded']} s. "
             f"First request of each kind (ms), guarded: {res['first_request_ms']['guarded']}; bare: "
             f"{res['first_request_ms']['bare']}. RSS after the run: bare {res['rss_mb']['bare']} MB, guarded "
-            f"{res['rss_mb']['guarded']} MB.\n")
+            f"{res['rss_mb']['guarded']} MB (without free-text detection, after 20 requests of each kind: "
+            f"{res['rss_mb'].get('guarded_without_text')} MB).\n")
     return head + "\n".join(rows) + tail
 
 

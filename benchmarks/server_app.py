@@ -101,7 +101,9 @@ def guarded_app() -> Any:
     from status_guard import Guard
     from status_guard.asgi import RouteConfig, StatusGuardMiddleware
 
-    guard = Guard.default(audit="jsonl:" + os.environ.get("SG_AUDIT", "/tmp/sg-bench-audit.jsonl"))
+    # SG_TEXT=off: without free-text detection (the memory figure "without the text extra")
+    guard = Guard.default(audit="jsonl:" + os.environ.get("SG_AUDIT", "/tmp/sg-bench-audit.jsonl"),
+                          text_detection=os.environ.get("SG_TEXT", "auto"))
     return StatusGuardMiddleware(bare_app(), guard=guard, identify=identify, scope="city",
                                  routes=[RouteConfig("/police", "police", public_record_fields=("charge",))])
 

@@ -71,3 +71,20 @@ def test_a_text_that_could_not_be_checked_is_not_remembered(detector: Any, monke
     assert len(calls) == 2  # checked again, refused again
     monkeypatch.undo()
     assert det.detect(text)  # once it can be checked, it is found
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=60), entries=st.integers(1, 10),
+       total=st.integers(1, 300))
+def test_remembered_detections_never_exceed_their_bounds(texts: list[str], entries: int, total: int) -> None:
+    from status_guard.text.memo import DetectMemo
+
+    memo = DetectMemo(max_entries=entries, max_chars=30, max_total_chars=total)
+    for t in texts:
+        key = memo.key(t, None, 0.5, None)
+        if len(t) > 30:
+            assert key is None
+            continue
+        memo.put(key, [])
+        assert len(memo._data) <= entries and memo.total_chars <= total
+        assert memo.total_chars == sum(len(k[0]) for k in memo._data)

@@ -13,8 +13,9 @@ again, under its own request id), withholding headers are still set, and the for
 learns what the page asks. A response with request-specific content in its check (notices about
 words removed from this request's submission) is never cached.
 
-Bounded: ``max_entries`` verdicts and ``max_body_bytes`` per body; least recently used goes
-first. Thread-safe (checks of large bodies run in worker threads).
+Bounded: ``max_entries`` verdicts, ``max_body_bytes`` per body and ``max_total_bytes`` of checked
+bodies held in all; least recently used goes first. Thread-safe (checks of large bodies run in
+worker threads).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from typing import Any
 #: memory than the check saves)
 MAX_BODY_BYTES = 1 << 20
 MAX_ENTRIES = 512
+#: checked bodies held in all (a page sent unchanged holds nothing but its decisions)
+MAX_TOTAL_BYTES = 32 << 20
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,12 @@ class Verdict:
 
 
 class VerdictCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_body_bytes: int = MAX_BODY_BYTES,
+                 max_total_bytes: int = MAX_TOTAL_BYTES) -> None:
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
+        self.max_total_bytes = max_total_bytes
+        self.total_bytes = 0
         self._lock = threading.Lock()
         self._data: OrderedDict[Hashable, Verdict] = OrderedDict()
         self.hits = 0
@@ -73,15 +79,23 @@ class VerdictCache:
     def put(self, key: Hashable | None, verdict: Verdict) -> None:
         if key is None:
             return
+        size = len(verdict.body or b"")
+        if size > self.max_total_bytes:
+            return
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.total_bytes -= len(old.body or b"")
             self._data[key] = verdict
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            self.total_bytes += size
+            while len(self._data) > self.max_entries or self.total_bytes > self.max_total_bytes:
+                _, gone = self._data.popitem(last=False)
+                self.total_bytes -= len(gone.body or b"")
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.total_bytes = 0
 
     def __len__(self) -> int:
         return len(self._data)

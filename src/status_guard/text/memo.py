@@ -7,8 +7,8 @@ milliseconds. This memo returns the findings of an earlier successful call with 
 exactly what the detector would compute again. Failures (timeouts, errors) are never remembered:
 a text that could not be checked is checked again, and refused again if it still cannot be.
 
-Bounded (``max_entries`` results of texts up to ``max_chars``), least recently used goes first,
-thread-safe. Holds the texts themselves in memory — never on disk, never in the audit log.
+Bounded (``max_entries`` results of texts up to ``max_chars``, ``max_total_chars`` of text in
+all), least recently used goes first, thread-safe. Holds the texts themselves in memory — never on disk, never in the audit log.
 """
 
 from __future__ import annotations
@@ -20,12 +20,16 @@ from typing import Any
 
 MAX_ENTRIES = 4096
 MAX_CHARS = 4096
+MAX_TOTAL_CHARS = 2_000_000
 
 
 class DetectMemo:
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_chars: int = MAX_CHARS) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_chars: int = MAX_CHARS,
+                 max_total_chars: int = MAX_TOTAL_CHARS) -> None:
         self.max_entries = max_entries
         self.max_chars = max_chars
+        self.max_total_chars = max_total_chars
+        self.total_chars = 0
         self._lock = threading.Lock()
         self._data: OrderedDict[Hashable, tuple[Any, ...]] = OrderedDict()
         self.hits = 0
@@ -56,12 +60,17 @@ class DetectMemo:
     def put(self, key: Hashable | None, findings: list[Any]) -> None:
         if key is None:
             return
+        text = key[0]  # type: ignore[index]
         with self._lock:
+            if self._data.pop(key, None) is not None:
+                self.total_chars -= len(text)
             self._data[key] = tuple(findings)
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            self.total_chars += len(text)
+            while len(self._data) > self.max_entries or self.total_chars > self.max_total_chars:
+                gone, _ = self._data.popitem(last=False)
+                self.total_chars -= len(gone[0])  # type: ignore[index]
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.total_chars = 0
