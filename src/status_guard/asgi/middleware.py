@@ -125,6 +125,8 @@ class StatusGuardMiddleware:
             r.prefix: any(guard.audience(r.scope, cls, r.purpose).restricted for cls in policy.file.requesters)
             for r in (self.default_route, *self.routes)}
         self._warned_root: set[str] = set()
+        self._audiences: dict[Any, Audience] = {}
+        self._audited_requesters = policy.audited_requesters
         self.languages = tuple(policy.file.languages)
         self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
         self._default_deny = lru_cache(maxsize=1024)(self._default_deny_uncached)
@@ -189,7 +191,16 @@ class StatusGuardMiddleware:
                             "like its routes)", r.prefix, root, r.prefix[len(root):] or "/")
 
     def audience(self, route: RouteConfig, requester: Requester, purpose: str | None) -> Audience:
-        return self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
+        # remembered per route, requester and purpose (issue 15: the guard's own cache is keyed on
+        # the route's public-record patterns, which it re-combined with the pack's on every call)
+        key = (id(self.guard.policy), id(route), requester, purpose)
+        hit = self._audiences.get(key)
+        if hit is None:
+            hit = self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
+            if len(self._audiences) > 4096:
+                self._audiences.clear()
+            self._audiences[key] = hit
+        return hit
 
     async def _websocket(self, route: RouteConfig, scope: Scope, receive: Receive, send: Send) -> None:
         """WebSocket messages cannot be redacted: a requester whose disclosures the policy would
@@ -693,7 +704,7 @@ class _Responder:
             await self.refuse_response("the response asks the front server to send other content (X-Accel-Redirect, "
                                        "X-Sendfile), which the guard cannot check")
             return
-        if not redacting and self.requester.cls in self.guard.policy.audited_requesters \
+        if not redacting and self.requester.cls in self.mw._audited_requesters \
                 and self.mw._varies.get(self.route.prefix):
             try:  # a disclosure the pack audits though nothing is withheld (a state agency, police records)
                 await self.audit([self.disclosed_in_full()], force=True)
