@@ -126,6 +126,7 @@ class StatusGuardMiddleware:
             for r in (self.default_route, *self.routes)}
         self._warned_root: set[str] = set()
         self._audiences: dict[Any, Audience] = {}
+        self._form_items: dict[Any, Item] = {}
         self._audited_requesters = policy.audited_requesters
         self.languages = tuple(policy.file.languages)
         self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
@@ -888,7 +889,21 @@ class _Responder:
         from ..collection import build_items
         from ..collection.view import Leaf
 
-        return build_items(self.guard, [Leaf(value, (path,), path, path, label=label)], text=False)[0].item
+        # the same question (name, label, options) reads the same on every page (issue 15): its
+        # item is remembered per middleware; the options are copied into the key
+        try:
+            key: Any = (id(self.guard.policy), path, label, tuple(value) if isinstance(value, list) else value)
+            hit = self.mw._form_items.get(key)
+        except TypeError:
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        item = build_items(self.guard, [Leaf(value, (path,), path, path, label=label)], text=False)[0].item
+        if key is not None:
+            if len(self.mw._form_items) > 8192:
+                self.mw._form_items.clear()
+            self.mw._form_items[key] = item
+        return item
 
     def removal_notice(self) -> str:
         """What the person is told when words were removed from what they wrote (040(k))."""
