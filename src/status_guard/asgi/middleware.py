@@ -33,6 +33,8 @@ from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_rout
                      type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
 from .form_map import FormMap
+from .verdict_cache import Verdict, VerdictCache
+from .warm import Warmer
 from .disclosure import Disclosure
 from .headers import SERVER_BODY_HEADERS, check_headers, private_cache
 
@@ -82,8 +84,12 @@ class StatusGuardMiddleware:
         form_mode: str = "remove",
         language: str | None = None,
         form_map: FormMap | bool = True,
+        verdict_cache: VerdictCache | bool = True,
+        warm: bool = True,
     ) -> None:
         self.app = app
+        # checked response bodies remembered per audience (issue 15); every request still audited
+        self.verdicts: VerdictCache | None = VerdictCache() if verdict_cache is True else (verdict_cache or None)
         # what the forms this middleware served ask, by submit path (issue 12): on by default
         self.form_map: FormMap | None = FormMap() if form_map is True else (form_map or None)
         self.guard = guard
@@ -119,16 +125,24 @@ class StatusGuardMiddleware:
             r.prefix: any(guard.audience(r.scope, cls, r.purpose).restricted for cls in policy.file.requesters)
             for r in (self.default_route, *self.routes)}
         self._warned_root: set[str] = set()
+        self._audiences: dict[Any, Audience] = {}
+        self._form_items: dict[Any, Item] = {}
+        self._audited_requesters = policy.audited_requesters
         self.languages = tuple(policy.file.languages)
         self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
         self._default_deny = lru_cache(maxsize=1024)(self._default_deny_uncached)
+        # no request pays for building the free-text detector (issue 15): built in the background
+        # from now, awaited on lifespan start-up (see warm)
+        self.warmer: Warmer | None = Warmer(guard) if warm else None
         if any(r.monitor for r in (self.default_route, *self.routes)):
             log.warning("status_guard MONITOR MODE (report-only) is on for: %s — decisions are audited, "
                         "nothing is refused, stripped or redacted on these routes",
                         ", ".join(r.prefix for r in (self.default_route, *self.routes) if r.monitor))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):  # lifespan: not ours
+        if scope["type"] not in ("http", "websocket"):  # lifespan: not ours, but warm before start-up
+            if scope["type"] == "lifespan" and self.warmer is not None:
+                receive = self._warm_before_startup(receive)
             await self.app(scope, receive, send)
             return
         # match the path the app routes on (without root_path: uvicorn --root-path, a proxy prefix,
@@ -150,6 +164,20 @@ class StatusGuardMiddleware:
             return
         await _Responder(self, route, scope).run(receive, send)
 
+    def _warm_before_startup(self, receive: Receive) -> Receive:
+        """``receive`` for the lifespan protocol that hands ``lifespan.startup`` on only once the
+        guard is warm; a warming failure fails the start-up (the server does not serve)."""
+        warmer = self.warmer
+        assert warmer is not None
+
+        async def warmed_receive() -> Message:
+            message = await receive()
+            if message.get("type") == "lifespan.startup":
+                await warmer.wait()  # raises what warming raised: the app reports a failed start-up
+            return message
+
+        return warmed_receive
+
     def _check_root_path(self, scope: Scope) -> None:
         """Route prefixes are relative to the app. A prefix that starts with the server's root_path
         was most likely written as the public URL: say so once, loudly."""
@@ -164,7 +192,16 @@ class StatusGuardMiddleware:
                             "like its routes)", r.prefix, root, r.prefix[len(root):] or "/")
 
     def audience(self, route: RouteConfig, requester: Requester, purpose: str | None) -> Audience:
-        return self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
+        # remembered per route, requester and purpose (issue 15: the guard's own cache is keyed on
+        # the route's public-record patterns, which it re-combined with the pack's on every call)
+        key = (id(self.guard.policy), id(route), requester, purpose)
+        hit = self._audiences.get(key)
+        if hit is None:
+            hit = self.guard.audience(route.scope, requester, purpose, self._route_public[route.prefix])
+            if len(self._audiences) > 4096:
+                self._audiences.clear()
+            self._audiences[key] = hit
+        return hit
 
     async def _websocket(self, route: RouteConfig, scope: Scope, receive: Receive, send: Send) -> None:
         """WebSocket messages cannot be redacted: a requester whose disclosures the policy would
@@ -668,7 +705,7 @@ class _Responder:
             await self.refuse_response("the response asks the front server to send other content (X-Accel-Redirect, "
                                        "X-Sendfile), which the guard cannot check")
             return
-        if not redacting and self.requester.cls in self.guard.policy.audited_requesters \
+        if not redacting and self.requester.cls in self.mw._audited_requesters \
                 and self.mw._varies.get(self.route.prefix):
             try:  # a disclosure the pack audits though nothing is withheld (a state agency, police records)
                 await self.audit([self.disclosed_in_full()], force=True)
@@ -766,8 +803,37 @@ class _Responder:
         self.done = True
 
     def process_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision]]:
-        """The checked body (``None`` when unchanged) and the decisions behind it. Pure CPU work on
-        this request's own state: safe to run in a worker thread."""
+        """The checked body (``None`` when unchanged) and the decisions behind it — remembered
+        for this audience when the same body was checked before (see verdict_cache). Pure CPU work
+        on this request's own state: safe to run in a worker thread."""
+        cache = self.mw.verdicts
+        key = None
+        if cache is not None and not self.notices:  # notices are this request's own words: never cached
+            key = cache.key(self.verdict_context(mt, charset), body)
+            hit = cache.get(key)
+            if hit is not None:
+                self.learn(hit.learned)
+                return hit.body, list(hit.decisions)
+        new, decisions, learned = self.check_response(body, mt, charset)
+        self.learn(learned)
+        if cache is not None:
+            cache.put(key, Verdict(new, tuple(decisions), learned))
+        return new, decisions
+
+    def verdict_context(self, mt: str, charset: str) -> tuple[Any, ...]:
+        """Everything a response check depends on besides the body (see verdict_cache)."""
+        status = int(self.start.get("status", 200)) if self.start is not None else 200
+        return (id(self.guard.policy), id(self.route), self.requester, self.purpose, self.lang, mt, charset,
+                self.scope.get("path", ""), 200 <= status < 300, self.restricted, self.redacting)
+
+    def learn(self, learned: Any) -> None:
+        if learned and self.mw.form_map is not None and self.start is not None \
+                and 200 <= int(self.start.get("status", 200)) < 300:
+            self.mw.form_map.learn(learned, self.route.route_label)
+
+    def check_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision], Any]:
+        """The check itself: checked body or None, decisions, what the page's forms ask."""
+        learned = None
         restricted = self.restricted
         redacting = self.redacting
         decisions: list[Decision] = []
@@ -778,9 +844,7 @@ class _Responder:
                                      notice=self.form_notice, charset=charset, page_path=self.scope.get("path", ""))
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)
-            if rw.learned and self.mw.form_map is not None and self.start is not None \
-                    and 200 <= int(self.start.get("status", 200)) < 300:
-                self.mw.form_map.learn(rw.learned, self.route.route_label)
+            learned = rw.learned
             if rw.html is not None:
                 body, changed = rw.html, True
             if self.notices:
@@ -807,7 +871,7 @@ class _Responder:
             decisions.extend(r.decisions)
             if r.body != body:
                 body, changed = r.body, True
-        return (body if changed else None), decisions
+        return (body if changed else None), decisions, learned
 
     # -- decisions used by the body processors ---------------------------------------------------
     def names_protected_columns(self, texts: Sequence[str]) -> bool:
@@ -825,7 +889,21 @@ class _Responder:
         from ..collection import build_items
         from ..collection.view import Leaf
 
-        return build_items(self.guard, [Leaf(value, (path,), path, path, label=label)], text=False)[0].item
+        # the same question (name, label, options) reads the same on every page (issue 15): its
+        # item is remembered per middleware; the options are copied into the key
+        try:
+            key: Any = (id(self.guard.policy), path, label, tuple(value) if isinstance(value, list) else value)
+            hit = self.mw._form_items.get(key)
+        except TypeError:
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        item = build_items(self.guard, [Leaf(value, (path,), path, path, label=label)], text=False)[0].item
+        if key is not None:
+            if len(self.mw._form_items) > 8192:
+                self.mw._form_items.clear()
+            self.mw._form_items[key] = item
+        return item
 
     def removal_notice(self) -> str:
         """What the person is told when words were removed from what they wrote (040(k))."""

@@ -30,6 +30,7 @@ from .findings import (
 from .fold import fold
 from .keyvalue import SCORE as KEY_VALUE_SCORE
 from .keyvalue import classify_key_values
+from .memo import DetectMemo
 from .offline import pin_tldextract
 from .redact_spans import DEFAULT_REPLACEMENT, redact_spans
 
@@ -139,6 +140,8 @@ class TextDetector:
             if spec.group:
                 groups.setdefault(spec.group, set()).add(spec.category)
         self._group_categories = {g: frozenset(c) for g, c in groups.items()}
+        #: earlier successful detections, by their inputs (issue 15; see memo)
+        self.memo = DetectMemo()
 
     @classmethod
     def from_policy_data(cls, text_cfg: Mapping[str, Any] | None = None, *, enable_ner: bool = False,
@@ -184,7 +187,16 @@ class TextDetector:
             raise TextDetectionError("min_score must lie in [0, 1]")
         if not text.strip():
             return []
+        memo_key = self.memo.key(text, wanted, threshold, field_classifier)
+        remembered = self.memo.get(memo_key)
+        if remembered is not None:
+            return remembered
+        findings = self._detect(text, wanted, threshold, field_classifier)
+        self.memo.put(memo_key, findings)
+        return findings
 
+    def _detect(self, text: str, wanted: list[str] | None, threshold: float, field_classifier: Any) -> list[Finding]:
+        """The detection itself (see ``detect``)."""
         folded = fold(text)
         deadline = time.monotonic() + self.config.deadline_ms / 1000.0
         token = DEADLINE.set(deadline)

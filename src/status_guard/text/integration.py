@@ -8,6 +8,7 @@ decides policy — it only says which categories a text holds and where.
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -78,19 +79,44 @@ def detector_for(guard_or_detector: Any) -> Any:
     if isinstance(guard_or_detector, (TextDetector, GuardTextDetector)):
         return guard_or_detector
     policy = getattr(guard_or_detector, "policy", None)
+    classifier = getattr(guard_or_detector, "classifier", None)
+    try:  # one detector per guard, policy and classifier (issue 15: built per call before)
+        hit = _BOUND.get(guard_or_detector)
+    except TypeError:
+        hit = None
+    if hit is not None and hit[0] is policy and hit[1] is classifier:
+        return hit[2]
     text_cfg = getattr(getattr(policy, "file", None), "text", None)
     lists, dig = _word_lists(policy)
     det = get_detector(text_cfg, word_lists=lists, lists_digest=dig)
-    classifier = getattr(guard_or_detector, "classifier", None)
-    if classifier is None:
-        return det
-    return GuardTextDetector(det, _field_categories(classifier))
+    out = det if classifier is None else GuardTextDetector(det, _FieldCategories(classifier))
+    try:
+        _BOUND[guard_or_detector] = (policy, classifier, out)
+    except TypeError:
+        pass
+    return out
 
 
-def _field_categories(classifier: Any) -> Any:
-    def classify(name: str) -> frozenset[str]:
-        return classifier.classify(name).categories
-    return classify
+_BOUND: weakref.WeakKeyDictionary[Any, tuple[Any, Any, Any]] = weakref.WeakKeyDictionary()
+
+
+class _FieldCategories:
+    """``name -> categories`` by a field classifier; equal for the same classifier (so that the
+    detection memo recognises repeated calls: text.memo)."""
+
+    __slots__ = ("classifier",)
+
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
+
+    def __call__(self, name: str) -> frozenset[str]:
+        return self.classifier.classify(name).categories
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _FieldCategories) and other.classifier is self.classifier
+
+    def __hash__(self) -> int:
+        return hash((_FieldCategories, id(self.classifier)))
 
 
 def _text_leaves(fields: Any, min_length: int) -> Iterable[tuple[str, str]]:

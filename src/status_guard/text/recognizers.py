@@ -82,15 +82,15 @@ class PolicyRecognizer(LocalRecognizer):
 
     def __init__(self, spec: RecognizerSpec):
         self.spec = spec
-        self._patterns: list[tuple[str, regex.Pattern[str], float]] = []
-        #: id(compiled pattern) -> its ``requires`` keyword regex (same flags)
-        self._gates: dict[int, regex.Pattern[str]] = {}
+        #: (name, compiled pattern, score, its call-cache key, its ``requires`` keyword regex or
+        #: None). The key is built once: ``Pattern.pattern`` is a fresh string on every access, and
+        #: hashing a long pattern per call cost more than matching it (issue 15)
+        self._patterns: list[tuple[str, regex.Pattern[str], float, tuple[Any, ...], regex.Pattern[str] | None]] = []
         for p in spec.patterns:
             flags = regex.V0 | (0 if p.case_sensitive else regex.IGNORECASE)
             rx = regex.compile(p.regex, flags=flags)
-            self._patterns.append((p.name, rx, p.score))
-            if p.requires:
-                self._gates[id(rx)] = regex.compile(p.requires, flags=flags)
+            gate = regex.compile(p.requires, flags=flags) if p.requires else None
+            self._patterns.append((p.name, rx, p.score, ("regex", p.regex, flags), gate))
         self._terms = PhraseSet(spec.terms) if spec.terms else None
         self._exclude = PhraseSet(spec.exclude) if spec.exclude else None
         self._context = PhraseSet(spec.context.words) if spec.context else None
@@ -114,12 +114,10 @@ class PolicyRecognizer(LocalRecognizer):
         results: list[RecognizerResult] = []
         where = self.spec.id
         try:
-            for name, rx, base in self._patterns:
+            for name, rx, base, key, gate in self._patterns:
                 where = f"{self.spec.id}/{name}"
-                key = ("regex", rx.pattern, rx.flags)
                 spans = cache.get(key)
                 if spans is None:  # patterns shared by several recognizers (dates) run once
-                    gate = self._gates.get(id(rx))
                     if gate is not None and gate.search(text, timeout=_remaining(deadline, where)) is None:
                         spans = cache[key] = []  # its keyword is absent: the pattern cannot match
                     else:
