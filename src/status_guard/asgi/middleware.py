@@ -142,9 +142,9 @@ class StatusGuardMiddleware:
         # every spelling of the path a prefix may have been written for (app-relative first, then
         # with root_path / the mount path, then normalised): a route is never bypassed by spelling
         route = match_route(self.routes, path_spellings(scope)) or self.default_route
-        if not route.inspect:
-            await self.app(scope, receive, send)
-            return
+        # ``inspect=False`` only means "do not buffer or inspect request bodies" (large uploads):
+        # identity, custody access (040(h)), the query string and the whole response side
+        # (redaction, refusals, 040(e)) still apply — never a silent pass for a restricted requester
         if scope["type"] == "websocket":
             await self._websocket(route, scope, receive, send)
             return
@@ -314,7 +314,7 @@ class _Responder:
             self.purpose = self.mw.purpose_for(self.route, self.scope)
             if self.route.custody_access:
                 await self.check_custody()
-            receive = await self.inspect_request(receive)
+            receive = await (self.inspect_request(receive) if self.route.inspect else self.inspect_query(receive))
         except _AuditDown as down:
             await self.respond(down.error)
             return
@@ -376,6 +376,17 @@ class _Responder:
         body, had_body = await self.read_body(receive, hdrs)
         checked = await inspect_off_loop(self.limits, len(body) + len(qs), self.check_request, hdrs, parsed_q, body)
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
+
+    async def inspect_query(self, receive: Receive) -> Receive:
+        """A route with ``inspect=False``: the body streams to the app unread (uploads); the query
+        string is still checked like any other."""
+        hdrs = _headers(self.scope)
+        qs = self.scope.get("query_string") or b""
+        if not qs:
+            return receive
+        parsed_q = requests.parse_urlencoded(qs, self.limits, what="query")
+        checked = await inspect_off_loop(self.limits, len(qs), self.check_request, hdrs, parsed_q, b"")
+        return await self.apply_request_check(checked, hdrs, b"", False, receive)
 
     def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
                       body: bytes) -> list[_Checked]:
@@ -679,9 +690,17 @@ class _Responder:
         if status < 200 or status in NO_BODY_STATUS or (
                 type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
             work = False
+            has_body = 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
+            if restricted and has_body and not self.route.public_binary:
+                # an image, a scan, a video cannot be checked: a booking photo or a scanned detainer
+                # can carry a release date (040(e)); only a route declaring its binary content
+                # public lets it reach a restricted requester
+                await self.refuse_response(f"binary content (`{mt[:60]}`) cannot be checked for this requester, and "
+                                           "this route does not declare its binary content public")
+                return
             # a binary type passes to a restricted requester only if the bytes are binary too: a
             # text body under an image / audio / video label is refused (see ``sniff.py``)
-            sniff = restricted and 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
+            sniff = restricted and has_body
         elif redacting and kind is not None:
             work = True
         elif restricted:

@@ -69,7 +69,7 @@ class Gateway:
         self.guarded = StatusGuardMiddleware(
             self.proxy, guard=guard, identify=self.identity, scope=cfg.policy.scope, routes=self.routes,
             limits=cfg.limits.build(), verifier=verifier, warrant_header=cfg.custody.warrant_header,
-            exclude=cfg.paths.exclude, purpose=cfg.policy.purpose, language=cfg.policy.language)
+            purpose=cfg.policy.purpose, language=cfg.policy.language)
         self.metrics_clients = parse_networks(cfg.ops.metrics_clients)
         self.started = False
 
@@ -78,8 +78,6 @@ class Gateway:
         """The route as metrics and logs name it: the configured prefix (the middleware's own
         matching function), never the raw path."""
         path = scope.get("path", "")
-        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.cfg.paths.exclude):
-            return "(excluded)"
         r = match_route(self.routes, path)
         return r.prefix if r is not None else "/"
 

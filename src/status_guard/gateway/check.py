@@ -114,8 +114,6 @@ def check_config(cfg: GatewayConfig, source: str = "configuration") -> CheckRepo
         if r.custody_access and not cfg.custody.warrants_file:
             report.warn(f"{k}.custody_access", "no custody.warrants_file: no warrant is ever verified, so ICE access "
                         "to people in custody is always refused here")
-        if r.websocket and not r.inspect:
-            report.warn(f"{k}.websocket", "inspect = false: WebSockets on this route pass without the guard's check")
     if len(set(ops_paths.values())) != len(ops_paths):
         report.error("ops", "healthz, readyz and metrics must be different paths")
 

@@ -118,9 +118,12 @@ class Route(_Strict):
     restricted_html: Literal["auto", "tables", "refuse"] = "auto"
     language: str | None = None
     refuse_status: Literal[403, 422] = 422
-    inspect: bool = True
+    inspect: bool = Field(True, description="false: request bodies are not buffered or inspected (large uploads). "
+                          "Identity, custody access, the query string and every response check still apply")
     passthrough_request_types: list[str] = Field(default_factory=list)
     passthrough_response_types: list[str] = Field(default_factory=lambda: list(DEFAULT_PASSTHROUGH_TYPES))
+    public_binary: bool = Field(False, description="binary responses here (images, fonts, audio, video) are public "
+                                "material and may reach restricted requesters; otherwise they are refused to them")
     websocket: bool = Field(False, description="proxy WebSocket upgrades on this route (the guard's refusal rules apply)")
 
 
@@ -139,7 +142,8 @@ class Paths(_Strict):
 
     case_insensitive: bool = Field(False, description="the upstream treats paths case-insensitively (IIS, .NET)")
     allow_semicolon: bool = Field(False, description="accept `;` in paths (Java path parameters such as ;jsessionid)")
-    exclude: list[str] = Field(default_factory=list, description="prefixes passed through with no check at all")
+    exclude: list[str] = Field(default_factory=list, description="prefixes whose request bodies are not inspected "
+                               "(like a route with inspect = false); responses are still checked")
 
     @field_validator("exclude")
     @classmethod

@@ -1,0 +1,223 @@
+"""Review round 1 (issue 17): the 13 flaws of the independent black-box review, each rebuilt as a
+test that failed before its fix — as a property over generated shapes where the flaw is a class.
+
+These run the gateway's own composition (``Gateway``: config -> routes -> identity ->
+``StatusGuardMiddleware``) in-process, with the upstream replaced by a small ASGI app that answers
+what each test asks, so hypothesis can try hundreds of shapes quickly; the same flaws over real
+sockets in front of nginx are in ``test_gateway_nginx.py`` (``test_review_*``).
+
+Invariants:
+
+* **040(e), no off switch** — whatever the route says about *requests* (``inspect = false``,
+  ``passthrough_request_types``, ``paths.exclude``), a federal / ICE / unidentified requester never
+  receives a protected value in any response (body, error body, header) on it.
+* **040(e), what cannot be read is not sent** — an image, a scan, a video, a text type with no
+  body module, an upstream error page: refused to a restricted requester (or replaced by the
+  gateway's own error), unless the route declares its binary content public.
+* **040(h)** — custody routes keep their warrant check whatever else the route switches off.
+* **Identity** — two credentials that disagree are one `unknown` requester; a front proxy can
+  never be "everyone".
+* **040(b)/(k) over WebSockets** — a status question or answer in a WebSocket text message is
+  stopped by the same collection rules as in a form.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from status_guard import Guard
+from status_guard.gateway.app import Gateway
+from status_guard.gateway.check import check_config
+from status_guard.gateway.config import ConfigError, parse_config
+from status_guard.policy import load_policy
+
+import stack
+
+NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)  # a failure is printed as found: no minutes of shrinking
+PROTECTED = ("12 Example St", "2031-03-14", "34 Sample Ave")
+RECORD = {"name": "Ana Pereira", "home_address": "12 Example St, Cambridge", "release_date": "2031-03-14",
+          "charge": "shoplifting", "notes": "Lives at 34 Sample Ave; release on 2031-03-14."}
+RESTRICTED = ("federal", "federal_immigration", "unknown")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 24
+JPEG_WITH_TEXT = b"\xff\xd8\xff\xfe\x00\x20release date 2031-03-14 12 Example St" + b"\x00" * 16
+
+
+def _csv() -> bytes:
+    return b"name,home_address,release_date\r\nAna Pereira,12 Example St,2031-03-14\r\n"
+
+
+BODIES: dict[str, tuple[bytes, bytes]] = {  # name -> (content type, body)
+    "json": (b"application/json", json.dumps(RECORD).encode()),
+    "csv": (b"text/csv", _csv()),
+    "text": (b"text/plain; charset=utf-8", b"Ana Pereira, 12 Example St, released 2031-03-14"),
+    "html": (b"text/html", b"<html><body><p>Ana Pereira lives at 12 Example St; release 2031-03-14</p></body></html>"),
+    "xml": (b"application/xml", b"<r><home_address>12 Example St</home_address><release_date>2031-03-14</release_date></r>"),
+    "png": (b"image/png", PNG),
+    "jpeg": (b"image/jpeg", JPEG_WITH_TEXT),
+    "none": (b"", b"Ana Pereira 12 Example St 2031-03-14"),
+}
+
+
+class FakeUpstream:
+    """The app behind the gateway: answers ``self.answer(scope, body)`` -> (status, headers, body)."""
+
+    def __init__(self) -> None:
+        self.answer: Callable[[dict[str, Any], bytes], tuple[int, list[tuple[bytes, bytes]], bytes]] = \
+            lambda scope, body: (200, [(b"content-type", b"application/json")], b"{}")
+        self.seen: list[tuple[str, bytes]] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            m = await receive()
+            body += m.get("body", b"")
+            if not m.get("more_body"):
+                break
+        self.seen.append((scope["path"], body))
+        status, headers, out = self.answer(scope, body)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": out})
+
+
+def make_config(extra_routes: list[dict[str, Any]] | None = None, **sections: Any) -> dict[str, Any]:
+    cfg: dict[str, Any] = {
+        "upstream": {"url": "http://127.0.0.1:9"},
+        "audit": {"spec": "jsonl:/dev/null"},
+        "routes": [{"prefix": "/police", "scope": "police", "public_record_fields": ["charge"]},
+                   {"prefix": "/custody", "scope": "police", "custody_access": True},
+                   {"prefix": "/schools", "scope": "schools", "websocket": True},
+                   *(extra_routes or [])],
+        "identity": {"front_proxy": {"clients": ["127.0.0.1/32"]}},
+    }
+    cfg.update(sections)
+    return cfg
+
+
+_POLICY: list[Any] = []
+
+
+def make_gateway(cfg: dict[str, Any]) -> tuple[Gateway, FakeUpstream, Guard]:
+    if not _POLICY:
+        _POLICY.append(load_policy(None))
+    guard = Guard(_POLICY[0], audit="memory:")
+    gw = Gateway(parse_config(cfg), guard=guard)
+    up = FakeUpstream()
+    gw.guarded.app = up  # the proxy's place under the middleware
+    return gw, up, guard
+
+
+def request(gw: Gateway, method: str, path: str, cls: str | None, *, client: tuple[str, int] = ("127.0.0.1", 5000),
+            headers: dict[str, str] | None = None, content: bytes | None = None) -> httpx.Response:
+    h = dict(headers or {})
+    if cls is not None and cls != "unknown":
+        h["x-status-guard-requester"] = cls
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=gw, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as c:
+            return await c.request(method, path, headers=h, content=content)
+
+    return asyncio.run(go())
+
+
+def leaks(r: httpx.Response) -> list[str]:
+    text = r.content.decode("latin-1") + " ".join(f"{k}: {v}" for k, v in r.headers.items())
+    return [v for v in PROTECTED if v in text]
+
+
+# -- F13: `inspect = false` (and every other request-side off switch) never switches off 040(e)/(h) --
+OFF_SWITCHES = st.fixed_dictionaries({
+    "inspect": st.booleans(),
+    "passthrough_request_types": st.sampled_from([[], ["application/octet-stream"], ["multipart/form-data", "*/*"]]),
+    "custody_access": st.booleans(),
+    "scope": st.sampled_from(["police", "city", "schools"]),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=NO_SHRINK)
+@given(route=OFF_SWITCHES, excluded=st.booleans(), cls=st.sampled_from(RESTRICTED),
+       body=st.sampled_from(sorted(BODIES)), status=st.sampled_from([200, 201, 404, 500]),
+       method=st.sampled_from(["GET", "POST"]))
+def test_federal_officer_never_sees_release_date_on_a_route_that_does_not_inspect_requests(
+        route, excluded, cls, body, status, method):
+    """2.129.040(e): `inspect = false` (or `paths.exclude`, or request pass-through types) means
+    "do not buffer request bodies", nothing more: the response a restricted requester gets is the
+    one the same route gives with every request check on; in police scope no protected value."""
+    switched = {"prefix": "/bulk", **route}
+    plain = {"prefix": "/bulk", "scope": route["scope"], "custody_access": route["custody_access"]}
+    sections: dict[str, Any] = {}
+    if excluded:  # `paths.exclude` under a protective route: the same off switch spelled differently
+        switched = plain
+        sections["paths"] = {"exclude": ["/bulk/upload"]}
+    ctype, payload = BODIES[body]
+    answers = []
+    for extra, sec in (([switched], sections), ([plain], {})):
+        gw, up, _ = make_gateway(make_config(extra, **sec))
+        up.answer = lambda scope, b: (status, [(b"content-type", ctype)] if ctype else [], payload)
+        resp = request(gw, method, "/bulk/upload/1", cls, content=b'{"n": 1}' if method == "POST" else None,
+                       headers={"content-type": "application/json"} if method == "POST" else None)
+        assert resp.status_code != 500 or status == 500
+        answers.append((resp.status_code, re.sub(rb'"request_id":"[a-z]+"', b"", resp.content),
+                        sorted(leaks(resp)), len(up.seen)))
+    assert answers[0] == answers[1]  # same answer, same custody decision (the app reached or not)
+    if route["scope"] == "police":
+        assert answers[0][2] == [], answers[0]
+    if route["custody_access"] and route["scope"] == "police" and cls == "federal_immigration":
+        assert answers[0][0] == 403 and answers[0][3] == 0  # 040(h): no warrant, no custody access
+
+
+def test_inspect_false_still_streams_the_upload_unread_to_the_app():
+    gw, up, _ = make_gateway(make_config([{"prefix": "/bulk", "scope": "police", "inspect": False}]))
+    up.answer = lambda scope, b: (201, [(b"content-type", b"application/json")], b'{"ok":true}')
+    body = b"\x00\x01 not a form, not json: a large scanned upload" * 100
+    r = request(gw, "POST", "/bulk/upload", "local", content=body, headers={"content-type": "application/pdf"})
+    assert r.status_code == 201 and up.seen == [("/bulk/upload", body)]
+
+
+def test_inspect_false_still_checks_the_query_string():
+    gw, up, _ = make_gateway(make_config([{"prefix": "/bulk", "scope": "schools", "inspect": False}]))
+    r = request(gw, "GET", "/bulk/x?immigration_status=undocumented", "local")
+    assert r.status_code in (403, 422) and up.seen == []
+
+
+# -- F3: images and other unreadable bodies are refused to restricted requesters unless public ------
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=NO_SHRINK)
+@given(cls=st.sampled_from(RESTRICTED), kind=st.sampled_from(["png", "jpeg"]),
+       prefix=st.sampled_from(["/custody", "/police", "/city"]), status=st.sampled_from([200, 203, 404]))
+def test_booking_photo_or_scanned_detainer_never_reaches_a_restricted_requester(cls, kind, prefix, status):
+    """2.129.040(e): the guard cannot read an image; a scanned detainer can carry a release date."""
+    gw, up, _ = make_gateway(make_config())
+    ctype, payload = BODIES[kind]
+    up.answer = lambda scope, b: (status, [(b"content-type", ctype)], payload)
+    r = request(gw, "GET", f"{prefix}/photo", cls, headers={"x-judicial-warrant": "1:26-mj-00042"})
+    assert r.status_code in (403, 404, 500) and r.status_code != 200
+    assert payload not in r.content and leaks(r) == []
+
+
+def test_images_pass_to_every_requester_on_a_route_declaring_them_public():
+    gw, up, _ = make_gateway(make_config([{"prefix": "/static", "scope": "city", "public_binary": True}]))
+    up.answer = lambda scope, b: (200, [(b"content-type", b"image/png")], PNG)
+    for cls in ("federal", "unknown", "local"):
+        r = request(gw, "GET", "/static/logo.png", cls)
+        assert r.status_code == 200 and r.content == PNG
+    up.answer = lambda scope, b: (200, [(b"content-type", b"image/png")], b"release 2031-03-14 at 12 Example St")
+    assert request(gw, "GET", "/static/logo.png", "federal").status_code == 403  # still sniffed
+
+
+def test_images_reach_a_local_officer_unchanged():
+    gw, up, _ = make_gateway(make_config())
+    up.answer = lambda scope, b: (200, [(b"content-type", b"image/png")], PNG)
+    r = request(gw, "GET", "/police/photo.png", "local")
+    assert r.status_code == 200 and r.content == PNG
