@@ -108,13 +108,22 @@ def make_config(extra_routes: list[dict[str, Any]] | None = None, **sections: An
 _POLICY: list[Any] = []
 
 
+_GATEWAYS: dict[str, tuple[Gateway, FakeUpstream, Guard]] = {}
+
+
 def make_gateway(cfg: dict[str, Any]) -> tuple[Gateway, FakeUpstream, Guard]:
-    if not _POLICY:
-        _POLICY.append(load_policy(None))
-    guard = Guard(_POLICY[0], audit="memory:")
-    gw = Gateway(parse_config(cfg), guard=guard)
-    up = FakeUpstream()
-    gw.guarded.app = up  # the proxy's place under the middleware
+    """The gateway for this configuration (built once per configuration: about 2 s each)."""
+    key = json.dumps(cfg, sort_keys=True)
+    if key not in _GATEWAYS:
+        if not _POLICY:
+            _POLICY.append(load_policy(None))
+        guard = Guard(_POLICY[0], audit="memory:")
+        gw = Gateway(parse_config(cfg), guard=guard)
+        up = FakeUpstream()
+        gw.guarded.app = up  # the proxy's place under the middleware
+        _GATEWAYS[key] = (gw, up, guard)
+    gw, up, guard = _GATEWAYS[key]
+    up.seen.clear()
     return gw, up, guard
 
 
@@ -221,3 +230,134 @@ def test_images_reach_a_local_officer_unchanged():
     up.answer = lambda scope, b: (200, [(b"content-type", b"image/png")], PNG)
     r = request(gw, "GET", "/police/photo.png", "local")
     assert r.status_code == 200 and r.content == PNG
+
+
+# -- F1: a verified token and a front-proxy header that disagree are one `unknown` requester -------
+@pytest.fixture(scope="module")
+def sso(tmp_path_factory):
+    return stack.make_keys(tmp_path_factory.mktemp("r1keys"))
+
+
+def _both_identities(sso) -> Any:
+    from status_guard.gateway.build import build_identity
+
+    cfg = parse_config(make_config(identity={
+        "front_proxy": {"clients": ["127.0.0.2/32"]},
+        "jwt": {"jwks_file": str(sso.jwks_file), "issuer": stack.ISSUER, "audience": [stack.AUDIENCE],
+                "map": [{"claim": "groups", "contains": g[0], "requester": c}
+                        for c, g in ((c, v["groups"]) for c, v in stack.CLASS_CLAIMS.items())]}}))
+    return build_identity(cfg, _POLICY[0] if _POLICY else load_policy(None))
+
+
+CLASSES = ("local", "state", "federal", "federal_immigration", "public")
+
+
+@settings(max_examples=80, deadline=None, phases=NO_SHRINK)
+@given(header=st.sampled_from(CLASSES), token=st.sampled_from(CLASSES),
+       token_kind=st.sampled_from(["valid", "forged", "expired", "garbage", "none"]),
+       peer=st.sampled_from(["127.0.0.2", "127.0.0.1"]))
+def test_disagreeing_sso_token_and_proxy_header_make_the_requester_unknown(sso, header, token, token_kind, peer):
+    """Identity: the header never outranks a verified token (nor the token the header). One rule:
+    both must name one class, else `unknown` — the most restricted class."""
+    ident = _both_identities(sso)
+    headers = [(b"x-status-guard-requester", header.encode())]
+    if token_kind != "none":
+        tok = {"valid": lambda: sso.token(stack.CLASS_CLAIMS[token]),
+               "forged": lambda: sso.token(stack.CLASS_CLAIMS[token], key=sso.other_pem),
+               "expired": lambda: sso.token(stack.CLASS_CLAIMS[token], ttl=-3600),
+               "garbage": lambda: "x.y.z"}[token_kind]()
+        headers.append((b"authorization", b"Bearer " + tok.encode()))
+    scope = {"type": "http", "headers": headers, "client": (peer, 4000), "scheme": "http"}
+    req = asyncio.run(ident(scope))
+    if peer != "127.0.0.2":  # the header is not the proxy's: only the token counts
+        expected = token if token_kind == "valid" else "unknown"
+    elif token_kind == "none":
+        expected = header
+    else:
+        expected = header if token_kind == "valid" and token == header else "unknown"
+    assert req.cls == expected, (header, token, token_kind, peer, req)
+
+
+def test_identity_conflict_is_logged_and_counted_without_values(sso, caplog):
+    ident = _both_identities(sso)
+    seen: list[tuple[str, str]] = []
+    ident.observe = lambda source, outcome: seen.append((source, outcome))
+    tok = sso.token(stack.CLASS_CLAIMS["federal_immigration"])
+    scope = {"type": "http", "client": ("127.0.0.2", 1), "scheme": "http",
+             "headers": [(b"x-status-guard-requester", b"local"), (b"authorization", f"Bearer {tok}".encode())]}
+    assert asyncio.run(ident(scope)).cls == "unknown"
+    assert seen == [("conflict", "conflict")]
+    assert "disagree" in caplog.text and tok not in caplog.text
+
+
+# -- F10: a front proxy (or a metrics scraper) can never be "everyone" ---------------------------------
+CATCH_ALL = ["0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/1", "::ffff:0:0/96", "::ffff:0.0.0.0/100", "10.0.0.0/8",
+             "2000::/3", "::/1", "127.0.0.0/8"]
+
+
+@pytest.mark.parametrize("net", CATCH_ALL)
+@pytest.mark.parametrize("setting", ["identity.front_proxy.clients", "ops.metrics_clients"])
+def test_catch_all_front_proxy_is_a_configuration_error_naming_the_setting(net, setting, tmp_path):
+    cfg = make_config(identity={"front_proxy": {"clients": ["127.0.0.2/32"]}})
+    section, _, key = setting.rpartition(".")
+    node = cfg
+    for part in section.split("."):
+        node = node.setdefault(part, {})
+    node[key] = ["127.0.0.2/32", net]
+    with pytest.raises(ConfigError) as exc:
+        parse_config(cfg)
+    assert any(k.startswith(setting) for k, _ in exc.value.problems), exc.value.problems
+    # and `status-guard gateway check` reports it, naming the key
+    import subprocess
+    import sys
+
+    import yaml
+
+    f = tmp_path / "gw.yaml"
+    f.write_text(yaml.safe_dump(cfg))
+    out = subprocess.run([sys.executable, "-m", "status_guard.cli", "gateway", "check", str(f)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode != 0 and setting in out.stdout + out.stderr and "catch-all" in out.stdout + out.stderr
+
+
+@settings(max_examples=200, deadline=None, phases=NO_SHRINK)
+@given(st.one_of(st.ip_addresses(v=4).map(str), st.ip_addresses(v=6).map(str)), st.integers(0, 128))
+def test_accepted_front_proxy_networks_are_never_broader_than_a_site(addr, plen):
+    import ipaddress
+
+    from status_guard.gateway.config import MAX_V4_PREFIX, MAX_V6_PREFIX
+
+    net = ipaddress.ip_network(f"{addr}/{min(plen, 32 if ':' not in addr else 128)}", strict=False)
+    try:
+        parse_config(make_config(identity={"front_proxy": {"clients": [str(net)]}}))
+    except ConfigError:
+        return
+    if isinstance(net, ipaddress.IPv4Network):
+        assert net.num_addresses <= 2 ** (32 - MAX_V4_PREFIX)
+    elif net.subnet_of(ipaddress.ip_network("::ffff:0:0/96")):
+        assert net.num_addresses <= 2 ** (32 - MAX_V4_PREFIX)
+    else:
+        assert net.num_addresses <= 2 ** (128 - MAX_V6_PREFIX)
+        assert not net.supernet_of(ipaddress.ip_network("::ffff:0:0/96"))
+
+
+# -- F9: metrics are for local scrapers, never for a client relayed by a proxy -------------------------
+@pytest.mark.parametrize("client, headers, served", [
+    (("127.0.0.1", 1), {}, True),
+    (("::1", 1), {}, True),
+    (("203.0.113.9", 1), {}, False),
+    (("10.1.2.3", 1), {}, False),
+    (("127.0.0.1", 1), {"x-forwarded-for": "203.0.113.9"}, False),
+    (("127.0.0.1", 1), {"forwarded": "for=203.0.113.9"}, False),
+    (("127.0.0.1", 1), {"x-real-ip": "203.0.113.9"}, False),
+    (("127.0.0.1", 1), {"via": "1.1 nginx"}, False),
+    (("127.0.0.2", 1), {}, False),  # the front proxy relays every user: never a scraper
+])
+def test_metrics_are_not_served_to_anyone_relayed_by_a_proxy(client, headers, served):
+    gw, up, _ = make_gateway(make_config(identity={"front_proxy": {"clients": ["127.0.0.2/32"]}}))
+    up.answer = lambda scope, b: (404, [(b"content-type", b"application/json")], b'{"app":"not found"}')
+    r = request(gw, "GET", "/metrics", None, client=client, headers=headers)
+    if served:
+        assert r.status_code == 200 and b"status_guard" in r.content
+    else:
+        assert b"status_guard_" not in r.content and r.status_code != 200
