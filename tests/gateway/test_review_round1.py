@@ -361,3 +361,106 @@ def test_metrics_are_not_served_to_anyone_relayed_by_a_proxy(client, headers, se
         assert r.status_code == 200 and b"status_guard" in r.content
     else:
         assert b"status_guard_" not in r.content and r.status_code != 200
+
+
+# -- F6: a status question or answer over a WebSocket is stopped like one in a form -----------------------
+class WsEcho:
+    """A WebSocket app: accepts, records every message it receives, answers `ok`."""
+
+    def __init__(self) -> None:
+        self.got: list[Any] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "websocket":
+            return
+        await receive()  # connect
+        await send({"type": "websocket.accept"})
+        while True:
+            m = await receive()
+            if m["type"] == "websocket.disconnect":
+                return
+            self.got.append(m.get("text") if m.get("text") is not None else m.get("bytes"))
+            await send({"type": "websocket.send", "text": "ok"})
+
+
+def ws_session(gw: Gateway, path: str, cls: str, messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], WsEcho]:
+    app = WsEcho()
+    before, gw.guarded.app = gw.guarded.app, app
+    inbox = [{"type": "websocket.connect"}, *({"type": "websocket.receive", **m} for m in messages)]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if inbox:
+            return inbox.pop(0)
+        await asyncio.sleep(0)
+        return {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(m: dict[str, Any]) -> None:
+        sent.append(m)
+
+    scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"", "scheme": "ws",
+             "headers": [(b"x-status-guard-requester", cls.encode()), (b"host", b"gw.test")],
+             "client": ("127.0.0.1", 5000), "subprotocols": []}
+    try:
+        asyncio.run(gw(scope, receive, send))
+    finally:
+        gw.guarded.app = before
+    return sent, app
+
+
+STATUS_MESSAGES = [
+    '{"immigration_status": "undocumented"}',
+    '{"student": {"name": "Ana", "citizenship_status": "not a citizen"}}',
+    '[{"question": "visa_status", "answer": "expired"}]',
+    "immigration_status=undocumented&name=Ana",
+    "citizenship=no",
+    "Is the child a U.S. citizen or undocumented?",
+    "I am undocumented",
+    "We have no papers",
+]
+BENIGN_MESSAGES = ['{"lunch": "pizza"}', "grade=5&room=12", "See you at 3pm", "What is the bus schedule?",
+                   "What is the immigration status of this student?"]  # the last: not caught in a form either
+
+
+def _http_refuses_or_rewrites(gw: Gateway, up: FakeUpstream, msg: str) -> bool:
+    if msg[:1] in "{[":
+        ct, body = "application/json", msg
+    elif "=" in msg and " " not in msg:
+        ct, body = "application/x-www-form-urlencoded", msg
+    else:
+        ct, body = "application/json", json.dumps({"message": msg})
+    up.answer = lambda scope, b: (200, [(b"content-type", b"application/json")], b"{}")
+    up.seen.clear()
+    r = request(gw, "POST", "/schools/form", "local", content=body.encode(), headers={"content-type": ct})
+    return r.status_code >= 400 or [b for _, b in up.seen] != [body.encode()]
+
+
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
+@given(msg=st.sampled_from(STATUS_MESSAGES + BENIGN_MESSAGES), as_bytes=st.booleans(), before=st.integers(0, 2),
+       cls=st.sampled_from(["local", "state"]))
+def test_school_never_collects_immigration_status_over_a_websocket(msg, as_bytes, before, cls):
+    """2.129.040(b)/(k): a WebSocket message meets the collection rules of a form: what a form
+    submission could not carry to the app (refused or words removed), the message does not either —
+    the connection closes (1008) before the app sees it."""
+    gw, up, _ = make_gateway(make_config())
+    frames = [{"text": '{"note": "hello"}'}] * before + [{"bytes": msg.encode()} if as_bytes else {"text": msg}]
+    sent, app = ws_session(gw, "/schools/chat", cls, frames)
+    assert sent[0]["type"] == "websocket.accept"
+    closes = [m["code"] for m in sent if m["type"] == "websocket.close"]
+    got = [g if isinstance(g, str) else g.decode() for g in app.got]
+    if _http_refuses_or_rewrites(gw, up, msg):
+        assert closes == [1008] and msg not in got and len(got) == before, sent
+    else:
+        assert closes == [] and got[-1] == msg
+    if msg in STATUS_MESSAGES:
+        assert closes == [1008]
+
+
+def test_ordinary_websocket_messages_pass_and_unreadable_binary_closes():
+    gw, _, _ = make_gateway(make_config())
+    sent, app = ws_session(gw, "/schools/chat", "local", [{"text": '{"lunch": "pizza"}'}, {"text": "See you at 3pm"},
+                                                          {"bytes": b"hello"}])
+    assert app.got == ['{"lunch": "pizza"}', "See you at 3pm", b"hello"]
+    assert not [m for m in sent if m["type"] == "websocket.close"]
+    sent, app = ws_session(gw, "/schools/chat", "local", [{"bytes": b"\xff\xfe\x00\x81binary"}])
+    assert app.got == [] and [m["code"] for m in sent if m["type"] == "websocket.close"] == [1003]

@@ -202,9 +202,84 @@ class StatusGuardMiddleware:
         ctx = RequestContext(requester, purpose, route.scope, request_id, label, route.exceptions, route.monitor)
         token = set_context(ctx)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, self._ws_checked_receive(route, requester, purpose, request_id, label, receive, send),
+                           send)
         finally:
             reset_context(token)
+
+    def _ws_checked_receive(self, route: RouteConfig, requester: Requester, purpose: str | None, request_id: str,
+                            label: str, receive: Receive, send: Send) -> Receive:
+        """Every message the client sends is checked by the collection rules (040(b)/(k)), like a
+        form: a text message is read as JSON, as form fields, or as one free-text answer. A message
+        that asks or answers what the route may not collect closes the connection (1008, audited)
+        before the app sees it; a binary message that is not UTF-8 text cannot be checked and closes
+        it too (1003) — fail closed."""
+        closed = False
+
+        async def checked() -> Message:
+            nonlocal closed
+            if closed:
+                return {"type": "websocket.disconnect", "code": 1008}
+            message = await receive()
+            if message.get("type") != "websocket.receive":
+                return message
+            text = message.get("text")
+            data = message.get("bytes")
+            if text is None and data is not None:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    if route.monitor:
+                        log.warning("status_guard MONITOR MODE: a binary WebSocket message on %s could not be checked",
+                                    route.route_label)
+                        return message
+                    closed = True
+                    await send({"type": "websocket.close", "code": 1003,
+                                "reason": "binary messages cannot be checked by status_guard"})
+                    return {"type": "websocket.disconnect", "code": 1003}
+            if not text:
+                return message
+            try:
+                d = await inspect_off_loop(self.limits, len(text), self._ws_decide, route, requester, purpose, text)
+            except (LimitExceededError, UnparseableInputError, ClassificationError):
+                d = None
+                reason = "a message the guard could not check"
+            else:
+                reason = f"refused by status_guard ({', '.join(d.citations) or 'policy'})"
+            if d is not None and d.effect not in (Effect.BLOCK, Effect.STRIP, Effect.REDACT):
+                return message
+            if d is not None:
+                try:
+                    await record_off_loop(self.guard, d, adapter="asgi", request_id=request_id, route=label,
+                                          monitor=route.monitor)
+                except AuditUnavailableError:
+                    log.error("status_guard: audit log unavailable for a WebSocket message on %s", route.route_label)
+            if route.monitor:
+                log.warning("status_guard MONITOR MODE: would close WebSocket %s: %s", route.route_label, reason)
+                return message
+            closed = True
+            await send({"type": "websocket.close", "code": 1008, "reason": reason[:120]})
+            return {"type": "websocket.disconnect", "code": 1008}
+
+        return checked
+
+    def _ws_decide(self, route: RouteConfig, requester: Requester, purpose: str | None, text: str) -> Decision:
+        from .. import collection
+
+        raw = text.encode("utf-8")
+        stripped = raw.strip()
+        if stripped[:1] in (b"{", b"["):
+            parsed = requests.parse_json(stripped, self.limits)
+        elif b"=" in stripped and b" " not in stripped:
+            parsed = requests.parse_urlencoded(stripped, self.limits)
+        else:  # free text: one answer, read by the free-text rules
+            import orjson
+
+            parsed = requests.parse_json(orjson.dumps({"message": text}), self.limits)
+        reading = collection.read(parsed.doc, parsed.doc_kind, files=parsed.files, page={}, graphql_body=parsed.graphql)
+        checked = collection.check(self.guard, reading, scope=route.scope, requester=requester, purpose=purpose,
+                                   claims=route.exceptions, strip=False)
+        return checked.decision
 
     # -- identity ------------------------------------------------------------------------------
     async def requester_for(self, scope: Scope) -> Requester:
