@@ -464,3 +464,139 @@ def test_ordinary_websocket_messages_pass_and_unreadable_binary_closes():
     assert not [m for m in sent if m["type"] == "websocket.close"]
     sent, app = ws_session(gw, "/schools/chat", "local", [{"bytes": b"\xff\xfe\x00\x81binary"}])
     assert app.got == [] and [m["code"] for m in sent if m["type"] == "websocket.close"] == [1003]
+
+
+# -- F11: a redirect's Location is output: redacted like any header, never naming the upstream --------
+LOCATIONS = st.sampled_from([
+    b"/police/records?release_date=2031-03-14&home_address=12+Example+St",
+    b"/people/release/2031-03-14", b"/p/12%20Example%20St/visit", b"/police/records#2031-03-14",
+])
+
+
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
+@given(loc=LOCATIONS, status=st.sampled_from([301, 302, 303, 307, 308]), cls=st.sampled_from(RESTRICTED),
+       body=st.sampled_from([None, b"text/html", b"text/plain", b"application/json"]),
+       prefix=st.sampled_from(["/police", "/custody", "/bulk"]))
+def test_redirect_location_never_carries_a_release_date_to_a_federal_officer(loc, status, cls, body, prefix):
+    """2.129.040(e): headers are output. A redirect still works (3xx, Location kept), its Location
+    goes through the header redaction, its body is not sent."""
+    gw, up, _ = make_gateway(make_config([{"prefix": "/bulk", "scope": "police", "inspect": False}]))
+    up.answer = lambda scope, b: (status, [(b"location", loc), *([(b"content-type", body)] if body else [])],
+                                  b"Moved to 12 Example St on 2031-03-14" if body else b"")
+    r = request(gw, "GET", f"{prefix}/x", cls, headers={"x-judicial-warrant": "1:26-mj-00042"})
+    if r.status_code == 403 and prefix == "/custody":
+        return  # 040(h) refused first
+    assert r.status_code == status and "location" in r.headers
+    assert leaks(r) == [] and r.content == b""
+
+
+@settings(max_examples=100, deadline=None, phases=NO_SHRINK)
+@given(scheme=st.sampled_from(["http", "HTTP", "Http"]), host=st.sampled_from(["127.0.0.1", "127.0.0.1.", "App.Internal",
+                                                                              "app.internal", "APP.INTERNAL."]),
+       port=st.sampled_from(["", ":80"]), userinfo=st.sampled_from(["", "u@", "u:p@"]),
+       rest=st.sampled_from(["", "/", "/a/b?c=1", "?q", "#f"]), relative_scheme=st.booleans())
+def test_location_never_names_the_upstream_host_in_any_spelling(scheme, host, port, userinfo, rest, relative_scheme):
+    from status_guard.gateway.config import Upstream
+    from status_guard.gateway.proxy import UpstreamProxy
+
+    up_host = "app.internal" if "app" in host.lower() else "127.0.0.1"
+    p = UpstreamProxy(Upstream(url=f"http://{up_host}"))
+    value = (f"//{userinfo}{host}{port}{rest}" if relative_scheme else f"{scheme}://{userinfo}{host}{port}{rest}").encode()
+    out = p._location({"headers": [(b"host", b"gw.city.example")], "scheme": "https"}, value)
+    assert up_host.encode() not in out.lower() and out.startswith(b"https://gw.city.example")
+
+
+# -- F12: an empty body under a JSON (or any) label is a clean pass, never a 500 or a wrong refusal ----
+EMPTY_BODIES = st.sampled_from([b"", b" ", b"\r\n", b"\t \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"])
+
+
+@settings(max_examples=60, deadline=None, phases=NO_SHRINK)
+@given(body=EMPTY_BODIES, method=st.sampled_from(["POST", "PUT", "PATCH", "DELETE"]),
+       ctype=st.sampled_from(["application/json", "application/json; charset=utf-8", "application/merge-patch+json",
+                              "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                              "application/graphql"]),
+       gz=st.booleans(), prefix=st.sampled_from(["/schools", "/police", "/city"]), cls=st.sampled_from(["local", "state"]))
+def test_empty_json_submission_is_a_clean_pass(body, method, ctype, gz, prefix, cls):
+    import gzip
+
+    gw, up, _ = make_gateway(make_config())
+    up.answer = lambda scope, b: (201, [(b"content-type", b"application/json")], b'{"ok":true}')
+    headers = {"content-type": ctype, **({"content-encoding": "gzip"} if gz else {})}
+    r = request(gw, method, f"{prefix}/form", cls, headers=headers, content=gzip.compress(body) if gz else body)
+    assert r.status_code == 201, r.content
+    assert len(up.seen) == 1
+
+
+def test_unparseable_json_is_a_clear_400_naming_the_problem():
+    gw, up, _ = make_gateway(make_config())
+    r = request(gw, "POST", "/schools/form", "local", headers={"content-type": "application/json"}, content=b"{")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unparseable_request"
+    assert "not valid JSON. The request" in r.json()["error"]["message"] and up.seen == []
+
+
+# -- F7: an application's error page never reaches a restricted requester unchecked --------------------
+ERROR_PAGES = st.sampled_from([
+    (b"text/html", b"<html><body><h1>Error</h1><pre>Traceback: record 12 Example St release 2031-03-14</pre></body></html>"),
+    (b"text/plain", b"NullPointerException at Person(12 Example St, 2031-03-14)"),
+    (b"", b"error: 12 Example St 2031-03-14"),
+    (b"application/octet-stream", b"12 Example St 2031-03-14"),
+    (b"application/problem+json", json.dumps({"title": "not found", "detail": RECORD}).encode()),
+    (b"application/json", json.dumps({"error": "bad", "record": RECORD}).encode()),
+])
+
+
+@settings(max_examples=60, deadline=None, phases=NO_SHRINK)
+@given(page=ERROR_PAGES, status=st.sampled_from([400, 401, 403, 404, 409, 422, 429, 500, 502, 503]),
+       cls=st.sampled_from(RESTRICTED), prefix=st.sampled_from(["/police", "/city", "/schools", "/bulk"]))
+def test_error_page_of_the_app_never_shows_a_release_date_to_a_federal_officer(page, status, cls, prefix):
+    """2.129.040(e): an error body is output too. A structured one (JSON, CSV, XML) is redacted like
+    any other body; anything else is replaced by the guard's own error with the same status."""
+    ctype, body = page
+    gw, up, _ = make_gateway(make_config([{"prefix": "/bulk", "scope": "police", "inspect": False}]))
+    up.answer = lambda scope, b: (status, [*([(b"content-type", ctype)] if ctype else []),
+                                           (b"retry-after", b"30")], body)
+    r = request(gw, "GET", f"{prefix}/x", cls)
+    assert r.status_code == status or r.status_code == 403
+    if b"json" not in ctype:  # not checkable field by field: the guard's own error
+        assert r.json()["error"]["code"] in ("application_error", "response_not_checkable")
+        assert leaks(r) == []
+        if r.json()["error"]["code"] == "application_error":
+            assert r.headers.get("retry-after") == "30"
+    elif prefix in ("/police", "/bulk"):
+        assert leaks(r) == []
+
+
+def test_error_page_reaches_a_local_officer_unchanged():
+    gw, up, _ = make_gateway(make_config())
+    page = b"<html><body>Not found</body></html>"
+    up.answer = lambda scope, b: (404, [(b"content-type", b"text/html")], page)
+    r = request(gw, "GET", "/police/x", "local")
+    assert r.status_code == 404 and r.content == page
+
+
+# -- F8: plain text is read as free text (or refused), never passed unchanged to whom a route redacts for -
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
+@given(cls=st.sampled_from(RESTRICTED + ("public",)), prefix=st.sampled_from(["/police", "/bulk", "/city"]),
+       ctype=st.sampled_from([b"text/plain", b"text/plain; charset=utf-8", b"text/markdown", b"TEXT/PLAIN"]),
+       status=st.sampled_from([200, 203]))
+def test_text_response_never_shows_a_release_date_to_a_federal_officer(cls, prefix, ctype, status):
+    """2.129.040(e): text has no fields to redact: for a restricted requester it is refused, for
+    others the route redacts for it is read as free text; in police scope no protected value."""
+    gw, up, _ = make_gateway(make_config([{"prefix": "/bulk", "scope": "police", "inspect": False}]))
+    up.answer = lambda scope, b: (status, [(b"content-type", ctype)], BODIES["text"][1])
+    r = request(gw, "GET", f"{prefix}/notes.txt", cls)
+    if cls in RESTRICTED or prefix != "/city":
+        assert leaks(r) == [] and r.status_code in (200, 203, 403)
+    if cls in RESTRICTED:
+        assert r.status_code == 403
+
+
+def test_text_is_read_as_free_text_for_a_requester_the_schools_route_redacts_for():
+    from status_guard.asgi.responses import redact_text
+
+    gw, up, guard = make_gateway(make_config())
+    text = b"Ana is undocumented; her family came without papers."
+    up.answer = lambda scope, b: (200, [(b"content-type", b"text/plain")], text)
+    r = request(gw, "GET", "/schools/notes.txt", "public")
+    assert r.status_code in (200, 403)
+    assert b"undocumented" not in r.content or r.status_code == 403

@@ -48,6 +48,12 @@ Identify = Callable[[Scope], Any]
 WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
 HTML_TYPES = responses.HTML_TYPES
 NO_BODY_STATUS = frozenset({204, 205, 304})
+#: response kinds the guard redacts field by field (an error body of these is redacted like any other)
+STRUCTURED_KINDS = frozenset({"json", "ndjson", "csv", "xml", "jsonp"})
+#: text types with no field structure: read as free text for a requester the route redacts for
+TEXT_KINDS = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
+#: headers a client needs to act on an error (kept when the error page is replaced)
+ERROR_HEADERS = frozenset({b"www-authenticate", b"retry-after", b"allow", b"proxy-authenticate"})
 # Limits whose excess means "too large" (413); the rest mean "malformed shape" (400).
 SIZE_LIMITS = ("body size", "decoded body size", "multipart field size", "response size", "HTML size")
 
@@ -399,7 +405,7 @@ class _Responder:
             await self.limit_refusal(exc)
             return
         except UnparseableInputError as exc:
-            await self.respond(errors.problem(400, "unparseable_request", f"{exc} The request was not accepted "
+            await self.respond(errors.problem(400, "unparseable_request", f"{str(exc).rstrip('.')}. The request was not accepted "
                                               "because the guard could not check it.", request_id=self.request_id,
                                               html_wanted=self.html_wanted, lang=self.lang))
             return
@@ -479,6 +485,8 @@ class _Responder:
                 if not encoding.can_decode(ce):
                     raise UnparseableInputError("the request's content encoding cannot be inspected")
                 decoded = encoding.decode(body, ce, self.limits.max_decoded_body_bytes) if ce else body
+                if not decoded.removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n"):
+                    return checked  # an empty body (whitespace, a byte-order mark): nothing asked, nothing to check
                 parsed_b = self.parse_body(decoded, mt, params)
                 if parsed_b.fields or parsed_b.files or parsed_b.graphql is not None:
                     checked.append(_Checked("body", parsed_b, self.collect(parsed_b, page)))
@@ -754,6 +762,17 @@ class _Responder:
             await self.refuse_response("the response asks the front server to send other content (X-Accel-Redirect, "
                                        "X-Sendfile), which the guard cannot check")
             return
+        if redacting and not self.route.monitor and 300 <= status < 400 and status != 304:
+            # a redirect: its Location (checked above, like every header) is what the client needs;
+            # its body is a courtesy page nobody checks field by field — not sent
+            await self.send_without_body(start, status)
+            return
+        if restricted and not self.route.monitor and status >= 400 and self.method != "HEAD" \
+                and kind not in STRUCTURED_KINDS:
+            # an error page (a stack trace, a debug page, an echo of the request) cannot be checked
+            # field by field: a restricted requester gets the guard's own error with the same status
+            await self.replace_error_page(start, status)
+            return
         if not redacting and self.requester.cls in self.guard.policy.audited_requesters \
                 and self.mw._varies.get(self.route.prefix):
             try:  # a disclosure the pack audits though nothing is withheld (a state agency, police records)
@@ -778,9 +797,13 @@ class _Responder:
             sniff = restricted and has_body
         elif redacting and kind is not None:
             work = True
-        elif restricted:
-            if not mt and _h(hdrs, b"content-length") == "0":
+        elif redacting and not restricted and mt in TEXT_KINDS:
+            work = True  # plain text: read as free text, spans withheld (never passed unchanged)
+        elif restricted or redacting and carries_text(mt):
+            if not mt and (_h(hdrs, b"content-length") == "0" or self.method == "HEAD"):
                 work = False
+            elif not mt and _h(hdrs, b"content-length") is None:
+                work = True  # no type and no length: refused in ``finish`` unless the body is empty
             else:
                 await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
                                            "this requester, so it was not sent")
@@ -814,11 +837,54 @@ class _Responder:
             return
         # otherwise hold the start back until the whole body is here
 
+    async def send_without_body(self, start: Message, status: int) -> None:
+        """A redirect to a requester the route redacts for: its checked headers, no body."""
+        assert self.send is not None
+        if self.header_decision is not None:
+            try:
+                await self.audit([self.header_decision], force=self.restricted)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
+        headers = [(k, v) for k, v in self.out_headers(start.get("headers") or [], redacted=True)
+                   if k.lower() not in (b"content-length", b"content-encoding", b"content-type", b"etag",
+                                        b"transfer-encoding", b"content-md5", b"digest", b"content-digest")]
+        self.done = True
+        await self.send({**start, "headers": [*headers, (b"content-length", b"0")]})
+        await self.send({"type": "http.response.body", "body": b""})
+
+    async def replace_error_page(self, start: Message, status: int) -> None:
+        """The application's error page, to a restricted requester: withheld (audited), replaced by
+        the guard's own error with the same status and the headers a client needs to act on it."""
+        log.warning("status_guard: withheld the application's error page (%s) on %s for a %s requester [request %s]",
+                    status, self.audit_route, self.requester.cls, self.request_id)
+        try:
+            await self.audit([self.refusal_decision(f"an error page ({status}) from the application")], force=True)
+        except _AuditDown as down:
+            await self.respond(down.error)
+            return
+        err = errors.problem(status, "application_error", f"The application answered with an error ({status}); "
+                             "its error page was withheld because it cannot be checked for this requester.",
+                             request_id=self.request_id, html_wanted=self.html_wanted, lang=self.lang)
+        keep = [(k, v) for k, v in (self.headers_out if self.headers_out is not None else start.get("headers") or [])
+                if k.lower() in ERROR_HEADERS]
+        await self.respond(dataclasses.replace(err, headers=(*err.headers, *keep)))
+
     async def finish(self, raw: bytes) -> None:
         assert self.send is not None and self.start is not None
         hdrs = _raw_headers(self.start)
         ce = _h(hdrs, b"content-encoding")
         mt, params = requests.media_type(_h(hdrs, b"content-type"))
+        if not mt and self.restricted and not self.route.monitor:
+            if raw:  # no type: only an empty body can be sent
+                await self.refuse_response("responses of type `unknown` cannot be checked for this requester, so it "
+                                           "was not sent")
+                return
+            await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                       redacted=self.redacted_any)})
+            await self.send({"type": "http.response.body", "body": b""})
+            self.done = True
+            return
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
@@ -894,6 +960,11 @@ class _Responder:
                 decisions.extend(r.decisions)
                 if r.body != body:
                     body, changed = r.body, True
+        elif redacting and kind is None and mt in TEXT_KINDS:
+            r = responses.redact_text(body, charset, self.disclosure())
+            decisions.extend(r.decisions)
+            if r.body != body:
+                body, changed = r.body, True
         elif redacting and kind is not None:
             # the body modules return the bytes to send: the checked document, serialised — never
             # the original after a check, even when nothing was withheld (see json_body, csv_body)
