@@ -600,3 +600,10 @@ def test_text_is_read_as_free_text_for_a_requester_the_schools_route_redacts_for
     r = request(gw, "GET", "/schools/notes.txt", "public")
     assert r.status_code in (200, 403)
     assert b"undocumented" not in r.content or r.status_code == 403
+
+
+def test_public_binary_on_a_custody_route_is_flagged_by_check():
+    cfg = make_config()
+    cfg["routes"][1]["public_binary"] = True
+    report = check_config(parse_config(cfg))
+    assert "routes[1].public_binary" in [k for k, _ in report.warnings]
