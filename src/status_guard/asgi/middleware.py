@@ -386,6 +386,7 @@ class _Responder:
         self.headers_out: list[tuple[bytes, bytes]] | None = None
         self.redacted_any = False
         self.sniffing = False
+        self.empty_only = False  # a response with no type: sent only if its body is empty
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -619,6 +620,10 @@ class _Responder:
             return
         if t == "http.response.body":
             chunk = message.get("body", b"")
+            if chunk and self.empty_only and not self.route.monitor:
+                await self.refuse_response("responses of type `unknown` cannot be checked for this requester, so it "
+                                           "was not sent")
+                return
             self.size += len(chunk)
             limit = self.response_limit()
             if self.size > limit:
@@ -803,7 +808,8 @@ class _Responder:
             if not mt and (_h(hdrs, b"content-length") == "0" or self.method == "HEAD"):
                 work = False
             elif not mt and _h(hdrs, b"content-length") is None:
-                work = True  # no type and no length: refused in ``finish`` unless the body is empty
+                work = True  # no type and no length: refused at its first byte, sent only if empty
+                self.empty_only = True
             else:
                 await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
                                            "this requester, so it was not sent")
