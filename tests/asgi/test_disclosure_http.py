@@ -183,11 +183,16 @@ async def test_jsonp_is_redacted_inside_its_call_other_javascript_refused(http_a
     assert js.status_code == 403 and "Elm" not in js.text
 
 
-async def test_svg_is_refused_and_a_raster_image_passes(http_app, client_for) -> None:
+async def test_svg_is_refused_and_a_raster_image_passes_only_where_declared_public(http_app, guard, client_for) -> None:
     async with client_for(http_app, "tok-federal") as c:
         s = await c.get("/police/chart.svg")
         p = await c.get("/police/photo.png")
     assert s.status_code == 403 and "Elm" not in s.text
+    # 040(e): an image cannot be checked (a booking photo, a scanned detainer): refused by default
+    assert p.status_code == 403 and not p.content.startswith(b"\x89PNG")
+    public = make_app(guard, routes=[RouteConfig("/police", "police", public_binary=True)], extra=EXTRA)
+    async with client_for(public, "tok-federal") as c:
+        p = await c.get("/police/photo.png")
     assert p.status_code == 200 and p.content.startswith(b"\x89PNG")
 
 

@@ -202,6 +202,11 @@ prefix = "/schools"
 scope = "schools"
 
 [[routes]]
+prefix = "/bulk"
+scope = "police"
+inspect = false
+
+[[routes]]
 prefix = "/ws"
 scope = "police"
 websocket = true

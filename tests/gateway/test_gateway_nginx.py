@@ -395,3 +395,70 @@ def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     r = client.get("/readyz")
     assert r.status_code == 200 and r.json()["audit"] == "writable"
+
+
+# -- review round 1 (issue 17), over real sockets in front of nginx (in-process properties in
+#    test_review_round1.py) ------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", ["federal", "federal_immigration"])
+def test_review_f13_federal_officer_never_sees_release_date_on_a_route_with_inspect_false(client, keys, cls):
+    r = client.get("/bulk/records/1.json", headers=bearer(keys, cls))
+    assert r.status_code == 200 and not any(v in r.text for v in PROTECTED)
+    assert r.json()["person"]["release_date"] == "[REDACTED]"
+    assert client.get("/bulk/notes.txt", headers=bearer(keys, cls)).status_code == 403
+
+
+def test_review_f13_inspect_false_still_passes_the_record_to_a_local_officer(client, keys, nginx):
+    r = client.get("/bulk/records/1.json", headers=bearer(keys, "local"))
+    assert r.status_code == 200 and r.content == httpx.get(nginx.url + "/bulk/records/1.json").content
+
+
+@pytest.mark.parametrize("cls", ["federal", "federal_immigration", None])
+def test_review_f3_scanned_detainer_image_never_reaches_a_restricted_requester(client, keys, cls):
+    headers = {**(bearer(keys, cls) if cls else {}), "x-judicial-warrant": "1:26-mj-00042"}
+    r = client.get("/custody/detainer.png", headers=headers)
+    assert r.status_code == 403 and b"2031-03-14" not in r.content and not r.content.startswith(b"\x89PNG")
+
+
+def test_review_f3_image_reaches_a_local_officer(client, keys):
+    r = client.get("/custody/detainer.png", headers=bearer(keys, "local"))
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+
+
+def test_review_f1_proxy_header_and_a_disagreeing_token_are_unknown(gateway, keys):
+    transport = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(base_url=gateway.url, transport=transport, timeout=15) as c:
+        alone = c.get("/police/records/1.json", headers={"x-status-guard-requester": "local"})
+        both = c.get("/police/records/1.json", headers={"x-status-guard-requester": "local", **bearer(keys, "federal")})
+        agree = c.get("/police/records/1.json", headers={"x-status-guard-requester": "local", **bearer(keys, "local")})
+    assert "2031-03-14" in alone.text and "2031-03-14" in agree.text  # the proxy alone, or both agreeing
+    assert both.status_code == 200 and not any(v in both.text for v in PROTECTED)
+
+
+def test_review_f9_metrics_through_a_proxy_are_not_served(gateway):
+    assert httpx.get(gateway.url + "/metrics").status_code == 200  # a local scraper
+    r = httpx.get(gateway.url + "/metrics", headers={"x-forwarded-for": "203.0.113.9"})
+    assert b"status_guard_" not in r.content
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2")) as c:  # the front proxy's address
+        assert b"status_guard_" not in c.get(gateway.url + "/metrics").content
+
+
+def test_review_f11_redirect_location_is_redacted_and_never_names_the_upstream(client, keys, nginx):
+    r = client.get("/police/moved", headers=bearer(keys, "federal"))
+    assert r.status_code == 302 and "2031-03-14" not in r.headers["location"] and "Example" not in r.headers["location"]
+    assert r.headers["location"].startswith(client.base_url.scheme + "://127.0.0.1:" + str(client.base_url.port))
+    r = client.get("/city/moved-spelled", headers=bearer(keys, "local"))  # the upstream in another spelling
+    assert r.status_code == 302 and f":{nginx.port}" not in r.headers["location"]
+    assert r.headers["location"].endswith("/city/hours.json")
+
+
+def test_review_f7_error_page_of_the_app_is_replaced_for_a_federal_officer(client, keys):
+    r = client.get("/city/broken", headers=bearer(keys, "federal"))
+    assert r.status_code == 500 and r.json()["error"]["code"] == "application_error" and "2031" not in r.text
+    local = client.get("/city/broken", headers=bearer(keys, "local"))
+    assert local.status_code == 500 and "Traceback" in local.text
+
+
+@pytest.mark.parametrize("body", [b"", b" \n", b"\xef\xbb\xbf"])
+def test_review_f12_empty_json_submission_reaches_the_app(client, keys, body):
+    r = client.post("/schools/submit", content=body, headers={**bearer(keys, "local"), "content-type": "application/json"})
+    assert r.status_code == 201

@@ -160,6 +160,12 @@ class RouteConfig:
     * ``passthrough_response_types`` — binary response types that pass to every requester (images,
       fonts, audio, video by default). A type that can carry text (JSON, XML, SVG, JavaScript,
       CSS, PDF, text/*) cannot be listed: it is a configuration error.
+    * ``public_binary`` — the route's binary responses (the ``passthrough_response_types``) are
+      public material (logos, icons, fonts) and may reach a restricted requester (federal, ICE,
+      unidentified; the public in police scope) once their first bytes prove binary. Off by
+      default: the guard cannot read an image or a video, and a scanned detainer or a booking
+      photo can carry a release date, so such bodies are **refused** (403, audited) to a
+      restricted requester — fail closed. Other requesters always receive them.
     * ``passthrough_response_headers`` — custom response headers that carry no personal data and
       may reach a default-deny requester (``x-total-count``); other custom headers are removed
       for them.
@@ -181,6 +187,7 @@ class RouteConfig:
     passthrough_request_types: tuple[str, ...] = ()
     passthrough_response_types: tuple[str, ...] = DEFAULT_PASSTHROUGH_TYPES
     passthrough_response_headers: tuple[str, ...] = ()
+    public_binary: bool = False
 
     def __post_init__(self) -> None:
         if not self.prefix.startswith("/"):

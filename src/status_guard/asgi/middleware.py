@@ -50,6 +50,12 @@ Identify = Callable[[Scope], Any]
 WITHHELD = frozenset({Effect.REDACT, Effect.STRIP, Effect.BLOCK})
 HTML_TYPES = responses.HTML_TYPES
 NO_BODY_STATUS = frozenset({204, 205, 304})
+#: response kinds the guard redacts field by field (an error body of these is redacted like any other)
+STRUCTURED_KINDS = frozenset({"json", "ndjson", "csv", "xml", "jsonp"})
+#: text types with no field structure: read as free text for a requester the route redacts for
+TEXT_KINDS = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
+#: headers a client needs to act on an error (kept when the error page is replaced)
+ERROR_HEADERS = frozenset({b"www-authenticate", b"retry-after", b"allow", b"proxy-authenticate"})
 # Limits whose excess means "too large" (413); the rest mean "malformed shape" (400).
 SIZE_LIMITS = ("body size", "decoded body size", "multipart field size", "response size", "HTML size")
 
@@ -156,9 +162,9 @@ class StatusGuardMiddleware:
         # every spelling of the path a prefix may have been written for (app-relative first, then
         # with root_path / the mount path, then normalised): a route is never bypassed by spelling
         route = match_route(self.routes, path_spellings(scope)) or self.default_route
-        if not route.inspect:
-            await self.app(scope, receive, send)
-            return
+        # ``inspect=False`` only means "do not buffer or inspect request bodies" (large uploads):
+        # identity, custody access (040(h)), the query string and the whole response side
+        # (redaction, refusals, 040(e)) still apply — never a silent pass for a restricted requester
         if scope["type"] == "websocket":
             await self._websocket(route, scope, receive, send)
             return
@@ -239,9 +245,84 @@ class StatusGuardMiddleware:
         ctx = RequestContext(requester, purpose, route.scope, request_id, label, route.exceptions, route.monitor)
         token = set_context(ctx)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, self._ws_checked_receive(route, requester, purpose, request_id, label, receive, send),
+                           send)
         finally:
             reset_context(token)
+
+    def _ws_checked_receive(self, route: RouteConfig, requester: Requester, purpose: str | None, request_id: str,
+                            label: str, receive: Receive, send: Send) -> Receive:
+        """Every message the client sends is checked by the collection rules (040(b)/(k)), like a
+        form: a text message is read as JSON, as form fields, or as one free-text answer. A message
+        that asks or answers what the route may not collect closes the connection (1008, audited)
+        before the app sees it; a binary message that is not UTF-8 text cannot be checked and closes
+        it too (1003) — fail closed."""
+        closed = False
+
+        async def checked() -> Message:
+            nonlocal closed
+            if closed:
+                return {"type": "websocket.disconnect", "code": 1008}
+            message = await receive()
+            if message.get("type") != "websocket.receive":
+                return message
+            text = message.get("text")
+            data = message.get("bytes")
+            if text is None and data is not None:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    if route.monitor:
+                        log.warning("status_guard MONITOR MODE: a binary WebSocket message on %s could not be checked",
+                                    route.route_label)
+                        return message
+                    closed = True
+                    await send({"type": "websocket.close", "code": 1003,
+                                "reason": "binary messages cannot be checked by status_guard"})
+                    return {"type": "websocket.disconnect", "code": 1003}
+            if not text:
+                return message
+            try:
+                d = await inspect_off_loop(self.limits, len(text), self._ws_decide, route, requester, purpose, text)
+            except (LimitExceededError, UnparseableInputError, ClassificationError):
+                d = None
+                reason = "a message the guard could not check"
+            else:
+                reason = f"refused by status_guard ({', '.join(d.citations) or 'policy'})"
+            if d is not None and d.effect not in (Effect.BLOCK, Effect.STRIP, Effect.REDACT):
+                return message
+            if d is not None:
+                try:
+                    await record_off_loop(self.guard, d, adapter="asgi", request_id=request_id, route=label,
+                                          monitor=route.monitor)
+                except AuditUnavailableError:
+                    log.error("status_guard: audit log unavailable for a WebSocket message on %s", route.route_label)
+            if route.monitor:
+                log.warning("status_guard MONITOR MODE: would close WebSocket %s: %s", route.route_label, reason)
+                return message
+            closed = True
+            await send({"type": "websocket.close", "code": 1008, "reason": reason[:120]})
+            return {"type": "websocket.disconnect", "code": 1008}
+
+        return checked
+
+    def _ws_decide(self, route: RouteConfig, requester: Requester, purpose: str | None, text: str) -> Decision:
+        from .. import collection
+
+        raw = text.encode("utf-8")
+        stripped = raw.strip()
+        if stripped[:1] in (b"{", b"["):
+            parsed = requests.parse_json(stripped, self.limits)
+        elif b"=" in stripped and b" " not in stripped:
+            parsed = requests.parse_urlencoded(stripped, self.limits)
+        else:  # free text: one answer, read by the free-text rules
+            import orjson
+
+            parsed = requests.parse_json(orjson.dumps({"message": text}), self.limits)
+        reading = collection.read(parsed.doc, parsed.doc_kind, files=parsed.files, page={}, graphql_body=parsed.graphql)
+        checked = collection.check(self.guard, reading, scope=route.scope, requester=requester, purpose=purpose,
+                                   claims=route.exceptions, strip=False)
+        return checked.decision
 
     # -- identity ------------------------------------------------------------------------------
     async def requester_for(self, scope: Scope) -> Requester:
@@ -342,6 +423,7 @@ class _Responder:
         self.headers_out: list[tuple[bytes, bytes]] | None = None
         self.redacted_any = False
         self.sniffing = False
+        self.empty_only = False  # a response with no type: sent only if its body is empty
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -351,7 +433,7 @@ class _Responder:
             self.purpose = self.mw.purpose_for(self.route, self.scope)
             if self.route.custody_access:
                 await self.check_custody()
-            receive = await self.inspect_request(receive)
+            receive = await (self.inspect_request(receive) if self.route.inspect else self.inspect_query(receive))
         except _AuditDown as down:
             await self.respond(down.error)
             return
@@ -361,7 +443,7 @@ class _Responder:
             await self.limit_refusal(exc)
             return
         except UnparseableInputError as exc:
-            await self.respond(errors.problem(400, "unparseable_request", f"{exc} The request was not accepted "
+            await self.respond(errors.problem(400, "unparseable_request", f"{str(exc).rstrip('.')}. The request was not accepted "
                                               "because the guard could not check it.", request_id=self.request_id,
                                               html_wanted=self.html_wanted, lang=self.lang))
             return
@@ -414,6 +496,17 @@ class _Responder:
         checked = await inspect_off_loop(self.limits, len(body) + len(qs), self.check_request, hdrs, parsed_q, body)
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
 
+    async def inspect_query(self, receive: Receive) -> Receive:
+        """A route with ``inspect=False``: the body streams to the app unread (uploads); the query
+        string is still checked like any other."""
+        hdrs = _headers(self.scope)
+        qs = self.scope.get("query_string") or b""
+        if not qs:
+            return receive
+        parsed_q = requests.parse_urlencoded(qs, self.limits, what="query")
+        checked = await inspect_off_loop(self.limits, len(qs), self.check_request, hdrs, parsed_q, b"")
+        return await self.apply_request_check(checked, hdrs, b"", False, receive)
+
     def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
                       body: bytes) -> list[_Checked]:
         """What the query string and the body ask (collection passes + policy). Synchronous and
@@ -430,6 +523,8 @@ class _Responder:
                 if not encoding.can_decode(ce):
                     raise UnparseableInputError("the request's content encoding cannot be inspected")
                 decoded = encoding.decode(body, ce, self.limits.max_decoded_body_bytes) if ce else body
+                if not decoded.removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n"):
+                    return checked  # an empty body (whitespace, a byte-order mark): nothing asked, nothing to check
                 parsed_b = self.parse_body(decoded, mt, params)
                 if parsed_b.fields or parsed_b.files or parsed_b.graphql is not None:
                     checked.append(_Checked("body", parsed_b, self.collect(parsed_b, page)))
@@ -562,6 +657,10 @@ class _Responder:
             return
         if t == "http.response.body":
             chunk = message.get("body", b"")
+            if chunk and self.empty_only and not self.route.monitor:
+                await self.refuse_response("responses of type `unknown` cannot be checked for this requester, so it "
+                                           "was not sent")
+                return
             self.size += len(chunk)
             limit = self.response_limit()
             if self.size > limit:
@@ -705,6 +804,17 @@ class _Responder:
             await self.refuse_response("the response asks the front server to send other content (X-Accel-Redirect, "
                                        "X-Sendfile), which the guard cannot check")
             return
+        if redacting and not self.route.monitor and 300 <= status < 400 and status != 304:
+            # a redirect: its Location (checked above, like every header) is what the client needs;
+            # its body is a courtesy page nobody checks field by field — not sent
+            await self.send_without_body(start, status)
+            return
+        if restricted and not self.route.monitor and status >= 400 and self.method != "HEAD" \
+                and kind not in STRUCTURED_KINDS:
+            # an error page (a stack trace, a debug page, an echo of the request) cannot be checked
+            # field by field: a restricted requester gets the guard's own error with the same status
+            await self.replace_error_page(start, status)
+            return
         if not redacting and self.requester.cls in self.mw._audited_requesters \
                 and self.mw._varies.get(self.route.prefix):
             try:  # a disclosure the pack audits though nothing is withheld (a state agency, police records)
@@ -716,14 +826,27 @@ class _Responder:
         if status < 200 or status in NO_BODY_STATUS or (
                 type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
             work = False
+            has_body = 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
+            if restricted and has_body and not self.route.public_binary:
+                # an image, a scan, a video cannot be checked: a booking photo or a scanned detainer
+                # can carry a release date (040(e)); only a route declaring its binary content
+                # public lets it reach a restricted requester
+                await self.refuse_response(f"binary content (`{mt[:60]}`) cannot be checked for this requester, and "
+                                           "this route does not declare its binary content public")
+                return
             # a binary type passes to a restricted requester only if the bytes are binary too: a
             # text body under an image / audio / video label is refused (see ``sniff.py``)
-            sniff = restricted and 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
+            sniff = restricted and has_body
         elif redacting and kind is not None:
             work = True
-        elif restricted:
-            if not mt and _h(hdrs, b"content-length") == "0":
+        elif redacting and not restricted and mt in TEXT_KINDS:
+            work = True  # plain text: read as free text, spans withheld (never passed unchanged)
+        elif restricted or redacting and carries_text(mt):
+            if not mt and (_h(hdrs, b"content-length") == "0" or self.method == "HEAD"):
                 work = False
+            elif not mt and _h(hdrs, b"content-length") is None:
+                work = True  # no type and no length: refused at its first byte, sent only if empty
+                self.empty_only = True
             else:
                 await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
                                            "this requester, so it was not sent")
@@ -757,11 +880,54 @@ class _Responder:
             return
         # otherwise hold the start back until the whole body is here
 
+    async def send_without_body(self, start: Message, status: int) -> None:
+        """A redirect to a requester the route redacts for: its checked headers, no body."""
+        assert self.send is not None
+        if self.header_decision is not None:
+            try:
+                await self.audit([self.header_decision], force=self.restricted)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
+        headers = [(k, v) for k, v in self.out_headers(start.get("headers") or [], redacted=True)
+                   if k.lower() not in (b"content-length", b"content-encoding", b"content-type", b"etag",
+                                        b"transfer-encoding", b"content-md5", b"digest", b"content-digest")]
+        self.done = True
+        await self.send({**start, "headers": [*headers, (b"content-length", b"0")]})
+        await self.send({"type": "http.response.body", "body": b""})
+
+    async def replace_error_page(self, start: Message, status: int) -> None:
+        """The application's error page, to a restricted requester: withheld (audited), replaced by
+        the guard's own error with the same status and the headers a client needs to act on it."""
+        log.warning("status_guard: withheld the application's error page (%s) on %s for a %s requester [request %s]",
+                    status, self.audit_route, self.requester.cls, self.request_id)
+        try:
+            await self.audit([self.refusal_decision(f"an error page ({status}) from the application")], force=True)
+        except _AuditDown as down:
+            await self.respond(down.error)
+            return
+        err = errors.problem(status, "application_error", f"The application answered with an error ({status}); "
+                             "its error page was withheld because it cannot be checked for this requester.",
+                             request_id=self.request_id, html_wanted=self.html_wanted, lang=self.lang)
+        keep = [(k, v) for k, v in (self.headers_out if self.headers_out is not None else start.get("headers") or [])
+                if k.lower() in ERROR_HEADERS]
+        await self.respond(dataclasses.replace(err, headers=(*err.headers, *keep)))
+
     async def finish(self, raw: bytes) -> None:
         assert self.send is not None and self.start is not None
         hdrs = _raw_headers(self.start)
         ce = _h(hdrs, b"content-encoding")
         mt, params = requests.media_type(_h(hdrs, b"content-type"))
+        if not mt and self.restricted and not self.route.monitor:
+            if raw:  # no type: only an empty body can be sent
+                await self.refuse_response("responses of type `unknown` cannot be checked for this requester, so it "
+                                           "was not sent")
+                return
+            await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                       redacted=self.redacted_any)})
+            await self.send({"type": "http.response.body", "body": b""})
+            self.done = True
+            return
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
@@ -864,6 +1030,11 @@ class _Responder:
                 decisions.extend(r.decisions)
                 if r.body != body:
                     body, changed = r.body, True
+        elif redacting and kind is None and mt in TEXT_KINDS:
+            r = responses.redact_text(body, charset, self.disclosure())
+            decisions.extend(r.decisions)
+            if r.body != body:
+                body, changed = r.body, True
         elif redacting and kind is not None:
             # the body modules return the bytes to send: the checked document, serialised — never
             # the original after a check, even when nothing was withheld (see json_body, csv_body)

@@ -46,6 +46,23 @@ def kind_of(mt: str) -> str | None:
     return None
 
 
+def redact_text(body: bytes, charset: str, d: Disclosure) -> RedactedBody:
+    """Plain text, read as one free-text value: protected spans withheld (or the whole text)."""
+    from ..errors import UnparseableInputError
+    from .json_body import redact_document
+
+    try:
+        text = body.decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        raise UnparseableInputError("the text body could not be decoded") from None
+    doc, changed, decision = redact_document({"text": text}, d)
+    if changed is None:
+        return RedactedBody(body, (decision,), ())
+    out = doc.get("text") if isinstance(doc, dict) else None
+    new = out.encode(charset or "utf-8", "replace") if isinstance(out, str) else b""
+    return RedactedBody(new, changed.decisions, changed.redacted)
+
+
 def redact_body(kind: str, body: bytes, charset: str, mt: str, d: Disclosure) -> RedactedBody:
     if kind == "json":
         return redact_json(body, d)
@@ -61,4 +78,4 @@ def redact_body(kind: str, body: bytes, charset: str, mt: str, d: Disclosure) ->
 
 
 __all__ = ["CSV_TYPES", "Disclosure", "HTML_TYPES", "JS_TYPES", "NDJSON_TYPES", "RedactedBody", "XML_TYPES",
-           "kind_of", "redact_body"]
+           "kind_of", "redact_body", "redact_text"]

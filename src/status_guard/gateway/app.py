@@ -35,6 +35,9 @@ from .paths import check_path
 from .proxy import REQUEST_ID, UPSTREAM_STATUS, UpstreamProxy
 
 ENV_CONFIG = "STATUS_GUARD_GATEWAY_CONFIG"
+#: headers a proxy adds when it relays a request: such a request is not a local metrics scraper
+RELAYED = frozenset({b"x-forwarded-for", b"forwarded", b"x-real-ip", b"via", b"x-forwarded-host",
+                     b"x-forwarded-proto", b"x-client-ip", b"true-client-ip", b"cf-connecting-ip"})
 log = logging.getLogger("status_guard.gateway")
 access = logging.getLogger("status_guard.gateway.access")
 
@@ -69,8 +72,10 @@ class Gateway:
         self.guarded = StatusGuardMiddleware(
             self.proxy, guard=guard, identify=self.identity, scope=cfg.policy.scope, routes=self.routes,
             limits=cfg.limits.build(), verifier=verifier, warrant_header=cfg.custody.warrant_header,
-            exclude=cfg.paths.exclude, purpose=cfg.policy.purpose, language=cfg.policy.language)
+            purpose=cfg.policy.purpose, language=cfg.policy.language)
         self.metrics_clients = parse_networks(cfg.ops.metrics_clients)
+        fp = cfg.identity.front_proxy
+        self.front_proxy_networks = parse_networks(fp.clients) if fp is not None else ()
         self.started = False
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -78,13 +83,21 @@ class Gateway:
         """The route as metrics and logs name it: the configured prefix (the middleware's own
         matching function), never the raw path."""
         path = scope.get("path", "")
-        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.cfg.paths.exclude):
-            return "(excluded)"
         r = match_route(self.routes, path)
         return r.prefix if r is not None else "/"
 
     def _route_of(self, path: str) -> str:
         return self.route_label({"path": path.lower() if self.cfg.paths.case_insensitive else path})
+
+    def _scraper(self, scope: Scope) -> bool:
+        """Whether this request may read the metrics: its TCP peer is in ``ops.metrics_clients`` and
+        it was not relayed by a proxy — the front proxy's own address (nginx beside the gateway
+        connects from loopback on behalf of every user) or any forwarding header."""
+        if not peer_in(scope, self.metrics_clients):
+            return False
+        if self.front_proxy_networks and peer_in(scope, self.front_proxy_networks):
+            return False
+        return not any(k.lower() in RELAYED for k, _ in scope.get("headers") or ())
 
     def _ws_allowed(self, scope: Scope) -> bool:
         r = match_route(self.routes, scope.get("path", ""))
@@ -105,7 +118,7 @@ class Gateway:
             if path == ops.readyz:
                 await self.ready(send)
                 return
-            if path == ops.metrics and peer_in(scope, self.metrics_clients):
+            if path == ops.metrics and self._scraper(scope):
                 body, ctype = self.metrics.exposition()
                 await self._send(send, 200, [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())], body)
                 return

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..asgi.config import RouteConfig
+from ..asgi.config import DEFAULT_PASSTHROUGH_TYPES, RouteConfig
 from ..asgi.custody import WarrantRegistry
 from ..model import Claim
 from ..policy import Policy, load_policy
@@ -21,8 +21,29 @@ def load_pack(cfg: GatewayConfig) -> Policy:
     return load_policy(None if cfg.policy.pack == "cambridge" else cfg.policy.pack)
 
 
+def _enclosing(cfg: GatewayConfig, prefix: str) -> Any:
+    best = None
+    for r in cfg.routes:
+        p = r.prefix.rstrip("/")
+        if (p == "" or prefix == p or prefix.startswith(p + "/")) and (best is None or len(p) > len(best.prefix.rstrip("/"))):
+            best = r
+    return best
+
+
 def route_configs(cfg: GatewayConfig) -> tuple[RouteConfig, ...]:
+    """The middleware's routes. ``paths.exclude`` is no off switch: an excluded prefix becomes a
+    route with ``inspect=False`` (request bodies not read) under the scope, custody access and
+    public-record fields of the route that encloses it — responses are checked as anywhere else."""
     out = []
+    for x in cfg.paths.exclude:
+        r = _enclosing(cfg, x)
+        out.append(RouteConfig(
+            x, r.scope if r is not None else cfg.policy.scope, inspect=False,
+            custody_access=bool(r is not None and r.custody_access),
+            public_record_fields=tuple(r.public_record_fields) if r is not None else (),
+            purpose=r.purpose if r is not None else None,
+            passthrough_response_types=tuple(r.passthrough_response_types) if r is not None else DEFAULT_PASSTHROUGH_TYPES,
+            public_binary=bool(r is not None and r.public_binary)))
     for r in cfg.routes:
         out.append(RouteConfig(
             r.prefix, r.scope,
@@ -33,7 +54,7 @@ def route_configs(cfg: GatewayConfig) -> tuple[RouteConfig, ...]:
             monitor=r.monitor, purpose=r.purpose, form_mode=r.form_mode, restricted_html=r.restricted_html,
             language=r.language, refuse_status=r.refuse_status, inspect=r.inspect,
             passthrough_request_types=tuple(r.passthrough_request_types),
-            passthrough_response_types=tuple(r.passthrough_response_types),
+            passthrough_response_types=tuple(r.passthrough_response_types), public_binary=r.public_binary,
         ))
     return tuple(out)
 

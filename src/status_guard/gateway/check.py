@@ -114,8 +114,10 @@ def check_config(cfg: GatewayConfig, source: str = "configuration") -> CheckRepo
         if r.custody_access and not cfg.custody.warrants_file:
             report.warn(f"{k}.custody_access", "no custody.warrants_file: no warrant is ever verified, so ICE access "
                         "to people in custody is always refused here")
-        if r.websocket and not r.inspect:
-            report.warn(f"{k}.websocket", "inspect = false: WebSockets on this route pass without the guard's check")
+        if r.public_binary and (r.custody_access or r.scope == "police"):
+            report.warn(f"{k}.public_binary", "images, audio and video on this route reach federal, ICE and "
+                        "unidentified requesters unchecked (a booking photo, a scanned detainer can carry a "
+                        "release date); declare only routes that serve public material")
     if len(set(ops_paths.values())) != len(ops_paths):
         report.error("ops", "healthz, readyz and metrics must be different paths")
 

@@ -118,9 +118,12 @@ class Route(_Strict):
     restricted_html: Literal["auto", "tables", "refuse"] = "auto"
     language: str | None = None
     refuse_status: Literal[403, 422] = 422
-    inspect: bool = True
+    inspect: bool = Field(True, description="false: request bodies are not buffered or inspected (large uploads). "
+                          "Identity, custody access, the query string and every response check still apply")
     passthrough_request_types: list[str] = Field(default_factory=list)
     passthrough_response_types: list[str] = Field(default_factory=lambda: list(DEFAULT_PASSTHROUGH_TYPES))
+    public_binary: bool = Field(False, description="binary responses here (images, fonts, audio, video) are public "
+                                "material and may reach restricted requesters; otherwise they are refused to them")
     websocket: bool = Field(False, description="proxy WebSocket upgrades on this route (the guard's refusal rules apply)")
 
 
@@ -139,7 +142,8 @@ class Paths(_Strict):
 
     case_insensitive: bool = Field(False, description="the upstream treats paths case-insensitively (IIS, .NET)")
     allow_semicolon: bool = Field(False, description="accept `;` in paths (Java path parameters such as ;jsessionid)")
-    exclude: list[str] = Field(default_factory=list, description="prefixes passed through with no check at all")
+    exclude: list[str] = Field(default_factory=list, description="prefixes whose request bodies are not inspected "
+                               "(like a route with inspect = false); responses are still checked")
 
     @field_validator("exclude")
     @classmethod
@@ -217,6 +221,21 @@ class Jwt(_Strict):
         return self
 
 
+#: the broadest network that may name trusted peers (a front proxy, a metrics scraper): a
+#: broader one (0.0.0.0/0, ::/0, ::ffff:0:0/96, 10.0.0.0/8 ...) would let almost any client in
+MAX_V4_PREFIX = 16
+MAX_V6_PREFIX = 48
+
+
+def too_broad(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    if isinstance(net, ipaddress.IPv6Network):
+        mapped = ipaddress.ip_network("::ffff:0:0/96")
+        if net.prefixlen >= 96 and net.subnet_of(mapped):  # IPv4-mapped: read as the IPv4 network it is
+            return net.prefixlen - 96 < MAX_V4_PREFIX
+        return net.prefixlen < MAX_V6_PREFIX or (net.prefixlen < 96 and net.supernet_of(mapped))
+    return net.prefixlen < MAX_V4_PREFIX
+
+
 class FrontProxy(_Strict):
     """A proxy in front (nginx with mTLS toward clients) that authenticates requesters itself and
     names the class in a header. The header is believed only on connections proven to come from
@@ -233,9 +252,13 @@ class FrontProxy(_Strict):
     def _networks(cls, v: list[str]) -> list[str]:
         for c in v:
             try:
-                ipaddress.ip_network(c, strict=False)
+                net = ipaddress.ip_network(c, strict=False)
             except ValueError:
                 raise ValueError(f"`{c[:60]}` is not an IP address or network") from None
+            if too_broad(net):
+                raise ValueError(f"`{c[:60]}` is a catch-all (or nearly): any client in it could assert an identity. "
+                                 f"Name the front proxy's own addresses (at most a /{MAX_V4_PREFIX} for IPv4, "
+                                 f"a /{MAX_V6_PREFIX} for IPv6)")
         return v
 
 
@@ -260,7 +283,9 @@ class Ops(_Strict):
     readyz: str = Field("/readyz", pattern=PREFIX_RE)
     metrics: str = Field("/metrics", pattern=PREFIX_RE)
     metrics_clients: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"],
-                                       description="peer addresses allowed to read /metrics (others get 404)")
+                                       description="peer addresses allowed to read /metrics; a request relayed by a "
+                                       "proxy (a front_proxy peer, or any X-Forwarded-For / Forwarded / X-Real-IP / "
+                                       "Via header) never is. Others reach the app")
     ready_probe_seconds: float = Field(15, ge=1, le=3600,
                                        description="readiness writes a heartbeat when no record was written this recently")
 

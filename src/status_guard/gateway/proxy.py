@@ -257,11 +257,33 @@ class UpstreamProxy:
             raise UpstreamTooLarge(f"upstream body failed ({type(exc).__name__})") from None
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
+    def _upstream_origin_len(self, value: bytes) -> int:
+        """How many leading bytes of ``value`` are the upstream's origin, in any spelling (scheme
+        and host in any case, a trailing dot, the default port written or not, ``//host``), or -1."""
+        import re as _re
+
+        m = _re.match(rb"(?:([A-Za-z][A-Za-z0-9+.-]*):)?//([^/?#\\]*)", value)
+        if m is None:
+            return -1
+        scheme = (m.group(1) or self.origin.split(":", 1)[0].encode()).lower()
+        authority = m.group(2).rsplit(b"@", 1)[-1].lower()
+        host, _, port = authority.rpartition(b":") if not authority.endswith(b"]") else (authority, b"", b"")
+        if not host or not port.isdigit():
+            host, port = authority, b""
+        default = b"443" if scheme == b"https" else b"80"
+        want = URL(self.origin)
+        want_port = str(want.port or (443 if want.scheme == "https" else 80)).encode()
+        if scheme not in (b"http", b"https") or scheme.decode() != want.scheme:
+            return -1
+        if host.rstrip(b".") != (want.raw_host or "").lower().encode() or (port or default) != want_port:
+            return -1
+        return m.end()
+
     def _location(self, scope: Scope, value: bytes) -> bytes:
-        origin = self.origin.encode("latin-1")
-        if not (value == origin or value.startswith(origin + b"/") or value.startswith(origin + b"?")):
+        n = self._upstream_origin_len(value.strip())
+        if n < 0:
             return value
-        rest = value[len(origin):]
+        rest = value.strip()[n:]
         if self.base_path and rest.startswith(self.base_path):
             rest = rest[len(self.base_path):] or b"/"
         host = header_values(scope.get("headers") or (), b"host")

@@ -8,13 +8,17 @@ Two sources, tried in this order, each optional:
   against the city's JWKS, its claims mapped to a requester class by configuration.
 
 Anything else — no token, a token that fails verification, a header from anyone but the proxy —
-is ``unknown``, the most restricted class. :class:`GatewayIdentity` is the ``identify`` callable
+is ``unknown``, the most restricted class. A request carrying both (the proxy's header and a
+bearer token) is believed only when both name the same class: two credentials that disagree, or a
+token that fails verification beside the header, make the requester ``unknown`` (logged, and
+counted as identity source ``conflict``). :class:`GatewayIdentity` is the ``identify`` callable
 handed to :class:`~status_guard.asgi.StatusGuardMiddleware`; it resolves once per request and keeps
 the answer in the ASGI scope (the middleware asks again when the response starts).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -22,6 +26,8 @@ from ...model import Requester
 from .claims import safe_agency
 from .front_proxy import FrontProxyIdentity
 from .jwt import JwtIdentity, JwksSource
+
+log = logging.getLogger("status_guard.gateway.identity")
 
 SCOPE_KEY = "status_guard.gateway.requester"
 SOURCE_KEY = "status_guard.gateway.identity_source"
@@ -56,6 +62,15 @@ class GatewayIdentity:
         if self.front_proxy is not None:
             req = self.front_proxy.identify(scope)
             if req is not None:
+                if self.jwt is not None and self.jwt.bearer(scope)[1] != "missing":
+                    # two credentials: the proxy's header and a bearer token. Neither outranks the
+                    # other; they must name the same class, or the requester is `unknown`
+                    tok, outcome = await self.jwt.identify(scope)
+                    if outcome not in ("verified", "unmapped") or tok.cls != req.cls:
+                        log.warning("status_guard gateway: the front proxy's identity and the bearer token disagree "
+                                    "(token %s); the requester is unknown", outcome)
+                        return Requester("unknown"), "conflict", "conflict"
+                    return Requester(req.cls, req.agency or tok.agency), "front_proxy+jwt", "verified"
                 return req, "front_proxy", "verified"
         if self.jwt is not None:
             req, outcome = await self.jwt.identify(scope)
