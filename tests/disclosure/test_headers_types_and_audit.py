@@ -38,7 +38,7 @@ from status_guard.asgi import RouteConfig
 from status_guard.asgi.headers import SHARED_CACHE_HEADERS
 from status_guard.errors import PolicyError
 
-from .asgi_helpers import fetch, serving
+from .asgi_helpers import PUBLIC, fetch, serving
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -174,10 +174,15 @@ SIGNATURES = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0\x00\x10JFIF", b"ID3\x04\x
 
 @SETTINGS
 @given(sig=st.sampled_from(SIGNATURES), rest=st.binary(min_size=0, max_size=2000))
-def test_binary_content_still_streams_to_a_restricted_requester(sig, rest) -> None:
+def test_binary_content_streams_to_a_restricted_requester_only_where_the_route_declares_it_public(sig, rest) -> None:
+    """A booking photo or a scanned detainer can carry a release date (040(e)): binary content
+    reaches a restricted requester only on a route declaring its binary content public, and then
+    byte for byte (issue 17 review F3)."""
     body = sig + rest
-    r = fetch(serving(body, "image/png"))
+    public = [RouteConfig("/", "police", public_record_fields=PUBLIC, public_binary=True)]
+    r = fetch(serving(body, "image/png", routes=public))
     assert r.status_code == 200 and r.content == body
+    assert fetch(serving(body, "image/png")).status_code == 403
 
 
 def test_playlists_are_text_not_binary() -> None:

@@ -654,6 +654,9 @@ def _steps_match(steps: tuple[str, ...], names: tuple[str, ...]) -> bool:
     return False
 
 
+_ROW_STEPS = re.compile(r"(?:\[(?:\*|\d+)\])+$")
+
+
 def _sql_steps(pattern: str, where: str) -> tuple[str, ...]:
     steps: list[str] = []
     i, n = 0, len(pattern)
@@ -677,6 +680,9 @@ def _sql_steps(pattern: str, where: str) -> tuple[str, ...]:
             j = pattern.find(".", i)
             j = n if j < 0 else j
             word = pattern[i:j].strip()
+            # the middleware's list steps (`bookings[*].charge`, `rows[0]`) name rows of a table in
+            # SQL: one declaration means the same column in a JSON export and in the table
+            word = _ROW_STEPS.sub("", word) if _ROW_STEPS.sub("", word) else word
             if not word:
                 raise PolicyError(f"{where}: empty name in {pattern!r}")
             steps.append("\x00" + word if word in ("*", "**") else word.lower())
