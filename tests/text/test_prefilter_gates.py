@@ -177,3 +177,9 @@ def test_gated_detector_is_identical_on_every_corpus_text(pair: tuple[Any, Any])
     assert len(texts) >= 500
     differ = [t[:60] for t in texts if _detect(gated, t) != _detect(plain, t)]
     assert differ == []
+
+
+def test_the_ascii_twins_are_exactly_what_the_regex_engine_equates() -> None:
+    from status_guard.text.gates import ASCII_TWINS, scan_ascii_twins
+
+    assert scan_ascii_twins() == ASCII_TWINS

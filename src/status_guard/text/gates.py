@@ -212,32 +212,70 @@ def _ascii_canonical(lit: str, ci: bool) -> str | None:
 
 
 _AMBIGUOUS = "\x00ambiguous"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+#: the non-ASCII characters the ``regex`` engine equates with ASCII ones under IGNORECASE (V0), as
+#: the lower-case ASCII character.  Computed by the engine itself over all of Unicode in
+#: :func:`scan_ascii_twins`; tests/text/test_prefilter_gates.py checks this constant against it.
+ASCII_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_TABLE = {**{c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}, **{ord(k): v for k, v in ASCII_TWINS.items()}}
+
+
+def scan_ascii_twins() -> dict[str, str] | None:
+    """Every non-ASCII character the ``regex`` engine matches with an ASCII pattern character under
+    IGNORECASE, mapped to that character lower-cased (None: one equals two; ~2 s, for the test)."""
+    out: dict[str, str] = {}
+    everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    flags = regex.V0 | regex.IGNORECASE
+    for m in regex.finditer(r"[\x00-\x7f]", everything, flags=flags):
+        ch = m.group()
+        eq = {chr(a).lower() for a in range(128) if regex.fullmatch(regex.escape(chr(a)), ch, flags=flags)}
+        if len(eq) != 1:
+            return None
+        out[ch] = eq.pop()
+    return out
 
 
 class Gate:
     """A necessary condition for one pattern: one of ``literals`` occurs in the text.
 
     Checked against the literals the :class:`Prefilter` found in one pass: a case-sensitive gate
-    on any text, a case-insensitive one on ASCII text (exactly: letters are compared in the
-    case the ``regex`` engine equates them with).  A case-insensitive gate on non-ASCII text is
-    *unknown*, and the pattern runs."""
+    on any text as it is; a case-insensitive one on the text with ASCII letters lower-cased and
+    their non-ASCII twins (``ASCII_TWINS``) folded to them
+    (exact: letters compared as the ``regex`` engine equates them).  A case-insensitive gate with
+    literal that holds non-ASCII characters is looked for, on non-ASCII text, by its longest ASCII
+    run ("miércoles" → "rcoles": every match folds to it); one with no ASCII character ("月")
+    makes the gate *unknown* on non-ASCII text, and the pattern runs."""
 
-    __slots__ = ("ci", "literals", "keys", "exact")
+    __slots__ = ("ci", "literals", "keys", "exact", "fold_keys", "fold_unknown")
 
     def __init__(self, literals: Strings, ci: bool):
         self.ci = ci
         self.literals = literals
         keys = set()
+        fold_keys = set()
         exact = True
+        fold_unknown = False
         for lit in literals:
+            if not ci:
+                keys.add(lit)  # case-sensitive: compared as it is, on any text
+                continue
             k = _ascii_canonical(lit, ci)
             if k == _AMBIGUOUS:
                 exact = False
             elif k is not None:
                 keys.add(k)
-            elif not ci:
-                keys.add(lit)  # case-sensitive: compared as it is, on any text
-        self.keys = frozenset(keys) if ci else frozenset(literals)
+            run = max(_NON_ASCII.split(lit), key=len)
+            if run:
+                fold_keys.add(run.lower())
+            else:
+                fold_unknown = True
+        #: for ASCII text: each literal as ASCII text can hold it (none: it cannot)
+        self.keys = frozenset(keys)
+        #: for non-ASCII text (folded): each literal's longest ASCII run
+        self.fold_keys = frozenset(fold_keys)
+        self.fold_unknown = fold_unknown
         #: False: some literal's ASCII form is ambiguous; the gate is never used
         self.exact = exact
 
@@ -248,9 +286,9 @@ class Gate:
             return True
         if not self.ci:
             return not self.keys.isdisjoint(found_cs)
-        if not is_ascii:
-            return True
-        return not self.keys.isdisjoint(found_ci)
+        if is_ascii:
+            return not self.keys.isdisjoint(found_ci)
+        return self.fold_unknown or not self.fold_keys.isdisjoint(found_ci)
 
 
 class Prefilter:
@@ -272,7 +310,10 @@ class Prefilter:
         g = Gate(strings, ci)
         if not g.exact:
             return None
-        (self._ci if ci else self._cs).update(g.keys)
+        if ci:
+            self._ci.update(g.keys | g.fold_keys)
+        else:
+            self._cs.update(g.keys)
         self._auto = None
         return g
 
@@ -287,14 +328,19 @@ class Prefilter:
         return a
 
     def scan(self, text: str) -> tuple[bool, frozenset[str], frozenset[str]]:
-        """(text is ASCII, case-insensitive literals found, case-sensitive literals found)."""
+        """(text is ASCII, case-insensitive literals found, case-sensitive literals found); on
+        non-ASCII text the case-insensitive literals are looked for in the folded text, and only
+        all-ASCII gates use them (see :class:`Gate`)."""
         if self._auto is None:
             self._auto = (self._build(self._ci), self._build(self._cs))
         ci_auto, cs_auto = self._auto
         is_ascii = text.isascii()
         found_ci: frozenset[str] = frozenset()
-        if is_ascii and ci_auto is not None:
-            found_ci = frozenset(w for _, w in ci_auto.iter(text.lower()))
+        if ci_auto is not None:
+            # ASCII letters lower-cased and their non-ASCII twins folded to them; any other
+            # character stays as it is (it equals no ASCII literal character)
+            canon = text.lower() if is_ascii else text.translate(_TABLE)
+            found_ci = frozenset(w for _, w in ci_auto.iter(canon))
         found_cs = frozenset(w for _, w in cs_auto.iter(text)) if cs_auto is not None else frozenset()
         return is_ascii, found_ci, found_cs
 
