@@ -183,3 +183,13 @@ def test_the_ascii_twins_are_exactly_what_the_regex_engine_equates() -> None:
     from status_guard.text.gates import ASCII_TWINS, scan_ascii_twins
 
     assert scan_ascii_twins() == ASCII_TWINS
+    # and the other way round: a non-ASCII pattern character matches an ASCII text character only
+    # when it is one of the twins, and then only that letter (in one or both cases: the gate
+    # compares lower-cased text, so it may open more often than needed, never less)
+    every_ascii = "".join(chr(a) for a in range(128))
+    flags = regex.V0 | regex.IGNORECASE
+    hit = {m.group() for m in regex.finditer(r"[\x80-\U0010ffff]", every_ascii, flags=flags)}
+    assert hit == {v for t in ASCII_TWINS.values() for v in (t, t.upper())}
+    for twin, letter in ASCII_TWINS.items():
+        matched = {a for a in every_ascii if regex.fullmatch(regex.escape(twin), a, flags=flags)}
+        assert matched and matched <= {letter, letter.upper()}

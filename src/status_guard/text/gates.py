@@ -201,13 +201,9 @@ def _ascii_canonical(lit: str, ci: bool) -> str | None:
         if c.isascii():
             out.append(c.lower() if ci else c)
             continue
-        if not ci:
-            return None
-        eq = {chr(a).lower() for a in range(128)
-              if regex.fullmatch(regex.escape(c), chr(a), flags=regex.V0 | regex.IGNORECASE)}
-        if len(eq) != 1:
-            return None if not eq else _AMBIGUOUS
-        out.append(eq.pop())
+        if not ci or c not in ASCII_TWINS:
+            return None  # equals no ASCII character (ASCII_TWINS is checked against the engine)
+        out.append(ASCII_TWINS[c])
     return "".join(out)
 
 
