@@ -7,21 +7,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .classify import Classification
-from .errors import (
-    AuditUnavailableError,
-    LimitExceededError,
-    PolicyError,
-    PolicyValidationError,
-    RefusedError,
-    StatusGuardError,
-    UnparseableInputError,
-)
-from .guard import Guard
-from .model import Action, Claim, Decision, Effect, Item, Requester
-from .redact import Redaction
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name loads on first use
+    from .asgi import StatusGuardMiddleware
+    from .classify import Classification
+    from .errors import (
+        AuditUnavailableError,
+        LimitExceededError,
+        PolicyError,
+        PolicyValidationError,
+        RefusedError,
+        StatusGuardError,
+        UnparseableInputError,
+    )
+    from .guard import Guard
+    from .model import Action, Claim, Decision, Effect, Item, Requester
+    from .redact import Redaction
 
 __version__ = "0.1.0"
 
@@ -46,9 +49,25 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:  # adapters load on first use, so `import status_guard` stays light
-    if name == "StatusGuardMiddleware":
-        from .asgi import StatusGuardMiddleware
+#: where each public name lives; ``import status_guard`` loads none of them (issue 15: the policy
+#: models, pydantic and the lexicon cost ~1 s to import), the first use of a name loads its module
+_LAZY = {
+    "Action": ".model", "Claim": ".model", "Decision": ".model", "Effect": ".model", "Item": ".model",
+    "Requester": ".model", "Classification": ".classify", "Guard": ".guard", "Redaction": ".redact",
+    "StatusGuardMiddleware": ".asgi",
+    **{n: ".errors" for n in ("AuditUnavailableError", "LimitExceededError", "PolicyError", "PolicyValidationError",
+                              "RefusedError", "StatusGuardError", "UnparseableInputError")},
+}
 
-        return StatusGuardMiddleware
-    raise AttributeError(f"module 'status_guard' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:  # every public name loads on first use, so `import status_guard` stays light
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'status_guard' has no attribute {name!r}")
+    value = getattr(import_module(where, __name__), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -57,7 +57,7 @@ def test_a_recognizer_that_crashes_fails_closed_without_quoting_the_text(monkeyp
         def finditer(self, *args, **kwargs):
             raise RuntimeError(f"boom while reading {args[0] if args else ''}")
 
-    monkeypatch.setattr(rec, "_patterns", [("street_address", Exploding(), 0.8, ("regex", "exploding", 0), None)])
+    monkeypatch.setattr(rec, "_patterns", [("street_address", Exploding(), 0.8, ("regex", "exploding", 0), None, None)])
     with pytest.raises(TextDetectionError) as err:
         det.detect(SECRET)
     assert "us_street_address/street_address" in str(err.value)

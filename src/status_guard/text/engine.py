@@ -28,6 +28,7 @@ from .findings import (
     UnsupportedCategoryError,
 )
 from .fold import fold
+from .gates import Prefilter
 from .keyvalue import SCORE as KEY_VALUE_SCORE
 from .keyvalue import classify_key_values
 from .memo import DetectMemo
@@ -109,10 +110,14 @@ class TextDetector:
     """Find protected categories in free text.  Build once per process (:func:`get_detector`),
     share between threads: ``detect`` keeps no state between calls."""
 
-    def __init__(self, config: TextConfig, *, enable_ner: bool = False):
+    def __init__(self, config: TextConfig, *, enable_ner: bool = False, prefilter: bool = True):
+        """``prefilter=False``: run every pattern on every text (no literal gates; for the proof
+        that the gates change nothing, and to measure them)."""
         self.config = config
         enable_ner = enable_ner or (config.ner is not None and config.ner.enabled)
-        recognizers: list[LocalRecognizer] = [PolicyRecognizer(spec) for spec in config.recognizers]
+        gates = Prefilter() if prefilter else None
+        recognizers: list[LocalRecognizer] = [PolicyRecognizer(spec, prefilter=gates)
+                                              for spec in config.recognizers]
         nlp_engine: NlpEngine
         if enable_ner:
             if config.ner is None:

@@ -25,6 +25,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from .config import RecognizerSpec
 from .findings import TextDetectionError, TextDetectionTimeout
+from .gates import Gate, Prefilter
 from .phrases import PhraseSet, Tokens, spans_in, tokenize
 
 #: monotonic deadline of the detect() call running in this context (thread / task).
@@ -77,20 +78,34 @@ def _phrase_spans(phrases: PhraseSet, text: str, cache: dict[Any, Any]) -> list[
     return spans
 
 
+def _scan(prefilter: Any, text: str, cache: dict[Any, Any]) -> Any:
+    """The prefilter's literals found in ``text``, once per call."""
+    found = cache.get("prefilter")
+    if found is None:
+        found = cache["prefilter"] = prefilter.scan(text)
+    return found
+
+
 class PolicyRecognizer(LocalRecognizer):
     """A recognizer for one policy category, built from one ``RecognizerSpec``."""
 
-    def __init__(self, spec: RecognizerSpec):
+    def __init__(self, spec: RecognizerSpec, *, prefilter: Prefilter | None = None):
         self.spec = spec
         #: (name, compiled pattern, score, its call-cache key, its ``requires`` keyword regex or
-        #: None). The key is built once: ``Pattern.pattern`` is a fresh string on every access, and
-        #: hashing a long pattern per call cost more than matching it (issue 15)
-        self._patterns: list[tuple[str, regex.Pattern[str], float, tuple[Any, ...], regex.Pattern[str] | None]] = []
+        #: None, its literal gate or None).  The gate is derived from the pattern itself
+        #: (``gates``): when none of its required literals is in the text, the pattern cannot
+        #: match and does not run; no gate derivable → the pattern always runs.  The key is built
+        #: once: ``Pattern.pattern`` is a fresh string on every access, and hashing a long
+        #: pattern per call cost more than matching it (issue 15)
+        self._prefilter = prefilter
+        self._patterns: list[tuple[str, regex.Pattern[str], float, tuple[Any, ...],
+                                   regex.Pattern[str] | None, Gate | None]] = []
         for p in spec.patterns:
             flags = regex.V0 | (0 if p.case_sensitive else regex.IGNORECASE)
             rx = regex.compile(p.regex, flags=flags)
-            gate = regex.compile(p.requires, flags=flags) if p.requires else None
-            self._patterns.append((p.name, rx, p.score, ("regex", p.regex, flags), gate))
+            keyword = regex.compile(p.requires, flags=flags) if p.requires else None
+            gate = prefilter.gate(p.regex, flags) if prefilter is not None else None
+            self._patterns.append((p.name, rx, p.score, ("regex", p.regex, flags), keyword, gate))
         self._terms = PhraseSet(spec.terms) if spec.terms else None
         self._exclude = PhraseSet(spec.exclude) if spec.exclude else None
         self._context = PhraseSet(spec.context.words) if spec.context else None
@@ -114,11 +129,13 @@ class PolicyRecognizer(LocalRecognizer):
         results: list[RecognizerResult] = []
         where = self.spec.id
         try:
-            for name, rx, base, key, gate in self._patterns:
+            for name, rx, base, key, keyword, gate in self._patterns:
                 where = f"{self.spec.id}/{name}"
                 spans = cache.get(key)
                 if spans is None:  # patterns shared by several recognizers (dates) run once
-                    if gate is not None and gate.search(text, timeout=_remaining(deadline, where)) is None:
+                    if gate is not None and not gate.open(_scan(self._prefilter, text, cache)):
+                        spans = cache[key] = []  # none of its required literals: it cannot match
+                    elif keyword is not None and keyword.search(text, timeout=_remaining(deadline, where)) is None:
                         spans = cache[key] = []  # its keyword is absent: the pattern cannot match
                     else:
                         spans = cache[key] = [m.span() for m in rx.finditer(text, timeout=_remaining(deadline, where))]
