@@ -196,6 +196,8 @@ class RouteConfig:
             value = getattr(self, name)
             if isinstance(value, str):
                 raise PolicyError(f"RouteConfig.{name} must be a sequence, not a string")
+            if value is None:
+                raise PolicyError(f"RouteConfig.{name} must be a sequence (use () for none), not None")
             object.__setattr__(self, name, tuple(value))
         for c in self.exceptions:
             if not isinstance(c, Claim):
@@ -206,8 +208,9 @@ class RouteConfig:
                                   "record as text, so it is checked (or refused) for restricted requesters")
         object.__setattr__(self, "passthrough_response_headers",
                            tuple(h.lower() for h in self.passthrough_response_headers))
-        from ..disclose.paths import compile_patterns
+        from ..disclose.paths import compile_patterns, declared_patterns
 
+        declared_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
         compile_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
 
     def matches(self, path: str) -> bool:

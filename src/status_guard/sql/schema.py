@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot.schema import MappingSchema
 
-from ..disclose.paths import PathPatterns, compile_patterns, parse_pattern
+from ..disclose.paths import PathPatterns, compile_patterns, declared_patterns, parse_pattern
 from ..errors import PolicyError
 from .catalogs import VALUE_HOLDING_ANYWHERE, CatalogRelation, catalog_relation
 from .names import DEFAULT_NAMESPACE, naming
@@ -606,7 +606,7 @@ def sql_public_record(patterns: Iterable[str] | None, where: str) -> PathPattern
     """Public-record declarations for SQL: path patterns that name a table's column
     (``bookings.charge``, ``police.bookings.charge``) or a column in any table (``**.charge``). A
     one-name pattern can never name a ``table.column``: a configuration error naming it."""
-    public = compile_patterns(tuple(str(p) for p in (patterns or ())), where=where)
+    public = compile_patterns(None if patterns is None else declared_patterns(patterns, where=where), where=where)
     for p in public.patterns:
         if len(parse_pattern(p)) == 1:
             raise PolicyError(f"{where}: {p!r} names no table; write 'table.{p}' or '**.{p}'")
