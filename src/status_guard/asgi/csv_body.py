@@ -13,7 +13,9 @@ Structure never switches redaction off:
 * cells past the header's width and cells under an empty header have no name (checked as
   unnamed values: withheld from a default-deny requester);
 * duplicate column names are decided per column position; quoted headers are unquoted;
-* header cells are keys: a header that is itself a value (a date, an A-number) is replaced.
+* header cells are keys: a header that is itself a value (a date, an A-number) is replaced;
+* a blank line after data rows may start another section with its own header: every row after it
+  has no certain name (document text: withheld from a default-deny requester).
 
 A body the ``csv`` module cannot read strictly is refused.
 
@@ -131,8 +133,16 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     flat = Flat()
     for j, name in enumerate(header):
         flat.keys.append(KeyRef(name.strip(), (), segs[j], (h, j)))
+    section_break = False  # a blank line after data rows: what follows may be another table
     for r, row in enumerate(rows):
         if r == h:
+            continue
+        if r > h and not any(c.strip() for c in row):
+            section_break = section_break or any(any(c.strip() for c in x) for x in rows[h + 1:r])
+            continue
+        if r > h and section_break:  # a second section (its own header?) is not under this header
+            for j, cell in enumerate(row):
+                flat.leaves.append(Leaf((), f"section[{r}][{j}]", cell, (r, j), kind="text"))
             continue
         if r < h:
             if any(c.strip() for c in row):

@@ -54,10 +54,12 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
             continue
         try:
             found = detect_windows(detector, value, covered)
-            if i in short and found and whole_value(value, found):
+            if i in short and found and leaves[i].kind == "value" and whole_value(value, found):
                 # a declared public-record leaf whose whole value is one address / one date: that
                 # value is what the declaration releases (an incident location, an arrest date);
-                # spans are removed only from a longer text that mentions them
+                # spans are removed only from a longer text that mentions them. Only a field's
+                # own value: a piece of mixed content (XML text after a child) is part of a
+                # longer text, never "the whole value" (r10b F08)
                 found = []
         except Exception:  # any detector failure: the value cannot be shown unchecked
             out.unchecked.add(i)
