@@ -14,6 +14,8 @@ Structure never switches redaction off:
   unnamed values: withheld from a default-deny requester);
 * duplicate column names are decided per column position; quoted headers are unquoted;
 * header cells are keys: a header that is itself a value (a date, an A-number) is replaced;
+* a cell holding a spreadsheet formula (``=``, ``+``, ``@``) is code, not its column's value:
+  document text;
 * a blank line after data rows may start another section with its own header: every row after it
   has no certain name (document text: withheld from a default-deny requester).
 
@@ -152,7 +154,10 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
         for j, cell in enumerate(row):
             # no consistent reading: a cell holding another delimiter may be two cells run together
             # (a `;` file with one column): it has no certain name
-            if j < len(header) and header[j].strip() and (certain or not any(o in cell for o in others)):
+            # a formula (=HYPERLINK("…"), +cmd, @SUM) is code a spreadsheet runs, not the column's
+            # value: it has no certain name either (r10b F07)
+            if j < len(header) and header[j].strip() and (certain or not any(o in cell for o in others)) \
+                    and cell.lstrip()[:1] not in ("=", "+", "@"):
                 flat.leaves.append(Leaf((header[j].strip(),), f"[{r - h - 1}].{segs[j]}", cell, (r, j)))
             else:
                 flat.leaves.append(Leaf((), f"[{r - h - 1}].*{j}", cell, (r, j), kind="text"))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Item
+from .custody_spans import CATEGORY as CUSTODY
+from .custody_spans import custody_spans
 from .leaves import Leaf
 
 MIN_FREE_TEXT_LENGTH = 24
@@ -54,6 +56,8 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
             continue
         try:
             found = detect_windows(detector, value, covered)
+            if CUSTODY in covered:  # named custody places and detention (custody_spans, r10b F07)
+                found = [*found, *custody_spans(value)]
             if i in short and found and leaves[i].kind == "value" and whole_value(value, found):
                 # a declared public-record leaf whose whole value is one address / one date: that
                 # value is what the declaration releases (an incident location, an arrest date);
