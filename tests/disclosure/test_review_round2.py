@@ -77,8 +77,9 @@ def test_federal_officer_never_receives_custody_release_or_removal_flags_as_stat
     sentinel = {"flat": {key: value}, "nested": {"person": {key: value}}, "list": {"people": [{key: value}]}}[shape]
     out = shared_guard().redact(sentinel, scope="police", requester=who).document
 
-    def leaf(d: Any) -> Any:
-        return {"flat": lambda: d[key], "nested": lambda: d["person"][key], "list": lambda: d["people"][0][key]}[shape]()
+    def leaf(d: Any) -> Any:  # by position: a key written like words may itself be renamed
+        inner = {"flat": lambda: d, "nested": lambda: d["person"], "list": lambda: d["people"][0]}[shape]()
+        return next(iter(inner.values()))
 
     assert leaf(out) != value or isinstance(value, str) and value.startswith("[REDACTED"), (key, value, out)
     assert leaf(out) == "[REDACTED]" or str(leaf(out)).startswith("[REDACTED"), (key, value, out)
@@ -97,10 +98,14 @@ def test_paroled_alone_is_not_a_status_but_humanitarian_parole_is() -> None:
 def test_unidentified_requester_never_receives_citizenship_or_immigration_status(key: str, value: str) -> None:
     g = shared_guard()
     doc = {"booking_id": "B-1", "person": {key: value}}
-    assert g.redact(doc, scope="police", requester="unknown").document["person"][key] != value
-    assert g.redact(doc, scope="police", requester="public").document["person"][key] != value
+
+    def status(who: str) -> Any:  # by position: a key written like words may itself be renamed
+        return next(iter(g.redact(doc, scope="police", requester=who).document["person"].values()))
+
+    assert status("unknown") != value
+    assert status("public") != value
     # control: an identified federal agency still receives the status (2.129.070)
-    assert g.redact(doc, scope="police", requester="federal").document["person"][key] == value
+    assert status("federal") == value
 
 
 BAD_DECLARATIONS: list[Any] = ["charge", "bookings.charge", None, [["charge"]], [("charge",)], {"charge": 1},

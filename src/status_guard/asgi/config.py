@@ -191,6 +191,11 @@ class RouteConfig:
             raise PolicyError("restricted_html must be 'auto', 'tables' or 'refuse'")
         if self.refuse_status not in (403, 422):
             raise PolicyError("refuse_status must be 403 or 422")
+        from ..disclose.paths import declared_patterns
+
+        # checked before tuple(): a string, None, a mapping or a number is an error naming the argument
+        object.__setattr__(self, "public_record_fields", declared_patterns(
+            self.public_record_fields, where=f"route {self.prefix}: public_record_fields"))
         for name in ("exceptions", "public_record_fields", "passthrough_request_types", "passthrough_response_types",
                      "passthrough_response_headers"):
             value = getattr(self, name)
@@ -208,9 +213,8 @@ class RouteConfig:
                                   "record as text, so it is checked (or refused) for restricted requesters")
         object.__setattr__(self, "passthrough_response_headers",
                            tuple(h.lower() for h in self.passthrough_response_headers))
-        from ..disclose.paths import compile_patterns, declared_patterns
+        from ..disclose.paths import compile_patterns
 
-        declared_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
         compile_patterns(self.public_record_fields, where=f"route {self.prefix}: public_record_fields")
 
     def matches(self, path: str) -> bool:
