@@ -219,3 +219,119 @@ def test_trailers_never_reach_a_restricted_requester_and_are_never_promised_in_v
     if who in RESTRICTED:
         assert not trailers, sent
     assert bool(starts[0].get("trailers")) == bool(trailers), sent
+
+
+# -- body shapes: value keys, HTML attributes, declared free text, XML mixed content, CSV sections,
+#    header parts (F05, F06, F07, F08, F09, F10) -----------------------------------------------------
+#
+# Invariants (040(e), default-deny requesters):
+# * a key that states a value (custody place, country, hearing date, detention length, an address in
+#   identifier form, text with punctuation) never reaches them, in JSON, CSV headers or XML names;
+# * no attribute of any table element and no comment anywhere carries a value to them;
+# * in a declared public-record text, where or whether a person is held is redacted span by span;
+#   a mixed-content piece of a declared XML element is never "its whole value";
+# * CSV rows after a blank line are never read under the first section's declared columns;
+# * no header part (URL segment, query, host label, cookie, tracing id) carries a name, place or
+#   address to them.
+
+from .asgi_helpers import fetch, serving  # noqa: E402
+
+VALUE_KEYS = ["Middlesex_HOC", "MiddlesexHOC", "PCCF", "Haiti", "Haitian", "Mexican", "Port-au-Prince", "Dec2Hearing",
+              "detained_2_days", "ExampleAve48", "Elm_St_77", "lives_on_Example_Ave", "citizenship (held at Middlesex)",
+              'employer "Acme Ltd"', ' "name": "Jean Baptiste"', "Nashua_Street_Jail", "Jean-Baptiste"]
+
+
+@SETTINGS
+@given(key=st.sampled_from(VALUE_KEYS), who=st.sampled_from(RESTRICTED), where=st.sampled_from(["top", "nested"]))
+def test_federal_officer_never_receives_a_value_used_as_a_key_in_identifier_or_text_form(key: str, who: str,
+                                                                                        where: str) -> None:
+    doc = {"booking_id": "B-1", "people": {key: "x"}} if where == "nested" else {key: ["x"], "booking_id": "B-1"}
+    out = shared_guard().redact(doc, scope="police", requester=who).document
+    assert key not in json.dumps(out, ensure_ascii=False) and key not in str(out), (key, out)
+
+
+TABLE = '<table>{col}<thead><tr><th{th}>charge</th></tr></thead><tbody{tb}><tr{tr}><td>trespass</td></tr></tbody></table>'
+ATTR_VALUES = ["48 Example Ave", "Middlesex HOC", "2026-11-29", "Jean Baptiste"]
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.sampled_from(ATTR_VALUES), attr=st.sampled_from(["title", "abbr", "data-x", "aria-label"]),
+       where=st.sampled_from(["th", "tb", "tr", "col", "comment-before", "comment-after"]))
+def test_no_table_attribute_or_comment_carries_a_value_to_a_federal_officer(value: str, attr: str, where: str) -> None:
+    a = f' {attr}="{value}"'
+    parts = {"th": "", "tb": "", "tr": "", "col": ""}
+    if where in parts:
+        parts[where] = a
+    page = TABLE.format(col=f"<colgroup><col{a}></colgroup>" if where == "col" else "", th=parts["th"],
+                        tb=parts["tb"], tr=parts["tr"])
+    if where == "comment-before":
+        page = f"<!-- {value} --><html><body>{page}</body></html>"
+    elif where == "comment-after":
+        page = f"<html><body>{page}</body></html><!-- {value} -->"
+    r = fetch(serving(page, "text/html", routes=[RouteConfig("/", "police", public_record_fields=("charge",),
+                                                             restricted_html="tables")]))
+    assert value not in r.text, (where, attr, r.text)
+
+
+CUSTODY_NOTES = ["held at Middlesex House of Correction", "in custody at Nashua Street Jail", "Transferred to ICE Burlington",
+                 "held at Plymouth County Correctional Facility", "detained pending hearing",
+                 "moved to Bristol County Detention Center", "booked into Suffolk County Jail"]
+
+
+@SETTINGS
+@given(charge=st.sampled_from(["trespass", "larceny under $1200", "assault"]), note=st.sampled_from(CUSTODY_NOTES),
+       sep=st.sampled_from(["; ", ", ", ". ", " - "]))
+def test_federal_officer_never_learns_where_a_person_is_held_from_a_declared_text(charge: str, note: str,
+                                                                                    sep: str) -> None:
+    out = shared_guard().redact({"charge": charge + sep + note}, scope="police", requester="federal",
+                                public_record_fields=["charge"]).document
+    for w in ("Middlesex", "Nashua", "Burlington", "Plymouth", "Bristol", "Suffolk", "detained"):
+        assert w not in out["charge"] or w not in note, (note, out)
+    assert out["charge"].startswith(charge)
+
+
+@SETTINGS
+@given(value=st.sampled_from(["48 Example Ave", "12 Elm St", "Middlesex House of Correction"]),
+       child=st.sampled_from(["<br/>", "<i>x</i>", "<b/>", "<sep></sep>"]))
+def test_mixed_content_of_a_declared_xml_element_is_never_its_whole_value(value: str, child: str) -> None:
+    body = f"<r><ChargeText>trespass{child}{value}</ChargeText></r>"
+    r = fetch(serving(body, "application/xml"))
+    assert value not in r.text, r.text
+
+
+@SETTINGS
+@given(second=st.sampled_from([("name,home_address", "Jean Baptiste,48 Example Ave"),
+                               ("release_date,facility", "2026-11-29,Middlesex"),
+                               ("a,b,c", "Jean Baptiste,48 Example Ave,2026-11-29")]),
+       blank=st.sampled_from(["\n", "\n\n", "\n,\n", "\r\n"]))
+def test_a_second_csv_section_is_never_read_under_the_first_sections_declared_columns(second: tuple[str, str],
+                                                                                       blank: str) -> None:
+    body = "booking_id,charge\nB-1,trespass" + blank + second[0] + "\n" + second[1] + "\n"
+    r = fetch(serving(body, "text/csv"))
+    for v in second[1].split(","):
+        assert v not in r.text, r.text
+
+
+HEADER_VALUES = [("location", "/people/jean-baptiste"), ("location", "/p/Middlesex-HOC"), ("location", "/p?facility=Middlesex"),
+                 ("location", "/people/48ExampleAve"), ("location", "/people/48%2520Example%2520Ave"),
+                 ("location", "http://48-example-ave.example.com/"), ("content-location", "/p/Jean_Baptiste"),
+                 ("link", "</q/Middlesex-HOC>; rel=next"), ("set-cookie", "facility=Middlesex"),
+                 ("x-request-id", "Jean-Baptiste-48-Example-Ave"), ("x-correlation-id", "Middlesex-HOC-4B"),
+                 ("tracestate", "addr=48ExampleAve"), ("location", "/p#Middlesex")]
+
+
+@SETTINGS
+@given(hv=st.sampled_from(HEADER_VALUES), who=st.sampled_from(RESTRICTED))
+def test_no_header_part_carries_a_name_place_or_address_to_a_default_deny_requester(hv: tuple[str, str], who: str) -> None:
+    r = fetch(serving(json.dumps({"booking_id": "B-1"}), "application/json", headers={hv[0]: hv[1]}), requester=who)
+    got = " ".join(r.headers.get_list(hv[0])).lower()
+    for w in ("baptiste", "middlesex", "example"):
+        assert w not in got, (hv, got)
+
+
+def test_opaque_tracing_ids_and_route_words_still_reach_a_federal_officer() -> None:
+    uuid = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
+    r = fetch(serving(json.dumps({"booking_id": "B-1"}), "application/json",
+                      headers={"x-request-id": uuid, "location": "/bookings/B-1?page=2"}))
+    assert r.headers.get("x-request-id") == uuid
+    assert r.headers.get("location") == "/bookings/B-1?page=2"

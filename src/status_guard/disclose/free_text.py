@@ -52,7 +52,8 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
         return out
     for i in visible:
         value = leaves[i].value
-        if not looks_like_free_text(value) and not (i in short and isinstance(value, str) and " " in value.strip()):
+        if not looks_like_free_text(value) and not (i in short and isinstance(value, str)
+                                                    and (" " in value.strip() or leaves[i].kind == "text")):
             continue
         try:
             found = detect_windows(detector, value, covered)
