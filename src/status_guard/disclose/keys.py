@@ -75,7 +75,7 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
             if found:
                 cats |= found
                 reasons.append("a mapping key holds free text of a protected category")
-        if audience.default_deny and not on_public and not (cats & audience.hidden):
+        if audience.default_deny and not on_public and not field and not (cats & audience.hidden):
             found, why = _value_in_identifier(name, detector, audience.hidden)
             if found:
                 cats |= found
@@ -128,7 +128,7 @@ def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str]) -> tu
     origin = hidden & frozenset({"national_origin"})
     if origin and words & _origin_words():
         return origin, "a mapping key names a country or nationality"
-    if detector is not None and spaced != name:
+    if detector is not None and spaced != name and re.search(r"[A-Z0-9]", name):
         found = _detected(detector, spaced, hidden)
         if found:
             return found, "a mapping key written as an identifier holds free text of a protected category"
