@@ -75,8 +75,8 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
             if found:
                 cats |= found
                 reasons.append("a mapping key holds free text of a protected category")
-        if audience.default_deny and not on_public and not field and not (cats & audience.hidden):
-            found, why = _value_in_identifier(name, detector, audience.hidden)
+        if audience.default_deny and not on_public and not (cats & audience.hidden):
+            found, why = _value_in_identifier(name, detector, audience.hidden, known_field=bool(field))
             if found:
                 cats |= found
                 reasons.append(why)
@@ -105,12 +105,15 @@ _STREET = re.compile(r"\b[A-Z][\w']*\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boul
 _TEXT_PUNCTUATION = re.compile(r"[\"'()\[\]{}:;,@#<>=|\\/?!*&%$]")
 
 
-def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str]) -> tuple[frozenset[str], str]:
+def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str], *,
+                         known_field: bool = False) -> tuple[frozenset[str], str]:
     """For a default-deny audience (r10b F05): a key that states a value in identifier form or in
     text — read with its separators and camelCase as spaces (``Dec2Hearing`` -> "Dec 2 Hearing",
     ``lives_on_Example_Ave``, ``Middlesex_HOC``), a country or demonym among its words (``Haiti``,
     ``Haitian``), a custody place (``custody_spans``), or punctuation no field name has
-    (``citizenship (held at Middlesex)``, ``employer "Acme Ltd"``)."""
+    (``citizenship (held at Middlesex)``, ``employer "Acme Ltd"``). For a key the classifier knows
+    as a field (``days_in_custody``), only the punctuation test and — when it holds a digit
+    (``detained_2_days``, ``Dec2Hearing``) — the detector apply."""
     from ..normalize import split_identifier
     from .custody_spans import CATEGORY as CUSTODY
     from .custody_spans import custody_spans
@@ -118,6 +121,12 @@ def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str]) -> tu
     spaced = re.sub(r"[_\-.]+", " ", split_identifier(name)).strip()
     if _TEXT_PUNCTUATION.search(name.strip()):
         return frozenset({"personal_information"}) & hidden or hidden, "a mapping key is written as text, not a field name"
+    if known_field:
+        if detector is not None and re.search(r"\d", name):
+            found = _detected(detector, spaced, hidden)
+            if found:
+                return found, "a mapping key written as an identifier holds a value of a protected category"
+        return frozenset(), ""
     if re.search(r"\d", name) and _STREET.search(spaced):
         return hidden & frozenset({"home_address", "work_address"}) or hidden, "a mapping key is an address"
     if "-" in name and re.search(r"[A-Z]", name):  # "Port-au-Prince", "Jean-Baptiste": kebab-case is lower-case
