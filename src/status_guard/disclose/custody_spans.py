@@ -53,4 +53,9 @@ def custody_spans(text: str) -> list[CustodySpan]:
     return out
 
 
-__all__ = ["CATEGORY", "custody_spans"]
+def names_a_facility(text: str) -> bool:
+    """Whether ``text`` names a custody facility ("Nashua Street Jail", "Middlesex HOC")."""
+    return _PATTERNS[0].search(text) is not None
+
+
+__all__ = ["CATEGORY", "custody_spans", "names_a_facility"]

@@ -116,12 +116,14 @@ def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str], *,
     (``detained_2_days``, ``Dec2Hearing``) — the detector apply."""
     from ..normalize import split_identifier
     from .custody_spans import CATEGORY as CUSTODY
-    from .custody_spans import custody_spans
+    from .custody_spans import custody_spans, names_a_facility
 
     spaced = re.sub(r"[_\-.]+", " ", split_identifier(name)).strip()
     if _TEXT_PUNCTUATION.search(name.strip()):
         return frozenset({"personal_information"}) & hidden or hidden, "a mapping key is written as text, not a field name"
     if known_field:
+        if CUSTODY in hidden and names_a_facility(spaced):  # "Nashua_Street_Jail": a place, not a field
+            return frozenset({CUSTODY}), "a mapping key names a custody place"
         if detector is not None and re.search(r"\d", name):
             found = _detected(detector, spaced, hidden)
             if found:
