@@ -15,7 +15,7 @@ from .classify import Classification, Classifier, flatten
 from .context import current
 from .decide import decide as _decide
 from .disclose.audience import Audience
-from .disclose.paths import PathPatterns, compile_patterns
+from .disclose.paths import PathPatterns, compile_patterns, declared_patterns
 from .errors import AuditUnavailableError, PolicyError
 from .model import MISSING, Action, Claim, Decision, Effect, Item, Requester
 from .policy import Policy, load_policy
@@ -45,8 +45,7 @@ class Guard:
     ) -> None:
         self.policy = policy
         self.classifier = Classifier.from_policy(policy)
-        if isinstance(public_record_fields, str):
-            raise PolicyError("public_record_fields must be a list of path patterns, not a single string")
+        public_record_fields = declared_patterns(public_record_fields, where="Guard public_record_fields")
         #: the declared public-record path patterns (see status_guard.disclose.paths)
         self.public_record_fields: tuple[str, ...] = tuple(
             dict.fromkeys(list(policy.file.public_record_fields) + list(public_record_fields)))
@@ -226,7 +225,8 @@ class Guard:
             return self.public_record
         if isinstance(extra, PathPatterns):
             return self.public_record | extra
-        return self.public_record | compile_patterns(tuple(extra))
+        return self.public_record | compile_patterns(declared_patterns(extra, where="public_record_fields"),
+                                                     where="public_record_fields")
 
     def withheld_categories(self, scope: str, requester: RequesterLike = None, purpose: str | None = None) -> frozenset[str]:
         """The categories this requester may not receive in this scope (what a disclosure withholds)."""

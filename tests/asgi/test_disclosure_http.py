@@ -255,7 +255,9 @@ async def test_csv_structure_never_switches_redaction_off(guard, client_for, why
     async with client_for(app, "tok-federal") as c:
         r = await c.get("/police/x.csv")
     assert "Elm" not in r.text and "Ana" not in r.text and "2026" not in r.text, why
-    if r.status_code == 200:
+    # a row wider than its header is not one of its records: no cell of it has a certain name
+    # (r10b F09: a second section read under the first header), so its charge is withheld too
+    if r.status_code == 200 and "wider than the header" not in why:
         assert "Trespass" in r.text, why
 
 

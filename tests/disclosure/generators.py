@@ -25,7 +25,7 @@ STATUS_KEYS = ["citizenship_status", "immigration_status", "citizenship", "immig
                "Citizenship Status", "estatus_migratorio"]
 STATUS_VALUES = ["US citizen", "Lawful permanent resident", "Permanent resident", "Asylee", "Refugee",
                  "Non-citizen", "H-1B", "F-1 student", "DACA recipient", "Naturalized citizen", "Undocumented",
-                 "TPS holder", "Parolee", "not a U.S. citizen", "Green card holder", "Conditional resident",
+                 "TPS holder", "Humanitarian parolee", "not a U.S. citizen", "Green card holder", "Conditional resident",
                  "Asylum applicant", "J-1 exchange visitor", "ciudadano estadounidense", "residente permanente",
                  "sitwayen ameriken", "citoyen américain", "cidadão americano", "LPR"]
 _QUALIFIERS = ["", " (granted)", " (pending)", " (verified)", " (expired)", " (unverified)", " - derived",

@@ -67,9 +67,10 @@ REQUESTERS = ["federal", "federal_immigration", "unknown", "public"]
 
 
 def _check_for(requester: str, out: bytes, original: bytes, truth, *, reach_required: bool = True) -> None:
-    """Federal, ICE and unknown requesters receive public records and status under its own key;
-    the public receives public records only."""
-    public = requester == "public"
+    """Federal and ICE requesters receive public records and status under its own key; the public
+    and unidentified requesters receive public records only (status is exchanged with agencies,
+    not published: r10b F13)."""
+    public = requester in ("public", "unknown")
     _check(out.decode("utf-8"), original.decode("utf-8"), truth.protected, truth.public, reach_required=reach_required,
            status=truth.status, status_reaches=not public)
 
@@ -83,7 +84,8 @@ def test_federal_officer_never_sees_what_040e_withholds_in_any_json_shape(g: Gua
     out = orjson.dumps(r.document).decode()
     original = orjson.dumps(doc).decode()
     # the public gets public records only: not status (8 U.S.C. §1373 is between agencies)
-    _check(out, original, truth.protected, truth.public, status=truth.status, status_reaches=requester != "public")
+    _check(out, original, truth.protected, truth.public, status=truth.status,
+           status_reaches=requester not in ("public", "unknown"))
     # the decision is value-free: no sentinel in any path it names
     names = " ".join(f.path for f in r.decision.fields) + " ".join(r.redacted)
     assert not [t for t in truth.protected if t in names]

@@ -198,11 +198,18 @@ class RouteConfig:
             raise PolicyError("restricted_html must be 'auto', 'tables' or 'refuse'")
         if self.refuse_status not in (403, 422):
             raise PolicyError("refuse_status must be 403 or 422")
+        from ..disclose.paths import declared_patterns
+
+        # checked before tuple(): a string, None, a mapping or a number is an error naming the argument
+        object.__setattr__(self, "public_record_fields", declared_patterns(
+            self.public_record_fields, where=f"route {self.prefix}: public_record_fields"))
         for name in ("exceptions", "public_record_fields", "passthrough_request_types", "passthrough_response_types",
                      "passthrough_response_headers"):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise PolicyError(f"RouteConfig.{name} must be a sequence, not a string")
+            if value is None:
+                raise PolicyError(f"RouteConfig.{name} must be a sequence (use () for none), not None")
             object.__setattr__(self, name, tuple(value))
         for c in self.exceptions:
             if not isinstance(c, Claim):

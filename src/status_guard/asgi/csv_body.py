@@ -10,10 +10,15 @@ Structure never switches redaction off:
 * the delimiter is the one the media type implies (``,`` / tab), unless another one (``;`` ``|``
   tab ``,``) splits the header and the rows consistently and the implied one does not; when two
   delimiters both read consistently the structure is uncertain and the body is refused;
-* cells past the header's width and cells under an empty header have no name (checked as
-  unnamed values: withheld from a default-deny requester);
+* every cell of a row wider than the header, and cells under an empty header, have no name
+  (checked as unnamed values: withheld from a default-deny requester);
 * duplicate column names are decided per column position; quoted headers are unquoted;
-* header cells are keys: a header that is itself a value (a date, an A-number) is replaced.
+* header cells are keys: a header that is itself a value (a date, an A-number) is replaced;
+* a cell holding a spreadsheet formula (``=``, ``+``, ``@``) is code, not its column's value:
+  document text;
+* a blank line after data rows, or a row made only of known field names (another header), may
+  start another section: every row from there on has no certain name (document text: withheld
+  from a default-deny requester).
 
 A body the ``csv`` module cannot read strictly is refused.
 
@@ -61,6 +66,18 @@ def _consistent(rows: list[list[str]], h: int) -> bool:
         return False
     data = [r for r in rows[h + 1:] if any(c.strip() for c in r)]
     return all(len(r) == width for r in data)
+
+
+def _reads_as_header(row: list[str], header: list[str], d: Disclosure) -> bool:
+    """A data row every cell of which reads like a field name, one at least a field the classifier
+    knows (``name,home_address``, ``release_date,facility``), not all of them this table's header:
+    another section's header, not a record."""
+    from ..disclose.values import name_like_key
+
+    cells = [c.strip() for c in row if c.strip()]
+    if len(cells) < 2 or set(cells) <= {c.strip() for c in header}:
+        return False
+    return all(name_like_key(c) for c in cells) and any(d.classifier.classify(c).categories for c in cells)
 
 
 def choose_delimiter(text: str, implied: str) -> tuple[str, list[list[str]], bool]:
@@ -131,8 +148,20 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
     flat = Flat()
     for j, name in enumerate(header):
         flat.keys.append(KeyRef(name.strip(), (), segs[j], (h, j)))
+    section_break = False  # a blank line after data rows: what follows may be another table
     for r, row in enumerate(rows):
         if r == h:
+            continue
+        if r > h and not any(c.strip() for c in row):
+            section_break = section_break or any(any(c.strip() for c in x) for x in rows[h + 1:r])
+            continue
+        if r > h and not section_break and _reads_as_header(row, header, d):
+            section_break = True  # another header row without a blank line: a second section
+        if r > h and (section_break or len(row) > len(header)):
+            # a second section (its own header?) is not under this header; a row wider than the
+            # header is not one of its records either: none of its cells has a certain name
+            for j, cell in enumerate(row):
+                flat.leaves.append(Leaf((), f"section[{r}][{j}]", cell, (r, j), kind="text"))
             continue
         if r < h:
             if any(c.strip() for c in row):
@@ -142,7 +171,10 @@ def redact_csv(body: bytes, charset: str, media: str, d: Disclosure) -> Redacted
         for j, cell in enumerate(row):
             # no consistent reading: a cell holding another delimiter may be two cells run together
             # (a `;` file with one column): it has no certain name
-            if j < len(header) and header[j].strip() and (certain or not any(o in cell for o in others)):
+            # a formula (=HYPERLINK("…"), +cmd, @SUM) is code a spreadsheet runs, not the column's
+            # value: it has no certain name either (r10b F07)
+            if j < len(header) and header[j].strip() and (certain or not any(o in cell for o in others)) \
+                    and cell.lstrip()[:1] not in ("=", "+", "@"):
                 flat.leaves.append(Leaf((header[j].strip(),), f"[{r - h - 1}].{segs[j]}", cell, (r, j)))
             else:
                 flat.leaves.append(Leaf((), f"[{r - h - 1}].*{j}", cell, (r, j), kind="text"))

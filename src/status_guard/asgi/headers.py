@@ -4,7 +4,12 @@
 ``check_headers`` — for a requester whose disclosures the policy limits:
 
 * protocol headers (``Content-Type``, ``Date``, ``Cache-Control`` …) pass: their values are
-  protocol data, not records;
+  protocol data, not records; tracing headers (``X-Request-ID``, ``tracestate`` …) pass to a
+  default-deny requester only when opaque (hex, a UUID, a W3C ``traceparent``);
+* for a default-deny requester every URL part (path segment, query name and value, fragment,
+  host label before the domain — percent-decoded until stable) and cookie value must be a route
+  word, a number, an identifier or hex (``_plain``): a name, a place, capitals or several words
+  are replaced (``/people/REDACTED``) — undeclared data, 040(e);
 * URL headers (``Location``, ``Content-Location``, ``Link``, ``Refresh``): every query parameter
   (name and value), path segment and fragment is checked; a protected one is replaced by
   ``REDACTED`` and the URL kept working otherwise;
@@ -47,11 +52,36 @@ PROTOCOL_HEADERS = frozenset({
     b"cross-origin-resource-policy", b"access-control-allow-origin", b"access-control-allow-credentials",
     b"access-control-allow-methods", b"access-control-allow-headers", b"access-control-expose-headers",
     b"access-control-max-age", b"retry-after", b"www-authenticate", b"allow", b"content-language", b"alt-svc",
-    b"timing-allow-origin", b"x-request-id", b"x-correlation-id", b"traceparent", b"tracestate", b"upgrade",
+    b"timing-allow-origin", b"upgrade",
     b"trailer", b"via", b"nel", b"report-to", b"reporting-endpoints", b"x-permitted-cross-domain-policies",
     b"origin-agent-cluster", b"x-dns-prefetch-control", b"x-download-options", b"content-digest", b"repr-digest",
 })
 URL_HEADERS = frozenset({b"location", b"content-location", b"link", b"refresh"})
+#: tracing headers: protocol data when opaque (a UUID, hex, a random token); an app may put anything
+#: in them (``X-Request-ID: Jean-Baptiste-48-Example-Ave``), so for a default-deny requester they
+#: pass only when hex / a UUID / a W3C traceparent (r10b F10); ``tracestate`` is vendor text: dropped
+TRACE_HEADERS = frozenset({b"x-request-id", b"x-correlation-id", b"traceparent", b"tracestate", b"request-id",
+                           b"x-trace-id", b"x-amzn-trace-id", b"x-b3-traceid", b"x-b3-spanid"})
+_OPAQUE = re.compile(r"[0-9A-Fa-f]{8,}(?:-[0-9A-Fa-f]{2,})*|Root=[0-9a-f-]{8,}(?:;(?:Parent|Sampled)=[0-9a-f]+)*")
+#: what a URL part / cookie value may be for a default-deny requester: a route word, a number, an
+#: identifier (``B-1``, ``A123``), hex / a UUID, a file name. A name (``jean-baptiste``), a place
+#: (``Middlesex-HOC``), anything written with capitals or several words is undeclared data.
+_PLAIN = re.compile(r"[a-z]{1,32}|\d{1,20}|[0-9A-Fa-f]{8,}(?:-[0-9A-Fa-f]{2,})*|[A-Za-z]{1,4}[-_]?\d{1,12}"
+                    r"|[a-z]{1,32}\.[a-z0-9]{1,5}|[a-z]{1,4}\d{1,3}")
+
+
+def _plain(value: str) -> bool:
+    return not value.strip() or bool(_PLAIN.fullmatch(value.strip()))
+
+
+def _unquote_all(value: str) -> str:
+    """Percent-decoding until stable (``%2520`` is a double-encoded space), at most 4 times."""
+    for _ in range(4):
+        nxt = unquote(value)
+        if nxt == value:
+            break
+        value = nxt
+    return value
 REDACTED = "REDACTED"
 
 
@@ -64,6 +94,7 @@ class _Part:
     where: Any = None  # how to rewrite it
     opaque: bool = False  # a token (a session cookie): its shape says nothing, only its name does
     deny: bool = False  # a default-deny audience never receives it undeclared (a file name)
+    plain: bool = False  # a default-deny audience receives it only when ``_plain`` (a URL part)
 
 
 def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any,
@@ -77,6 +108,10 @@ def check_headers(headers: Sequence[Header], audience: Audience, classifier: Any
     for i, (k, v) in enumerate(out):
         name = k.lower()
         if name in PROTOCOL_HEADERS or name in allowed:
+            continue
+        if name in TRACE_HEADERS:
+            if audience.default_deny and not _OPAQUE.fullmatch(v.decode("latin-1").strip()):
+                drop.add(i)
             continue
         text = v.decode("latin-1")
         hname = name.decode("latin-1")
@@ -136,6 +171,9 @@ def _item(p: _Part, audience: Audience, classifier: Any) -> Item | None:
     # separators ("77-Elm-St", "release_2026-11-29"): read both ways
     shapes = slug_shapes(p.value) if p.value and not p.opaque else frozenset()
     if audience.default_deny:
+        if p.plain and not shapes and not _plain(p.value):
+            return Item(p.path, frozenset(cats), ("not a route word or an identifier: undeclared data",),
+                        carve_out=False)
         if not cats and not shapes and not p.deny:
             return None
         # a status value in a URL is not a field under a status key: never carved out
@@ -165,18 +203,24 @@ def _one_url_parts(i: int, hname: str, url: str) -> list[_Part]:
     except ValueError:
         return [_Part(i, hname, url, f"headers.{hname}.url", ("whole", url))]
     out: list[_Part] = []
+    unq = _unquote_all
     for j, seg in enumerate(u.path.split("/")):
         if seg:
-            out.append(_Part(i, "", unquote(seg), f"headers.{hname}.path", ("seg", url, j)))
+            out.append(_Part(i, "", unq(seg), f"headers.{hname}.path", ("seg", url, j), plain=True))
     for j, pair in enumerate(u.query.split("&")):
         if not pair:
             continue
         k, _, v = pair.partition("=")
-        out.append(_Part(i, unquote(k.replace("+", " ")), unquote(v.replace("+", " ")),
-                         f"headers.{hname}.query.value", ("qv", url, j)))
-        out.append(_Part(i, "", unquote(k.replace("+", " ")), f"headers.{hname}.query.name", ("qk", url, j)))
+        out.append(_Part(i, unq(k.replace("+", " ")), unq(v.replace("+", " ")),
+                         f"headers.{hname}.query.value", ("qv", url, j), plain=True))
+        out.append(_Part(i, "", unq(k.replace("+", " ")), f"headers.{hname}.query.name", ("qk", url, j), plain=True))
     if u.fragment:
-        out.append(_Part(i, "", unquote(u.fragment), f"headers.{hname}.fragment", ("frag", url)))
+        out.append(_Part(i, "", unq(u.fragment), f"headers.{hname}.fragment", ("frag", url), plain=True))
+    host = (u.hostname or "").rstrip(".")
+    labels = host.split(".")[:-2] if not re.fullmatch(r"[\d.]+|\[.*\]", host) else []
+    for label in labels:  # "48-example-ave.example.com": a host name can carry a value too
+        if label:
+            out.append(_Part(i, "", label, f"headers.{hname}.host", ("whole", url), plain=True))
     if u.username or u.password:  # userinfo: never protocol data, always checked
         out.append(_Part(i, "user", unquote(f"{u.username or ''} {u.password or ''}"), f"headers.{hname}.userinfo",
                          ("user", url), deny=True))
@@ -248,8 +292,8 @@ def _cookie_parts(i: int, text: str) -> list[_Part]:
     cname, _, rest = text.partition("=")
     cval, _, attrs = rest.partition(";")
     cval = unquote(cval.strip().strip('"'))
-    out = [_Part(i, cname.strip(), cval, f"headers.set-cookie[{i}].value",
-                 opaque=bool(re.fullmatch(r"[A-Za-z0-9_\-.=+/~!$*]{20,}", cval))),
+    opaque = bool(re.fullmatch(r"[A-Za-z0-9_\-.=+/~!$*]{20,}", cval))
+    out = [_Part(i, cname.strip(), cval, f"headers.set-cookie[{i}].value", opaque=opaque, plain=not opaque),
            _Part(i, "cookie", cname.strip(), f"headers.set-cookie[{i}].name")]
     for attr in attrs.split(";"):
         aname, _, aval = attr.partition("=")
@@ -362,4 +406,4 @@ def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
 
 
 __all__ = ["PROTOCOL_HEADERS", "SERVER_BODY_HEADERS", "SHARED_CACHE_HEADERS", "URL_HEADERS", "check_headers",
-           "private_cache"]
+           "TRACE_HEADERS", "private_cache"]

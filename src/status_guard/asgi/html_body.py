@@ -12,13 +12,15 @@ Everything that can carry a value becomes a leaf of the disclosure passes:
 * **attributes** of cells and of anything inside them (``title``, ``data-*``, an ``<input
   type=hidden value=…>``), named by column and attribute; a withheld cell keeps only its
   ``colspan`` / ``rowspan``;
+* attributes of every other element of a table (header cells, rows, row groups, ``<col>``):
+  document text;
 * **captions**, table ``summary`` / ``title``, and — outside tables — text nodes and value-carrying
   attributes (``title``, ``alt``, ``value``, ``placeholder``, ``aria-label``, ``data-*``,
   ``content``): document text, withheld from a default-deny requester, checked as values (and
   free text, span by span) for others;
 * **header cells** are keys (a header that is itself a value is replaced).
 
-Comments are removed and, for a default-deny requester, inline scripts, templates and style
+Comments are removed (also before ``<html>`` / after ``</html>``) and, for a default-deny requester, inline scripts, templates and style
 sheets too (they cannot be checked field by field; CSS ``content:`` renders text). For others the
 text of a ``<style>`` is document text. A ``style`` or URL attribute is a leaf when it could carry
 a value (a value shape once ``-`` / ``_`` / ``/`` are read as spaces, or a category).
@@ -148,7 +150,8 @@ def redact_html(body: bytes, charset: str, d: Disclosure, *, header_item: Any) -
     # comments (and, for default-deny, inline scripts / templates / style sheets) cannot be checked
     # field by field
     doomed = []
-    for node in tree.root.traverse(include_text=True):
+    top = tree.root.parent if tree.root.parent is not None else tree.root  # the document: a comment
+    for node in top.traverse(include_text=True):  # before <html> or after it is a child of it
         if node.tag == "-comment":
             doomed.append(node)
         elif deny and node.tag in OPAQUE_IN and not (node.tag == "script" and node.attributes.get("src")
@@ -160,6 +163,7 @@ def redact_html(body: bytes, charset: str, d: Disclosure, *, header_item: Any) -
     flat = Flat()
     spans_tables: dict[int, list[int]] = {}  # table number -> leaf indices of its data cells
     withheld_table: dict[int, bool] = {}
+    seen_attrs: set[tuple[Any, str]] = set()  # (element, attribute) already a leaf
     for t, table in enumerate(tree.css("table")):
         rows = [r for r in table.css("tr") if _same(_nearest(r, "table"), table)]
         groups = [r.parent for r in rows]
@@ -205,6 +209,7 @@ def redact_html(body: bytes, charset: str, d: Disclosure, *, header_item: Any) -
                     flat.leaves.append(Leaf(col, base, _text(c), ("cell", c), kind="value" if col else "text"))
                     for el in _elements(c):
                         for a, v in (el.attributes or {}).items():
+                            seen_attrs.add((el.mem_id, a))
                             if a.lower() in STRUCTURAL or v is None:
                                 continue
                             if a.lower() in QUIET_ATTRS and not _suspicious_url(v, d):
@@ -221,6 +226,18 @@ def redact_html(body: bytes, charset: str, d: Disclosure, *, header_item: Any) -
                 if a.lower() in QUIET_ATTRS and not _suspicious_url(v, d):
                     continue
                 flat.leaves.append(Leaf((), f"table[{t}].{_attr_seg(a)}", v, ("attr", table, a), kind="text"))
+        # every other element of the table — header cells and what is inside them, rows, row
+        # groups, columns, captions' children: their attributes are document text (r10b F06)
+        for el in table.traverse(include_text=False):
+            if _same(el, table) or el.tag.startswith("-") or not _same(_nearest(el, "table"), table):
+                continue
+            for a, v in (el.attributes or {}).items():
+                if (el.mem_id, a) in seen_attrs or v is None or a.lower() in STRUCTURAL:
+                    continue
+                if a.lower() in QUIET_ATTRS and not _suspicious_url(v, d):
+                    continue
+                seen_attrs.add((el.mem_id, a))
+                flat.leaves.append(Leaf((), f"table[{t}].{el.tag}.{_attr_seg(a)}", v, ("attr", el, a), kind="text"))
     # outside tables: text nodes (style sheets' text too: CSS `content:` renders text) and
     # value-carrying attributes
     n_text = 0

@@ -27,7 +27,7 @@ from ..errors import AuditUnavailableError, ClassificationError, LimitExceededEr
 from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
 from ..disclose.audience import Audience
-from ..disclose.paths import PathPatterns, compile_patterns
+from ..disclose.paths import PathPatterns, compile_patterns, declared_patterns
 from . import encoding, errors, forms, identity, requests, responses
 from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_route, path_spellings, route_path,
                      type_matches)
@@ -106,7 +106,8 @@ class StatusGuardMiddleware:
         self.warrant_header = warrant_header.lower().encode("latin-1")
         self.exclude = tuple(exclude)
         self.purpose = purpose
-        self.public_record_fields = tuple(public_record_fields)
+        self.public_record_fields = declared_patterns(public_record_fields,
+                                                      where="StatusGuardMiddleware public_record_fields")
         # public-record path patterns are validated here, at start-up: a malformed one names itself
         self.public_record = compile_patterns(self.public_record_fields,
                                               where="StatusGuardMiddleware public_record_fields")
@@ -427,7 +428,7 @@ class _Responder:
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
-        self.send = send
+        self.send = self._trailers_gate(send)
         self.requester = await self.mw.requester_for(self.scope)
         try:
             self.purpose = self.mw.purpose_for(self.route, self.scope)
@@ -633,6 +634,25 @@ class _Responder:
         return b"".join(chunks), True
 
     # -- response ------------------------------------------------------------------------------
+    def _trailers_gate(self, send: Send) -> Send:
+        """Trailers are output (issue 10, F02): they reach the client only on a response passed
+        through unchanged to a requester nothing is withheld from; otherwise they are dropped and
+        the start no longer announces them (a server would wait for trailers that never come)."""
+
+        async def out(message: Message) -> None:
+            t = message.get("type")
+            if t == "http.response.start" and message.get("trailers") and not self.forwards_trailers:
+                message = {**message, "trailers": False}
+            elif t == "http.response.trailers" and not self.forwards_trailers:
+                return
+            await send(message)
+
+        return out
+
+    @property
+    def forwards_trailers(self) -> bool:
+        return self.passing and (self.route.monitor or not self.redacting)
+
     async def send_wrapper(self, message: Message) -> None:
         assert self.send is not None
         if self.done:
@@ -822,6 +842,9 @@ class _Responder:
             except _AuditDown as down:
                 await self.respond(down.error)
                 return
+        if redacting and not self.route.monitor and (status < 200 or status in NO_BODY_STATUS):
+            await self.start_without_body(start, status)  # issue 10, F01
+            return
         sniff = False
         if status < 200 or status in NO_BODY_STATUS or (
                 type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
@@ -913,6 +936,24 @@ class _Responder:
                 if k.lower() in ERROR_HEADERS]
         await self.respond(dataclasses.replace(err, headers=(*err.headers, *keep)))
 
+    async def start_without_body(self, start: Message, status: int) -> None:
+        """1xx / 204 / 205 / 304 carry no body (RFC 9110 §15): to a requester something is withheld
+        from, whatever body the app sends with one is dropped, never passed unchecked; the
+        (checked) headers are sent."""
+        if self.header_decision is not None:
+            try:
+                await self.audit([self.header_decision])
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
+        self.head_only = True
+        headers = [(k, v) for k, v in self.out_headers(start.get("headers") or [], redacted=self.redacted_any)
+                   if k.lower() not in (b"content-length", b"transfer-encoding")]
+        if status == 205:
+            headers.append((b"content-length", b"0"))
+        assert self.send is not None
+        await self.send({**start, "headers": headers})
+
     async def finish(self, raw: bytes) -> None:
         assert self.send is not None and self.start is not None
         hdrs = _raw_headers(self.start)
@@ -956,17 +997,15 @@ class _Responder:
         if new is None:
             headers = self.out_headers(self.start.get("headers") or [], redacted=withheld and not self.route.monitor)
             await self.send({**self.start, "headers": headers})
-            await self.send({"type": "http.response.body", "body": raw, "more_body": bool(self.trailers)})
+            await self.send({"type": "http.response.body", "body": raw, "more_body": False})
         else:  # other bytes than the app's: its length, encoding, validators and digests do not hold
             headers = [(k, v) for k, v in self.out_headers(self.start.get("headers") or [], redacted=withheld)
                        if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"content-md5",
                                             b"digest", b"content-digest", b"repr-digest")]
             headers.append((b"content-length", str(len(new)).encode()))
             await self.send({**self.start, "headers": headers})
-            await self.send({"type": "http.response.body", "body": new, "more_body": bool(self.trailers)})
-        for t in self.trailers:
-            await self.send(t)
-        self.done = True
+            await self.send({"type": "http.response.body", "body": new, "more_body": False})
+        self.done = True  # trailers of a checked body are dropped (``_trailers_gate``)
 
     def process_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision]]:
         """The checked body (``None`` when unchanged) and the decisions behind it — remembered

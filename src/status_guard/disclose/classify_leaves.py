@@ -8,7 +8,9 @@ For a leaf reached through names ``n1 … nk`` with value ``v``:
 * **public_record** = a declared path pattern matches exactly this leaf's names (never its last
   name anywhere, never a whole subtree) — ``status_guard.disclose.paths``;
 * **carve_out** (may a carve-out such as 8 U.S.C. §1373 release it?) — only when the leaf is a
-  field value (not document text), its *own* key classifies inside the carve-out's categories,
+  field value (not document text), its *own* key classifies inside the carve-out's categories
+  and is made of status-key words only (``status_values.is_status_key``: not ``immigration_detainee``,
+  ``deportation_scheduled``, ``immigration_released`` — custody / removal / release flags),
   the value is a status and nothing else (every word status vocabulary — an allow-list,
   ``status_values`` — and no value shape) and carries no other protected category. A release is never inherited from a parent key:
   ``{"immigration_status": {"notes": ...}}`` is decided by ``notes``.
@@ -27,6 +29,7 @@ from ..model import Item
 from .audience import Audience
 from .leaves import Leaf
 from .free_text import looks_like_free_text
+from .status_values import is_status_key
 from .values import status_like
 
 
@@ -64,7 +67,8 @@ class LeafClassifier:
     def item(self, leaf: Leaf, index: int = -1) -> Item:
         cl, own, public = self.names(leaf.names)
         aud = self.audience
-        carve_candidate = (leaf.kind == "value" and bool(own) and bool(aud.carve) and own <= aud.carve)
+        carve_candidate = (leaf.kind == "value" and bool(own) and bool(aud.carve) and own <= aud.carve
+                           and is_status_key(leaf.names[-1]))
         cats = cl.categories
         reasons = cl.reason_list
         need_value = (not aud.default_deny) or public or carve_candidate

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Item
+from .custody_spans import CATEGORY as CUSTODY
+from .custody_spans import custody_spans
 from .leaves import Leaf
 
 MIN_FREE_TEXT_LENGTH = 24
@@ -50,14 +52,19 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
         return out
     for i in visible:
         value = leaves[i].value
-        if not looks_like_free_text(value) and not (i in short and isinstance(value, str) and " " in value.strip()):
+        if not looks_like_free_text(value) and not (i in short and isinstance(value, str)
+                                                    and (" " in value.strip() or leaves[i].kind == "text")):
             continue
         try:
             found = detect_windows(detector, value, covered)
-            if i in short and found and whole_value(value, found):
+            if CUSTODY in covered:  # named custody places and detention (custody_spans, r10b F07)
+                found = [*found, *custody_spans(value)]
+            if i in short and found and leaves[i].kind == "value" and whole_value(value, found):
                 # a declared public-record leaf whose whole value is one address / one date: that
                 # value is what the declaration releases (an incident location, an arrest date);
-                # spans are removed only from a longer text that mentions them
+                # spans are removed only from a longer text that mentions them. Only a field's
+                # own value: a piece of mixed content (XML text after a child) is part of a
+                # longer text, never "the whole value" (r10b F08)
                 found = []
         except Exception:  # any detector failure: the value cannot be shown unchecked
             out.unchecked.add(i)

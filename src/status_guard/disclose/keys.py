@@ -11,6 +11,9 @@ harmless, the key is not. A key becomes an item to decide (withheld keys are ren
   the key is a place of birth; ``home_address: {"city": …}``: a field), or
 * a key written as words rather than a field name holds a value the free-text detector finds
   (``{"born in Haiti": true}`` for school staff; ``"Place of birth"`` holds none), or
+* the audience is default-deny (040(e)) and the key states a value once read as words
+  (``Dec2Hearing``, ``lives_on_Example_Ave``, ``Middlesex_HOC``, ``Haitian``) or holds text
+  punctuation (``employer "Acme Ltd"``) — ``_value_in_identifier``, or
 * the audience is default-deny (040(e)) and the key does not read like a field name: it has a
   date / address / custody place / phone / number shape (also once ``_`` / ``-`` are read as
   spaces: ``Ana_77_Elm_St``), or spaces or punctuation and no field-name meaning
@@ -23,7 +26,9 @@ Leaf paths never show a key that could be a value: such keys are shown as ``*<po
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..classify import Classifier
@@ -70,12 +75,21 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
             if found:
                 cats |= found
                 reasons.append("a mapping key holds free text of a protected category")
+        if audience.default_deny and not on_public and not (cats & audience.hidden):
+            found, why = _value_in_identifier(name, detector, audience.hidden, known_field=bool(field))
+            if found:
+                cats |= found
+                reasons.append(why)
         suspicious = bool(cats & audience.hidden) if not audience.default_deny else bool(cats)
         if audience.default_deny and not suspicious:
             shapes = value_shapes(name)
             if shapes:
                 suspicious = True
                 reasons.append(f"a mapping key has the shape of a value ({', '.join(sorted(shapes))})")
+            elif re.fullmatch(r"[A-Z]{2,6}", name.strip()) and not field and not on_public:
+                # an acronym the classifier does not know as a field: a facility (PCCF), an agency
+                suspicious = True
+                reasons.append("a mapping key is an acronym that names no known field")
             elif not name_like_key(name) and not field and not on_public:
                 suspicious = True
                 reasons.append("a mapping key does not read like a field name")
@@ -83,6 +97,66 @@ def key_items(classifier: Classifier, audience: Audience, keys: Sequence[KeyRef]
         if suspicious:
             out.append((i, Item(k.path + ".*key", frozenset(cats), tuple(reasons), carve_out=False)))
     return out
+
+
+_STREET = re.compile(r"\b[A-Z][\w']*\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Pl|Place|Ln|Lane|Dr|"
+                     r"Drive|Ct|Court|Sq|Square|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle)\b")
+#: punctuation no program's field name is written with: a key holding it is text, not a name
+_TEXT_PUNCTUATION = re.compile(r"[\"'()\[\]{}:;,@#<>=|\\/?!*&%$]")
+
+
+def _value_in_identifier(name: str, detector: Any, hidden: frozenset[str], *,
+                         known_field: bool = False) -> tuple[frozenset[str], str]:
+    """For a default-deny audience (r10b F05): a key that states a value in identifier form or in
+    text — read with its separators and camelCase as spaces (``Dec2Hearing`` -> "Dec 2 Hearing",
+    ``lives_on_Example_Ave``, ``Middlesex_HOC``), a country or demonym among its words (``Haiti``,
+    ``Haitian``), a custody place (``custody_spans``), or punctuation no field name has
+    (``citizenship (held at Middlesex)``, ``employer "Acme Ltd"``). For a key the classifier knows
+    as a field (``days_in_custody``), only the punctuation test and — when it holds a digit
+    (``detained_2_days``, ``Dec2Hearing``) — the detector apply."""
+    from ..normalize import split_identifier
+    from .custody_spans import CATEGORY as CUSTODY
+    from .custody_spans import custody_spans, names_a_facility
+
+    spaced = re.sub(r"[_\-.]+", " ", split_identifier(name)).strip()
+    if _TEXT_PUNCTUATION.search(name.strip()):
+        return frozenset({"personal_information"}) & hidden or hidden, "a mapping key is written as text, not a field name"
+    if known_field:
+        if CUSTODY in hidden and names_a_facility(spaced):  # "Nashua_Street_Jail": a place, not a field
+            return frozenset({CUSTODY}), "a mapping key names a custody place"
+        if detector is not None and re.search(r"\d", name):
+            found = _detected(detector, spaced, hidden)
+            if found:
+                return found, "a mapping key written as an identifier holds a value of a protected category"
+        return frozenset(), ""
+    if re.search(r"\d", name) and _STREET.search(spaced):
+        return hidden & frozenset({"home_address", "work_address"}) or hidden, "a mapping key is an address"
+    if "-" in name and re.search(r"[A-Z]", name):  # "Port-au-Prince", "Jean-Baptiste": kebab-case is lower-case
+        return frozenset({"personal_information"}) & hidden or hidden, "a mapping key is a hyphenated proper name"
+    if CUSTODY in hidden and custody_spans(spaced):
+        return frozenset({CUSTODY}), "a mapping key names a custody place"
+    words = {w.casefold() for w in spaced.split()}
+    origin = hidden & frozenset({"national_origin"})
+    if origin and words & _origin_words():
+        return origin, "a mapping key names a country or nationality"
+    if detector is not None and spaced != name and re.search(r"[A-Z0-9]", name):
+        found = _detected(detector, spaced, hidden)
+        if found:
+            return found, "a mapping key written as an identifier holds free text of a protected category"
+    return frozenset(), ""
+
+
+@lru_cache(maxsize=1)
+def _origin_words() -> frozenset[str]:
+    from ..text.wordlists import default_word_lists
+
+    lists = default_word_lists()
+    out: set[str] = set()
+    for name in ("countries", "demonyms"):
+        for w in lists.get(name, ()):
+            if " " not in w.strip():
+                out.add(w.strip().casefold())
+    return frozenset(out)
 
 
 def _detected(detector: Any, text: str, hidden: frozenset[str]) -> frozenset[str]:

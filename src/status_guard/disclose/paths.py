@@ -19,8 +19,12 @@ Syntax (one pattern per string)::
 * ``**.charge`` — ``**`` is any number of names (zero or more): ``charge`` at any depth. Only when
   written explicitly.
 * ``"Booking date"`` — a name with dots, brackets or spaces, quoted.
-* Names compare after normalisation (case, accents, camelCase / snake_case / kebab-case):
-  ``bookingDate`` = ``booking_date`` = ``Booking date``.
+* Names compare after case and word-separator folding only (camelCase / snake_case /
+  kebab-case / spaces): ``bookingDate`` = ``booking_date`` = ``Booking date``. Nothing else is
+  folded: ``chargé``, fullwidth or Cyrillic look-alikes, ``_charge``, ``charge[]``,
+  ``booking.date`` are other names (:func:`name_key`).
+* A declaration is a list of strings: a single string, ``None`` or a nested list is a start-up
+  error naming the argument (:func:`declared_patterns`).
 * A pattern names **leaves** (values), never a subtree: ``home_address`` releases a scalar
   ``home_address`` field, not ``home_address.street``. The last step must therefore be a name,
   not ``*`` or ``**``.
@@ -79,13 +83,35 @@ class PathPatterns:
 NOTHING = PathPatterns()
 
 
+def declared_patterns(patterns: object, *, where: str = "public_record_fields") -> tuple[str, ...]:
+    """A declaration as given by a deployment, checked for its *shape*: a list (tuple, set, ...)
+    of strings. A single string (``"charge"`` for ``["charge"]`` would otherwise be read letter by
+    letter), ``None``, a mapping, a nested list or a non-string element is a :class:`PolicyError`
+    naming ``where`` — the same check in ``Guard``, ``Guard.redact``, the middleware, ``RouteConfig``
+    and ``check_sql``."""
+    if patterns is None:
+        raise PolicyError(f"{where} must be a list of path patterns (use () for none), not None")
+    if isinstance(patterns, (str, bytes, bytearray)):
+        raise PolicyError(f"{where} must be a list of path patterns, not a single string: "
+                          f"write [{patterns!r}]")
+    if isinstance(patterns, PathPatterns):
+        return patterns.patterns
+    if isinstance(patterns, dict) or not isinstance(patterns, Iterable):
+        raise PolicyError(f"{where} must be a list of path patterns, not {type(patterns).__name__}")
+    out = tuple(patterns)
+    for p in out:
+        if not isinstance(p, str):
+            raise PolicyError(f"{where}: every path pattern must be a string, got {type(p).__name__} {p!r:.60}")
+    return out
+
+
 def compile_patterns(patterns: Iterable[str] | None, *, where: str = "public_record_fields") -> PathPatterns:
-    """Validate and compile. ``where`` names the configuration in error messages."""
+    """Validate and compile. ``where`` names the configuration in error messages. ``None`` here
+    means "nothing declared" (an optional argument left out); entry points that take a
+    deployment's declaration call :func:`declared_patterns` first, which refuses it."""
     if patterns is None:
         return NOTHING
-    if isinstance(patterns, str):
-        raise PolicyError(f"{where} must be a list of path patterns, not a single string")
-    pats = tuple(dict.fromkeys(patterns))
+    pats = tuple(dict.fromkeys(declared_patterns(patterns, where=where)))
     if not pats:
         return NOTHING
     return _compiled(pats, where)
@@ -113,8 +139,11 @@ def parse_pattern(pattern: str, *, where: str = "public_record_fields") -> tuple
     steps: list[str] = []
     i, n = 0, len(pattern)
     expect_step = True  # at the start and after a "."
+    ends_in_list = False  # the last thing written was [*] / []
     while i < n:
         ch = pattern[i]
+        if ch not in "[" and not ch.isspace():
+            ends_in_list = False
         if ch == "[":
             j = pattern.find("]", i)
             if j == -1:
@@ -129,6 +158,7 @@ def parse_pattern(pattern: str, *, where: str = "public_record_fields") -> tuple
                 raise bad("'[*]' cannot follow a '.'")
             i = j + 1
             expect_step = False
+            ends_in_list = True
             continue
         if ch == ".":
             if expect_step:
@@ -143,8 +173,8 @@ def parse_pattern(pattern: str, *, where: str = "public_record_fields") -> tuple
             if j == -1:
                 raise bad("a quote is not closed")
             raw = pattern[i + 1 : j]
-            name = normalize(raw)
-            if not name:
+            name = name_key(raw)
+            if not normalize(raw):
                 raise bad(f"the quoted name \"{raw}\" has no letters or digits")
             steps.append(name)
             i = j + 1
@@ -158,8 +188,8 @@ def parse_pattern(pattern: str, *, where: str = "public_record_fields") -> tuple
             elif "*" in stripped:
                 raise bad(f"'*' stands alone as a step ('*' one name, '**' any number of names), not inside {stripped!r}")
             else:
-                name = normalize(stripped)
-                if not name:
+                name = name_key(stripped)
+                if not normalize(stripped):
                     raise bad(f"the name {stripped!r} has no letters or digits")
                 steps.append(name)
             i = m.end()
@@ -168,6 +198,9 @@ def parse_pattern(pattern: str, *, where: str = "public_record_fields") -> tuple
         raise bad("it ends with a '.'")
     if not steps:
         raise bad("it names no field")
+    if ends_in_list:
+        raise bad("the last step must be a field name, not a list position: a pattern names the field "
+                  "(write e.g. 'bookings[*].charge'; a list of bare values is never declared whole)")
     if steps[-1] in ("*", "**"):
         raise bad("the last step must be a field name: a pattern names values, not whole subtrees "
                   "(write e.g. '**.charge', not 'bookings.**')")
@@ -204,9 +237,34 @@ def _match_path(regex: re.Pattern[str], path: str) -> bool:
     return _match(regex, tuple(str(p) for p in split_path(path) if not isinstance(p, int)))
 
 
+_SEPARATORS = re.compile(r"[ _-]")
+_CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 @lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """How a declared name and a leaf's name are compared: ``bookingDate`` = ``booking_date`` =
+    ``Booking date`` = ``booking-date`` (case and word separators), and **nothing else** — no
+    accent stripping, no Unicode folding, no look-alike folding, no invisible characters dropped.
+    A name with a leading / trailing / doubled separator or any character that is not a letter
+    or digit (``_charge``, ``charge_``, ``charge[]``, ``booking.date``, ``charge\u200b``) only
+    matches itself, written exactly: normalising it would let a declaration release a different
+    key (``chargé``, fullwidth ``ｃｈａｒｇｅ``, Cyrillic ``chаrge`` are different names)."""
+    text = name.strip(" ")
+    words = _SEPARATORS.split(text)
+    if not text or any(not w or not all(ch.isalnum() for ch in w) for w in words):
+        return "\x00" + name.replace(_SEP, " ")  # exact spelling only
+    parts: list[str] = []
+    for w in words:
+        w = _DIGIT.sub(" ", _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", w)))
+        parts.extend(w.split())
+    return " ".join(parts).casefold()
+
+
 def _norm(name: str) -> str:
-    return normalize(name)
+    return name_key(name)
 
 
-__all__ = ["NOTHING", "PathPatterns", "compile_patterns", "parse_pattern"]
+__all__ = ["NOTHING", "PathPatterns", "compile_patterns", "declared_patterns", "name_key", "parse_pattern"]

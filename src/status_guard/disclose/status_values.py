@@ -55,6 +55,32 @@ citoyen citoyenne citoyens americain americaine resident residente permanent per
 demandeur demandeuse refugie refugiee naturalise naturalisee titre sejour carte du le les et oui
 """.split())
 
+#: words a *key* of a status value is written with (``citizenship_status``, ``isUSCitizen``,
+#: ``IMM_STAT_CD``, ``estatus_migratorio``, ``statut d'immigration``), after ``normalize.tokens``
+#: (case folded, accents removed, plural ``s`` folded). The §1373 carve-out covers citizenship /
+#: immigration *status* only: a key with any other word — ``detainee``, ``detention``, ``released``,
+#: ``transfer``, ``deportation``, ``removal``, ``scheduled``, ``hold``, ``home``, ``work`` — is
+#: about custody, release, removal or something else (040(e) information), whatever its value
+#: looks like (``yes``, ``true``, ``1``, ``pending``), and is withheld.
+STATUS_KEY_WORDS: frozenset[str] = frozenset("""
+citizenship citizen citizenry ctzn ctz cit citz immigration immigrant immig immigr imm alien noncitizen
+non us usa u s american national naturalized naturalised naturalization naturalisation
+status stat st sts statu type typ kind class category cat code cd value val flag flg ind indicator yn
+is has was current curr present lawful legal legally permanent resident residency residence lpr
+undocumented documented unauthorized authorized daca tps asylum asylee refugee visa parolee
+green card holder person subject individual applicant of the student parent guardian mother father spouse child client
+ciudadania ciudadano ciudadana estatus estado migratorio migratoria inmigracion situacion condicion
+de del la el legal residente cidadania cidadao situacao imigratoria imigracao condicao da do
+sitwayennte sitwayen estati imigrasyon statut citoyennete citoyen immigration migratoire d l
+""".split()) | frozenset(str(i) for i in range(10))
+
+_PAROLE = frozenset({"parole", "paroled", "parolee", "parolees"})
+#: "parole" alone may be criminal parole (a release, 040(e)); released only when qualified
+_PAROLE_QUALIFIERS = frozenset({"humanitarian", "immigration", "place", "ina", "212", "significant", "public",
+                                "benefit", "cuban", "haitian", "chnv", "u4u", "ukrainian", "afghan", "ohs",
+                                "humanitaria", "humanitario", "imigracao", "inmigracion", "migratorio"})
+
+
 #: visa classes and immigration form numbers: H-1B, F-1, J-1, L-1A, EB-5, IR-1, I-485, I-821D, N-400
 _CODE = re.compile(r"(?:[a-v]-?\d{1,2}[a-c]?|eb-?[1-5]|ir-?[1-5]|cr-?[12]|sb-?1|i-?\d{2,3}[a-z]?|n-?[46]00|ds-?2019)")
 _TOKENS = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -84,6 +110,8 @@ def _is_status_text(text: str) -> bool:
     rest = _TOKENS.sub(" ", s)
     if re.search(r"[^\s(),./:;'\"-]", rest):
         return False
+    if _PAROLE.intersection(tokens) and not _PAROLE_QUALIFIERS.intersection(tokens):
+        return False  # "paroled" / "parolee" alone reads as criminal parole: a release
     for tok in tokens:
         if tok in STATUS_WORDS or _CODE.fullmatch(tok):
             continue
@@ -107,4 +135,17 @@ def is_status_value(value: Any) -> bool:
     return _is_status_text(value[: MAX_STATUS_CHARS + 1])
 
 
-__all__ = ["MAX_STATUS_CHARS", "MAX_STATUS_WORDS", "STATUS_WORDS", "is_status_value"]
+@lru_cache(maxsize=16384)
+def is_status_key(name: str) -> bool:
+    """Whether a key names a citizenship / immigration status and nothing else: every word of it
+    is in :data:`STATUS_KEY_WORDS` (an allow-list, like the values). ``immigration_detainee``,
+    ``IMM_DET``, ``immigration_released``, ``deportation_scheduled``, ``immigration_status_home``
+    are not: the carve-out never releases what they hold."""
+    from ..normalize import tokens
+
+    toks = tokens(str(name))
+    return bool(toks) and all(t in STATUS_KEY_WORDS for t in toks)
+
+
+__all__ = ["MAX_STATUS_CHARS", "MAX_STATUS_WORDS", "STATUS_KEY_WORDS", "STATUS_WORDS", "is_status_key",
+           "is_status_value"]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot.schema import MappingSchema
 
+from ..disclose.paths import declared_patterns
 from ..errors import PolicyError
 from .catalogs import VALUE_HOLDING_ANYWHERE, CatalogRelation, catalog_relation
 from .names import DEFAULT_NAMESPACE, naming
@@ -700,9 +701,8 @@ def sql_public_record(patterns: Iterable[str] | None, where: str) -> SQLPublicRe
     """Public-record declarations for SQL: ``table.column`` (``bookings.charge``,
     ``police.bookings."CHARGE"``) or a column in any table (``**.charge``). A one-name pattern
     can never name a ``table.column``: a configuration error naming it."""
-    if isinstance(patterns, str):
-        raise PolicyError(f"{where} must be a list of path patterns, not a single string")
-    pats = tuple(dict.fromkeys(str(p) for p in (patterns or ())))
+    # the same shape check as every other entry point (a string, a nested list: an error naming it)
+    pats = tuple(dict.fromkeys(declared_patterns(patterns, where=where) if patterns is not None else ()))
     steps = []
     for p in pats:
         st = _sql_steps(p, where)
