@@ -30,10 +30,12 @@ from .fingerprint import fingerprint
 from .functions import safe_keys
 from .items import Planner, build
 from .merge import merge_decisions, with_requester
-from .parse import DEFAULT_LIMITS, Limits, canonical_dialect
+from .paramstyles import driver_view
+from .parse import DEFAULT_LIMITS, Limits, canonical_dialect, is_passthrough, parse, prepare_text
 from .schema import Column, SchemaMap, coerce_schema, sql_public_record
 from .session import Session
 from .traffic import Traffic
+from .variants import BoundAnalysis, bind_template, literals_safe, make_template, probe_text, shape_of, tokens_agree
 
 log = logging.getLogger("status_guard.sql")
 
@@ -125,6 +127,9 @@ class Inspector:
         self._value_cats: dict[str, frozenset[str]] = {}
         self._planners = _LRU(cache_size)
         self._verdicts = _LRU(cache_size)
+        # literal variants (:mod:`.variants`): shape -> _SEEN (once) / Template / None (not bindable)
+        self._templates = _LRU(cache_size)
+        self.variants = True
         self._schema_lock = threading.Lock()
         self.traffic = Traffic(guard, interval=traffic_interval)
         # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
@@ -146,6 +151,7 @@ class Inspector:
         self._plans.clear()
         self._planners.clear()
         self._verdicts.clear()
+        self._templates.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
     def schema_for(self, session: Session | None) -> SchemaMap | None:
@@ -200,6 +206,11 @@ class Inspector:
             if isinstance(hit, SQLAnalysisError):
                 raise type(hit)(hit.reason, hit.fingerprint)
             return hit
+        if self.variants and self.schema is not None:
+            bound_a = self._variant(sql, style, bound, session)
+            if bound_a is not None:
+                self._analyses.put(key, bound_a)
+                return bound_a
         fp = self.fingerprint(sql)
         try:
             result = analyse(sql, self.dialect, self.schema_for(session), self.limits, paramstyle=style, bound=bound,
@@ -211,6 +222,41 @@ class Inspector:
             raise err from None
         self._analyses.put(key, result)
         return result
+
+    def _variant(self, sql: str, style: str, bound: bool, session: Session | None) -> BoundAnalysis | None:
+        """The analysis of a literal variant of a shape seen before, bound from its template; None:
+        analyse it in full (first sight of the shape, or a shape whose analysis may depend on its
+        literals)."""
+        shape = shape_of(sql, self.dialect, self.limits.max_chars)
+        if shape is None or is_passthrough(sql):
+            return None
+        tkey = (shape.key, self.dialect, self.schema_version, style, bound, _session_key(session))
+        t = self._templates.get(tkey)
+        if t is MISSING:  # first sight: the caller analyses it in full
+            self._templates.put(tkey, _SEEN)
+            return None
+        if t is _SEEN:
+            t = self._learn(shape, style, bound, session)
+            self._templates.put(tkey, t)
+        if t is None:
+            return None
+        return bind_template(t, shape.texts, (tkey, tuple(shape.texts[i] for i in t.relevant)))
+
+    def _learn(self, shape: Any, style: str, bound: bool, session: Session | None) -> Any:
+        text, sentinels = probe_text(shape)
+        if not tokens_agree(text, self.dialect, sentinels, shape.key[1]):
+            return None
+        try:
+            pm = driver_view(prepare_text(text, self.dialect), self.dialect, style, bound=bound)
+            if not literals_safe(parse(pm.text, self.dialect, self.limits), sentinels):
+                return None
+            temp = session.temp if session is not None and session.temp else None
+            a = analyse(text, self.dialect, self.schema_for(session), self.limits, paramstyle=style, bound=bound,
+                        temp=temp)
+        except SQLAnalysisError:
+            return None
+        kv = self.schema.key_value if self.schema is not None else {}
+        return make_template(a, sentinels, self.fingerprint(text), kv)
 
     def fingerprint(self, sql: str) -> str:
         return fingerprint(sql, self.dialect, self.limits.max_chars)
@@ -254,8 +300,11 @@ class Inspector:
         ``bound``: the driver substitutes placeholders (default: True — describe the statement's
         placeholders even without values; the hooks pass ``params is not None``)."""
         req, purpose, claims_t, scope = self._who(requester, purpose, claims, scope)
-        fp = self.fingerprint(sql)
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
+        variant = getattr(analysis, "variant", None)
+        fp = analysis.fingerprint if variant is not None else self.fingerprint(sql)
+        src = variant if variant is not None else sql  # what the plan and verdict are keyed on
+        policy = self.guard.policy.hash
         rows = _param_rows(params, many, self.limits, fp)
         restricted = self.is_restricted(req)
         if restricted:
@@ -263,17 +312,17 @@ class Inspector:
         value_cats = self._value_categories(scope)
         temp = _session_key(session)
         kv = self.schema.key_value if self.schema is not None else {}
-        plan_key = None if _param_dependent(analysis, kv) else (sql, self.dialect, self.schema_version,
+        plan_key = None if _param_dependent(analysis, kv) else (src, self.dialect, self.schema_version,
                                                              paramstyle or self.paramstyle, bound, temp, restricted,
-                                                             value_cats, len(rows))
+                                                             value_cats, len(rows), policy)
         plan = self._plans.get(plan_key) if plan_key is not None else MISSING
         if isinstance(plan, SQLAnalysisError):
             raise type(plan)(plan.reason, plan.fingerprint)
         if plan is MISSING:
             planner = None
             if plan_key is None:  # the bound values matter: keep the static part of the planner
-                pkey = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
-                        value_cats)
+                pkey = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
+                        value_cats, policy)
                 planner = self._planners.get(pkey)
                 if planner is MISSING:
                     planner = Planner(self, analysis, session, fp, value_cats, restricted)
@@ -287,8 +336,8 @@ class Inspector:
                 raise
             if plan_key is not None:
                 self._plans.put(plan_key, plan)
-        key = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
-               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0)
+        key = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
+               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0, policy)
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
@@ -481,6 +530,9 @@ _TX = re.compile(
     r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)\b"
     r"(?:\s+(?:WORK|TRANSACTION))?(\s+TO)?(?:\s+SAVEPOINT)?(?:\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))?",
     re.I)
+
+
+_SEEN = object()
 
 
 def _session_key(session: Session | None) -> str:
