@@ -130,6 +130,8 @@ class Inspector:
         # literal variants (:mod:`.variants`): shape -> _SEEN (once) / Template / None (not bindable)
         self._templates = _LRU(cache_size)
         self.variants = True
+        self._hot: dict[Any, Any] = {}
+        self._hot_size = max(0, cache_size)
         self._schema_lock = threading.Lock()
         self.traffic = Traffic(guard, interval=traffic_interval)
         # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
@@ -152,6 +154,7 @@ class Inspector:
         self._planners.clear()
         self._verdicts.clear()
         self._templates.clear()
+        self._hot.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
     def schema_for(self, session: Session | None) -> SchemaMap | None:
@@ -300,11 +303,21 @@ class Inspector:
         ``bound``: the driver substitutes placeholders (default: True — describe the statement's
         placeholders even without values; the hooks pass ``params is not None``)."""
         req, purpose, claims_t, scope = self._who(requester, purpose, claims, scope)
+        policy = self.guard.policy.hash
+        nrows = 1 if params is None or not many else -1
+        # the hot path: a statement seen before whose items do not depend on its bound values — one
+        # dict lookup keyed on everything the verdict depends on (schema and session generation,
+        # requester class, purpose, claims, scope, policy)
+        hkey = (sql, bound, paramstyle, _session_key(session), self.schema_version, scope, req.cls, purpose, claims_t,
+                policy) if nrows == 1 else None
+        if hkey is not None:
+            hot = self._hot.get(hkey)
+            if hot is not None:
+                return Verdict(with_requester(hot[0], req), hot[1], hot[2], hot[3])
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
         variant = getattr(analysis, "variant", None)
         fp = analysis.fingerprint if variant is not None else self.fingerprint(sql)
         src = variant if variant is not None else sql  # what the plan and verdict are keyed on
-        policy = self.guard.policy.hash
         rows = _param_rows(params, many, self.limits, fp)
         restricted = self.is_restricted(req)
         if restricted:
@@ -341,6 +354,8 @@ class Inspector:
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
+            if hkey is not None and plan_key is not None:
+                self._remember(hkey, (hit, fp, given, restricted))
             return Verdict(with_requester(hit, req), fp, given, restricted)
         decisions = []
         for action in ("store", "select_by", "read"):
@@ -356,7 +371,16 @@ class Inspector:
             decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims_t))
         decision = merge_decisions(decisions)
         self._verdicts.put(key, decision)
+        if hkey is not None and plan_key is not None:
+            self._remember(hkey, (decision, fp, given, restricted))
         return Verdict(decision, fp, given, restricted)
+
+    def _remember(self, key: Any, value: Any) -> None:
+        if self._hot_size <= 0:
+            return
+        if len(self._hot) >= self._hot_size:
+            self._hot.clear()
+        self._hot[key] = value
 
     def _schema_decision(self, adds: list, scope: str, req: Requester, purpose: str | None,
                          claims: tuple[Claim, ...]) -> Decision:
@@ -588,21 +612,56 @@ def _schema_key(schema: Any) -> Any:
     return ("other", str(schema))
 
 
+# the last schema object given to check_sql per (guard, dialect, public): its identity and a copy of
+# its contents, so a repeated call finds its inspector without serialising the schema — and a
+# mapping changed in place since is noticed (an equality test, not a serialisation)
+_recent: dict[tuple[int, str, Any], tuple[Any, Any, Inspector]] = {}
+
+
+def _snapshot(schema: Any) -> Any:
+    if isinstance(schema, Mapping):
+        import copy
+
+        try:
+            return copy.deepcopy(schema)
+        except Exception:
+            return MISSING
+    return schema
+
+
 def inspector_for(guard: Any, dialect: str, schema: Any, public_record_fields: Any = None) -> Inspector:
     """A cached inspector per (guard, dialect, schema, public-record declarations) for ``guard.check_sql``."""
-    d = canonical_dialect(dialect)
     public = tuple(public_record_fields or ())
+    rkey = (id(guard), dialect, public)
+    hit = _recent.get(rkey)
+    if hit is not None and hit[0] is schema and hit[2].guard is guard and _same(hit[1], schema):
+        return hit[2]
+    d = canonical_dialect(dialect)
     key = (id(guard), d, _schema_key(schema), public)
     with _inspectors_lock:
         insp = _inspectors.get(key)
-        if insp is not None and insp.guard is guard:
-            return insp
-    insp = Inspector(guard, dialect=d, schema=schema, public_record_fields=public)
+    if insp is None or insp.guard is not guard:
+        insp = Inspector(guard, dialect=d, schema=schema, public_record_fields=public)
+        with _inspectors_lock:
+            if len(_inspectors) > 64:
+                _inspectors.clear()
+            _inspectors[key] = insp
+    snap = _snapshot(schema)
     with _inspectors_lock:
-        if len(_inspectors) > 64:
-            _inspectors.clear()
-        _inspectors[key] = insp
+        if len(_recent) > 64:
+            _recent.clear()
+        if snap is not MISSING:
+            _recent[rkey] = (schema, snap, insp)
     return insp
+
+
+def _same(snap: Any, schema: Any) -> bool:
+    if isinstance(schema, Mapping):
+        try:
+            return bool(snap == schema)
+        except Exception:
+            return False
+    return True  # a SchemaMap (immutable), a path, None
 
 
 __all__ = ["FAIL_CLOSED_CITATION", "FAIL_CLOSED_RULE", "Inspector", "REFUSING", "Verdict", "fail_closed_decision",
