@@ -12,6 +12,7 @@ same text again; ``check_sql`` the public ``guard.check_sql(..., schema=dict)`` 
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import time
@@ -51,6 +52,7 @@ VARIANTS = {
 
 def per_call(fn, repeat: int) -> float:
     fn()
+    gc.collect()
     t0 = time.perf_counter()
     for _ in range(repeat):
         fn()

@@ -208,3 +208,37 @@ def test_check_sql_notices_a_schema_mapping_changed_in_place(sg):
     schema["tables"]["students"]["home_address"] = "text"
     d = sg.check_sql("SELECT * FROM students", scope="police", requester="federal", schema=schema)
     assert d.blocked and "2.129.040(e)" in d.citations
+
+
+scalars = st.one_of(words.map(lambda w: w.replace("''", "'")), nums, st.booleans(), st.none(),
+                    st.sampled_from([0.0, -0.0, 1.0, 123456.0]))
+PARAM_SHAPES = [
+    ("INSERT INTO holds (id, person_id, hold_basis) VALUES (%s, %s, %s)", 3),
+    ("UPDATE people SET immigration_status = %s, full_name = %s WHERE id = %s", 3),
+    ("UPDATE answers SET answer = %s WHERE question = %s AND id = %s", 3),
+    ("SELECT answer FROM answers WHERE question = %s AND person_id = %s", 2),
+    ("SELECT citizenship FROM students WHERE home_address = %s", 1),
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.sampled_from(PARAM_SHAPES), rows=st.lists(st.lists(scalars, min_size=3, max_size=3), min_size=2,
+                                                           max_size=5),
+       requester=st.sampled_from(["local", "federal"]))
+def test_a_statement_decided_on_its_bound_values_is_cached_per_values_exactly(sg, inspectors, shape, rows, requester):
+    """The hot cache keyed on bound scalar values (``1`` and ``True``, ``0.0`` and ``-0.0`` kept
+    apart) decides exactly as the uncached inspector."""
+    sql, n = shape
+    for row in rows + rows[:1]:
+        params = tuple(row[:n])
+        uncached = Inspector(sg, dialect="postgres", schema=KV_SCHEMA, scope="police", cache_size=0)
+        want = _params_outcome(uncached, sql, params, requester)
+        assert _params_outcome(inspectors, sql, params, requester) == want, (sql, params)
+
+
+def _params_outcome(insp, sql, params, requester):
+    try:
+        v = insp.decide(sql, params, requester=requester, scope="police", bound=True)
+    except SQLAnalysisError as exc:
+        return ("error", exc.reason, exc.fingerprint)
+    return ("verdict", v.decision, v.decision.citations, v.fingerprint, v.given, v.restricted)

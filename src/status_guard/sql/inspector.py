@@ -310,8 +310,14 @@ class Inspector:
         # requester class, purpose, claims, scope, policy)
         hkey = (sql, bound, paramstyle, _session_key(session), self.schema_version, scope, req.cls, purpose, claims_t,
                 policy) if nrows == 1 else None
+        vkey = None  # ... and, for a statement whose bound values decide its items, those values
         if hkey is not None:
             hot = self._hot.get(hkey)
+            if hot is None:
+                pv = _scalar_params(params)
+                if pv is not None:
+                    vkey = (hkey, pv)
+                    hot = self._hot.get(vkey)
             if hot is not None:
                 return Verdict(with_requester(hot[0], req), hot[1], hot[2], hot[3])
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
@@ -354,8 +360,7 @@ class Inspector:
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
-            if hkey is not None and plan_key is not None:
-                self._remember(hkey, (hit, fp, given, restricted))
+            self._remember(hkey if plan_key is not None else vkey, (hit, fp, given, restricted))
             return Verdict(with_requester(hit, req), fp, given, restricted)
         decisions = []
         for action in ("store", "select_by", "read"):
@@ -371,12 +376,11 @@ class Inspector:
             decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims_t))
         decision = merge_decisions(decisions)
         self._verdicts.put(key, decision)
-        if hkey is not None and plan_key is not None:
-            self._remember(hkey, (decision, fp, given, restricted))
+        self._remember(hkey if plan_key is not None else vkey, (decision, fp, given, restricted))
         return Verdict(decision, fp, given, restricted)
 
     def _remember(self, key: Any, value: Any) -> None:
-        if self._hot_size <= 0:
+        if key is None or self._hot_size <= 0:
             return
         if len(self._hot) >= self._hot_size:
             self._hot.clear()
@@ -580,6 +584,22 @@ def _param_dependent(analysis: Analysis, kv: Any = ()) -> bool:
     if any(k.key.kind == "param" for k in analysis.keyed):
         return True
     return bool(kv) and any(p.value.kind == "param" and p.table in kv for s in analysis.statements for p in s.pins)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar_params(params: Any) -> Any:
+    """Bound values as a hashable key when they are plain scalars (a tuple or a str-keyed dict of
+    str/int/float/bool/None — ``1`` and ``True`` are kept apart by their type), else None."""
+    if type(params) is tuple or type(params) is list:
+        if all(type(v) in _SCALARS for v in params):
+            return tuple((type(v), repr(v) if type(v) is float else v) for v in params)
+    elif type(params) is dict:
+        if all(type(k) is str and type(v) in _SCALARS for k, v in params.items()):
+            return ("dict", tuple(sorted(((k, repr(type(v)), repr(v) if type(v) is float else v)
+                                          for k, v in params.items()), key=repr)))
+    return None
 
 
 def _param_rows(params: Any, many: bool, limits: Limits, fp: str) -> list[Any]:

@@ -220,7 +220,7 @@ class Planner:
         for i, v in enumerate(values):
             path = base if len(values) == 1 else f"{w.table}[{r + i}].{w.column}" + (f".{key_text}" if key_text else "")
             if v is None:
-                if from_param and cats:
+                if from_param:  # classified or not: a written value is a field of the decision
                     plan.signature.append(("null", path))
                 continue  # writing NULL erases; it collects nothing
             if v is MISSING and cats & self.value_cats and not self._copied_under_same_rule(w, cats, same_row):
