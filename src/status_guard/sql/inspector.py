@@ -129,6 +129,7 @@ class Inspector:
         self._verdicts = _LRU(cache_size)
         # literal variants (:mod:`.variants`): shape -> _SEEN (once) / Template / None (not bindable)
         self._templates = _LRU(cache_size)
+        self._statics = _LRU(cache_size)  # per shape: what each written column gives a write (items.Planner)
         self.variants = True
         self._hot: dict[Any, Any] = {}
         self._hot_size = max(0, cache_size)
@@ -154,6 +155,7 @@ class Inspector:
         self._planners.clear()
         self._verdicts.clear()
         self._templates.clear()
+        self._statics.clear()
         self._hot.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
@@ -346,6 +348,13 @@ class Inspector:
                 if planner is MISSING:
                     planner = Planner(self, analysis, session, fp, value_cats, restricted)
                     self._planners.put(pkey, planner)
+            if planner is None and variant is not None:  # a new literal variant: its shape's column facts
+                skey = (variant[0], restricted, value_cats, policy)
+                statics = self._statics.get(skey)
+                if statics is MISSING:
+                    statics = {}
+                    self._statics.put(skey, statics)
+                planner = Planner(self, analysis, session, fp, value_cats, restricted, statics)
             try:
                 plan = build(self, analysis, rows, restricted=restricted, session=session, fp=fp, value_cats=value_cats,
                              planner=planner)

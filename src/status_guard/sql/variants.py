@@ -221,27 +221,35 @@ def _values(analysis: Analysis):
             yield p.value
 
 
+def _rebound(w: Write, value: Value, key: Value | None) -> Write:
+    if value is w.value and key is w.key:
+        return w
+    return Write(w.table, w.column, value, w.row, w.sources, key, w.params, w.copied)
+
+
 def bind_template(t: Template, texts: tuple[str, ...], variant: Any) -> BoundAnalysis:
     """The template's analysis with a variant's literal values where the sentinels were."""
-    sub = {t.sentinels[i]: texts[i] for i in t.slots}
+    sub = {t.sentinels[i]: Value("literal", texts[i]) for i in t.slots}
 
     def val(v: Value | None) -> Value | None:
-        if v is not None and v.kind == "literal" and v.text in sub:
-            return replace(v, text=sub[v.text])
+        if v is not None and v.kind == "literal":
+            return sub.get(v.text, v)
         return v
 
     stmts = []
     for st in t.analysis.statements:
-        stmts.append(replace(
-            st,
-            writes=tuple(replace(w, value=val(w.value), key=val(w.key)) for w in st.writes),
-            keyed=tuple(KeyedUse(k.table, k.column, val(k.key), k.role) for k in st.keyed),
-            pins=tuple(Pin(p.table, p.column, val(p.value)) for p in st.pins),
-        ))
+        writes = tuple(_rebound(w, val(w.value), val(w.key)) for w in st.writes)
+        keyed = tuple(k if (nk := val(k.key)) is k.key else KeyedUse(k.table, k.column, nk, k.role) for k in st.keyed)
+        pins = tuple(p if (nv := val(p.value)) is p.value else Pin(p.table, p.column, nv) for p in st.pins)
+        if all(a is b for a, b in zip(writes + keyed + pins, st.writes + st.keyed + st.pins)):
+            stmts.append(st)
+            continue
+        new = object.__new__(StatementAnalysis)  # a copy with three fields changed (frozen dataclass)
+        new.__dict__.update(st.__dict__)
+        new.__dict__.update(writes=writes, keyed=keyed, pins=pins)
+        stmts.append(new)
     return BoundAnalysis(t.analysis.dialect, tuple(stmts), t.analysis.positional_params, variant, t.fingerprint)
 
 
 __all__ = ["BoundAnalysis", "DIALECTS", "Shape", "Template", "bind_template", "literals_safe", "make_template", "probe_text",
            "shape_of", "tokens_agree"]
-
-_ = (StatementAnalysis, Write)  # re-exported types used in annotations elsewhere
