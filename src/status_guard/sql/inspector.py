@@ -1,14 +1,21 @@
 """The SQL inspector: statement -> analysis (cached) -> items per action (:mod:`.items`) -> Guard
 decisions -> one merged Decision (cached) -> enforcement (raise / audit) in the hooks.
 
-Caches (both keyed on the statement text with literals *and* placeholders as written, so an ORM
-statement that repeats with new parameters is analysed once):
+Caches (issue 15; none may change a decision — ``tests/sql/test_verdict_cache.py``):
 
+* **hot verdicts**: one dict lookup keyed on the text, bound-ness, parameter style, the session's
+  generation (temporary tables, pending DDL of its open transaction), the schema version (a hash
+  of the map, fixed when the map is built or moved by DDL — never re-serialised per call), scope,
+  requester class, purpose, claims and policy hash; statements whose bound values decide their
+  items are keyed on those values too (plain scalars only);
 * analyses by (text, dialect, schema version, parameter style, whether parameters are bound,
-  session temporary tables) — failures are cached too;
-* verdicts by (that key, scope, requester class, purpose, claims, and what about the bound values
-  changed the items: NULL-ness of classified writes, value-ruled values, JSON keys, key-value
-  questions).
+  session generation) — failures are cached too;
+* **literal variants** (:mod:`.variants`): a statement that differs from one seen before only in
+  its literals is bound from its shape's template instead of parsed and qualified, when the shape
+  provably cannot depend on its literals' values; otherwise analysed in full;
+* verdicts by (that key — or the shape and the literals its items can depend on —, scope,
+  requester class, purpose, claims, policy, and what about the bound values changed the items:
+  NULL-ness of written values, value-ruled values, JSON keys, key-value questions).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ A shape is only ever templated when its analysis provably cannot depend on its l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from sqlglot import Dialect, exp
