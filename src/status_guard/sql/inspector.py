@@ -277,7 +277,14 @@ class Inspector:
     def _who(self, requester: Any, purpose: str | None, claims: Sequence[Claim] | None, scope: str | None):
         ctx = current()
         if requester is not None:
-            req = Requester.coerce(requester)
+            if type(requester) is str:  # the same object for the same name (the hot path compares by identity)
+                req = _BY_NAME.get(requester)
+                if req is None:
+                    req = Requester.coerce(requester)
+                    if len(_BY_NAME) < 256:
+                        _BY_NAME[requester] = req
+            else:
+                req = Requester.coerce(requester)
         elif ctx is not None:
             req = ctx.requester
         else:
@@ -328,7 +335,9 @@ class Inspector:
                     vkey = (hkey, pv)
                     hot = self._hot.get(vkey)
             if hot is not None:
-                return Verdict(with_requester(hot[0], req), hot[1], hot[2], hot[3])
+                if hot.decision.requester is req:
+                    return hot
+                return Verdict(with_requester(hot.decision, req), hot.fingerprint, hot.given, hot.restricted)
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
         variant = getattr(analysis, "variant", None)
         fp = analysis.fingerprint if variant is not None else self.fingerprint(sql)
@@ -376,8 +385,9 @@ class Inspector:
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
-            self._remember(hkey if plan_key is not None else vkey, (hit, fp, given, restricted))
-            return Verdict(with_requester(hit, req), fp, given, restricted)
+            verdict = Verdict(with_requester(hit, req), fp, given, restricted)
+            self._remember(hkey if plan_key is not None else vkey, verdict)
+            return verdict
         decisions = []
         for action in ("store", "select_by", "read"):
             items = getattr(plan, action)
@@ -392,8 +402,9 @@ class Inspector:
             decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims_t))
         decision = merge_decisions(decisions)
         self._verdicts.put(key, decision)
-        self._remember(hkey if plan_key is not None else vkey, (decision, fp, given, restricted))
-        return Verdict(decision, fp, given, restricted)
+        verdict = Verdict(decision, fp, given, restricted)
+        self._remember(hkey if plan_key is not None else vkey, verdict)
+        return verdict
 
     def _remember(self, key: Any, value: Any) -> None:
         if key is None or self._hot_size <= 0:
@@ -577,6 +588,7 @@ _TX = re.compile(
 
 
 _SEEN = object()
+_BY_NAME: dict[str, Requester] = {}
 
 
 def _session_key(session: Session | None) -> str:
