@@ -1,14 +1,21 @@
 """The SQL inspector: statement -> analysis (cached) -> items per action (:mod:`.items`) -> Guard
 decisions -> one merged Decision (cached) -> enforcement (raise / audit) in the hooks.
 
-Caches (both keyed on the statement text with literals *and* placeholders as written, so an ORM
-statement that repeats with new parameters is analysed once):
+Caches (issue 15; none may change a decision — ``tests/sql/test_verdict_cache.py``):
 
+* **hot verdicts**: one dict lookup keyed on the text, bound-ness, parameter style, the session's
+  generation (temporary tables, pending DDL of its open transaction), the schema version (a hash
+  of the map, fixed when the map is built or moved by DDL — never re-serialised per call), scope,
+  requester class, purpose, claims and policy hash; statements whose bound values decide their
+  items are keyed on those values too (plain scalars only);
 * analyses by (text, dialect, schema version, parameter style, whether parameters are bound,
-  session temporary tables) — failures are cached too;
-* verdicts by (that key, scope, requester class, purpose, claims, and what about the bound values
-  changed the items: NULL-ness of classified writes, value-ruled values, JSON keys, key-value
-  questions).
+  session generation) — failures are cached too;
+* **literal variants** (:mod:`.variants`): a statement that differs from one seen before only in
+  its literals is bound from its shape's template instead of parsed and qualified, when the shape
+  provably cannot depend on its literals' values; otherwise analysed in full;
+* verdicts by (that key — or the shape and the literals its items can depend on —, scope,
+  requester class, purpose, claims, policy, and what about the bound values changed the items:
+  NULL-ness of written values, value-ruled values, JSON keys, key-value questions).
 """
 
 from __future__ import annotations
@@ -30,10 +37,12 @@ from .fingerprint import fingerprint
 from .functions import safe_keys
 from .items import Planner, build
 from .merge import merge_decisions, with_requester
-from .parse import DEFAULT_LIMITS, Limits, canonical_dialect
+from .paramstyles import driver_view
+from .parse import DEFAULT_LIMITS, Limits, canonical_dialect, is_passthrough, parse, prepare_text
 from .schema import Column, SchemaMap, coerce_schema, sql_public_record
 from .session import Session
 from .traffic import Traffic
+from .variants import BoundAnalysis, bind_template, literals_safe, make_template, probe_text, shape_of, tokens_agree
 
 log = logging.getLogger("status_guard.sql")
 
@@ -125,6 +134,12 @@ class Inspector:
         self._value_cats: dict[str, frozenset[str]] = {}
         self._planners = _LRU(cache_size)
         self._verdicts = _LRU(cache_size)
+        # literal variants (:mod:`.variants`): shape -> _SEEN (once) / Template / None (not bindable)
+        self._templates = _LRU(cache_size)
+        self._statics = _LRU(cache_size)  # per shape: what each written column gives a write (items.Planner)
+        self.variants = True
+        self._hot: dict[Any, Any] = {}
+        self._hot_size = max(0, cache_size)
         self._schema_lock = threading.Lock()
         self.traffic = Traffic(guard, interval=traffic_interval)
         # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
@@ -146,6 +161,9 @@ class Inspector:
         self._plans.clear()
         self._planners.clear()
         self._verdicts.clear()
+        self._templates.clear()
+        self._statics.clear()
+        self._hot.clear()
 
     # -- lookups ----------------------------------------------------------------------------------
     def schema_for(self, session: Session | None) -> SchemaMap | None:
@@ -200,6 +218,11 @@ class Inspector:
             if isinstance(hit, SQLAnalysisError):
                 raise type(hit)(hit.reason, hit.fingerprint)
             return hit
+        if self.variants and self.schema is not None:
+            bound_a = self._variant(sql, style, bound, session)
+            if bound_a is not None:
+                self._analyses.put(key, bound_a)
+                return bound_a
         fp = self.fingerprint(sql)
         try:
             result = analyse(sql, self.dialect, self.schema_for(session), self.limits, paramstyle=style, bound=bound,
@@ -212,6 +235,41 @@ class Inspector:
         self._analyses.put(key, result)
         return result
 
+    def _variant(self, sql: str, style: str, bound: bool, session: Session | None) -> BoundAnalysis | None:
+        """The analysis of a literal variant of a shape seen before, bound from its template; None:
+        analyse it in full (first sight of the shape, or a shape whose analysis may depend on its
+        literals)."""
+        shape = shape_of(sql, self.dialect, self.limits.max_chars)
+        if shape is None or is_passthrough(sql):
+            return None
+        tkey = (shape.key, self.dialect, self.schema_version, style, bound, _session_key(session))
+        t = self._templates.get(tkey)
+        if t is MISSING:  # first sight: the caller analyses it in full
+            self._templates.put(tkey, _SEEN)
+            return None
+        if t is _SEEN:
+            t = self._learn(shape, style, bound, session)
+            self._templates.put(tkey, t)
+        if t is None:
+            return None
+        return bind_template(t, shape.texts, (tkey, tuple(shape.texts[i] for i in t.relevant)))
+
+    def _learn(self, shape: Any, style: str, bound: bool, session: Session | None) -> Any:
+        text, sentinels = probe_text(shape)
+        if not tokens_agree(text, self.dialect, sentinels, shape.key[1]):
+            return None
+        try:
+            pm = driver_view(prepare_text(text, self.dialect), self.dialect, style, bound=bound)
+            if not literals_safe(parse(pm.text, self.dialect, self.limits), sentinels):
+                return None
+            temp = session.temp if session is not None and session.temp else None
+            a = analyse(text, self.dialect, self.schema_for(session), self.limits, paramstyle=style, bound=bound,
+                        temp=temp)
+        except SQLAnalysisError:
+            return None
+        kv = self.schema.key_value if self.schema is not None else {}
+        return make_template(a, sentinels, self.fingerprint(text), kv)
+
     def fingerprint(self, sql: str) -> str:
         return fingerprint(sql, self.dialect, self.limits.max_chars)
 
@@ -219,7 +277,14 @@ class Inspector:
     def _who(self, requester: Any, purpose: str | None, claims: Sequence[Claim] | None, scope: str | None):
         ctx = current()
         if requester is not None:
-            req = Requester.coerce(requester)
+            if type(requester) is str:  # the same object for the same name (the hot path compares by identity)
+                req = _BY_NAME.get(requester)
+                if req is None:
+                    req = Requester.coerce(requester)
+                    if len(_BY_NAME) < 256:
+                        _BY_NAME[requester] = req
+            else:
+                req = Requester.coerce(requester)
         elif ctx is not None:
             req = ctx.requester
         else:
@@ -254,8 +319,29 @@ class Inspector:
         ``bound``: the driver substitutes placeholders (default: True — describe the statement's
         placeholders even without values; the hooks pass ``params is not None``)."""
         req, purpose, claims_t, scope = self._who(requester, purpose, claims, scope)
-        fp = self.fingerprint(sql)
+        policy = self.guard.policy.hash
+        nrows = 1 if params is None or not many else -1
+        # the hot path: a statement seen before whose items do not depend on its bound values — one
+        # dict lookup keyed on everything the verdict depends on (schema and session generation,
+        # requester class, purpose, claims, scope, policy)
+        hkey = (sql, bound, paramstyle, _session_key(session), self.schema_version, scope, req.cls, purpose, claims_t,
+                policy) if nrows == 1 else None
+        vkey = None  # ... and, for a statement whose bound values decide its items, those values
+        if hkey is not None:
+            hot = self._hot.get(hkey)
+            if hot is None:
+                pv = _scalar_params(params)
+                if pv is not None:
+                    vkey = (hkey, pv)
+                    hot = self._hot.get(vkey)
+            if hot is not None:
+                if hot.decision.requester is req:
+                    return hot
+                return Verdict(with_requester(hot.decision, req), hot.fingerprint, hot.given, hot.restricted)
         analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
+        variant = getattr(analysis, "variant", None)
+        fp = analysis.fingerprint if variant is not None else self.fingerprint(sql)
+        src = variant if variant is not None else sql  # what the plan and verdict are keyed on
         rows = _param_rows(params, many, self.limits, fp)
         restricted = self.is_restricted(req)
         if restricted:
@@ -263,21 +349,28 @@ class Inspector:
         value_cats = self._value_categories(scope)
         temp = _session_key(session)
         kv = self.schema.key_value if self.schema is not None else {}
-        plan_key = None if _param_dependent(analysis, kv) else (sql, self.dialect, self.schema_version,
+        plan_key = None if _param_dependent(analysis, kv) else (src, self.dialect, self.schema_version,
                                                              paramstyle or self.paramstyle, bound, temp, restricted,
-                                                             value_cats, len(rows))
+                                                             value_cats, len(rows), policy)
         plan = self._plans.get(plan_key) if plan_key is not None else MISSING
         if isinstance(plan, SQLAnalysisError):
             raise type(plan)(plan.reason, plan.fingerprint)
         if plan is MISSING:
             planner = None
             if plan_key is None:  # the bound values matter: keep the static part of the planner
-                pkey = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
-                        value_cats)
+                pkey = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, restricted,
+                        value_cats, policy)
                 planner = self._planners.get(pkey)
                 if planner is MISSING:
                     planner = Planner(self, analysis, session, fp, value_cats, restricted)
                     self._planners.put(pkey, planner)
+            if planner is None and variant is not None:  # a new literal variant: its shape's column facts
+                skey = (variant[0], restricted, value_cats, policy)
+                statics = self._statics.get(skey)
+                if statics is MISSING:
+                    statics = {}
+                    self._statics.put(skey, statics)
+                planner = Planner(self, analysis, session, fp, value_cats, restricted, statics)
             try:
                 plan = build(self, analysis, rows, restricted=restricted, session=session, fp=fp, value_cats=value_cats,
                              planner=planner)
@@ -287,12 +380,14 @@ class Inspector:
                 raise
             if plan_key is not None:
                 self._plans.put(plan_key, plan)
-        key = (sql, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
-               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0)
+        key = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
+               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0, policy)
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
-            return Verdict(with_requester(hit, req), fp, given, restricted)
+            verdict = Verdict(with_requester(hit, req), fp, given, restricted)
+            self._remember(hkey if plan_key is not None else vkey, verdict)
+            return verdict
         decisions = []
         for action in ("store", "select_by", "read"):
             items = getattr(plan, action)
@@ -307,7 +402,16 @@ class Inspector:
             decisions.append(self.guard.decide(action, [], scope=scope, requester=req, purpose=purpose, claims=claims_t))
         decision = merge_decisions(decisions)
         self._verdicts.put(key, decision)
-        return Verdict(decision, fp, given, restricted)
+        verdict = Verdict(decision, fp, given, restricted)
+        self._remember(hkey if plan_key is not None else vkey, verdict)
+        return verdict
+
+    def _remember(self, key: Any, value: Any) -> None:
+        if key is None or self._hot_size <= 0:
+            return
+        if len(self._hot) >= self._hot_size:
+            self._hot.clear()
+        self._hot[key] = value
 
     def _schema_decision(self, adds: list, scope: str, req: Requester, purpose: str | None,
                          claims: tuple[Claim, ...]) -> Decision:
@@ -483,6 +587,10 @@ _TX = re.compile(
     re.I)
 
 
+_SEEN = object()
+_BY_NAME: dict[str, Requester] = {}
+
+
 def _session_key(session: Session | None) -> str:
     return session.version if session is not None and (session.temp or session.pending) else ""
 
@@ -504,6 +612,22 @@ def _param_dependent(analysis: Analysis, kv: Any = ()) -> bool:
     if any(k.key.kind == "param" for k in analysis.keyed):
         return True
     return bool(kv) and any(p.value.kind == "param" and p.table in kv for s in analysis.statements for p in s.pins)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar_params(params: Any) -> Any:
+    """Bound values as a hashable key when they are plain scalars (a tuple or a str-keyed dict of
+    str/int/float/bool/None — ``1`` and ``True`` are kept apart by their type), else None."""
+    if type(params) is tuple or type(params) is list:
+        if all(type(v) in _SCALARS for v in params):
+            return tuple((type(v), repr(v) if type(v) is float else v) for v in params)
+    elif type(params) is dict:
+        if all(type(k) is str and type(v) in _SCALARS for k, v in params.items()):
+            return ("dict", tuple(sorted(((k, repr(type(v)), repr(v) if type(v) is float else v)
+                                          for k, v in params.items()), key=repr)))
+    return None
 
 
 def _param_rows(params: Any, many: bool, limits: Limits, fp: str) -> list[Any]:
@@ -536,21 +660,56 @@ def _schema_key(schema: Any) -> Any:
     return ("other", str(schema))
 
 
+# the last schema object given to check_sql per (guard, dialect, public): its identity and a copy of
+# its contents, so a repeated call finds its inspector without serialising the schema — and a
+# mapping changed in place since is noticed (an equality test, not a serialisation)
+_recent: dict[tuple[int, str, Any], tuple[Any, Any, Inspector]] = {}
+
+
+def _snapshot(schema: Any) -> Any:
+    if isinstance(schema, Mapping):
+        import copy
+
+        try:
+            return copy.deepcopy(schema)
+        except Exception:
+            return MISSING
+    return schema
+
+
 def inspector_for(guard: Any, dialect: str, schema: Any, public_record_fields: Any = None) -> Inspector:
     """A cached inspector per (guard, dialect, schema, public-record declarations) for ``guard.check_sql``."""
-    d = canonical_dialect(dialect)
     public = tuple(public_record_fields or ())
+    rkey = (id(guard), dialect, public)
+    hit = _recent.get(rkey)
+    if hit is not None and hit[0] is schema and hit[2].guard is guard and _same(hit[1], schema):
+        return hit[2]
+    d = canonical_dialect(dialect)
     key = (id(guard), d, _schema_key(schema), public)
     with _inspectors_lock:
         insp = _inspectors.get(key)
-        if insp is not None and insp.guard is guard:
-            return insp
-    insp = Inspector(guard, dialect=d, schema=schema, public_record_fields=public)
+    if insp is None or insp.guard is not guard:
+        insp = Inspector(guard, dialect=d, schema=schema, public_record_fields=public)
+        with _inspectors_lock:
+            if len(_inspectors) > 64:
+                _inspectors.clear()
+            _inspectors[key] = insp
+    snap = _snapshot(schema)
     with _inspectors_lock:
-        if len(_inspectors) > 64:
-            _inspectors.clear()
-        _inspectors[key] = insp
+        if len(_recent) > 64:
+            _recent.clear()
+        if snap is not MISSING:
+            _recent[rkey] = (schema, snap, insp)
     return insp
+
+
+def _same(snap: Any, schema: Any) -> bool:
+    if isinstance(schema, Mapping):
+        try:
+            return bool(snap == schema)
+        except Exception:
+            return False
+    return True  # a SchemaMap (immutable), a path, None
 
 
 __all__ = ["FAIL_CLOSED_CITATION", "FAIL_CLOSED_RULE", "Inspector", "REFUSING", "Verdict", "fail_closed_decision",

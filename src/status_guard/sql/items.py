@@ -139,7 +139,7 @@ class Planner:
     """Builds a :class:`Plan` for one statement with one set of parameters."""
 
     def __init__(self, insp: Any, analysis: Analysis, session: Any, fp: str, value_cats: frozenset[str],
-                 restricted: bool = False):
+                 restricted: bool = False, statics: dict[Any, Any] | None = None):
         self.insp = insp
         self.restricted = restricted
         self.analysis = analysis
@@ -148,7 +148,9 @@ class Planner:
         self.value_cats = value_cats
         schema = insp.schema
         self.kv = dict(schema.key_value) if schema is not None else {}
-        self._statics: dict[int, tuple[frozenset[str], bool, tuple[str, ...], bool]] = {}  # by id: analysis kept
+        # by (table, column, sources): what a write's column gives it; shareable between planners of
+        # one statement shape against one schema and session state
+        self._statics: dict[Any, tuple[frozenset[str], bool, tuple[str, ...], bool]] = {} if statics is None else statics
         self._by_row: dict[tuple[str, int], dict[str, Write]] | None = None
 
     def cats(self, table: str, column: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
@@ -175,7 +177,8 @@ class Planner:
 
     def _static(self, w: Write) -> tuple[frozenset[str], bool, tuple[str, ...], bool]:
         """What about a write does not depend on the bound values (cached with the planner)."""
-        hit = self._statics.get(id(w))
+        skey = (w.table, w.column, w.sources)
+        hit = self._statics.get(skey)
         if hit is None:
             cats, public, reasons = self.cats(w.table, w.column)
             for t, c in sorted(w.sources):
@@ -183,7 +186,7 @@ class Planner:
                 if scats:
                     cats = cats | scats
                     reasons = reasons + tuple(f"value copied from {t}.{c}: {r}" for r in sreasons)
-            hit = self._statics[id(w)] = (cats, public, reasons,
+            hit = self._statics[skey] = (cats, public, reasons,
                                           self.column_type(w.table, w.column).startswith(_JSON_TYPES))
         return hit
 
@@ -220,7 +223,7 @@ class Planner:
         for i, v in enumerate(values):
             path = base if len(values) == 1 else f"{w.table}[{r + i}].{w.column}" + (f".{key_text}" if key_text else "")
             if v is None:
-                if from_param and cats:
+                if from_param:  # classified or not: a written value is a field of the decision
                     plan.signature.append(("null", path))
                 continue  # writing NULL erases; it collects nothing
             if v is MISSING and cats & self.value_cats and not self._copied_under_same_rule(w, cats, same_row):

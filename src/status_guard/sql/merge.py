@@ -35,7 +35,9 @@ def merge_decisions(decisions: Sequence[Decision]) -> Decision:
 
 
 def with_requester(decision: Decision, requester: Requester) -> Decision:
-    return decision if decision.requester == requester else replace(decision, requester=requester)
+    if decision.requester is requester or decision.requester == requester:
+        return decision
+    return replace(decision, requester=requester)
 
 
 __all__ = ["merge_decisions", "with_requester"]

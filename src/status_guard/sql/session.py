@@ -9,12 +9,16 @@ session only."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Iterable
 from typing import Any
 
 from .schema import Relation, SchemaChange, SchemaMap
+
+
+_GENERATION = itertools.count(1)
 
 
 class Session:
@@ -42,8 +46,9 @@ class Session:
                 self._marks = []
 
     def _bump(self) -> None:
-        self.version = f"{len(self.temp)}:{id(self)}:{sorted(self.temp)}:{hash(tuple(self.temp.values()))}" \
-            f":{len(self.pending)}:{id(self.pending)}"
+        # a generation, never reused: every change of temporary tables or pending DDL gets a new one
+        # (an id() of a freed list can come back with different contents)
+        self.version = f"s{next(_GENERATION)}"
 
     def commit(self) -> list[SchemaChange]:
         """The transaction committed: its changes, for the shared map."""
