@@ -44,7 +44,10 @@ class FormMap:
                     if name not in entry and len(entry) >= self.max_controls:
                         continue
                     reason = f"the page served on {route_label} asks “{q.question}” for this field"
-                    entry[name] = (now, PageQuestion(q.categories, reason))
+                    had = entry.get(name)
+                    if had is not None and had[1].categories and not q.categories and now - had[0] <= self.max_age:
+                        continue  # a page that asked a status under this name still counts (fail closed)
+                    entry[name] = (now, PageQuestion(q.categories, reason, q.question))
             while len(self._paths) > self.max_paths:
                 self._paths.popitem(last=False)
 

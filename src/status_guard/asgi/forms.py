@@ -131,7 +131,9 @@ def rewrite_forms(
 def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
     out: dict[str, dict[str, Learned]] = {}
     for q, it in zip(questions, items):
-        if not it.categories:
+        # every labelled control is learned: what an open question ("Anything else?") or a service
+        # choice asks tells a later short answer apart from a status answer (040(b), 040(k))
+        if not it.categories and not q.label_text():
             continue
         text = (q.label_text() or ", ".join(q.options[:4]) or q.key)[:MAX_LEARNED_LABEL]
         learned = Learned(frozenset(it.categories), text)

@@ -42,6 +42,7 @@ class PageQuestion:
 
     categories: frozenset[str]
     reason: str
+    label: str | None = None  # the question text the page showed (read when the leaf has no label)
 
 
 @dataclass
@@ -114,8 +115,11 @@ def read(
             if q is None and lf.key_path:  # a script form posts JSON: {"data": {"textField1": ...}}
                 q = page.get(lf.key_path.rpartition(".")[2])
             if q is not None and lf.role == "answer":
-                lf.known = lf.known | q.categories
-                lf.known_reason = q.reason
+                if q.categories:
+                    lf.known = lf.known | q.categories
+                    lf.known_reason = q.reason
+                if q.label and not lf.label:
+                    lf.label, lf.label_source = q.label, "the page that served the form"
     if labels:
         for lf in leaves:
             text = labels.get(lf.path) or labels.get(lf.key_path)

@@ -1,6 +1,6 @@
 """What a field is *about*, read from its name and label (see ``vocabulary.yaml``): ``generic``
 (the name says nothing: ``q7``, ``answer``, ``status``), ``free_text`` (a comment, a note, a
-story), ``unrelated`` (another subject: a parking permit, a membership plan) or ``other``."""
+story, a site search ``q``/``s``/``search``), ``unrelated`` (another subject: a parking permit, a membership plan) or ``other``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _ID_LIKE = re.compile(r"^(?:\d+|[0-9a-f]{6,}|[a-z]\d+|[a-z]{1,2})$")
 def vocabulary() -> dict[str, frozenset[str]]:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
     out: dict[str, frozenset[str]] = {}
-    for kind in ("generic", "free_text", "unrelated"):
+    for kind in ("generic", "free_text", "unrelated", "search"):
         words: set[str] = set()
         for entries in (data.get(kind) or {}).values():
             for w in entries:
@@ -36,6 +36,8 @@ def subject_of(name: str, label: str) -> Subject:
     toks = [t for t in tokens(name or "") + tokens(label or "") if t]
     if not toks:
         return "generic"
+    if not (label or "").strip() and all(t in voc["search"] for t in toks):
+        return "free_text"  # a site search / chat input: the person's own words
     if any(t in voc["free_text"] for t in toks):
         return "free_text"
     if any(t in voc["unrelated"] for t in toks):
