@@ -50,6 +50,14 @@ STRONG_ANSWER_KEYS = frozenset({"answer", "answers", "response", "responses", "t
 #: keys that hold an answer in a pair, but also default values and options in a definition
 ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "selection", "selections", "val", "v",
                                     "a", "ans"}
+#: keys that hold an answer in other builders (MS Forms ``content``, a chatbot's ``input``): the
+#: question beside them must be question-shaped (``question_shaped``)
+WEAK_ANSWER_KEYS = frozenset({"input", "content", "data", "selected", "entry", "fieldvalue", "answered", "output"})
+WEAK_QUESTION_KEYS = ("description", "desc", "k", "fieldtitle", "code", "questionname", "labeltext", "heading",
+                      "fielddescription")
+_NUMBERED = re.compile(r"\d+$")
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "our", "us", "mine", "im", "yo", "mi", "nosotros", "eu", "meu",
+                           "minha", "mwen", "nou"})
 #: keys that identify a question (definitions, and answers that refer to one)
 ID_KEYS = ("questionid", "fieldid", "id", "ref", "qid", "key", "fieldname", "name", "cfname", "uuid", "itemid",
            "componentkey", "apiname", "columnname")
@@ -106,6 +114,7 @@ def annotate(view: Any) -> int:
     # pass 1: definitions (id -> question text)
     defs: dict[str, str] = {}
     nodes: list[tuple[VDict, str | None]] = []  # (node, key of the list that holds it)
+    lists: list[VList] = []
     stack: list[tuple[Any, str | None]] = [(view, None)]
     while stack:
         node, list_key = stack.pop()
@@ -115,8 +124,17 @@ def annotate(view: Any) -> int:
                 if isinstance(v, VList):
                     stack.append((v, k))
                 elif isinstance(v, VDict):
+                    # definitions keyed by id: ``questions: {"r0c1": {"title": ...}}`` (MS Forms)
                     stack.append((v, None))
+                    if _k(k) in DEF_CONTAINERS:
+                        for ck, cv in v.items():
+                            if isinstance(cv, VDict):
+                                texts = [lf.value.strip() for dk in cv if _k(dk) in DEF_TEXT_KEYS
+                                         and (lf := _str_leaf(cv[dk])) is not None]
+                                if texts:
+                                    defs.setdefault(ck, " / ".join(dict.fromkeys(texts))[:MAX_LABEL])
         elif isinstance(node, VList):
+            lists.append(node)
             for v in node:
                 if isinstance(v, (VDict, VList)):
                     stack.append((v, list_key))
@@ -126,9 +144,11 @@ def annotate(view: Any) -> int:
     labelled = 0
     for node, _parent_key in nodes:
         labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
-                     or _reference(node, defs))
+                     or _reference(node, defs) or _aligned(node) or _same_id(node))
         labelled += _keyed_children(node, defs)
         labelled += _pretty(node)
+    for lst in lists:
+        labelled += _pair_list(lst)
     return labelled
 
 
@@ -171,13 +191,33 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
                 lf.drops = drops
 
 
+def _answer_key(k: str) -> bool:
+    """``answer``, ``answer1`` (MS Forms / Power Automate number the answers), ``input`` ..."""
+    return k in ANSWER_KEYS or k in WEAK_ANSWER_KEYS or _NUMBERED.sub("", k) in ANSWER_KEYS
+
+
+def question_shaped(text: str) -> bool:
+    """A text that reads as a question or a field's name: it ends with ?/:, or it is short and
+    nobody speaks in it (not "I am undocumented and need help")."""
+    t = text.strip()
+    if not t:
+        return False
+    if t.endswith(("?", ":", "？", "؟", "：")):
+        return True
+    words = re.findall(r"\w+", t.lower())
+    return 0 < len(words) <= 8 and not (set(words) & _FIRST_PERSON)
+
+
 def _pair(node: VDict, defs: dict[str, str]) -> int:
     by = {_k(k): k for k in node}
-    answer_keys = [by[k] for k in by if k in ANSWER_KEYS]
+    answer_keys = [by[k] for k in by if _answer_key(k)]
     if not answer_keys:
         return 0
-    qkeys = tuple(k for k in QUESTION_KEYS if k in by and by[k] not in answer_keys)
-    q_leaves = [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None]
+    qkeys = tuple(k for k in QUESTION_KEYS + WEAK_QUESTION_KEYS if k in by and by[k] not in answer_keys)
+    q_leaves = [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None
+                and (k in QUESTION_KEYS and _k(by[k]) in ANSWER_KEYS | STRONG_ANSWER_KEYS or question_shaped(lf.value)
+                     or k in QUESTION_KEYS and not any(_k(a) in WEAK_ANSWER_KEYS or _k(a) not in ANSWER_KEYS
+                                                       for a in answer_keys))]
     if not q_leaves:
         return 0
     answers = [lf for k in answer_keys for lf in walk(node[k])]
@@ -358,4 +398,193 @@ def _pretty(node: VDict) -> int:
         seg_list.path = v.path
         node[f"{k}\x00segments"] = seg_list
         n += len(parts)
+    return n
+
+
+_PLURAL = {"questions": "question", "answers": "answer", "fields": "field", "values": "value", "labels": "label",
+           "headers": "header", "headings": "heading", "names": "name", "keys": "key", "responses": "response",
+           "titles": "title", "columns": "column", "prompts": "prompt", "texts": "text", "rows": "row",
+           "data": "data", "vals": "val", "items": "item"}
+_ALIGNED_Q = frozenset({"question", "field", "label", "header", "heading", "name", "key", "title", "column", "prompt",
+                        "text", "item", "k", "fieldname", "questiontext"})
+_ALIGNED_A = frozenset({"answer", "value", "response", "row", "data", "val", "v", "input", "result", "reply"})
+
+
+def _unwrap(node: Any) -> Any:
+    """``field[]`` arrives as ``{"field": {"": [...]}}``."""
+    if isinstance(node, VDict) and len(node) == 1 and "" in node:
+        return node[""]
+    return node
+
+
+def _fold_plural(k: str) -> str:
+    kk = _k(k)
+    return _PLURAL.get(kk, kk)
+
+
+def _aligned(node: VDict) -> int:
+    """Parallel containers: ``questions: [Q, ...]`` beside ``answers: ["no", ...]``, ``questions[7]``
+    beside ``answers[7]``, ``headers: [..Q]`` beside ``rows: [[.., "no"]]`` — the question at a
+    position labels the answer at the same position."""
+    qs = [(k, _unwrap(v)) for k, v in node.items() if _fold_plural(k) in _ALIGNED_Q]
+    ans = [(k, _unwrap(v)) for k, v in node.items() if _fold_plural(k) in _ALIGNED_A]
+    n = 0
+    for qk, q in qs:
+        for ak, a in ans:
+            if ak == qk:
+                continue
+            n += _align(q, a, node, ak)
+    return n
+
+
+def _texts(q: Any) -> dict[Any, Leaf] | None:
+    if isinstance(q, VList):
+        out = {i: lf for i, x in enumerate(q) if (lf := _str_leaf(x)) is not None}
+        return out if len(out) == len(q) else None
+    if isinstance(q, VDict):
+        out = {k: lf for k, x in q.items() if (lf := _str_leaf(x)) is not None}
+        return out if out and len(out) == len(q) else None
+    return None
+
+
+def _split(node: VDict, q: Leaf, a: Leaf, tag: str) -> int:
+    """The i-th text of ``q`` labels the i-th value of ``a`` (both lists held in one leaf each)."""
+    if not (isinstance(a.value, list) and len(a.value) == len(q.value)) or a.role != "answer":
+        return 0
+    a.role = "skip"
+    q.role = "question"
+    parts = []
+    for i, (qt, av) in enumerate(zip(q.value, a.value)):
+        drops = (a.loc + (i,), q.loc + (i,)) if a.loc is not None and q.loc is not None else None
+        parts.append(Leaf(av, a.loc + (i,), f"{a.path}[{i}]", a.key_path, origin=a.origin,
+                          label=str(qt)[:MAX_LABEL], label_source="a question at the same position", drops=drops,
+                          editable=a.editable))
+    seg = VList(parts)
+    seg.loc = None
+    seg.path = a.path
+    node[f"{tag}\x00aligned{len(node)}"] = seg
+    return len(parts)
+
+
+def _align_leaf(node: VDict, q: Leaf, a: Any, tag: str) -> int:
+    if isinstance(q.value, str) and isinstance(a, Leaf) and not isinstance(a.value, list) and q.role == "answer" \
+            and a.role == "answer" and question_shaped(q.value):  # ``field[]=Q&value[]=no``, one of each
+        q.role = "question"
+        drops = (a.loc, q.loc) if a.loc is not None and q.loc is not None else None
+        q.drops = q.drops or drops
+        _label(a, q.value, "a question at the same position", drops)
+        return 1
+    if not (isinstance(q.value, list) and q.value and all(isinstance(x, str) for x in q.value)):
+        return 0
+    if isinstance(a, Leaf):
+        return _split(node, q, a, tag)
+    if isinstance(a, VList) and a and all(isinstance(r, Leaf) for r in a):  # header row + data rows
+        if not all(isinstance(r.value, list) and len(r.value) == len(q.value) for r in a):
+            return 0
+        return sum(_split(node, q, r, tag) for r in a)
+    return 0
+
+
+def _align(q: Any, a: Any, node: VDict | None = None, tag: str = "") -> int:
+    if isinstance(q, Leaf):
+        return _align_leaf(node, q, a, tag) if node is not None else 0
+    texts = _texts(q)
+    if not texts:
+        return 0
+    n = 0
+    if isinstance(a, VList) and isinstance(q, VList) and a and all(isinstance(r, VList) for r in a):
+        # header row + data rows
+        for row in a:
+            if len(row) != len(q):
+                return n
+        for row in a:
+            for i, cell in enumerate(row):
+                if i in texts:
+                    for lf in walk(cell):
+                        _label(lf, texts[i].value, "a header of its column", None)
+                        n += 1
+        for t in texts.values():
+            t.role = "question"
+        return n
+    if isinstance(a, VList) and isinstance(q, VList):
+        if len(a) != len(q):
+            return 0
+        pairs = [(texts[i], a[i]) for i in range(len(a)) if i in texts]
+    elif isinstance(a, VDict) and isinstance(q, VDict):
+        pairs = [(texts[k], a[k]) for k in a if k in texts]
+    else:
+        return 0
+    for t, av in pairs:
+        drops = tuple({*_drops_of(av), *((t.loc,) if t.loc is not None else ())})
+        got = 0
+        for lf in walk(av):
+            _label(lf, t.value, "a question at the same position", drops)
+            got += 1
+        if got:
+            t.role = "question"
+            if t.drops is None:
+                t.drops = drops
+        n += got
+    return n
+
+
+_ID_WORDS = frozenset({"q", "question", "questions", "label", "labels", "title", "prompt", "caption", "text",
+                       "answer", "answers", "ans", "response", "value", "val", "a", "field", "input"})
+_Q_WORDS = frozenset({"question", "questions", "label", "labels", "title", "prompt", "caption", "text"})
+
+
+def _same_id(node: VDict) -> int:
+    """Siblings that share an id: ``label_7`` + ``q7``, ``q7_question`` + ``q7_answer``."""
+    from ..normalize import tokens
+
+    by_id: dict[tuple[str, ...], list[tuple[bool, Leaf]]] = {}
+    for k, v in node.items():
+        if not isinstance(v, Leaf) or v.role != "answer":
+            continue
+        toks = tokens(k)
+        rest = tuple(t for t in toks if t not in _ID_WORDS)
+        if not rest or not any(t.isdigit() for t in rest) and len(toks) == len(rest):
+            continue
+        by_id.setdefault(rest, []).append((any(t in _Q_WORDS for t in toks), v))
+    n = 0
+    for members in by_id.values():
+        qs = [lf for is_q, lf in members if is_q and isinstance(lf.value, str) and question_shaped(lf.value)]
+        ans = [lf for is_q, lf in members if not is_q]
+        if len(qs) != 1 or not ans:
+            continue
+        q = qs[0]
+        drops = (q.loc, *(a.loc for a in ans))
+        q.role = "question"
+        q.drops = q.drops or drops
+        for lf in ans:
+            _label(lf, q.value, "a question sent beside it", (lf.loc, q.loc))
+            n += 1
+    return n
+
+
+def _pair_list(lst: VList) -> int:
+    """``[["What is your immigration status?", "no"], ...]``: a two-item list, a question and its answer."""
+    n = 0
+    for item in lst:
+        if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
+            qv, av = item.value
+            if isinstance(qv, str) and qv.strip().endswith(("?", ":")) and item.loc is not None:
+                item.role = "skip"
+                lf = Leaf(av, item.loc + (1,), f"{item.path}[1]", item.key_path, origin=item.origin,
+                          label=qv.strip()[:MAX_LABEL], label_source="a question:answer pair", drops=(item.loc,),
+                          editable=item.editable)
+                lst.append(lf)
+                n += 1
+            continue
+        if not (isinstance(item, VList) and len(item) == 2):
+            continue
+        q, a = item
+        q = _str_leaf(q)
+        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(("?", ":")):
+            continue
+        drops = _drops_of(item) if getattr(item, "loc", None) is not None else (q.loc, a.loc)
+        q.role = "question"
+        q.drops = q.drops or drops
+        _label(a, q.value, "a question:answer pair", drops)
+        n += 1
     return n

@@ -74,6 +74,7 @@ class _Vocab:
     declarative_min: int
     requests: frozenset[str]
     notices: frozenset[str]
+    verbs: frozenset[str]
     categories: frozenset[str]
     languages: dict[str, frozenset[str]]  # list name -> languages that have one
 
@@ -99,6 +100,7 @@ def vocab() -> _Vocab:
         _phrases(data.get("rights")), int((data.get("declarative") or {}).get("min_words", 5)),
         frozenset(w for r in (data.get("declarative") or {}).get("requests", ()) for w in tokens(str(r))),
         frozenset(w for r in (data.get("declarative") or {}).get("notices", ()) for w in tokens(str(r))),
+        frozenset(w for r in (data.get("declarative") or {}).get("verbs", ()) for w in tokens(str(r))),
         frozenset(data.get("service_categories") or ()),
         {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked")},
     )
@@ -160,7 +162,7 @@ def _informs(sentence: str) -> bool:
         return False
     words = tokens(s)
     v = vocab()
-    if len(words) < v.declarative_min or any(w in v.requests for w in words):
+    if len(words) < v.declarative_min or any(w in v.requests for w in words) or not any(w in v.verbs for w in words):
         return False
     return not _occurrences(v.addressed, tuple(words)) and "us" not in words
 
