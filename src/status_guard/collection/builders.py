@@ -60,16 +60,18 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "we", "our", "us", "mine", "im", "yo
                            "minha", "mwen", "nou"})
 #: keys that identify a question (definitions, and answers that refer to one)
 ID_KEYS = ("questionid", "fieldid", "id", "ref", "qid", "key", "fieldname", "name", "cfname", "uuid", "itemid",
-           "componentkey", "apiname", "columnname")
+           "componentkey", "apiname", "columnname", "code")
 REF_KEYS = frozenset({"questionid", "fieldid", "field", "qid", "ref", "id", "key", "fieldname", "fieldref",
                       "questionref", "itemid", "column", "columnname"})
-DEF_TEXT_KEYS = ("title", "label", "question", "questiontext", "text", "prompt", "displayname", "caption")
+DEF_TEXT_KEYS = ("title", "label", "question", "questiontext", "text", "prompt", "displayname", "caption", "heading",
+                 "description")
 #: definition-only keys (a question being described, not answered)
 DEF_HINT_KEYS = frozenset({"type", "fieldtype", "required", "options", "choices", "properties", "validations",
                            "questionitem", "datatype", "datatypename", "rendertypename", "inputtype", "widget",
                            "allowmultipleselections", "validate"})
 DEF_CONTAINERS = frozenset({"fields", "questions", "items", "components", "elements", "definition", "definitions",
-                            "columns", "schema", "pages", "formfields", "questionlist", "fieldstructure"})
+                            "columns", "schema", "pages", "formfields", "questionlist", "fieldstructure", "survey",
+                            "attributes", "orderedhumanfields", "itemresponses", "headings"})
 META_KEYS = frozenset({"id", "ref", "type", "order", "qid", "questionid", "fieldid", "required", "index", "position",
                        "uuid", "sublabels", "cfname", "hidden", "readonly", "score", "grade", "correct", "createdat",
                        "updatedat", "itemid", "field", "datatype", "fieldtype", "format"})
@@ -146,7 +148,9 @@ def annotate(view: Any) -> int:
         labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
                      or _reference(node, defs) or _aligned(node) or _same_id(node))
         labelled += _keyed_children(node, defs)
+        labelled += _label_map(node)
         labelled += _pretty(node)
+    labelled += _positional_rows(nodes)
     for lst in lists:
         labelled += _pair_list(lst)
     return labelled
@@ -168,7 +172,8 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
         return
     in_container = parent_key is not None and _k(parent_key) in DEF_CONTAINERS
     hinted = bool(set(by) & DEF_HINT_KEYS)
-    if not (in_container or hinted):
+    paired = any(_answer_key(k) for k in by)
+    if not (in_container or hinted or paired):
         return
     text = " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
     ids = [t for k in ID_KEYS if k in by and (t := _scalar_text(node[by[k]])) is not None]
@@ -180,7 +185,10 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
                     if _k(k) == "questionid" and (t := _scalar_text(v)) is not None:
                         ids.append(t)
     for i in ids:
-        defs.setdefault(i, text)
+        if i != text:
+            defs.setdefault(i, text)
+    if not (in_container or hinted):
+        return
     if in_container and hinted and not _nonempty([lf for k in STRONG_ANSWER_KEYS if k in by
                                                   for lf in walk(node[by[k]])]):
         # a question definition (a form being built, or sent along with its answers): it asks
@@ -208,13 +216,34 @@ def question_shaped(text: str) -> bool:
     return 0 < len(words) <= 8 and not (set(words) & _FIRST_PERSON)
 
 
+_NESTED_Q = frozenset({"item", "question", "field", "headings", "heading", "prompt", "title", "label"})
+
+
+def _nested_question(node: VDict, by: dict[str, str], answer_keys: list[str]) -> list[Leaf]:
+    """The question one level down: Apps Script ``{"item": {"title": Q}, "response": ...}``,
+    SurveyMonkey ``{"headings": [{"heading": Q}], "answers": [...]}``."""
+    out: list[Leaf] = []
+    for k, orig in by.items():
+        if k not in _NESTED_Q or orig in answer_keys:
+            continue
+        v = node[orig]
+        subs = [v] if isinstance(v, VDict) else [x for x in v if isinstance(x, VDict)] if isinstance(v, VList) else []
+        for sub in subs[:4]:
+            for sk, sv in sub.items():
+                if _k(sk) in DEF_TEXT_KEYS and (lf := _str_leaf(sv)) is not None and question_shaped(lf.value):
+                    out.append(lf)
+                    break
+    return out
+
+
 def _pair(node: VDict, defs: dict[str, str]) -> int:
     by = {_k(k): k for k in node}
     answer_keys = [by[k] for k in by if _answer_key(k)]
     if not answer_keys:
         return 0
     qkeys = tuple(k for k in QUESTION_KEYS + WEAK_QUESTION_KEYS if k in by and by[k] not in answer_keys)
-    q_leaves = [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None
+    nested = _nested_question(node, by, answer_keys)
+    q_leaves = nested or [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None
                 and (k in QUESTION_KEYS and _k(by[k]) in ANSWER_KEYS | STRONG_ANSWER_KEYS or question_shaped(lf.value)
                      or k in QUESTION_KEYS and not any(_k(a) in WEAK_ANSWER_KEYS or _k(a) not in ANSWER_KEYS
                                                        for a in answer_keys))]
@@ -332,8 +361,11 @@ def _reference(node: VDict, defs: dict[str, str]) -> int:
     texts = [defs[r] for r in refs if r in defs]
     if not texts:
         return 0
-    if any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
+    typed = next((lf.value for k, v in node.items() if _k(k) == "type" and (lf := _str_leaf(v)) is not None), None)
+    if not (isinstance(typed, str) and typed in node) and \
+            any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
         return 0  # the node has its own question text: it is the definition, not an answer to it
+    # (Typeform: ``{"type": "text", "text": "no", "field": {...}}`` — ``type`` names the answer's key)
     text = " / ".join(dict.fromkeys(texts))
     drops = _drops_of(node)
     answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS
@@ -350,6 +382,10 @@ def _keyed_children(node: VDict, defs: dict[str, str]) -> int:
     n = 0
     for k, v in node.items():
         text = defs.get(k)
+        if text is None and "/" in k:  # ODK/Kobo: ``group_a/q7``
+            text = defs.get(k.rsplit("/", 1)[1])
+        if text is None and k.endswith("]") and "[" in k:  # Open311: ``attribute[cit]``
+            text = defs.get(k[k.rfind("[") + 1:-1])
         if text is None:
             m = _JOTFORM_KEY.match(k)
             if m is not None:
@@ -587,4 +623,59 @@ def _pair_list(lst: VList) -> int:
         q.drops = q.drops or drops
         _label(a, q.value, "a question:answer pair", drops)
         n += 1
+    return n
+
+
+_MAP_WORDS = ("label", "question", "title", "heading", "caption", "prompt")
+
+
+def _label_map(node: VDict) -> int:
+    """A map of labels beside the answers it names: Zoho ``{"Dropdown": "No", "field_labels":
+    {"Dropdown": Q}}``."""
+    n = 0
+    for k, v in node.items():
+        if not isinstance(v, VDict) or not any(w in _k(k) for w in _MAP_WORDS):
+            continue
+        for ck, cv in v.items():
+            if ck == k or ck not in node or (lf := _str_leaf(cv)) is None:
+                continue
+            target = node[ck]
+            if isinstance(target, VDict) and any(w in _k(ck) for w in _MAP_WORDS):
+                continue
+            drops = (*_drops_of(target), *((lf.loc,) if lf.loc is not None else ()))
+            for a in walk(target):
+                if a.role == "answer" and a is not lf:
+                    _label(a, lf.value, "a label map beside it", drops)
+                    n += 1
+    return n
+
+
+def _positional_rows(nodes: list[tuple[VDict, str | None]]) -> int:
+    """Socrata-style rows: ``columns: [{fieldName, name: Q}]`` somewhere in the body and ``data:
+    [["No"]]`` — the i-th cell of a row answers the i-th column."""
+    columns: list[list[str]] = []
+    for node, _ in nodes:
+        for k, v in node.items():
+            if _k(k) == "columns" and isinstance(v, VList) and v and all(isinstance(c, VDict) for c in v):
+                texts = []
+                for c in v:
+                    t = next((lf.value for dk in c if _k(dk) in DEF_TEXT_KEYS + ("name",)
+                              and (lf := _str_leaf(c[dk])) is not None), None)
+                    texts.append(t or "")
+                columns.append(texts)
+    if not columns:
+        return 0
+    n = 0
+    for node, _ in nodes:
+        for k, v in node.items():
+            if _k(k) not in ("data", "rows") or not isinstance(v, VList):
+                continue
+            for row in v:
+                if not (isinstance(row, Leaf) and isinstance(row.value, list)) or row.role != "answer":
+                    continue
+                cols = next((c for c in columns if len(c) == len(row.value)), None)
+                if cols is None:
+                    continue
+                q = Leaf(list(cols), row.loc, row.path, row.key_path, role="question")
+                n += _split(node, q, row, k)
     return n
