@@ -320,14 +320,19 @@ def find_controls(tree: Any) -> list[Control]:
                     return
             n = n.prev
 
-    for node in tree.css("input, select, textarea"):
+    for node in tree.css("input, select, textarea, button[name]"):
         tag = node.tag
         attrs = node.attributes
         itype = (attrs.get("type") or "text").lower() if tag == "input" else tag
-        if itype in SKIP_INPUT_TYPES:
-            continue
+        if tag == "button" or itype in SKIP_INPUT_TYPES:
+            # a named button answers with its value (``<button name="q7" value="no">No</button>``):
+            # a choice among the buttons that share its name, like a radio
+            if not attrs.get("name") or (tag == "button" and (attrs.get("type") or "submit").lower() == "reset") \
+                    or itype == "reset":
+                continue
+            itype = "radio"
         c = ctx(node)
-        if c.skip and tag != "select" and tag != "textarea":
+        if c.skip and tag not in ("select", "textarea", "button"):
             continue  # an input inside <template>/<noscript>: not on the page
         key = attrs.get("name") or attrs.get("id") or f"unnamed-{tag}"
         form = c.form
@@ -372,6 +377,8 @@ def find_controls(tree: Any) -> list[Control]:
                 name_text = attrs.get("placeholder") or ""
         if itype in CHOICE_TYPES:
             ctl.options.extend(t[:200] for t in label_texts)
+            if tag == "button" and text_of(node):
+                ctl.options.append(text_of(node)[:200])
             if attrs.get("value"):
                 ctl.options.append((attrs.get("value") or "")[:200])
             if name_text:  # an aria-label on one radio names its option
