@@ -667,7 +667,7 @@ def _positional_rows(nodes: list[tuple[VDict, str | None]]) -> int:
         return 0
     n = 0
     for node, _ in nodes:
-        for k, v in node.items():
+        for k, v in list(node.items()):
             if _k(k) not in ("data", "rows") or not isinstance(v, VList):
                 continue
             for row in v:
