@@ -165,6 +165,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                                 cats.add(c)
                                 continue
                             mapped = _mapped(mmap, c, s[f.start:f.end])
+                            if _about_a_group(s, f.end) and mmap.topic.get(c):
+                                mapped = mmap.topic[c]  # "undocumented residents", "Refugee Advocacy
+                                # Coalition": the subject, nobody's status (040(k) is about a person)
                             if mapped is None:
                                 cats.add(c)
                                 reasons.append(f"{c}: free text mentions it")
@@ -176,6 +179,23 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         item = Item(lf.path, frozenset(cats), tuple(dict.fromkeys(reasons)), lf.value)
         out.append(LeafResult(lf, item, mentions))
     return out
+
+
+_GROUP_NOUNS = frozenset({
+    "residents", "resident", "immigrants", "families", "people", "communities", "community", "workers", "youth",
+    "neighbors", "neighbours", "populations", "population", "persons", "individuals", "advocacy", "coalition",
+    "alliance", "association", "council", "network", "organization", "organisation", "center", "centre",
+    "committee", "rights", "justice", "services", "affairs", "office", "program", "programs", "fund", "project",
+    "task", "policy", "policies", "law", "laws", "issues", "act", "protections", "students",
+})
+
+
+def _about_a_group(text: str, end: int) -> bool:
+    """The words after a status word name a group or an organisation, not the person speaking
+    ("undocumented residents", "Refugee Advocacy Coalition")."""
+    after = tokens(text[end:end + 60])[:3]
+    return any(w in _GROUP_NOUNS for w in after[:2]) and not any(w in ("i", "me", "my", "am") for w in
+                                                                  tokens(text[max(0, end - 40):end]))
 
 
 def _names_a_service(value: str) -> bool:
