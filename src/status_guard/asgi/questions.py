@@ -488,13 +488,26 @@ def form_targets(form: Any, page_path: str) -> list[str]:
     if form is not None:
         for b in form.css("[formaction]")[:16]:
             actions.append(b.attributes.get("formaction") or "")
+    from urllib.parse import unquote
+
     out: list[str] = []
     base = "http://status-guard.invalid" + (page_path if page_path.startswith("/") else "/" + page_path)
+    if form is not None:  # <base href> changes where a relative action goes
+        root = form
+        while root.parent is not None:
+            root = root.parent
+        b = root.css_first("base[href]")
+        if b is not None and (href := (b.attributes.get("href") or "").strip()) \
+                and not href.lower().startswith(("javascript:", "data:")):
+            base = urljoin(base, href)
     for a in actions:
         a = (a or "").strip()
         if a.lower().startswith(("javascript:", "data:", "mailto:")):
             continue
         path = urlsplit(urljoin(base, a)).path if a else page_path
-        if path and path not in out:
-            out.append(path)
+        # the server routes on the decoded path, with or without a trailing slash
+        decoded = unquote(path) if path else path
+        for p in (path, decoded, decoded.rstrip("/") or "/", (decoded.rstrip("/") or "") + "/"):
+            if p and p not in out:
+                out.append(p)
     return out

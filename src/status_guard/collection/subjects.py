@@ -53,12 +53,39 @@ def status_documents() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple((re.compile(d["pattern"]), d["category"], d["title"]) for d in data.get("status_documents") or ())
 
 
+_LEET = str.maketrans({"3": "e", "0": "o", "1": "i", "4": "a", "5": "s", "@": "a", "$": "s"})
+_REPEAT = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
+
+
+def file_name_spellings(filename: str) -> tuple[str, ...]:
+    """A file name as the app may read it: HTML entities and percent escapes decoded (Django
+    unescapes ``green&#95;card.pdf``), and as a person may disguise it (``gr33n``, ``greeen``)."""
+    import html
+    from urllib.parse import unquote
+
+    out = [filename]
+    for f in (html.unescape(filename), unquote(filename), html.unescape(unquote(filename)),
+              unquote(html.unescape(filename))):
+        if f not in out:
+            out.append(f)
+    for f in list(out):
+        base = f.rsplit(".", 1)[0] if "." in f else f
+        for g in (base.translate(_LEET), _REPEAT.sub(r"\1\1", base), _REPEAT.sub(r"\1\1", base.translate(_LEET))):
+            if g not in out and not re.fullmatch(r"[\d\W_]*", base):
+                out.append(g)
+    return tuple(out)
+
+
 def document_in_file_name(filename: str) -> tuple[frozenset[str], str | None]:
-    """Categories of an immigration document a file is named for (``i-551_scan.jpg``)."""
+    """Categories of an immigration document a file is named for (``i-551_scan.jpg``), under any
+    spelling of its name the app or a person may use (``file_name_spellings``)."""
     cats: set[str] = set()
     titles: list[str] = []
+    spellings = file_name_spellings(filename)
     for rx, cat, title in status_documents():
-        if rx.search(filename):
+        # form numbers are read on the name as sent and decoded (digits are not folded for them)
+        if any(rx.search(f) for f in spellings):
             cats.add(cat)
-            titles.append(title)
+            if title not in titles:
+                titles.append(title)
     return frozenset(cats), ("the uploaded file is named for " + " / ".join(titles)) if titles else None
