@@ -53,7 +53,7 @@ ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "se
 #: keys that hold an answer in other builders (MS Forms ``content``, a chatbot's ``input``): the
 #: question beside them must be question-shaped (``question_shaped``)
 WEAK_ANSWER_KEYS = frozenset({"input", "content", "data", "selected", "entry", "fieldvalue", "answered", "output"})
-WEAK_QUESTION_KEYS = ("description", "desc", "k", "fieldtitle", "code", "questionname", "labeltext", "heading",
+WEAK_QUESTION_KEYS = ("description", "desc", "k", "fieldtitle", "code", "questionname", "labeltext", "heading", "path",
                       "fielddescription")
 _NUMBERED = re.compile(r"\d+$")
 _FIRST_PERSON = frozenset({"i", "me", "my", "we", "our", "us", "mine", "im", "yo", "mi", "nosotros", "eu", "meu",
