@@ -5,6 +5,10 @@ that ask something the policy knows (a status question under a generic name ``q7
 here under the form's target path. A later submission to that path is read with those questions, so
 ``q7=no`` is refused even though ``q7`` says nothing by itself (2.129.040(b), 040(k)).
 
+Forms are told apart by their hidden fields (``survey=2``): two surveys posting ``q7`` to one path
+each keep their own question, and a submission carrying one survey's hidden values is read with
+that survey's questions; one that matches none is read with all of them (fail closed).
+
 Bounded and self-cleaning: at most ``max_paths`` targets (least recently used go first), at most
 ``max_controls`` controls per target, entries older than ``max_age`` seconds are ignored. It learns
 only from the app's own successful HTML responses. It lives in one process: with several worker
@@ -22,6 +26,9 @@ from ..collection import PageQuestion
 from .forms import Learned
 
 
+MAX_FORMS_PER_CONTROL = 16
+
+
 class FormMap:
     def __init__(self, max_paths: int = 2048, max_controls: int = 512, max_age: float = 24 * 3600.0) -> None:
         if max_paths <= 0 or max_controls <= 0 or max_age <= 0:
@@ -30,7 +37,8 @@ class FormMap:
         self.max_controls = max_controls
         self.max_age = max_age
         self._lock = threading.Lock()
-        self._paths: OrderedDict[str, dict[str, tuple[float, PageQuestion]]] = OrderedDict()
+        # path -> control name -> form identity (its hidden fields) -> (when, what it asks)
+        self._paths: OrderedDict[str, dict[str, dict[frozenset, tuple[float, PageQuestion]]]] = OrderedDict()
 
     def learn(self, learned: Mapping[str, Mapping[str, Learned]], route_label: str) -> None:
         now = time.monotonic()
@@ -44,7 +52,14 @@ class FormMap:
                     if name not in entry and len(entry) >= self.max_controls:
                         continue
                     reason = f"the page served on {route_label} asks “{q.question}” for this field"
-                    entry[name] = (now, PageQuestion(q.categories, reason))
+                    ident = getattr(q, "identity", frozenset())
+                    forms = entry.setdefault(name, {})
+                    had = forms.get(ident)
+                    if had is not None and had[1].categories and not q.categories and now - had[0] <= self.max_age:
+                        continue  # a page that asked a status under this name still counts (fail closed)
+                    if ident not in forms and len(forms) >= MAX_FORMS_PER_CONTROL:
+                        forms.pop(min(forms, key=lambda k: forms[k][0]))
+                    forms[ident] = (now, PageQuestion(q.categories, reason, q.question, identity=ident))
             while len(self._paths) > self.max_paths:
                 self._paths.popitem(last=False)
 
@@ -55,7 +70,16 @@ class FormMap:
             if not entry:
                 return {}
             self._paths.move_to_end(path)
-            return {name: q for name, (t, q) in entry.items() if now - t <= self.max_age}
+            out: dict[str, PageQuestion] = {}
+            for name, forms in entry.items():
+                live = [q for t, q in forms.values() if now - t <= self.max_age]
+                if len(live) == 1:
+                    out[name] = live[0]
+                elif live:  # several forms post this name here: all of them (fail closed), told apart later
+                    cats = frozenset().union(*(q.categories for q in live))
+                    out[name] = PageQuestion(cats, next((q.reason for q in live if q.categories), live[0].reason),
+                                             None, variants=tuple(live))
+            return out
 
     def __len__(self) -> int:
         with self._lock:

@@ -24,7 +24,7 @@ from ..model import MISSING, Decision, Effect, Item
 from . import script_forms
 from .questions import EMPTIED_BLOCKS, MAX_QUESTION_CHARS, REMOVABLE_BLOCKS, Control, find_controls, form_targets
 
-_CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea)\b", re.IGNORECASE)
+_CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea|button)\b", re.IGNORECASE)
 
 Classify = Callable[[str, str | None, Any], Item]  # (path, label, value) -> Item
 DecideItems = Callable[[Sequence[Item]], Decision]
@@ -37,6 +37,19 @@ class Learned:
 
     categories: frozenset[str]
     question: str
+    identity: frozenset[tuple[str, str]] = frozenset()  # the form's hidden fields (survey=2)
+
+
+def _identity(form: Any) -> frozenset[tuple[str, str]]:
+    """The hidden fields that tell one form from another posting to the same path."""
+    if form is None:
+        return frozenset()
+    out = []
+    for n in form.css('input[type="hidden"]')[:16]:
+        name, value = n.attributes.get("name"), n.attributes.get("value")
+        if name and value and len(value) <= 200:
+            out.append((name, value))
+    return frozenset(out[:8])
 
 
 @dataclass(frozen=True)
@@ -131,11 +144,13 @@ def rewrite_forms(
 def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
     out: dict[str, dict[str, Learned]] = {}
     for q, it in zip(questions, items):
-        if not it.categories:
+        # every labelled control is learned: what an open question ("Anything else?") or a service
+        # choice asks tells a later short answer apart from a status answer (040(b), 040(k))
+        if not it.categories and not q.label_text():
             continue
         text = (q.label_text() or ", ".join(q.options[:4]) or q.key)[:MAX_LEARNED_LABEL]
-        learned = Learned(frozenset(it.categories), text)
         for form in q.forms or [None]:
+            learned = Learned(frozenset(it.categories), text, _identity(form))
             for target in form_targets(form, page_path):
                 out.setdefault(target, {})[q.key] = learned
     return out

@@ -231,7 +231,12 @@ def find_controls(tree: Any) -> list[Control]:
                 if itype in SKIP_INPUT_TYPES or itype in NO_QUESTION_TYPES:
                     continue
                 return chunks[::-1]
-            if tag in SKIP_TEXT_TAGS or tag in ("-comment", "_comment", "br", "hr", "img", "wbr"):
+            if tag in ("img", "svg"):  # a question drawn as an image: its alt text / its <text>
+                t = (p.attributes.get("alt") or "") if tag == "img" else text_of(p)
+                if t and t.strip():
+                    chunks.append([chunk_block(p), " ".join(t.split())[:MAX_QUESTION_CHARS], [p]])
+                continue
+            if tag in SKIP_TEXT_TAGS or tag in ("-comment", "_comment", "br", "hr", "wbr"):
                 continue
             if p.css_first("input, select, textarea") is not None:
                 return chunks[::-1]
@@ -241,6 +246,33 @@ def find_controls(tree: Any) -> list[Control]:
                 chunks.append([p if tag in BLOCK_TAGS else chunk_block(p), t[-MAX_QUESTION_CHARS * 2:],
                                [p] if len(t) <= MAX_QUESTION_CHARS * 2 else []])
         return chunks[::-1]
+
+    def after_text(control: Any, ctl: Control) -> None:
+        """A control with no name of its own and the text right after it, with no control after
+        that text (``<input name=q7><label>Q</label>``, help text below the box): the text is its."""
+        n = control.next
+        steps = 0
+        while n is not None and steps < 6:
+            steps += 1
+            if n.tag in ("-text", "-comment", "_comment", "br"):
+                if n.tag == "-text" and (n.text_content or "").strip():
+                    return
+                n = n.next
+                continue
+            if n.tag in CONTROL_TAGS or n.tag in SKIP_TEXT_TAGS or n.css_first("input, select, textarea") is not None:
+                return
+            t = text_of(n)
+            if not t or len(t) > MAX_QUESTION_CHARS:
+                return
+            m = n.next
+            while m is not None:
+                if m.tag in CONTROL_TAGS or (m.tag not in ("-text", "-comment", "_comment")
+                                             and m.css_first("input, select, textarea") is not None):
+                    return  # the text precedes another control: it is that control's question
+                m = m.next
+            ctl.descriptions.append(t)
+            ctl.refs.append(n)
+            return
 
     def after_choice(control: Any, ctl: Control) -> None:
         """The text right after a radio or checkbox, up to the next control or block: its option."""
@@ -310,6 +342,15 @@ def find_controls(tree: Any) -> list[Control]:
                     w = n.css_first(",".join(f'[role="{r}"]' for r in ("radiogroup", "listbox", "combobox", "group")))
                 if w is not None:
                     name = refs_text(w.attributes.get("aria-labelledby"), ctl.refs) or (w.attributes.get("aria-label") or "")
+                    if not name:  # Google Forms without labelledby: the item's heading
+                        h = w.prev
+                        while h is not None and not name:
+                            if h.tag not in ("-text", "-comment") and (
+                                    (h.attributes.get("role") or "") == "heading" or h.tag in ("h1", "h2", "h3", "h4")):
+                                name = text_of(h)[:MAX_QUESTION_CHARS]
+                                if name:
+                                    ctl.refs.append(h)
+                            h = h.prev
                     if name:
                         ctl.name_texts.append(name[:MAX_QUESTION_CHARS])
                         for o in w.css('[role="radio"], [role="option"], [role="checkbox"]')[:32]:
@@ -320,14 +361,19 @@ def find_controls(tree: Any) -> list[Control]:
                     return
             n = n.prev
 
-    for node in tree.css("input, select, textarea"):
+    for node in tree.css("input, select, textarea, button[name]"):
         tag = node.tag
         attrs = node.attributes
         itype = (attrs.get("type") or "text").lower() if tag == "input" else tag
-        if itype in SKIP_INPUT_TYPES:
-            continue
+        if tag == "button" or itype in SKIP_INPUT_TYPES:
+            # a named button answers with its value (``<button name="q7" value="no">No</button>``):
+            # a choice among the buttons that share its name, like a radio
+            if not attrs.get("name") or (tag == "button" and (attrs.get("type") or "submit").lower() == "reset") \
+                    or itype == "reset":
+                continue
+            itype = "radio"
         c = ctx(node)
-        if c.skip and tag != "select" and tag != "textarea":
+        if c.skip and tag not in ("select", "textarea", "button"):
             continue  # an input inside <template>/<noscript>: not on the page
         key = attrs.get("name") or attrs.get("id") or f"unnamed-{tag}"
         form = c.form
@@ -372,6 +418,8 @@ def find_controls(tree: Any) -> list[Control]:
                 name_text = attrs.get("placeholder") or ""
         if itype in CHOICE_TYPES:
             ctl.options.extend(t[:200] for t in label_texts)
+            if tag == "button" and text_of(node):
+                ctl.options.append(text_of(node)[:200])
             if attrs.get("value"):
                 ctl.options.append((attrs.get("value") or "")[:200])
             if name_text:  # an aria-label on one radio names its option
@@ -402,7 +450,19 @@ def find_controls(tree: Any) -> list[Control]:
                 if t:
                     ctl.group.append(t[:MAX_QUESTION_CHARS])
         if tag == "select":
-            ctl.options.extend(t for t in (text_of(o)[:200] for o in node.css("option")[:200]) if t)
+            opts = node.css("option")[:200]
+            ctl.options.extend(t for t in (text_of(o)[:200] for o in opts) if t)
+            if opts and opts[0].attributes.get("value") == "" and not ctl.name_texts and text_of(opts[0]):
+                ctl.name_texts.append(text_of(opts[0])[:MAX_QUESTION_CHARS])  # the prompt option is the question
+        if attrs.get("list") and tag == "input":
+            dl = by_id(attrs.get("list") or "")
+            if dl is not None and dl.tag == "datalist":
+                for o in dl.css("option")[:200]:
+                    v = (o.attributes.get("value") or text_of(o) or "").strip()
+                    if v.endswith(("?", "？", "؟")) and not ctl.name_texts:
+                        ctl.name_texts.append(v[:MAX_QUESTION_CHARS])  # a suggestion that asks
+                    elif v:
+                        ctl.options.append(v[:200])
         if new and c.block is not None and c.block.tag in ("td", "th"):
             ctl.headers.extend(cell_headers(c.block, ctl))
         if itype == "hidden" and new:
@@ -413,6 +473,8 @@ def find_controls(tree: Any) -> list[Control]:
                 ctl.before = before(node)
             if itype in CHOICE_TYPES:
                 after_choice(node, ctl)
+            elif new and not ctl.name_texts and not own_labels and tag != "button":
+                after_text(node, ctl)
     for ctl in controls:
         ctl.finish()
     return controls
@@ -426,13 +488,26 @@ def form_targets(form: Any, page_path: str) -> list[str]:
     if form is not None:
         for b in form.css("[formaction]")[:16]:
             actions.append(b.attributes.get("formaction") or "")
+    from urllib.parse import unquote
+
     out: list[str] = []
     base = "http://status-guard.invalid" + (page_path if page_path.startswith("/") else "/" + page_path)
+    if form is not None:  # <base href> changes where a relative action goes
+        root = form
+        while root.parent is not None:
+            root = root.parent
+        b = root.css_first("base[href]")
+        if b is not None and (href := (b.attributes.get("href") or "").strip()) \
+                and not href.lower().startswith(("javascript:", "data:")):
+            base = urljoin(base, href)
     for a in actions:
         a = (a or "").strip()
         if a.lower().startswith(("javascript:", "data:", "mailto:")):
             continue
         path = urlsplit(urljoin(base, a)).path if a else page_path
-        if path and path not in out:
-            out.append(path)
+        # the server routes on the decoded path, with or without a trailing slash
+        decoded = unquote(path) if path else path
+        for p in (path, decoded, decoded.rstrip("/") or "/", (decoded.rstrip("/") or "") + "/"):
+            if p and p not in out:
+                out.append(p)
     return out

@@ -42,6 +42,26 @@ class PageQuestion:
 
     categories: frozenset[str]
     reason: str
+    label: str | None = None  # the question text the page showed (read when the leaf has no label)
+    identity: frozenset[tuple[str, str]] = frozenset()  # hidden fields of the form that showed it
+    variants: tuple["PageQuestion", ...] = ()  # several forms post this name to one path
+
+    def resolve(self, doc: Any) -> "PageQuestion":
+        """The variant(s) whose form's hidden fields the submission carries; all when none does."""
+        if not self.variants or not isinstance(doc, Mapping):
+            return self
+
+        def has(k: str, v: str) -> bool:
+            got = doc.get(k)
+            return got == v or (isinstance(got, list) and v in got)
+
+        match = [q for q in self.variants if q.identity and all(has(k, v) for k, v in q.identity)]
+        if not match:
+            return self
+        if len(match) == 1:
+            return match[0]
+        cats = frozenset().union(*(q.categories for q in match))
+        return PageQuestion(cats, next((q.reason for q in match if q.categories), match[0].reason))
 
 
 @dataclass
@@ -114,8 +134,12 @@ def read(
             if q is None and lf.key_path:  # a script form posts JSON: {"data": {"textField1": ...}}
                 q = page.get(lf.key_path.rpartition(".")[2])
             if q is not None and lf.role == "answer":
-                lf.known = lf.known | q.categories
-                lf.known_reason = q.reason
+                q = q.resolve(doc)
+                if q.categories:
+                    lf.known = lf.known | q.categories
+                    lf.known_reason = q.reason
+                if q.label and not lf.label:
+                    lf.label, lf.label_source = q.label, "the page that served the form"
     if labels:
         for lf in leaves:
             text = labels.get(lf.path) or labels.get(lf.key_path)

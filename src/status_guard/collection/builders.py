@@ -50,18 +50,28 @@ STRONG_ANSWER_KEYS = frozenset({"answer", "answers", "response", "responses", "t
 #: keys that hold an answer in a pair, but also default values and options in a definition
 ANSWER_KEYS = STRONG_ANSWER_KEYS | {"value", "values", "choice", "selected", "selection", "selections", "val", "v",
                                     "a", "ans"}
+#: keys that hold an answer in other builders (MS Forms ``content``, a chatbot's ``input``): the
+#: question beside them must be question-shaped (``question_shaped``)
+WEAK_ANSWER_KEYS = frozenset({"input", "content", "data", "selected", "entry", "fieldvalue", "answered", "output"})
+WEAK_QUESTION_KEYS = ("description", "desc", "k", "fieldtitle", "code", "questionname", "labeltext", "heading", "path",
+                      "fielddescription")
+_NUMBERED = re.compile(r"\d+$")
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "our", "us", "mine", "im", "yo", "mi", "nosotros", "eu", "meu",
+                           "minha", "mwen", "nou"})
 #: keys that identify a question (definitions, and answers that refer to one)
 ID_KEYS = ("questionid", "fieldid", "id", "ref", "qid", "key", "fieldname", "name", "cfname", "uuid", "itemid",
-           "componentkey", "apiname", "columnname")
+           "componentkey", "apiname", "columnname", "code")
 REF_KEYS = frozenset({"questionid", "fieldid", "field", "qid", "ref", "id", "key", "fieldname", "fieldref",
                       "questionref", "itemid", "column", "columnname"})
-DEF_TEXT_KEYS = ("title", "label", "question", "questiontext", "text", "prompt", "displayname", "caption")
+DEF_TEXT_KEYS = ("title", "label", "question", "questiontext", "text", "prompt", "displayname", "caption", "heading",
+                 "description")
 #: definition-only keys (a question being described, not answered)
 DEF_HINT_KEYS = frozenset({"type", "fieldtype", "required", "options", "choices", "properties", "validations",
                            "questionitem", "datatype", "datatypename", "rendertypename", "inputtype", "widget",
                            "allowmultipleselections", "validate"})
 DEF_CONTAINERS = frozenset({"fields", "questions", "items", "components", "elements", "definition", "definitions",
-                            "columns", "schema", "pages", "formfields", "questionlist", "fieldstructure"})
+                            "columns", "schema", "pages", "formfields", "questionlist", "fieldstructure", "survey",
+                            "attributes", "orderedhumanfields", "itemresponses", "headings"})
 META_KEYS = frozenset({"id", "ref", "type", "order", "qid", "questionid", "fieldid", "required", "index", "position",
                        "uuid", "sublabels", "cfname", "hidden", "readonly", "score", "grade", "correct", "createdat",
                        "updatedat", "itemid", "field", "datatype", "fieldtype", "format"})
@@ -106,6 +116,7 @@ def annotate(view: Any) -> int:
     # pass 1: definitions (id -> question text)
     defs: dict[str, str] = {}
     nodes: list[tuple[VDict, str | None]] = []  # (node, key of the list that holds it)
+    lists: list[VList] = []
     stack: list[tuple[Any, str | None]] = [(view, None)]
     while stack:
         node, list_key = stack.pop()
@@ -115,8 +126,17 @@ def annotate(view: Any) -> int:
                 if isinstance(v, VList):
                     stack.append((v, k))
                 elif isinstance(v, VDict):
+                    # definitions keyed by id: ``questions: {"r0c1": {"title": ...}}`` (MS Forms)
                     stack.append((v, None))
+                    if _k(k) in DEF_CONTAINERS:
+                        for ck, cv in v.items():
+                            if isinstance(cv, VDict):
+                                texts = [lf.value.strip() for dk in cv if _k(dk) in DEF_TEXT_KEYS
+                                         and (lf := _str_leaf(cv[dk])) is not None]
+                                if texts:
+                                    defs.setdefault(ck, " / ".join(dict.fromkeys(texts))[:MAX_LABEL])
         elif isinstance(node, VList):
+            lists.append(node)
             for v in node:
                 if isinstance(v, (VDict, VList)):
                     stack.append((v, list_key))
@@ -126,9 +146,13 @@ def annotate(view: Any) -> int:
     labelled = 0
     for node, _parent_key in nodes:
         labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
-                     or _reference(node, defs))
+                     or _reference(node, defs) or _aligned(node) or _same_id(node))
         labelled += _keyed_children(node, defs)
+        labelled += _label_map(node)
         labelled += _pretty(node)
+    labelled += _positional_rows(nodes)
+    for lst in lists:
+        labelled += _pair_list(lst)
     return labelled
 
 
@@ -148,7 +172,8 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
         return
     in_container = parent_key is not None and _k(parent_key) in DEF_CONTAINERS
     hinted = bool(set(by) & DEF_HINT_KEYS)
-    if not (in_container or hinted):
+    paired = any(_answer_key(k) for k in by)
+    if not (in_container or hinted or paired):
         return
     text = " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
     ids = [t for k in ID_KEYS if k in by and (t := _scalar_text(node[by[k]])) is not None]
@@ -160,7 +185,10 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
                     if _k(k) == "questionid" and (t := _scalar_text(v)) is not None:
                         ids.append(t)
     for i in ids:
-        defs.setdefault(i, text)
+        if i != text:
+            defs.setdefault(i, text)
+    if not (in_container or hinted):
+        return
     if in_container and hinted and not _nonempty([lf for k in STRONG_ANSWER_KEYS if k in by
                                                   for lf in walk(node[by[k]])]):
         # a question definition (a form being built, or sent along with its answers): it asks
@@ -171,13 +199,54 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
                 lf.drops = drops
 
 
+def _answer_key(k: str) -> bool:
+    """``answer``, ``answer1`` (MS Forms / Power Automate number the answers), ``input`` ..."""
+    return k in ANSWER_KEYS or k in WEAK_ANSWER_KEYS or _NUMBERED.sub("", k) in ANSWER_KEYS
+
+
+def question_shaped(text: str) -> bool:
+    """A text that reads as a question or a field's name: it ends with ?/:, or it is short and
+    nobody speaks in it (not "I am undocumented and need help")."""
+    t = text.strip()
+    if not t:
+        return False
+    if t.endswith(("?", ":", "？", "؟", "：")):
+        return True
+    words = re.findall(r"\w+", t.lower())
+    return 0 < len(words) <= 8 and not (set(words) & _FIRST_PERSON)
+
+
+_NESTED_Q = frozenset({"item", "question", "field", "headings", "heading", "prompt", "title", "label"})
+
+
+def _nested_question(node: VDict, by: dict[str, str], answer_keys: list[str]) -> list[Leaf]:
+    """The question one level down: Apps Script ``{"item": {"title": Q}, "response": ...}``,
+    SurveyMonkey ``{"headings": [{"heading": Q}], "answers": [...]}``."""
+    out: list[Leaf] = []
+    for k, orig in by.items():
+        if k not in _NESTED_Q or orig in answer_keys:
+            continue
+        v = node[orig]
+        subs = [v] if isinstance(v, VDict) else [x for x in v if isinstance(x, VDict)] if isinstance(v, VList) else []
+        for sub in subs[:4]:
+            for sk, sv in sub.items():
+                if _k(sk) in DEF_TEXT_KEYS and (lf := _str_leaf(sv)) is not None and question_shaped(lf.value):
+                    out.append(lf)
+                    break
+    return out
+
+
 def _pair(node: VDict, defs: dict[str, str]) -> int:
     by = {_k(k): k for k in node}
-    answer_keys = [by[k] for k in by if k in ANSWER_KEYS]
+    answer_keys = [by[k] for k in by if _answer_key(k)]
     if not answer_keys:
         return 0
-    qkeys = tuple(k for k in QUESTION_KEYS if k in by and by[k] not in answer_keys)
-    q_leaves = [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None]
+    qkeys = tuple(k for k in QUESTION_KEYS + WEAK_QUESTION_KEYS if k in by and by[k] not in answer_keys)
+    nested = _nested_question(node, by, answer_keys)
+    q_leaves = nested or [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None
+                and (k in QUESTION_KEYS and _k(by[k]) in ANSWER_KEYS | STRONG_ANSWER_KEYS or question_shaped(lf.value)
+                     or k in QUESTION_KEYS and not any(_k(a) in WEAK_ANSWER_KEYS or _k(a) not in ANSWER_KEYS
+                                                       for a in answer_keys))]
     if not q_leaves:
         return 0
     answers = [lf for k in answer_keys for lf in walk(node[k])]
@@ -292,8 +361,11 @@ def _reference(node: VDict, defs: dict[str, str]) -> int:
     texts = [defs[r] for r in refs if r in defs]
     if not texts:
         return 0
-    if any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
+    typed = next((lf.value for k, v in node.items() if _k(k) == "type" and (lf := _str_leaf(v)) is not None), None)
+    if not (isinstance(typed, str) and typed in node) and \
+            any(_k(k) in DEF_TEXT_KEYS and _str_leaf(v) is not None for k, v in node.items()):
         return 0  # the node has its own question text: it is the definition, not an answer to it
+    # (Typeform: ``{"type": "text", "text": "no", "field": {...}}`` — ``type`` names the answer's key)
     text = " / ".join(dict.fromkeys(texts))
     drops = _drops_of(node)
     answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS
@@ -310,6 +382,10 @@ def _keyed_children(node: VDict, defs: dict[str, str]) -> int:
     n = 0
     for k, v in node.items():
         text = defs.get(k)
+        if text is None and "/" in k:  # ODK/Kobo: ``group_a/q7``
+            text = defs.get(k.rsplit("/", 1)[1])
+        if text is None and k.endswith("]") and "[" in k:  # Open311: ``attribute[cit]``
+            text = defs.get(k[k.rfind("[") + 1:-1])
         if text is None:
             m = _JOTFORM_KEY.match(k)
             if m is not None:
@@ -358,4 +434,248 @@ def _pretty(node: VDict) -> int:
         seg_list.path = v.path
         node[f"{k}\x00segments"] = seg_list
         n += len(parts)
+    return n
+
+
+_PLURAL = {"questions": "question", "answers": "answer", "fields": "field", "values": "value", "labels": "label",
+           "headers": "header", "headings": "heading", "names": "name", "keys": "key", "responses": "response",
+           "titles": "title", "columns": "column", "prompts": "prompt", "texts": "text", "rows": "row",
+           "data": "data", "vals": "val", "items": "item"}
+_ALIGNED_Q = frozenset({"question", "field", "label", "header", "heading", "name", "key", "title", "column", "prompt",
+                        "text", "item", "k", "fieldname", "questiontext"})
+_ALIGNED_A = frozenset({"answer", "value", "response", "row", "data", "val", "v", "input", "result", "reply"})
+
+
+def _unwrap(node: Any) -> Any:
+    """``field[]`` arrives as ``{"field": {"": [...]}}``."""
+    if isinstance(node, VDict) and len(node) == 1 and "" in node:
+        return node[""]
+    return node
+
+
+def _fold_plural(k: str) -> str:
+    kk = _k(k)
+    return _PLURAL.get(kk, kk)
+
+
+def _aligned(node: VDict) -> int:
+    """Parallel containers: ``questions: [Q, ...]`` beside ``answers: ["no", ...]``, ``questions[7]``
+    beside ``answers[7]``, ``headers: [..Q]`` beside ``rows: [[.., "no"]]`` — the question at a
+    position labels the answer at the same position."""
+    qs = [(k, _unwrap(v)) for k, v in node.items() if _fold_plural(k) in _ALIGNED_Q]
+    ans = [(k, _unwrap(v)) for k, v in node.items() if _fold_plural(k) in _ALIGNED_A]
+    n = 0
+    for qk, q in qs:
+        for ak, a in ans:
+            if ak == qk:
+                continue
+            n += _align(q, a, node, ak)
+    return n
+
+
+def _texts(q: Any) -> dict[Any, Leaf] | None:
+    if isinstance(q, VList):
+        out = {i: lf for i, x in enumerate(q) if (lf := _str_leaf(x)) is not None}
+        return out if len(out) == len(q) else None
+    if isinstance(q, VDict):
+        out = {k: lf for k, x in q.items() if (lf := _str_leaf(x)) is not None}
+        return out if out and len(out) == len(q) else None
+    return None
+
+
+def _split(node: VDict, q: Leaf, a: Leaf, tag: str) -> int:
+    """The i-th text of ``q`` labels the i-th value of ``a`` (both lists held in one leaf each)."""
+    if not (isinstance(a.value, list) and len(a.value) == len(q.value)) or a.role != "answer":
+        return 0
+    a.role = "skip"
+    q.role = "question"
+    parts = []
+    for i, (qt, av) in enumerate(zip(q.value, a.value)):
+        drops = (a.loc + (i,), q.loc + (i,)) if a.loc is not None and q.loc is not None else None
+        parts.append(Leaf(av, a.loc + (i,), f"{a.path}[{i}]", a.key_path, origin=a.origin,
+                          label=str(qt)[:MAX_LABEL], label_source="a question at the same position", drops=drops,
+                          editable=a.editable))
+    seg = VList(parts)
+    seg.loc = None
+    seg.path = a.path
+    node[f"{tag}\x00aligned{len(node)}"] = seg
+    return len(parts)
+
+
+def _align_leaf(node: VDict, q: Leaf, a: Any, tag: str) -> int:
+    if isinstance(q.value, str) and isinstance(a, Leaf) and not isinstance(a.value, list) and q.role == "answer" \
+            and a.role == "answer" and question_shaped(q.value):  # ``field[]=Q&value[]=no``, one of each
+        q.role = "question"
+        drops = (a.loc, q.loc) if a.loc is not None and q.loc is not None else None
+        q.drops = q.drops or drops
+        _label(a, q.value, "a question at the same position", drops)
+        return 1
+    if not (isinstance(q.value, list) and q.value and all(isinstance(x, str) for x in q.value)):
+        return 0
+    if isinstance(a, Leaf):
+        return _split(node, q, a, tag)
+    if isinstance(a, VList) and a and all(isinstance(r, Leaf) for r in a):  # header row + data rows
+        if not all(isinstance(r.value, list) and len(r.value) == len(q.value) for r in a):
+            return 0
+        return sum(_split(node, q, r, tag) for r in a)
+    return 0
+
+
+def _align(q: Any, a: Any, node: VDict | None = None, tag: str = "") -> int:
+    if isinstance(q, Leaf):
+        return _align_leaf(node, q, a, tag) if node is not None else 0
+    texts = _texts(q)
+    if not texts:
+        return 0
+    n = 0
+    if isinstance(a, VList) and isinstance(q, VList) and a and all(isinstance(r, VList) for r in a):
+        # header row + data rows
+        for row in a:
+            if len(row) != len(q):
+                return n
+        for row in a:
+            for i, cell in enumerate(row):
+                if i in texts:
+                    for lf in walk(cell):
+                        _label(lf, texts[i].value, "a header of its column", None)
+                        n += 1
+        for t in texts.values():
+            t.role = "question"
+        return n
+    if isinstance(a, VList) and isinstance(q, VList):
+        if len(a) != len(q):
+            return 0
+        pairs = [(texts[i], a[i]) for i in range(len(a)) if i in texts]
+    elif isinstance(a, VDict) and isinstance(q, VDict):
+        pairs = [(texts[k], a[k]) for k in a if k in texts]
+    else:
+        return 0
+    for t, av in pairs:
+        drops = tuple({*_drops_of(av), *((t.loc,) if t.loc is not None else ())})
+        got = 0
+        for lf in walk(av):
+            _label(lf, t.value, "a question at the same position", drops)
+            got += 1
+        if got:
+            t.role = "question"
+            if t.drops is None:
+                t.drops = drops
+        n += got
+    return n
+
+
+_ID_WORDS = frozenset({"q", "question", "questions", "label", "labels", "title", "prompt", "caption", "text",
+                       "answer", "answers", "ans", "response", "value", "val", "a", "field", "input"})
+_Q_WORDS = frozenset({"question", "questions", "label", "labels", "title", "prompt", "caption", "text"})
+
+
+def _same_id(node: VDict) -> int:
+    """Siblings that share an id: ``label_7`` + ``q7``, ``q7_question`` + ``q7_answer``."""
+    from ..normalize import tokens
+
+    by_id: dict[tuple[str, ...], list[tuple[bool, Leaf]]] = {}
+    for k, v in node.items():
+        if not isinstance(v, Leaf) or v.role != "answer":
+            continue
+        toks = tokens(k)
+        rest = tuple(t for t in toks if t not in _ID_WORDS)
+        if not rest or not any(t.isdigit() for t in rest) and len(toks) == len(rest):
+            continue
+        by_id.setdefault(rest, []).append((any(t in _Q_WORDS for t in toks), v))
+    n = 0
+    for members in by_id.values():
+        qs = [lf for is_q, lf in members if is_q and isinstance(lf.value, str) and question_shaped(lf.value)]
+        ans = [lf for is_q, lf in members if not is_q]
+        if len(qs) != 1 or not ans:
+            continue
+        q = qs[0]
+        drops = (q.loc, *(a.loc for a in ans))
+        q.role = "question"
+        q.drops = q.drops or drops
+        for lf in ans:
+            _label(lf, q.value, "a question sent beside it", (lf.loc, q.loc))
+            n += 1
+    return n
+
+
+def _pair_list(lst: VList) -> int:
+    """``[["What is your immigration status?", "no"], ...]``: a two-item list, a question and its answer."""
+    n = 0
+    for item in lst:
+        if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
+            qv, av = item.value
+            if isinstance(qv, str) and qv.strip().endswith(("?", ":")) and item.loc is not None:
+                item.role = "skip"
+                lf = Leaf(av, item.loc + (1,), f"{item.path}[1]", item.key_path, origin=item.origin,
+                          label=qv.strip()[:MAX_LABEL], label_source="a question:answer pair", drops=(item.loc,),
+                          editable=item.editable)
+                lst.append(lf)
+                n += 1
+            continue
+        if not (isinstance(item, VList) and len(item) == 2):
+            continue
+        q, a = item
+        q = _str_leaf(q)
+        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(("?", ":")):
+            continue
+        drops = _drops_of(item) if getattr(item, "loc", None) is not None else (q.loc, a.loc)
+        q.role = "question"
+        q.drops = q.drops or drops
+        _label(a, q.value, "a question:answer pair", drops)
+        n += 1
+    return n
+
+
+_MAP_WORDS = ("label", "question", "title", "heading", "caption", "prompt")
+
+
+def _label_map(node: VDict) -> int:
+    """A map of labels beside the answers it names: Zoho ``{"Dropdown": "No", "field_labels":
+    {"Dropdown": Q}}``."""
+    n = 0
+    for k, v in node.items():
+        if not isinstance(v, VDict) or not any(w in _k(k) for w in _MAP_WORDS):
+            continue
+        for ck, cv in v.items():
+            if ck == k or ck not in node or (lf := _str_leaf(cv)) is None:
+                continue
+            target = node[ck]
+            if isinstance(target, VDict) and any(w in _k(ck) for w in _MAP_WORDS):
+                continue
+            drops = (*_drops_of(target), *((lf.loc,) if lf.loc is not None else ()))
+            for a in walk(target):
+                if a.role == "answer" and a is not lf:
+                    _label(a, lf.value, "a label map beside it", drops)
+                    n += 1
+    return n
+
+
+def _positional_rows(nodes: list[tuple[VDict, str | None]]) -> int:
+    """Socrata-style rows: ``columns: [{fieldName, name: Q}]`` somewhere in the body and ``data:
+    [["No"]]`` — the i-th cell of a row answers the i-th column."""
+    columns: list[list[str]] = []
+    for node, _ in nodes:
+        for k, v in node.items():
+            if _k(k) == "columns" and isinstance(v, VList) and v and all(isinstance(c, VDict) for c in v):
+                texts = []
+                for c in v:
+                    t = next((lf.value for dk in c if _k(dk) in DEF_TEXT_KEYS + ("name",)
+                              and (lf := _str_leaf(c[dk])) is not None), None)
+                    texts.append(t or "")
+                columns.append(texts)
+    if not columns:
+        return 0
+    n = 0
+    for node, _ in nodes:
+        for k, v in list(node.items()):
+            if _k(k) not in ("data", "rows") or not isinstance(v, VList):
+                continue
+            for row in v:
+                if not (isinstance(row, Leaf) and isinstance(row.value, list)) or row.role != "answer":
+                    continue
+                cols = next((c for c in columns if len(c) == len(row.value)), None)
+                if cols is None:
+                    continue
+                q = Leaf(list(cols), row.loc, row.path, row.key_path, role="question")
+                n += _split(node, q, row, k)
     return n

@@ -119,6 +119,25 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
             lf.editable = False
             out.append(lf)
 
+    def add_args(args: Any, here: str, name: str) -> None:
+        """A field's arguments read together, as one object: a question/answer pair passed as two
+        arguments (``answer(question: "...", response: "no")``) is read like a builder's pair."""
+        if not args:
+            return
+        b = _Builder()
+        node = VDict()
+        node.loc = None
+        node.path = here
+        for arg in args:
+            an = arg.name.value
+            node[an] = b.json(plain(arg.value, 0), (), f"{here}({an})", f"{name}.{an}", origin="graphql")
+        builders.annotate(node)
+        for lf in walk(node):
+            lf.origin = "graphql"
+            lf.drops = ()
+            lf.editable = False
+            out.append(lf)
+
     for definition in doc.definitions:
         if isinstance(definition, gql.OperationDefinitionNode):
             root = f"{prefix}{definition.operation.value}"
@@ -143,8 +162,9 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
                 if isinstance(sel, gql.FieldNode):
                     name = sel.name.value
                     here = f"{at}.{sel.alias.value if sel.alias else name}"
-                    for arg in sel.arguments or ():
-                        add(plain(arg.value, 0), f"{here}({arg.name.value})", f"{name}.{arg.name.value}")
+                    add_args(sel.arguments or (), here, name)
+                    for d in sel.directives or ():  # ``@tag(citizenshipStatus: "no")`` is submitted too
+                        add_args(d.arguments or (), f"{here}@{d.name.value}", f"{name}.{d.name.value}")
                     stack.append((sel.selection_set, here, depth + 1))
                 elif isinstance(sel, gql.InlineFragmentNode):
                     stack.append((sel.selection_set, at, depth + 1))

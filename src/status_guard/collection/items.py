@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import MISSING, Item
-from ..normalize import normalize
+from ..normalize import normalize, tokens
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf
@@ -130,8 +130,12 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]
             if short and subject != "free_text":
                 vc = classifier.classify_value([s for _, s in short])
+                services = _services_named(classifier, [s for _, s in short]) if vc.categories - cats else set()
                 for c in sorted(vc.categories - cats):
-                    if subject == "unrelated":
+                    if c in services:
+                        reasons.append(f"{c}: the answer names a city service ({titles.get(c, c).lower()} words "
+                                       "beside a service noun), not the person's status")
+                    elif subject == "unrelated":
                         reasons.append(f"{c}: a {titles.get(c, c).lower()} answer in a field about another "
                                        "subject is a look-alike, not a status")
                     else:
@@ -151,6 +155,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                             if c in asked.categories or c in lf.known:
                                 cats.add(c)
                                 continue
+                            if answer_like and _names_a_service(s):
+                                reasons.append(f"{c}: the answer names a city service, not the person's status")
+                                continue
                             if answer_like:  # a short answer to a question whose name says nothing
                                 if c not in cats:
                                     reasons.append(f"{c}: the answer is a {titles.get(c, c).lower()} answer and "
@@ -158,6 +165,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                                 cats.add(c)
                                 continue
                             mapped = _mapped(mmap, c, s[f.start:f.end])
+                            if _about_a_group(s, f.end) and mmap.topic.get(c):
+                                mapped = mmap.topic[c]  # "undocumented residents", "Refugee Advocacy
+                                # Coalition": the subject, nobody's status (040(k) is about a person)
                             if mapped is None:
                                 cats.add(c)
                                 reasons.append(f"{c}: free text mentions it")
@@ -169,6 +179,48 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         item = Item(lf.path, frozenset(cats), tuple(dict.fromkeys(reasons)), lf.value)
         out.append(LeafResult(lf, item, mentions))
     return out
+
+
+_GROUP_NOUNS = frozenset({
+    "residents", "resident", "immigrants", "families", "people", "communities", "community", "workers", "youth",
+    "neighbors", "neighbours", "populations", "population", "persons", "individuals", "advocacy", "coalition",
+    "alliance", "association", "council", "network", "organization", "organisation", "center", "centre",
+    "committee", "rights", "justice", "services", "affairs", "office", "program", "programs", "fund", "project",
+    "task", "policy", "policies", "law", "laws", "issues", "act", "protections", "students",
+})
+
+
+def _about_a_group(text: str, end: int) -> bool:
+    """The words after a status word name a group or an organisation, not the person speaking
+    ("undocumented residents", "Refugee Advocacy Coalition")."""
+    after = tokens(text[end:end + 60])[:3]
+    return any(w in _GROUP_NOUNS for w in after[:2]) and not any(w in ("i", "me", "my", "am") for w in
+                                                                  tokens(text[max(0, end - 40):end]))
+
+
+def _names_a_service(value: str) -> bool:
+    """A short answer naming a service ("Naturalization ceremony", "Citizenship class") and no person."""
+    from .lookalikes import _occurrences, vocab
+
+    words = tuple(tokens(value))
+    if not words or len(words) > 6:
+        return False
+    v = vocab()
+    return bool(_occurrences(v.services, words)) and not _occurrences(v.addressed, words)
+
+
+def _services_named(classifier: Any, values: list[str]) -> set[str]:
+    """Categories every short answer that carries them names only as a city service (a choice of
+    "Naturalization ceremony" or "Citizenship class" answers which service, not a status)."""
+    named: set[str] | None = None
+    for v in values:
+        vc = classifier.classify_value([v])
+        if not vc.categories:
+            continue
+        res, _ = asked_by(classifier, "", v)
+        gone = set(vc.categories) - set(res.categories)
+        named = gone if named is None else named & gone
+    return named or set()
 
 
 def _mapped(mmap: MentionMap, category: str, span: str) -> str | None:

@@ -36,7 +36,9 @@ from ..classify.result import Classification
 from ..normalize import compact, tokens
 from .subjects import vocabulary
 
-_CLAUSE = re.compile(r"[.,;:?!\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
+_CLAUSE = re.compile(r"[.,;:?!()\[\]\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
+# sentences: a full stop must end a word ("U.S. citizen" is one sentence) and be followed by space/end
+_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!])(?=\s|$)|(?<=[?\u061f\u3002\uff1f\uff01\u0964])|\n+")
 _TERM_LANG = re.compile(r"^(?:name|label) term '.*' \(([A-Za-z-]+)\)")
 _ABBR = re.compile(r"'([^']+)' read as '([^']+)'")
 _MATCH_REASON = ("name term ", "label term ", "name contains ", "label contains ")
@@ -68,6 +70,11 @@ class _Vocab:
     services: tuple[_Phrase, ...]
     addressed: tuple[_Phrase, ...]
     not_asked: tuple[_Phrase, ...]
+    rights: tuple[_Phrase, ...]
+    declarative_min: int
+    requests: frozenset[str]
+    notices: frozenset[str]
+    verbs: frozenset[str]
     categories: frozenset[str]
     languages: dict[str, frozenset[str]]  # list name -> languages that have one
 
@@ -90,16 +97,20 @@ def vocab() -> _Vocab:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
     return _Vocab(
         _phrases(data.get("services")), _phrases(data.get("addressed")), _phrases(data.get("not_asked")),
+        _phrases(data.get("rights")), int((data.get("declarative") or {}).get("min_words", 5)),
+        frozenset(w for r in (data.get("declarative") or {}).get("requests", ()) for w in tokens(str(r))),
+        frozenset(w for r in (data.get("declarative") or {}).get("notices", ()) for w in tokens(str(r))),
+        frozenset(w for r in (data.get("declarative") or {}).get("verbs", ()) for w in tokens(str(r))),
         frozenset(data.get("service_categories") or ()),
         {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked")},
     )
 
 
 # -- welcoming statements -------------------------------------------------------------------------
-def _says_not_asked(clause: str) -> bool:
+def _says_not_asked(clause: str, phrases: tuple[_Phrase, ...] | None = None) -> bool:
     words = tuple(tokens(clause))
     ctext = None
-    for p in vocab().not_asked:
+    for p in vocab().not_asked if phrases is None else phrases:
         if compact_script(p.ctext):
             ctext = compact(clause) if ctext is None else ctext
             if p.ctext and p.ctext in ctext:
@@ -114,12 +125,46 @@ def without_statements(text: str | None) -> tuple[str | None, tuple[str, ...]]:
     """``text`` without its clauses that promise the subject is not asked, and those clauses."""
     if not text:
         return text, ()
-    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
-    dropped = tuple(c.strip() for c in clauses if _says_not_asked(c))
+    v = vocab()
+    dropped: list[str] = []
+    kept: list[str] = []
+    asides = [a for a in _ASIDE.findall(text) if _informs(a + ".")]
+    for a in asides:
+        dropped.append(a.strip())
+        text = text.replace(f"({a})", " ")
+    sentences = [x for x in _SENTENCE.split(text) if x and x.strip()]
+    for sent in sentences:
+        if _says_not_asked(sent, v.rights) or _informs(sent):
+            dropped.append(sent.strip())
+            continue
+        for c in _CLAUSE.split(sent):
+            if not c or not c.strip():
+                continue
+            (dropped if _says_not_asked(c) or _notice(c) else kept).append(c.strip())
     if not dropped:
         return text, ()
-    kept = [c.strip() for c in clauses if c.strip() not in dropped]
-    return (" / ".join(kept) or None), dropped
+    return (" / ".join(kept) or None), tuple(dropped)
+
+
+_ASIDE = re.compile(r"\(([^()]{8,})\)")
+
+
+def _notice(clause: str) -> bool:
+    """A clause naming a notice the page gives ("Your appointment reminder: reply with a time")."""
+    words = tokens(clause)
+    return len(words) >= 2 and words[-1] in vocab().notices
+
+
+def _informs(sentence: str) -> bool:
+    """A declarative sentence that addresses nobody and asks for nothing (information on the page)."""
+    s = sentence.strip()
+    if not s or s[-1] not in ".!":
+        return False
+    words = tokens(s)
+    v = vocab()
+    if len(words) < v.declarative_min or any(w in v.requests for w in words) or not any(w in v.verbs for w in words):
+        return False
+    return not _occurrences(v.addressed, tuple(words)) and "us" not in words
 
 
 # -- services, wrappers, abbreviations -------------------------------------------------------------

@@ -1,6 +1,6 @@
 """What a field is *about*, read from its name and label (see ``vocabulary.yaml``): ``generic``
 (the name says nothing: ``q7``, ``answer``, ``status``), ``free_text`` (a comment, a note, a
-story), ``unrelated`` (another subject: a parking permit, a membership plan) or ``other``."""
+story, a site search ``q``/``s``/``search``), ``unrelated`` (another subject: a parking permit, a membership plan) or ``other``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _ID_LIKE = re.compile(r"^(?:\d+|[0-9a-f]{6,}|[a-z]\d+|[a-z]{1,2})$")
 def vocabulary() -> dict[str, frozenset[str]]:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
     out: dict[str, frozenset[str]] = {}
-    for kind in ("generic", "free_text", "unrelated"):
+    for kind in ("generic", "free_text", "unrelated", "search"):
         words: set[str] = set()
         for entries in (data.get(kind) or {}).values():
             for w in entries:
@@ -36,6 +36,8 @@ def subject_of(name: str, label: str) -> Subject:
     toks = [t for t in tokens(name or "") + tokens(label or "") if t]
     if not toks:
         return "generic"
+    if not (label or "").strip() and all(t in voc["search"] for t in toks):
+        return "free_text"  # a site search / chat input: the person's own words
     if any(t in voc["free_text"] for t in toks):
         return "free_text"
     if any(t in voc["unrelated"] for t in toks):
@@ -51,12 +53,39 @@ def status_documents() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple((re.compile(d["pattern"]), d["category"], d["title"]) for d in data.get("status_documents") or ())
 
 
+_LEET = str.maketrans({"3": "e", "0": "o", "1": "i", "4": "a", "5": "s", "@": "a", "$": "s"})
+_REPEAT = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
+
+
+def file_name_spellings(filename: str) -> tuple[str, ...]:
+    """A file name as the app may read it: HTML entities and percent escapes decoded (Django
+    unescapes ``green&#95;card.pdf``), and as a person may disguise it (``gr33n``, ``greeen``)."""
+    import html
+    from urllib.parse import unquote
+
+    out = [filename]
+    for f in (html.unescape(filename), unquote(filename), html.unescape(unquote(filename)),
+              unquote(html.unescape(filename))):
+        if f not in out:
+            out.append(f)
+    for f in list(out):
+        base = f.rsplit(".", 1)[0] if "." in f else f
+        for g in (base.translate(_LEET), _REPEAT.sub(r"\1\1", base), _REPEAT.sub(r"\1\1", base.translate(_LEET))):
+            if g not in out and not re.fullmatch(r"[\d\W_]*", base):
+                out.append(g)
+    return tuple(out)
+
+
 def document_in_file_name(filename: str) -> tuple[frozenset[str], str | None]:
-    """Categories of an immigration document a file is named for (``i-551_scan.jpg``)."""
+    """Categories of an immigration document a file is named for (``i-551_scan.jpg``), under any
+    spelling of its name the app or a person may use (``file_name_spellings``)."""
     cats: set[str] = set()
     titles: list[str] = []
+    spellings = file_name_spellings(filename)
     for rx, cat, title in status_documents():
-        if rx.search(filename):
+        # form numbers are read on the name as sent and decoded (digits are not folded for them)
+        if any(rx.search(f) for f in spellings):
             cats.add(cat)
-            titles.append(title)
+            if title not in titles:
+                titles.append(title)
     return frozenset(cats), ("the uploaded file is named for " + " / ".join(titles)) if titles else None

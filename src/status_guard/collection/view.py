@@ -26,7 +26,7 @@ from urllib.parse import unquote_to_bytes
 
 import orjson
 
-from ..errors import LimitExceededError
+from ..errors import LimitExceededError, UnparseableInputError
 
 Loc = tuple[Any, ...]
 
@@ -35,7 +35,9 @@ EMBED_JSON = "\x00json"
 EMBED_B64 = "\x00base64-json"
 EMBED_B64_GZIP = "\x00base64-gzip-json"
 EMBED_FORM = "\x00urlencoded"
-MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM})
+EMBED_OPAQUE = "\x00decoded"  # a data: URI, hex, a percent-encoded string: read, not re-encoded (strip refuses)
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_OPAQUE})
+_HEX_JSON = re.compile(r"^(?:7[bB]|5[bB])(?:[0-9a-fA-F]{2})+$")
 
 MAX_EMBED_DEPTH = 4
 MAX_EMBED_BYTES = 512 * 1024
@@ -122,6 +124,9 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
     s = value.strip()
     if not s or len(s) > MAX_EMBED_BYTES:
         return None
+    other = _decode_other(s)
+    if other is not None:
+        return other
     c = s[0]
     if c in "{[":
         if s[-1] not in "}]":
@@ -169,6 +174,33 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
     return None
 
 
+def _decode_other(s: str) -> tuple[str, Any] | None:
+    """Encodings an app can decode in one call: a ``data:`` URI, hex of JSON, a percent-encoded
+    JSON or query string. Read (``EMBED_OPAQUE``); never re-encoded, so a strip route refuses."""
+    from urllib.parse import unquote
+
+    inner: str | None = None
+    if s[:5].lower() == "data:" and "," in s:
+        head, _, payload = s[5:].partition(",")
+        if ";base64" in head.lower():
+            got = decode_embedded(payload)
+            return (EMBED_OPAQUE, got[1]) if got is not None else None
+        inner = unquote(payload)
+    elif len(s) >= 8 and _HEX_JSON.match(s):
+        try:
+            inner = bytes.fromhex(s).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+    elif "%" in s and "&" not in s and " " not in s:
+        dec = unquote(s)
+        if dec != s and (dec[:1] in "{[" or ("=" in dec and "&" in dec)):
+            inner = dec
+    if inner is None or inner == s:
+        return None
+    got = decode_embedded(inner)
+    return (EMBED_OPAQUE, got[1]) if got is not None else None
+
+
 def _inflate(raw: bytes) -> bytes | None:
     import zlib
 
@@ -192,7 +224,11 @@ class _Builder:
             raise LimitExceededError("number of submitted values", MAX_VIEW_LEAVES)
         if isinstance(value, str) and depth < MAX_EMBED_DEPTH * 8:
             emb = decode_embedded(value)
-            if emb is not None and sum(1 for p in loc if isinstance(p, str) and p in MARKERS) < MAX_EMBED_DEPTH:
+            if emb is not None and sum(1 for p in loc if isinstance(p, str) and p in MARKERS) >= MAX_EMBED_DEPTH:
+                # past the bound: it cannot be read, so it is not let through unread (fail closed)
+                raise UnparseableInputError(
+                    f"a value holds encoded content nested more than {MAX_EMBED_DEPTH} levels deep")
+            if emb is not None:
                 marker, doc = emb
                 self.stats.embedded += 1
                 self.stats.kinds.add(marker)
