@@ -195,6 +195,10 @@ def _extract(guard: Any, src: SourceFile, scope: str, *, text: bool, sql_dialect
             except StatusGuardError as exc:
                 raise UnparseableInputError(f"form text could not be checked ({exc.__class__.__name__})") from None
         return cands
+    if src.type == "script":
+        from .html import extract_script_markup
+
+        return extract_script_markup(body)
     if src.type == "sql":
         from .sql import extract_sql
 
