@@ -529,6 +529,7 @@ class EventRecorder:
                 return dict(closer.record)  # the same notice, retried: already recorded
             raise EventError(f"obligation {ob.ref} was already closed by seq {ob.closed_seq}; a second notice is "
                              "not recorded (void or correct the first one if it was wrong)", param="obligation_ref")
+        self._check_notice_after_opening(ev, ob)
         if person_given:
             if ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
                 raise EventError("the notice names a different person from the one obligation "
@@ -550,6 +551,20 @@ class EventRecorder:
         if ob is not None and ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
             raise EventError("the corrected notice names a different person from the obligation's",
                              param="person_id")
+        if ob is not None:
+            self._check_notice_after_opening(ev, ob)
+
+    def _check_notice_after_opening(self, ev: Mapping[str, Any], ob: Any) -> None:
+        """040(g): the notice is a copy of a detainer or warrant already received; a notice given before
+        it was received is an impossible fact and never closes the obligation."""
+        given = parse_stored(str(ev.get("occurred_at") or ""))
+        received = parse_stored(ob.opened_at or "")
+        if given is not None and received is not None and given < received:
+            j = self.jurisdiction
+            raise EventError(f"the notice is dated {j.show(given)}, before the {ob.opened_by.replace('_', ' ')} "
+                             f"it copies was received ({j.show(received)}); a 040(g) notice can only be given "
+                             "after the detainer or warrant arrived. Check the date and time ({param})",
+                             param="occurred_at")
 
 
 # what is not part of the fact itself: ids, references, the derived deadline, sealing
