@@ -38,7 +38,8 @@ def run(log_path, key_file):
                                                        "STATUS_GUARD_PERSON_KEY_FILE": str(key_file), **(env or {})})
         if code is not None:
             assert res.exit_code == code, res.output
-        return res.output
+        # a machine format is stdout alone (the verification line goes to stderr)
+        return res.stdout if any(a in ("json", "jsonl", "csv") for a in args) else res.output
 
     return go
 

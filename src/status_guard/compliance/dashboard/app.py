@@ -51,7 +51,7 @@ from ..ledger import Ledger, ledger_of
 from ..money import money
 from ..obligations import STATUS_WORDS, obligations_from, pending
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
-from ..index import LogIndex, build_index
+from ..index import LogIndex, build_index, occurred_time
 from ..report import Period, ReportError, report_for
 from ..sealing import unseal
 from ..source import LogReader, Snapshot
@@ -376,14 +376,21 @@ def create_app(config: DashboardConfig) -> Starlette:
             since = Period.parse(q["from"], q["from"], j.tz).start_dt
         if q["to"]:
             until = Period.parse(q["to"], q["to"], j.tz).end_dt
+        # the period is when things occurred (as every count on the overview), not when they were written
         flt = Filter.make(kind=q["kind"] or None, effect=q["effect"] or None, citation=q["citation"] or None,
-                          adapter=q["adapter"] or None, requester=q["requester"] or None, since=since, until=until)
+                          adapter=q["adapter"] or None, requester=q["requester"] or None)
+
+        def in_period(r: dict[str, Any]) -> bool:
+            if since is None and until is None:
+                return True
+            t = occurred_time(r)
+            return t is not None and (since is None or t >= since) and (until is None or t < until)
 
         def make() -> list[dict[str, Any]]:
             return [r for r in reversed(snap.records)
-                    if flt(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
+                    if flt(r) and in_period(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
 
-        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, show_markers), make)
+        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, since, until, show_markers), make)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
