@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -128,6 +128,9 @@ def person_ref(key: bytes, local_id: str) -> str:
     return keyed_ref(bytes(key), local_id, purpose="person")
 
 
+_AMOUNT_RE = re.compile(r"\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII)
+
+
 def parse_amount(value: Any) -> str:
     """A non-negative decimal amount with at most two places, as a string ('1250.00')."""
     if isinstance(value, float):
@@ -135,13 +138,21 @@ def parse_amount(value: Any) -> str:
                          param="amount")
     if isinstance(value, bool):
         raise EventError("{param} must be a decimal string", param="amount")
-    text = str(value).strip().replace(",", "")
-    if text.startswith("$"):
-        text = text[1:]
-    try:
-        d = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise EventError("{param} is not a decimal number such as 1250.00", param="amount") from None
+    if isinstance(value, Decimal):
+        d = value
+    else:
+        text = str(value).strip()
+        # as written on a check: ASCII digits, optional $ and thousands commas in groups of three, at most
+        # two decimals. No exponent, no doubled commas, no other scripts' digits: a typo is not a figure.
+        if not _AMOUNT_RE.fullmatch(text):
+            if text.startswith("-") and _AMOUNT_RE.fullmatch(text[1:]):
+                raise EventError("{param} must be non-negative, written like 1250.00 or $1,250.00", param="amount")
+            if re.fullmatch(r"\$?[0-9,]+\.[0-9]{3,}", text, re.ASCII):
+                raise EventError("{param} has more than two decimal places (write it like 1250.00 or $1,250.00)",
+                                 param="amount")
+            raise EventError("{param} must be written like 1250.00 or $1,250.00: digits 0-9, commas only between "
+                             "groups of three digits, at most two decimals", param="amount")
+        d = Decimal(text.lstrip("$").replace(",", ""))
     if not d.is_finite() or d < 0:
         raise EventError("{param} must be a finite, non-negative number", param="amount")
     if d != d.quantize(Decimal("0.01")):
