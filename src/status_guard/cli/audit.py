@@ -11,6 +11,8 @@ Errors name the option or the file, never a value from the log.
 
 from __future__ import annotations
 
+import errno
+
 import csv
 import io
 import json
@@ -36,13 +38,14 @@ from status_guard.audit.query import Filter, filter_items
 MAX_JSON_FILE = 16 * 1024 * 1024
 
 from .options import EXIT_CANNOT_VERIFY, missing_audit, normalize_spec, style
+from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
 
 audit_option = click.option(
     "--audit", "audit_spec", envvar=ENV_AUDIT, required=False, metavar="SPEC",
     # a bare path is a JSONL log; a missing one says where it comes from (cli/options.py)
-    callback=lambda ctx, param, value: normalize_spec(value) if value else missing_audit(ctx),
+    callback=lambda ctx, param, value: audit_spec_checked(value) if value else missing_audit(ctx),
     help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] | a file path (default: ${ENV_AUDIT})")
 table_option = click.option("--table", default=None, help="PostgreSQL table name (default status_guard_audit)")
 witness_option = click.option(
@@ -353,8 +356,16 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
             click.echo(f"HMAC key {hmac_key}, key id {write_secret_file(hmac_key, force=force)}")
         if correlation_key:
             click.echo(f"correlation key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
-    except (AuditConfigError, OSError) as e:
+    except AuditConfigError as e:
         _fail(str(e))
+    except OSError as e:  # name the option and say what is wrong in words, not errno text
+        which = next((f"--{o}" for o, v in (("signing-key", signing_key), ("public-key", public_key),
+                                             ("hmac-key", hmac_key), ("correlation-key", correlation_key))
+                      if v and e.filename and os.path.abspath(str(e.filename)) == os.path.abspath(v)), "the key file")
+        why = {errno.ENOENT: "its folder does not exist (create it first)", errno.EACCES: "permission denied",
+               errno.EISDIR: "it is a folder, not a file", errno.EEXIST: "it already exists (--force overwrites)",
+               errno.ENOSPC: "the disk is full"}.get(e.errno or 0, e.strerror or "it could not be written")
+        _fail(f"{which}: cannot write {e.filename}: {why}")
 
 
 def _writer(audit_spec: str, table: str | None, signing_key: str | None = None, witness: str | None = None,

@@ -131,6 +131,20 @@ def person_ref(key: bytes, local_id: str) -> str:
 _AMOUNT_RE = re.compile(r"\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII)
 
 
+def _department(dept: Any) -> str:
+    """A department name the log accepts (the audit record rule), checked before anything is written so
+    the error names the option, not the record field."""
+    from status_guard.audit import records
+    from status_guard.errors import StatusGuardError
+
+    try:
+        return records.name("event.department", dept)
+    except StatusGuardError:
+        raise EventError("{param} must be a department name: starts with a letter or digit, then letters, digits, "
+                         "spaces and . & ' / _ ( ) - only, at most 80 characters, no street address",
+                         param="department") from None
+
+
 def parse_amount(value: Any) -> str:
     """A non-negative decimal amount with at most two places, as a string ('1250.00')."""
     if isinstance(value, float):
@@ -358,7 +372,7 @@ class EventRecorder:
             "occurred_at": iso_z(when),
         }
         if dept is not None:
-            ev["department"] = dept
+            ev["department"] = _department(dept)
 
         ref = self._person(etype, person_id, person_ref_)
         if ref is not None:
@@ -391,7 +405,7 @@ class EventRecorder:
         if etype is EventType.ICE_COOPERATION:
             if not isinstance(disclosable, bool):
                 raise EventError("an ICE cooperation event must state whether it can be publicly disclosed "
-                                 "({param}: True or False)", param="disclosable")
+                                 "(give {param})", param="disclosable")
             ev["disclosable"] = disclosable
         elif disclosable is not None:
             raise EventError("only an ICE cooperation event carries a disclosable flag ({param})",
@@ -399,7 +413,7 @@ class EventRecorder:
 
         if in_custody is not None:
             if not isinstance(in_custody, bool):
-                raise EventError("{param} must be True or False", param="in_custody")
+                raise EventError("{param}: say whether the person is in custody (yes or no)", param="in_custody")
             ev["state"] = "in_custody" if in_custody else "not_in_custody"
 
         if etype in OBLIGATION_OPENERS and in_custody is None:
