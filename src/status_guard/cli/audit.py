@@ -257,10 +257,24 @@ def _cell(rec: dict[str, Any], col: str) -> str:
     return str(v)
 
 
+def _line_safe(text: str) -> str:
+    # JSON allows these raw, but line splitters (Python's splitlines, some editors) break on them
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+
+
 def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
+    """``json``: one JSON document (an array, streamed); ``jsonl``: one object per line; ``csv``; table."""
+    if fmt == "jsonl":
         for rec in records:
-            click.echo(json.dumps(rec, ensure_ascii=False, sort_keys=True))
+            click.echo(_line_safe(json.dumps(rec, ensure_ascii=False, sort_keys=True)))
+        return
+    if fmt == "json":
+        first = True
+        for rec in records:
+            click.echo(("[\n" if first else ",\n") + _line_safe(json.dumps(rec, ensure_ascii=False, sort_keys=True)),
+                       nl=False)
+            first = False
+        click.echo("[]" if first else "\n]")
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -303,7 +317,8 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
               fmt: str) -> None:
@@ -321,7 +336,8 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
 def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str) -> None:
     """Show the last N records (all kinds)."""
     try:
