@@ -213,8 +213,25 @@ def create_app(config: DashboardConfig) -> Starlette:
             index_box[:] = [idx]
             return idx
 
+    events_lock = threading.Lock()
+    events_box: list[tuple[str, int, list[dict[str, Any]]]] = []  # (generation, records seen, event records)
+
+    def event_records(snap: Snapshot) -> list[dict[str, Any]]:
+        """The event records of this read — extended with the appended records when this read extends
+        the one they were collected from (the ledger then reads thousands of events, not every record)."""
+        with events_lock:
+            box = events_box[0] if events_box else None
+            if box is not None and box[0] == snap.generation:
+                return box[2]
+            if box is not None and snap.base_generation and box[0] == snap.base_generation and box[1] == snap.base_count:
+                evs = box[2] + [r for r in snap.records[box[1]:] if r.get("kind") == "event"]
+            else:
+                evs = [r for r in snap.records if r.get("kind") == "event"]
+            events_box[:] = [(snap.generation, len(snap.records), evs)]
+            return evs
+
     def ledger(snap: Snapshot) -> Ledger:
-        return memo.get((snap.generation, "ledger"), lambda: ledger_of(snap.records))
+        return memo.get((snap.generation, "ledger"), lambda: ledger_of(event_records(snap)))
 
     def booking(ev: Any) -> str | None:
         return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
