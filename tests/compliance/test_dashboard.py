@@ -268,3 +268,21 @@ def test_every_overview_refusal_count_links_to_exactly_those_records(tmp_path_fa
         assert f"{n} matching record(s)" in listed, (n, link)
     m = _re.search(r'id="refused-count">(\d+)<', ov)
     assert m is not None and int(m.group(1)) == sum(int(n) for n, _ in rows)
+
+
+def test_events_collected_as_records_are_appended_match_a_fresh_read(recorder, guard, audit_log, log_path):
+    """The long-running dashboard extends its event list with appended records; every page it derives
+    from them says what a dashboard started on the same bytes says."""
+    recorder.record("detainer_request", person_id="p1", in_custody=True, occurred_at="2026-02-01T08:00:00Z")
+    spec = f"jsonl:{log_path}"
+    app = create_app(DashboardConfig(audit_spec=spec))
+    q = {"from": "2026-01-01", "to": "2026-06-30"}
+    get(app, "/events", params=q)
+    for i in range(3):
+        recorder.record("federal_reimbursement", case_ref=f"C-{i}", amount=f"{i + 1},000.00",
+                        occurred_at=f"2026-03-0{i + 1}T12:00:00Z")
+        audit_log.heartbeat()
+        for url in ("/events", "/"):
+            long_running = get(app, url, params=q).text
+            fresh = get(create_app(DashboardConfig(audit_spec=spec)), url, params=q).text
+            assert long_running == fresh, url
