@@ -37,7 +37,7 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import EXIT_CANNOT_VERIFY, missing_audit, normalize_spec, style
+from .options import EXIT_CANNOT_VERIFY, missing_audit, style
 from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
