@@ -102,7 +102,7 @@ def test_a_late_notice_is_shown_late_by_how_much_everywhere(recorder, audit_log,
     line = next(x for x in res.output.splitlines() if ref in x)
     assert line.startswith("closed late") and "3 h 20 min" in line and "BK-77" in line
     rows = json.loads(CliRunner().invoke(cli, ["obligations", "--all", "--format", "json", "--audit",
-                                               str(log_path)]).output)
+                                               str(log_path)]).stdout)
     assert rows[0]["status"] == "closed_late" and rows[0]["late_by_seconds"] == 3 * 3600 + 20 * 60
     # dashboard
     app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
