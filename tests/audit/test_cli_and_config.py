@@ -98,9 +98,12 @@ def test_query_filters_and_formats(tmp_path: Path, make_record: Any) -> None:
     runner = CliRunner()
 
     def q(*args: str) -> list[dict[str, Any]]:
-        res = runner.invoke(audit, ["query", "--audit", spec, "--format", "json", *args])
+        res = runner.invoke(audit, ["query", "--audit", spec, "--format", "jsonl", *args])
         assert res.exit_code == 0, res.output
-        return [json.loads(line) for line in res.output.splitlines()]
+        lines = [json.loads(line) for line in res.output.splitlines()]
+        doc = runner.invoke(audit, ["query", "--audit", spec, "--format", "json", *args])
+        assert json.loads(doc.output) == lines  # json: one document with the same records
+        return lines
 
     assert [r["request_id"] for r in q("--effect", "flag")] == ["r-b"]
     assert [r["request_id"] for r in q("--requester", "federal")] == ["r-b"]
@@ -124,9 +127,11 @@ def test_query_filters_and_formats(tmp_path: Path, make_record: Any) -> None:
 def test_tail_shows_the_last_records(tmp_path: Path, make_record: Any) -> None:
     spec = f"jsonl:{tmp_path / 'a.jsonl'}"
     _populate(spec, make_record)
-    res = CliRunner().invoke(audit, ["tail", "--audit", spec, "-n", "2", "--format", "json"])
+    res = CliRunner().invoke(audit, ["tail", "--audit", spec, "-n", "2", "--format", "jsonl"])
     assert res.exit_code == 0
     assert [json.loads(x)["kind"] for x in res.output.splitlines()] == ["heartbeat", "end"]
+    doc = CliRunner().invoke(audit, ["tail", "--audit", spec, "-n", "2", "--format", "json"])
+    assert [r["kind"] for r in json.loads(doc.output)] == ["heartbeat", "end"]
 
 
 def test_open_audit_specs(tmp_path: Path) -> None:

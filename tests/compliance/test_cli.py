@@ -18,7 +18,8 @@ def run(log_path, key_file):
         res = runner.invoke(cli, list(args), env={"STATUS_GUARD_AUDIT": f"jsonl:{log_path}",
                                                   "STATUS_GUARD_PERSON_KEY_FILE": str(key_file)})
         assert res.exit_code == code, (res.output, res.stderr if hasattr(res, "stderr") else "")
-        return res.output
+        # a machine format is stdout alone (the verification line goes to stderr)
+        return res.stdout if any(a in ("json", "jsonl", "csv") for a in args) else res.output
 
     return go
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from status_guard.cli import cli
@@ -38,7 +38,8 @@ def run(log_path, key_file):
                                                        "STATUS_GUARD_PERSON_KEY_FILE": str(key_file), **(env or {})})
         if code is not None:
             assert res.exit_code == code, res.output
-        return res.output
+        # a machine format is stdout alone (the verification line goes to stderr)
+        return res.stdout if any(a in ("json", "jsonl", "csv") for a in args) else res.output
 
     return go
 
@@ -159,3 +160,23 @@ def test_dev_help_exits_zero():
     res = subprocess.run(["bash", str(ROOT / "dev"), "--help"], capture_output=True, text=True, timeout=30)
     assert res.returncode == 0 and "./dev demo" in res.stdout and "./dev test" in res.stdout
     assert subprocess.run(["bash", str(ROOT / "dev"), "frobnicate"], capture_output=True, timeout=30).returncode == 2
+
+
+# -- errors name the option and speak in words (r16b F9) --------------------------------------------------
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(dept=st.sampled_from(["=HYPERLINK(1)", "+1", "@x", "-x", "a" * 81, "Dept\u202e", "12 Main St"]))
+def test_a_bad_department_is_refused_naming_the_option(run, dept):
+    out = run("events", "add", "detainer_request", "--person-id", "BK-1", "--in-custody", "--department", dept,
+              "--occurred-at", "2026-03-02T11:00Z", code=2)
+    assert "--department" in out and "event.department" not in out and "length" not in out
+
+
+def test_errors_never_show_python_words_or_errno(run, tmp_path):
+    out = run("events", "add", "ice_cooperation", "--case", "INV-1", "--occurred-at", "2026-03-02T11:00Z", code=2)
+    assert "True" not in out and "False" not in out and "--disclosable" in out
+    out = run("audit", "keygen", "--signing-key", str(tmp_path / "missing" / "s.pem"), code=2)
+    assert "Errno" not in out and "--signing-key" in out and "folder does not exist" in out
+    (tmp_path / "adir").mkdir()
+    for cmd in (["audit", "verify"], ["events", "list"], ["obligations"]):
+        out = run(*cmd, "--audit", str(tmp_path / "adir"), code=2)
+        assert "Errno" not in out and "--audit" in out and "folder" in out

@@ -226,3 +226,63 @@ def test_odd_addresses_get_a_page_not_a_server_error(populated):
                         ("/?from=2026-06-30&to=2026-01-01", 400), ("/?from=2020-01-01&to=2026-01-01", 400),
                         ("/records?from=yesterday", 400), ("/report/download?format=pdf&from=x", 400)):
         assert get(app, url).status_code == status, url
+
+
+# -- the overview's counts and the records its links list agree (by when things occurred) -------------
+import html as _html  # noqa: E402
+import re as _re  # noqa: E402
+import secrets as _secrets  # noqa: E402
+from datetime import datetime as _dt, timedelta as _td, timezone as _tz  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ROW = _re.compile(r'<td class="num">(\d+)</td><td><a href="(/records\?[^"]*)"')
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(refusals=st.lists(st.tuples(st.integers(-40, 220), st.integers(0, 120)), min_size=1, max_size=6))
+def test_every_overview_refusal_count_links_to_exactly_those_records(tmp_path_factory, policy, refusals):
+    """Refusals typed days after they occurred (040(d) holds entered later), around the period's ends:
+    each "Show records refused under …" link lists as many records as the count beside it."""
+    from status_guard import Guard
+    from status_guard.audit import open_audit
+    from status_guard.compliance import EventRecorder
+
+    path = tmp_path_factory.mktemp("ov") / "a.jsonl"
+    log = open_audit(f"jsonl:{path}", fsync="never")
+    rec = EventRecorder(Guard(policy, audit=log), person_key=_secrets.token_bytes(32), department="Police Department")
+    start = _dt(2026, 1, 1, 5, 0, tzinfo=_tz.utc)
+    for i, (day, late_days) in enumerate(refusals):
+        occurred = start + _td(days=day, hours=i)
+        if occurred > _dt.now(_tz.utc):
+            continue
+        with pytest.raises(RefusedError):
+            rec.record("detained_on_ice_hold", person_id=f"p{i}", hold_basis=["ice_detainer"], occurred_at=occurred)
+    log.close()
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{path}"))
+    ov = get(app, "/", params={"from": "2026-01-01", "to": "2026-06-30"}).text
+    rows = _ROW.findall(ov)
+    for n, link in rows:
+        listed = get(app, _html.unescape(link)).text
+        assert f"{n} matching record(s)" in listed, (n, link)
+    m = _re.search(r'id="refused-count">(\d+)<', ov)
+    assert m is not None and int(m.group(1)) == sum(int(n) for n, _ in rows)
+
+
+def test_events_collected_as_records_are_appended_match_a_fresh_read(recorder, guard, audit_log, log_path):
+    """The long-running dashboard extends its event list with appended records; every page it derives
+    from them says what a dashboard started on the same bytes says."""
+    recorder.record("detainer_request", person_id="p1", in_custody=True, occurred_at="2026-02-01T08:00:00Z")
+    spec = f"jsonl:{log_path}"
+    app = create_app(DashboardConfig(audit_spec=spec))
+    q = {"from": "2026-01-01", "to": "2026-06-30"}
+    get(app, "/events", params=q)
+    for i in range(3):
+        recorder.record("federal_reimbursement", case_ref=f"C-{i}", amount=f"{i + 1},000.00",
+                        occurred_at=f"2026-03-0{i + 1}T12:00:00Z")
+        audit_log.heartbeat()
+        for url in ("/events", "/"):
+            long_running = get(app, url, params=q).text
+            fresh = get(create_app(DashboardConfig(audit_spec=spec)), url, params=q).text
+            assert long_running == fresh, url

@@ -114,3 +114,32 @@ def test_every_event_type_has_a_citation_and_title():
     from status_guard.compliance.events import CITATIONS, TITLES
 
     assert set(CITATIONS) == set(EventType) == set(TITLES)
+
+
+# -- 060(d) figures: an amount is accepted only as written on a check ----------------------------------
+from hypothesis import HealthCheck as _HC, given as _given, settings as _settings  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+from status_guard.compliance.events import parse_amount  # noqa: E402
+
+
+@_settings(max_examples=200, deadline=None)
+@_given(cents=_st.integers(0, 10**11), dollar=_st.booleans(), commas=_st.booleans(), places=_st.sampled_from([0, 1, 2]))
+def test_an_amount_written_as_on_a_check_is_read_exactly(cents, dollar, commas, places):
+    whole, frac = divmod(cents, 100)
+    if places == 1:
+        frac -= frac % 10
+    text = (f"{whole:,}" if commas else str(whole)) + ("" if places == 0 else "." + f"{frac:02d}"[:places])
+    if places == 0:
+        frac = 0
+    assert parse_amount(("$" if dollar else "") + text) == f"{whole}.{frac:02d}"
+
+
+@_settings(max_examples=200, deadline=None)
+@_given(_st.sampled_from(["1e3", "1E3", "1,,000", "١٢٣", "１２３", "12,34", "1,2345", ",100", "1.", ".5", "1.234",
+                          "$$5", "5$", "1 000", "NaN", "Infinity", "+5", "-5", "0x10", "1_000", "", "  "]),
+        _st.sampled_from(["", " "]))
+def test_a_typo_never_becomes_a_reimbursement_figure(bad, pad):
+    with pytest.raises(EventError) as e:
+        parse_amount(pad + bad + pad)
+    assert e.value.param == "amount" and "1,250.00" in str(e.value)

@@ -102,7 +102,7 @@ def test_a_late_notice_is_shown_late_by_how_much_everywhere(recorder, audit_log,
     line = next(x for x in res.output.splitlines() if ref in x)
     assert line.startswith("closed late") and "3 h 20 min" in line and "BK-77" in line
     rows = json.loads(CliRunner().invoke(cli, ["obligations", "--all", "--format", "json", "--audit",
-                                               str(log_path)]).output)
+                                               str(log_path)]).stdout)
     assert rows[0]["status"] == "closed_late" and rows[0]["late_by_seconds"] == 3 * 3600 + 20 * 60
     # dashboard
     app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
@@ -207,3 +207,36 @@ def test_obligations_are_closed_once_by_the_right_person_and_lateness_is_exact(t
             assert o.status(now) == "closed" and o.lateness(now) is None
     assert [s for _, s in pending(take_snapshot(f"jsonl:{path}").records, now)] == \
         ["overdue"] * sum(1 for r, _, _ in opened if r not in closed)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offset_minutes=st.integers(min_value=-60 * 24 * 400, max_value=60 * 24 * 10),
+       opener=st.sampled_from(["detainer_request", "administrative_warrant"]))
+def test_a_notice_dated_before_the_detainer_was_received_never_closes_the_obligation(
+        recorder, audit_log, offset_minutes, opener):
+    opened = recorder.record(opener, person_id=f"BK-{offset_minutes}", in_custody=True, occurred_at=T0)["event"]
+    before = _log_size(audit_log)
+    when = T0 + timedelta(minutes=offset_minutes)
+    if offset_minutes < 0:
+        with pytest.raises(EventError) as e:
+            recorder.record("notice_delivered", obligation_ref=opened["obligation_ref"], occurred_at=when)
+        msg = str(e.value)
+        assert e.value.param == "occurred_at" and "before" in msg
+        j = recorder.jurisdiction
+        assert j.show(when) in msg and j.show(T0) in msg  # both times, in the city's zone
+        assert _log_size(audit_log) == before
+        obs, _ = obligations_from(audit_log.records())
+        assert next(o for o in obs if o.ref == opened["obligation_ref"]).closed_seq is None
+    else:
+        recorder.record("notice_delivered", obligation_ref=opened["obligation_ref"], occurred_at=when)
+
+
+def test_a_notice_before_its_detainer_written_by_other_software_closes_nothing():
+    rows = [{"seq": 1, "kind": "event", "ts": "2026-03-02T19:00:00Z",
+             "event": {"type": "detainer_request", "event_id": "e1", "occurred_at": "2026-03-02T19:00:00Z",
+                       "obligation_ref": "obl" + "1" * 16, "due_at": "2026-03-03T19:00:00Z", "in_custody": True}},
+            {"seq": 2, "kind": "event", "ts": "2026-03-02T19:05:00Z",
+             "event": {"type": "notice_delivered", "event_id": "e2", "occurred_at": "2026-02-01T14:00:00Z",
+                       "obligation_ref": "obl" + "1" * 16}}]
+    (ob,), orphans = obligations_from(rows)
+    assert ob.closed_seq is None and orphans and "before" in orphans[0].problem

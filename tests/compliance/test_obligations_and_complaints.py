@@ -97,3 +97,23 @@ def test_unknown_record_is_a_clear_error(audit_log, guard):
     audit_log.heartbeat()
     with pytest.raises(ComplaintError, match="no audit record"):
         draft_complaint(take_snapshot(audit_log), 999, guard.policy)
+
+
+def test_a_complaint_is_drafted_only_about_a_decision_or_an_event_and_names_no_server_path(
+        recorder, audit_log, guard, log_path):
+    recorder.record("detainer_request", person_id="p1", in_custody=True, occurred_at="2026-02-01T08:00:00Z")
+    with pytest.raises(RefusedError):
+        recorder.record("detained_on_ice_hold", person_id="p1", hold_basis=["ice_detainer"])
+    audit_log.heartbeat()
+    snap = take_snapshot(audit_log)
+    kinds = {r.get("kind") for r in snap.records}
+    assert {"start", "heartbeat", "decision", "event"} <= kinds
+    for r in snap.records:
+        if r.get("kind") in ("decision", "event"):
+            packet = draft_complaint(snap, r["seq"], guard.policy)
+            doc = packet_json(packet)
+            assert str(log_path) not in doc and str(log_path.parent) not in doc and "jsonl:" not in doc
+            assert json.loads(doc)["log"]["kind"] == "JSON Lines file"
+        else:
+            with pytest.raises(ComplaintError, match="nothing was decided"):
+                draft_complaint(snap, r["seq"], guard.policy)

@@ -130,3 +130,35 @@ def test_the_dashboard_command_takes_the_keys_and_their_environment_variables(tm
     monkeypatch.setenv("STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", str(tmp_path / "missing.pub"))
     res = CliRunner().invoke(cli, ["dashboard", "--audit", spec])
     assert res.exit_code == 2 and "--public-key" in res.output
+
+
+FIGURE_COMMANDS = [["events", "list"], ["obligations", "--all"], ["events", "list", "--format", "json"],
+                   ["obligations", "--format", "csv"]]
+
+
+@pytest.mark.parametrize("command", FIGURE_COMMANDS, ids=lambda c: " ".join(c))
+@pytest.mark.parametrize("state", ["verified", "edited", "key_missing", "not_a_log"])
+def test_every_command_that_shows_figures_says_what_the_check_of_the_log_found(tmp_path, keys, monkeypatch,
+                                                                                command, state):
+    for var in ("STATUS_GUARD_AUDIT_HMAC_KEY_FILE", "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", "STATUS_GUARD_AUDIT"):
+        monkeypatch.delenv(var, raising=False)
+    path = tmp_path / "a.jsonl"
+    spec = _log(path, hmac_key=str(keys["hmac"]))
+    args = [*command, "--audit", spec]
+    if state in ("verified", "edited"):
+        args += ["--hmac-key-file", str(keys["hmac"])]
+    if state == "edited":
+        path.write_text(path.read_text().replace("2026-02-01T12:00:00Z", "2026-03-01T12:00:00Z"))
+    if state == "not_a_log":
+        path.write_text("date,amount\n2026-01-01,9250.00\n")
+        args += ["--hmac-key-file", str(keys["hmac"])]
+    res = CliRunner().invoke(cli, args)
+    assert "Traceback" not in res.output
+    if state == "verified":
+        assert res.exit_code == 0 and "Log verified" in res.output
+    elif state == "edited":
+        assert res.exit_code == 1 and "TAMPERING" in res.output and "did not verify" in res.output
+    elif state == "key_missing":
+        assert res.exit_code == 0 and "Cannot verify" in res.output and "--hmac-key-file" in res.output
+    else:
+        assert res.exit_code == 2 and "not a status-guard audit log" in res.output and "9250" not in res.output

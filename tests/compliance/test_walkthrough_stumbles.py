@@ -271,7 +271,7 @@ def test_the_dashboard_menu_keeps_the_chosen_period_from_page_to_page(notices_lo
 def test_obligations_csv_times_are_iso_with_the_new_york_offset(notices_log):
     res = _invoke(["obligations", "--all", "--audit", str(notices_log["log"]), "--format", "csv",
                    "--now", "2026-07-01T16:00:00Z"])
-    rows = list(csv.DictReader(io.StringIO(res.output.split("\n\n")[0])))
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert rows and all(r["due"].endswith(("-05:00", "-04:00")) for r in rows)
     assert not any(r[c].endswith("Z") for r in rows for c in ("opened", "due", "closed") if r[c])
     assert {r["due"] for r in rows} >= {"2026-03-03T14:00:00-05:00", "2026-04-21T10:00:00-04:00"}

@@ -11,6 +11,8 @@ Errors name the option or the file, never a value from the log.
 
 from __future__ import annotations
 
+import errno
+
 import csv
 import io
 import json
@@ -35,14 +37,15 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import EXIT_CANNOT_VERIFY, missing_audit, normalize_spec, style
+from .options import EXIT_CANNOT_VERIFY, missing_audit, style
+from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
 
 audit_option = click.option(
     "--audit", "audit_spec", envvar=ENV_AUDIT, required=False, metavar="SPEC",
     # a bare path is a JSONL log; a missing one says where it comes from (cli/options.py)
-    callback=lambda ctx, param, value: normalize_spec(value) if value else missing_audit(ctx),
+    callback=lambda ctx, param, value: audit_spec_checked(value) if value else missing_audit(ctx),
     help=f"jsonl:PATH | sqlite:PATH | postgresql://...[?table=NAME] | a file path (default: ${ENV_AUDIT})")
 table_option = click.option("--table", default=None, help="PostgreSQL table name (default status_guard_audit)")
 witness_option = click.option(
@@ -254,10 +257,24 @@ def _cell(rec: dict[str, Any], col: str) -> str:
     return str(v)
 
 
+def _line_safe(text: str) -> str:
+    # JSON allows these raw, but line splitters (Python's splitlines, some editors) break on them
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+
+
 def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
+    """``json``: one JSON document (an array, streamed); ``jsonl``: one object per line; ``csv``; table."""
+    if fmt == "jsonl":
         for rec in records:
-            click.echo(json.dumps(rec, ensure_ascii=False, sort_keys=True))
+            click.echo(_line_safe(json.dumps(rec, ensure_ascii=False, sort_keys=True)))
+        return
+    if fmt == "json":
+        first = True
+        for rec in records:
+            click.echo(("[\n" if first else ",\n") + _line_safe(json.dumps(rec, ensure_ascii=False, sort_keys=True)),
+                       nl=False)
+            first = False
+        click.echo("[]" if first else "\n]")
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -300,7 +317,8 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
               fmt: str) -> None:
@@ -318,7 +336,8 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
 def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str) -> None:
     """Show the last N records (all kinds)."""
     try:
@@ -353,8 +372,16 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
             click.echo(f"HMAC key {hmac_key}, key id {write_secret_file(hmac_key, force=force)}")
         if correlation_key:
             click.echo(f"correlation key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
-    except (AuditConfigError, OSError) as e:
+    except AuditConfigError as e:
         _fail(str(e))
+    except OSError as e:  # name the option and say what is wrong in words, not errno text
+        which = next((f"--{o}" for o, v in (("signing-key", signing_key), ("public-key", public_key),
+                                             ("hmac-key", hmac_key), ("correlation-key", correlation_key))
+                      if v and e.filename and os.path.abspath(str(e.filename)) == os.path.abspath(v)), "the key file")
+        why = {errno.ENOENT: "its folder does not exist (create it first)", errno.EACCES: "permission denied",
+               errno.EISDIR: "it is a folder, not a file", errno.EEXIST: "it already exists (--force overwrites)",
+               errno.ENOSPC: "the disk is full"}.get(e.errno or 0, e.strerror or "it could not be written")
+        _fail(f"{which}: cannot write {e.filename}: {why}")
 
 
 def _writer(audit_spec: str, table: str | None, signing_key: str | None = None, witness: str | None = None,

@@ -31,6 +31,7 @@ from .options import (
     out_option,
     person_key_option,
     policy_option,
+    public_key_option,
     progress,
     render_rows,
     spec_path,
@@ -78,6 +79,9 @@ def _snapshot(audit_spec: str, hmac_key_file: str | None, public_key: str | None
         fail(f"--audit: {e}")
     if snap.verification.count == 0 and not snap.verification.problems:
         fail("--audit: the audit log holds no records (wrong path or table?)")
+    if not snap.records:  # nothing in it reads as an audit record: not a log (wrong file), not a damaged one
+        fail(f"--audit: {spec_path(audit_spec) or audit_spec} is not a status-guard audit log: no record in it could be read (wrong file? "
+             "check the path, or set STATUS_GUARD_AUDIT)")
     return snap
 
 
@@ -85,6 +89,17 @@ def _state_line(snap: Any) -> None:
     v = snap.view()
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[v.css]
     click.echo(style(f"{v.headline}.", err=True, fg=colour, bold=True) + f" {v.detail}", err=True)
+
+
+def _end_with_verification(snap: Any) -> None:
+    """Every command that shows figures from the log ends with what the check of the log found: the
+    state line, and exit 1 (the tamper alarm) when the log did not verify. A log read without its key
+    is yellow and exits 0 for a listing (report and complaint exit 3)."""
+    _state_line(snap)
+    if snap.view().state == "failed":
+        click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the figures "
+                   "above may have been altered; do not rely on them (run status-guard audit verify)", err=True)
+        sys.exit(1)
 
 
 def _jurisdiction(policy: Any, guard: Any = None) -> Any:
@@ -318,20 +333,22 @@ EVENT_COLUMNS = ["seq", "occurred", "type", "status", "booking", "case", "amount
 @audit_option()
 @policy_option
 @person_key_option
+@hmac_key_option
+@public_key_option
 @click.option("--from", "start", default=None, help="first day (YYYY-MM-DD, the jurisdiction's time zone)")
 @click.option("--to", "end", default=None, help="last day, inclusive")
 @click.option("--type", "etype", default=None, type=Choice(_type_choices()))
 @click.option("--all", "show_all", is_flag=True, help="also list withdrawn and replaced entries")
 @format_option()
-def events_list(audit_spec: str, policy_path: str | None, person_key_file: str | None, start: str | None,
-                end: str | None, etype: str | None, show_all: bool, fmt: str) -> None:
+def events_list(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
+                public_key: str | None, start: str | None, end: str | None, etype: str | None, show_all: bool,
+                fmt: str) -> None:
     """List events by when they occurred, as corrected (no person references; the booking number is
-    shown only with the person key)."""
+    shown only with the person key). The log is verified first; exits 1 if it did not verify."""
     from status_guard.compliance.ledger import ledger_of
     from status_guard.compliance.money import money
     from status_guard.compliance.report import Period, ReportError
     from status_guard.compliance.sealing import unseal
-    from status_guard.compliance.source import parse_items
 
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
@@ -339,13 +356,8 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
         period = Period.parse(start or "1970-01-01", end or j.today().isoformat(), j.tz, limit=False)
     except ReportError as e:
         fail(str(e))
-    from status_guard.audit import open_sink
-
-    try:
-        sink = open_sink(audit_spec)
-        ledger = ledger_of(parse_items(sink.raw_items()))
-    except (StatusGuardError, OSError) as e:
-        fail(f"--audit: {e}")
+    snap = _snapshot(audit_spec, hmac_key_file, public_key)
+    ledger = ledger_of(snap.records)
     current = {r.seq for r in ledger.current}
     rows = []
     for row in sorted(ledger.all_events.values(), key=lambda r: (r.occurred or datetime.min.replace(tzinfo=timezone.utc), r.seq)):
@@ -377,6 +389,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
     click.echo(render_rows(rows, fmt, cols, empty="no events"), nl=False)
     if fmt == "table":
         click.echo(f"{len(rows)} event(s), {period.label()} ({j.tz_name})", err=True)
+    _end_with_verification(snap)
 
 
 # -- obligations -------------------------------------------------------------------------------------
@@ -389,9 +402,7 @@ OBLIGATION_COLUMNS = ["status", "late_by", "ref", "booking", "opened_by", "opene
 @policy_option
 @person_key_option
 @hmac_key_option
-@click.option("--public-key", envvar="STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", type=click.Path(dir_okay=False),
-              default=None, help="Ed25519 public key (PEM) for the log's signed checkpoints "
-                                 "(default: $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE)")
+@public_key_option
 @click.option("--all", "show_all", is_flag=True, help="include closed obligations (on time and late)")
 @click.option("--now", "now_s", default=None, metavar="TIME", help="evaluate overdue at this time (default: now)")
 @format_option(default=None, help="table (default): for people; json; jsonl; csv: for spreadsheets (default: from "
@@ -453,8 +464,7 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         click.echo(f"wrote {out} ({fmt}, {len(listing)} obligation(s))", err=True)
     else:
         click.echo(text, nl=False)
-    if fmt == "table" or out:
-        _state_line(snap)
+    _end_with_verification(snap)
     if fail_on_overdue and any(s == "overdue" for _, s in rows):
         sys.exit(1)
 

@@ -100,9 +100,18 @@ def missing_audit(ctx: click.Context | None) -> NoReturn:
 def audit_option(required: bool = True) -> Callable[[Any], Any]:
     return click.option(
         "--audit", "audit_spec", envvar=ENV_AUDIT, required=False, metavar="SPEC|PATH",
-        callback=lambda ctx, p, v: normalize_spec(v) if v or not required else missing_audit(ctx),
+        callback=lambda ctx, p, v: check_audit_spec(v) if v or not required else missing_audit(ctx),
         help=f"the audit log: a file path (JSON Lines), jsonl:PATH, sqlite:PATH or postgresql://... "
              f"(default: ${ENV_AUDIT})")
+
+
+def check_audit_spec(value: str | None) -> Any:
+    spec = normalize_spec(value) if value else value
+    path = spec_path(spec) if isinstance(spec, str) else None
+    if path is not None and path.is_dir():
+        raise click.BadParameter(f"{path} is a folder, not an audit log file; give the log file in it "
+                                 f"(for example {path / 'audit.jsonl'})", param_hint="'--audit'")
+    return spec
 
 
 def spec_path(spec: str) -> Path | None:

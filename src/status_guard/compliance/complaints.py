@@ -24,7 +24,7 @@ from typing import Any
 
 from .events import EventType, event_of
 from .obligations import obligations_from
-from .source import Snapshot
+from .source import Snapshot, sink_kind
 
 PACKET_KEYS = ("seq", "time", "kind", "adapter", "action", "effect", "citations", "rules", "categories", "fields",
                "scope", "requester", "purpose", "exceptions", "route", "fingerprint", "department", "request_id",
@@ -110,7 +110,8 @@ class ComplaintPacket:
             "incident_at": self.iso_local(self.incident_at), "time_zone": self.time_zone,
             "allegation": self.allegation,
             "rules": [r.__dict__ for r in self.rules], "records": [dict(r) for r in self.records],
-            "log": {"description": self.log_description, "verified": self.log_verified,
+            # the kind of log, never its location: the packet goes to the City Manager
+            "log": {"kind": sink_kind(self.log_description), "verified": self.log_verified,
                     "state": self.log_state, "problems": self.log_problems},
             "generated_at": self.iso_local(self.generated_at), "policy": self.policy,
         }
@@ -124,17 +125,30 @@ def _clean(rec: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# what a complaint can be about: a decision of the guard, or an event an officer recorded
+COMPLAINABLE_KINDS = frozenset({"decision", "event"})
+MARKER_WORDS = {"start": "the start marker of a writer session", "end": "the end marker of a writer session",
+                "continuation": "a continuation marker", "heartbeat": "a heartbeat (a sign the log was running)",
+                "checkpoint": "a signed checkpoint"}
+
+
 def _find(snapshot: Snapshot, record_id: str | int) -> Mapping[str, Any]:
     rid = str(record_id).strip()
+    found: Mapping[str, Any] | None = None
     if re.fullmatch(r"[0-9]{1,12}", rid):
-        rec = snapshot.by_seq(int(rid))
-        if rec is not None:
-            return rec
+        found = snapshot.by_seq(int(rid))
     else:
-        for rec in snapshot.records:
-            if rec.get("request_id") == rid:
-                return rec
-    raise ComplaintError("no audit record has that sequence number or request id")
+        found = next((r for r in snapshot.records if r.get("request_id") == rid
+                      and r.get("kind") in COMPLAINABLE_KINDS), None)
+    if found is None:
+        raise ComplaintError("no audit record has that sequence number or request id")
+    kind = found.get("kind")
+    if kind not in COMPLAINABLE_KINDS:
+        what = MARKER_WORDS.get(str(kind), f"a {kind} record")
+        raise ComplaintError(f"record {found.get('seq', rid)} is {what}: nothing was decided, refused or recorded "
+                             "there. A complaint is about a decision of the guard or a recorded event; find its "
+                             "sequence number with status-guard audit query or on the dashboard's Audit log page")
+    return found
 
 
 def _rule_texts(policy: Any) -> tuple[dict[str, CitedRule], dict[str, CitedRule]]:

@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -128,6 +128,23 @@ def person_ref(key: bytes, local_id: str) -> str:
     return keyed_ref(bytes(key), local_id, purpose="person")
 
 
+_AMOUNT_RE = re.compile(r"\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII)
+
+
+def _department(dept: Any) -> str:
+    """A department name the log accepts (the audit record rule), checked before anything is written so
+    the error names the option, not the record field."""
+    from status_guard.audit import records
+    from status_guard.errors import StatusGuardError
+
+    try:
+        return records.name("event.department", dept)
+    except StatusGuardError:
+        raise EventError("{param} must be a department name: starts with a letter or digit, then letters, digits, "
+                         "spaces and . & ' / _ ( ) - only, at most 80 characters, no street address",
+                         param="department") from None
+
+
 def parse_amount(value: Any) -> str:
     """A non-negative decimal amount with at most two places, as a string ('1250.00')."""
     if isinstance(value, float):
@@ -135,13 +152,21 @@ def parse_amount(value: Any) -> str:
                          param="amount")
     if isinstance(value, bool):
         raise EventError("{param} must be a decimal string", param="amount")
-    text = str(value).strip().replace(",", "")
-    if text.startswith("$"):
-        text = text[1:]
-    try:
-        d = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise EventError("{param} is not a decimal number such as 1250.00", param="amount") from None
+    if isinstance(value, Decimal):
+        d = value
+    else:
+        text = str(value).strip()
+        # as written on a check: ASCII digits, optional $ and thousands commas in groups of three, at most
+        # two decimals. No exponent, no doubled commas, no other scripts' digits: a typo is not a figure.
+        if not _AMOUNT_RE.fullmatch(text):
+            if text.startswith("-") and _AMOUNT_RE.fullmatch(text[1:]):
+                raise EventError("{param} must be non-negative, written like 1250.00 or $1,250.00", param="amount")
+            if re.fullmatch(r"\$?[0-9,]+\.[0-9]{3,}", text, re.ASCII):
+                raise EventError("{param} has more than two decimal places (write it like 1250.00 or $1,250.00)",
+                                 param="amount")
+            raise EventError("{param} must be written like 1250.00 or $1,250.00: digits 0-9, commas only between "
+                             "groups of three digits, at most two decimals", param="amount")
+        d = Decimal(text.lstrip("$").replace(",", ""))
     if not d.is_finite() or d < 0:
         raise EventError("{param} must be a finite, non-negative number", param="amount")
     if d != d.quantize(Decimal("0.01")):
@@ -347,7 +372,7 @@ class EventRecorder:
             "occurred_at": iso_z(when),
         }
         if dept is not None:
-            ev["department"] = dept
+            ev["department"] = _department(dept)
 
         ref = self._person(etype, person_id, person_ref_)
         if ref is not None:
@@ -380,7 +405,7 @@ class EventRecorder:
         if etype is EventType.ICE_COOPERATION:
             if not isinstance(disclosable, bool):
                 raise EventError("an ICE cooperation event must state whether it can be publicly disclosed "
-                                 "({param}: True or False)", param="disclosable")
+                                 "(give {param})", param="disclosable")
             ev["disclosable"] = disclosable
         elif disclosable is not None:
             raise EventError("only an ICE cooperation event carries a disclosable flag ({param})",
@@ -388,7 +413,7 @@ class EventRecorder:
 
         if in_custody is not None:
             if not isinstance(in_custody, bool):
-                raise EventError("{param} must be True or False", param="in_custody")
+                raise EventError("{param}: say whether the person is in custody (yes or no)", param="in_custody")
             ev["state"] = "in_custody" if in_custody else "not_in_custody"
 
         if etype in OBLIGATION_OPENERS and in_custody is None:
@@ -529,6 +554,7 @@ class EventRecorder:
                 return dict(closer.record)  # the same notice, retried: already recorded
             raise EventError(f"obligation {ob.ref} was already closed by seq {ob.closed_seq}; a second notice is "
                              "not recorded (void or correct the first one if it was wrong)", param="obligation_ref")
+        self._check_notice_after_opening(ev, ob)
         if person_given:
             if ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
                 raise EventError("the notice names a different person from the one obligation "
@@ -550,6 +576,20 @@ class EventRecorder:
         if ob is not None and ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
             raise EventError("the corrected notice names a different person from the obligation's",
                              param="person_id")
+        if ob is not None:
+            self._check_notice_after_opening(ev, ob)
+
+    def _check_notice_after_opening(self, ev: Mapping[str, Any], ob: Any) -> None:
+        """040(g): the notice is a copy of a detainer or warrant already received; a notice given before
+        it was received is an impossible fact and never closes the obligation."""
+        given = parse_stored(str(ev.get("occurred_at") or ""))
+        received = parse_stored(ob.opened_at or "")
+        if given is not None and received is not None and given < received:
+            j = self.jurisdiction
+            raise EventError(f"the notice is dated {j.show(given)}, before the {ob.opened_by.replace('_', ' ')} "
+                             f"it copies was received ({j.show(received)}); a 040(g) notice can only be given "
+                             "after the detainer or warrant arrived. Check the date and time ({param})",
+                             param="occurred_at")
 
 
 # what is not part of the fact itself: ids, references, the derived deadline, sealing

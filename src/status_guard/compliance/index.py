@@ -39,6 +39,18 @@ def refusal_time(rec: Mapping[str, Any]) -> datetime | None:
     return parse_stored(t) if isinstance(t, str) else None
 
 
+def occurred_time(rec: Mapping[str, Any]) -> datetime | None:
+    """When what a record is about occurred: an event's ``occurred_at``, a refusal's (see
+    :func:`refusal_time`), else when it was written. Every period filter uses this, so a page's
+    counts and the records its links list agree."""
+    ev = rec.get("event")
+    if rec.get("kind") == "event" and isinstance(ev, Mapping) and isinstance(ev.get("occurred_at"), str):
+        dt = parse_stored(ev["occurred_at"])
+        if dt is not None:
+            return dt
+    return refusal_time(rec)
+
+
 def department_of(rec: Mapping[str, Any], scope_titles: Mapping[str, str]) -> str:
     dept = rec.get("department")
     if isinstance(dept, str) and dept:

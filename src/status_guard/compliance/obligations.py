@@ -117,9 +117,16 @@ def obligations_from(records: Iterable[Mapping[str, Any]] | Ledger) -> tuple[lis
             orphans.append(Orphan(ref, seq, f"closes an obligation already closed by seq {ob.closed_seq}"))
         elif person is not None and ob.person_ref is not None and person != ob.person_ref:
             orphans.append(Orphan(ref, seq, "names a different person from the obligation"))
+        elif _before(when, ob.opened_at):  # written by other software: an impossible fact closes nothing
+            orphans.append(Orphan(ref, seq, "is dated before the detainer or warrant was received"))
         else:
             opened[ref] = Obligation(**{**asdict(ob), "closed_seq": seq, "closed_at": when})
     return list(opened.values()), orphans
+
+
+def _before(a: str, b: str) -> bool:
+    da, db = parse_stored(a), parse_stored(b)
+    return da is not None and db is not None and da < db
 
 
 def pending(records: Iterable[Mapping[str, Any]] | Ledger, now: datetime | None = None,

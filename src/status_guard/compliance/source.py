@@ -165,7 +165,8 @@ class LogReader:
             self.stats["unchanged"] += 1
             return last[1]
         prefix, pbytes = self._prefix, self._prefix_bytes
-        if prefix is not None and pbytes is not None and len(data) > len(pbytes) and data[:len(pbytes)] == pbytes:
+        # startswith compares in place (memcmp); a slice would copy the whole verified prefix on every read
+        if prefix is not None and pbytes is not None and len(data) > len(pbytes) and data.startswith(pbytes):
             from .incremental import verify_extension
 
             new = _lines(data[len(pbytes):], prefix.items + 1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .findings import Candidate, Kind
+from .markup import normalise_markup
 from .positions import LineIndex
 
 CONTROL_TAGS = ("input", "select", "textarea")
@@ -27,7 +28,7 @@ _BLANK_RE = re.compile(
 )
 _I18N_RE = re.compile(r"""\{\{-?\s*(?:_|gettext|trans|t|translate)\(\s*(['"])(.*?)\1\s*[,)].*?-?\}\}""", re.DOTALL)
 _TRANS_BLOCK_RE = re.compile(r"\{%-?\s*(?:trans|translate|blocktrans|blocktranslate)\b[^%]*?(['\"])(.*?)\1[^%]*-?%\}", re.DOTALL)
-_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{.*?\}", re.DOTALL)
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{.*?\}|<%.*?%>", re.DOTALL)
 _WS_RE = re.compile(r"\s+")
 MAX_LABEL_CHARS = 512
 _TEXT_SKIP_TAGS = frozenset({"label", "option", "select", "textarea", "script", "style", "button", "template"})
@@ -98,11 +99,28 @@ class _Positions:
             m = re.search(r"\bname\s*=\s*[\"']?" + re.escape(name), self.blanked)
             if m:
                 return self.index.position(m.start())
+            at = self.blanked.find(name)  # a component bound by v-model/bind:value/…
+            if at != -1:
+                return self.index.position(at)
         return (1, 1)
+
+
+_MARKUP_IN_SCRIPT_RE = re.compile(r"<(?:input|select|textarea|form|label)\b|<[A-Za-z][\w.-]*[^>]*\b(?:v-model|bind:value|formControlName|ng-model)\b",
+                                  re.IGNORECASE)
+
+
+def extract_script_markup(source: str) -> list[Candidate]:
+    """Form controls written in a script (JSX/TSX components, HTML in string literals or template
+    literals). Only controls: script text is not prose, so no free-text blocks."""
+    if not _MARKUP_IN_SCRIPT_RE.search(source):
+        return []
+    cands, _blocks = extract_html(source)
+    return cands
 
 
 def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
     """Form controls (``collect``) with labels and option values, and the prose inside forms."""
+    source = normalise_markup(source)
     blanked = _blank(source)
     index = LineIndex(source)
     tree = LexborHTMLParser(source)
@@ -110,8 +128,10 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
     if root is None:
         return [], []
     labels_for: dict[str, list[str]] = {}
-    for lab in tree.css("label[for]"):
-        labels_for.setdefault(_attr(lab, "for"), []).append(_text(lab))
+    for lab in tree.css("label"):
+        target = _attr(lab, "for") or _attr(lab, "htmlfor")  # JSX spells it htmlFor
+        if target:
+            labels_for.setdefault(target, []).append(_text(lab))
     by_id: dict[str, LexborNode] = {}
     for node in tree.css("[id]"):
         by_id.setdefault(_attr(node, "id"), node)
@@ -119,10 +139,10 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
     pos = _Positions(blanked, index)
     groups: dict[tuple[int, str], dict[str, object]] = {}  # radio/checkbox groups by (form, name)
     out: list[Candidate] = []
-    for node in tree.css(",".join(CONTROL_TAGS)):
+    for node in _controls(root):
         tag = node.tag or ""
-        raw_name = _attr(node, "name") or _attr(node, "id")
-        line, col = pos.next(tag, _attr(node, "name"))
+        raw_name = _control_name(node)
+        line, col = pos.next(tag, _attr(node, "name") or raw_name)
         itype = _attr(node, "type").lower() if tag == "input" else ""
         if itype in _SKIP_INPUT_TYPES:
             continue
@@ -149,6 +169,9 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
                 labels.extend(own_labels)  # a lone checkbox's label is its question
             continue
         values: list[str] = []
+        if tag not in CONTROL_TAGS:  # a component: its options are whatever option-like children it has
+            for opt in node.css("option"):
+                values.extend(v for v in (_attr(opt, "value"), _text(opt)) if v)
         if tag == "select":
             for opt in node.css("option"):
                 values.extend(v for v in (_attr(opt, "value"), _text(opt)) if v)
@@ -171,6 +194,49 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
     return out, _text_blocks(tree, source, index)
 
 
+# Attributes that bind a control to a model field (Vue, Svelte, Angular, Alpine, Knockout): its name when
+# it has no ``name``.
+_BINDING_ATTRS = ("name", ":name", "v-bind:name", "[name]", "v-model", "bind:value", "bind:checked", "bind:group",
+                  "formcontrolname", "ng-model", "[(ngmodel)]", "x-model", "wire:model", "data-bind", "id")
+# Component tags (lowercased by the parser) that are form controls: <TextField>, <v-text-field>,
+# <el-input>, <b-form-select>, <Checkbox>, <DatePicker> …
+_COMPONENT_RE = re.compile(
+    r"(?:input|textfield|text-field|textarea|select|checkbox|radio|combobox|combo-box|autocomplete|picker|dropdown|"
+    r"field|switch|toggle)", re.IGNORECASE)
+_HTML_NON_CONTROLS = frozenset({"fieldset", "label", "legend", "form", "option", "optgroup", "datalist", "output"})
+
+
+def _control_name(node: LexborNode) -> str:
+    for a in _BINDING_ATTRS:
+        v = _attr(node, a)
+        if v:
+            return v
+    return ""
+
+
+def _is_component_control(node: LexborNode) -> bool:
+    tag = node.tag or ""
+    if tag in CONTROL_TAGS or tag in _HTML_NON_CONTROLS or tag.startswith("-"):
+        return False
+    attrs = node.attributes
+    bound = any(a in attrs for a in _BINDING_ATTRS if a not in ("name", "id"))  # a model binding
+    custom = "-" in tag or tag not in _KNOWN_HTML
+    return custom and (bound or bool(_COMPONENT_RE.search(tag)))
+
+
+def _controls(root: LexborNode) -> list[LexborNode]:
+    return [n for n in root.traverse() if (n.tag or "") in CONTROL_TAGS or _is_component_control(n)]
+
+
+_KNOWN_HTML = frozenset(
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col "
+    "colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 "
+    "h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta "
+    "meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script "
+    "search section select slot small source span strong style sub summary sup table tbody td template textarea "
+    "tfoot th thead time title tr track u ul var video wbr svg math".split())
+
+
 def _labels(node: LexborNode, labels_for: dict[str, list[str]], by_id: dict[str, LexborNode]) -> list[str]:
     out: list[str] = []
     nid = _attr(node, "id")
@@ -185,7 +251,8 @@ def _labels(node: LexborNode, labels_for: dict[str, list[str]], by_id: dict[str,
                 if t:
                     text = text.replace(t, " ")
         out.append(_WS_RE.sub(" ", text).strip())
-    for attr in ("aria-label", "placeholder", "title", "data-label"):
+    for attr in ("aria-label", "placeholder", "title", "data-label", "label", ":label", "v-bind:label",
+                 "hint", "legend"):
         v = untemplate(_attr(node, attr))
         if v:
             out.append(v[:MAX_LABEL_CHARS])

@@ -195,6 +195,10 @@ def _extract(guard: Any, src: SourceFile, scope: str, *, text: bool, sql_dialect
             except StatusGuardError as exc:
                 raise UnparseableInputError(f"form text could not be checked ({exc.__class__.__name__})") from None
         return cands
+    if src.type == "script":
+        from .html import extract_script_markup
+
+        return extract_script_markup(body)
     if src.type == "sql":
         from .sql import extract_sql
 
@@ -225,6 +229,12 @@ def evaluate(guard: Any, cand: Candidate, file: str, scope: str, purpose: str | 
     else:
         c = guard.classify(cand.name, cand.label, list(cand.values) if cand.values else MISSING)
         cats, reasons = c.categories, c.reason_list
+        if cand.values:  # a set of choices can ask which immigration document a person holds
+            from .documents import CATEGORY, document_choice
+
+            why = document_choice(cand.values)
+            if why is not None and CATEGORY not in cats:
+                cats, reasons = frozenset(cats) | {CATEGORY}, (*reasons, why)
     if not cats:
         return None, None
     decisions: list[tuple[str | None, Decision]] = []

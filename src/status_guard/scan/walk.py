@@ -16,7 +16,10 @@ SKIP_DIRS = frozenset({
     ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", "bower_components",
 })
 HTML_EXT = frozenset({".html", ".htm", ".xhtml", ".jinja", ".jinja2", ".j2", ".djhtml", ".tmpl", ".njk", ".twig",
-                      ".hbs", ".mustache", ".vue"})
+                      ".hbs", ".mustache", ".vue", ".svelte", ".erb", ".ejs", ".jsp", ".cshtml", ".razor",
+                      ".liquid", ".astro"})
+# Scripts are read for markup in them (JSX/TSX components, HTML in strings); minified bundles are not sources.
+SCRIPT_EXT = frozenset({".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs"})
 SQL_EXT = frozenset({".sql"})
 PY_EXT = frozenset({".py", ".pyi"})
 SPEC_EXT = frozenset({".json", ".yaml", ".yml"})
@@ -33,6 +36,8 @@ def file_type(path: Path) -> str | None:
             return "python"
         if ext in SPEC_EXT:
             return "spec"
+        if ext in SCRIPT_EXT and not name.endswith((".min.js", ".d.ts")):
+            return "script"
     if name.endswith((".html.j2", ".html.jinja")):
         return "html"
     return None

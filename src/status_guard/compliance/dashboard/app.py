@@ -51,7 +51,7 @@ from ..ledger import Ledger, ledger_of
 from ..money import money
 from ..obligations import STATUS_WORDS, obligations_from, pending
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
-from ..index import LogIndex, build_index
+from ..index import LogIndex, build_index, occurred_time
 from ..report import Period, ReportError, report_for
 from ..sealing import unseal
 from ..source import LogReader, Snapshot
@@ -213,8 +213,25 @@ def create_app(config: DashboardConfig) -> Starlette:
             index_box[:] = [idx]
             return idx
 
+    events_lock = threading.Lock()
+    events_box: list[tuple[str, int, list[dict[str, Any]]]] = []  # (generation, records seen, event records)
+
+    def event_records(snap: Snapshot) -> list[dict[str, Any]]:
+        """The event records of this read — extended with the appended records when this read extends
+        the one they were collected from (the ledger then reads thousands of events, not every record)."""
+        with events_lock:
+            box = events_box[0] if events_box else None
+            if box is not None and box[0] == snap.generation:
+                return box[2]
+            if box is not None and snap.base_generation and box[0] == snap.base_generation and box[1] == snap.base_count:
+                evs = box[2] + [r for r in snap.records[box[1]:] if r.get("kind") == "event"]
+            else:
+                evs = [r for r in snap.records if r.get("kind") == "event"]
+            events_box[:] = [(snap.generation, len(snap.records), evs)]
+            return evs
+
     def ledger(snap: Snapshot) -> Ledger:
-        return memo.get((snap.generation, "ledger"), lambda: ledger_of(snap.records))
+        return memo.get((snap.generation, "ledger"), lambda: ledger_of(event_records(snap)))
 
     def booking(ev: Any) -> str | None:
         return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
@@ -376,14 +393,21 @@ def create_app(config: DashboardConfig) -> Starlette:
             since = Period.parse(q["from"], q["from"], j.tz).start_dt
         if q["to"]:
             until = Period.parse(q["to"], q["to"], j.tz).end_dt
+        # the period is when things occurred (as every count on the overview), not when they were written
         flt = Filter.make(kind=q["kind"] or None, effect=q["effect"] or None, citation=q["citation"] or None,
-                          adapter=q["adapter"] or None, requester=q["requester"] or None, since=since, until=until)
+                          adapter=q["adapter"] or None, requester=q["requester"] or None)
+
+        def in_period(r: dict[str, Any]) -> bool:
+            if since is None and until is None:
+                return True
+            t = occurred_time(r)
+            return t is not None and (since is None or t >= since) and (until is None or t < until)
 
         def make() -> list[dict[str, Any]]:
             return [r for r in reversed(snap.records)
-                    if flt(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
+                    if flt(r) and in_period(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
 
-        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, show_markers), make)
+        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, since, until, show_markers), make)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
