@@ -7,7 +7,7 @@ position; anything else (``home_address || ''``, ``grade + 1``, a qualified ``s.
 expression over *input* columns only — an output alias that shadows a protected column does not
 hide it (``SELECT name AS home_address … ORDER BY home_address || ''`` sorts by the address).
 
-The property test draws SELECTs (alone, in a CTE, a derived table or an EXISTS subquery under a
+The property test draws SELECTs (items bare, parenthesised, in ROLLUP / CUBE / GROUPING SETS; alone, in a CTE, a derived table or an EXISTS subquery under a
 table with a column ``x``) whose aliases collide with input column names and compares the
 inspector's outputs and filters with PostgreSQL's own query tree; statements the server rejects
 must be refused (or at least not allowed with less than the server would read). The federal test
@@ -51,10 +51,14 @@ def sort_group_selects(draw) -> str:
     select = ", ".join(e if a is None else f"{e} AS {a}" for e, a in projs)
 
     def item() -> str:
-        form = draw(st.sampled_from(["bare", "ordinal", "expr", "qualified"]))
+        form = draw(st.sampled_from(["bare", "ordinal", "expr", "qualified", "paren", "paren_ordinal"]))
         name = draw(st.sampled_from(COLS + [a for _, a in projs if a]))
         if form == "ordinal":
             return str(draw(st.integers(1, n)))
+        if form == "paren_ordinal":  # PostgreSQL's grammar drops the parentheses: still a position
+            return f"({draw(st.integers(1, n))})"
+        if form == "paren":  # ... and still a bare name
+            return f"({name})"
         if form == "qualified":
             return f"s.{draw(st.sampled_from(COLS))}"
         if form == "expr":
@@ -66,7 +70,15 @@ def sort_group_selects(draw) -> str:
         distinct = f"DISTINCT ON ({item()}) "
     sql = f"SELECT {distinct}{select} FROM students s"
     if group:
-        sql += " GROUP BY " + ", ".join(item() for _ in range(draw(st.integers(1, 2))))
+        keys = ", ".join(item() for _ in range(draw(st.integers(1, 2))))
+        sets = draw(st.sampled_from(["plain", "rollup", "cube", "sets"]))
+        if sets == "rollup":
+            keys = f"ROLLUP ({keys})"
+        elif sets == "cube":
+            keys = f"CUBE ({keys})"
+        elif sets == "sets":
+            keys = f"GROUPING SETS (({keys}), ({item()}), ())"
+        sql += " GROUP BY " + keys
     if distinct or draw(st.booleans()):
         sql += " ORDER BY " + ", ".join(item() for _ in range(draw(st.integers(1, 2))))
     # the same rules one level down; under EXISTS an outer ``staging.x`` may collide with alias x
@@ -88,6 +100,9 @@ def sort_group_selects(draw) -> str:
 @example(sql="SELECT id AS x FROM students s GROUP BY x")
 @example(sql="SELECT id AS x, count(*) FROM students s GROUP BY x ORDER BY x")
 @example(sql="SELECT grade AS name FROM students s GROUP BY name, grade")
+@example(sql="SELECT id AS x FROM students s GROUP BY ROLLUP (x)")
+@example(sql="SELECT home_address || '' AS x FROM students s GROUP BY GROUPING SETS ((2 - 1), ())")
+@example(sql="SELECT name AS home_address FROM students s ORDER BY (1)")
 @example(sql="SELECT st.c FROM staging st WHERE EXISTS (SELECT id AS x FROM students s GROUP BY x)")
 @example(sql="WITH c AS (SELECT name || '' AS x FROM students s GROUP BY x ORDER BY x) SELECT count(*) FROM c")
 def test_order_and_group_by_names_resolve_as_postgresql_resolves_them(oracle, mirror_schema, sql):
@@ -131,3 +146,23 @@ def test_output_alias_preferred_by_order_by_is_not_a_read_of_the_input(sg):
     d = insp.decide("SELECT name AS home_address FROM students ORDER BY home_address", None,
                     requester="federal").decision
     assert not d.blocked
+
+
+NAMED = [
+    # a GROUP BY name that is no input column of the query's own FROM is the output (not refused)
+    "SELECT id AS x FROM students s GROUP BY x",
+    "SELECT id AS x FROM students s GROUP BY ROLLUP (x)",
+    "SELECT name AS x, count(*) FROM students s GROUP BY CUBE ((x), grade)",
+    # ... not an outer query's column of that name (staging has a column x)
+    "SELECT st.c FROM staging st WHERE EXISTS (SELECT id AS x FROM students s GROUP BY x)",
+    # a parenthesised integer is still a position (the grouping by address was not seen)
+    "SELECT home_address || '' AS x, count(*) FROM students s GROUP BY GROUPING SETS ((1), ())",
+    "SELECT name AS home_address FROM students s ORDER BY (1)",
+    # a parenthesised name is still a bare name: the output first in ORDER BY
+    "SELECT name AS home_address FROM students s ORDER BY (home_address)",
+]
+
+
+@pytest.mark.parametrize("sql", NAMED)
+def test_grouping_and_sorting_items_in_every_spelling_resolve_as_postgresql_resolves_them(oracle, mirror_schema, sql):
+    compare(oracle, mirror_schema, sql, None)

@@ -81,6 +81,25 @@ def _own_nodes(select: exp.Select):  # type: ignore[no-untyped-def]
     return select.walk(prune=lambda n: n is not select and isinstance(n, (exp.Query, exp.Subquery)))
 
 
+def _unparen(it: exp.Expression) -> exp.Expression:
+    while isinstance(it, exp.Paren):  # PostgreSQL's grammar drops the parentheses: ``(x)`` is ``x``
+        it = it.this
+    return it
+
+
+def _group_items(items) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+    """GROUP BY items with ROLLUP / CUBE / GROUPING SETS and row lists flattened (PostgreSQL
+    resolves every name in them by the same rule, ``flatten_grouping_sets``)."""
+    out: list[exp.Expression] = []
+    for it in items:
+        it = _unparen(it)
+        if isinstance(it, (exp.Rollup, exp.Cube, exp.GroupingSets, exp.Tuple)):
+            out += _group_items(it.expressions)
+        else:
+            out.append(it)
+    return out
+
+
 def mark_sort_group_names(tree: exp.Expression) -> None:
     """PostgreSQL's rules for a name in ORDER BY / DISTINCT ON / GROUP BY (parse_clause.c,
     ``findTargetlistEntrySQL92``): only a *bare* item that is a single name may be an output column
@@ -92,21 +111,22 @@ def mark_sort_group_names(tree: exp.Expression) -> None:
         bare: set[int] = set()
         order = select.args.get("order")
         distinct = select.args.get("distinct")
-        items: list[exp.Expression] = [o.this for o in order.expressions] if isinstance(order, exp.Order) else []
+        items: list[exp.Expression] = [_unparen(o.this) for o in order.expressions] if isinstance(order, exp.Order) else []
         if isinstance(distinct, exp.Distinct) and isinstance(distinct.args.get("on"), exp.Expression):
-            items += list(distinct.args["on"].expressions)
+            items += [_unparen(e) for e in distinct.args["on"].expressions]
+        group = select.args.get("group")
+        grouped = _group_items(group.expressions) if isinstance(group, exp.Group) else []
+        items += grouped
         projections = select.expressions
-        for i, it in enumerate(items):  # ORDER BY 2: the second output's expression (duplicate names too)
+        for i, it in enumerate(items):  # ORDER BY 2, ROLLUP (2), (2): the second output's expression
             if isinstance(it, exp.Literal) and it.is_int and 1 <= int(it.name) <= len(projections):
                 proj = projections[int(it.name) - 1]
                 body = proj.this if isinstance(proj, exp.Alias) else proj
                 if not body.find(exp.Star) and not isinstance(body, exp.Literal):
                     it.replace(body.copy())
                     items[i] = exp.Null()  # an expression over input columns now, never an output name
-        group = select.args.get("group")
-        if isinstance(group, exp.Group):
-            items += list(group.expressions)
-            for it in group.expressions:
+        if grouped:
+            for it in grouped:
                 if isinstance(it, exp.Column) and not it.table and isinstance(it.this, exp.Identifier):
                     it.meta[GROUP_NAME] = True
         for it in items:
@@ -133,8 +153,8 @@ def resolve_group_output_names(tree: exp.Expression, schema_known: bool) -> None
         group = select.args.get("group") if isinstance(select, exp.Select) else None
         if not isinstance(group, exp.Group):
             continue
-        for it in list(group.expressions):
-            if not (isinstance(it, exp.Column) and it.meta.get(GROUP_NAME)):
+        for it in [n for n in group.walk() if isinstance(n, exp.Column) and n.meta.get(GROUP_NAME)]:
+            if not isinstance(it, exp.Column):
                 continue
             if it.table and it.table in scope.selected_sources:
                 continue  # an input column of this query: PostgreSQL prefers it in GROUP BY
