@@ -7,7 +7,8 @@ position; anything else (``home_address || ''``, ``grade + 1``, a qualified ``s.
 expression over *input* columns only — an output alias that shadows a protected column does not
 hide it (``SELECT name AS home_address … ORDER BY home_address || ''`` sorts by the address).
 
-The property test draws SELECTs whose aliases collide with input column names and compares the
+The property test draws SELECTs (items bare, parenthesised, in ROLLUP / CUBE / GROUPING SETS; alone, in a CTE, a derived table or an EXISTS subquery under a
+table with a column ``x``) whose aliases collide with input column names and compares the
 inspector's outputs and filters with PostgreSQL's own query tree; statements the server rejects
 must be refused (or at least not allowed with less than the server would read). The federal test
 checks the leak itself against a public-record name column.
@@ -16,7 +17,9 @@ checks the leak itself against a public-record name column.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+import os
+
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from status_guard.sql import Inspector, SQLAnalysisError
@@ -48,10 +51,14 @@ def sort_group_selects(draw) -> str:
     select = ", ".join(e if a is None else f"{e} AS {a}" for e, a in projs)
 
     def item() -> str:
-        form = draw(st.sampled_from(["bare", "ordinal", "expr", "qualified"]))
+        form = draw(st.sampled_from(["bare", "ordinal", "expr", "qualified", "paren", "paren_ordinal"]))
         name = draw(st.sampled_from(COLS + [a for _, a in projs if a]))
         if form == "ordinal":
             return str(draw(st.integers(1, n)))
+        if form == "paren_ordinal":  # PostgreSQL's grammar drops the parentheses: still a position
+            return f"({draw(st.integers(1, n))})"
+        if form == "paren":  # ... and still a bare name
+            return f"({name})"
         if form == "qualified":
             return f"s.{draw(st.sampled_from(COLS))}"
         if form == "expr":
@@ -63,15 +70,41 @@ def sort_group_selects(draw) -> str:
         distinct = f"DISTINCT ON ({item()}) "
     sql = f"SELECT {distinct}{select} FROM students s"
     if group:
-        sql += " GROUP BY " + ", ".join(item() for _ in range(draw(st.integers(1, 2))))
+        keys = ", ".join(item() for _ in range(draw(st.integers(1, 2))))
+        sets = draw(st.sampled_from(["plain", "rollup", "cube", "sets"]))
+        if sets == "rollup":
+            keys = f"ROLLUP ({keys})"
+        elif sets == "cube":
+            keys = f"CUBE ({keys})"
+        elif sets == "sets":
+            keys = f"GROUPING SETS (({keys}), ({item()}), ())"
+        sql += " GROUP BY " + keys
     if distinct or draw(st.booleans()):
         sql += " ORDER BY " + ", ".join(item() for _ in range(draw(st.integers(1, 2))))
+    # the same rules one level down; under EXISTS an outer ``staging.x`` may collide with alias x
+    # (PostgreSQL looks only at the subquery's own FROM before its outputs in GROUP BY)
+    wrap = draw(st.sampled_from(["plain", "cte", "derived", "exists"]))
+    if wrap == "cte":
+        return f"WITH c AS ({sql}) SELECT count(*) FROM c"
+    if wrap == "derived":
+        return f"SELECT count(*) FROM ({sql}) d"
+    if wrap == "exists":
+        return f"SELECT st.c FROM staging st WHERE EXISTS ({sql})"
     return sql
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=int(os.environ.get("SG_SORT_GROUP_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(sql=sort_group_selects())
+# a GROUP BY name that is no input column is the output alias (x = s.id); one that is, is the input
+@example(sql="SELECT id AS x FROM students s GROUP BY x")
+@example(sql="SELECT id AS x, count(*) FROM students s GROUP BY x ORDER BY x")
+@example(sql="SELECT grade AS name FROM students s GROUP BY name, grade")
+@example(sql="SELECT id AS x FROM students s GROUP BY ROLLUP (x)")
+@example(sql="SELECT home_address || '' AS x FROM students s GROUP BY GROUPING SETS ((2 - 1), ())")
+@example(sql="SELECT name AS home_address FROM students s ORDER BY (1)")
+@example(sql="SELECT st.c FROM staging st WHERE EXISTS (SELECT id AS x FROM students s GROUP BY x)")
+@example(sql="WITH c AS (SELECT name || '' AS x FROM students s GROUP BY x ORDER BY x) SELECT count(*) FROM c")
 def test_order_and_group_by_names_resolve_as_postgresql_resolves_them(oracle, mirror_schema, sql):
     try:
         oracle.view(sql)
@@ -113,3 +146,23 @@ def test_output_alias_preferred_by_order_by_is_not_a_read_of_the_input(sg):
     d = insp.decide("SELECT name AS home_address FROM students ORDER BY home_address", None,
                     requester="federal").decision
     assert not d.blocked
+
+
+NAMED = [
+    # a GROUP BY name that is no input column of the query's own FROM is the output (not refused)
+    "SELECT id AS x FROM students s GROUP BY x",
+    "SELECT id AS x FROM students s GROUP BY ROLLUP (x)",
+    "SELECT name AS x, count(*) FROM students s GROUP BY CUBE ((x), grade)",
+    # ... not an outer query's column of that name (staging has a column x)
+    "SELECT st.c FROM staging st WHERE EXISTS (SELECT id AS x FROM students s GROUP BY x)",
+    # a parenthesised integer is still a position (the grouping by address was not seen)
+    "SELECT home_address || '' AS x, count(*) FROM students s GROUP BY GROUPING SETS ((1), ())",
+    "SELECT name AS home_address FROM students s ORDER BY (1)",
+    # a parenthesised name is still a bare name: the output first in ORDER BY
+    "SELECT name AS home_address FROM students s ORDER BY (home_address)",
+]
+
+
+@pytest.mark.parametrize("sql", NAMED)
+def test_grouping_and_sorting_items_in_every_spelling_resolve_as_postgresql_resolves_them(oracle, mirror_schema, sql):
+    compare(oracle, mirror_schema, sql, None)

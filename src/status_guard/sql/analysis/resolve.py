@@ -20,6 +20,7 @@ import re
 from sqlglot import exp
 from sqlglot.errors import OptimizeError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.qualify_columns import validate_qualify_columns
 from sqlglot.optimizer.scope import Scope, build_scope
 
 from ..errors import SQLAnalysisError, SQLLimitError
@@ -72,11 +73,31 @@ def union(sets) -> frozenset[Pair]:  # type: ignore[no-untyped-def]
 
 
 INPUT_ONLY = "sg_input_only"
+GROUP_NAME = "sg_group_name"
 
 
 def _own_nodes(select: exp.Select):  # type: ignore[no-untyped-def]
     """The nodes of one SELECT, not of the queries nested in it."""
     return select.walk(prune=lambda n: n is not select and isinstance(n, (exp.Query, exp.Subquery)))
+
+
+def _unparen(it: exp.Expression) -> exp.Expression:
+    while isinstance(it, exp.Paren):  # PostgreSQL's grammar drops the parentheses: ``(x)`` is ``x``
+        it = it.this
+    return it
+
+
+def _group_items(items) -> list[exp.Expression]:  # type: ignore[no-untyped-def]
+    """GROUP BY items with ROLLUP / CUBE / GROUPING SETS and row lists flattened (PostgreSQL
+    resolves every name in them by the same rule, ``flatten_grouping_sets``)."""
+    out: list[exp.Expression] = []
+    for it in items:
+        it = _unparen(it)
+        if isinstance(it, (exp.Rollup, exp.Cube, exp.GroupingSets, exp.Tuple)):
+            out += _group_items(it.expressions)
+        else:
+            out.append(it)
+    return out
 
 
 def mark_sort_group_names(tree: exp.Expression) -> None:
@@ -90,26 +111,68 @@ def mark_sort_group_names(tree: exp.Expression) -> None:
         bare: set[int] = set()
         order = select.args.get("order")
         distinct = select.args.get("distinct")
-        items: list[exp.Expression] = [o.this for o in order.expressions] if isinstance(order, exp.Order) else []
+        items: list[exp.Expression] = [_unparen(o.this) for o in order.expressions] if isinstance(order, exp.Order) else []
         if isinstance(distinct, exp.Distinct) and isinstance(distinct.args.get("on"), exp.Expression):
-            items += list(distinct.args["on"].expressions)
+            items += [_unparen(e) for e in distinct.args["on"].expressions]
+        group = select.args.get("group")
+        grouped = _group_items(group.expressions) if isinstance(group, exp.Group) else []
+        items += grouped
         projections = select.expressions
-        for i, it in enumerate(items):  # ORDER BY 2: the second output's expression (duplicate names too)
+        for i, it in enumerate(items):  # ORDER BY 2, ROLLUP (2), (2): the second output's expression
             if isinstance(it, exp.Literal) and it.is_int and 1 <= int(it.name) <= len(projections):
                 proj = projections[int(it.name) - 1]
                 body = proj.this if isinstance(proj, exp.Alias) else proj
                 if not body.find(exp.Star) and not isinstance(body, exp.Literal):
                     it.replace(body.copy())
                     items[i] = exp.Null()  # an expression over input columns now, never an output name
-        group = select.args.get("group")
-        if isinstance(group, exp.Group):
-            items += list(group.expressions)
+        if grouped:
+            for it in grouped:
+                if isinstance(it, exp.Column) and not it.table and isinstance(it.this, exp.Identifier):
+                    it.meta[GROUP_NAME] = True
         for it in items:
             if isinstance(it, exp.Column) and not it.table and isinstance(it.this, exp.Identifier):
                 bare.add(id(it))
         for node in _own_nodes(select):
             if isinstance(node, exp.Column) and not node.table and id(node) not in bare:
                 node.meta[INPUT_ONLY] = True
+
+
+def resolve_group_output_names(tree: exp.Expression, schema_known: bool) -> None:
+    """After qualification: a bare GROUP BY name that is no column of the query's *own* FROM items
+    is the output column of that name (PostgreSQL's ``findTargetlistEntrySQL92`` looks the input
+    up with ``colNameToVar(localonly)``, then the target list). sqlglot leaves such a name
+    unqualified, or qualifies it with an outer query's table; it is replaced by the output's
+    expression, as PostgreSQL groups by that target entry. Names no output carries are left for
+    validation / correlation (an outer column, as PostgreSQL resolves it then). Without a schema
+    an unqualified name may still be an input column: it is grouped by both (read either way)."""
+    root = build_scope(tree)
+    if root is None:
+        return
+    for scope in root.traverse():
+        select = scope.expression
+        group = select.args.get("group") if isinstance(select, exp.Select) else None
+        if not isinstance(group, exp.Group):
+            continue
+        for it in [n for n in group.walk() if isinstance(n, exp.Column) and n.meta.get(GROUP_NAME)]:
+            if not isinstance(it, exp.Column):
+                continue
+            if it.table and it.table in scope.selected_sources:
+                continue  # an input column of this query: PostgreSQL prefers it in GROUP BY
+            hits = [p for p in select.expressions if p.alias_or_name == it.name]
+            if not hits:
+                continue
+            bodies = [p.this if isinstance(p, exp.Alias) else p for p in hits]
+            if len({b.sql() for b in bodies}) > 1:
+                raise SQLAnalysisError(f"GROUP BY `{it.name}` is ambiguous between the statement's output columns")
+            body = bodies[0]
+            if body.find(exp.AggFunc, exp.Window):
+                raise SQLAnalysisError(f"GROUP BY `{it.name}` names an output computed by an aggregate or window function")
+            if schema_known or it.table:
+                it.replace(exp.paren(body.copy(), copy=False))
+            elif not (isinstance(body, exp.Column) and body.name == it.name):
+                unknown = it.copy()
+                unknown.meta[INPUT_ONLY] = True
+                it.replace(exp.Tuple(expressions=[body.copy(), unknown]))
 
 
 class Query:
@@ -126,11 +189,15 @@ class Query:
                 tree,
                 schema=st.mapping_schema(),
                 dialect=st.dialect,
-                validate_qualify_columns=st.schema is not None,
+                validate_qualify_columns=st.schema is not None and not pg,
                 quote_identifiers=False,
                 identify=False,
                 expand_alias_refs=not pg,  # PostgreSQL's own rules: mark_sort_group_names / resolve_column
             )
+            if pg:
+                resolve_group_output_names(self.tree, st.schema is not None)
+                if st.schema is not None:
+                    validate_qualify_columns(self.tree)
         except OptimizeError as exc:
             m = re.match(r"Column '([^']+)' could not be resolved", str(exc))
             if m:
