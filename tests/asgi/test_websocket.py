@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -64,8 +65,15 @@ def test_local_officer_websocket_passes_with_request_context(guard: Guard) -> No
 
 
 def test_monitor_mode_websocket_is_reported_not_refused(guard: Guard, caplog) -> None:
-    app = _app(guard, "federal", monitor=True)
-    with TestClient(app) as client:
-        with client.websocket_connect("/feed") as ws:
-            ws.receive_json()
+    # listen on status_guard's own logger: a gateway built in the same process (another test) routes
+    # it to its own handler without propagation, which is right for a gateway process
+    lg = logging.getLogger("status_guard")
+    lg.addHandler(caplog.handler)
+    try:
+        app = _app(guard, "federal", monitor=True)
+        with TestClient(app) as client:
+            with client.websocket_connect("/feed") as ws:
+                ws.receive_json()
+    finally:
+        lg.removeHandler(caplog.handler)
     assert "MONITOR MODE" in caplog.text
