@@ -30,3 +30,24 @@ def require_or_skip(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required under CI=true: {reason}")
     pytest.skip(reason)
+
+
+_CONFIGURED_LOGGERS = ("status_guard", "uvicorn", "uvicorn.error", "uvicorn.access", "aiohttp")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """A gateway built in this process configures logging for a gateway process (its own handler,
+    no propagation, uvicorn's access log off). Put it back after each test, so a later test that
+    reads the log (caplog) sees what status_guard said whatever ran before it."""
+    import logging
+
+    saved = []
+    for name in _CONFIGURED_LOGGERS:
+        lg = logging.getLogger(name)
+        saved.append((lg, list(lg.handlers), lg.propagate, lg.level, lg.disabled))
+    yield
+    for lg, handlers, propagate, level, disabled in saved:
+        lg.handlers[:] = handlers
+        lg.propagate, lg.disabled = propagate, disabled
+        lg.setLevel(level)
