@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
@@ -27,7 +28,14 @@ from starlette.testclient import TestClient
 from status_guard import Effect, Guard
 from status_guard.asgi import RouteConfig, StatusGuardMiddleware
 
-logging.disable(logging.CRITICAL)
+@pytest.fixture(autouse=True, scope="module")
+def _quiet_logs():
+    """Thousands of generated refusals would each log a warning: quiet for this module only (a
+    module-level ``logging.disable`` silenced every later test that reads the log)."""
+    logging.disable(logging.CRITICAL)
+    yield
+    logging.disable(logging.NOTSET)
+
 GUARD = Guard.default(audit="memory:")
 PAGES: dict[str, str] = {}
 GOT: list[bytes] = []
