@@ -69,3 +69,15 @@ def client_for() -> Callable[[Any], httpx.AsyncClient]:
 
 def refused(r: httpx.Response) -> bool:
     return r.status_code in (400, 403, 413, 422)
+
+
+@pytest.fixture(scope="module")
+def quiet_logs():
+    """Thousands of generated refusals would each log a warning: a module that asks for this
+    (``pytestmark = pytest.mark.usefixtures("quiet_logs")``) is quiet for its own tests only — a
+    module-level ``logging.disable`` silenced every later test that reads the log."""
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    yield
+    logging.disable(logging.NOTSET)

@@ -10,7 +10,6 @@ unchanged. Asked phrasings after the same text are still refused (fail closed).
 
 from __future__ import annotations
 
-import logging
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,13 +23,7 @@ from starlette.testclient import TestClient
 from status_guard import Effect, Guard
 from status_guard.asgi import StatusGuardMiddleware
 
-@pytest.fixture(autouse=True, scope="module")
-def _quiet_logs():
-    """Thousands of generated refusals would each log a warning: quiet for this module only (a
-    module-level ``logging.disable`` silenced every later test that reads the log)."""
-    logging.disable(logging.CRITICAL)
-    yield
-    logging.disable(logging.NOTSET)
+pytestmark = pytest.mark.usefixtures("quiet_logs")
 
 GUARD = Guard.default(audit="memory:")
 PAGES: dict[str, str] = {}
