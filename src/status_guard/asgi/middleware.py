@@ -877,12 +877,8 @@ class _Responder:
         else:
             work = is_html  # outgoing forms are checked for everyone
         if not work:
-            if self.header_decision is not None:
-                try:
-                    await self.audit([self.header_decision])
-                except _AuditDown as down:
-                    await self.respond(down.error)
-                    return
+            if not await self.header_decision_audited():
+                return
             if sniff and not self.route.monitor:
                 self.sniffing = True  # the start waits for the first bytes of the body
                 return
@@ -903,15 +899,23 @@ class _Responder:
             return
         # otherwise hold the start back until the whole body is here
 
+    async def header_decision_audited(self, *, force: bool = False) -> bool:
+        """Audit the decision on the response headers, if one was made; False when the audit log is
+        down and the request was answered with its error (fail closed)."""
+        if self.header_decision is None:
+            return True
+        try:
+            await self.audit([self.header_decision], force=force)
+        except _AuditDown as down:
+            await self.respond(down.error)
+            return False
+        return True
+
     async def send_without_body(self, start: Message, status: int) -> None:
         """A redirect to a requester the route redacts for: its checked headers, no body."""
         assert self.send is not None
-        if self.header_decision is not None:
-            try:
-                await self.audit([self.header_decision], force=self.restricted)
-            except _AuditDown as down:
-                await self.respond(down.error)
-                return
+        if not await self.header_decision_audited(force=self.restricted):
+            return
         headers = [(k, v) for k, v in self.out_headers(start.get("headers") or [], redacted=True)
                    if k.lower() not in (b"content-length", b"content-encoding", b"content-type", b"etag",
                                         b"transfer-encoding", b"content-md5", b"digest", b"content-digest")]
@@ -940,12 +944,8 @@ class _Responder:
         """1xx / 204 / 205 / 304 carry no body (RFC 9110 §15): to a requester something is withheld
         from, whatever body the app sends with one is dropped, never passed unchecked; the
         (checked) headers are sent."""
-        if self.header_decision is not None:
-            try:
-                await self.audit([self.header_decision])
-            except _AuditDown as down:
-                await self.respond(down.error)
-                return
+        if not await self.header_decision_audited():
+            return
         self.head_only = True
         headers = [(k, v) for k, v in self.out_headers(start.get("headers") or [], redacted=self.redacted_any)
                    if k.lower() not in (b"content-length", b"transfer-encoding")]
