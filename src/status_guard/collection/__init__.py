@@ -26,15 +26,12 @@ from typing import Any
 
 from ..model import MISSING, Claim, Decision, Effect
 from . import builders, edits, graphql, numbering
+from . import files as file_names
 from .items import LeafResult, Mention, build_items, mention_map, redacted_value
-from .subjects import document_in_file_name
-from .view import Leaf, Loc, build_view, walk
+from .view import Leaf, Loc, VDict, VList, build_view, walk
 
 __all__ = ["Collected", "PageQuestion", "Plan", "Reading", "check", "read", "Leaf", "LeafResult", "Mention",
            "mention_map", "edits"]
-
-_EXT = re.compile(r"\.[A-Za-z0-9]{1,8}$")
-
 
 @dataclass(frozen=True)
 class PageQuestion:
@@ -75,15 +72,38 @@ class Reading:
     labelled: int = 0
 
 
-_NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
+#: keys beside a file's name that carry the file itself: stripping the name strips the attachment
+_ATTACHMENT_KEYS = frozenset({"data", "content", "contents", "base64", "bytes", "body", "blob", "url", "fileurl",
+                              "downloadurl", "href", "link", "file", "contenttype", "mimetype", "mime", "size",
+                              "filesize", "type", "encoding", "path", "location", "key"})
 
 
-def _file_label(filename: str) -> str:
-    """A file name read as words: file names join words with ``_``, ``-``, ``.`` (``гражданства_flyer``
-    is two words in any script; ``I-551`` and ``2026.05`` keep their joiners)."""
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _EXT.sub("", base) or base
-    return " ".join(_NAME_JOINERS.sub(" ", base).split()) or base
+def _file_names(view: Any) -> None:
+    """Values that name an uploaded file (an attachment's ``filename``, an upload URL): the file's
+    name is read like a multipart file's (``files.py``); stripping it strips the attachment."""
+    stack = [view]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, VDict):
+            attachment = node.loc not in (None, ()) and len(node) <= 12 and any(
+                re.sub(r"[\s_\-.]", "", k).lower() in _ATTACHMENT_KEYS for k in node)
+            for v in node.values():
+                if isinstance(v, Leaf):
+                    fn = file_names.file_name_in(v.value)
+                    if fn is not None and v.role == "answer":
+                        v.file_name = fn
+                        if attachment and v.drops is None:
+                            v.drops = (node.loc,)
+                elif isinstance(v, (VDict, VList)):
+                    stack.append(v)
+        elif isinstance(node, VList):
+            for v in node:
+                if isinstance(v, Leaf):
+                    fn = file_names.file_name_in(v.value)
+                    if fn is not None and v.role == "answer":
+                        v.file_name = fn
+                elif isinstance(v, (VDict, VList)):
+                    stack.append(v)
 
 
 def read(
@@ -112,18 +132,15 @@ def read(
         gl = graphql.graphql_leaves(view)
         n_graphql += len(gl)
         labelled = builders.annotate(view)
+        _file_names(view)
         leaves.extend(walk(view))
         leaves.extend(gl)
     else:
         labelled = 0
     for name, names in (files or {}).items():
         for fn in names:
-            lf = Leaf(fn, (name,), name, name, origin="file", label=_file_label(fn),
-                      label_source="the uploaded file's name", is_file=True, editable=False)
-            doc_cats, why = document_in_file_name(fn)
-            if doc_cats:
-                lf.known, lf.known_reason = doc_cats, why
-            leaves.append(lf)
+            leaves.append(Leaf(fn, (name,), name, name, origin="file", label=file_names.label_of(fn),
+                               label_source="the uploaded file's name", is_file=True, editable=False, file_name=fn))
     numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded"))
     if page:
         for lf in leaves:

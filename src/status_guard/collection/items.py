@@ -22,6 +22,7 @@ from typing import Any
 
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
+from .files import read_file_name
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf
@@ -114,9 +115,15 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         if lf.role == "definition":
             label = f"{label} / {value}" if label else (value if isinstance(value, str) else None)
             value = MISSING
-        asked, lookalike_notes = asked_by(classifier, name, label, siblings)
+        # an uploaded file's name is read by ``files.py`` (as a name, keeping to its words), not as
+        # the label of the field that carried it
+        asked, lookalike_notes = asked_by(classifier, name, None if lf.is_file else label, siblings)
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
+        if lf.file_name is not None:
+            file_cats, file_reasons = read_file_name(classifier, lf.file_name)
+            cats |= file_cats
+            reasons.extend(file_reasons)
         if lf.ignore_name and lf.key_path:
             reasons.append(f"name `{lf.key_path.rpartition('.')[2]}` read as a question number in a survey run")
         if lf.known and lf.known_reason:
@@ -125,7 +132,7 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             reasons.append(f"labelled by {lf.label_source}")
         mentions: list[Mention] = []
         strings = _values(value) if value is not MISSING else []
-        if strings and not lf.is_file:
+        if strings and not lf.is_file and lf.file_name is None:
             subject = subject_of(name, label or "")
             short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]
             if short and subject != "free_text":
