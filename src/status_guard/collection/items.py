@@ -22,6 +22,7 @@ from typing import Any
 
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
+from .counts import counted_service
 from .files import read_file_name
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
@@ -118,6 +119,8 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         # an uploaded file's name is read by ``files.py`` (as a name, keeping to its words), not as
         # the label of the field that carried it
         asked, lookalike_notes = asked_by(classifier, name, None if lf.is_file else label, siblings)
+        asked, count_notes = counted_service(classifier, name, label, value, asked)
+        lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
         if lf.file_name is not None:
