@@ -79,31 +79,26 @@ _ATTACHMENT_KEYS = frozenset({"data", "content", "contents", "base64", "bytes", 
 
 
 def _file_names(view: Any) -> None:
-    """Values that name an uploaded file (an attachment's ``filename``, an upload URL): the file's
-    name is read like a multipart file's (``files.py``); stripping it strips the attachment."""
+    """Values that name an uploaded file (an attachment's ``filename``, an upload URL, a list of
+    them): the file's name is read like a multipart file's (``files.py``); stripping it strips the
+    attachment."""
     stack = [view]
     while stack:
         node = stack.pop()
-        if isinstance(node, VDict):
-            attachment = node.loc not in (None, ()) and len(node) <= 12 and any(
-                re.sub(r"[\s_\-.]", "", k).lower() in _ATTACHMENT_KEYS for k in node)
-            for v in node.values():
-                if isinstance(v, Leaf):
-                    fn = file_names.file_name_in(v.value)
-                    if fn is not None and v.role == "answer":
-                        v.file_name = fn
-                        if attachment and v.drops is None:
-                            v.drops = (node.loc,)
-                elif isinstance(v, (VDict, VList)):
-                    stack.append(v)
-        elif isinstance(node, VList):
-            for v in node:
-                if isinstance(v, Leaf):
-                    fn = file_names.file_name_in(v.value)
-                    if fn is not None and v.role == "answer":
-                        v.file_name = fn
-                elif isinstance(v, (VDict, VList)):
-                    stack.append(v)
+        attachment = isinstance(node, VDict) and node.loc not in (None, ()) and len(node) <= 12 and any(
+            re.sub(r"[\s_\-.]", "", k).lower() in _ATTACHMENT_KEYS for k in node)
+        for v in node.values() if isinstance(node, VDict) else node if isinstance(node, VList) else ():
+            if isinstance(v, (VDict, VList)):
+                stack.append(v)
+                continue
+            if not isinstance(v, Leaf) or v.role != "answer":
+                continue
+            values = v.value if isinstance(v.value, list) else [v.value]
+            names = tuple(fn for x in values[:64] if (fn := file_names.file_name_in(x)) is not None)
+            if names:
+                v.file_names = names
+                if attachment and v.drops is None and not isinstance(v.value, list):
+                    v.drops = (node.loc,)
 
 
 def read(
@@ -140,7 +135,7 @@ def read(
     for name, names in (files or {}).items():
         for fn in names:
             leaves.append(Leaf(fn, (name,), name, name, origin="file", label=file_names.label_of(fn),
-                               label_source="the uploaded file's name", is_file=True, editable=False, file_name=fn))
+                               label_source="the uploaded file's name", is_file=True, editable=False, file_names=(fn,)))
     numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded"))
     if page:
         for lf in leaves:

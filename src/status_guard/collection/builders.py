@@ -764,10 +764,11 @@ def _shape_pair(node: VDict) -> int:
         kind = _question_key(k)
         lf = _str_leaf(v)
         if kind is not None and lf is not None and lf.role in ("answer", "definition") \
-                and question_shaped(lf.value) and re.search(r"[^\W\d_]", lf.value) \
-                and (kind == "only" or len(lf.value.split()) >= 2 or _asks(lf.value)):
-            # the question: one that asks first, then a key that only holds questions, ``text`` last
-            rank = (0 if _asks(lf.value) else 1, 0 if kind == "only" else 1, 1 if _k(k) == "text" else 0)
+                and question_shaped(lf.value) and re.search(r"[^\W\d_]", lf.value):
+            # the question: one that asks first, then a key that only holds questions, then one that
+            # is not an id (``id``, ``key``), ``text`` (JotForm's and Typeform's answer) last
+            rank = (0 if _asks(lf.value) else 1, 0 if kind == "only" else 1, 1 if _k(k) in _PAIR_META else 0,
+                    1 if _k(k) == "text" else 0)
             questions.append((rank + (len(questions),), k, lf))
         elif _k(k) in _PAIR_META and not (kind is not None and lf is not None):
             continue
@@ -777,7 +778,7 @@ def _shape_pair(node: VDict) -> int:
         return 0
     questions.sort(key=lambda x: x[0])
     _, qk, q = questions[0]
-    rest = [(k, lf) for _, k, lf in questions[1:]] + others
+    rest = [(k, lf) for _, k, lf in questions[1:] if _k(k) not in _PAIR_META] + others
     if len(rest) != 1:
         return 0
     ak, av = rest[0]

@@ -64,7 +64,9 @@ def _counted_in(classifier: Any, text: str, source: str, category: str) -> bool 
         return None
     words = a.words
     noun_spans = _spans(nouns, words)
-    cue_spans = _spans(cues, words)
+    first = min(m.start for m in ms)
+    cue_spans = [(c0, c1) for c0, c1 in _spans(cues, words) if c1 <= first or any(
+        c1 <= s0 for s0, _ in noun_spans)]  # "how many X", "number of X", ``numPassportApplications``
     used = set()
     for m in ms:
         if m.compact:

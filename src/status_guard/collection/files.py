@@ -36,7 +36,7 @@ FILE_EXTENSIONS = frozenset({
     "eml", "dng", "raw", "avif",
 })
 _BARE_NAME = re.compile(r"^[^\\/:*?\"<>|\r\n\t]{1,200}\.([A-Za-z0-9]{1,5})$")
-_URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{0,15}://\S+|/\S+|[A-Za-z]:\\\S.*)$")
+_URLISH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/]+/|/|[A-Za-z]:\\)")
 
 
 def stem_of(filename: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
 from .counts import counted_service
-from .files import read_file_name
+from .files import file_name_in, read_file_name
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf
@@ -123,8 +123,8 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
-        if lf.file_name is not None:
-            file_cats, file_reasons = read_file_name(classifier, lf.file_name)
+        for fn in lf.file_names:
+            file_cats, file_reasons = read_file_name(classifier, fn)
             cats |= file_cats
             reasons.extend(file_reasons)
         if lf.ignore_name and lf.key_path:
@@ -135,7 +135,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             reasons.append(f"labelled by {lf.label_source}")
         mentions: list[Mention] = []
         strings = _values(value) if value is not MISSING else []
-        if strings and not lf.is_file and lf.file_name is None:
+        if lf.file_names:  # a file's name is read above, as a name; the other strings as answers
+            strings = [(i, s) for i, s in strings if file_name_in(s) is None]
+        if strings and not lf.is_file:
             subject = subject_of(name, label or "")
             short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]
             if short and subject != "free_text":

@@ -76,7 +76,7 @@ class Leaf:
     known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
     known_reason: str | None = None
     is_file: bool = False
-    file_name: str | None = None  # the uploaded file this value names (multipart, or a JSON name / URL)
+    file_names: tuple[str, ...] = ()  # the uploaded files this value names (multipart, or JSON names / URLs)
     # a part of a larger string (a "question:answer" summary): (location of the string, the string,
     # answer start, answer end, segment start, segment end) — edited by cutting or rewriting text
     within: tuple[Loc, str, int, int, int, int] | None = None
