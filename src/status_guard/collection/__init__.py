@@ -78,6 +78,11 @@ _ATTACHMENT_KEYS = frozenset({"data", "content", "contents", "base64", "bytes", 
                               "filesize", "type", "encoding", "path", "location", "key"})
 
 
+#: keys that hold a file's name, with or without its extension
+_FILE_NAME_KEYS = frozenset({"filename", "filenames", "originalfilename", "originalname", "attachmentname",
+                             "uploadname", "documentname", "docname"})
+
+
 def _file_names(view: Any) -> None:
     """Values that name an uploaded file (an attachment's ``filename``, an upload URL, a list of
     them): the file's name is read like a multipart file's (``files.py``); stripping it strips the
@@ -94,7 +99,9 @@ def _file_names(view: Any) -> None:
             if not isinstance(v, Leaf) or v.role != "answer":
                 continue
             values = v.value if isinstance(v.value, list) else [v.value]
-            names = tuple(fn for x in values[:64] if (fn := file_names.file_name_in(x)) is not None)
+            named = isinstance(node, VDict) and any(re.sub(r"[\s_\-.]", "", k).lower() in _FILE_NAME_KEYS and node[k] is v
+                                                    for k in node)
+            names = tuple(fn for x in values[:64] if (fn := file_names.file_name_in(x, named=named)) is not None)
             if names:
                 v.file_names = names
                 if attachment and v.drops is None and not isinstance(v.value, list):

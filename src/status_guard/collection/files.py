@@ -51,12 +51,15 @@ def label_of(filename: str) -> str:
     return " ".join(_NAME_JOINERS.sub(" ", base).split()) or base
 
 
-def file_name_in(value: Any) -> str | None:
+def file_name_in(value: Any, *, named: bool = False) -> str | None:
     """The name of the file a string value names: a bare file name (``I-551_front.jpg``) or a URL
-    or path ending in one (an upload URL); None otherwise. Only the last path segment is the name."""
+    or path ending in one (an upload URL); None otherwise. Only the last path segment is the name.
+    ``named``: the key says it holds a file's name (``filename``): no extension needed."""
     if not isinstance(value, str):
         return None
     s = value.strip()
+    if named and s and len(s) <= 255 and re.search(r"[^\W\d_]", s) and not re.search(r"[/\\\r\n]", s):
+        return s
     if not s or len(s) > 2048 or "." not in s:
         return None
     if _URLISH.match(s):
