@@ -276,3 +276,9 @@ def test_counting_passport_applications_for_the_acceptance_facility_is_a_city_se
                                   {"citizenship_applications": 2}])
 def test_asking_about_a_passport_is_still_refused_040b(guard, body) -> None:
     assert _refused(guard, body)
+
+
+@pytest.mark.parametrize("q", ["您是美国公民吗？", "هل أنت مواطن أمريكي؟", "Are you a US citizen?", "Immigration status:"])
+def test_a_question_answer_pair_list_asks_in_any_script_040b(guard, q) -> None:
+    assert _refused(guard, {"answers": [[q, "No"]]})
+    assert _refused(guard, {"answers": [[q, "No"], ["Name:", "Ana"]]})

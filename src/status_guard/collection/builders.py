@@ -615,13 +615,16 @@ def _same_id(node: VDict) -> int:
     return n
 
 
+_ASKING_MARKS = ("?", ":", "？", "؟", "：")
+
+
 def _pair_list(lst: VList) -> int:
     """``[["What is your immigration status?", "no"], ...]``: a two-item list, a question and its answer."""
     n = 0
     for item in lst:
         if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
             qv, av = item.value
-            if isinstance(qv, str) and qv.strip().endswith(("?", ":")) and item.loc is not None:
+            if isinstance(qv, str) and qv.strip().endswith(_ASKING_MARKS) and item.loc is not None:
                 item.role = "skip"
                 lf = Leaf(av, item.loc + (1,), f"{item.path}[1]", item.key_path, origin=item.origin,
                           label=qv.strip()[:MAX_LABEL], label_source="a question:answer pair", drops=(item.loc,),
@@ -633,7 +636,7 @@ def _pair_list(lst: VList) -> int:
             continue
         q, a = item
         q = _str_leaf(q)
-        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(("?", ":")):
+        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(_ASKING_MARKS):
             continue
         drops = _drops_of(item) if getattr(item, "loc", None) is not None else (q.loc, a.loc)
         q.role = "question"
