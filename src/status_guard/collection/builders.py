@@ -24,6 +24,7 @@ the whole pair; question texts are marked so they are not read as answers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .view import Leaf, Loc, VDict, VList, walk
@@ -724,12 +725,14 @@ _PAIR_META = META_KEYS | DEF_HINT_KEYS | frozenset({"timestamp", "time", "lang",
                                                     "tooltip", "default", "defaultvalue"})
 
 
+@lru_cache(maxsize=8192)
 def _key_words(key: str) -> tuple[str, ...]:
     from ..normalize import tokens
 
     return tuple(tokens(_SF_SUFFIX.sub("", key)))
 
 
+@lru_cache(maxsize=8192)
 def _question_key(key: str) -> str | None:
     """``only`` (the key holds questions), ``record`` (a record's name or a question) or None."""
     words = _key_words(key)
