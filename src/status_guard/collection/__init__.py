@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..model import MISSING, Claim, Decision, Effect
@@ -83,6 +84,11 @@ _FILE_NAME_KEYS = frozenset({"filename", "filenames", "originalfilename", "origi
                              "uploadname", "documentname", "docname"})
 
 
+@lru_cache(maxsize=8192)
+def _folded(key: str) -> str:
+    return re.sub(r"[\s_\-.]", "", key).lower()
+
+
 def _file_names(view: Any) -> None:
     """Values that name an uploaded file (an attachment's ``filename``, an upload URL, a list of
     them): the file's name is read like a multipart file's (``files.py``); stripping it strips the
@@ -90,17 +96,21 @@ def _file_names(view: Any) -> None:
     stack = [view]
     while stack:
         node = stack.pop()
-        attachment = isinstance(node, VDict) and node.loc not in (None, ()) and len(node) <= 12 and any(
-            re.sub(r"[\s_\-.]", "", k).lower() in _ATTACHMENT_KEYS for k in node)
-        for v in node.values() if isinstance(node, VDict) else node if isinstance(node, VList) else ():
+        if isinstance(node, VDict):
+            items = [(_folded(k), v) for k, v in node.items()]
+            attachment = node.loc not in (None, ()) and len(node) <= 12 and any(k in _ATTACHMENT_KEYS for k, _ in items)
+        elif isinstance(node, VList):
+            items, attachment = [("", v) for v in node], False
+        else:
+            continue
+        for key, v in items:
             if isinstance(v, (VDict, VList)):
                 stack.append(v)
                 continue
             if not isinstance(v, Leaf) or v.role != "answer":
                 continue
+            named = key in _FILE_NAME_KEYS
             values = v.value if isinstance(v.value, list) else [v.value]
-            named = isinstance(node, VDict) and any(re.sub(r"[\s_\-.]", "", k).lower() in _FILE_NAME_KEYS and node[k] is v
-                                                    for k in node)
             names = tuple(fn for x in values[:64] if (fn := file_names.file_name_in(x, named=named)) is not None)
             if names:
                 v.file_names = names

@@ -35,6 +35,7 @@ MAX_LABEL = 500
 _SF_SUFFIX = re.compile(r"__(?:c|r|pc|x|mdt|e|b)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def _k(key: str) -> str:
     """A key as the builders' shapes name it: case, separators and Salesforce custom-object
     suffixes (``Question__c``) folded."""
@@ -226,6 +227,7 @@ def question_shaped(text: str) -> bool:
 MAX_ADDRESSED_WORDS = 20
 
 
+@lru_cache(maxsize=8192)
 def _addresses_the_person(text: str) -> bool:
     from ..normalize import tokens
     from .lookalikes import _occurrences, vocab
