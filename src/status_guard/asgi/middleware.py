@@ -444,6 +444,11 @@ class _Responder:
             await self.limit_refusal(exc)
             return
         except UnparseableInputError as exc:
+            try:  # refused whole because it could not be read: audited like any refusal (value-free)
+                await self.audit([self.request_refusal_decision("the request could not be read")], force=True)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
             await self.respond(errors.problem(400, "unparseable_request", f"{str(exc).rstrip('.')}. The request was not accepted "
                                               "because the guard could not check it.", request_id=self.request_id,
                                               html_wanted=self.html_wanted, lang=self.lang))
@@ -1171,6 +1176,15 @@ class _Responder:
         limit, never content)."""
         hidden = self.aud.hidden if self.aud.hidden else frozenset(self.guard.policy.file.categories)
         d = self.guard.decide("disclose", [Item("response.body", hidden, (f"withheld whole: {why}",), carve_out=False)],
+                              scope=self.route.scope, requester=self.requester, purpose=self.purpose, claims=())
+        fields = tuple(dataclasses.replace(f, effect=Effect.BLOCK) for f in d.fields)
+        return dataclasses.replace(d, effect=Effect.BLOCK, fields=fields)
+
+    def request_refusal_decision(self, why: str) -> Decision:
+        """A request refused whole (it could not be read, so it could not be checked): what the
+        route may not collect, refused — audited like any other refusal (``why`` names no content)."""
+        cats = frozenset(self.guard.policy.file.categories)
+        d = self.guard.decide("collect", [Item("request.body", cats, (f"refused whole: {why}",), carve_out=False)],
                               scope=self.route.scope, requester=self.requester, purpose=self.purpose, claims=())
         fields = tuple(dataclasses.replace(f, effect=Effect.BLOCK) for f in d.fields)
         return dataclasses.replace(d, effect=Effect.BLOCK, fields=fields)

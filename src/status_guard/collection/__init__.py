@@ -22,19 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..model import MISSING, Claim, Decision, Effect
 from . import builders, edits, graphql, numbering
+from . import files as file_names
 from .items import LeafResult, Mention, build_items, mention_map, redacted_value
-from .subjects import document_in_file_name
-from .view import Leaf, Loc, build_view, walk
+from .view import Leaf, Loc, VDict, VList, build_view, walk
 
 __all__ = ["Collected", "PageQuestion", "Plan", "Reading", "check", "read", "Leaf", "LeafResult", "Mention",
            "mention_map", "edits"]
-
-_EXT = re.compile(r"\.[A-Za-z0-9]{1,8}$")
-
 
 @dataclass(frozen=True)
 class PageQuestion:
@@ -75,15 +73,49 @@ class Reading:
     labelled: int = 0
 
 
-_NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
+#: keys beside a file's name that carry the file itself: stripping the name strips the attachment
+_ATTACHMENT_KEYS = frozenset({"data", "content", "contents", "base64", "bytes", "body", "blob", "url", "fileurl",
+                              "downloadurl", "href", "link", "file", "contenttype", "mimetype", "mime", "size",
+                              "filesize", "type", "encoding", "path", "location", "key"})
 
 
-def _file_label(filename: str) -> str:
-    """A file name read as words: file names join words with ``_``, ``-``, ``.`` (``гражданства_flyer``
-    is two words in any script; ``I-551`` and ``2026.05`` keep their joiners)."""
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _EXT.sub("", base) or base
-    return " ".join(_NAME_JOINERS.sub(" ", base).split()) or base
+#: keys that hold a file's name, with or without its extension
+_FILE_NAME_KEYS = frozenset({"filename", "filenames", "originalfilename", "originalname", "attachmentname",
+                             "uploadname", "documentname", "docname"})
+
+
+@lru_cache(maxsize=8192)
+def _folded(key: str) -> str:
+    return re.sub(r"[\s_\-.]", "", key).lower()
+
+
+def _file_names(view: Any) -> None:
+    """Values that name an uploaded file (an attachment's ``filename``, an upload URL, a list of
+    them): the file's name is read like a multipart file's (``files.py``); stripping it strips the
+    attachment."""
+    stack = [view]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, VDict):
+            items = [(_folded(k), v) for k, v in node.items()]
+            attachment = node.loc not in (None, ()) and len(node) <= 12 and any(k in _ATTACHMENT_KEYS for k, _ in items)
+        elif isinstance(node, VList):
+            items, attachment = [("", v) for v in node], False
+        else:
+            continue
+        for key, v in items:
+            if isinstance(v, (VDict, VList)):
+                stack.append(v)
+                continue
+            if not isinstance(v, Leaf) or v.role != "answer":
+                continue
+            named = key in _FILE_NAME_KEYS
+            values = v.value if isinstance(v.value, list) else [v.value]
+            names = tuple(fn for x in values[:64] if (fn := file_names.file_name_in(x, named=named)) is not None)
+            if names:
+                v.file_names = names
+                if attachment and v.drops is None and not isinstance(v.value, list):
+                    v.drops = (node.loc,)
 
 
 def read(
@@ -112,18 +144,15 @@ def read(
         gl = graphql.graphql_leaves(view)
         n_graphql += len(gl)
         labelled = builders.annotate(view)
+        _file_names(view)
         leaves.extend(walk(view))
         leaves.extend(gl)
     else:
         labelled = 0
     for name, names in (files or {}).items():
         for fn in names:
-            lf = Leaf(fn, (name,), name, name, origin="file", label=_file_label(fn),
-                      label_source="the uploaded file's name", is_file=True, editable=False)
-            doc_cats, why = document_in_file_name(fn)
-            if doc_cats:
-                lf.known, lf.known_reason = doc_cats, why
-            leaves.append(lf)
+            leaves.append(Leaf(fn, (name,), name, name, origin="file", label=file_names.label_of(fn),
+                               label_source="the uploaded file's name", is_file=True, editable=False, file_names=(fn,)))
     numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded"))
     if page:
         for lf in leaves:

@@ -24,6 +24,7 @@ the whole pair; question texts are marked so they are not read as answers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .view import Leaf, Loc, VDict, VList, walk
@@ -34,6 +35,7 @@ MAX_LABEL = 500
 _SF_SUFFIX = re.compile(r"__(?:c|r|pc|x|mdt|e|b)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def _k(key: str) -> str:
     """A key as the builders' shapes name it: case, separators and Salesforce custom-object
     suffixes (``Question__c``) folded."""
@@ -146,7 +148,7 @@ def annotate(view: Any) -> int:
     labelled = 0
     for node, _parent_key in nodes:
         labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
-                     or _reference(node, defs) or _aligned(node) or _same_id(node))
+                     or _reference(node, defs) or _aligned(node) or _same_id(node) or _shape_pair(node))
         labelled += _keyed_children(node, defs)
         labelled += _label_map(node)
         labelled += _pretty(node)
@@ -213,7 +215,25 @@ def question_shaped(text: str) -> bool:
     if t.endswith(("?", ":", "？", "؟", "：")):
         return True
     words = re.findall(r"\w+", t.lower())
-    return 0 < len(words) <= 8 and not (set(words) & _FIRST_PERSON)
+    if set(words) & _FIRST_PERSON:
+        return False
+    if 0 < len(words) <= 8:
+        return True
+    # a longer text that speaks to the person is a question, with or without its mark (Vietnamese
+    # "Bạn có phải là công dân Hoa Kỳ không", a yes/no question that ends in a particle)
+    return len(words) <= MAX_ADDRESSED_WORDS and _addresses_the_person(t)
+
+
+MAX_ADDRESSED_WORDS = 20
+
+
+@lru_cache(maxsize=8192)
+def _addresses_the_person(text: str) -> bool:
+    from ..normalize import tokens
+    from .lookalikes import _occurrences, vocab
+
+    words = tuple(tokens(text))
+    return any(p.words[0] not in _FIRST_PERSON for _, _, p in _occurrences(vocab().addressed, words))
 
 
 _NESTED_Q = frozenset({"item", "question", "field", "headings", "heading", "prompt", "title", "label"})
@@ -598,13 +618,16 @@ def _same_id(node: VDict) -> int:
     return n
 
 
+_ASKING_MARKS = ("?", ":", "？", "؟", "：")
+
+
 def _pair_list(lst: VList) -> int:
     """``[["What is your immigration status?", "no"], ...]``: a two-item list, a question and its answer."""
     n = 0
     for item in lst:
         if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
             qv, av = item.value
-            if isinstance(qv, str) and qv.strip().endswith(("?", ":")) and item.loc is not None:
+            if isinstance(qv, str) and qv.strip().endswith(_ASKING_MARKS) and item.loc is not None:
                 item.role = "skip"
                 lf = Leaf(av, item.loc + (1,), f"{item.path}[1]", item.key_path, origin=item.origin,
                           label=qv.strip()[:MAX_LABEL], label_source="a question:answer pair", drops=(item.loc,),
@@ -616,7 +639,7 @@ def _pair_list(lst: VList) -> int:
             continue
         q, a = item
         q = _str_leaf(q)
-        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(("?", ":")):
+        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(_ASKING_MARKS):
             continue
         drops = _drops_of(item) if getattr(item, "loc", None) is not None else (q.loc, a.loc)
         q.role = "question"
@@ -679,3 +702,103 @@ def _positional_rows(nodes: list[tuple[VDict, str | None]]) -> int:
                 q = Leaf(list(cols), row.loc, row.path, row.key_path, role="question")
                 n += _split(node, q, row, k)
     return n
+
+
+# -- a pair by its shape ---------------------------------------------------------------------------
+# A builder names its answer as it likes (``userAnswer``, ``option``, ``submitted``, ``text``): the
+# pair is its shape — a question's text under a key that holds questions, beside one other value.
+# Keys that only ever hold a question's text: any other value beside one is its answer.
+_QUESTION_ONLY_WORDS = frozenset({"question", "questions", "ques", "qn", "prompt", "label", "labels", "pregunta",
+                                  "pergunta", "kesyon"})
+# Keys that name a record as often as a question (``title``, ``name``, ``id``): the text must ask
+# (a question mark, a colon, the person addressed), or the other key must say it holds an answer.
+_RECORD_NAME_KEYS = frozenset({"title", "name", "heading", "header", "caption", "text", "displayname", "fieldname",
+                               "field", "key", "id", "description", "desc", "item", "itemtitle", "attribute",
+                               "property", "param", "parameter", "code", "path", "k", "fieldtitle", "fieldlabel",
+                               "questionname"})
+_ANSWER_WORDS = frozenset({"answer", "answers", "answered", "ans", "response", "responses", "reply", "replies",
+                           "respond", "option", "options", "opt", "choice", "choices", "chosen", "choose", "select",
+                           "selected", "selection", "selections", "submit", "submitted", "submission", "input",
+                           "entry", "entered", "value", "values", "val", "result", "results", "text", "data",
+                           "content", "user", "pick", "picked", "checked", "filled", "given", "provided", "output",
+                           "respuesta", "resposta", "repons"})
+_PAIR_META = META_KEYS | DEF_HINT_KEYS | frozenset({"timestamp", "time", "lang", "language", "locale", "sequence",
+                                                    "seq", "version", "placeholder", "hint", "help", "helptext",
+                                                    "tooltip", "default", "defaultvalue"})
+
+
+@lru_cache(maxsize=8192)
+def _key_words(key: str) -> tuple[str, ...]:
+    from ..normalize import tokens
+
+    return tuple(tokens(_SF_SUFFIX.sub("", key)))
+
+
+@lru_cache(maxsize=8192)
+def _question_key(key: str) -> str | None:
+    """``only`` (the key holds questions), ``record`` (a record's name or a question) or None."""
+    words = _key_words(key)
+    if words and (set(words) & _QUESTION_ONLY_WORDS or _k(key) == "q"):
+        return "only"
+    if _k(key) in _RECORD_NAME_KEYS or _k(key) in QUESTION_KEYS or _k(key) in WEAK_QUESTION_KEYS:
+        return "record"
+    return None
+
+
+def _asks(text: str) -> bool:
+    t = text.strip()
+    return t.endswith(("?", ":", "？", "؟", "：")) or _addresses_the_person(t)
+
+
+def _answer_node(v: Any) -> list[Leaf] | None:
+    """The other value of a pair: a scalar or a list of them, or a small object of scalars
+    (Typeform's ``{"label": "No"}``)."""
+    if isinstance(v, Leaf):
+        return [v] if v.role == "answer" else None
+    if isinstance(v, VDict) and 0 < len(v) <= 4 and all(isinstance(x, Leaf) and x.role == "answer"
+                                                        for x in v.values()):
+        return list(v.values())
+    return None
+
+
+def _shape_pair(node: VDict) -> int:
+    """``{"question": Q, "userAnswer": "No"}``, ``{"title": Q, "text": "No"}``, ``{"fieldLabel": Q,
+    "option": "No"}``: a question-shaped text under a question's key, beside one other value."""
+    if not 2 <= len(node) <= 12:
+        return 0
+    questions: list[tuple[tuple[int, ...], str, Leaf]] = []
+    others: list[tuple[str, Any]] = []
+    for k, v in node.items():
+        kind = _question_key(k)
+        lf = _str_leaf(v)
+        if kind is not None and lf is not None and lf.role in ("answer", "definition") \
+                and question_shaped(lf.value) and re.search(r"[^\W\d_]", lf.value):
+            # the question: one that asks first, then a key that only holds questions, then one that
+            # is not an id (``id``, ``key``), ``text`` (JotForm's and Typeform's answer) last
+            rank = (0 if _asks(lf.value) else 1, 0 if kind == "only" else 1, 1 if _k(k) in _PAIR_META else 0,
+                    1 if _k(k) == "text" else 0)
+            questions.append((rank + (len(questions),), k, lf))
+        elif _k(k) in _PAIR_META and not (kind is not None and lf is not None):
+            continue
+        else:
+            others.append((k, v))
+    if not questions:
+        return 0
+    questions.sort(key=lambda x: x[0])
+    _, qk, q = questions[0]
+    rest = [(k, lf) for _, k, lf in questions[1:] if _k(k) not in _PAIR_META] + others
+    if len(rest) != 1:
+        return 0
+    ak, av = rest[0]
+    answers = _answer_node(av)
+    if not answers or not _nonempty(answers):
+        return 0
+    if _question_key(qk) != "only" and not _asks(q.value) and not (set(_key_words(ak)) & _ANSWER_WORDS):
+        return 0  # ``{"title": "Citizenship Test Study Guide", "branch": "Central"}``: a record
+    drops = _drops_of(node)
+    if q.role == "answer":
+        q.role = "question"
+        q.drops = q.drops or drops
+    for lf in answers:
+        _label(lf, q.value.strip(), "a form-builder question", drops)
+    return len(answers)

@@ -20,7 +20,7 @@ from urllib.parse import quote_plus
 import orjson
 
 from ..errors import UnparseableInputError
-from .view import EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_JSON, MARKERS, Loc, decode_embedded
+from .view import EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_JSON, EMBED_QUERY, MARKERS, Loc, decode_embedded
 
 DELETE = object()
 
@@ -112,10 +112,15 @@ def _encode(marker: str, doc: Any, original: str) -> str:
         urlsafe = "-" in original or "_" in original
         enc = base64.urlsafe_b64encode(raw) if urlsafe else base64.b64encode(raw)
         return enc.decode("ascii")
-    if marker == EMBED_FORM:
+    if marker in (EMBED_FORM, EMBED_QUERY):
         parts: list[str] = []
         for k, v in doc.items():
             for x in v if isinstance(v, list) else [v]:
                 parts.append(f"{quote_plus(str(k))}={quote_plus(str(x))}")
-        return "&".join(parts)
+        query = "&".join(parts)
+        if marker == EMBED_FORM:
+            return query
+        head, _, rest = original.strip().partition("?")  # the URL before its query, and its fragment
+        frag = rest.partition("#")[2]
+        return f"{head}?{query}" + (f"#{frag}" if frag else "") if query else head
     raise UnparseableInputError("unknown embedded document kind")

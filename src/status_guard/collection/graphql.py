@@ -29,6 +29,12 @@ def looks_like_graphql(text: str) -> bool:
     return bool(_LOOKS_GRAPHQL.match(text))
 
 
+def is_graphql_document(text: str) -> bool:
+    """An operation, not prose: it starts like one and has a selection set (``query about my
+    taxes`` in a search box is not GraphQL; ``mutation { ... }`` is, whether or not it parses)."""
+    return looks_like_graphql(text) and "{" in text
+
+
 def envelopes(view: Any) -> Iterator[VDict]:
     """Mapping nodes shaped like a GraphQL request: ``{"query": "...", "variables": {...}}``."""
     stack = [view]
@@ -69,6 +75,9 @@ def parse_document(text: str, *, strict: bool) -> Any:
     except GraphQLError as exc:
         if strict:
             msg = "the GraphQL operation could not be parsed"
+            where = (getattr(exc, "locations", None) or [None])[0]
+            if where is not None:  # where, never what (the token may be a submitted value)
+                msg += f" (syntax error at line {where.line}, column {where.column})"
             if "token" in str(exc).lower() and "limit" in str(exc).lower():
                 msg = f"the GraphQL operation has more than {MAX_TOKENS} tokens"
             raise UnparseableInputError(msg) from None
@@ -89,6 +98,15 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
     doc = parse_document(query, strict=strict)
     if doc is None:
         return None
+    # a variable the client did not send takes its declared default, and that value is what the
+    # argument it is used in receives (``($s: String = "undocumented") { setStatus(value: $s) }``);
+    # a fragment uses the variables of the operation that spreads it: every operation's defaults
+    defaults: dict[str, Any] = {}
+    for definition in doc.definitions:
+        if isinstance(definition, gql.OperationDefinitionNode):
+            for vd in definition.variable_definitions or ():
+                if vd.default_value is not None:
+                    defaults.setdefault(vd.variable.name.value, vd.default_value)
     out: list[Leaf] = []
     prefix = f"{base_path}." if base_path else ""
     count = 0
@@ -101,7 +119,10 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
         if depth > 32:
             raise UnparseableInputError("a GraphQL argument is nested too deeply")
         if isinstance(node, gql.VariableNode):
-            return variables.get(node.name.value)
+            vname = node.name.value
+            if vname not in variables and vname in defaults:
+                return plain(defaults[vname], depth + 1)
+            return variables.get(vname)
         if isinstance(node, gql.ObjectValueNode):
             return {f.name.value: plain(f.value, depth + 1) for f in node.fields}
         if isinstance(node, gql.ListValueNode):
@@ -190,7 +211,9 @@ def graphql_leaves(view: Any) -> list[Leaf]:
     for env in envelopes(view):
         q = env["query"]
         assert isinstance(q, Leaf)
-        leaves = read_operation(q.value, _variables(env), env.path)
+        # an operation the guard cannot parse is not let through unread (fail closed): the server
+        # may read it differently, or a later version of it may
+        leaves = read_operation(q.value, _variables(env), env.path, strict=is_graphql_document(q.value))
         if leaves is None:
             continue
         q.role = "skip"  # the operation text is read through its arguments

@@ -22,6 +22,8 @@ from typing import Any
 
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
+from .counts import counted_service
+from .files import file_name_in, read_file_name
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf
@@ -114,9 +116,17 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         if lf.role == "definition":
             label = f"{label} / {value}" if label else (value if isinstance(value, str) else None)
             value = MISSING
-        asked, lookalike_notes = asked_by(classifier, name, label, siblings)
+        # an uploaded file's name is read by ``files.py`` (as a name, keeping to its words), not as
+        # the label of the field that carried it
+        asked, lookalike_notes = asked_by(classifier, name, None if lf.is_file else label, siblings)
+        asked, count_notes = counted_service(classifier, name, label, value, asked)
+        lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
+        for fn in lf.file_names:
+            file_cats, file_reasons = read_file_name(classifier, fn)
+            cats |= file_cats
+            reasons.extend(file_reasons)
         if lf.ignore_name and lf.key_path:
             reasons.append(f"name `{lf.key_path.rpartition('.')[2]}` read as a question number in a survey run")
         if lf.known and lf.known_reason:
@@ -125,6 +135,8 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             reasons.append(f"labelled by {lf.label_source}")
         mentions: list[Mention] = []
         strings = _values(value) if value is not MISSING else []
+        if lf.file_names:  # a file's name is read above, as a name; the other strings as answers
+            strings = [(i, s) for i, s in strings if file_name_in(s) is None]
         if strings and not lf.is_file:
             subject = subject_of(name, label or "")
             short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]

@@ -35,8 +35,9 @@ EMBED_JSON = "\x00json"
 EMBED_B64 = "\x00base64-json"
 EMBED_B64_GZIP = "\x00base64-gzip-json"
 EMBED_FORM = "\x00urlencoded"
+EMBED_QUERY = "\x00url-query"  # the query of a URL (or a ``?a=b`` string): re-encoded behind the same prefix
 EMBED_OPAQUE = "\x00decoded"  # a data: URI, hex, a percent-encoded string: read, not re-encoded (strip refuses)
-MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_OPAQUE})
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_QUERY, EMBED_OPAQUE})
 _HEX_JSON = re.compile(r"^(?:7[bB]|5[bB])(?:[0-9a-fA-F]{2})+$")
 
 MAX_EMBED_DEPTH = 4
@@ -46,6 +47,12 @@ MAX_VIEW_DEPTH = 64
 
 _B64 = re.compile(r"^[A-Za-z0-9+/_-]{16,}={0,2}$")
 _QUERYISH = re.compile(r"^[\w.\[\]%-]{1,128}=[^&\s]*(?:&[\w.\[\]%-]{1,128}=[^&\s]*)+$")
+# one pair is a query string too (``citizenship_status=no``): a name that starts like one, a value
+# without ``=`` (``abc==`` is base64 padding, not a field)
+_ONE_PAIR = re.compile(r"^[^\W\d][\w.\[\]%-]{0,127}=[^&\s=]*$")
+# ``?a=b`` and a URL's query (a callback or redirect URL the app may parse): read as its fields
+_URL_QUERY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s?#]*|/[^\s?#]*)?\?([^\s#]+)(?:#\S*)?$")
+_QUERY_KEY = re.compile(r"^[\w.\[\]%+-]{1,128}$")
 _BRACKET_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -69,6 +76,7 @@ class Leaf:
     known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
     known_reason: str | None = None
     is_file: bool = False
+    file_names: tuple[str, ...] = ()  # the uploaded files this value names (multipart, or JSON names / URLs)
     # a part of a larger string (a "question:answer" summary): (location of the string, the string,
     # answer start, answer end, segment start, segment end) — edited by cutting or rewriting text
     within: tuple[Loc, str, int, int, int, int] | None = None
@@ -156,22 +164,38 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
                 return None
             return (marker, doc) if isinstance(doc, (dict, list)) else None
         return None
-    if "=" in s and "&" in s and _QUERYISH.match(s):
-        out: dict[str, Any] = {}
-        for seg in s.split("&"):
-            k, _, v = seg.partition("=")
-            try:
-                key = unquote_to_bytes(k.replace("+", " ")).decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-            val = unquote_to_bytes(v.replace("+", " ")).decode("utf-8", "replace")
-            if key in out:
-                prev = out[key]
-                out[key] = prev + [val] if isinstance(prev, list) else [prev, val]
-            else:
-                out[key] = val
-        return EMBED_FORM, out
+    if "=" in s and ("&" in s and _QUERYISH.match(s) or _ONE_PAIR.match(s)):
+        fields = query_fields(s)
+        return (EMBED_FORM, fields) if fields else None
+    if "?" in s and "=" in s:
+        m = _URL_QUERY.match(s)
+        if m is not None:
+            fields = query_fields(m.group(1))
+            return (EMBED_QUERY, fields) if fields else None
     return None
+
+
+def query_fields(q: str) -> dict[str, Any] | None:
+    """An urlencoded query as the app's parser reads it (a name without ``=`` is an empty field; a
+    repeated name is a list); None when a name is not a field name."""
+    out: dict[str, Any] = {}
+    for seg in q.split("&"):
+        if not seg:
+            continue
+        k, _, v = seg.partition("=")
+        if not _QUERY_KEY.match(k):
+            return None
+        try:
+            key = unquote_to_bytes(k.replace("+", " ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        val = unquote_to_bytes(v.replace("+", " ")).decode("utf-8", "replace")
+        if key in out:
+            prev = out[key]
+            out[key] = prev + [val] if isinstance(prev, list) else [prev, val]
+        else:
+            out[key] = val
+    return out or None
 
 
 def _decode_other(s: str) -> tuple[str, Any] | None:
@@ -193,7 +217,7 @@ def _decode_other(s: str) -> tuple[str, Any] | None:
             return None
     elif "%" in s and "&" not in s and " " not in s:
         dec = unquote(s)
-        if dec != s and (dec[:1] in "{[" or ("=" in dec and "&" in dec)):
+        if dec != s and (dec[:1] in "{[" or "=" in dec):
             inner = dec
     if inner is None or inner == s:
         return None
@@ -232,7 +256,7 @@ class _Builder:
                 marker, doc = emb
                 self.stats.embedded += 1
                 self.stats.kinds.add(marker)
-                if marker == EMBED_FORM:
+                if marker in (EMBED_FORM, EMBED_QUERY):
                     return self.form(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
                 return self.json(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
         if isinstance(value, list) and value and any(isinstance(v, str) and v[:1] in "{[" for v in value):
