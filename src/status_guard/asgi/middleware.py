@@ -28,7 +28,7 @@ from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
 from ..disclose.audience import Audience
 from ..disclose.paths import PathPatterns, compile_patterns, declared_patterns
-from . import encoding, errors, forms, identity, requests, responses
+from . import encoding, errors, forms, identity, json_forms, requests, responses, unknown_type
 from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_route, path_spellings, route_path,
                      type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
@@ -425,6 +425,7 @@ class _Responder:
         self.redacted_any = False
         self.sniffing = False
         self.empty_only = False  # a response with no type: sent only if its body is empty
+        self.forms_only = False  # held only to read the forms it may serve (JSON, untyped): see overflow
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -683,6 +684,8 @@ class _Responder:
                 return
             self.size += len(chunk)
             limit = self.response_limit()
+            if self.forms_only and self.size > self.limits.max_html_bytes and await self.pass_past_forms(message):
+                return
             if self.size > limit:
                 await self.limit_refusal(LimitExceededError("response size in bytes", limit), response=True)
                 return
@@ -701,6 +704,23 @@ class _Responder:
             self.trailers.append(message)
             return
         await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    async def pass_past_forms(self, message: Message) -> bool:
+        """A JSON or untyped body held only for its forms grew past ``max_html_bytes``: when what
+        was held shows no form (no definition, no markup, not a page), the response streams on
+        (a large export is not refused for its size); otherwise False — it is refused by size."""
+        assert self.send is not None and self.start is not None
+        held = b"".join([*self.chunks, message.get("body", b"")])
+        ce = _h(_raw_headers(self.start), b"content-encoding")
+        if encoding.encodings(ce) or json_forms.might_hold_forms(held) or unknown_type.sniff_kind(held) == "html":
+            return False
+        self.forms_only, self.passing, self.chunks = False, True, []
+        if not await self.header_decision_audited():
+            return True
+        await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                   redacted=self.redacted_any)})
+        await self.send({**message, "body": held})
+        return True
 
     async def sniff(self, message: Message) -> None:
         """A binary pass-through type to a restricted requester: the first bytes must be binary
@@ -874,8 +894,9 @@ class _Responder:
                 await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
                                            "this requester, so it was not sent")
                 return
-        else:
-            work = is_html  # outgoing forms are checked for everyone
+        else:  # outgoing forms are checked for everyone: in HTML, JSON (definitions, markup) and untyped bodies
+            work = is_html or kind == "json" or unknown_type.is_unknown(mt)
+            self.forms_only = work and not is_html
         if not work:
             if not await self.header_decision_audited():
                 return
@@ -1044,9 +1065,27 @@ class _Responder:
         decisions: list[Decision] = []
         changed = False
         kind = responses.kind_of(mt)
+        http_charset = charset
+        if self.start is not None:  # the page is read in the encoding a browser reads it in (page_charset)
+            http_charset = requests.media_type(_h(_raw_headers(self.start), b"content-type"))[1].get("charset")
+        if kind is None and unknown_type.is_unknown(mt) and not restricted:
+            kind = unknown_type.sniff_kind(body)  # as a browser (or the page's script) reads it
+        if kind == "json":  # form definitions and markup served as JSON (for everyone)
+            jf = json_forms.rewrite_json_forms(body, http_charset, item=self.form_item, decide=self.decide_collect,
+                                               mode=self.route.form_mode, notice=self.form_notice,
+                                               page_path=self.scope.get("path", ""), route_prefix=self.route.prefix)
+            decisions.extend(jf.decisions)
+            learned = jf.learned
+            if jf.body is not None:
+                body, changed = jf.body, True
+            if not responses.kind_of(mt):
+                kind = None  # sniffed: nothing else to do for this requester
         if kind == "html":
+            from .page_charset import page_encoding
+
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
-                                     notice=self.form_notice, charset=charset, page_path=self.scope.get("path", ""))
+                                     notice=self.form_notice, charset=http_charset, page_path=self.scope.get("path", ""))
+            charset = page_encoding(rw.html if rw.html is not None else body, http_charset).codec or charset
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)
             learned = rw.learned

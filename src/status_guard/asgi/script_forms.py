@@ -21,7 +21,7 @@ MAX_CANDIDATES = 24
 _START = re.compile(r"(?:[=(:,\[]|^)\s*(\{)")
 _PATH_LITERAL = re.compile(r"""["'`](/[A-Za-z0-9_\-./~%]{1,200})["'`]""")
 _ASSET = re.compile(r"\.(?:js|mjs|css|png|jpe?g|gif|svg|ico|woff2?|map)$", re.IGNORECASE)
-_HINT = re.compile(rb'"(?:elements|components|questions|pages)"\s*:', re.IGNORECASE)
+_HINT = re.compile(rb'"(?:elements|components|questions|pages|properties|fields|items)"\s*:', re.IGNORECASE)
 NAME_KEYS = ("name", "key", "id", "valueName")
 TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description")
 CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows"})
@@ -37,8 +37,9 @@ class ScriptQuestion:
     label: str
     options: list[str]
     definition: Any  # the question object (removed from ``container`` when forbidden)
-    container: list[Any]
+    container: Any  # the list holding it, or a JSON Schema's ``properties``
     block: ScriptBlock
+    schema: Any = None  # the JSON Schema object whose ``properties`` hold it
 
 
 @dataclass
@@ -77,6 +78,7 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
         node = stack.pop()
         seen += 1
         if isinstance(node, dict):
+            _schema_properties(node, block, out)
             for k, v in node.items():
                 if isinstance(v, list) and k in CONTAINERS:
                     for item in v:
@@ -86,10 +88,80 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
                             if name and (texts or _options(item)) and ("type" in item or k in ("elements", "components")):
                                 out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item),
                                                           item, v, block))
+                elif isinstance(v, list) and k == "items":
+                    _google_items(v, block, out)
                 if isinstance(v, (dict, list)):
                     stack.append(v)
         elif isinstance(node, list):
             stack.extend(x for x in node if isinstance(x, (dict, list)))
+
+
+def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """A JSON Schema form (react-jsonschema-form, JSON Forms, Formly): ``properties`` keyed by the
+    field's name, its question in ``title``/``description``, its choices in ``enum``/``oneOf``;
+    a ``ui:title``/``ui:placeholder``/``ui:help`` in a sibling ``uiSchema`` is read with it."""
+    props = node.get("properties")
+    if not isinstance(props, dict) or node.get("type") != "object" \
+            or not any(isinstance(p, dict) and ("type" in p or "title" in p) for p in props.values()):
+        return
+    ui = node.get("uiSchema") if isinstance(node.get("uiSchema"), dict) else {}
+    for name, prop in list(props.items())[:512]:
+        if not isinstance(name, str) or not isinstance(prop, dict):
+            continue
+        texts = [prop[t] for t in ("title", "description") if isinstance(prop.get(t), str) and prop[t].strip()]
+        u = ui.get(name) if isinstance(ui.get(name), dict) else {}
+        texts += [u[t] for t in ("ui:title", "ui:placeholder", "ui:help", "ui:description")
+                  if isinstance(u.get(t), str) and u[t].strip()]
+        opts = [str(o) for o in (prop.get("enum") or [])[:64] if isinstance(o, (str, int))] \
+            if isinstance(prop.get("enum"), list) else []
+        for key in ("enumNames",):
+            if isinstance(prop.get(key), list):
+                opts += [o for o in prop[key][:64] if isinstance(o, str)]
+        for key in ("oneOf", "anyOf"):
+            if isinstance(prop.get(key), list):
+                opts += [o.get("title") for o in prop[key][:64] if isinstance(o, dict) and isinstance(o.get("title"), str)]
+        items = prop.get("items")
+        if isinstance(items, dict) and isinstance(items.get("enum"), list):
+            opts += [str(o) for o in items["enum"][:64] if isinstance(o, (str, int))]
+        if texts or opts or name:
+            q = ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], opts, prop, props, block)
+            q.schema = node
+            out.append(q)
+
+
+def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """Google Forms API ``items[]``: the question's id is ``questionItem.question.questionId``
+    (what a response's ``answers`` are keyed by), its text the item's ``title``."""
+    for it in items[:512]:
+        if not isinstance(it, dict) or not isinstance(it.get("questionItem"), dict):
+            continue
+        q = it["questionItem"].get("question")
+        if not isinstance(q, dict) or not isinstance(q.get("questionId"), str):
+            continue
+        texts = [it[t] for t in ("title", "description") if isinstance(it.get(t), str) and it[t].strip()]
+        choice = q.get("choiceQuestion")
+        opts = [o.get("value") for o in (choice.get("options") or [])[:64]
+                if isinstance(o, dict) and isinstance(o.get("value"), str)] if isinstance(choice, dict) else []
+        out.append(ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block))
+
+
+def collect_questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """Every question of a form definition (a parsed JSON document)."""
+    _questions(doc, block, out)
+
+
+def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
+    """Remove forbidden questions from the definitions that hold them (a list, or a JSON Schema's
+    ``properties`` with its ``required`` entry)."""
+    for q in questions:
+        if isinstance(q.container, dict):
+            if q.container.get(q.key) is q.definition:
+                del q.container[q.key]
+            req = q.schema.get("required") if isinstance(q.schema, dict) else None
+            if isinstance(req, list) and q.key in req:
+                req[:] = [r for r in req if r != q.key]
+        elif any(x is q.definition for x in q.container):
+            q.container[:] = [x for x in q.container if x is not q.definition]
 
 
 def find_script_forms(tree: Any, page_path: str) -> list[ScriptQuestion]:
@@ -139,9 +211,8 @@ def remove(questions: list[ScriptQuestion]) -> None:
     from selectolax.lexbor import LexborHTMLParser
 
     blocks: dict[int, ScriptBlock] = {}
+    remove_from_definitions(questions)
     for q in questions:
-        if any(x is q.definition for x in q.container):
-            q.container[:] = [x for x in q.container if x is not q.definition]
         q.block.changed = True
         blocks[id(q.block)] = q.block
     for block in blocks.values():

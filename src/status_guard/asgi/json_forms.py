@@ -1,0 +1,147 @@
+"""Forms served as JSON (r12c, issue 12 F11): a form builder's definition fetched by the page's
+script (SurveyJS ``pages[].elements[]``, Form.io ``components[]``, Typeform ``fields[]``, Google
+Forms ``items[].questionItem``, a JSON Schema form's ``properties``), and HTML markup carried in a
+JSON string (``{"html": "<form>…"}`` for a script to insert).
+
+Both reach the resident as questions though no HTML page holds them. Each definition's questions
+are read like a script form's (``script_forms``), each markup string like a page
+(``forms.rewrite_markup``); a forbidden question is removed from its definition / its markup, and
+every labelled question is remembered in the form map for the paths the document names (and for
+the path it was served at, and Form.io's ``…/submission``), so a later ``q7=no`` is refused. The
+path a page's script posts the answers to is seldom in the definition: a definition's *asking*
+questions are remembered for every path of its route too (``FormMap`` reads ``prefix/*``).
+
+A body that is not JSON is left to the response's other checks (for a requester the route does not
+restrict it is the app's business); the JSON written back is UTF-8 (RFC 8259) unless the response
+named another charset.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import MISSING, Decision, Effect, Item
+from . import script_forms
+from .forms import MAX_LEARNED_LABEL, Learned, rewrite_markup
+
+MAX_STRINGS = 256
+MAX_NODES = 200_000
+_HINT = re.compile(
+    rb'"(?:elements|components|questions|fields|properties|items|pages)"\s*:'
+    rb"|(?:<|\\u003[cC]|&lt;)\s*/?\s*(?:input|select|textarea|button|noscript|template|iframe|form)\b",
+    re.IGNORECASE)
+_MARKUP = re.compile(r"<\s*(?:input|select|textarea|button|noscript|template|iframe)\b|\bsrcdoc\s*=", re.IGNORECASE)
+_SUBMISSION_SUFFIXES = ("/submission", "/submissions")
+
+Classify = Callable[[str, str | None, Any], Item]
+DecideItems = Callable[[Sequence[Item]], Decision]
+
+
+@dataclass
+class JsonForms:
+    body: bytes | None  # the rewritten body (None: unchanged)
+    decisions: list[Decision] = field(default_factory=list)
+    changed: tuple[str, ...] = ()
+    learned: dict[str, dict[str, Learned]] = field(default_factory=dict)
+
+
+def might_hold_forms(body: bytes) -> bool:
+    return _HINT.search(body) is not None
+
+
+def _strings(doc: Any) -> list[tuple[Any, Any, str]]:
+    """(container, key, markup) for every string that holds form markup."""
+    out: list[tuple[Any, Any, str]] = []
+    stack: list[Any] = [doc]
+    seen = 0
+    while stack and seen < MAX_NODES and len(out) < MAX_STRINGS:
+        node = stack.pop()
+        seen += 1
+        pairs = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for k, v in pairs:
+            if isinstance(v, str):
+                if "<" in v and _MARKUP.search(v):
+                    out.append((node, k, v))
+            elif isinstance(v, (dict, list)):
+                stack.append(v)
+    return out
+
+
+def _targets(doc: Any, page_path: str) -> list[str]:
+    targets = [page_path]
+    base = page_path.rstrip("/")
+    targets.extend(base + s for s in _SUBMISSION_SUFFIXES if base)
+    text = json.dumps(doc, ensure_ascii=False)[:512 * 1024]
+    for lit in script_forms._PATH_LITERAL.findall(text)[:16]:
+        lit = lit.split("?")[0]
+        if not script_forms._ASSET.search(lit) and lit not in targets:
+            targets.append(lit)
+    return targets
+
+
+def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, decide: DecideItems,
+                       mode: str = "remove", notice: Callable[[Decision, str, str | None], str] | None = None,
+                       page_path: str = "", route_prefix: str | None = None) -> JsonForms:
+    """``route_prefix``: a definition's asking questions are also remembered for every path of
+    the route (``prefix/*``): the path the page's script posts answers to is not in the definition."""
+    if not might_hold_forms(body):
+        return JsonForms(None)
+    enc = charset or "utf-8"
+    try:
+        doc = json.loads(body.decode(enc))
+    except (ValueError, LookupError, UnicodeDecodeError, RecursionError):
+        return JsonForms(None)
+    if not isinstance(doc, (dict, list)):
+        return JsonForms(None)
+    out = JsonForms(None)
+    dirty = False
+    # 1. form-builder definitions
+    block = script_forms.ScriptBlock(None, "")
+    questions: list[script_forms.ScriptQuestion] = []
+    script_forms.collect_questions(doc, block, questions)
+    if questions:
+        block.targets = _targets(doc, page_path)
+        items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
+                 for q in questions]
+        decision = decide(items)
+        if decision.hits:
+            out.decisions.append(decision)
+        for q, it in zip(questions, items):
+            if it.categories or q.label:
+                lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
+                for t in block.targets:
+                    out.learned.setdefault(t, {})[q.key] = lrn
+                if it.categories and route_prefix is not None:
+                    out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
+        forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
+        gone = [q for q in questions if q.key in forbidden]
+        if gone:
+            script_forms.remove_from_definitions(gone)
+            out.changed += tuple(q.key for q in gone)
+            dirty = True
+    # 2. markup inside strings
+    for container, key, markup in _strings(doc):
+        new, decision, changed, learned = rewrite_markup(markup, item=item, decide=decide, mode=mode, notice=notice,
+                                                         page_path=page_path, fragment=True)
+        if decision is not None and decision.hits:
+            out.decisions.append(decision)
+        for path, controls in learned.items():
+            out.learned.setdefault(path, {}).update(controls)
+        if new is not None:
+            container[key] = new
+            out.changed += changed
+            dirty = True
+    if dirty:
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        try:
+            out.body = text.encode(enc)
+        except (LookupError, UnicodeEncodeError):
+            out.body = text.encode("utf-8")
+    return out
+
+
+__all__ = ["JsonForms", "might_hold_forms", "rewrite_json_forms"]
