@@ -77,6 +77,8 @@ class _Vocab:
     verbs: frozenset[str]
     categories: frozenset[str]
     languages: dict[str, frozenset[str]]  # list name -> languages that have one
+    answer_services: tuple[_Phrase, ...] = ()  # services a resident chooses: read in answers only
+    answer_facts: frozenset[str] = frozenset()  # words that make an answer a fact of their status
 
 
 def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
@@ -102,7 +104,9 @@ def vocab() -> _Vocab:
         frozenset(w for r in (data.get("declarative") or {}).get("notices", ()) for w in tokens(str(r))),
         frozenset(w for r in (data.get("declarative") or {}).get("verbs", ()) for w in tokens(str(r))),
         frozenset(data.get("service_categories") or ()),
-        {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked")},
+        {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked", "answer_services")},
+        _phrases(data.get("answer_services")),
+        frozenset(w for ws in (data.get("answer_facts") or {}).values() for r in ws for w in tokens(str(r))),
     )
 
 
@@ -193,13 +197,14 @@ def _term_languages(classifier: Any, words: tuple[str, ...]) -> frozenset[str]:
                      if h.entry.kind == TERM and h.start == 0 and h.end == n and h.entry.lang)
 
 
-def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
+def _service_beside(classifier: Any, a: Any, m: Any, text: str, answer: bool = False) -> str | None:
     v = vocab()
     if m.category not in v.categories:
         return None
+    all_services = v.services + v.answer_services if answer else v.services
     if m.compact:
         ctext = compact(text)
-        for p in v.services:
+        for p in all_services:
             if not compact_script(p.ctext):
                 continue
             for found in re.finditer(re.escape(p.ctext), ctext):
@@ -217,7 +222,7 @@ def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
     # the term's own languages; another language's noun too when it cannot be a short word of
     # this one (a loanword: "immigrant" in a French "affaires des immigrants"; but Vietnamese "lễ"
     # folds to French "le")
-    services = [p for p in v.services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
+    services = [p for p in all_services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
     for s0, s1, p in _occurrences(services, words):
         if (s1 <= m.start and m.start - s1 <= ADJACENT_WORDS) or (s0 >= m.end and s0 - m.end <= ADJACENT_WORDS):
             lo, hi = min(s0, m.start), max(s1, m.end)
@@ -281,8 +286,17 @@ def _spelled_out(classifier: Any, a: Any, m: Any, siblings: tuple[str, ...]) -> 
     return None
 
 
-def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ...] = ()) -> tuple[Classification, list[str]]:
-    """What a field's name and label ask, the look-alikes taken out, and why each was."""
+def answer_states_a_fact(value: str) -> bool:
+    """An answer that states a fact of the person's status (a date, a number, "expired", "holder"):
+    never a chosen service."""
+    return any(ch.isdigit() for ch in value) or any(w in vocab().answer_facts for w in tokens(value))
+
+
+def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ...] = (),
+          answer: bool = False) -> tuple[Classification, list[str]]:
+    """What a field's name and label ask, the look-alikes taken out, and why each was.
+    ``answer``: ``label`` is a submitted answer, where a service a resident chooses ("DACA
+    renewal") is named by ``answer_services`` too."""
     notes: list[str] = []
     clean, dropped = without_statements(label)
     result = classifier.classify(name, clean)
@@ -322,7 +336,7 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
                     if noun is not None:
                         why = f"'{noun}' is the service noun of the words beside it"
                 if why is None:
-                    svc = _service_beside(classifier, a, m, text)
+                    svc = _service_beside(classifier, a, m, text, answer=answer and source == "label")
                     if svc is not None:
                         why = f"'{svc}' names a city service, not a question"
                 if why is None:
