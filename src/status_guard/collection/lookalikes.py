@@ -38,7 +38,8 @@ from .subjects import vocabulary
 
 _CLAUSE = re.compile(r"[.,;:?!()\[\]\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
 # sentences: a full stop must end a word ("U.S. citizen" is one sentence) and be followed by space/end
-_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!])(?=\s|$)|(?<=[?\u061f\u3002\uff1f\uff01\u0964])|\n+")
+# (" / " joins the labels a control has from several sources: each is a sentence of its own)
+_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!])(?=\s|$)|(?<=[?\u061f\u3002\uff1f\uff01\u0964\u1362])|\n+|\s/\s")
 _TERM_LANG = re.compile(r"^(?:name|label) term '.*' \(([A-Za-z-]+)\)")
 _ABBR = re.compile(r"'([^']+)' read as '([^']+)'")
 _MATCH_REASON = ("name term ", "label term ", "name contains ", "label contains ")
@@ -54,11 +55,14 @@ class _Phrase:
     prefix: bool  # the last word is a prefix ("курс*")
     ctext: str  # compact form, for scripts written without spaces
     lang: str
+    suffix: bool = False  # one word, matched by its ending ("*니다": a Korean declarative ending)
 
     def at(self, words: tuple[str, ...], i: int) -> bool:
         n = len(self.words)
         if i < 0 or i + n > len(words):
             return False
+        if self.suffix:
+            return words[i].endswith(self.words[0]) and len(words[i]) > len(self.words[0])
         if words[i:i + n - 1] != self.words[:-1]:
             return False
         last = words[i + n - 1]
@@ -71,12 +75,14 @@ class _Vocab:
     addressed: tuple[_Phrase, ...]
     not_asked: tuple[_Phrase, ...]
     rights: tuple[_Phrase, ...]
-    declarative_min: int
-    requests: frozenset[str]
+    declarative_min: dict[str, int]  # language -> fewest words of an informing sentence
+    requests: tuple[_Phrase, ...]  # every language's: any of them keeps a sentence (fail closed)
     notices: frozenset[str]
-    verbs: frozenset[str]
+    verbs: tuple[_Phrase, ...]
     categories: frozenset[str]
     languages: dict[str, frozenset[str]]  # list name -> languages that have one
+    declarative_addressed: tuple[_Phrase, ...] = ()  # words addressing the reader ("us", "我们")
+    min_chars: int = 8  # an informing sentence in a script written without spaces
     answer_services: tuple[_Phrase, ...] = ()  # services a resident chooses: read in answers only
     answer_facts: frozenset[str] = frozenset()  # words that make an answer a fact of their status
 
@@ -87,24 +93,35 @@ def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
         for raw in entries:
             raw = str(raw).strip()
             prefix = raw.endswith("*")
-            body = raw.rstrip("*")
+            suffix = raw.startswith("*") and not prefix
+            body = raw.strip("*")
             toks = tokens(body)
             if toks:
-                out.append(_Phrase(tuple(toks), prefix, compact(body), lang))
+                out.append(_Phrase(tuple(toks), prefix, compact(body), lang, suffix))
     return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    decl = data.get("declarative") or {}
+    langs = decl.get("languages") or {}
+    default_min = int(decl.get("min_words", 5))
+
+    def per_lang(key: str) -> tuple[_Phrase, ...]:
+        return _phrases({lang: entry.get(key) or [] for lang, entry in langs.items()})
+
     return _Vocab(
         _phrases(data.get("services")), _phrases(data.get("addressed")), _phrases(data.get("not_asked")),
-        _phrases(data.get("rights")), int((data.get("declarative") or {}).get("min_words", 5)),
-        frozenset(w for r in (data.get("declarative") or {}).get("requests", ()) for w in tokens(str(r))),
-        frozenset(w for r in (data.get("declarative") or {}).get("notices", ()) for w in tokens(str(r))),
-        frozenset(w for r in (data.get("declarative") or {}).get("verbs", ()) for w in tokens(str(r))),
+        _phrases(data.get("rights")), {lang: int(e.get("min_words", default_min)) for lang, e in langs.items()},
+        per_lang("requests"),
+        frozenset(w for r in decl.get("notices", ()) for w in tokens(str(r))),
+        per_lang("verbs"),
         frozenset(data.get("service_categories") or ()),
-        {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked", "answer_services")},
+        {**{k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked", "answer_services",
+                                                      "rights")},
+         "declarative": frozenset(lang for lang, e in langs.items() if e.get("verbs") and e.get("requests"))},
+        per_lang("addressed"), int(decl.get("min_chars", 8)),
         _phrases(data.get("answer_services")),
         frozenset(w for ws in (data.get("answer_facts") or {}).values() for r in ws for w in tokens(str(r))),
     )
@@ -159,16 +176,46 @@ def _notice(clause: str) -> bool:
     return len(words) >= 2 and words[-1] in vocab().notices
 
 
+_STATEMENT_ENDS = frozenset(".!\u3002\uff01\u0964\u1362")  # . ! 。 ！ । ።
+
+
+def _spaceless(text: str) -> bool:
+    """Written without spaces between words (Han characters): phrases are found inside the text.
+    Korean, Amharic and Bengali separate words with spaces and are read word by word here."""
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def _found(phrases: Iterable[_Phrase], words: tuple[str, ...], ctext: str) -> list[_Phrase]:
+    """The phrases present: by words, or (Han script) inside the compact text."""
+    out = []
+    for p in phrases:
+        if _spaceless(p.ctext):
+            if p.ctext in ctext:
+                out.append(p)
+        elif any(p.at(words, i) for i in range(len(words))):
+            out.append(p)
+    return out
+
+
 def _informs(sentence: str) -> bool:
-    """A declarative sentence that addresses nobody and asks for nothing (information on the page)."""
+    """A declarative sentence that addresses nobody and asks for nothing (information on the
+    page), in any language of the pack's lexicon: it holds a verb of a language and is long enough
+    for that language; no language's request word and no word addressing the reader is in it."""
     s = sentence.strip()
-    if not s or s[-1] not in ".!":
+    if not s or s[-1] not in _STATEMENT_ENDS:
         return False
-    words = tokens(s)
+    words = tuple(tokens(s))
+    ctext = compact(s)
     v = vocab()
-    if len(words) < v.declarative_min or any(w in v.requests for w in words) or not any(w in v.verbs for w in words):
+    if _found(v.requests, words, ctext) or _found(v.addressed + v.declarative_addressed, words, ctext):
         return False
-    return not _occurrences(v.addressed, tuple(words)) and "us" not in words
+    for p in _found(v.verbs, words, ctext):
+        if _spaceless(p.ctext):
+            if sum(1 for ch in ctext if _spaceless(ch)) >= v.min_chars:
+                return True
+        elif len(words) >= v.declarative_min.get(p.lang, 5):
+            return True
+    return False
 
 
 # -- services, wrappers, abbreviations -------------------------------------------------------------
