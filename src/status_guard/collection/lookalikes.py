@@ -85,6 +85,8 @@ class _Vocab:
     min_chars: int = 8  # an informing sentence in a script written without spaces
     answer_services: tuple[_Phrase, ...] = ()  # services a resident chooses: read in answers only
     answer_facts: frozenset[str] = frozenset()  # words that make an answer a fact of their status
+    signup: tuple[_Phrase, ...] = ()  # words offering the service ("sign up", "RSVP", "报名")
+    personal_services: tuple[_Phrase, ...] = ()  # steps a person goes through (ceremony, class, interview)
 
 
 def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
@@ -124,6 +126,7 @@ def vocab() -> _Vocab:
         per_lang("addressed"), int(decl.get("min_chars", 8)),
         _phrases(data.get("answer_services")),
         frozenset(w for ws in (data.get("answer_facts") or {}).values() for r in ws for w in tokens(str(r))),
+        _phrases(data.get("signup")), _phrases(data.get("personal_services")),
     )
 
 
@@ -258,7 +261,8 @@ def _service_beside(classifier: Any, a: Any, m: Any, text: str, answer: bool = F
                 if m.start - ADJACENT_CHARS <= found.end() <= m.start or m.end <= found.start() <= m.end + ADJACENT_CHARS:
                     lo, hi = min(found.start(), m.start), max(found.end(), m.end)
                     near = ctext[max(0, lo - 4):hi + 4]
-                    if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)):
+                    if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)) \
+                            or _found(v.signup, tuple(tokens(text)), ctext):
                         return ctext[lo:hi]
         return None
     words = a.words
@@ -276,8 +280,8 @@ def _service_beside(classifier: Any, a: Any, m: Any, text: str, answer: bool = F
             window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
             own = langs | {p.lang}
             addressed = [q for q in v.addressed if q.lang in own or len(q.ctext) >= MIN_FOREIGN_NOUN]
-            if _occurrences(addressed, window):
-                return None
+            if _occurrences(addressed, window) and not _found(v.signup, words, compact(text)):
+                return None  # "your naturalization orientation" asks; "sign up for your ..." offers it
             return " ".join(words[lo:hi])
     return None
 
@@ -333,6 +337,62 @@ def _spelled_out(classifier: Any, a: Any, m: Any, siblings: tuple[str, ...]) -> 
     return None
 
 
+def _addressed_services(classifier: Any, texts: list[tuple[str, str]]) -> Classification:
+    """The categories the pack's own look-alike phrases (``exclude:`` "naturalization ceremony",
+    "入籍仪式", a language file's ``look_alikes``) veto although the person is addressed beside
+    the phrase: "your naturalization ceremony date" asks that they are being naturalized. The
+    phrases are read by the service-noun rule: a phrase that holds a service noun names a service
+    only while nobody is addressed beside it (the same window as ``_service_beside``)."""
+    from ..classify.lexicon import COMPACT, EXCLUDE, LOOKALIKE, TERM
+
+    v = vocab()
+    cats: dict[str, tuple[str, ...]] = {}
+    for text, source in texts:
+        a = classifier.analyse(text, source)
+        words = a.words
+        if _found(v.signup, tuple(tokens(text)), compact(text)):
+            continue  # the text offers the service: a sign-up, not a question about the person
+        hits = classifier.lexicon.scan_words(words)
+        vetoes = [h for h in hits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
+        for h in hits:
+            if h.entry.kind != TERM or h.entry.category not in v.categories:
+                continue
+            for x in vetoes:
+                if not (x.start < h.end and h.start < x.end):
+                    continue
+                if not (x.entry.kind == EXCLUDE and x.entry.category == h.entry.category
+                        or x.entry.kind == LOOKALIKE and h.entry.category in x.entry.cats):
+                    continue
+                if not _occurrences(v.personal_services, words[x.start:x.end]):
+                    continue  # no step the person goes through ("visa gift card", "immigrant community")
+                lo, hi = min(x.start, h.start), max(x.end, h.end)
+                window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
+                if _occurrences(v.addressed, window):
+                    phrase = " ".join(words[lo:hi])
+                    cats[h.entry.category] = (f"{source} term '{h.entry.text}' in '{phrase}': the person is "
+                                              "addressed beside the service, which makes it theirs",)
+        ctext = compact(text)
+        chits = classifier.lexicon.scan_compact(ctext)
+        cvetoes = [h for h in chits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
+        for h in chits:
+            if h.entry.kind not in (TERM, COMPACT) or h.entry.category not in v.categories:
+                continue
+            for x in cvetoes:
+                if not (x.start < h.end and h.start < x.end):
+                    continue
+                if not (x.entry.kind == EXCLUDE and x.entry.category == h.entry.category
+                        or x.entry.kind == LOOKALIKE and h.entry.category in x.entry.cats):
+                    continue
+                span = ctext[x.start:x.end]
+                if not any(compact_script(p.ctext) and p.ctext in span for p in v.personal_services):
+                    continue
+                near = ctext[max(0, min(x.start, h.start) - 4):max(x.end, h.end) + 4]
+                if any(q.ctext and compact_script(q.ctext) and q.ctext in near for q in v.addressed):
+                    cats[h.entry.category] = (f"{source} contains '{span}': the person is addressed beside the "
+                                              "service, which makes it theirs",)
+    return Classification(frozenset(cats), cats)
+
+
 def answer_states_a_fact(value: str) -> bool:
     """An answer that states a fact of the person's status (a date, a number, "expired", "holder"):
     never a chosen service."""
@@ -347,6 +407,10 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
     notes: list[str] = []
     clean, dropped = without_statements(label)
     result = classifier.classify(name, clean)
+    texts = [(t, src) for t, src in ((name, "name"), (clean, "label")) if t]
+    addressed = _addressed_services(classifier, texts) if texts else Classification(frozenset(), {})
+    if addressed.categories - result.categories:
+        result = result.merged(addressed)
     for d in dropped:
         notes.append(f"not a question: '{d[:80]}' says the form does not ask")
     if not result.categories:
