@@ -28,7 +28,7 @@ V = vocab()
 
 def _phrases() -> list[str]:
     out = []
-    for cid in sorted(V.categories):
+    for cid in sorted(V.personal_categories):
         for x in GUARD.policy.file.categories[cid].detectors.exclude:
             words = tuple(tokens(x))
             if not x.isascii() or not _occurrences(V.personal_services, words):
@@ -67,6 +67,7 @@ def test_a_service_offered_is_not_a_status_question_040b(phrase, form, answer) -
 @pytest.mark.parametrize("label,asks", [
     ("你的入籍仪式日期", True), ("入籍仪式日期", False), ("报名参加入籍仪式", False),
     ("Tell us about your immigrant community", False), ("Your immigrant affairs newsletter preferences", False),
+    ("Your passport appointment date", False), ("Your consulta ciudadana date", False),
 ])
 def test_named_cases_040b(label, asks) -> None:
     assert (_effect(label, "yes") is Effect.BLOCK) is asks, label

@@ -87,6 +87,7 @@ class _Vocab:
     answer_facts: frozenset[str] = frozenset()  # words that make an answer a fact of their status
     signup: tuple[_Phrase, ...] = ()  # words offering the service ("sign up", "RSVP", "报名")
     personal_services: tuple[_Phrase, ...] = ()  # steps a person goes through (ceremony, class, interview)
+    personal_categories: frozenset[str] = frozenset()  # the status categories such a step reveals
 
 
 def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
@@ -127,6 +128,7 @@ def vocab() -> _Vocab:
         _phrases(data.get("answer_services")),
         frozenset(w for ws in (data.get("answer_facts") or {}).values() for r in ws for w in tokens(str(r))),
         _phrases(data.get("signup")), _phrases(data.get("personal_services")),
+        frozenset(data.get("personal_service_categories") or ()),
     )
 
 
@@ -355,7 +357,7 @@ def _addressed_services(classifier: Any, texts: list[tuple[str, str]]) -> Classi
         hits = classifier.lexicon.scan_words(words)
         vetoes = [h for h in hits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
         for h in hits:
-            if h.entry.kind != TERM or h.entry.category not in v.categories:
+            if h.entry.kind != TERM or h.entry.category not in v.personal_categories:
                 continue
             for x in vetoes:
                 if not (x.start < h.end and h.start < x.end):
@@ -375,7 +377,7 @@ def _addressed_services(classifier: Any, texts: list[tuple[str, str]]) -> Classi
         chits = classifier.lexicon.scan_compact(ctext)
         cvetoes = [h for h in chits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
         for h in chits:
-            if h.entry.kind not in (TERM, COMPACT) or h.entry.category not in v.categories:
+            if h.entry.kind not in (TERM, COMPACT) or h.entry.category not in v.personal_categories:
                 continue
             for x in cvetoes:
                 if not (x.start < h.end and h.start < x.end):
