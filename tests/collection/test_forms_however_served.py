@@ -245,3 +245,17 @@ def test_a_large_json_export_without_a_form_still_streams_to_the_public() -> Non
     c = _client({"/export": ("application/json", body)}, [])
     r = c.get("/export")
     assert r.status_code == 200 and r.content == body
+
+
+def test_a_data_api_schema_is_not_a_form_and_is_sent_byte_for_byte() -> None:
+    """A JSON document that describes data (a dataset's columns, a Salesforce describe) is not a
+    form put before a resident: nothing is removed from it for anyone (no API is broken)."""
+    docs = [{"fields": [{"name": "country_of_birth", "type": "string", "label": "Country of birth"}]},
+            {"columns": [{"fieldName": "citizenship", "name": "Citizenship", "dataTypeName": "text"}]},
+            {"name": "Contact", "fields": [{"label": "Immigration Status", "name": "Immigration_Status__c",
+                                            "type": "picklist"}]}]
+    for doc in docs:
+        body = json.dumps(doc).encode()
+        c = _client({"/api/meta": ("application/json", body)}, [])
+        r = c.get("/api/meta")
+        assert r.status_code == 200 and r.content == body, doc

@@ -71,6 +71,49 @@ def _strings(doc: Any) -> list[tuple[Any, Any, str]]:
     return out
 
 
+def _signature(node: dict[str, Any]) -> bool:
+    """A form builder's definition by its documented shape — not any JSON with a ``fields`` list
+    (a data API's schema, a Salesforce describe, Socrata column metadata are not forms)."""
+    def items(key: str) -> list[dict[str, Any]]:
+        v = node.get(key)
+        return [x for x in v[:64] if isinstance(x, dict)] if isinstance(v, list) else []
+
+    if any(isinstance(p.get("elements"), list) for p in items("pages")):  # SurveyJS
+        return True
+    if any("type" in e and "name" in e for e in items("elements")) and ("pages" in node or "title" in node
+                                                                       or "surveyId" in node or "showQuestionNumbers"
+                                                                       in node or len(node) <= 3):
+        return True
+    if node.get("display") in ("form", "wizard", "pdf") or any(
+            "key" in c and "type" in c and ("input" in c or "label" in c) for c in items("components")):  # Form.io
+        return bool(items("components"))
+    if any("title" in f and "type" in f and ("ref" in f or "id" in f) for f in items("fields")) \
+            and ("title" in node or "_links" in node or "workspace" in node or "settings" in node):  # Typeform
+        return True
+    if any(isinstance(i.get("questionItem"), dict) for i in items("items")):  # Google Forms
+        return True
+    return node.get("type") == "object" and isinstance(node.get("properties"), dict)  # JSON Schema forms
+
+
+def _definitions(doc: Any) -> list[Any]:
+    """The subtrees of ``doc`` that are form definitions (outermost; bounded walk)."""
+    out: list[Any] = []
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    seen = 0
+    while stack and seen < MAX_NODES and len(out) < 32:
+        node, depth = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            if _signature(node):
+                out.append(node)
+                continue
+            if depth < 6:
+                stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list) and depth < 6:
+            stack.extend((v, depth + 1) for v in node[:256] if isinstance(v, (dict, list)))
+    return out
+
+
 def _targets(doc: Any, page_path: str) -> list[str]:
     targets = [page_path]
     base = page_path.rstrip("/")
@@ -102,7 +145,8 @@ def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, deci
     # 1. form-builder definitions
     block = script_forms.ScriptBlock(None, "")
     questions: list[script_forms.ScriptQuestion] = []
-    script_forms.collect_questions(doc, block, questions)
+    for definition in _definitions(doc):
+        script_forms.collect_questions(definition, block, questions)
     if questions:
         block.targets = _targets(doc, page_path)
         items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
