@@ -694,6 +694,8 @@ class _Responder:
                 await self.finish(b"".join(self.chunks))
             return
         if t == "http.response.pathsend":
+            if self.forms_only and await self.pathsend_without_forms(message):
+                return
             data = await _read_file(message.get("path", ""), self.response_limit())
             if data is None:
                 await self.limit_refusal(LimitExceededError("response size in bytes", self.response_limit()), response=True)
@@ -704,6 +706,25 @@ class _Responder:
             self.trailers.append(message)
             return
         await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    async def pathsend_without_forms(self, message: Message) -> bool:
+        """A JSON or untyped file held only for its forms: sent as the file (untouched) when its
+        first ``max_html_bytes`` show no form; False when it must be read and checked."""
+        assert self.send is not None and self.start is not None
+        try:
+            head = await _read_head(message.get("path", ""), self.limits.max_html_bytes + 1)
+        except UnparseableInputError:
+            return False  # read (and refused) by the ordinary path
+        if encoding.encodings(_h(_raw_headers(self.start), b"content-encoding")) \
+                or json_forms.might_hold_forms(head) or unknown_type.sniff_kind(head) == "html":
+            return False
+        self.forms_only, self.passing = False, True
+        if not await self.header_decision_audited():
+            return True
+        await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                   redacted=self.redacted_any)})
+        await self.send(message)
+        return True
 
     async def pass_past_forms(self, message: Message) -> bool:
         """A JSON or untyped body held only for its forms grew past ``max_html_bytes``: when what
