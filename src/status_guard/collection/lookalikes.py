@@ -339,6 +339,14 @@ def _spelled_out(classifier: Any, a: Any, m: Any, siblings: tuple[str, ...]) -> 
     return None
 
 
+@lru_cache(maxsize=16384)
+def _addresses(text: str) -> bool:
+    """Whether a word addressing the person is in ``text`` (a cheap test before reading the
+    pack's look-alike phrases again)."""
+    v = vocab()
+    return bool(_found(v.addressed, tuple(tokens(text)), compact(text)))
+
+
 def _addressed_services(classifier: Any, texts: list[tuple[str, str]]) -> Classification:
     """The categories the pack's own look-alike phrases (``exclude:`` "naturalization ceremony",
     "入籍仪式", a language file's ``look_alikes``) veto although the person is addressed beside
@@ -409,7 +417,7 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
     notes: list[str] = []
     clean, dropped = without_statements(label)
     result = classifier.classify(name, clean)
-    texts = [(t, src) for t, src in ((name, "name"), (clean, "label")) if t]
+    texts = [(t, src) for t, src in ((name, "name"), (clean, "label")) if t and _addresses(t)]
     addressed = _addressed_services(classifier, texts) if texts else Classification(frozenset(), {})
     if addressed.categories - result.categories:
         result = result.merged(addressed)
