@@ -62,6 +62,21 @@ def _template(q, n, a):
     return "text/html; charset=utf-8", _page(f'<template id="t">{_form(q, n, a)}</template>').encode()
 
 
+def _script_template(q, n, a):  # a template language's script: markup a script stamps
+    return "text/html; charset=utf-8", _page(f'<script type="text/x-template" id="t">{_form(q, n, a)}</script>').encode()
+
+
+def _js_string(q, n, a):  # markup in an inline script's string literal
+    lit = json.dumps(_form(q, n, a))
+    return "text/html; charset=utf-8", _page(f'<div id="app"></div><script>document.getElementById("app")'
+                                             f'.innerHTML = {lit};</script>').encode()
+
+
+def _js_template_literal(q, n, a):
+    return "text/html; charset=utf-8", _page(f"<div id=app></div><script>const t = `{_form(q, n, a)}`;"
+                                             "app.innerHTML = t;</script>").encode()
+
+
 def _srcdoc(q, n, a):
     return "text/html; charset=utf-8", _page(f'<iframe srcdoc="{_attr(_page(_form(q, n, a)))}"></iframe>').encode()
 
@@ -148,7 +163,7 @@ def _untyped_json(q, n, a):
 
 
 CARRIERS = {f.__name__.lstrip("_"): f for f in (
-    _html, _noscript, _template, _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment,
+    _html, _noscript, _template, _script_template, _js_string, _js_template_literal, _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment,
     _utf16_bom, _utf16_header, _meta_charset, _meta_http_equiv, _surveyjs, _formio, _typeform, _google,
     _json_schema, _html_in_json, _html_in_json_escaped, _untyped_json)}
 
@@ -213,7 +228,8 @@ def test_a_status_question_leaves_the_form_however_it_is_served_and_its_answer_i
     # a later answer under the generic name is refused: at the form's action, at the path the
     # definition was served at, or anywhere on its route (a script posts definitions' answers there)
     for target in (path + "/send", base + "/elsewhere"):
-        if target.endswith("elsewhere") and carrier in ("html", "noscript", "template", "srcdoc", "srcdoc_in_noscript",
+        if target.endswith("elsewhere") and carrier in ("html", "noscript", "template", "script_template", "js_string",
+                                                        "js_template_literal", "srcdoc", "srcdoc_in_noscript",
                                                         "data_b64", "data_pct", "untyped", "untyped_fragment",
                                                         "utf16_bom", "utf16_header", "meta_charset",
                                                         "meta_http_equiv", "html_in_json", "html_in_json_escaped"):

@@ -4,7 +4,12 @@ A page carries markup the main document tree does not show as controls, and ever
 put a question in front of a resident:
 
 * ``<noscript>`` — what a browser shows with scripting off;
-* ``<template>`` — what a script stamps into the page;
+* ``<template>`` — what a script stamps into the page, and the same in a ``<script>`` whose type
+  is a template language's (``text/x-template``, ``text/html``, ``text/ng-template``,
+  ``text/x-handlebars-template`` … — any type that is neither JavaScript nor JSON);
+* markup in a string literal of an inline script (``el.innerHTML = '<label>…</label><input …>'``,
+  a template literal without ``${}``): each literal holding a control is a fragment, written back
+  into the script escaped for the same quote;
 * ``<iframe srcdoc="…">`` — a whole document in an attribute;
 * ``data:text/html`` URLs in ``<iframe src>``, ``<frame src>``, ``<object data>``, ``<embed src>``
   (percent-encoded or base64).
@@ -28,8 +33,14 @@ MAX_DEPTH = 4
 MAX_NESTED = 64
 MAX_NESTED_CHARS = 2 * 1024 * 1024
 _DATA_HTML = re.compile(r"^\s*data:\s*(text/html|application/xhtml\+xml)\s*((?:;[^,]*)?),", re.IGNORECASE | re.DOTALL)
-HINT = re.compile(r"<\s*(?:noscript|template)\b|\bsrcdoc\s*=|data:\s*(?:text/html|application/xhtml)",
-                  re.IGNORECASE)
+HINT = re.compile(r"<\s*(?:noscript|template)\b|\bsrcdoc\s*=|data:\s*(?:text/html|application/xhtml)"
+                  r"|<\s*script\b", re.IGNORECASE)
+_CONTROLS = re.compile(r"<\s*(?:input|select|textarea|button|form|iframe|noscript)\b", re.IGNORECASE)
+#: script types a browser runs or reads as data: their text is code, not markup
+SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript", "text/ecmascript",
+                          "application/ecmascript", "text/jscript", "text/livescript", "application/x-javascript",
+                          "text/x-javascript", "importmap", "speculationrules", "text/babel", "text/jsx",
+                          "text/typescript", "application/typescript"})
 
 
 @dataclass
@@ -121,6 +132,25 @@ def collect(tree: Any, depth: int = 1, out: list[Nested] | None = None) -> list[
         inner = _template_inner(node)
         if "<" in inner:
             add(inner, (lambda n: lambda html: _replace_template(n, html))(node), True)
+    for node in tree.css("script[type]"):
+        typ = (node.attributes.get("type") or "").split(";")[0].strip().lower()
+        if typ in SCRIPT_TYPES or "json" in typ or node.attributes.get("src"):
+            continue
+        inner = node.text(deep=True) or ""
+        if _CONTROLS.search(inner):
+            add(inner, (lambda n: lambda html: setattr(n, "inner_html", html))(node), True)
+    for node in tree.css("script"):
+        typ = (node.attributes.get("type") or "").split(";")[0].strip().lower()
+        if typ not in SCRIPT_TYPES or node.attributes.get("src"):
+            continue
+        code = node.text(deep=True) or ""
+        if len(code) > MAX_NESTED_CHARS or not _CONTROLS.search(code):
+            continue
+        literals = js_markup_literals(code)
+        if literals:
+            holder = _ScriptText(node, code)
+            for start, end, quote, markup in literals:
+                add(markup, holder.writer(start, end, quote), True)
     for node in tree.css("iframe[srcdoc], frame[srcdoc]"):
         doc = node.attributes.get("srcdoc") or ""
         if "<" in doc:
@@ -132,6 +162,75 @@ def collect(tree: Any, depth: int = 1, out: list[Nested] | None = None) -> list[
                 html, rebuild = got
                 add(html, (lambda n, a, rb: lambda h: n.attrs.__setitem__(a, rb(h)))(node, attr, rebuild), False)
     return out
+
+
+_JS_STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\])*)\1""", re.DOTALL)
+_JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _js_unescape(body: str) -> str | None:
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
+            out.append(chr(int(body[i + 2:i + 6], 16)))
+            i += 6
+        elif nxt == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", body[i + 2:i + 4]):
+            out.append(chr(int(body[i + 2:i + 4], 16)))
+            i += 4
+        elif nxt == "\n":
+            i += 2  # a line continuation
+        elif nxt:
+            out.append(_JS_ESCAPES.get(nxt, nxt))
+            i += 2
+        else:
+            return None
+    return "".join(out)
+
+
+def _js_escape(text: str, quote: str) -> str:
+    out = text.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n").replace("\r", "\\r")
+    out = out.replace("</script", "<\\/script")
+    return out.replace("${", "\\${") if quote == "`" else out
+
+
+def js_markup_literals(code: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, quote, markup) of every string literal in ``code`` holding a form control."""
+    out = []
+    for m in _JS_STRING.finditer(code):
+        body = m.group(2)
+        if not _CONTROLS.search(body) or (m.group(1) == "`" and "${" in body):
+            continue
+        if not body.lstrip().startswith("<") or (m.group(1) != "`" and "\n" in body):
+            continue  # markup strings start with a tag; a quote pair spanning lines is not a literal
+        text = _js_unescape(body)
+        if text is not None:
+            out.append((m.start(2), m.end(2), m.group(1), text))
+        if len(out) >= MAX_NESTED:
+            break
+    return out
+
+
+class _ScriptText:
+    """An inline script whose string literals are rewritten (last first, so offsets hold)."""
+
+    def __init__(self, node: Any, code: str) -> None:
+        self.node, self.code, self.edits = node, code, {}
+
+    def writer(self, start: int, end: int, quote: str) -> Callable[[str], None]:
+        def write(html: str) -> None:
+            self.edits[(start, end)] = _js_escape(html, quote)
+            code = self.code
+            for (a, b), new in sorted(self.edits.items(), reverse=True):
+                code = code[:a] + new + code[b:]
+            self.node.inner_html = code
+        return write
 
 
 def write_back(nested: list[Nested], changed: set[int]) -> None:

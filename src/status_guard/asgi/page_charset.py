@@ -71,13 +71,23 @@ def page_encoding(body: bytes, http_charset: str | None) -> PageEncoding:
 def decode_page(body: bytes, enc: PageEncoding) -> str:
     if enc.codec is None:
         return "\ufffd"
-    return body[len(enc.bom):].decode(enc.codec, "replace")
+    try:
+        return body[len(enc.bom):].decode(enc.codec, "replace")
+    except LookupError:  # an encoding only webencodings implements (x-user-defined)
+        import webencodings
+
+        return webencodings.decode(body[len(enc.bom):], enc.name, errors="replace")[0]
 
 
 def encode_page(text: str, enc: PageEncoding) -> bytes:
     if enc.codec is None:  # pragma: no cover - a page read as one U+FFFD has no form to rewrite
         return text.encode("utf-8")
-    return enc.bom + text.encode(enc.codec, "xmlcharrefreplace")
+    try:
+        return enc.bom + text.encode(enc.codec, "xmlcharrefreplace")
+    except LookupError:
+        import webencodings
+
+        return enc.bom + webencodings.encode(text, enc.name, errors="xmlcharrefreplace")
 
 
 __all__ = ["PageEncoding", "decode_page", "encode_page", "page_encoding"]
