@@ -40,6 +40,9 @@ BLOCK_TAGS = frozenset({
 })
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "option", "optgroup", "select", "textarea",
                             "button", "title", "head", "datalist", "svg", "math", "iframe", "object"})
+#: SVG / MathML elements whose children a browser renders as HTML (HTML integration points)
+HTML_INTEGRATION_POINTS = frozenset({"foreignObject", "foreignobject", "mi", "mo", "mn", "ms", "mtext",
+                                     "annotation-xml"})
 #: blocks that may be removed (or emptied) with the question they hold
 REMOVABLE_BLOCKS = frozenset({"p", "div", "span", "label", "legend", "h1", "h2", "h3", "h4", "h5", "h6", "strong",
                               "b", "em", "i", "font", "small", "caption"})
@@ -142,7 +145,8 @@ def find_controls(tree: Any) -> list[Control]:
             group = node
         return _Ctx(
             node if tag in BLOCK_TAGS else base.block,
-            base.skip or tag in SKIP_TEXT_TAGS,
+            # HTML inside SVG's <foreignObject> or MathML's text elements is rendered as HTML (r12c)
+            (base.skip and tag not in HTML_INTEGRATION_POINTS) or tag in SKIP_TEXT_TAGS,
             node if tag == "form" else base.form,
             node if tag == "label" else base.label,
             group,
