@@ -155,6 +155,20 @@ def _json_schema(q, n, a):
     return "application/json; charset=utf-8", json.dumps(d).encode()
 
 
+def _custom_list(q, n, a):  # an app's own list of questions
+    return "application/json", json.dumps([{"id": n, "label": q, "type": "radio", "options": ["Yes", "No"]}]).encode()
+
+
+def _rjsf_pair(q, n, a):  # react-jsonschema-form: the question in the uiSchema beside the schema
+    d = {"schema": {"type": "object", "properties": {n: {"type": "string", "title": "Question"}}},
+         "uiSchema": {n: {"ui:title": q}}}
+    return "application/json", json.dumps(d).encode()
+
+
+def _legacy_surveyjs(q, n, a):
+    return "application/json", json.dumps({"questions": [{"type": "text", "name": n, "title": q}]}).encode()
+
+
 def _html_in_json(q, n, a):
     return "application/json", json.dumps({"ok": True, "html": _form(q, n, a)}).encode()
 
@@ -171,10 +185,11 @@ CARRIERS = {f.__name__.lstrip("_"): f for f in (
     _html, _noscript, _template, _script_template, _svg_foreign_object, _js_string, _js_template_literal,
     _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment, _utf16_bom, _utf16_header,
     _meta_charset, _meta_http_equiv, _surveyjs, _formio, _typeform, _google, _json_schema, _html_in_json,
-    _html_in_json_escaped, _untyped_json)}
+    _html_in_json_escaped, _untyped_json, _custom_list, _rjsf_pair, _legacy_surveyjs)}
 
 
-DEFINITIONS = {"surveyjs", "formio", "typeform", "google", "json_schema", "untyped_json"}  # no action in them
+DEFINITIONS = {"surveyjs", "formio", "typeform", "google", "json_schema", "untyped_json", "custom_list", "rjsf_pair",
+               "legacy_surveyjs"}  # no action in them
 
 
 def _client(served: dict[str, tuple[str | None, bytes]], received: list[bytes]) -> TestClient:

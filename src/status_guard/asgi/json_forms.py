@@ -32,7 +32,10 @@ MAX_STRINGS = 256
 MAX_NODES = 200_000
 _HINT = re.compile(
     rb'"(?:elements|components|questions|fields|properties|items|pages)"\s*:'
-    rb"|(?:<|\\u003[cC]|&lt;)\s*/?\s*(?:input|select|textarea|button|noscript|template|iframe|form)\b",
+    rb"|(?:<|\\u003[cC]|&lt;)\s*/?\s*(?:input|select|textarea|button|noscript|template|iframe|form)\b"
+    rb'|"(?:label|title|question|text|prompt)"\s*:\s*"[^"]{0,300}\?"'
+    rb'|"(?:type|inputType|control|widget)"\s*:\s*"(?:radio|radiogroup|checkbox|select|dropdown|textarea|yes_no'
+    rb'|multiple_choice|short_text|select_one|selectboxes)"',
     re.IGNORECASE)
 _MARKUP = re.compile(r"<\s*(?:input|select|textarea|button|noscript|template|iframe)\b|\bsrcdoc\s*=", re.IGNORECASE)
 _SUBMISSION_SUFFIXES = ("/submission", "/submissions")
@@ -71,6 +74,27 @@ def _strings(doc: Any) -> list[tuple[Any, Any, str]]:
     return out
 
 
+_UI_TYPES = frozenset({"radio", "radiogroup", "checkbox", "checkboxes", "select", "dropdown", "textarea", "textfield",
+                       "text_field", "yes_no", "yesno", "multiple_choice", "short_text", "long_text", "choice",
+                       "boolean", "rating", "matrix", "tagbox", "selectboxes", "select_one", "select_multiple",
+                       "input", "combobox", "listbox", "toggle", "switch", "comment", "paragraph", "email",
+                       "phone_number", "date", "datetime", "number_input", "file", "signature"})
+_LIST_KEYS = ("fields", "questions", "elements", "items", "inputs", "formFields", "form_fields", "controls",
+              "components", "survey", "questionnaire")
+_QUESTION_TEXT = ("label", "title", "question", "text", "prompt", "placeholder", "description")
+_QUESTION_NAME = ("name", "key", "id", "ref", "fieldName", "field", "questionId", "valueName")
+
+
+def _question_shaped(item: dict[str, Any]) -> bool:
+    """An item that puts a question to a person: a name and a text, and an input control's type or a
+    text that asks (ends with "?")."""
+    text = next((item[k] for k in _QUESTION_TEXT if isinstance(item.get(k), str) and item[k].strip()), None)
+    if text is None or not any(isinstance(item.get(k), (str, int)) for k in _QUESTION_NAME):
+        return False
+    typ = item.get("type") or item.get("inputType") or item.get("control") or item.get("widget")
+    return (isinstance(typ, str) and typ.lower() in _UI_TYPES) or text.rstrip().endswith(("?", "？", "؟"))
+
+
 def _signature(node: dict[str, Any]) -> bool:
     """A form builder's definition by its documented shape — not any JSON with a ``fields`` list
     (a data API's schema, a Salesforce describe, Socrata column metadata are not forms)."""
@@ -91,6 +115,10 @@ def _signature(node: dict[str, Any]) -> bool:
             and ("title" in node or "_links" in node or "workspace" in node or "settings" in node):  # Typeform
         return True
     if any(isinstance(i.get("questionItem"), dict) for i in items("items")):  # Google Forms
+        return True
+    if any(_question_shaped(i) for k in _LIST_KEYS for i in items(k)):  # any builder's own list of questions
+        return True
+    if isinstance(node.get("schema"), dict) and isinstance(node.get("uiSchema"), dict):  # rjsf's pair
         return True
     return node.get("type") == "object" and isinstance(node.get("properties"), dict)  # JSON Schema forms
 
@@ -145,6 +173,8 @@ def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, deci
     # 1. form-builder definitions
     block = script_forms.ScriptBlock(None, "")
     questions: list[script_forms.ScriptQuestion] = []
+    if isinstance(doc, list) and any(_question_shaped(i) for i in doc[:64] if isinstance(i, dict)):
+        script_forms.list_questions(doc, block, questions, loose=True)  # the response is the list of questions
     for definition in _definitions(doc):
         script_forms.collect_questions(definition, block, questions)
     if questions:

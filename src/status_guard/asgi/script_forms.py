@@ -22,9 +22,10 @@ _START = re.compile(r"(?:[=(:,\[]|^)\s*(\{)")
 _PATH_LITERAL = re.compile(r"""["'`](/[A-Za-z0-9_\-./~%]{1,200})["'`]""")
 _ASSET = re.compile(r"\.(?:js|mjs|css|png|jpe?g|gif|svg|ico|woff2?|map)$", re.IGNORECASE)
 _HINT = re.compile(rb'"(?:elements|components|questions|pages|properties|fields|items)"\s*:', re.IGNORECASE)
-NAME_KEYS = ("name", "key", "id", "valueName")
-TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description")
-CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows"})
+NAME_KEYS = ("name", "key", "id", "valueName", "ref", "fieldName", "questionId", "field")
+TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description", "prompt")
+CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows",
+                        "inputs", "formFields", "form_fields", "controls", "questionnaire"})
 
 
 def might_have_script_forms(body: bytes) -> bool:
@@ -40,6 +41,7 @@ class ScriptQuestion:
     container: Any  # the list holding it, or a JSON Schema's ``properties``
     block: ScriptBlock
     schema: Any = None  # the JSON Schema object whose ``properties`` hold it
+    ui: Any = None  # its uiSchema (the question's ``ui:title`` goes with it)
 
 
 @dataclass
@@ -79,15 +81,13 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
         seen += 1
         if isinstance(node, dict):
             _schema_properties(node, block, out)
+            sub = node.get("schema")
+            if isinstance(sub, dict) and isinstance(node.get("uiSchema"), dict) and "uiSchema" not in sub:
+                _schema_properties(sub, block, out, ui=node["uiSchema"])  # react-jsonschema-form's pair
+                node = {k: v for k, v in node.items() if k != "schema"}
             for k, v in node.items():
                 if isinstance(v, list) and k in CONTAINERS:
-                    for item in v:
-                        if isinstance(item, dict):
-                            name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
-                            texts = [item[t] for t in TEXT_KEYS if isinstance(item.get(t), str) and item[t].strip()]
-                            if name and (texts or _options(item)) and ("type" in item or k in ("elements", "components")):
-                                out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item),
-                                                          item, v, block))
+                    list_questions(v, block, out, loose=k in ("elements", "components"))
                 elif isinstance(v, list) and k == "items":
                     _google_items(v, block, out)
                 if isinstance(v, (dict, list)):
@@ -96,7 +96,19 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
             stack.extend(x for x in node if isinstance(x, (dict, list)))
 
 
-def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+def list_questions(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion], loose: bool = False) -> None:
+    """The questions of a list of question objects (``{name|key|id …, title|label …, type}``)."""
+    for item in items:
+        if isinstance(item, dict):
+            name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
+            texts = [item[t] for t in TEXT_KEYS if isinstance(item.get(t), str) and item[t].strip()]
+            if name and (texts or _options(item)) and ("type" in item or loose):
+                out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items,
+                                          block))
+
+
+def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion],
+                       ui: dict[str, Any] | None = None) -> None:
     """A JSON Schema form (react-jsonschema-form, JSON Forms, Formly): ``properties`` keyed by the
     field's name, its question in ``title``/``description``, its choices in ``enum``/``oneOf``;
     a ``ui:title``/``ui:placeholder``/``ui:help`` in a sibling ``uiSchema`` is read with it."""
@@ -104,7 +116,7 @@ def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[Scrip
     if not isinstance(props, dict) or node.get("type") != "object" \
             or not any(isinstance(p, dict) and ("type" in p or "title" in p) for p in props.values()):
         return
-    ui = node.get("uiSchema") if isinstance(node.get("uiSchema"), dict) else {}
+    ui = ui if ui is not None else node.get("uiSchema") if isinstance(node.get("uiSchema"), dict) else {}
     for name, prop in list(props.items())[:512]:
         if not isinstance(name, str) or not isinstance(prop, dict):
             continue
@@ -126,6 +138,7 @@ def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[Scrip
         if texts or opts or name:
             q = ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], opts, prop, props, block)
             q.schema = node
+            q.ui = ui
             out.append(q)
 
 
@@ -160,6 +173,8 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             req = q.schema.get("required") if isinstance(q.schema, dict) else None
             if isinstance(req, list) and q.key in req:
                 req[:] = [r for r in req if r != q.key]
+            if isinstance(q.ui, dict) and isinstance(q.ui.get(q.key), dict):
+                del q.ui[q.key]
         elif any(x is q.definition for x in q.container):
             q.container[:] = [x for x in q.container if x is not q.definition]
 
