@@ -82,6 +82,21 @@ def _svg_foreign_object(q, n, a):  # HTML inside SVG is rendered as HTML
                                              f'{_form(q, n, a)}</foreignObject></svg>').encode()
 
 
+def _optgroup(q, n, a):  # a group label shown inside the list (r12c F07)
+    return "text/html", _page(f'<form method="post" action="{a}"><select name="{n}"><optgroup label="{_attr(q)}">'
+                              '<option>Yes</option><option>No</option></optgroup></select></form>').encode()
+
+
+def _abbr_title(q, n, a):  # the question in a tooltip of the visible text
+    return "text/html", _page(f'<form method="post" action="{a}"><abbr title="{_attr(q)}">Question 7</abbr> '
+                              f'<input name="{n}"></form>').encode()
+
+
+def _shadow_root(q, n, a):  # declarative shadow DOM: rendered before the host's children
+    return "text/html", _page(f'<form method="post" action="{a}"><div><template shadowrootmode="open"><p>'
+                              f'{html.escape(q)}</p><slot></slot></template><input name="{n}"></div></form>').encode()
+
+
 def _srcdoc(q, n, a):
     return "text/html; charset=utf-8", _page(f'<iframe srcdoc="{_attr(_page(_form(q, n, a)))}"></iframe>').encode()
 
@@ -185,7 +200,8 @@ CARRIERS = {f.__name__.lstrip("_"): f for f in (
     _html, _noscript, _template, _script_template, _svg_foreign_object, _js_string, _js_template_literal,
     _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment, _utf16_bom, _utf16_header,
     _meta_charset, _meta_http_equiv, _surveyjs, _formio, _typeform, _google, _json_schema, _html_in_json,
-    _html_in_json_escaped, _untyped_json, _custom_list, _rjsf_pair, _legacy_surveyjs)}
+    _html_in_json_escaped, _untyped_json, _custom_list, _rjsf_pair, _legacy_surveyjs, _optgroup, _abbr_title,
+    _shadow_root)}
 
 
 DEFINITIONS = {"surveyjs", "formio", "typeform", "google", "json_schema", "untyped_json", "custom_list", "rjsf_pair",

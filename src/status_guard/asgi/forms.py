@@ -122,6 +122,7 @@ def rewrite_markup(
     from . import nested_pages
 
     tree = LexborHTMLParser(text)
+    shadows = nested_pages.flatten_shadow_roots(tree) if "shadowroot" in text else []
     nested = nested_pages.collect(tree) if nested_pages.HINT.search(text) else []
     trees = [tree, *(n.tree for n in nested)]
     questions: list[Control] = []
@@ -181,6 +182,7 @@ def rewrite_markup(
             continue
         _remove(q, kept_refs)
     nested_pages.write_back(nested, dirty - {id(tree)})
+    nested_pages.restore_shadow_roots(shadows)
     if fragment:
         head = tree.head.inner_html if tree.head is not None else ""
         body = tree.body.inner_html if tree.body is not None else ""

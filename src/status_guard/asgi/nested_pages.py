@@ -233,6 +233,42 @@ class _ScriptText:
         return write
 
 
+SHADOW_MARK = "data-status-guard-shadowroot"
+
+
+def flatten_shadow_roots(tree: Any) -> list[tuple[Any, Any]]:
+    """A declarative shadow root (``<template shadowrootmode="open">``) is rendered as part of its
+    host, before the host's own children (r12c F07): its content is put in the tree, in an element
+    right after the template, so questions in it are read beside the host's controls. Undone by
+    ``restore_shadow_roots`` before the page is written."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    out = []
+    for node in tree.css("template[shadowrootmode], template[shadowroot]")[:MAX_NESTED]:
+        frags = node.template_fragments()
+        if not frags:
+            continue
+        holder = LexborHTMLParser(f"<div {SHADOW_MARK}></div>").css_first("div")
+        node.insert_after(holder)
+        holder = node.next
+        if holder is None or SHADOW_MARK not in holder.attributes:
+            continue
+        for child in list(frags[0].iter(include_text=True)):
+            holder.insert_child(child)  # a copy (another document's nodes)
+            child.decompose()
+        out.append((node, holder))
+    return out
+
+
+def restore_shadow_roots(pairs: list[tuple[Any, Any]]) -> None:
+    for node, holder in pairs:
+        frags = node.template_fragments()
+        if frags:
+            for child in list(holder.iter(include_text=True)):
+                frags[0].insert_child(child)
+        holder.decompose()
+
+
 def write_back(nested: list[Nested], changed: set[int]) -> None:
     """Put every changed nested document back, innermost first (a change inside one changes the
     document holding it). ``changed``: ``id`` of the trees whose questions were removed."""
