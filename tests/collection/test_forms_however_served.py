@@ -97,6 +97,12 @@ def _shadow_root(q, n, a):  # declarative shadow DOM: rendered before the host's
                               f'{html.escape(q)}</p><slot></slot></template><input name="{n}"></div></form>').encode()
 
 
+def _css_content(q, n, a):  # the question drawn by the page's own style sheet
+    css = q.replace("\\", "\\\\").replace('"', '\\"')
+    return "text/html", _page(f'<form method="post" action="{a}"><label for="c-{n}"></label><input id="c-{n}" name="{n}">'
+                              '</form>', head=f'<style>label[for="c-{n}"]::before {{ content: "{css}"; }}</style>').encode()
+
+
 def _srcdoc(q, n, a):
     return "text/html; charset=utf-8", _page(f'<iframe srcdoc="{_attr(_page(_form(q, n, a)))}"></iframe>').encode()
 
@@ -201,7 +207,7 @@ CARRIERS = {f.__name__.lstrip("_"): f for f in (
     _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment, _utf16_bom, _utf16_header,
     _meta_charset, _meta_http_equiv, _surveyjs, _formio, _typeform, _google, _json_schema, _html_in_json,
     _html_in_json_escaped, _untyped_json, _custom_list, _rjsf_pair, _legacy_surveyjs, _optgroup, _abbr_title,
-    _shadow_root)}
+    _shadow_root, _css_content)}
 
 
 DEFINITIONS = {"surveyjs", "formio", "typeform", "google", "json_schema", "untyped_json", "custom_list", "rjsf_pair",

@@ -119,10 +119,11 @@ def rewrite_markup(
     inside a JSON string) — written back without the ``<html>``/``<body>`` a parser adds."""
     from selectolax.lexbor import LexborHTMLParser
 
-    from . import nested_pages
+    from . import css_text, nested_pages
 
     tree = LexborHTMLParser(text)
     shadows = nested_pages.flatten_shadow_roots(tree) if "shadowroot" in text else []
+    drawn = css_text.apply(tree) if "content" in text and "<style" in text.lower() else []
     nested = nested_pages.collect(tree) if nested_pages.HINT.search(text) else []
     trees = [tree, *(n.tree for n in nested)]
     questions: list[Control] = []
@@ -182,6 +183,7 @@ def rewrite_markup(
             continue
         _remove(q, kept_refs)
     nested_pages.write_back(nested, dirty - {id(tree)})
+    css_text.restore(drawn)
     nested_pages.restore_shadow_roots(shadows)
     if fragment:
         head = tree.head.inner_html if tree.head is not None else ""
