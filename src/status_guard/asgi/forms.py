@@ -253,11 +253,10 @@ def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | Non
     submitted, and why); None when the page has no body to put it in."""
     from selectolax.lexbor import LexborHTMLParser
 
-    try:
-        html_text = body.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        html_text = body.decode("utf-8", "replace")
-    tree = LexborHTMLParser(html_text)
+    from .page_charset import decode_page, encode_page, page_encoding
+
+    enc = page_encoding(body, charset)  # the page's own encoding and byte-order mark are kept
+    tree = LexborHTMLParser(decode_page(body, enc))
     target = tree.body
     if target is None:
         return None
@@ -269,8 +268,7 @@ def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | Non
         first.insert_before(frag)
     else:
         target.insert_child(frag)
-    out = tree.html or ""
-    return out.encode(charset, "xmlcharrefreplace") if _encodable(charset) else out.encode("utf-8")
+    return encode_page(tree.html or "", enc)
 
 
 def _enclosing(node: Any, tag: str) -> Any:
@@ -284,11 +282,3 @@ def _enclosing(node: Any, tag: str) -> Any:
         p = p.parent
         depth += 1
     return None
-
-
-def _encodable(charset: str) -> bool:
-    try:
-        "".encode(charset)
-        return True
-    except LookupError:
-        return False
