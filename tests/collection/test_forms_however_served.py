@@ -103,6 +103,19 @@ def _css_content(q, n, a):  # the question drawn by the page's own style sheet
                               '</form>', head=f'<style>label[for="c-{n}"]::before {{ content: "{css}"; }}</style>').encode()
 
 
+def _js_file_definition(q, n, a):  # /static/survey.js: the definition in a script file
+    d = {"elements": [{"type": "radiogroup", "name": n, "title": q, "choices": ["Yes", "No"]}]}
+    return "application/javascript", f"var json = {json.dumps(d)};\nnew Survey.Model(json);".encode()
+
+
+def _js_file_markup(q, n, a):  # a script file that writes the form's markup
+    return "text/javascript", f"document.body.innerHTML = {json.dumps(_form(q, n, a))};".encode()
+
+
+def _text_plain_definition(q, n, a):  # a definition a script fetches as text and parses
+    return "text/plain; charset=utf-8", json.dumps({"components": [{"type": "textfield", "key": n, "label": q}]}).encode()
+
+
 def _srcdoc(q, n, a):
     return "text/html; charset=utf-8", _page(f'<iframe srcdoc="{_attr(_page(_form(q, n, a)))}"></iframe>').encode()
 
@@ -207,11 +220,11 @@ CARRIERS = {f.__name__.lstrip("_"): f for f in (
     _srcdoc, _srcdoc_in_noscript, _data_b64, _data_pct, _untyped, _untyped_fragment, _utf16_bom, _utf16_header,
     _meta_charset, _meta_http_equiv, _surveyjs, _formio, _typeform, _google, _json_schema, _html_in_json,
     _html_in_json_escaped, _untyped_json, _custom_list, _rjsf_pair, _legacy_surveyjs, _optgroup, _abbr_title,
-    _shadow_root, _css_content)}
+    _shadow_root, _css_content, _js_file_definition, _js_file_markup, _text_plain_definition)}
 
 
 DEFINITIONS = {"surveyjs", "formio", "typeform", "google", "json_schema", "untyped_json", "custom_list", "rjsf_pair",
-               "legacy_surveyjs"}  # no action in them
+               "legacy_surveyjs", "js_file_definition", "text_plain_definition"}  # no action in them
 
 
 def _client(served: dict[str, tuple[str | None, bytes]], received: list[bytes]) -> TestClient:
@@ -267,8 +280,8 @@ def test_a_status_question_leaves_the_form_however_it_is_served_and_its_answer_i
     received: list[bytes] = []
     c = _client({path: (ct, body)}, received)
     r = c.get(path)
-    if r.status_code == 403 and ct is None and base.startswith("/schools"):
-        return  # an untyped body to a requester the route redacts for is refused whole (fail closed)
+    if r.status_code == 403 and base.startswith("/schools") and (ct is None or "javascript" in ct):
+        return  # an untyped body or a script to a requester the route redacts for is refused whole (fail closed)
     assert r.status_code == 200
     assert q not in _readable(r.headers.get("content-type"), r.content), (carrier, r.content[:400])
     # a later answer under the generic name is refused: at the form's action, at the path the

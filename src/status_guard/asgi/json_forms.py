@@ -85,12 +85,18 @@ _QUESTION_TEXT = ("label", "title", "question", "text", "prompt", "placeholder",
 _QUESTION_NAME = ("name", "key", "id", "ref", "fieldName", "field", "questionId", "valueName")
 
 
-def _question_shaped(item: dict[str, Any]) -> bool:
-    """An item that puts a question to a person: a name and a text, and an input control's type or a
-    text that asks (ends with "?")."""
+_FORM_LIST_KEYS = frozenset({"questions", "elements", "inputs", "formFields", "form_fields", "controls",
+                             "questionnaire", "survey"})  # lists of questions by their very name
+
+
+def _question_shaped(item: dict[str, Any], strict: bool = True) -> bool:
+    """An item that puts a question to a person: a name and a text, and (``strict``: under a key
+    that may also list data, ``fields``/``items``) an input control's type or a text that asks."""
     text = next((item[k] for k in _QUESTION_TEXT if isinstance(item.get(k), str) and item[k].strip()), None)
     if text is None or not any(isinstance(item.get(k), (str, int)) for k in _QUESTION_NAME):
         return False
+    if not strict:
+        return True
     typ = item.get("type") or item.get("inputType") or item.get("control") or item.get("widget")
     return (isinstance(typ, str) and typ.lower() in _UI_TYPES) or text.rstrip().endswith(("?", "？", "؟"))
 
@@ -116,7 +122,7 @@ def _signature(node: dict[str, Any]) -> bool:
         return True
     if any(isinstance(i.get("questionItem"), dict) for i in items("items")):  # Google Forms
         return True
-    if any(_question_shaped(i) for k in _LIST_KEYS for i in items(k)):  # any builder's own list of questions
+    if any(_question_shaped(i, strict=k not in _FORM_LIST_KEYS) for k in _LIST_KEYS for i in items(k)):
         return True
     if isinstance(node.get("schema"), dict) and isinstance(node.get("uiSchema"), dict):  # rjsf's pair
         return True
@@ -218,4 +224,72 @@ def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, deci
     return out
 
 
-__all__ = ["JsonForms", "might_hold_forms", "rewrite_json_forms"]
+
+
+def rewrite_script_forms(body: bytes, charset: str | None, *, item: Classify, decide: DecideItems,
+                         mode: str = "remove", notice: Callable[[Decision, str, str | None], str] | None = None,
+                         page_path: str = "", route_prefix: str | None = None) -> JsonForms:
+    """A script file or a text body a page's script reads (``/static/survey.js`` holding
+    ``new Survey.Model({...})``, a definition served as ``text/plain``): its JSON literals are read
+    as form definitions and its string literals holding markup as fragments — the same as an
+    inline script's (``script_forms``, ``nested_pages``)."""
+    from . import nested_pages
+
+    enc = charset or "utf-8"
+    try:
+        text = body.decode(enc)
+    except (LookupError, UnicodeDecodeError):
+        return JsonForms(None)
+    if not (script_forms._HINT.search(body) or nested_pages._CONTROLS.search(text)):
+        return JsonForms(None)
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "[") and might_hold_forms(body):  # the whole body is JSON
+        return rewrite_json_forms(body, charset, item=item, decide=decide, mode=mode, notice=notice,
+                                  page_path=page_path, route_prefix=route_prefix)
+    out = JsonForms(None)
+    block = script_forms.ScriptBlock(None, text)
+    questions: list[script_forms.ScriptQuestion] = []
+    script_forms.literal_definitions(text, block, questions)
+    if questions:
+        targets = _targets({}, page_path) + [lit.split("?")[0] for lit in script_forms._PATH_LITERAL.findall(text)[:16]
+                                             if not script_forms._ASSET.search(lit)]
+        items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
+                 for q in questions]
+        decision = decide(items)
+        if decision.hits:
+            out.decisions.append(decision)
+        for q, it in zip(questions, items):
+            if it.categories or q.label:
+                lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
+                for t in dict.fromkeys(targets):
+                    out.learned.setdefault(t, {})[q.key] = lrn
+                if it.categories and route_prefix is not None:
+                    out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
+        forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
+        gone = [q for q in questions if q.key in forbidden]
+        if gone:
+            script_forms.remove_from_definitions(gone)
+            text = script_forms.splice_definitions(block)
+            out.changed += tuple(q.key for q in gone)
+    edits = []
+    for start, end, quote, markup in nested_pages.js_markup_literals(text):
+        new, decision, changed, learned = rewrite_markup(markup, item=item, decide=decide, mode=mode, notice=notice,
+                                                         page_path=page_path, fragment=True)
+        if decision is not None and decision.hits:
+            out.decisions.append(decision)
+        for path, controls in learned.items():
+            out.learned.setdefault(path, {}).update(controls)
+        if new is not None:
+            edits.append((start, end, nested_pages._js_escape(new, quote)))
+            out.changed += changed
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    if out.changed:
+        try:
+            out.body = text.encode(enc)
+        except (LookupError, UnicodeEncodeError):
+            out.body = text.encode("utf-8")
+    return out
+
+
+__all__ = ["JsonForms", "might_hold_forms", "rewrite_json_forms", "rewrite_script_forms"]

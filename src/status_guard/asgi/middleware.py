@@ -916,7 +916,7 @@ class _Responder:
                                            "this requester, so it was not sent")
                 return
         else:  # outgoing forms are checked for everyone: in HTML, JSON (definitions, markup) and untyped bodies
-            work = is_html or kind == "json" or unknown_type.is_unknown(mt)
+            work = is_html or kind in ("json", "jsonp") or unknown_type.is_unknown(mt) or mt in TEXT_KINDS
             self.forms_only = work and not is_html
         if not work:
             if not await self.header_decision_audited():
@@ -1091,6 +1091,15 @@ class _Responder:
             http_charset = requests.media_type(_h(_raw_headers(self.start), b"content-type"))[1].get("charset")
         if kind is None and unknown_type.is_unknown(mt) and not restricted:
             kind = unknown_type.sniff_kind(body)  # as a browser (or the page's script) reads it
+        if (kind == "jsonp" or (kind is None and mt in TEXT_KINDS)) and not restricted:
+            # a script file or a text body a page's script reads: its form definitions and markup
+            sf = json_forms.rewrite_script_forms(body, http_charset, item=self.form_item, decide=self.decide_collect,
+                                                 mode=self.route.form_mode, notice=self.form_notice,
+                                                 page_path=self.scope.get("path", ""), route_prefix=self.route.prefix)
+            decisions.extend(sf.decisions)
+            learned = sf.learned
+            if sf.body is not None:
+                body, changed = sf.body, True
         if kind == "json":  # form definitions and markup served as JSON (for everyone)
             jf = json_forms.rewrite_json_forms(body, http_charset, item=self.form_item, decide=self.decide_collect,
                                                mode=self.route.form_mode, notice=self.form_notice,

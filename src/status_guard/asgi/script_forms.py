@@ -179,9 +179,41 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             q.container[:] = [x for x in q.container if x is not q.definition]
 
 
+def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """The questions of every JSON object literal in script ``text`` (its spans go in ``block``)."""
+    decoder = json.JSONDecoder()
+    pos = 0
+    tried = 0
+    while tried < MAX_CANDIDATES:
+        m = _START.search(text, pos)
+        if m is None:
+            break
+        start = m.start(1)
+        tried += 1
+        try:
+            doc, end = decoder.raw_decode(text, start)
+        except ValueError:
+            pos = start + 1
+            continue
+        if isinstance(doc, dict):
+            before = len(out)
+            _questions(doc, block, out)
+            if len(out) > before:
+                block.spans.append((start, end, doc))
+        pos = end
+
+
+def splice_definitions(block: ScriptBlock) -> str:
+    """``block``'s text with every definition it holds written again (after removals)."""
+    text = block.text
+    for start, end, doc in sorted(block.spans, key=lambda s: s[0], reverse=True):
+        dumped = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
+        text = text[:start] + dumped + text[end:]
+    return text
+
+
 def find_script_forms(tree: Any, page_path: str) -> list[ScriptQuestion]:
     out: list[ScriptQuestion] = []
-    decoder = json.JSONDecoder()
     for node in tree.css("script"):
         attrs = node.attributes
         if attrs.get("src"):
@@ -193,25 +225,7 @@ def find_script_forms(tree: Any, page_path: str) -> list[ScriptQuestion]:
         if not text or len(text) > MAX_SCRIPT_CHARS or not _HINT.search(text.encode("utf-8", "ignore")):
             continue
         block = ScriptBlock(node, text)
-        pos = 0
-        tried = 0
-        while tried < MAX_CANDIDATES:
-            m = _START.search(text, pos)
-            if m is None:
-                break
-            start = m.start(1)
-            tried += 1
-            try:
-                doc, end = decoder.raw_decode(text, start)
-            except ValueError:
-                pos = start + 1
-                continue
-            if isinstance(doc, dict):
-                before = len(out)
-                _questions(doc, block, out)
-                if len(out) > before:
-                    block.spans.append((start, end, doc))
-            pos = end
+        literal_definitions(text, block, out)
         if block.spans:
             targets = [page_path]
             for lit in _PATH_LITERAL.findall(text)[:16]:
@@ -231,10 +245,7 @@ def remove(questions: list[ScriptQuestion]) -> None:
         q.block.changed = True
         blocks[id(q.block)] = q.block
     for block in blocks.values():
-        text = block.text
-        for start, end, doc in sorted(block.spans, key=lambda s: s[0], reverse=True):
-            dumped = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
-            text = text[:start] + dumped + text[end:]
+        text = splice_definitions(block)
         attrs = "".join(f' {k}="{v}"' for k, v in block.node.attributes.items() if v is not None and '"' not in v)
         new = LexborHTMLParser(f"<script{attrs}>{text}</script>").css_first("script")
         if new is not None:
