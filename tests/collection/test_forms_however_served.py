@@ -330,3 +330,21 @@ def test_a_data_api_schema_is_not_a_form_and_is_sent_byte_for_byte() -> None:
         c = _client({"/api/meta": ("application/json", body)}, [])
         r = c.get("/api/meta")
         assert r.status_code == 200 and r.content == body, doc
+
+
+def test_head_range_and_error_json_pass_to_the_public_as_before() -> None:
+    """Held only to read forms, a JSON body that serves none is not touched: a HEAD keeps its
+    length, a range (206) is not refused, an error passes."""
+    body = json.dumps({"rows": list(range(100))}).encode()
+
+    async def app(scope, receive, send):
+        status = {"/part": 206, "/err": 404}.get(scope["path"], 200)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    c = TestClient(StatusGuardMiddleware(app, guard=GUARD, identify=lambda s: "public", scope="city"))
+    h = c.head("/data")
+    assert h.status_code == 200 and h.headers.get("content-length") == str(len(body))
+    assert c.get("/part").status_code == 206
+    assert c.get("/err").status_code == 404

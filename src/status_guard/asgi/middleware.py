@@ -916,7 +916,9 @@ class _Responder:
                                            "this requester, so it was not sent")
                 return
         else:  # outgoing forms are checked for everyone: in HTML, JSON (definitions, markup) and untyped bodies
-            work = is_html or kind in ("json", "jsonp") or unknown_type.is_unknown(mt) or mt in TEXT_KINDS
+            # (a HEAD, a range (206) or an error response serves no form: it passes as before)
+            work = is_html or (self.method != "HEAD" and 200 <= status < 300 and status != 206
+                               and (kind in ("json", "jsonp") or unknown_type.is_unknown(mt) or mt in TEXT_KINDS))
             self.forms_only = work and not is_html
         if not work:
             if not await self.header_decision_audited():
