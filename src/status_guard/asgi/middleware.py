@@ -1016,7 +1016,11 @@ class _Responder:
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
-            new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt, charset)
+            if self.forms_only and not json_forms.might_serve_forms(body, mt):
+                new, decisions = None, []  # held only for its forms, and it shows none: sent as it came
+            else:
+                new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt,
+                                                        charset)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
