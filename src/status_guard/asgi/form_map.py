@@ -27,6 +27,13 @@ from .forms import Learned
 
 
 MAX_FORMS_PER_CONTROL = 16
+MAX_WILDCARD_DEPTH = 8
+
+
+def _wildcards(path: str) -> list[str]:
+    """``/a/b/c`` -> ``/*``, ``/a/*``, ``/a/b/*``, ``/a/b/c/*`` (outermost first)."""
+    parts = [p for p in path.split("/") if p][:MAX_WILDCARD_DEPTH]
+    return ["/" + "/".join(parts[:i]) + ("/*" if i else "*") for i in range(len(parts) + 1)]
 
 
 class FormMap:
@@ -64,22 +71,28 @@ class FormMap:
                 self._paths.popitem(last=False)
 
     def lookup(self, path: str) -> dict[str, PageQuestion]:
+        """What the forms served for ``path`` ask, by control name — and what a form definition
+        served as JSON asks for every path of its route (learned under ``prefix/*``)."""
         now = time.monotonic()
         with self._lock:
-            entry = self._paths.get(path)
-            if not entry:
-                return {}
-            self._paths.move_to_end(path)
             out: dict[str, PageQuestion] = {}
-            for name, forms in entry.items():
-                live = [q for t, q in forms.values() if now - t <= self.max_age]
-                if len(live) == 1:
-                    out[name] = live[0]
-                elif live:  # several forms post this name here: all of them (fail closed), told apart later
-                    cats = frozenset().union(*(q.categories for q in live))
-                    out[name] = PageQuestion(cats, next((q.reason for q in live if q.categories), live[0].reason),
-                                             None, variants=tuple(live))
+            for key in (*_wildcards(path), path):  # the exact path last: it wins over a route-wide entry
+                entry = self._paths.get(key)
+                if entry:
+                    self._paths.move_to_end(key)
+                    self._read(entry, now, out)
             return out
+
+    def _read(self, entry: dict[str, dict[frozenset, tuple[float, PageQuestion]]], now: float,
+              out: dict[str, PageQuestion]) -> None:
+        for name, forms in entry.items():
+            live = [q for t, q in forms.values() if now - t <= self.max_age]
+            if len(live) == 1:
+                out[name] = live[0]
+            elif live:  # several forms post this name here: all of them (fail closed), told apart later
+                cats = frozenset().union(*(q.categories for q in live))
+                out[name] = PageQuestion(cats, next((q.reason for q in live if q.categories), live[0].reason),
+                                         None, variants=tuple(live))
 
     def __len__(self) -> int:
         with self._lock:

@@ -25,6 +25,7 @@ from . import script_forms
 from .questions import EMPTIED_BLOCKS, MAX_QUESTION_CHARS, REMOVABLE_BLOCKS, Control, find_controls, form_targets
 
 _CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea|button)\b", re.IGNORECASE)
+_CONTROL_HINT_TEXT = re.compile(r"<\s*(?:input|select|textarea|button)\b", re.IGNORECASE)
 
 Classify = Callable[[str, str | None, Any], Item]  # (path, label, value) -> Item
 DecideItems = Callable[[Sequence[Item]], Decision]
@@ -64,7 +65,13 @@ class FormRewrite:
     learned: dict[str, dict[str, Learned]] = field(default_factory=dict)
 
 
-def might_have_controls(body: bytes) -> bool:
+def might_have_controls(body: bytes | str) -> bool:
+    """A cheap scan: could the page hold a control, a script form or a nested document?"""
+    if isinstance(body, str):
+        from . import nested_pages
+
+        return _CONTROL_HINT_TEXT.search(body) is not None or nested_pages.HINT.search(body) is not None \
+            or script_forms.might_have_script_forms(body.encode("utf-8", "ignore"))
     return _CONTROL_HINT.search(body) is not None or script_forms.might_have_script_forms(body)
 
 
@@ -79,24 +86,61 @@ def rewrite_forms(
     decide: DecideItems,
     mode: str = "remove",
     notice: Callable[[Decision, str, str | None], str] | None = None,
-    charset: str = "utf-8",
+    charset: str | None = "utf-8",
     page_path: str | None = None,
 ) -> FormRewrite:
     """Classify every question on the page, decide, and remove or disable the forbidden ones.
+    ``charset``: the HTTP ``charset`` (None when the response named none): the page is read in
+    the encoding a browser reads it in (``page_charset``) and written back in it.
     ``page_path``: the path the page was served at (form actions resolve against it)."""
+    from .page_charset import decode_page, encode_page, page_encoding
+
+    enc = page_encoding(body, charset)
+    text = decode_page(body, enc)
+    if not might_have_controls(text):
+        return FormRewrite(None, None, ())
+    new, decision, changed, learned = rewrite_markup(text, item=item, decide=decide, mode=mode, notice=notice,
+                                                     page_path=page_path)
+    return FormRewrite(encode_page(new, enc) if new is not None else None, decision, changed, learned)
+
+
+def rewrite_markup(
+    text: str,
+    *,
+    item: Classify,
+    decide: DecideItems,
+    mode: str = "remove",
+    notice: Callable[[Decision, str, str | None], str] | None = None,
+    page_path: str | None = None,
+    fragment: bool = False,
+) -> tuple[str | None, Decision | None, tuple[str, ...], dict[str, dict[str, Learned]]]:
+    """``rewrite_forms`` on decoded markup: the new markup (None: unchanged), the decision, the
+    controls changed, what the forms ask. ``fragment``: markup that is part of a document (HTML
+    inside a JSON string) — written back without the ``<html>``/``<body>`` a parser adds."""
     from selectolax.lexbor import LexborHTMLParser
 
-    if not might_have_controls(body):
-        return FormRewrite(None, None, ())
-    try:
-        text = body.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        text = body.decode("utf-8", "replace")
+    from . import css_text, nested_pages
+
     tree = LexborHTMLParser(text)
-    questions = find_controls(tree)
-    scripted = script_forms.find_script_forms(tree, page_path or "") if script_forms.might_have_script_forms(body) else []
+    shadows = nested_pages.flatten_shadow_roots(tree) if "shadowroot" in text else []
+    drawn = css_text.apply(tree) if "content" in text and "<style" in text.lower() else []
+    nested = nested_pages.collect(tree) if nested_pages.HINT.search(text) else []
+    trees = [tree, *(n.tree for n in nested)]
+    questions: list[Control] = []
+    owner: dict[int, int] = {}  # id(control) -> id(tree)
+    for t in trees:
+        for q in find_controls(t):
+            questions.append(q)
+            owner[id(q)] = id(t)
+    scripted = []
+    main_scripts = script_forms.might_have_script_forms(text.encode("utf-8", "ignore"))
+    for t in trees:
+        if t is not tree or main_scripts:  # a nested document's scripts are read as they are
+            for sq in script_forms.find_script_forms(t, page_path or ""):
+                scripted.append(sq)
+                owner[id(sq)] = id(t)
     if not questions and not scripted:
-        return FormRewrite(None, None, ())
+        return None, None, (), {}
     items = []
     for q in questions:
         label = q.label_text()
@@ -113,18 +157,20 @@ def rewrite_forms(
                     learned.setdefault(target, {})[sq.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
-        return FormRewrite(None, decision, (), learned)
+        return None, decision, (), learned
     gone_scripted = [sq for sq in scripted if sq.key in forbidden]
     if gone_scripted:
         script_forms.remove(gone_scripted)
     html_el = tree.css_first("html")
     page_lang = (html_el.attributes.get("lang") if html_el is not None else None) or None
     changed: list[str] = [sq.key for sq in gone_scripted]
+    dirty = {owner[id(sq)] for sq in gone_scripted}
     kept_refs = {n.mem_id for q in questions if q.key not in forbidden for n in q.refs}
     for q in questions:
         if q.key not in forbidden:
             continue
         changed.append(q.key)
+        dirty.add(owner[id(q)])
         if mode == "disable":
             for n in q.nodes:
                 n.attrs["disabled"] = ""
@@ -136,9 +182,16 @@ def rewrite_forms(
                     q.nodes[-1].insert_after(frag)
             continue
         _remove(q, kept_refs)
-    out = tree.html or ""
-    return FormRewrite(out.encode(charset, "xmlcharrefreplace") if _encodable(charset) else out.encode("utf-8"),
-                       decision, tuple(changed), learned)
+    nested_pages.write_back(nested, dirty - {id(tree)})
+    css_text.restore(drawn)
+    nested_pages.restore_shadow_roots(shadows)
+    if fragment:
+        head = tree.head.inner_html if tree.head is not None else ""
+        body = tree.body.inner_html if tree.body is not None else ""
+        out = (head or "") + (body or "")
+    else:
+        out = tree.html or ""
+    return out, decision, tuple(changed), learned
 
 
 def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
@@ -200,11 +253,10 @@ def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | Non
     submitted, and why); None when the page has no body to put it in."""
     from selectolax.lexbor import LexborHTMLParser
 
-    try:
-        html_text = body.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        html_text = body.decode("utf-8", "replace")
-    tree = LexborHTMLParser(html_text)
+    from .page_charset import decode_page, encode_page, page_encoding
+
+    enc = page_encoding(body, charset)  # the page's own encoding and byte-order mark are kept
+    tree = LexborHTMLParser(decode_page(body, enc))
     target = tree.body
     if target is None:
         return None
@@ -216,8 +268,7 @@ def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | Non
         first.insert_before(frag)
     else:
         target.insert_child(frag)
-    out = tree.html or ""
-    return out.encode(charset, "xmlcharrefreplace") if _encodable(charset) else out.encode("utf-8")
+    return encode_page(tree.html or "", enc)
 
 
 def _enclosing(node: Any, tag: str) -> Any:
@@ -231,11 +282,3 @@ def _enclosing(node: Any, tag: str) -> Any:
         p = p.parent
         depth += 1
     return None
-
-
-def _encodable(charset: str) -> bool:
-    try:
-        "".encode(charset)
-        return True
-    except LookupError:
-        return False

@@ -28,7 +28,7 @@ from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
 from ..disclose.audience import Audience
 from ..disclose.paths import PathPatterns, compile_patterns, declared_patterns
-from . import encoding, errors, forms, identity, requests, responses
+from . import encoding, errors, forms, identity, json_forms, requests, responses, unknown_type
 from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_route, path_spellings, route_path,
                      type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
@@ -425,6 +425,7 @@ class _Responder:
         self.redacted_any = False
         self.sniffing = False
         self.empty_only = False  # a response with no type: sent only if its body is empty
+        self.forms_only = False  # held only to read the forms it may serve (JSON, untyped): see overflow
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -688,6 +689,8 @@ class _Responder:
                 return
             self.size += len(chunk)
             limit = self.response_limit()
+            if self.forms_only and self.size > self.limits.max_html_bytes and await self.pass_past_forms(message):
+                return
             if self.size > limit:
                 await self.limit_refusal(LimitExceededError("response size in bytes", limit), response=True)
                 return
@@ -696,6 +699,8 @@ class _Responder:
                 await self.finish(b"".join(self.chunks))
             return
         if t == "http.response.pathsend":
+            if self.forms_only and await self.pathsend_without_forms(message):
+                return
             data = await _read_file(message.get("path", ""), self.response_limit())
             if data is None:
                 await self.limit_refusal(LimitExceededError("response size in bytes", self.response_limit()), response=True)
@@ -706,6 +711,42 @@ class _Responder:
             self.trailers.append(message)
             return
         await self.refuse_response("the response was sent in a form the guard cannot inspect")
+
+    async def pathsend_without_forms(self, message: Message) -> bool:
+        """A JSON or untyped file held only for its forms: sent as the file (untouched) when its
+        first ``max_html_bytes`` show no form; False when it must be read and checked."""
+        assert self.send is not None and self.start is not None
+        try:
+            head = await _read_head(message.get("path", ""), self.limits.max_html_bytes + 1)
+        except UnparseableInputError:
+            return False  # read (and refused) by the ordinary path
+        if encoding.encodings(_h(_raw_headers(self.start), b"content-encoding")) \
+                or json_forms.might_hold_forms(head) or unknown_type.sniff_kind(head) == "html":
+            return False
+        self.forms_only, self.passing = False, True
+        if not await self.header_decision_audited():
+            return True
+        await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                   redacted=self.redacted_any)})
+        await self.send(message)
+        return True
+
+    async def pass_past_forms(self, message: Message) -> bool:
+        """A JSON or untyped body held only for its forms grew past ``max_html_bytes``: when what
+        was held shows no form (no definition, no markup, not a page), the response streams on
+        (a large export is not refused for its size); otherwise False — it is refused by size."""
+        assert self.send is not None and self.start is not None
+        held = b"".join([*self.chunks, message.get("body", b"")])
+        ce = _h(_raw_headers(self.start), b"content-encoding")
+        if encoding.encodings(ce) or json_forms.might_hold_forms(held) or unknown_type.sniff_kind(held) == "html":
+            return False
+        self.forms_only, self.passing, self.chunks = False, True, []
+        if not await self.header_decision_audited():
+            return True
+        await self.send({**self.start, "headers": self.out_headers(self.start.get("headers") or [],
+                                                                   redacted=self.redacted_any)})
+        await self.send({**message, "body": held})
+        return True
 
     async def sniff(self, message: Message) -> None:
         """A binary pass-through type to a restricted requester: the first bytes must be binary
@@ -879,8 +920,11 @@ class _Responder:
                 await self.refuse_response(f"responses of type `{mt[:60] or 'unknown'}` cannot be checked for "
                                            "this requester, so it was not sent")
                 return
-        else:
-            work = is_html  # outgoing forms are checked for everyone
+        else:  # outgoing forms are checked for everyone: in HTML, JSON (definitions, markup) and untyped bodies
+            # (a HEAD, a range (206) or an error response serves no form: it passes as before)
+            work = is_html or (self.method != "HEAD" and 200 <= status < 300 and status != 206
+                               and (kind in ("json", "jsonp") or unknown_type.is_unknown(mt) or mt in TEXT_KINDS))
+            self.forms_only = work and not is_html
         if not work:
             if not await self.header_decision_audited():
                 return
@@ -977,7 +1021,11 @@ class _Responder:
         charset = params.get("charset", "utf-8")
         try:
             body = encoding.decode(raw, ce, self.response_limit()) if ce else raw
-            new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt, charset)
+            if self.forms_only and not json_forms.might_serve_forms(body, mt):
+                new, decisions = None, []  # held only for its forms, and it shows none: sent as it came
+            else:
+                new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt,
+                                                        charset)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
@@ -1049,9 +1097,36 @@ class _Responder:
         decisions: list[Decision] = []
         changed = False
         kind = responses.kind_of(mt)
+        http_charset = charset
+        if self.start is not None:  # the page is read in the encoding a browser reads it in (page_charset)
+            http_charset = requests.media_type(_h(_raw_headers(self.start), b"content-type"))[1].get("charset")
+        if kind is None and unknown_type.is_unknown(mt) and not restricted:
+            kind = unknown_type.sniff_kind(body)  # as a browser (or the page's script) reads it
+        if (kind == "jsonp" or (kind is None and mt in TEXT_KINDS)) and not restricted:
+            # a script file or a text body a page's script reads: its form definitions and markup
+            sf = json_forms.rewrite_script_forms(body, http_charset, item=self.form_item, decide=self.decide_collect,
+                                                 mode=self.route.form_mode, notice=self.form_notice,
+                                                 page_path=self.scope.get("path", ""), route_prefix=self.route.prefix)
+            decisions.extend(sf.decisions)
+            learned = sf.learned
+            if sf.body is not None:
+                body, changed = sf.body, True
+        if kind == "json":  # form definitions and markup served as JSON (for everyone)
+            jf = json_forms.rewrite_json_forms(body, http_charset, item=self.form_item, decide=self.decide_collect,
+                                               mode=self.route.form_mode, notice=self.form_notice,
+                                               page_path=self.scope.get("path", ""), route_prefix=self.route.prefix)
+            decisions.extend(jf.decisions)
+            learned = jf.learned
+            if jf.body is not None:
+                body, changed = jf.body, True
+            if not responses.kind_of(mt):
+                kind = None  # sniffed: nothing else to do for this requester
         if kind == "html":
+            from .page_charset import page_encoding
+
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
-                                     notice=self.form_notice, charset=charset, page_path=self.scope.get("path", ""))
+                                     notice=self.form_notice, charset=http_charset, page_path=self.scope.get("path", ""))
+            charset = page_encoding(rw.html if rw.html is not None else body, http_charset).codec or charset
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)
             learned = rw.learned

@@ -40,6 +40,11 @@ BLOCK_TAGS = frozenset({
 })
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "option", "optgroup", "select", "textarea",
                             "button", "title", "head", "datalist", "svg", "math", "iframe", "object"})
+#: inline elements whose ``title`` (a tooltip) is read with their text
+INLINE_TIP_TAGS = frozenset({"abbr", "acronym", "span", "dfn", "b", "strong", "em", "i", "u", "small", "mark", "q", "cite"})
+#: SVG / MathML elements whose children a browser renders as HTML (HTML integration points)
+HTML_INTEGRATION_POINTS = frozenset({"foreignObject", "foreignobject", "mi", "mo", "mn", "ms", "mtext",
+                                     "annotation-xml"})
 #: blocks that may be removed (or emptied) with the question they hold
 REMOVABLE_BLOCKS = frozenset({"p", "div", "span", "label", "legend", "h1", "h2", "h3", "h4", "h5", "h6", "strong",
                               "b", "em", "i", "font", "small", "caption"})
@@ -142,7 +147,8 @@ def find_controls(tree: Any) -> list[Control]:
             group = node
         return _Ctx(
             node if tag in BLOCK_TAGS else base.block,
-            base.skip or tag in SKIP_TEXT_TAGS,
+            # HTML inside SVG's <foreignObject> or MathML's text elements is rendered as HTML (r12c)
+            (base.skip and tag not in HTML_INTEGRATION_POINTS) or tag in SKIP_TEXT_TAGS,
             node if tag == "form" else base.form,
             node if tag == "label" else base.label,
             group,
@@ -224,7 +230,9 @@ def find_controls(tree: Any) -> list[Control]:
                     parent = p.parent
                     pc = ctx(parent) if parent is not None else empty
                     if not pc.skip:
-                        chunks.append([pc.block, " ".join(t.split()), [p]])
+                        tip = parent.attributes.get("title") if parent is not None and parent.tag in INLINE_TIP_TAGS \
+                            else None
+                        chunks.append([pc.block, " ".join(f"{t} {tip or ''}".split()), [p]])
                 continue
             if tag in CONTROL_TAGS:
                 itype = (p.attributes.get("type") or "text").lower() if tag == "input" else tag
@@ -241,6 +249,10 @@ def find_controls(tree: Any) -> list[Control]:
             if p.css_first("input, select, textarea") is not None:
                 return chunks[::-1]
             t = text_of(p)
+            # a tooltip on the visible text is read with it (``<abbr title="Are you a citizen?">Q7</abbr>``)
+            tips = [x.attributes.get("title") or "" for x in [p, *p.css("[title]")[:8]] if x.attributes.get("title")]
+            if tips:
+                t = " ".join([t, *(" ".join(x.split()) for x in tips)]).strip()
             if t:
                 # the element holds only this text (no control): it goes with the question
                 chunks.append([p if tag in BLOCK_TAGS else chunk_block(p), t[-MAX_QUESTION_CHARS * 2:],
@@ -450,6 +462,10 @@ def find_controls(tree: Any) -> list[Control]:
                 if t:
                     ctl.group.append(t[:MAX_QUESTION_CHARS])
         if tag == "select":
+            for og in node.css("optgroup[label]")[:32]:  # a group's label shown inside the list (r12c F07)
+                t = " ".join((og.attributes.get("label") or "").split())
+                if t:
+                    ctl.group.append(t[:MAX_QUESTION_CHARS])
             opts = node.css("option")[:200]
             ctl.options.extend(t for t in (text_of(o)[:200] for o in opts) if t)
             if opts and opts[0].attributes.get("value") == "" and not ctl.name_texts and text_of(opts[0]):

@@ -214,23 +214,44 @@ def _names_a_service(value: str) -> bool:
     """A short answer naming a service ("Naturalization ceremony", "Citizenship class") and no person."""
     from .lookalikes import _occurrences, vocab
 
+    from ..classify.lexicon import compact_script
+    from ..normalize import compact
+    from .lookalikes import answer_states_a_fact
+
     words = tuple(tokens(value))
-    if not words or len(words) > 6:
+    if not words or len(words) > 6 or answer_states_a_fact(value):
         return False
     v = vocab()
-    return bool(_occurrences(v.services, words)) and not _occurrences(v.addressed, words)
+    ctext = compact(value)
+    nouns = v.services + v.answer_services
+    found = bool(_occurrences(nouns, words)) or any(compact_script(p.ctext) and p.ctext in ctext for p in nouns)
+    addressed = bool(_occurrences(v.addressed, words)) or any(
+        compact_script(p.ctext) and p.ctext in ctext for p in v.addressed)
+    return found and not addressed
+
+
+def vocab_service_categories() -> frozenset[str]:
+    from .lookalikes import vocab
+
+    return vocab().categories
 
 
 def _services_named(classifier: Any, values: list[str]) -> set[str]:
     """Categories every short answer that carries them names only as a city service (a choice of
     "Naturalization ceremony" or "Citizenship class" answers which service, not a status)."""
+    from .lookalikes import answer_states_a_fact
+
     named: set[str] | None = None
     for v in values:
         vc = classifier.classify_value([v])
         if not vc.categories:
             continue
-        res, _ = asked_by(classifier, "", v)
+        if answer_states_a_fact(v):
+            return set()
+        res, _ = asked_by(classifier, "", v, answer=True)
         gone = set(vc.categories) - set(res.categories)
+        if _names_a_service(v):  # a short answer: the service noun anywhere in it (any script)
+            gone |= set(vc.categories) & vocab_service_categories()
         named = gone if named is None else named & gone
     return named or set()
 

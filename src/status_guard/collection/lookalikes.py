@@ -38,7 +38,8 @@ from .subjects import vocabulary
 
 _CLAUSE = re.compile(r"[.,;:?!()\[\]\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
 # sentences: a full stop must end a word ("U.S. citizen" is one sentence) and be followed by space/end
-_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!])(?=\s|$)|(?<=[?\u061f\u3002\uff1f\uff01\u0964])|\n+")
+# (" / " joins the labels a control has from several sources: each is a sentence of its own)
+_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!])(?=\s|$)|(?<=[?\u061f\u3002\uff1f\uff01\u0964\u1362])|\n+|\s/\s")
 _TERM_LANG = re.compile(r"^(?:name|label) term '.*' \(([A-Za-z-]+)\)")
 _ABBR = re.compile(r"'([^']+)' read as '([^']+)'")
 _MATCH_REASON = ("name term ", "label term ", "name contains ", "label contains ")
@@ -54,11 +55,14 @@ class _Phrase:
     prefix: bool  # the last word is a prefix ("курс*")
     ctext: str  # compact form, for scripts written without spaces
     lang: str
+    suffix: bool = False  # one word, matched by its ending ("*니다": a Korean declarative ending)
 
     def at(self, words: tuple[str, ...], i: int) -> bool:
         n = len(self.words)
         if i < 0 or i + n > len(words):
             return False
+        if self.suffix:
+            return words[i].endswith(self.words[0]) and len(words[i]) > len(self.words[0])
         if words[i:i + n - 1] != self.words[:-1]:
             return False
         last = words[i + n - 1]
@@ -71,12 +75,19 @@ class _Vocab:
     addressed: tuple[_Phrase, ...]
     not_asked: tuple[_Phrase, ...]
     rights: tuple[_Phrase, ...]
-    declarative_min: int
-    requests: frozenset[str]
+    declarative_min: dict[str, int]  # language -> fewest words of an informing sentence
+    requests: tuple[_Phrase, ...]  # every language's: any of them keeps a sentence (fail closed)
     notices: frozenset[str]
-    verbs: frozenset[str]
+    verbs: tuple[_Phrase, ...]
     categories: frozenset[str]
     languages: dict[str, frozenset[str]]  # list name -> languages that have one
+    declarative_addressed: tuple[_Phrase, ...] = ()  # words addressing the reader ("us", "我们")
+    min_chars: int = 8  # an informing sentence in a script written without spaces
+    answer_services: tuple[_Phrase, ...] = ()  # services a resident chooses: read in answers only
+    answer_facts: frozenset[str] = frozenset()  # words that make an answer a fact of their status
+    signup: tuple[_Phrase, ...] = ()  # words offering the service ("sign up", "RSVP", "报名")
+    personal_services: tuple[_Phrase, ...] = ()  # steps a person goes through (ceremony, class, interview)
+    personal_categories: frozenset[str] = frozenset()  # the status categories such a step reveals
 
 
 def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
@@ -85,24 +96,39 @@ def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
         for raw in entries:
             raw = str(raw).strip()
             prefix = raw.endswith("*")
-            body = raw.rstrip("*")
+            suffix = raw.startswith("*") and not prefix
+            body = raw.strip("*")
             toks = tokens(body)
             if toks:
-                out.append(_Phrase(tuple(toks), prefix, compact(body), lang))
+                out.append(_Phrase(tuple(toks), prefix, compact(body), lang, suffix))
     return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    decl = data.get("declarative") or {}
+    langs = decl.get("languages") or {}
+    default_min = int(decl.get("min_words", 5))
+
+    def per_lang(key: str) -> tuple[_Phrase, ...]:
+        return _phrases({lang: entry.get(key) or [] for lang, entry in langs.items()})
+
     return _Vocab(
         _phrases(data.get("services")), _phrases(data.get("addressed")), _phrases(data.get("not_asked")),
-        _phrases(data.get("rights")), int((data.get("declarative") or {}).get("min_words", 5)),
-        frozenset(w for r in (data.get("declarative") or {}).get("requests", ()) for w in tokens(str(r))),
-        frozenset(w for r in (data.get("declarative") or {}).get("notices", ()) for w in tokens(str(r))),
-        frozenset(w for r in (data.get("declarative") or {}).get("verbs", ()) for w in tokens(str(r))),
+        _phrases(data.get("rights")), {lang: int(e.get("min_words", default_min)) for lang, e in langs.items()},
+        per_lang("requests"),
+        frozenset(w for r in decl.get("notices", ()) for w in tokens(str(r))),
+        per_lang("verbs"),
         frozenset(data.get("service_categories") or ()),
-        {k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked")},
+        {**{k: frozenset(data.get(k) or {}) for k in ("services", "addressed", "not_asked", "answer_services",
+                                                      "rights")},
+         "declarative": frozenset(lang for lang, e in langs.items() if e.get("verbs") and e.get("requests"))},
+        per_lang("addressed"), int(decl.get("min_chars", 8)),
+        _phrases(data.get("answer_services")),
+        frozenset(w for ws in (data.get("answer_facts") or {}).values() for r in ws for w in tokens(str(r))),
+        _phrases(data.get("signup")), _phrases(data.get("personal_services")),
+        frozenset(data.get("personal_service_categories") or ()),
     )
 
 
@@ -155,16 +181,46 @@ def _notice(clause: str) -> bool:
     return len(words) >= 2 and words[-1] in vocab().notices
 
 
+_STATEMENT_ENDS = frozenset(".!\u3002\uff01\u0964\u1362")  # . ! 。 ！ । ።
+
+
+def _spaceless(text: str) -> bool:
+    """Written without spaces between words (Han characters): phrases are found inside the text.
+    Korean, Amharic and Bengali separate words with spaces and are read word by word here."""
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def _found(phrases: Iterable[_Phrase], words: tuple[str, ...], ctext: str) -> list[_Phrase]:
+    """The phrases present: by words, or (Han script) inside the compact text."""
+    out = []
+    for p in phrases:
+        if _spaceless(p.ctext):
+            if p.ctext in ctext:
+                out.append(p)
+        elif any(p.at(words, i) for i in range(len(words))):
+            out.append(p)
+    return out
+
+
 def _informs(sentence: str) -> bool:
-    """A declarative sentence that addresses nobody and asks for nothing (information on the page)."""
+    """A declarative sentence that addresses nobody and asks for nothing (information on the
+    page), in any language of the pack's lexicon: it holds a verb of a language and is long enough
+    for that language; no language's request word and no word addressing the reader is in it."""
     s = sentence.strip()
-    if not s or s[-1] not in ".!":
+    if not s or s[-1] not in _STATEMENT_ENDS:
         return False
-    words = tokens(s)
+    words = tuple(tokens(s))
+    ctext = compact(s)
     v = vocab()
-    if len(words) < v.declarative_min or any(w in v.requests for w in words) or not any(w in v.verbs for w in words):
+    if _found(v.requests, words, ctext) or _found(v.addressed + v.declarative_addressed, words, ctext):
         return False
-    return not _occurrences(v.addressed, tuple(words)) and "us" not in words
+    for p in _found(v.verbs, words, ctext):
+        if _spaceless(p.ctext):
+            if sum(1 for ch in ctext if _spaceless(ch)) >= v.min_chars:
+                return True
+        elif len(words) >= v.declarative_min.get(p.lang, 5):
+            return True
+    return False
 
 
 # -- services, wrappers, abbreviations -------------------------------------------------------------
@@ -193,20 +249,22 @@ def _term_languages(classifier: Any, words: tuple[str, ...]) -> frozenset[str]:
                      if h.entry.kind == TERM and h.start == 0 and h.end == n and h.entry.lang)
 
 
-def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
+def _service_beside(classifier: Any, a: Any, m: Any, text: str, answer: bool = False) -> str | None:
     v = vocab()
     if m.category not in v.categories:
         return None
+    all_services = v.services + v.answer_services if answer else v.services
     if m.compact:
         ctext = compact(text)
-        for p in v.services:
+        for p in all_services:
             if not compact_script(p.ctext):
                 continue
             for found in re.finditer(re.escape(p.ctext), ctext):
                 if m.start - ADJACENT_CHARS <= found.end() <= m.start or m.end <= found.start() <= m.end + ADJACENT_CHARS:
                     lo, hi = min(found.start(), m.start), max(found.end(), m.end)
                     near = ctext[max(0, lo - 4):hi + 4]
-                    if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)):
+                    if not any(q.ctext and q.ctext in near for q in v.addressed if compact_script(q.ctext)) \
+                            or _found(v.signup, tuple(tokens(text)), ctext):
                         return ctext[lo:hi]
         return None
     words = a.words
@@ -217,15 +275,15 @@ def _service_beside(classifier: Any, a: Any, m: Any, text: str) -> str | None:
     # the term's own languages; another language's noun too when it cannot be a short word of
     # this one (a loanword: "immigrant" in a French "affaires des immigrants"; but Vietnamese "lễ"
     # folds to French "le")
-    services = [p for p in v.services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
+    services = [p for p in all_services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
     for s0, s1, p in _occurrences(services, words):
         if (s1 <= m.start and m.start - s1 <= ADJACENT_WORDS) or (s0 >= m.end and s0 - m.end <= ADJACENT_WORDS):
             lo, hi = min(s0, m.start), max(s1, m.end)
             window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
             own = langs | {p.lang}
             addressed = [q for q in v.addressed if q.lang in own or len(q.ctext) >= MIN_FOREIGN_NOUN]
-            if _occurrences(addressed, window):
-                return None
+            if _occurrences(addressed, window) and not _found(v.signup, words, compact(text)):
+                return None  # "your naturalization orientation" asks; "sign up for your ..." offers it
             return " ".join(words[lo:hi])
     return None
 
@@ -281,11 +339,88 @@ def _spelled_out(classifier: Any, a: Any, m: Any, siblings: tuple[str, ...]) -> 
     return None
 
 
-def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ...] = ()) -> tuple[Classification, list[str]]:
-    """What a field's name and label ask, the look-alikes taken out, and why each was."""
+@lru_cache(maxsize=16384)
+def _addresses(text: str) -> bool:
+    """Whether a word addressing the person is in ``text`` (a cheap test before reading the
+    pack's look-alike phrases again)."""
+    v = vocab()
+    return bool(_found(v.addressed, tuple(tokens(text)), compact(text)))
+
+
+def _addressed_services(classifier: Any, texts: list[tuple[str, str]]) -> Classification:
+    """The categories the pack's own look-alike phrases (``exclude:`` "naturalization ceremony",
+    "入籍仪式", a language file's ``look_alikes``) veto although the person is addressed beside
+    the phrase: "your naturalization ceremony date" asks that they are being naturalized. The
+    phrases are read by the service-noun rule: a phrase that holds a service noun names a service
+    only while nobody is addressed beside it (the same window as ``_service_beside``)."""
+    from ..classify.lexicon import COMPACT, EXCLUDE, LOOKALIKE, TERM
+
+    v = vocab()
+    cats: dict[str, tuple[str, ...]] = {}
+    for text, source in texts:
+        a = classifier.analyse(text, source)
+        words = a.words
+        if _found(v.signup, tuple(tokens(text)), compact(text)):
+            continue  # the text offers the service: a sign-up, not a question about the person
+        hits = classifier.lexicon.scan_words(words)
+        vetoes = [h for h in hits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
+        for h in hits:
+            if h.entry.kind != TERM or h.entry.category not in v.personal_categories:
+                continue
+            for x in vetoes:
+                if not (x.start < h.end and h.start < x.end):
+                    continue
+                if not (x.entry.kind == EXCLUDE and x.entry.category == h.entry.category
+                        or x.entry.kind == LOOKALIKE and h.entry.category in x.entry.cats):
+                    continue
+                if not _occurrences(v.personal_services, words[x.start:x.end]):
+                    continue  # no step the person goes through ("visa gift card", "immigrant community")
+                lo, hi = min(x.start, h.start), max(x.end, h.end)
+                window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
+                if _occurrences(v.addressed, window):
+                    phrase = " ".join(words[lo:hi])
+                    cats[h.entry.category] = (f"{source} term '{h.entry.text}' in '{phrase}': the person is "
+                                              "addressed beside the service, which makes it theirs",)
+        ctext = compact(text)
+        chits = classifier.lexicon.scan_compact(ctext)
+        cvetoes = [h for h in chits if h.entry.kind in (EXCLUDE, LOOKALIKE)]
+        for h in chits:
+            if h.entry.kind not in (TERM, COMPACT) or h.entry.category not in v.personal_categories:
+                continue
+            for x in cvetoes:
+                if not (x.start < h.end and h.start < x.end):
+                    continue
+                if not (x.entry.kind == EXCLUDE and x.entry.category == h.entry.category
+                        or x.entry.kind == LOOKALIKE and h.entry.category in x.entry.cats):
+                    continue
+                span = ctext[x.start:x.end]
+                if not any(compact_script(p.ctext) and p.ctext in span for p in v.personal_services):
+                    continue
+                near = ctext[max(0, min(x.start, h.start) - 4):max(x.end, h.end) + 4]
+                if any(q.ctext and compact_script(q.ctext) and q.ctext in near for q in v.addressed):
+                    cats[h.entry.category] = (f"{source} contains '{span}': the person is addressed beside the "
+                                              "service, which makes it theirs",)
+    return Classification(frozenset(cats), cats)
+
+
+def answer_states_a_fact(value: str) -> bool:
+    """An answer that states a fact of the person's status (a date, a number, "expired", "holder"):
+    never a chosen service."""
+    return any(ch.isdigit() for ch in value) or any(w in vocab().answer_facts for w in tokens(value))
+
+
+def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ...] = (),
+          answer: bool = False) -> tuple[Classification, list[str]]:
+    """What a field's name and label ask, the look-alikes taken out, and why each was.
+    ``answer``: ``label`` is a submitted answer, where a service a resident chooses ("DACA
+    renewal") is named by ``answer_services`` too."""
     notes: list[str] = []
     clean, dropped = without_statements(label)
     result = classifier.classify(name, clean)
+    texts = [(t, src) for t, src in ((name, "name"), (clean, "label")) if t and _addresses(t)]
+    addressed = _addressed_services(classifier, texts) if texts else Classification(frozenset(), {})
+    if addressed.categories - result.categories:
+        result = result.merged(addressed)
     for d in dropped:
         notes.append(f"not a question: '{d[:80]}' says the form does not ask")
     if not result.categories:
@@ -322,7 +457,7 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
                     if noun is not None:
                         why = f"'{noun}' is the service noun of the words beside it"
                 if why is None:
-                    svc = _service_beside(classifier, a, m, text)
+                    svc = _service_beside(classifier, a, m, text, answer=answer and source == "label")
                     if svc is not None:
                         why = f"'{svc}' names a city service, not a question"
                 if why is None:
