@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,11 +60,7 @@ class Jurisdiction:
         """'2026-02-01 03:00 EST': what a person reads (the log keeps UTC)."""
         if value is None or value == "":
             return ""
-        dt = parse_stored(value) if isinstance(value, str) else value
-        if dt is None:
-            return str(value)
-        loc = dt.astimezone(self.tz)
-        return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
+        return _show(self.tz_name, value, seconds)
 
     def iso(self, value: datetime | str | None) -> str | None:
         """ISO 8601 with the offset of the jurisdiction's zone ('2026-04-20T10:00:00-04:00'): for a
@@ -152,11 +149,28 @@ def _local(naive: datetime, zone: ZoneInfo, param: str) -> datetime:
     return first.astimezone(UTC)
 
 
+@lru_cache(maxsize=1 << 15)
+def _show(tz_name: str, value: datetime | str, seconds: bool) -> str:
+    dt = parse_stored(value) if isinstance(value, str) else value
+    if dt is None:
+        return str(value)
+    loc = dt.astimezone(UTC if tz_name == "UTC" else ZoneInfo(tz_name))
+    return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
+
+
 def parse_stored(value: str) -> datetime | None:
     """A time as the log stores it (UTC 'Z', or a bare date meaning that UTC day); None if unreadable."""
+    if not isinstance(value, str):
+        return None
+    return _parse_stored(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_stored(value: str) -> datetime | None:
+    # cached: every page reads the same few thousand event times again (a datetime is immutable)
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
+    except ValueError:
         return None
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -58,7 +59,7 @@ class EventRow:
         eid = self.event.get("event_id")
         return eid if isinstance(eid, str) else None
 
-    @property
+    @cached_property
     def occurred(self) -> datetime | None:
         raw = self.event.get("occurred_at")
         if not isinstance(raw, str):

@@ -224,6 +224,8 @@ def jinja_env() -> Any:
                        coverage_sentence=coverage_sentence, report_title=report_title, money=money)
     env.filters["money"] = lambda v, cur="USD": money(v, cur)
     env.filters["month"] = month_label
+    # a document carries its charts inside it; the dashboard replaces this with an address (charts load apart)
+    env.filters["chart_src"] = lambda c: c.uri
     return env
 
 

@@ -43,16 +43,24 @@ from status_guard.audit.query import Filter
 from status_guard.errors import StatusGuardError
 
 from .. import charts as ch
-from ..complaints import ComplaintError, draft_complaint, packet_html, packet_json, packet_markdown
+from ..complaints import (
+    DASHBOARD_ALLEGATION_PROMPT,
+    MAX_ALLEGATION,
+    ComplaintError,
+    draft_complaint,
+    packet_html,
+    packet_json,
+    packet_markdown,
+)
 from ..describe import describe
 from ..events import TITLES, EventType
 from ..jurisdiction import Jurisdiction, jurisdiction_of
 from ..ledger import Ledger, ledger_of
 from ..money import money
-from ..obligations import STATUS_WORDS, obligations_from, pending
+from ..obligations import STATUS_WORDS, by_status, obligations_from
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
 from ..index import LogIndex, build_index, occurred_time
-from ..report import Period, ReportError, report_for
+from ..report import Period, ReportError, event_figures, report_for
 from ..sealing import unseal
 from ..source import LogReader, Snapshot
 from ..wording import SHORT
@@ -186,6 +194,20 @@ def create_app(config: DashboardConfig) -> Starlette:
     env = jinja_env()
     env.filters["show"] = j.show
     env.filters["words"] = lambda v: str(v).replace("_", " ")
+    chart_lock = threading.Lock()
+    chart_box: OrderedDict[str, ch.Chart] = OrderedDict()
+
+    def chart_src(c: ch.Chart) -> str:
+        """A page names its charts by address; the browser fetches each picture apart (/charts/ID.svg), so a
+        page is never held up by drawing them. The address is a digest of what the chart shows."""
+        with chart_lock:
+            chart_box[c.ident] = c
+            chart_box.move_to_end(c.ident)
+            while len(chart_box) > 256:
+                chart_box.popitem(last=False)
+        return f"/charts/{c.ident}.svg"
+
+    env.filters["chart_src"] = chart_src
     sessions = _Sessions(config.secret)
     reader = LogReader(config.audit_spec, hmac_key=config.hmac_key, public_key=config.public_key)
     memo = _Memo()
@@ -214,24 +236,67 @@ def create_app(config: DashboardConfig) -> Starlette:
             return idx
 
     events_lock = threading.Lock()
-    events_box: list[tuple[str, int, list[dict[str, Any]]]] = []  # (generation, records seen, event records)
+    # (generation, records seen, event records, lineage): the lineage changes only when the list is collected
+    # again from scratch, so (lineage, number of events) names one list of events across reads
+    events_box: list[tuple[str, int, list[dict[str, Any]], int]] = []
+    lineage = [0]
 
     def event_records(snap: Snapshot) -> list[dict[str, Any]]:
         """The event records of this read — extended with the appended records when this read extends
         the one they were collected from (the ledger then reads thousands of events, not every record)."""
+        return _events(snap)[0]
+
+    def _events(snap: Snapshot) -> tuple[list[dict[str, Any]], tuple[int, int]]:
         with events_lock:
             box = events_box[0] if events_box else None
             if box is not None and box[0] == snap.generation:
-                return box[2]
+                return box[2], (box[3], len(box[2]))
             if box is not None and snap.base_generation and box[0] == snap.base_generation and box[1] == snap.base_count:
-                evs = box[2] + [r for r in snap.records[box[1]:] if r.get("kind") == "event"]
+                new = [r for r in snap.records[box[1]:] if r.get("kind") == "event"]
+                evs = box[2] + new if new else box[2]
+                line = box[3]
             else:
                 evs = [r for r in snap.records if r.get("kind") == "event"]
-            events_box[:] = [(snap.generation, len(snap.records), evs)]
-            return evs
+                lineage[0] += 1
+                line = lineage[0]
+            events_box[:] = [(snap.generation, len(snap.records), evs, line)]
+            return evs, (line, len(evs))
+
+    def events_key(snap: Snapshot) -> tuple[int, int]:
+        """Names the events of this read: unchanged when only decisions and markers were appended, so
+        what is computed from events alone (ledger, obligations, event pages) is not computed again."""
+        return _events(snap)[1]
 
     def ledger(snap: Snapshot) -> Ledger:
-        return memo.get((snap.generation, "ledger"), lambda: ledger_of(event_records(snap)))
+        return memo.get(("ledger", *events_key(snap)), lambda: ledger_of(event_records(snap)))
+
+    def obligations(snap: Snapshot) -> tuple[list[Any], list[Any]]:
+        return memo.get(("obligations", *events_key(snap)), lambda: obligations_from(ledger(snap)))
+
+    matching_lock = threading.Lock()
+    matching_box: OrderedDict[tuple[Any, ...], tuple[str, int, list[dict[str, Any]]]] = OrderedDict()
+
+    def matching(snap: Snapshot, key: tuple[Any, ...], keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        """The records of this read that ``keep`` accepts, in log order. Kept per filter (``key``) and
+        extended with the appended records when this read extends the one they were chosen from: a
+        filter is applied once to each record, not to all 100 000 on every read."""
+        with matching_lock:
+            got = matching_box.get(key)
+            if got is not None:
+                matching_box.move_to_end(key)
+        if got is not None and got[0] == snap.generation:
+            return got[2]
+        if got is not None and snap.base_generation and got[0] == snap.base_generation and got[1] == snap.base_count:
+            new = [r for r in snap.records[got[1]:] if keep(r)]
+            rows = got[2] + new if new else got[2]
+        else:
+            rows = [r for r in snap.records if keep(r)]
+        with matching_lock:
+            matching_box[key] = (snap.generation, len(snap.records), rows)
+            matching_box.move_to_end(key)
+            while len(matching_box) > 32:
+                matching_box.popitem(last=False)
+        return rows
 
     def booking(ev: Any) -> str | None:
         return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
@@ -255,7 +320,10 @@ def create_app(config: DashboardConfig) -> Starlette:
                 ("This year", {"from": date(today.year, 1, 1).isoformat(), "to": today.isoformat()})]
 
     def overview_stats(snap: Snapshot, period: Period) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
+        """The overview's figures: refusals from the per-day index (this read), events and obligations
+        from the ledger (computed again only when events were appended, or a minute later: "overdue"
+        depends on the clock)."""
+        def refusals() -> dict[str, Any]:
             refusals_by_clause: Counter[str] = Counter()
             refusals_by_dept: Counter[tuple[str, str]] = Counter()
             by_month: Counter[str] = Counter({m: 0 for m in period.months()})
@@ -267,37 +335,67 @@ def create_app(config: DashboardConfig) -> Starlette:
                 for (c, dept), n in r.by_clause_dept.items():
                     refusals_by_clause[c] += n
                     refusals_by_dept[(c, dept)] += n
+            return {"refused": refused, "monitor": monitor, "by_month": dict(by_month),
+                    "by_clause": refusals_by_clause.most_common(),
+                    "by_dept": sorted(refusals_by_dept.items(), key=lambda x: (-x[1], x[0])),
+                    "charts": [c for c in (ch.refusals_by_month(dict(by_month)),
+                                           ch.refusals_by_clause(dict(refusals_by_clause.most_common(12))))
+                               if c is not None]}
+
+        def events(now: datetime) -> dict[str, Any]:
             led = ledger(snap)
-            events: Counter[str] = Counter()
-            lodged_by_month = {m: Counter() for m in period.months()}
-            reimb = Counter()
+            counts: Counter[str] = Counter()
+            lodged_by_month: dict[str, Counter[str]] = {m: Counter() for m in period.months()}
+            reimb: Counter[str] = Counter()
             for row in led.current:
                 if row.occurred is not None and period.contains(row.occurred):
-                    events[row.type] += 1
+                    counts[row.type] += 1
                     if row.type in SHORT:
                         lodged_by_month[period.month_of(row.occurred)][row.type] += 1
                     if row.type == EventType.FEDERAL_REIMBURSEMENT.value and row.event.get("amount"):
                         reimb[str(row.event.get("currency") or "USD")] += float(row.event["amount"])
-            obs, orphans = obligations_from(led)
-            now = datetime.now(timezone.utc)
+            obs, orphans = obligations(snap)
             statuses = Counter(o.status(now) for o in obs)
             late_in_period = sum(1 for o in obs if o.status(now) == "closed_late"
                                  and (t := _t(o.opened_at)) is not None and period.contains(t))
-            charts = [c for c in (ch.refusals_by_month(dict(by_month)),
-                                  ch.lodged_by_month({m: dict(v) for m, v in lodged_by_month.items()}, SHORT),
-                                  ch.refusals_by_clause(dict(refusals_by_clause.most_common(12)))) if c is not None]
-            return {"refused": refused, "monitor": monitor, "by_month": dict(by_month),
-                    "by_clause": refusals_by_clause.most_common(), "by_dept": sorted(refusals_by_dept.items(),
-                                                                                    key=lambda x: (-x[1], x[0])),
-                    "events": events, "overdue": statuses.get("overdue", 0), "open": statuses.get("open", 0),
+            lodged = ch.lodged_by_month({m: dict(v) for m, v in lodged_by_month.items()}, SHORT)
+            return {"events": counts, "overdue": statuses.get("overdue", 0), "open": statuses.get("open", 0),
                     "late_in_period": late_in_period, "orphans": len(orphans),
                     "reimbursed": ", ".join(money(v, c) for c, v in sorted(reimb.items())) or money(0),
-                    "charts": charts, "corrections": sum(1 for c in led.corrections
-                                                         if any(r is not None and r.occurred is not None
-                                                                and period.contains(r.occurred)
-                                                                for r in (c.target, c.replacement)))}
+                    "lodged_chart": lodged,
+                    "corrections": sum(1 for c in led.corrections
+                                       if any(r is not None and r.occurred is not None and period.contains(r.occurred)
+                                              for r in (c.target, c.replacement)))}
 
-        return memo.get((snap.generation, "overview", period.start, period.end), make)
+        now = minute_now()
+        a = memo.get((snap.generation, "overview-refusals", period.start, period.end), refusals)
+        b = memo.get(("overview-events", *events_key(snap), period.start, period.end, now), lambda: events(now))
+        charts = ([b["lodged_chart"]] if b["lodged_chart"] is not None else []) + a["charts"]
+        return {**a, **b, "charts": charts}
+
+    def report_of(snap: Snapshot, period: Period) -> tuple[Any, dict[str, Any]]:
+        """The 060 report of ``period`` for this read, and its page context. What it counts from events is
+        kept until events are appended (or a minute passes: notices fall due); refusals come from the
+        per-day index and the verification from this read."""
+        now = minute_now()
+
+        def figures() -> Any:
+            return event_figures(ledger(snap), period_in_zone(period), now, j, obligations(snap))
+
+        def make() -> tuple[Any, dict[str, Any]]:
+            ev = memo.get(("report-events", *events_key(snap), period.start, period.end, now), figures)
+            rep = report_for(snap, period, policy, ledger=ledger(snap), index=index(snap), events=ev, now=now)
+            return rep, report_context(rep, j)
+
+        return memo.get((snap.generation, "report", period.start, period.end, now), make)
+
+    def period_in_zone(period: Period) -> Period:
+        return period if period.tz is not timezone.utc or j.tz_name == "UTC" else Period(
+            period.start, period.end, j.tz, period.limit)
+
+    def minute_now() -> datetime:
+        """Now, to the minute: what is computed from the clock ("overdue by") is computed once a minute."""
+        return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         snap = ctx.get("snap")
@@ -368,7 +466,8 @@ def create_app(config: DashboardConfig) -> Starlette:
                                                       and period.contains(x.occurred) for x in (c.target, c.replacement))]
             return {"rows": rows, "corrections": corr}
 
-        data = await run_in_threadpool(memo.get, (snap.generation, "events", period.start, period.end, show_all), make)
+        data = await run_in_threadpool(memo.get, ("events", *events_key(snap), period.start, period.end, show_all),
+                                      make)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
@@ -403,21 +502,23 @@ def create_app(config: DashboardConfig) -> Starlette:
             t = occurred_time(r)
             return t is not None and (since is None or t >= since) and (until is None or t < until)
 
-        def make() -> list[dict[str, Any]]:
-            return [r for r in reversed(snap.records)
-                    if flt(r) and in_period(r) and (show_markers or r.get("kind") not in MARKER_KINDS)]
+        def keep(r: dict[str, Any]) -> bool:
+            return flt(r) and in_period(r) and (show_markers or r.get("kind") not in MARKER_KINDS)
 
-        rows = await run_in_threadpool(memo.get, (snap.generation, "records", flt, since, until, show_markers), make)
+        rows = await run_in_threadpool(matching, snap, ("records", flt, since, until, show_markers), keep)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             pageno = 1
         size = config.page_size
-        shown = rows[(pageno - 1) * size: pageno * size]
+        # newest first: the page is taken from the end of the matching records (kept in log order)
+        hi = max(0, len(rows) - (pageno - 1) * size)
+        shown = rows[max(0, hi - size):hi][::-1]
         bad_positions = {p.seq for p in snap.verification.problems if p.seq is not None}
         described = [(r, describe(r, j, booking=booking(r.get("event") or {}) if r.get("kind") == "event" else None,
                                   rule_titles=rule_titles)) for r in shown]
-        markers_hidden = 0 if show_markers else sum(1 for r in snap.records if r.get("kind") in MARKER_KINDS)
+        markers_hidden = 0 if show_markers else len(await run_in_threadpool(
+            matching, snap, ("markers",), lambda r: r.get("kind") in MARKER_KINDS))
 
         def link(n: int) -> str:
             return "/records?" + urlencode({**{k: v for k, v in q.items() if v}, "page": n})
@@ -435,7 +536,7 @@ def create_app(config: DashboardConfig) -> Starlette:
             return page(request, "error.html", status=404, nav="records", snap=snap,
                         message="No record has that sequence number.")
         try:
-            packet = draft_complaint(snap, seq, policy)
+            packet = await run_in_threadpool(draft, snap, seq)
         except ComplaintError:
             packet = None
         ev = rec.get("event") if rec.get("kind") == "event" else None
@@ -453,19 +554,51 @@ def create_app(config: DashboardConfig) -> Starlette:
                     stored=json.dumps(stored, indent=2, ensure_ascii=False, sort_keys=True), replaced_by=replaced_by,
                     problem=seq in {p.seq for p in snap.verification.problems})
 
+    def draft(snap: Snapshot, seq: int, allegation: str | None = None) -> Any:
+        return draft_complaint(snap, seq, policy, allegation=allegation, obligations=obligations(snap)[0])
+
+    async def allegation_of(request: Request) -> str | None:
+        """The allegation typed on the complaint page (POST only: it is text about a person, so it never goes
+        into an address, the browser's history or the audit log)."""
+        if request.method != "POST":
+            return None
+        form = await request.form(max_files=0, max_fields=4, max_part_size=4 * MAX_ALLEGATION)
+        text = form.get("allegation")
+        return str(text) if isinstance(text, str) and text.strip() else None
+
     async def complaint_page(request: Request) -> Response:
         snap = await snapshot()
         seq = int(request.path_params["seq"])
-        packet = draft_complaint(snap, seq, policy)
-        body = packet_html(packet, j, standalone=False)
-        return page(request, "complaint.html", nav="records", snap=snap, packet=packet, body=body, seq=seq)
+        allegation = await allegation_of(request)
+        error = None
+        try:
+            packet = await run_in_threadpool(draft, snap, seq, allegation)
+        except ComplaintError as e:
+            if allegation is None:
+                raise
+            error, packet = str(e), await run_in_threadpool(draft, snap, seq, None)
+        body = packet_html(packet, j, standalone=False, allegation_prompt=DASHBOARD_ALLEGATION_PROMPT)
+        return page(request, "complaint.html", status=400 if error else 200, nav="records", snap=snap, packet=packet,
+                    body=body, seq=seq, allegation=allegation or "", allegation_error=error,
+                    max_allegation=MAX_ALLEGATION)
+
+    async def chart_image(request: Request) -> Response:
+        with chart_lock:
+            c = chart_box.get(request.path_params["ident"])
+        if c is None:  # drawn for a page of another run of the dashboard: reload the page
+            return Response("This chart is no longer available: reload the page.", status_code=404,
+                            media_type="text/plain; charset=utf-8", headers=SECURITY_HEADERS)
+        svg = await run_in_threadpool(lambda: c.svg)
+        # the address names what the chart shows, so the picture at it never changes
+        return Response(svg, media_type="image/svg+xml",
+                        headers={**SECURITY_HEADERS, "Cache-Control": "private, max-age=86400, immutable"})
 
     async def complaint_download(request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in ("md", "html", "json"):
             return page(request, "error.html", status=404, nav="", message="There is no page at this address.")
         snap = await snapshot()
-        packet = draft_complaint(snap, int(request.path_params["seq"]), policy)
+        packet = await run_in_threadpool(draft, snap, int(request.path_params["seq"]), await allegation_of(request))
         text, media = {"md": (lambda: packet_markdown(packet, j), "text/markdown; charset=utf-8"),
                        "html": (lambda: packet_html(packet, j), "text/html; charset=utf-8"),
                        "json": (lambda: packet_json(packet), "application/json")}[fmt]
@@ -477,21 +610,28 @@ def create_app(config: DashboardConfig) -> Starlette:
         snap = await snapshot()
         show_all = request.query_params.get("all") == "1"
         now = datetime.now(timezone.utc)
-        rows = pending(ledger(snap), now, include_closed=show_all)
+        obs, _ = await run_in_threadpool(obligations, snap)
+        rows = by_status(obs, now, include_closed=show_all)
+        try:
+            pageno = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            pageno = 1
+        size = config.page_size
         out = [{"o": o, "status": s, "words": STATUS_WORDS[s], "late": o.late_words(now),
                 "booking": unseal(config.person_key, o.booking_sealed) if config.person_key else None}
-               for o, s in rows]
-        return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all)
+               for o, s in rows[(pageno - 1) * size: pageno * size]]
+        base_q = {"all": "1"} if show_all else {}
+        return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all,
+                    total=len(rows), page_no=pageno,
+                    prev_link="/obligations?" + urlencode({**base_q, "page": pageno - 1}) if pageno > 1 else None,
+                    next_link="/obligations?" + urlencode({**base_q, "page": pageno + 1}) if pageno * size < len(rows)
+                    else None)
 
     async def report_page(request: Request) -> Response:
         snap = await snapshot()
         period, qs = period_of(request)
 
-        def make() -> tuple[Any, dict[str, Any]]:
-            rep = report_for(snap, period, policy, ledger=ledger(snap), index=index(snap))
-            return rep, report_context(rep, j)
-
-        rep, ctx = await run_in_threadpool(memo.get, (snap.generation, "report", period.start, period.end), make)
+        rep, ctx = await run_in_threadpool(report_of, snap, period)
         downloads = [(fmt.upper(), "/report/download?" + urlencode({**qs, "format": fmt})) for fmt in FORMATS]
         return page(request, "report.html", nav="report", snap=snap, r=rep, downloads=downloads, qs=qs,
                     quick=quick_periods(), period=period, action="/report", **ctx)
@@ -502,9 +642,7 @@ def create_app(config: DashboardConfig) -> Starlette:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         snap = await snapshot()
         period, _ = period_of(request)
-        rep = await run_in_threadpool(memo.get, (snap.generation, "report", period.start, period.end),
-                                      lambda: (report_for(snap, period, policy, ledger=ledger(snap),
-                                                          index=index(snap)), None))
+        rep = await run_in_threadpool(report_of, snap, period)
         data = await run_in_threadpool(render, rep[0], fmt)
         name = f"semiannual-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
         return Response(data, media_type=MEDIA_TYPES[fmt],
@@ -553,9 +691,10 @@ def create_app(config: DashboardConfig) -> Starlette:
         Route("/events", guarded(events_page)),
         Route("/records", guarded(records)),
         Route("/records/{seq:int}", guarded(record)),
-        Route("/records/{seq:int}/complaint", guarded(complaint_page)),
-        Route("/records/{seq:int}/complaint.{fmt:str}", guarded(complaint_download)),
+        Route("/records/{seq:int}/complaint", guarded(complaint_page), methods=["GET", "POST"]),
+        Route("/records/{seq:int}/complaint.{fmt:str}", guarded(complaint_download), methods=["GET", "POST"]),
         Route("/obligations", guarded(obligations_page)),
+        Route("/charts/{ident:str}.svg", guarded(chart_image)),
         Route("/report", guarded(report_page)),
         Route("/report/download", guarded(report_download)),
         Route("/login", login, methods=["GET", "POST"]),
