@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from .events import LODGED_TYPES, TITLES, EventType
@@ -72,11 +73,11 @@ class Period:
 
         return cls(one(start, "--from"), one(end, "--to"), tz, limit)
 
-    @property
+    @cached_property
     def start_dt(self) -> datetime:
         return datetime.combine(self.start, time(0), tzinfo=self.tz).astimezone(UTC)
 
-    @property
+    @cached_property
     def end_dt(self) -> datetime:
         """Exclusive end: midnight (local) after the last day, in UTC."""
         return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
@@ -85,7 +86,8 @@ class Period:
         return self.start_dt <= dt < self.end_dt
 
     def month_of(self, dt: datetime) -> str:
-        return dt.astimezone(self.tz).strftime("%Y-%m")
+        loc = dt.astimezone(self.tz)
+        return f"{loc.year:04d}-{loc.month:02d}"
 
     def months(self) -> list[str]:
         out, y, m = [], self.start.year, self.start.month

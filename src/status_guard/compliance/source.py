@@ -46,6 +46,9 @@ class Snapshot:
     generation: str = ""              # changes whenever the bytes read change (a cache key for pages)
     base_generation: str = ""         # the read this one extends by appended records (else "")
     base_count: int = 0               # how many of its records that read had
+    # reads of one lineage only ever append: records[:n] of a later read are records[:n] of an earlier one,
+    # so what was computed from the first n records of one read holds for every later read of the lineage
+    lineage: int = 0
     _by_seq: dict[int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -57,6 +60,13 @@ class Snapshot:
         return sink_kind(self.description)
 
     def by_seq(self, seq: int) -> dict[str, Any] | None:
+        recs = self.records
+        if self.verification.ok and recs and isinstance(first := recs[0].get("seq"), int):
+            # a verified log holds seq first, first+1, ... in order: the record is at its offset (no index of
+            # 100 000 records built for every read)
+            i = seq - first
+            if 0 <= i < len(recs) and recs[i].get("seq") == seq:
+                return recs[i]
         index = self._by_seq
         if index is None:
             index = {r["seq"]: i for i, r in enumerate(self.records) if isinstance(r.get("seq"), int)}
@@ -138,6 +148,7 @@ class LogReader:
         self._prefix_bytes: bytes | None = None   # JSONL: the exact bytes the prefix was read from
         self._last: tuple[Any, Snapshot] | None = None  # (what was read, its snapshot)
         self.stats = {"full": 0, "incremental": 0, "unchanged": 0}
+        self._lineage = 0
         scheme, _, rest = spec.strip().partition(":")
         self._path = os.path.expanduser(rest) if scheme.lower() == "jsonl" and rest else None
 
@@ -206,17 +217,22 @@ class LogReader:
         if fresh is not None:
             return self._keep(fresh, description, key, data)
         self._prefix = self._prefix_bytes = None
-        snap = Snapshot(description, report, tuple(records), self.hmac_key is not None, digest)
+        self._lineage += 1
+        snap = Snapshot(description, report, tuple(records), self.hmac_key is not None, digest,
+                        lineage=self._lineage)
         self._last = (key, snap)
         return snap
 
     def _keep(self, prefix: Any, description: str, key: Any, data: bytes | None, *, extends: bool = False
               ) -> Snapshot:
         base = self._last[1] if extends and self._last is not None else None
+        if base is None or base.lineage != self._lineage:
+            self._lineage += 1
         self._prefix = prefix
         self._prefix_bytes = data
         snap = Snapshot(description, prefix.report, tuple(prefix.records), self.hmac_key is not None, prefix.digest,
-                        base.generation if base is not None else "", len(base.records) if base is not None else 0)
+                        base.generation if base is not None else "", len(base.records) if base is not None else 0,
+                        lineage=self._lineage)
         self._last = (key, snap)
         return snap
 

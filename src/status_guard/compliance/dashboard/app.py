@@ -216,29 +216,34 @@ def create_app(config: DashboardConfig) -> Starlette:
     rule_titles = {r.id: r.title for r in policy.all_rules()}
 
     # -- derived data (cached per read) --------------------------------------------------------------
+    def extends(snap: Snapshot, lineage_seen: int, count: int) -> bool:
+        """Whether ``snap`` holds the ``count`` records something was computed from, followed only by appended
+        ones (same lineage of reads: the reader verified that the log only grew), however many reads ago."""
+        return bool(snap.lineage) and snap.lineage == lineage_seen and count <= len(snap.records)
+
     index_lock = threading.Lock()
-    index_box: list[LogIndex] = []
+    index_box: list[tuple[int, LogIndex]] = []  # (lineage, index)
 
     def index(snap: Snapshot) -> LogIndex:
         """The per-day index of this read: extended with the appended records when this read extends
         the one the index was built from, else built again."""
         with index_lock:
-            idx = index_box[0] if index_box else None
-            if idx is not None and idx.generation == snap.generation:
-                return idx
-            if (idx is not None and snap.base_generation and idx.generation == snap.base_generation
-                    and idx.count == snap.base_count):
+            got = index_box[0] if index_box else None
+            if got is not None and got[1].generation == snap.generation:
+                return got[1]
+            if got is not None and extends(snap, got[0], got[1].count):
+                idx = got[1]
                 idx.add(snap.records[idx.count:])
                 idx.generation = snap.generation
                 return idx
             idx = build_index(snap.records, j.tz, titles, snap.generation)
-            index_box[:] = [idx]
+            index_box[:] = [(snap.lineage, idx)]
             return idx
 
     events_lock = threading.Lock()
     # (generation, records seen, event records, lineage): the lineage changes only when the list is collected
     # again from scratch, so (lineage, number of events) names one list of events across reads
-    events_box: list[tuple[str, int, list[dict[str, Any]], int]] = []
+    events_box: list[tuple[str, int, list[dict[str, Any]], int, int]] = []  # ..., read lineage
     lineage = [0]
 
     def event_records(snap: Snapshot) -> list[dict[str, Any]]:
@@ -251,7 +256,7 @@ def create_app(config: DashboardConfig) -> Starlette:
             box = events_box[0] if events_box else None
             if box is not None and box[0] == snap.generation:
                 return box[2], (box[3], len(box[2]))
-            if box is not None and snap.base_generation and box[0] == snap.base_generation and box[1] == snap.base_count:
+            if box is not None and extends(snap, box[4], box[1]):
                 new = [r for r in snap.records[box[1]:] if r.get("kind") == "event"]
                 evs = box[2] + new if new else box[2]
                 line = box[3]
@@ -259,7 +264,7 @@ def create_app(config: DashboardConfig) -> Starlette:
                 evs = [r for r in snap.records if r.get("kind") == "event"]
                 lineage[0] += 1
                 line = lineage[0]
-            events_box[:] = [(snap.generation, len(snap.records), evs, line)]
+            events_box[:] = [(snap.generation, len(snap.records), evs, line, snap.lineage)]
             return evs, (line, len(evs))
 
     def events_key(snap: Snapshot) -> tuple[int, int]:
@@ -274,7 +279,7 @@ def create_app(config: DashboardConfig) -> Starlette:
         return memo.get(("obligations", *events_key(snap)), lambda: obligations_from(ledger(snap)))
 
     matching_lock = threading.Lock()
-    matching_box: OrderedDict[tuple[Any, ...], tuple[str, int, list[dict[str, Any]]]] = OrderedDict()
+    matching_box: OrderedDict[tuple[Any, ...], tuple[str, int, list[dict[str, Any]], int]] = OrderedDict()
 
     def matching(snap: Snapshot, key: tuple[Any, ...], keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
         """The records of this read that ``keep`` accepts, in log order. Kept per filter (``key``) and
@@ -286,13 +291,13 @@ def create_app(config: DashboardConfig) -> Starlette:
                 matching_box.move_to_end(key)
         if got is not None and got[0] == snap.generation:
             return got[2]
-        if got is not None and snap.base_generation and got[0] == snap.base_generation and got[1] == snap.base_count:
+        if got is not None and extends(snap, got[3], got[1]):
             new = [r for r in snap.records[got[1]:] if keep(r)]
             rows = got[2] + new if new else got[2]
         else:
             rows = [r for r in snap.records if keep(r)]
         with matching_lock:
-            matching_box[key] = (snap.generation, len(snap.records), rows)
+            matching_box[key] = (snap.generation, len(snap.records), rows, snap.lineage)
             matching_box.move_to_end(key)
             while len(matching_box) > 32:
                 matching_box.popitem(last=False)
