@@ -55,14 +55,14 @@ from ..complaints import (
 from ..describe import describe
 from ..events import TITLES, EventType
 from ..jurisdiction import Jurisdiction, jurisdiction_of
-from ..ledger import Ledger, ledger_of
+from ..ledger import Ledger, LedgerBuilder
 from ..money import money
 from ..obligations import STATUS_WORDS, by_status, obligations_from
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
 from ..index import LogIndex, build_index, occurred_time
 from ..report import Period, ReportError, event_figures, report_for
 from ..sealing import unseal
-from ..source import LogReader, Snapshot
+from ..source import LogReader, Snapshot, settle
 from ..wording import SHORT
 
 HERE = Path(__file__).parent
@@ -272,8 +272,23 @@ def create_app(config: DashboardConfig) -> Starlette:
         what is computed from events alone (ledger, obligations, event pages) is not computed again."""
         return _events(snap)[1]
 
+    ledger_lock = threading.Lock()
+    ledger_box: list[tuple[tuple[int, int], LedgerBuilder]] = []  # (events key, builder)
+
     def ledger(snap: Snapshot) -> Ledger:
-        return memo.get(("ledger", *events_key(snap)), lambda: ledger_of(event_records(snap)))
+        """The ledger of this read's events: the builder is given only the events appended since (same list of
+        events, grown), else built again."""
+        evs, (line, n) = _events(snap)
+        with ledger_lock:
+            got = ledger_box[0] if ledger_box else None
+            if got is not None and got[0][0] == line and got[0][1] <= n:
+                builder = got[1]
+                if got[0][1] < n:
+                    builder.add(evs[got[0][1]:n])
+            else:
+                builder = LedgerBuilder().add(evs[:n])
+            ledger_box[:] = [((line, n), builder)]
+            return builder.ledger()
 
     def obligations(snap: Snapshot) -> tuple[list[Any], list[Any]]:
         return memo.get(("obligations", *events_key(snap)), lambda: obligations_from(ledger(snap)))
@@ -305,6 +320,11 @@ def create_app(config: DashboardConfig) -> Starlette:
 
     def booking(ev: Any) -> str | None:
         return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
+
+    def default_period() -> Period:
+        today = j.today()
+        a, b = half_year(today)
+        return Period.parse(a.isoformat(), min(b, today).isoformat(), j.tz)
 
     def period_of(request: Request) -> tuple[Period, dict[str, str]]:
         today = j.today()
@@ -447,29 +467,27 @@ def create_app(config: DashboardConfig) -> Starlette:
         show_all = request.query_params.get("all") == "1"
 
         def make() -> dict[str, Any]:
+            """The period's events, newest first: which ones, not yet their wording (only a page of them is
+            put into words, so a period of thousands of events costs one sort)."""
             led = ledger(snap)
             current = {r.seq for r in led.current}
-            rows = []
-            for r in led.all_events.values():
-                if r.occurred is None or not period.contains(r.occurred):
-                    continue
-                is_current = r.seq in current
-                if not is_current and not show_all:
-                    continue
-                ev = r.event
-                rows.append({"seq": r.seq, "occurred": j.show(r.occurred), "type": r.type,
-                             "title": TITLES.get(EventType(r.type), r.type) if r.type in EventType._value2member_map_
-                             else r.type, "booking": booking(ev),
-                             "detail": _event_detail(ev, hold_labels), "entered": j.show(r.logged_at),
-                             "status": "current" if is_current else (
-                                 "withdrawal" if r.type == "void" else
-                                 f"replaced by record {led.superseded_by.get(r.event_id or '', '?')}"),
-                             "late_entry": (t := _t(r.logged_at)) is not None and t >= period.end_dt,
-                             "sort": r.occurred})
-            rows.sort(key=lambda x: (x["sort"], x["seq"]), reverse=True)
+            rows = [(r, r.seq in current) for r in led.all_events.values()
+                    if r.occurred is not None and period.contains(r.occurred) and (show_all or r.seq in current)]
+            rows.sort(key=lambda x: (x[0].occurred, x[0].seq), reverse=True)
             corr = [c for c in led.corrections if any(x is not None and x.occurred is not None
                                                       and period.contains(x.occurred) for x in (c.target, c.replacement))]
-            return {"rows": rows, "corrections": corr}
+            return {"rows": rows, "corrections": corr, "superseded_by": led.superseded_by}
+
+        def words(r: Any, is_current: bool, superseded_by: Any) -> dict[str, Any]:
+            ev = r.event
+            return {"seq": r.seq, "occurred": j.show(r.occurred), "type": r.type,
+                    "title": TITLES.get(EventType(r.type), r.type) if r.type in EventType._value2member_map_
+                    else r.type, "booking": booking(ev),
+                    "detail": _event_detail(ev, hold_labels), "entered": j.show(r.logged_at),
+                    "status": "current" if is_current else (
+                        "withdrawal" if r.type == "void" else
+                        f"replaced by record {superseded_by.get(r.event_id or '', '?')}"),
+                    "late_entry": (t := _t(r.logged_at)) is not None and t >= period.end_dt}
 
         data = await run_in_threadpool(memo.get, ("events", *events_key(snap), period.start, period.end, show_all),
                                       make)
@@ -479,10 +497,11 @@ def create_app(config: DashboardConfig) -> Starlette:
             pageno = 1
         size = config.page_size
         rows = data["rows"]
+        shown = [words(r, cur, data["superseded_by"]) for r, cur in rows[(pageno - 1) * size: pageno * size]]
         base_q = {**qs, **({"all": "1"} if show_all else {})}
         return page(request, "events.html", nav="events", snap=snap, period=period, qs=qs, quick=quick_periods(),
                     show_all=show_all, type_titles={t.value: TITLES[t] for t in EventType}, action="/events",
-                    rows=rows[(pageno - 1) * size: pageno * size], total=len(rows), page_no=pageno,
+                    rows=shown, total=len(rows), page_no=pageno,
                     corrections=data["corrections"],
                     prev_link="/events?" + urlencode({**base_q, "page": pageno - 1}) if pageno > 1 else None,
                     next_link="/events?" + urlencode({**base_q, "page": pageno + 1}) if pageno * size < len(rows)
@@ -717,8 +736,17 @@ def create_app(config: DashboardConfig) -> Starlette:
         """Verify the whole log once and build what pages count from, before the first request."""
         snap = reader.snapshot()
         index(snap)
-        ledger(snap)
+        obligations(snap)
         ch.warm()
+        for name in env.list_templates(extensions=["html"]):  # compiled now, not during a first page
+            env.get_template(name)
+        # the default period's pages, so the first request of each is served from memory
+        for fill in (lambda: overview_stats(snap, default_period()), lambda: report_of(snap, default_period())):
+            try:
+                fill()
+            except (StatusGuardError, ReportError, ValueError):
+                pass
+        settle()
         return snap
 
     app = Starlette(routes=routes, exception_handlers={404: not_found})
