@@ -37,7 +37,7 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import EXIT_CANNOT_VERIFY, missing_audit, style
+from .options import EXIT_CANNOT_VERIFY, Choice, missing_audit, style
 from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
@@ -305,6 +305,69 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
         yield item
 
 
+def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | None, public_key: str | None,
+                      no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str) -> None:
+    """List records, then say what the check of the log found — the same states, colours and exit codes
+    as `events list` and `obligations`: verified (green); cannot verify, a key not supplied (yellow, exit 0:
+    not a tamper alarm); TAMPERING OR DAMAGE (red, exit 1: the records above may have been altered).
+    The listing goes to standard output, the state line to standard error (a JSON listing stays JSON).
+    ``--no-verify`` lists without checking, and says so in yellow."""
+    from status_guard.audit.verify import verify_items
+    from status_guard.compliance.verification import view_of
+
+    try:
+        sink = open_sink(audit_spec, table=table)
+        pub = load_public_key(public_key) if public_key else None
+        hkey = load_secret_file(hmac_key_file) if hmac_key_file else None
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    try:
+        if no_verify:
+            items = sink.tail_items(tail) if tail is not None else sink.raw_items()
+            _emit(filter_items(_checked_items(items, sink.description), flt, limit), fmt)
+            click.echo(style("Not verified (--no-verify).", err=True, fg="yellow", bold=True)
+                       + " These records were listed without checking the log; run without --no-verify, or "
+                       "status-guard audit verify, before relying on them.", err=True)
+            return
+        everything = list(_checked_items(sink.raw_items(), sink.description))
+        report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
+                              position_name=sink.position_name)
+        listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    if report.count == 0 and not report.problems:
+        _fail(f"no records found in {sink.description}: nothing to list (wrong path or table?)")
+    if report.unreadable:
+        _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
+    if not any(_parses(it.data) for it in everything):
+        _fail(f"{sink.description} is not a status-guard audit log: no record in it could be read (wrong file?)")
+    _emit(filter_items(listed, flt, limit), fmt)
+    view = view_of(report, hmac_key_given=hkey is not None)
+    colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
+    click.echo(style(f"{view.headline}.", err=True, fg=colour, bold=True) + f" {view.detail}", err=True)
+    if view.state == "failed":
+        for p in report.problems[:5]:
+            click.echo(f"  {p.kind.upper()}: {p.message}", err=True)
+        click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the records above "
+                   "may have been altered; do not rely on them (run status-guard audit verify)", err=True)
+        sys.exit(1)
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        return isinstance(json.loads(data), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+no_verify_option = click.option(
+    "--no-verify", is_flag=True,
+    help="list without checking the log first (faster on a large log); the output says it was not verified")
+query_public_key_option = click.option(
+    "--public-key", type=click.Path(dir_okay=False), default=None, envvar=ENV_PUBLIC_KEY_FILE,
+    help=f"Ed25519 public key (PEM) to check the signed tree heads (default: ${ENV_PUBLIC_KEY_FILE})")
+
+
 @audit.command("query")
 @audit_option
 @table_option
@@ -317,35 +380,37 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default="table",
               help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
+@hmac_key_option
+@query_public_key_option
+@no_verify_option
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
-              fmt: str) -> None:
-    """List records matching filters, in chain order."""
+              fmt: str, hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
+    """List records matching filters, in chain order. The log is verified first (the last line says what
+    the check found); exits 1 if it did not verify, as `events list` does."""
     try:
-        sink = open_sink(audit_spec, table=table)
         flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
                           adapter=adapter, kind=None if kind == "all" else kind)
-        _emit(filter_items(_checked_items(sink.raw_items(), sink.description), flt, limit), fmt)
-    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+    except (AuditConfigError, ValueError) as e:
         _fail(str(e))
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit, fmt)
 
 
 @audit.command("tail")
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default="table",
               help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
-def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str) -> None:
-    """Show the last N records (all kinds)."""
-    try:
-        sink = open_sink(audit_spec, table=table)
-        items = list(_checked_items(sink.tail_items(count), sink.description))
-        _emit(filter_items(items, Filter()), fmt)
-    except (AuditConfigError, AuditUnavailableError, OSError) as e:
-        _fail(str(e))
+@hmac_key_option
+@query_public_key_option
+@no_verify_option
+def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str, hmac_key_file: str | None,
+             public_key: str | None, no_verify: bool) -> None:
+    """Show the last N records (all kinds). The log is verified first, as `query` does."""
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None, fmt)
 
 
 @audit.command("keygen")
