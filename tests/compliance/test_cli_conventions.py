@@ -134,14 +134,22 @@ def test_a_missing_log_is_an_error_naming_the_flag(run, tmp_path):
 
 
 def test_no_colour_or_progress_when_output_is_not_a_terminal(events, log_path, tmp_path):
-    env = {"STATUS_GUARD_AUDIT": str(log_path), "PATH": str(ROOT / ".venv" / "bin") + ":/usr/bin:/bin"}
-    exe = str(ROOT / ".venv" / "bin" / "status-guard")
+    import sys
+
+    import status_guard
+
+    # this checkout's code, run as a separate process whose output is a pipe (not the .venv's entry point,
+    # which may belong to another checkout or not exist)
+    src = str(Path(status_guard.__file__).resolve().parents[1])
+    env = {"STATUS_GUARD_AUDIT": str(log_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": src}
     for args in (["obligations", "--now", "2026-03-01T00:00:00Z"], ["events", "add", "detained_on_ice_hold",
                                                                     "--person-ref", "a" * 64, "--hold-basis",
                                                                     "ice_detainer"],
                  ["report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out",
-                  str(tmp_path / "r.md")]):
-        res = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=120)
+                  str(tmp_path / "r.md")], ["audit", "query", "--effect", "block"], ["events", "list"]):
+        res = subprocess.run([sys.executable, "-m", "status_guard.cli", *args], capture_output=True, text=True,
+                             env=env, timeout=120)
+        assert "Traceback" not in res.stderr, res.stderr
         assert ANSI not in res.stdout and ANSI not in res.stderr, args
         assert "\r" not in res.stderr  # no progress bar redrawn on a pipe
 

@@ -275,3 +275,82 @@ def test_obligations_csv_times_are_iso_with_the_new_york_offset(notices_log):
     assert rows and all(r["due"].endswith(("-05:00", "-04:00")) for r in rows)
     assert not any(r[c].endswith("Z") for r in rows for c in ("opened", "due", "closed") if r[c])
     assert {r["due"] for r in rows} >= {"2026-03-03T14:00:00-05:00", "2026-04-21T10:00:00-04:00"}
+
+
+# -- events list in words (issue 16 r16c: it showed `detainer_request`, the report "ICE detainer request received") --
+def _every_type_log(path: Path) -> None:
+    from status_guard.compliance.events import EventType
+
+    log = open_audit(f"jsonl:{path}", fsync="never")
+    for i, t in enumerate(EventType):
+        if t is EventType.VOID:
+            continue
+        log.append({"kind": "event", "adapter": "event", "event": {
+            "type": t.value, "event_id": f"evt{i:016x}", "citation": "2.129.060(a)",
+            "occurred_at": f"2026-02-{i + 1:02d}T12:00:00Z"}})
+    log.close()
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_events_list_names_every_event_type_in_the_reports_words(tmp_path, fmt):
+    from status_guard.compliance.events import EventType
+    from status_guard.compliance.wording import TYPE_WORDS
+
+    path = tmp_path / "a.jsonl"
+    _every_type_log(path)
+    res = CliRunner().invoke(cli, ["events", "list", "--audit", str(path), "--from", "2026-01-01", "--format", fmt])
+    assert res.exit_code == 0, res.output
+    types = [t for t in EventType if t is not EventType.VOID]
+    if fmt == "table":
+        table = res.stdout
+        for t in types:
+            assert TYPE_WORDS[t.value][:40] in table   # in words, as the report says it
+            assert t.value not in table                # never the internal code
+    else:
+        rows = json.loads(res.stdout) if fmt == "json" else list(csv.DictReader(io.StringIO(res.stdout)))
+        assert {r["what"] for r in rows} == {TYPE_WORDS[t.value] for t in types}
+        assert all(r["what"] == TYPE_WORDS[r["type"]] for r in rows)  # programs keep the code beside the words
+
+
+# -- the dashboard's complaint page takes the allegation (the CLI's --allegation) ------------------------
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(allegation=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
+       .filter(lambda t: len(t.strip()) > 3))
+def test_the_dashboard_complaint_page_takes_an_allegation_escaped_and_never_logged(refused_hold, allegation):
+    from status_guard.compliance.complaints import clean_allegation
+
+    log_path, seq = refused_hold
+    before = log_path.read_bytes()
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
+
+    async def go() -> tuple[Any, Any, Any]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            form = await c.get(f"/records/{seq}/complaint")
+            page = await c.post(f"/records/{seq}/complaint", data={"allegation": allegation})
+            md = await c.post(f"/records/{seq}/complaint.md", data={"allegation": allegation})
+            return form, page, md
+
+    form, page, md = asyncio.run(go())
+    assert '<textarea id="allegation" name="allegation"' in form.text and 'for="allegation"' in form.text
+    cleaned = clean_allegation(allegation)
+    assert page.status_code == 200 and md.status_code == 200
+    body = page.text.split('class="allegation-form"', 1)[1]
+    if cleaned and "<" in cleaned:  # text in the page, never markup
+        assert "&lt;" in body
+    assert "<script" not in body.lower()  # the dashboard has no script: any "<script" would be the allegation's
+    assert cleaned is None or cleaned in md.text  # the downloaded packet carries it
+    assert log_path.read_bytes() == before  # drafting writes nothing: the allegation never reaches the log
+
+
+def test_the_dashboard_refuses_an_allegation_too_long_for_a_packet_naming_the_limit(refused_hold):
+    from status_guard.compliance.complaints import MAX_ALLEGATION
+
+    log_path, seq = refused_hold
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
+
+    async def go() -> Any:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            return await c.post(f"/records/{seq}/complaint", data={"allegation": "x" * (MAX_ALLEGATION + 1)})
+
+    r = asyncio.run(go())
+    assert r.status_code == 400 and 'id="allegation-error"' in r.text and f"{MAX_ALLEGATION}" in r.text

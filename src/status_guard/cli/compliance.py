@@ -325,7 +325,7 @@ def events_vocabulary(policy_path: str | None, fmt: str) -> None:
                            {"alone": "as sole basis"}), nl=False)
 
 
-EVENT_COLUMNS = ["seq", "occurred", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
+EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
                  "obligation", "department", "entered"]
 
 
@@ -349,6 +349,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.money import money
     from status_guard.compliance.report import Period, ReportError
     from status_guard.compliance.sealing import unseal
+    from status_guard.compliance.wording import TYPE_WORDS
 
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
@@ -370,7 +371,9 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
             "withdrawal" if row.type == "void" else f"replaced by seq {ledger.superseded_by.get(row.event_id or '')}")
         if status != "current" and not show_all:
             continue
-        rows.append({"seq": row.seq, "occurred": j.show(row.occurred), "type": row.type, "status": status,
+        # what happened in words, as the report and the dashboard say it (the code stays in `type` for programs)
+        rows.append({"seq": row.seq, "occurred": j.show(row.occurred), "what": TYPE_WORDS.get(row.type, row.type),
+                     "type": row.type, "status": status,
                      "booking": unseal(key, ev.get("booking_sealed")) if key else None,
                      "case": ev.get("case_ref"),
                      "amount": money(ev["amount"], ev.get("currency") or "USD") if ev.get("amount") else None,
@@ -382,11 +385,13 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
         for row in rows:
             row["details"] = "; ".join(str(x) for x in (
                 row["case"], row["amount"], {True: "disclosable", False: "not disclosable"}.get(row["disclosable"]),
-                ", ".join(row["hold_basis"]) if row["hold_basis"] else None, row["obligation"],
+                "basis: " + "; ".join(j.hold_bases[b].label if b in j.hold_bases else str(b) for b in row["hold_basis"])
+                if row["hold_basis"] else None,
+                f"040(g) {row['obligation']}" if row["obligation"] else None,
                 None if row["status"] == "current" else row["status"]) if x)
-        cols = ["seq", "occurred", "type"] + (["booking"] if key else []) + ["details"]
+        cols = ["seq", "occurred", "what"] + (["booking"] if key else []) + ["details"]
     rows = [{c: row.get(c) for c in cols} for row in rows]
-    click.echo(render_rows(rows, fmt, cols, empty="no events"), nl=False)
+    click.echo(render_rows(rows, fmt, cols, {"what": "what happened"}, empty="no events"), nl=False)
     if fmt == "table":
         click.echo(f"{len(rows)} event(s), {period.label()} ({j.tz_name})", err=True)
     _end_with_verification(snap)
