@@ -135,7 +135,8 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
+              help="text (default): for people; json: one JSON document")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
                fmt: str) -> None:
@@ -306,7 +307,8 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 
 
 def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | None, public_key: str | None,
-                      no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str) -> None:
+                      no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str,
+                      out: str | None = None) -> None:
     """List records, then say what the check of the log found — the same states, colours and exit codes
     as `events list` and `obligations`: verified (green); cannot verify, a key not supplied (yellow, exit 0:
     not a tamper alarm); TAMPERING OR DAMAGE (red, exit 1: the records above may have been altered).
@@ -324,7 +326,7 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
     try:
         if no_verify:
             items = sink.tail_items(tail) if tail is not None else sink.raw_items()
-            _emit(filter_items(_checked_items(items, sink.description), flt, limit), fmt)
+            _emit_to(out, filter_items(_checked_items(items, sink.description), flt, limit), fmt)
             click.echo(style("Not verified (--no-verify).", err=True, fg="yellow", bold=True)
                        + " These records were listed without checking the log; run without --no-verify, or "
                        "status-guard audit verify, before relying on them.", err=True)
@@ -341,7 +343,7 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
         _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
     if not any(_parses(it.data) for it in everything):
         _fail(f"{sink.description} is not a status-guard audit log: no record in it could be read (wrong file?)")
-    _emit(filter_items(listed, flt, limit), fmt)
+    _emit_to(out, filter_items(listed, flt, limit), fmt)
     view = view_of(report, hmac_key_given=hkey is not None)
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
     click.echo(style(f"{view.headline}.", err=True, fg=colour, bold=True) + f" {view.detail}", err=True)
@@ -351,6 +353,27 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
         click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the records above "
                    "may have been altered; do not rely on them (run status-guard audit verify)", err=True)
         sys.exit(1)
+
+
+def _emit_to(out: str | None, records: Iterable[dict[str, Any]], fmt: str) -> None:
+    """``_emit`` to standard output, or to ``out`` (written whole through a temporary file)."""
+    if out is None:
+        _emit(records, fmt)
+        return
+    from .options import write_out
+
+    rows = list(records)
+    buf = io.StringIO()
+    with _redirect(buf):
+        _emit(rows, fmt)
+    write_out(out, buf.getvalue().encode("utf-8"))
+    click.echo(f"wrote {out} ({fmt}, {len(rows)} record(s))", err=True)
+
+
+def _redirect(buf: io.StringIO) -> Any:
+    from contextlib import redirect_stdout
+
+    return redirect_stdout(buf)
 
 
 def _parses(data: bytes) -> bool:
@@ -380,37 +403,75 @@ query_public_key_option = click.option(
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default="table",
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
+                   "(with --out and no --format: from the file's extension)")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
-              fmt: str, hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
+              fmt: str | None, out: str | None, hmac_key_file: str | None, public_key: str | None,
+              no_verify: bool) -> None:
     """List records matching filters, in chain order. The log is verified first (the last line says what
     the check found); exits 1 if it did not verify, as `events list` does."""
-    try:
-        flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
-                          adapter=adapter, kind=None if kind == "all" else kind)
-    except (AuditConfigError, ValueError) as e:
-        _fail(str(e))
-    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit, fmt)
+    from status_guard.audit.query import to_log_time
+
+    for flag, value in (("--since", since), ("--until", until)):  # errors name the flag the user typed
+        try:
+            to_log_time(value)
+        except AuditConfigError as e:
+            _fail(f"{flag} {value[:40]!r}: {e}")
+    _check_choices("--effect", effect, EFFECTS)
+    if kind != "all":
+        _check_choices("--kind", kind, KINDS)
+    flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
+                      adapter=adapter, kind=None if kind == "all" else kind)
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit,
+                      _listing_format(fmt, out, audit_spec), out)
+
+
+EFFECTS = ("allow", "flag", "redact", "strip", "block")
+KINDS = ("decision", "event", "heartbeat", "start", "continuation", "end", "checkpoint", "discontinuity")
+
+
+def _check_choices(flag: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """A comma-separated list of known values; a typo is an error with "did you mean" (it would match nothing)."""
+    from .options import suggest
+
+    for v in (value or "").split(","):
+        v = v.strip()
+        if v and v not in choices:
+            _fail(f"{flag} {v[:40]!r} is not one of {', '.join(choices)}{suggest(v, choices)}")
+
+
+def _listing_format(fmt: str | None, out: str | None, audit_spec: str) -> str:
+    from .options import check_out_not_log, format_for_out
+
+    if out:
+        check_out_not_log(out, audit_spec)
+    return format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
 
 
 @audit.command("tail")
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default="table",
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
+                   "(with --out and no --format: from the file's extension)")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
-def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str, hmac_key_file: str | None,
-             public_key: str | None, no_verify: bool) -> None:
+def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, out: str | None,
+             hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
     """Show the last N records (all kinds). The log is verified first, as `query` does."""
-    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None, fmt)
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None,
+                      _listing_format(fmt, out, audit_spec), out)
 
 
 @audit.command("keygen")
@@ -544,7 +605,7 @@ def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_k
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None, help="the pinned log id, if writers pin one")
 @click.option("--ticket", default=None, help="your incident or ticket reference (letters, digits, ._:/#-)")
-@click.option("--reason", type=click.Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
+@click.option("--reason", type=Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
               default=None, help="what happened, as the refusing writers reported it (default: what recover finds "
                                  "itself against the witness and the pinned id, else 'operator')")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
@@ -602,7 +663,8 @@ def _public_keys(paths: Iterable[str]) -> list[Any]:
 @witness_option
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
               help="trusted Ed25519 public key(s): every head must be signed by one; repeatable")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
+              help="text (default): for people; json: one JSON document")
 def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fmt: str) -> None:
     """Check the heads a witness holds: one consistent history per log (no equivocation, no fork,
     every consistency proof verifies) — without reading the log."""

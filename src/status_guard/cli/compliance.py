@@ -339,10 +339,12 @@ EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case",
 @click.option("--to", "end", default=None, help="last day, inclusive")
 @click.option("--type", "etype", default=None, type=Choice(_type_choices()))
 @click.option("--all", "show_all", is_flag=True, help="also list withdrawn and replaced entries")
-@format_option()
+@format_option(default=None, help="table (default): for people; json; jsonl; csv: for spreadsheets (default: from "
+               "the --out extension)")
+@out_option("write the listing to this file (e.g. events.csv) instead of the screen")
 def events_list(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
                 public_key: str | None, start: str | None, end: str | None, etype: str | None, show_all: bool,
-                fmt: str) -> None:
+                fmt: str | None, out: str | None) -> None:
     """List events by when they occurred, as corrected (no person references; the booking number is
     shown only with the person key). The log is verified first; exits 1 if it did not verify."""
     from status_guard.compliance.ledger import ledger_of
@@ -351,6 +353,9 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.sealing import unseal
     from status_guard.compliance.wording import TYPE_WORDS
 
+    if out:
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
     try:
@@ -391,7 +396,12 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
                 None if row["status"] == "current" else row["status"]) if x)
         cols = ["seq", "occurred", "what"] + (["booking"] if key else []) + ["details"]
     rows = [{c: row.get(c) for c in cols} for row in rows]
-    click.echo(render_rows(rows, fmt, cols, {"what": "what happened"}, empty="no events"), nl=False)
+    text = render_rows(rows, fmt, cols, {"what": "what happened"}, empty="no events")
+    if out:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(rows)} event(s))", err=True)
+    else:
+        click.echo(text, nl=False)
     if fmt == "table":
         click.echo(f"{len(rows)} event(s), {period.label()} ({j.tz_name})", err=True)
     _end_with_verification(snap)
