@@ -132,3 +132,40 @@ def test_a_running_dashboard_shows_what_a_fresh_one_shows(tmp_path_factory: pyte
         assert got[url] == want[url], url
     # and it got there by verifying only what was appended (no full re-read after start-up)
     assert running.state.reader.stats["full"] == 1
+
+
+def test_the_dashboard_listens_at_once_and_shows_no_figure_until_the_log_is_verified(tmp_path, monkeypatch):
+    """Start-up: the whole log is verified in the background; meanwhile every page says the log is being
+    checked (503, Retry-After, reloading itself) and shows no figure; then the pages are served."""
+    import threading
+
+    path = tmp_path / "audit.jsonl"
+    opened: list[str] = []
+    w = open_audit(f"jsonl:{path}", fsync="never")
+    w.append_many(_batch("refusal", 4, 3, opened) + _batch("detainer", 1, 3, opened))
+    w.sink.close()
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{path}"))
+    gate = threading.Event()
+    real = app.state.reader.snapshot
+
+    def slow() -> Any:
+        gate.wait(30)
+        return real()
+
+    monkeypatch.setattr(app.state.reader, "snapshot", slow)
+    seen: list[Any] = []
+    thread = app.state.warm_in_background(lambda snap, err: seen.append((snap, err)))
+
+    async def get_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            return [await c.get(u) for u in ("/", "/records", "/report", "/obligations")]
+
+    for r in asyncio.run(get_all()):
+        assert r.status_code == 503 and r.headers["retry-after"] == "3"
+        assert 'data-state="checking"' in r.text and 'http-equiv="refresh"' in r.text
+        assert 'id="refused-count"' not in r.text and "matching record(s)" not in r.text  # no figure yet
+    gate.set()
+    thread.join(30)
+    assert seen and seen[0][1] is None and seen[0][0].verification.ok
+    for r in asyncio.run(get_all()):
+        assert r.status_code == 200 and 'data-state="checking"' not in r.text

@@ -655,11 +655,20 @@ def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | Non
             audit_spec=audit_spec, policy_path=policy_path,
             hmac_key=load_key(hmac_key_file, "HMAC key", "--hmac-key-file"), public_key=load_public(public_key),
             person_key=_person_key(person_key_file), password=password))
-        with progress("Verifying the audit log before serving"):
-            snap = app.state.warm()
     except (StatusGuardError, ValueError, OSError) as e:
         fail(str(e))
-    _state_line(snap)
+
+    def checked(snap: Any, error: BaseException | None) -> None:
+        if error is not None:
+            click.echo(style("error:", err=True, fg="red", bold=True) + f" the audit log could not be read: {error}",
+                       err=True)
+        elif snap is not None:
+            _state_line(snap)
+
+    # listen at once; the log is verified in the background, and until then every page says it is being checked
+    # (no figure is shown from a log not yet verified)
+    app.state.warm_in_background(checked)
     click.echo(f"status_guard dashboard on http://{host}:{port}/" + (" (login required)" if password else "")
-               + " — stop it with Ctrl+C", err=True)
+               + " — checking the audit log first (pages show their figures when it is done); stop it with Ctrl+C",
+               err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

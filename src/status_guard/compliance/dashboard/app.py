@@ -194,6 +194,8 @@ def create_app(config: DashboardConfig) -> Starlette:
     env = jinja_env()
     env.filters["show"] = j.show
     env.filters["words"] = lambda v: str(v).replace("_", " ")
+    started, ready = threading.Event(), threading.Event()  # the start-up check: begun, done
+    started_at = [0.0]
     chart_lock = threading.Lock()
     chart_box: OrderedDict[str, ch.Chart] = OrderedDict()
 
@@ -441,6 +443,11 @@ def create_app(config: DashboardConfig) -> Starlette:
         async def wrapper(request: Request) -> Response:
             if config.password is not None and not sessions.valid(request.cookies.get(COOKIE)):
                 return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+            if started.is_set() and not ready.is_set():  # no figure before the log is verified
+                resp = page(request, "checking.html", status=503, nav="",
+                            elapsed=int(time.monotonic() - started_at[0]))
+                resp.headers["Retry-After"] = "3"
+                return resp
             try:
                 return await handler(request)
             except (StatusGuardError, ReportError, ComplaintError, ValueError) as e:
@@ -749,9 +756,34 @@ def create_app(config: DashboardConfig) -> Starlette:
         settle()
         return snap
 
+    def warm_in_background(done: Callable[[Snapshot | None, BaseException | None], None] | None = None
+                           ) -> threading.Thread:
+        """Start listening at once and verify in the background: until the check is done, every page says
+        the log is being checked (503, reloading itself) and shows no figure."""
+        started_at[0] = time.monotonic()
+        started.set()
+
+        def run() -> None:
+            snap: Snapshot | None = None
+            error: BaseException | None = None
+            try:
+                snap = warm()
+            except BaseException as e:  # noqa: BLE001 - pages then show the error themselves
+                error = e
+            finally:
+                ready.set()
+            if done is not None:
+                done(snap, error)
+
+        t = threading.Thread(target=run, name="status-guard-dashboard-warm", daemon=True)
+        t.start()
+        return t
+
     app = Starlette(routes=routes, exception_handlers={404: not_found})
     app.state.reader = reader
     app.state.warm = warm
+    app.state.warm_in_background = warm_in_background
+    app.state.ready = ready
     return app
 
 
