@@ -181,7 +181,7 @@ class LogReader:
                 finally:
                     sink.close()
             if snap is not before:
-                settle()
+                settle(full=snap.lineage != (before.lineage if before is not None else None))
             return snap
 
     # -- JSON Lines: compare bytes, parse only what was appended ------------------------------------
@@ -304,13 +304,17 @@ class LogReader:
         return snap
 
 
-def settle() -> None:
+def settle(full: bool = False) -> None:
     """Keep Python's cycle collector off the records a long-running reader holds. 100 000 parsed records
     are ~600 000 objects; a full collection walks them all (1-4 s on a busy machine) at a moment no page
     chooses. They hold no reference cycles (they are freed by reference counting when a read is dropped),
-    so after a collection of the young generations, everything alive is moved out of the collector's
-    way (``gc.freeze``, O(1))."""
-    gc.collect(1)
+    so after a collection (of everything after a full read — start-up, or a log that changed — else of the
+    young generations) everything alive is moved out of the collector's way (``gc.freeze``, O(1))."""
+    if full:
+        gc.unfreeze()
+        gc.collect()
+    else:
+        gc.collect(1)
     gc.freeze()
 
 

@@ -753,7 +753,7 @@ def create_app(config: DashboardConfig) -> Starlette:
                 fill()
             except (StatusGuardError, ReportError, ValueError):
                 pass
-        settle()
+        settle()  # the read itself collected everything
         return snap
 
     def warm_in_background(done: Callable[[Snapshot | None, BaseException | None], None] | None = None
