@@ -361,7 +361,7 @@ class EventRecorder:
                idempotency_key: str | None) -> dict[str, Any]:
         dept = department or self.department
         now = datetime.now(timezone.utc)
-        when = parse_when(occurred_at) if occurred_at is not None else now
+        when = self.jurisdiction.parse_time(occurred_at) if occurred_at is not None else now
         refusal_when = when if occurred_at is not None else None  # else the log's own time says when
         if when > now + MAX_CLOCK_SKEW:
             # a future date would be counted in a later report period than the one it belongs to
