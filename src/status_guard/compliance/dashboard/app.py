@@ -334,7 +334,12 @@ def create_app(config: DashboardConfig) -> Starlette:
         remembered, _ = chosen_period(request)
         start = request.query_params.get("from") or remembered.get("from") or a.isoformat()
         end = request.query_params.get("to") or remembered.get("to") or min(b, today).isoformat()
-        p = Period.parse(start, end, j.tz)
+        try:
+            p = Period.parse(start, end, j.tz)
+        except ReportError as e:
+            # the page stays, with the form, on the default period, and says what was wrong in the form's words
+            request.state.period_error = form_words(str(e))
+            p = default_period()
         return p, {"from": p.start.isoformat(), "to": p.end.isoformat()}
 
     def quick_periods() -> list[tuple[str, dict[str, str]]]:
@@ -430,11 +435,13 @@ def create_app(config: DashboardConfig) -> Starlette:
         if "qs" in ctx and isinstance(ctx["qs"], dict) and ctx["qs"].get("from") and ctx["qs"].get("to"):
             period_q = {"from": ctx["qs"]["from"], "to": ctx["qs"]["to"]}  # the period the page shows
         html = env.get_template(template).render(
+            period_error=getattr(request.state, "period_error", None),
             request=request, login=config.password is not None, view=snap.view() if snap is not None else None,
             log_description=snap.description if snap is not None else config.audit_spec, zone=j.tz_name,
             person_key=config.person_key is not None, period_q=period_q, **ctx)
         resp = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-        if from_address and status < 400:  # remember the choice for the menu and the pages without a period
+        if from_address and status < 400 and not getattr(request.state, "period_error", None):
+            # remember the choice for the menu and the pages without a period
             resp.set_cookie(PERIOD_COOKIE, f"{period_q['from']}_{period_q['to']}", httponly=True, samesite="strict",
                             path="/", max_age=8 * 3600)
         return resp
@@ -519,10 +526,17 @@ def create_app(config: DashboardConfig) -> Starlette:
         q = {k: request.query_params.get(k, "").strip() for k in FILTER_KEYS}
         show_markers = q["markers"] == "1" or q["kind"] in MARKER_KINDS
         since = until = None
-        if q["from"]:
-            since = Period.parse(q["from"], q["from"], j.tz).start_dt
-        if q["to"]:
-            until = Period.parse(q["to"], q["to"], j.tz).end_dt
+        try:
+            if q["from"]:
+                since = Period.parse(q["from"], q["from"], j.tz).start_dt
+            if q["to"]:
+                until = Period.parse(q["to"], q["to"], j.tz).end_dt
+            if since is not None and until is not None and until <= since:
+                raise ReportError("the period ends before it starts (--to is earlier than --from)")
+        except ReportError as e:
+            request.state.period_error = form_words(str(e))
+            since = until = None
+            q["from"] = q["to"] = ""
         # the period is when things occurred (as every count on the overview), not when they were written
         flt = Filter.make(kind=q["kind"] or None, effect=q["effect"] or None, citation=q["citation"] or None,
                           adapter=q["adapter"] or None, requester=q["requester"] or None)
@@ -785,6 +799,13 @@ def create_app(config: DashboardConfig) -> Starlette:
     app.state.warm_in_background = warm_in_background
     app.state.ready = ready
     return app
+
+
+def form_words(message: str) -> str:
+    """A period error in the words of the dashboard's form (its fields), not the command line's flags."""
+    return (message.replace("(--to is earlier than --from)", "(“To” is earlier than “From”)")
+            .replace("--from", "“From (first day)”").replace("--to", "“To (last day)”")
+            .rstrip(".") + ". The page shows the default period instead; correct the dates above.")
 
 
 def _t(value: Any) -> datetime | None:
