@@ -307,3 +307,19 @@ def test_a_bad_period_keeps_the_page_and_its_form_and_names_the_forms_fields(pop
     assert r.status_code == 200 and 'id="period-error"' in r.text and 'role="alert"' in r.text
     assert "--to" not in r.text and "--from" not in r.text
     assert "<form" in r.text  # the page, with its form, to correct the dates
+
+
+def test_the_audit_log_marks_withdrawn_and_replaced_events(recorder, audit_log, log_path):
+    """w16b F12: a withdrawn event was listed exactly like a current one."""
+    a = recorder.record("federal_reimbursement", case_ref="CPD-1", amount="10.00", occurred_at="2026-02-01T12:00:00Z")
+    b = recorder.record("federal_reimbursement", case_ref="CPD-2", amount="20.00", occurred_at="2026-02-02T12:00:00Z")
+    recorder.record("federal_reimbursement", case_ref="CPD-3", amount="30.00", occurred_at="2026-02-03T12:00:00Z")
+    void = recorder.void(str(a["seq"]), reason="entered_in_error")
+    fix = recorder.correct(str(b["seq"]), reason="wrong_details", amount="25.00")
+    audit_log.close()
+    html = get(create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}")), "/records", params={"kind": "event"}).text
+    rows = {int(m.group(1)): m.group(0) for m in __import__("re").finditer(
+        r'<tr[^>]*>\s*<td class="num"><a href="/records/(\d+)">.*?</tr>', html, __import__("re").S)}
+    assert f'Withdrawn by <a href="/records/{void["seq"]}">' in rows[a["seq"]] and "not counted" in rows[a["seq"]]
+    assert f'Replaced by <a href="/records/{fix["seq"]}">' in rows[b["seq"]]
+    assert all("not counted" not in row for seq, row in rows.items() if seq not in (a["seq"], b["seq"]))

@@ -356,3 +356,22 @@ def test_the_dashboard_refuses_an_allegation_too_long_for_a_packet_naming_the_li
 
     r = asyncio.run(go())
     assert r.status_code == 400 and 'id="allegation-error"' in r.text and f"{MAX_ALLEGATION}" in r.text
+
+
+def test_events_list_marks_a_correction_and_gives_programs_iso_times(tmp_path):
+    """w16b S8/F7: `events list` did not say which record a correction corrects; its JSON had wall-clock text
+    where `obligations` has ISO 8601 with the offset."""
+    path = tmp_path / "a.jsonl"
+    env = {"STATUS_GUARD_AUDIT": str(path)}
+    first = _invoke(["events", "add", "federal_reimbursement", "--case", "CPD-9", "--amount", "10.00",
+                     "--occurred-at", "2026-02-01 09:00 America/New_York"], env)
+    assert first.exit_code == 0, first.output
+    seq = int(first.output.split(" as seq ")[1].split()[0])
+    fix = _invoke(["events", "correct", str(seq), "--reason", "wrong_details", "--amount", "12.00"], env)
+    assert fix.exit_code == 0, fix.output
+    table = _invoke(["events", "list", "--from", "2026-01-01"], env).output
+    assert f"corrects record {seq}" in table
+    rows = json.loads(CliRunner().invoke(cli, ["events", "list", "--from", "2026-01-01", "--format", "json"],
+                                         env=env).stdout)
+    assert rows[0]["occurred"] == "2026-02-01T09:00:00-05:00" and rows[0]["corrects"] == seq
+    assert datetime.fromisoformat(rows[0]["entered"]).utcoffset() is not None

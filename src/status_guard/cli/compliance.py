@@ -326,7 +326,7 @@ def events_vocabulary(policy_path: str | None, fmt: str) -> None:
 
 
 EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
-                 "obligation", "department", "entered"]
+                 "obligation", "department", "corrects", "entered"]
 
 
 @events.command("list")
@@ -377,14 +377,17 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
         if status != "current" and not show_all:
             continue
         # what happened in words, as the report and the dashboard say it (the code stays in `type` for programs)
-        rows.append({"seq": row.seq, "occurred": j.show(row.occurred), "what": TYPE_WORDS.get(row.type, row.type),
+        # people read the wall clock with its zone; a spreadsheet or program gets ISO 8601 with the offset (as obligations)
+        shown = j.show if fmt == "table" else j.iso
+        rows.append({"seq": row.seq, "occurred": shown(row.occurred), "what": TYPE_WORDS.get(row.type, row.type),
                      "type": row.type, "status": status,
                      "booking": unseal(key, ev.get("booking_sealed")) if key else None,
                      "case": ev.get("case_ref"),
                      "amount": money(ev["amount"], ev.get("currency") or "USD") if ev.get("amount") else None,
                      "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
                      "obligation": ev.get("obligation_ref"), "department": ev.get("department"),
-                     "entered": j.show(row.logged_at)})
+                     "corrects": ev.get("related_seq") if ev.get("corrects") else None,
+                     "entered": shown(row.logged_at)})
     cols = [c for c in EVENT_COLUMNS if c != "booking" or key]
     if fmt == "table":  # for a terminal: what happened, to which booking, and the details in one column
         for row in rows:
@@ -393,6 +396,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
                 "basis: " + "; ".join(j.hold_bases[b].label if b in j.hold_bases else str(b) for b in row["hold_basis"])
                 if row["hold_basis"] else None,
                 f"040(g) {row['obligation']}" if row["obligation"] else None,
+                f"corrects record {row['corrects']}" if row["corrects"] is not None else None,
                 None if row["status"] == "current" else row["status"]) if x)
         cols = ["seq", "occurred", "what"] + (["booking"] if key else []) + ["details"]
     rows = [{c: row.get(c) for c in cols} for row in rows]

@@ -568,7 +568,14 @@ def create_app(config: DashboardConfig) -> Starlette:
         def link(n: int) -> str:
             return "/records?" + urlencode({**{k: v for k, v in q.items() if v}, "page": n})
 
+        led = await run_in_threadpool(ledger, snap)
+        # a withdrawn or replaced event is listed as such (it is not counted anywhere): event id -> (seq, withdrawn?)
+        superseded = {eid: (seq, (x := led.find(seq)) is not None and x.type == "void")
+                      for r, _ in described if r.get("kind") == "event" and isinstance(r.get("event"), dict)
+                      and (eid := r["event"].get("event_id")) in led.superseded_by
+                      for seq in (led.superseded_by[eid],)}
         return page(request, "records.html", nav="records", snap=snap, rows=described, total=len(rows), q=q,
+                    superseded=superseded,
                     kinds=KINDS, effects=EFFECTS, page=pageno, show_markers=show_markers,
                     markers_hidden=markers_hidden, prev_link=link(pageno - 1) if pageno > 1 else None,
                     next_link=link(pageno + 1) if pageno * size < len(rows) else None, bad=bad_positions)
