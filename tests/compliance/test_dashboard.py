@@ -323,3 +323,19 @@ def test_the_audit_log_marks_withdrawn_and_replaced_events(recorder, audit_log, 
     assert f'Withdrawn by <a href="/records/{void["seq"]}">' in rows[a["seq"]] and "not counted" in rows[a["seq"]]
     assert f'Replaced by <a href="/records/{fix["seq"]}">' in rows[b["seq"]]
     assert all("not counted" not in row for seq, row in rows.items() if seq not in (a["seq"], b["seq"]))
+
+
+def test_the_overview_says_how_the_report_counts_cooperation(recorder, audit_log, log_path):
+    """w16b S16: the overview said 2 (entries) where the report said 1 (investigations that can be disclosed)."""
+    from status_guard.compliance import take_snapshot
+    from status_guard.compliance.report import Period, report_for
+    from status_guard.policy import load_policy
+
+    recorder.record("ice_cooperation", case_ref="INV-1", disclosable=True, occurred_at="2026-02-01T12:00:00Z")
+    recorder.record("ice_cooperation", case_ref="INV-2", disclosable=False, occurred_at="2026-02-02T12:00:00Z")
+    audit_log.close()
+    spec = f"jsonl:{log_path}"
+    html = get(create_app(DashboardConfig(audit_spec=spec)), "/", params={"from": "2026-01-01", "to": "2026-06-30"}).text
+    rep = report_for(take_snapshot(spec), Period.parse("2026-01-01", "2026-06-30"), load_policy(None))
+    note = html.split('id="coop-note">', 1)[1].split("</span>", 1)[0]
+    assert f"{rep.cooperation_investigations} reported" in note and f"{rep.cooperation_withheld} not publicly" in note

@@ -379,6 +379,7 @@ def create_app(config: DashboardConfig) -> Starlette:
             counts: Counter[str] = Counter()
             lodged_by_month: dict[str, Counter[str]] = {m: Counter() for m in period.months()}
             reimb: Counter[str] = Counter()
+            coop: dict[str, bool] = {}
             for row in led.current:
                 if row.occurred is not None and period.contains(row.occurred):
                     counts[row.type] += 1
@@ -386,12 +387,18 @@ def create_app(config: DashboardConfig) -> Starlette:
                         lodged_by_month[period.month_of(row.occurred)][row.type] += 1
                     if row.type == EventType.FEDERAL_REIMBURSEMENT.value and row.event.get("amount"):
                         reimb[str(row.event.get("currency") or "USD")] += float(row.event["amount"])
+                    if row.type == EventType.ICE_COOPERATION.value and isinstance(row.event.get("case_ref"), str):
+                        # the report counts investigations (cases), and only those that can be disclosed
+                        case = row.event["case_ref"]
+                        coop[case] = coop.get(case, True) and row.event.get("disclosable") is True
             obs, orphans = obligations(snap)
             statuses = Counter(o.status(now) for o in obs)
             late_in_period = sum(1 for o in obs if o.status(now) == "closed_late"
                                  and (t := _t(o.opened_at)) is not None and period.contains(t))
             lodged = ch.lodged_by_month({m: dict(v) for m, v in lodged_by_month.items()}, SHORT)
             return {"events": counts, "overdue": statuses.get("overdue", 0), "open": statuses.get("open", 0),
+                    "coop_reported": sum(1 for ok in coop.values() if ok),
+                    "coop_withheld": sum(1 for ok in coop.values() if not ok),
                     "late_in_period": late_in_period, "orphans": len(orphans),
                     "reimbursed": ", ".join(money(v, c) for c, v in sorted(reimb.items())) or money(0),
                     "lodged_chart": lodged,
