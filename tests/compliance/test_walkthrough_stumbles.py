@@ -375,3 +375,16 @@ def test_events_list_marks_a_correction_and_gives_programs_iso_times(tmp_path):
                                          env=env).stdout)
     assert rows[0]["occurred"] == "2026-02-01T09:00:00-05:00" and rows[0]["corrects"] == seq
     assert datetime.fromisoformat(rows[0]["entered"]).utcoffset() is not None
+
+
+def test_audit_query_shows_when_a_refusal_occurred_on_the_cambridge_clock(refused_hold):
+    """w16b F5: step 7's `audit query --effect block` showed the UTC write time with microseconds."""
+    log_path, seq = refused_hold
+    res = CliRunner().invoke(cli, ["audit", "query", "--audit", str(log_path), "--effect", "block"])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.stdout.splitlines() if line.split()[:1] == [str(seq)])
+    assert "2026-04-21 08:00 EDT" in row and "Z" not in row.split()[1]
+    assert res.stdout.splitlines()[0].split()[1] == "occurred"
+    data = json.loads(CliRunner().invoke(cli, ["audit", "query", "--audit", str(log_path), "--effect", "block",
+                                               "--format", "json"]).stdout)
+    assert any(r["seq"] == seq and r["time"].endswith("Z") for r in data)  # programs keep the stored record

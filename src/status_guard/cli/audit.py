@@ -298,15 +298,40 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
                         for v in (_cell(rec, c) for c in CSV_COLUMNS)])
         click.echo(buf.getvalue(), nl=False)
         return
-    rows = [[_cell(rec, c) for c in COLUMNS] for rec in records]
+    # for people: when it occurred, on Cambridge's wall clock with the zone (as every other screen), not the
+    # log's UTC write time with microseconds (that stays in json/jsonl/csv)
+    show = _local_clock()
+    heads = ["occurred" if c == "time" else c for c in COLUMNS]
+    rows = [[show(rec) if c == "time" else _cell(rec, c) for c in COLUMNS] for rec in records]
     limits = {"time": 27, "citations": 40, "fields": 50}
     rows = [[c if len(c) <= limits.get(col, 30) else c[: limits.get(col, 30) - 1] + "…"
              for col, c in zip(COLUMNS, row)] for row in rows]
-    widths = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(COLUMNS)]
-    click.echo("  ".join(col.ljust(widths[i]) for i, col in enumerate(COLUMNS)).rstrip())
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    click.echo("  ".join(h.ljust(widths[i]) for i, h in enumerate(heads)).rstrip())
     for r in rows:
         click.echo("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
     click.echo(f"({len(rows)} record(s))")
+
+
+def _local_clock() -> Any:
+    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT')."""
+    from status_guard.compliance.index import occurred_time
+
+    try:
+        from status_guard.compliance.jurisdiction import jurisdiction_of
+        from status_guard.policy import load_policy
+
+        j = jurisdiction_of(load_policy(None))
+    except Exception:  # noqa: BLE001 - a listing never fails for want of a time zone: UTC, said as such
+        from status_guard.compliance.jurisdiction import Jurisdiction
+
+        j = Jurisdiction()
+
+    def show(rec: dict[str, Any]) -> str:
+        t = occurred_time(rec)
+        return j.show(t) if t is not None else str(rec.get("time", ""))
+
+    return show
 
 
 def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
