@@ -388,3 +388,20 @@ def test_audit_query_shows_when_a_refusal_occurred_on_the_cambridge_clock(refuse
     data = json.loads(CliRunner().invoke(cli, ["audit", "query", "--audit", str(log_path), "--effect", "block",
                                                "--format", "json"]).stdout)
     assert any(r["seq"] == seq and r["time"].endswith("Z") for r in data)  # programs keep the stored record
+
+
+@pytest.mark.parametrize("etype", ["transferred_to_ice_custody", "federal_reimbursement", "notification_request"])
+def test_a_packet_about_a_counted_event_names_the_clause_in_words_not_a_placeholder(recorder, audit_log, log_path,
+                                                                                   policy, etype):
+    """w16b S19: "2.129.060(c) — 2.129.060(c). See the ordinance text." on the record page of an event."""
+    from status_guard.compliance import take_snapshot
+    from status_guard.compliance.complaints import draft_complaint
+    from status_guard.compliance.events import TITLES, EventType
+
+    kw = {"case_ref": "CPD-1", "amount": "5.00"} if etype == "federal_reimbursement" else {"person_id": "BK-1"}
+    stored = recorder.record(etype, occurred_at="2026-02-01T12:00:00Z", **kw)
+    audit_log.close()
+    packet = draft_complaint(take_snapshot(f"jsonl:{log_path}"), stored["seq"], policy)
+    (rule,) = packet.rules
+    assert rule.title != rule.citation and "See the ordinance text" not in rule.reason
+    assert TITLES[EventType(etype)] in rule.title

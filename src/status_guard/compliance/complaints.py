@@ -217,7 +217,15 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
                     rules.append(by_cite.get(ob.citation, CitedRule(ob.citation, "Notice to individuals", "")))
     if not rules and ev is not None and isinstance(ev.get("citation"), str):
         c = ev["citation"]
-        rules.append(by_cite.get(c, CitedRule(c, c, "See the ordinance text.")))
+        from .events import TITLES, EventType
+
+        etype = ev.get("type")
+        title = TITLES[EventType(etype)] if etype in EventType._value2member_map_ else "an event the ordinance counts"
+        # an event the 060 report counts is not itself a violation: say what the clause is, not a placeholder
+        rules.append(by_cite.get(c, CitedRule(
+            c, f"Reported to the City Clerk (2.129.060): {title}",
+            "The City reports these events twice a year (2.129.060). Recording one is not a violation; describe "
+            "in the allegation what was wrong.")))
     f = getattr(policy, "file", policy)
     v = snapshot.verification
     view = snapshot.view()
