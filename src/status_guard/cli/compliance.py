@@ -8,6 +8,7 @@ complaint) the log could not be verified because its key was not supplied — no
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -148,7 +149,13 @@ def _hold_bases(values: tuple[str, ...], j: Any) -> list[str] | None:
     for v in values:
         code = v.strip().lower().replace("-", "_").replace(" ", "_")
         if code not in j.hold_bases:
-            fail(f"--hold-basis {v[:40]!r} is not one of the policy's hold bases{suggest(code, j.hold_bases)}; "
+            # a form number (I-247, I-200) or a word of the meaning finds the code whose meaning names it
+            token = v.strip().upper().replace(" ", "").replace("_", "-")
+            by_meaning = [c for c, hb in j.hold_bases.items()
+                          if token and re.search(rf"(?<![A-Z0-9-]){re.escape(token)}(?![0-9])", hb.label.upper())]
+            hint = (" (did you mean " + " or ".join(f'"{c}"' for c in by_meaning[:2]) + "?)") if by_meaning \
+                else suggest(code, j.hold_bases)
+            fail(f"--hold-basis {v[:40]!r} is not one of the policy's hold bases{hint}; "
                  f"choose from: {', '.join(j.hold_bases)} (see `status-guard events vocabulary`)")
         out.append(code)
     return out
