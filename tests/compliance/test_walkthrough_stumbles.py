@@ -405,3 +405,23 @@ def test_a_packet_about_a_counted_event_names_the_clause_in_words_not_a_placehol
     (rule,) = packet.rules
     assert rule.title != rule.citation and "See the ordinance text" not in rule.reason
     assert TITLES[EventType(etype)] in rule.title
+
+
+def test_a_record_opened_from_the_audit_log_keeps_the_period_without_cookies(notices_log):
+    """w16b F9: the Audit log linked records as /records/N, so a client without the period cookie lost the period."""
+    import re
+
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{notices_log['log']}"))
+
+    def get_once(url: str) -> str:  # a fresh client each time: no cookie carries the period
+        async def go() -> str:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+                return (await c.get(url)).text
+        return asyncio.run(go())
+
+    listing = get_once("/records?from=2026-01-01&to=2026-06-30")
+    link = re.search(r'href="(/records/\d+\?[^"]+)"', listing)
+    assert link and "from=2026-01-01" in link.group(1) and "to=2026-06-30" in link.group(1)
+    record = get_once(link.group(1).replace("&amp;", "&"))
+    menu = re.findall(r'<li><a href="([^"]+)"', record)
+    assert any(h.startswith("/?") and "from=2026-01-01" in h for h in menu), menu

@@ -217,10 +217,11 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
                     rules.append(by_cite.get(ob.citation, CitedRule(ob.citation, "Notice to individuals", "")))
     if not rules and ev is not None and isinstance(ev.get("citation"), str):
         c = ev["citation"]
-        from .events import TITLES, EventType
+        from .events import TITLES as EVENT_TITLES
 
         etype = ev.get("type")
-        title = TITLES[EventType(etype)] if etype in EventType._value2member_map_ else "an event the ordinance counts"
+        title = (EVENT_TITLES[EventType(etype)] if etype in EventType._value2member_map_
+                 else "an event the ordinance counts")
         # an event the 060 report counts is not itself a violation: say what the clause is, not a placeholder
         rules.append(by_cite.get(c, CitedRule(
             c, f"Reported to the City Clerk (2.129.060): {title}",
