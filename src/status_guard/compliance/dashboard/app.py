@@ -328,7 +328,7 @@ def create_app(config: DashboardConfig) -> Starlette:
         a, b = half_year(today)
         return Period.parse(a.isoformat(), min(b, today).isoformat(), j.tz)
 
-    def period_of(request: Request) -> tuple[Period, dict[str, str]]:
+    def period_of(request: Request, strict: bool = False) -> tuple[Period, dict[str, str]]:
         today = j.today()
         a, b = half_year(today)
         remembered, _ = chosen_period(request)
@@ -337,7 +337,9 @@ def create_app(config: DashboardConfig) -> Starlette:
         try:
             p = Period.parse(start, end, j.tz)
         except ReportError as e:
-            # the page stays, with the form, on the default period, and says what was wrong in the form's words
+            if strict:  # a download is of the period asked for, or nothing
+                raise ReportError(form_words(str(e), fallback=False)) from None
+            # the page stays (400), with the form, on the default period, and says what was wrong in the form's words
             request.state.period_error = form_words(str(e))
             p = default_period()
         return p, {"from": p.start.isoformat(), "to": p.end.isoformat()}
@@ -446,6 +448,8 @@ def create_app(config: DashboardConfig) -> Starlette:
             request=request, login=config.password is not None, view=snap.view() if snap is not None else None,
             log_description=snap.description if snap is not None else config.audit_spec, zone=j.tz_name,
             person_key=config.person_key is not None, period_q=period_q, **ctx)
+        if status == 200 and getattr(request.state, "period_error", None):
+            status = 400  # the request was wrong, though the page (with its form) is shown
         resp = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
         if from_address and status < 400 and not getattr(request.state, "period_error", None):
             # remember the choice for the menu and the pages without a period
@@ -699,8 +703,8 @@ def create_app(config: DashboardConfig) -> Starlette:
         fmt = request.query_params.get("format", "pdf")
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+        period, _ = period_of(request, strict=True)
         snap = await snapshot()
-        period, _ = period_of(request)
         rep = await run_in_threadpool(report_of, snap, period)
         data = await run_in_threadpool(render, rep[0], fmt)
         name = f"semiannual-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
@@ -815,11 +819,11 @@ def create_app(config: DashboardConfig) -> Starlette:
     return app
 
 
-def form_words(message: str) -> str:
+def form_words(message: str, fallback: bool = True) -> str:
     """A period error in the words of the dashboard's form (its fields), not the command line's flags."""
-    return (message.replace("(--to is earlier than --from)", "(“To” is earlier than “From”)")
-            .replace("--from", "“From (first day)”").replace("--to", "“To (last day)”")
-            .rstrip(".") + ". The page shows the default period instead; correct the dates above.")
+    text = (message.replace("(--to is earlier than --from)", "(“To” is earlier than “From”)")
+            .replace("--from", "“From (first day)”").replace("--to", "“To (last day)”").rstrip("."))
+    return text + (". The page shows the default period instead; correct the dates above." if fallback else ".")
 
 
 def _t(value: Any) -> datetime | None:
