@@ -100,9 +100,9 @@ def test_query_filters_and_formats(tmp_path: Path, make_record: Any) -> None:
     def q(*args: str) -> list[dict[str, Any]]:
         res = runner.invoke(audit, ["query", "--audit", spec, "--format", "jsonl", *args])
         assert res.exit_code == 0, res.output
-        lines = [json.loads(line) for line in res.output.splitlines()]
+        lines = [json.loads(line) for line in res.stdout.splitlines()]
         doc = runner.invoke(audit, ["query", "--audit", spec, "--format", "json", *args])
-        assert json.loads(doc.output) == lines  # json: one document with the same records
+        assert json.loads(doc.stdout) == lines  # json: one document with the same records
         return lines
 
     assert [r["request_id"] for r in q("--effect", "flag")] == ["r-b"]
@@ -117,7 +117,7 @@ def test_query_filters_and_formats(tmp_path: Path, make_record: Any) -> None:
     assert [r["kind"] for r in q("--kind", "heartbeat")] == ["heartbeat"]
     table = runner.invoke(audit, ["query", "--audit", spec])
     assert "2.129.040(a)" in table.output and "(3 record(s))" in table.output
-    rows = list(csv.DictReader(io.StringIO(runner.invoke(audit, ["query", "--audit", spec, "--format", "csv"]).output)))
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(audit, ["query", "--audit", spec, "--format", "csv"]).stdout)))
     assert [r["effect"] for r in rows] == ["block", "flag", ""]
     assert rows[1]["fingerprint"] == "SELECT id FROM students WHERE citizenship = ?"
     bad = runner.invoke(audit, ["query", "--audit", spec, "--since", "last tuesday"])
@@ -129,9 +129,9 @@ def test_tail_shows_the_last_records(tmp_path: Path, make_record: Any) -> None:
     _populate(spec, make_record)
     res = CliRunner().invoke(audit, ["tail", "--audit", spec, "-n", "2", "--format", "jsonl"])
     assert res.exit_code == 0
-    assert [json.loads(x)["kind"] for x in res.output.splitlines()] == ["heartbeat", "end"]
+    assert [json.loads(x)["kind"] for x in res.stdout.splitlines()] == ["heartbeat", "end"]
     doc = CliRunner().invoke(audit, ["tail", "--audit", spec, "-n", "2", "--format", "json"])
-    assert [r["kind"] for r in json.loads(doc.output)] == ["heartbeat", "end"]
+    assert [r["kind"] for r in json.loads(doc.stdout)] == ["heartbeat", "end"]
 
 
 def test_open_audit_specs(tmp_path: Path) -> None:

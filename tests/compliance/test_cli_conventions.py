@@ -134,14 +134,22 @@ def test_a_missing_log_is_an_error_naming_the_flag(run, tmp_path):
 
 
 def test_no_colour_or_progress_when_output_is_not_a_terminal(events, log_path, tmp_path):
-    env = {"STATUS_GUARD_AUDIT": str(log_path), "PATH": str(ROOT / ".venv" / "bin") + ":/usr/bin:/bin"}
-    exe = str(ROOT / ".venv" / "bin" / "status-guard")
+    import sys
+
+    import status_guard
+
+    # this checkout's code, run as a separate process whose output is a pipe (not the .venv's entry point,
+    # which may belong to another checkout or not exist)
+    src = str(Path(status_guard.__file__).resolve().parents[1])
+    env = {"STATUS_GUARD_AUDIT": str(log_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": src}
     for args in (["obligations", "--now", "2026-03-01T00:00:00Z"], ["events", "add", "detained_on_ice_hold",
                                                                     "--person-ref", "a" * 64, "--hold-basis",
                                                                     "ice_detainer"],
                  ["report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out",
-                  str(tmp_path / "r.md")]):
-        res = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=120)
+                  str(tmp_path / "r.md")], ["audit", "query", "--effect", "block"], ["events", "list"]):
+        res = subprocess.run([sys.executable, "-m", "status_guard.cli", *args], capture_output=True, text=True,
+                             env=env, timeout=120)
+        assert "Traceback" not in res.stderr, res.stderr
         assert ANSI not in res.stdout and ANSI not in res.stderr, args
         assert "\r" not in res.stderr  # no progress bar redrawn on a pipe
 
@@ -180,3 +188,73 @@ def test_errors_never_show_python_words_or_errno(run, tmp_path):
     for cmd in (["audit", "verify"], ["events", "list"], ["obligations"]):
         out = run(*cmd, "--audit", str(tmp_path / "adir"), code=2)
         assert "Errno" not in out and "--audit" in out and "folder" in out
+
+
+# -- r16c: the conventions everywhere, not command by command --------------------------------------------
+def _all_commands() -> list[tuple[str, object]]:
+    import click
+
+    from status_guard.cli import COMMANDS, LazyGroup
+
+    out = []
+
+    def walk(path: str, cmd: object) -> None:
+        out.append((path, cmd))
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(click.Context(cmd)):
+                walk(f"{path} {name}", cmd.get_command(click.Context(cmd), name))
+
+    for name in COMMANDS:
+        cmd = LazyGroup._load(name)
+        if cmd is not None:
+            walk(name, cmd)
+    return out
+
+
+def test_every_choice_of_every_command_answers_a_typo_with_did_you_mean():
+    import click
+
+    from status_guard.cli.options import Choice
+
+    plain = [f"{path} {p.opts[0]}" for path, cmd in _all_commands() for p in cmd.params
+             if isinstance(p.type, click.Choice) and not isinstance(p.type, Choice)]
+    assert not plain, plain
+
+
+def _typo(word: str, i: int) -> str:
+    i %= len(word)
+    return word[:i] + word[i + 1:]  # one letter left out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flag_choice=st.sampled_from([("--effect", "block"), ("--effect", "redact"), ("--kind", "decision"),
+                                    ("--kind", "heartbeat"), ("--kind", "checkpoint"), ("--format", "jsonl")]),
+       at=st.integers(0, 20), listing=st.sampled_from([("audit", "query")]))
+def test_a_mistyped_filter_of_audit_query_names_the_flag_and_the_closest_choice(run, flag_choice, at, listing):
+    from hypothesis import assume
+
+    flag, choice = flag_choice
+    typo = _typo(choice, at)
+    assume(typo not in ("json", "csv", "table", "event", "end", "start"))  # a typo that is another valid choice
+    out = run(*listing, flag, typo, code=2)
+    assert flag in out and f'"{choice}"' in out  # did you mean "block"?
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+def test_a_bad_time_names_its_flag(run, flag):
+    out = run("audit", "query", flag, "last tuesday", code=2)
+    assert flag in out and "ISO 8601" in out
+
+
+@pytest.mark.parametrize("cmd", [("audit", "query"), ("audit", "tail"), ("events", "list", "--from", "2026-01-01"),
+                                 ("obligations", "--all")])
+def test_out_must_agree_with_format_and_its_extension_chooses_one(events, tmp_path, cmd):
+    out = events(*cmd, "--out", str(tmp_path / "x.csv"), "--format=json", code=2)
+    assert "--out x.csv does not match --format json" in out
+    events(*cmd, "--out", str(tmp_path / "x.json"))
+    assert isinstance(json.loads((tmp_path / "x.json").read_text()), list)  # json: one document
+    events(*cmd, "--out", str(tmp_path / "x.jsonl"))
+    lines = (tmp_path / "x.jsonl").read_text().splitlines()
+    assert lines and all(isinstance(json.loads(x), dict) for x in lines)  # jsonl: one object per line
+    assert "cannot tell the format" in events(*cmd, "--out", str(tmp_path / "x.xlsx"), code=2)

@@ -166,7 +166,15 @@ def test_the_overview_counts_the_chosen_period(recorder, guard, audit_log, log_p
     assert '<span class="num" id="refused-count">3</span>' in h1 and '<span class="num" id="lodged-count">1</span>' in h1
     assert '<span class="num" id="refused-count">1</span>' in h2 and '<span class="num" id="lodged-count">0</span>' in h2
     assert "$990.00" in h1 and "January 1 to June 30, 2026" in h1
-    assert '<figure class="chart"><img src="data:image/svg+xml;base64,' in h1
+    # charts load apart from the page (a page is never held up by drawing them): each address serves its picture
+    import re
+
+    srcs = re.findall(r'<figure class="chart"><img src="(/charts/[0-9a-f]{32}\.svg)"', h1)
+    assert len(srcs) == 3
+    for src in srcs:
+        img = get(app, src)
+        assert img.status_code == 200 and img.headers["content-type"] == "image/svg+xml" and b"<svg" in img.content
+    assert get(app, "/charts/" + "0" * 32 + ".svg").status_code == 404
     assert "1 event(s) of this period were corrected or withdrawn" in h1
 
 
@@ -286,3 +294,48 @@ def test_events_collected_as_records_are_appended_match_a_fresh_read(recorder, g
             long_running = get(app, url, params=q).text
             fresh = get(create_app(DashboardConfig(audit_spec=spec)), url, params=q).text
             assert long_running == fresh, url
+
+
+@pytest.mark.parametrize("url", ["/", "/events", "/report", "/records"])
+@pytest.mark.parametrize("dates", [{"from": "2026-06-30", "to": "2026-01-01"}, {"from": "2026-13-01", "to": "2026-06-30"},
+                                   {"from": "2020-01-01", "to": "2026-06-30"}])
+def test_a_bad_period_keeps_the_page_and_its_form_and_names_the_forms_fields(populated, url, dates):
+    """w16b F11: a bare 400 page naming --to/--from; the form was gone."""
+    if url == "/records" and dates["from"] == "2020-01-01":
+        return  # the log's filter has no length limit
+    r = get(create_app(DashboardConfig(audit_spec=populated)), url, params=dates)
+    assert r.status_code == 400 and 'id="period-error"' in r.text and 'role="alert"' in r.text
+    assert "--to" not in r.text and "--from" not in r.text
+    assert "<form" in r.text  # the page, with its form, to correct the dates
+
+
+def test_the_audit_log_marks_withdrawn_and_replaced_events(recorder, audit_log, log_path):
+    """w16b F12: a withdrawn event was listed exactly like a current one."""
+    a = recorder.record("federal_reimbursement", case_ref="CPD-1", amount="10.00", occurred_at="2026-02-01T12:00:00Z")
+    b = recorder.record("federal_reimbursement", case_ref="CPD-2", amount="20.00", occurred_at="2026-02-02T12:00:00Z")
+    recorder.record("federal_reimbursement", case_ref="CPD-3", amount="30.00", occurred_at="2026-02-03T12:00:00Z")
+    void = recorder.void(str(a["seq"]), reason="entered_in_error")
+    fix = recorder.correct(str(b["seq"]), reason="wrong_details", amount="25.00")
+    audit_log.close()
+    html = get(create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}")), "/records", params={"kind": "event"}).text
+    rows = {int(m.group(1)): m.group(0) for m in __import__("re").finditer(
+        r'<tr[^>]*>\s*<td class="num"><a href="/records/(\d+)">.*?</tr>', html, __import__("re").S)}
+    assert f'Withdrawn by <a href="/records/{void["seq"]}">' in rows[a["seq"]] and "not counted" in rows[a["seq"]]
+    assert f'Replaced by <a href="/records/{fix["seq"]}">' in rows[b["seq"]]
+    assert all("not counted" not in row for seq, row in rows.items() if seq not in (a["seq"], b["seq"]))
+
+
+def test_the_overview_says_how_the_report_counts_cooperation(recorder, audit_log, log_path):
+    """w16b S16: the overview said 2 (entries) where the report said 1 (investigations that can be disclosed)."""
+    from status_guard.compliance import take_snapshot
+    from status_guard.compliance.report import Period, report_for
+    from status_guard.policy import load_policy
+
+    recorder.record("ice_cooperation", case_ref="INV-1", disclosable=True, occurred_at="2026-02-01T12:00:00Z")
+    recorder.record("ice_cooperation", case_ref="INV-2", disclosable=False, occurred_at="2026-02-02T12:00:00Z")
+    audit_log.close()
+    spec = f"jsonl:{log_path}"
+    html = get(create_app(DashboardConfig(audit_spec=spec)), "/", params={"from": "2026-01-01", "to": "2026-06-30"}).text
+    rep = report_for(take_snapshot(spec), Period.parse("2026-01-01", "2026-06-30"), load_policy(None))
+    note = html.split('id="coop-note">', 1)[1].split("</span>", 1)[0]
+    assert f"{rep.cooperation_investigations} reported" in note and f"{rep.cooperation_withheld} not publicly" in note

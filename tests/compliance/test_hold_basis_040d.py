@@ -98,3 +98,24 @@ def test_the_refused_attempt_is_dated_when_it_occurred(recorder, audit_log):
     refused = [r for r in audit_log.records() if r.get("kind") == "decision"][-1]
     assert refused["occurred_at"] == "2026-02-11T03:30:00Z"
 
+
+
+def test_a_form_number_typed_as_a_hold_basis_suggests_the_code_whose_meaning_names_it(tmp_path, policy):
+    """w16b S6: `--hold-basis I-247` (the ICE detainer form) suggested "i_203"."""
+    import re
+
+    from click.testing import CliRunner
+
+    from status_guard.cli import cli
+    from status_guard.compliance.jurisdiction import jurisdiction_of
+
+    j = jurisdiction_of(policy)
+    forms = {f: c for c, hb in j.hold_bases.items() for f in re.findall(r"I-\d{3}[A-Z]?", hb.label)}
+    assert forms  # the vocabulary names its forms
+    for form, code in forms.items():
+        if form.lower().replace("-", "_") in j.hold_bases:
+            continue  # a form that is itself a code (I-203) is accepted as that code
+        res = CliRunner().invoke(cli, ["events", "add", "detained_on_ice_hold", "--audit", str(tmp_path / "a.jsonl"),
+                                       "--person-ref", "a" * 64, "--hold-basis", form])
+        assert res.exit_code == 2 and f'did you mean "{code}"' in res.output, (form, res.output)
+        assert not (tmp_path / "a.jsonl").exists() or "detained_on_ice_hold" not in (tmp_path / "a.jsonl").read_text()

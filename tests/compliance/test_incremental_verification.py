@@ -150,3 +150,88 @@ def test_an_edit_inside_the_verified_prefix_is_caught_on_the_next_read(tmp_path)
     assert not snap.verification.ok and "edited" in snap.verification.problem_kinds
     assert snap.view().state == "failed"
     log.sink.close()
+
+
+# -- tables (SQLite): a read does not read every row; what it does not read, it compares within a minute --------
+def _sqlite_tamper(path: Path, how: str, rnd: random.Random) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    seqs = [r[0] for r in con.execute("SELECT seq FROM audit_log ORDER BY seq")]
+    if len(seqs) < 3:
+        return
+    seq = seqs[rnd.randrange(1, len(seqs))]
+    if how == "edit":
+        (rec,) = con.execute("SELECT record FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+        data = rec if isinstance(rec, str) else bytes(rec).decode()
+        con.execute("UPDATE audit_log SET record = ? WHERE seq = ?",
+                    (type(rec)(data.replace("2.129.040(b)", "2.129.040(c)").encode() if isinstance(rec, bytes)
+                               else data.replace("2.129.040(b)", "2.129.040(c)")), seq))
+    elif how == "delete":
+        con.execute("DELETE FROM audit_log WHERE seq = ?", (seq,))
+    con.commit()
+    con.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.one_of(st.tuples(st.just("append"), st.integers(1, 9)),
+                                st.tuples(st.sampled_from(["edit", "delete"]), st.integers(0, 10**6))),
+                      min_size=1, max_size=6),
+       recheck=st.sampled_from([0.0, 3600.0]))
+def test_a_table_is_read_from_its_last_verified_row_and_compared_in_full_when_due(tmp_path_factory, keys, steps,
+                                                                                  recheck):
+    """Invariant: with ``recheck_seconds=0`` every read agrees with a full verification; with a long
+    recheck, appended rows are verified without reading the table, an edit or deletion of the last
+    verified row (or of a row after it) is caught at once, and any other edit on the first read after
+    the recheck is due — never later, and "verified" is never said of rows that were not verified."""
+    path = tmp_path_factory.mktemp("sq") / "audit.db"
+    spec = f"sqlite:{path}"
+    log = open_audit(spec, fsync="never", signing_key=keys["signing"], checkpoint_every=5)
+    log.append_many([DECISION] * 8)
+    reader = LogReader(spec, public_key=keys["public"], recheck_seconds=recheck)
+    _same(reader.snapshot().verification, _full(spec, None, keys["public"]))
+    tampered = False
+    for what, n in steps:
+        if what == "append":
+            if tampered:
+                continue
+            try:
+                log.append_many([DECISION] * n)
+            except Exception:  # noqa: BLE001 - a writer may refuse a damaged table
+                continue
+        else:
+            _sqlite_tamper(path, what, random.Random(n))
+            tampered = True
+        snap = reader.snapshot()
+        full = _full(spec, None, keys["public"])
+        if recheck == 0.0 or full.ok:
+            _same(snap.verification, full)
+        # a read that rests on the verified prefix never claims more records than are stored after it
+        assert snap.verification.count >= 1
+    reader.recheck_seconds = 0.0  # the recheck falls due: the next read compares every row
+    _same(reader.snapshot().verification, _full(spec, None, keys["public"]))
+    log.sink.close()
+
+
+def test_appended_rows_of_a_table_are_verified_without_reading_the_table_again(tmp_path, keys, monkeypatch):
+    spec = f"sqlite:{tmp_path / 'a.db'}"
+    log = open_audit(spec, fsync="never", signing_key=keys["signing"], checkpoint_every=20)
+    log.append_many([DECISION] * 100)
+    reader = LogReader(spec, public_key=keys["public"])
+    assert reader.snapshot().verification.ok
+    from status_guard.audit.sinks.sqlite import SqliteSink
+
+    starts: list[int] = []
+    real = SqliteSink.raw_items
+
+    def spy(self, start=0):
+        starts.append(start)
+        return real(self, start)
+
+    monkeypatch.setattr(SqliteSink, "raw_items", spy)
+    log.append_many([DECISION] * 10)
+    snap = reader.snapshot()
+    assert starts and min(starts) > 90 and reader.stats["incremental"] == 1  # read from the last verified row on
+    _same(snap.verification, _full(spec, None, keys["public"]))
+    assert reader.snapshot() is snap and reader.stats["unchanged"] == 1
+    log.close()

@@ -58,6 +58,34 @@ def test_a_notice_for_another_person_is_refused_and_nothing_is_written(recorder,
                     occurred_at=T0 + timedelta(hours=1))
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(owed=st.from_regex(r"BK-[0-9]{1,6}", fullmatch=True), other=st.from_regex(r"[A-Za-z]{2}-[0-9]{1,6}", fullmatch=True),
+       with_person=st.booleans())
+def test_a_notice_naming_another_booking_is_refused_and_the_obligations_booking_is_kept(
+        tmp_path_factory, policy, person_key, owed, other, with_person):
+    """w16b F1: --booking of another person's booking closed the obligation and showed the notice under it."""
+    from status_guard import Guard
+    from status_guard.audit import open_audit
+    from status_guard.compliance.events import EventRecorder
+
+    log = open_audit(f"jsonl:{tmp_path_factory.mktemp('bk') / 'a.jsonl'}", fsync="never")
+    rec = EventRecorder(Guard(policy, audit=log), person_key=person_key)
+    opened = rec.record("detainer_request", person_id="P-1", booking_id=owed, in_custody=True,
+                        occurred_at=T0)["event"]
+    kw = {"person_id": "P-1"} if with_person else {}
+    before = _log_size(log)
+    if other.strip().casefold() != owed.casefold():
+        with pytest.raises(EventError) as e:
+            rec.record("notice_delivered", obligation_ref=opened["obligation_ref"], booking_id=other, **kw)
+        assert e.value.param == "booking_id" and "different booking" in str(e.value)
+        assert _log_size(log) == before  # nothing written
+    # the obligation's own booking (any letter case), or none, closes it — under the obligation's booking
+    closed = rec.record("notice_delivered", obligation_ref=opened["obligation_ref"], booking_id=owed.lower(),
+                        occurred_at=T0 + timedelta(hours=1), **kw)["event"]
+    assert closed["booking_sealed"] == opened["booking_sealed"] and closed["person_ref"] == opened["person_ref"]
+    log.close()
+
+
 def test_a_second_notice_for_the_same_obligation_is_refused(recorder, audit_log):
     opened = recorder.record("administrative_warrant", person_id="BK-1", in_custody=True, occurred_at=T0)["event"]
     recorder.record("notice_delivered", obligation_ref=opened["obligation_ref"], occurred_at=T0 + timedelta(hours=1))

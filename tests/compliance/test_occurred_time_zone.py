@@ -10,7 +10,7 @@ Invariants:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -126,3 +126,41 @@ def test_an_event_counts_in_the_month_of_its_cambridge_date(recorder, audit_log,
     after = report_for(take_snapshot(audit_log), Period.parse("2025-12-01", "2026-12-31"), guard.policy)
     month = f"{at.year:04d}-{at.month:02d}"
     assert after.lodged_by_month[month]["ice_hold"] == before.lodged_by_month[month]["ice_hold"] + 1
+
+
+# -- w16b F2: the abbreviation every screen prints ("08:00 EDT") is read as Cambridge's wall clock --------------
+@settings(max_examples=60, deadline=None)
+@given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), hour=st.integers(0, 23),
+       minute=st.integers(0, 59), abbr=st.sampled_from(["EST", "EDT"]), suffix=st.booleans())
+def test_an_eastern_abbreviation_is_the_wall_clock_or_an_error_never_an_hour_off(day, hour, minute, abbr, suffix):
+    from zoneinfo import ZoneInfo
+
+    from status_guard.compliance.errors import EventError
+    from status_guard.compliance.jurisdiction import Jurisdiction
+
+    ny = ZoneInfo("America/New_York")
+    j = Jurisdiction(tz_name="America/New_York")
+    naive = datetime(day.year, day.month, day.day, hour, minute)
+    text = f"{naive:%Y-%m-%d %H:%M} {abbr}" + (" (America/New_York)" if suffix else "")
+    meant = [naive.replace(tzinfo=ny, fold=f) for f in (0, 1)]
+    meant = [m for m in meant if m.tzname() == abbr and m.astimezone(timezone.utc).astimezone(ny).replace(tzinfo=None)
+             == naive]
+    if meant:
+        got = j.parse_time(text)
+        assert got == meant[0].astimezone(timezone.utc)
+        assert j.show(got).startswith(f"{naive:%Y-%m-%d %H:%M} {abbr}")  # reads back as typed
+    else:
+        with pytest.raises(EventError) as e:
+            j.parse_time(text)
+        assert any(w in str(e.value) for w in (f"not {abbr}", "did not exist", "happened twice"))
+
+
+def test_an_abbreviation_without_a_jurisdiction_zone_or_of_another_zone_is_refused():
+    from status_guard.compliance.errors import EventError
+    from status_guard.compliance.jurisdiction import Jurisdiction, parse_instant
+
+    with pytest.raises(EventError, match="abbreviation"):
+        parse_instant("2026-07-15 08:00 EST")
+    with pytest.raises(EventError, match="not PST"):
+        Jurisdiction(tz_name="America/New_York").parse_time("2026-07-15 08:00 PST")
+    assert parse_instant("2026-07-15 08:00 UTC") == datetime(2026, 7, 15, 8, tzinfo=timezone.utc)

@@ -133,12 +133,15 @@ def test_the_dashboard_command_takes_the_keys_and_their_environment_variables(tm
 
 
 FIGURE_COMMANDS = [["events", "list"], ["obligations", "--all"], ["events", "list", "--format", "json"],
-                   ["obligations", "--format", "csv"]]
+                   ["obligations", "--format", "csv"],
+                   # the audit log's own listings verify too (they listed records without a word about the check)
+                   ["audit", "query"], ["audit", "query", "--format", "json", "--kind", "all"],
+                   ["audit", "tail", "-n", "3", "--format", "csv"]]
 
 
 @pytest.mark.parametrize("command", FIGURE_COMMANDS, ids=lambda c: " ".join(c))
 @pytest.mark.parametrize("state", ["verified", "edited", "key_missing", "not_a_log"])
-def test_every_command_that_shows_figures_says_what_the_check_of_the_log_found(tmp_path, keys, monkeypatch,
+def test_every_command_that_shows_figures_or_records_says_what_the_check_of_the_log_found(tmp_path, keys, monkeypatch,
                                                                                 command, state):
     for var in ("STATUS_GUARD_AUDIT_HMAC_KEY_FILE", "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE", "STATUS_GUARD_AUDIT"):
         monkeypatch.delenv(var, raising=False)
@@ -156,9 +159,19 @@ def test_every_command_that_shows_figures_says_what_the_check_of_the_log_found(t
     assert "Traceback" not in res.output
     if state == "verified":
         assert res.exit_code == 0 and "Log verified" in res.output
+        if "json" in command:  # the state line goes to standard error: the listing stays one JSON document
+            import json
+
+            assert isinstance(json.loads(res.stdout), list)
     elif state == "edited":
         assert res.exit_code == 1 and "TAMPERING" in res.output and "did not verify" in res.output
     elif state == "key_missing":
         assert res.exit_code == 0 and "Cannot verify" in res.output and "--hmac-key-file" in res.output
     else:
         assert res.exit_code == 2 and "not a status-guard audit log" in res.output and "9250" not in res.output
+
+
+def test_audit_query_without_verification_says_so(tmp_path, keys):
+    spec = _log(tmp_path / "a.jsonl", hmac_key=str(keys["hmac"]))
+    res = CliRunner().invoke(cli, ["audit", "query", "--audit", spec, "--kind", "all", "--no-verify"])
+    assert res.exit_code == 0 and "Not verified (--no-verify)" in res.output and "Log verified" not in res.output

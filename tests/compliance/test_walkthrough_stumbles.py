@@ -92,6 +92,8 @@ def test_audit_verify_says_cannot_verify_when_the_key_is_not_supplied_never_the_
         assert "INVALID" not in res.output and "UNVERIFIABLE" not in res.output
         assert ("--public-key" if kind == "signed" else "--hmac-key-file") in res.output
         assert json.loads(_invoke(args + ["--format", "json"], env).output)["result"] == "cannot_verify"
+        # w16b F8: one screen, one story — a signed log read without its key never says "no signed tree head"
+        assert "no signed tree head" not in res.output
     else:
         assert res.exit_code == 0 and "Result: VALID" in res.output
         assert ("consistent only" in res.output) == (kind == "plain")
@@ -275,3 +277,151 @@ def test_obligations_csv_times_are_iso_with_the_new_york_offset(notices_log):
     assert rows and all(r["due"].endswith(("-05:00", "-04:00")) for r in rows)
     assert not any(r[c].endswith("Z") for r in rows for c in ("opened", "due", "closed") if r[c])
     assert {r["due"] for r in rows} >= {"2026-03-03T14:00:00-05:00", "2026-04-21T10:00:00-04:00"}
+
+
+# -- events list in words (issue 16 r16c: it showed `detainer_request`, the report "ICE detainer request received") --
+def _every_type_log(path: Path) -> None:
+    from status_guard.compliance.events import EventType
+
+    log = open_audit(f"jsonl:{path}", fsync="never")
+    for i, t in enumerate(EventType):
+        if t is EventType.VOID:
+            continue
+        log.append({"kind": "event", "adapter": "event", "event": {
+            "type": t.value, "event_id": f"evt{i:016x}", "citation": "2.129.060(a)",
+            "occurred_at": f"2026-02-{i + 1:02d}T12:00:00Z"}})
+    log.close()
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_events_list_names_every_event_type_in_the_reports_words(tmp_path, fmt):
+    from status_guard.compliance.events import EventType
+    from status_guard.compliance.wording import TYPE_WORDS
+
+    path = tmp_path / "a.jsonl"
+    _every_type_log(path)
+    res = CliRunner().invoke(cli, ["events", "list", "--audit", str(path), "--from", "2026-01-01", "--format", fmt])
+    assert res.exit_code == 0, res.output
+    types = [t for t in EventType if t is not EventType.VOID]
+    if fmt == "table":
+        table = res.stdout
+        for t in types:
+            assert TYPE_WORDS[t.value][:40] in table   # in words, as the report says it
+            assert t.value not in table                # never the internal code
+    else:
+        rows = json.loads(res.stdout) if fmt == "json" else list(csv.DictReader(io.StringIO(res.stdout)))
+        assert {r["what"] for r in rows} == {TYPE_WORDS[t.value] for t in types}
+        assert all(r["what"] == TYPE_WORDS[r["type"]] for r in rows)  # programs keep the code beside the words
+
+
+# -- the dashboard's complaint page takes the allegation (the CLI's --allegation) ------------------------
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(allegation=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
+       .filter(lambda t: len(t.strip()) > 3))
+def test_the_dashboard_complaint_page_takes_an_allegation_escaped_and_never_logged(refused_hold, allegation):
+    from status_guard.compliance.complaints import clean_allegation
+
+    log_path, seq = refused_hold
+    before = log_path.read_bytes()
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
+
+    async def go() -> tuple[Any, Any, Any]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            form = await c.get(f"/records/{seq}/complaint")
+            page = await c.post(f"/records/{seq}/complaint", data={"allegation": allegation})
+            md = await c.post(f"/records/{seq}/complaint.md", data={"allegation": allegation})
+            return form, page, md
+
+    form, page, md = asyncio.run(go())
+    assert '<textarea id="allegation" name="allegation"' in form.text and 'for="allegation"' in form.text
+    cleaned = clean_allegation(allegation)
+    assert page.status_code == 200 and md.status_code == 200
+    body = page.text.split('class="allegation-form"', 1)[1]
+    if cleaned and "<" in cleaned:  # text in the page, never markup
+        assert "&lt;" in body
+    assert "<script" not in body.lower()  # the dashboard has no script: any "<script" would be the allegation's
+    assert cleaned is None or cleaned in md.text  # the downloaded packet carries it
+    assert log_path.read_bytes() == before  # drafting writes nothing: the allegation never reaches the log
+
+
+def test_the_dashboard_refuses_an_allegation_too_long_for_a_packet_naming_the_limit(refused_hold):
+    from status_guard.compliance.complaints import MAX_ALLEGATION
+
+    log_path, seq = refused_hold
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
+
+    async def go() -> Any:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            return await c.post(f"/records/{seq}/complaint", data={"allegation": "x" * (MAX_ALLEGATION + 1)})
+
+    r = asyncio.run(go())
+    assert r.status_code == 400 and 'id="allegation-error"' in r.text and f"{MAX_ALLEGATION}" in r.text
+
+
+def test_events_list_marks_a_correction_and_gives_programs_iso_times(tmp_path):
+    """w16b S8/F7: `events list` did not say which record a correction corrects; its JSON had wall-clock text
+    where `obligations` has ISO 8601 with the offset."""
+    path = tmp_path / "a.jsonl"
+    env = {"STATUS_GUARD_AUDIT": str(path)}
+    first = _invoke(["events", "add", "federal_reimbursement", "--case", "CPD-9", "--amount", "10.00",
+                     "--occurred-at", "2026-02-01 09:00 America/New_York"], env)
+    assert first.exit_code == 0, first.output
+    seq = int(first.output.split(" as seq ")[1].split()[0])
+    fix = _invoke(["events", "correct", str(seq), "--reason", "wrong_details", "--amount", "12.00"], env)
+    assert fix.exit_code == 0, fix.output
+    table = _invoke(["events", "list", "--from", "2026-01-01"], env).output
+    assert f"corrects record {seq}" in table
+    rows = json.loads(CliRunner().invoke(cli, ["events", "list", "--from", "2026-01-01", "--format", "json"],
+                                         env=env).stdout)
+    assert rows[0]["occurred"] == "2026-02-01T09:00:00-05:00" and rows[0]["corrects"] == seq
+    assert datetime.fromisoformat(rows[0]["entered"]).utcoffset() is not None
+
+
+def test_audit_query_shows_when_a_refusal_occurred_on_the_cambridge_clock(refused_hold):
+    """w16b F5: step 7's `audit query --effect block` showed the UTC write time with microseconds."""
+    log_path, seq = refused_hold
+    res = CliRunner().invoke(cli, ["audit", "query", "--audit", str(log_path), "--effect", "block"])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.stdout.splitlines() if line.split()[:1] == [str(seq)])
+    assert "2026-04-21 08:00 EDT" in row and "Z" not in row.split()[1]
+    assert res.stdout.splitlines()[0].split()[1] == "occurred"
+    data = json.loads(CliRunner().invoke(cli, ["audit", "query", "--audit", str(log_path), "--effect", "block",
+                                               "--format", "json"]).stdout)
+    assert any(r["seq"] == seq and r["time"].endswith("Z") for r in data)  # programs keep the stored record
+
+
+@pytest.mark.parametrize("etype", ["transferred_to_ice_custody", "federal_reimbursement", "notification_request"])
+def test_a_packet_about_a_counted_event_names_the_clause_in_words_not_a_placeholder(recorder, audit_log, log_path,
+                                                                                   policy, etype):
+    """w16b S19: "2.129.060(c) — 2.129.060(c). See the ordinance text." on the record page of an event."""
+    from status_guard.compliance import take_snapshot
+    from status_guard.compliance.complaints import draft_complaint
+    from status_guard.compliance.events import TITLES, EventType
+
+    kw = {"case_ref": "CPD-1", "amount": "5.00"} if etype == "federal_reimbursement" else {"person_id": "BK-1"}
+    stored = recorder.record(etype, occurred_at="2026-02-01T12:00:00Z", **kw)
+    audit_log.close()
+    packet = draft_complaint(take_snapshot(f"jsonl:{log_path}"), stored["seq"], policy)
+    (rule,) = packet.rules
+    assert rule.title != rule.citation and "See the ordinance text" not in rule.reason
+    assert TITLES[EventType(etype)] in rule.title
+
+
+def test_a_record_opened_from_the_audit_log_keeps_the_period_without_cookies(notices_log):
+    """w16b F9: the Audit log linked records as /records/N, so a client without the period cookie lost the period."""
+    import re
+
+    app = create_app(DashboardConfig(audit_spec=f"jsonl:{notices_log['log']}"))
+
+    def get_once(url: str) -> str:  # a fresh client each time: no cookie carries the period
+        async def go() -> str:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+                return (await c.get(url)).text
+        return asyncio.run(go())
+
+    listing = get_once("/records?from=2026-01-01&to=2026-06-30")
+    link = re.search(r'href="(/records/\d+\?[^"]+)"', listing)
+    assert link and "from=2026-01-01" in link.group(1) and "to=2026-06-30" in link.group(1)
+    record = get_once(link.group(1).replace("&amp;", "&"))
+    menu = re.findall(r'<li><a href="([^"]+)"', record)
+    assert any(h.startswith("/?") and "from=2026-01-01" in h for h in menu), menu

@@ -200,3 +200,19 @@ def test_the_baseline_adopts_exactly_what_it_lists(tmp_path_factory, guard, befo
     assert Counter(f.name for f in report.failing(Effect.BLOCK)) == \
         Counter(f.name for f in report.findings if not f.baselined and f.effect is Effect.BLOCK)
     assert fixed == []
+
+
+def test_write_baseline_says_which_findings_it_could_not_adopt(tmp_path):
+    """w16b F10: `--write-baseline` said "1 finding(s) adopted" and silently left out an invalid suppression's
+    block finding, so the next `--baseline` run on unchanged code failed."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "form.html").write_text('<form>\n<!-- status-guard: allow no-status-inquiy -- 8 U.S.C. 1324a -->\n'
+                                   '<input name="citizenship_status">\n<input name="country_of_birth"></form>\n')
+    baseline = tmp_path / "b.json"
+    res = CliRunner().invoke(cli, ["scan", str(app), "--no-text", "--write-baseline", str(baseline)])
+    adopted = len(json.loads(baseline.read_text())["findings"])
+    later = CliRunner().invoke(cli, ["scan", str(app), "--no-text", "--baseline", str(baseline)])
+    assert later.exit_code == 1 and adopted >= 1  # the invalid suppression cannot be adopted ...
+    # ... and the write said so, naming the file and line, instead of only "N finding(s) adopted"
+    assert "1 finding(s) cannot be adopted" in res.output and "form.html:2" in res.output

@@ -37,7 +37,7 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import EXIT_CANNOT_VERIFY, missing_audit, style
+from .options import EXIT_CANNOT_VERIFY, Choice, missing_audit, style
 from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
@@ -135,7 +135,8 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
+              help="text (default): for people; json: one JSON document")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
                fmt: str) -> None:
@@ -154,10 +155,13 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         _fail(str(e))
     anchor_list = _anchors(anchors)
     heads = _witness_entries(witness_spec) if witness_spec else None
+    from .options import progress
+
     try:
-        report = verify_items(sink.raw_items(), hmac_key=hkey, public_key=pub, allow_open_tail=allow_open,
-                              anchors=anchor_list, position_name=sink.position_name, witness_heads=heads,
-                              expected_log_id=log_id)
+        with progress("Verifying the audit log"):  # a spinner on a terminal: a large log takes a while
+            report = verify_items(sink.raw_items(), hmac_key=hkey, public_key=pub, allow_open_tail=allow_open,
+                                  anchors=anchor_list, position_name=sink.position_name, witness_heads=heads,
+                                  expected_log_id=log_id)
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
     if report.count == 0 and not report.problems:
@@ -176,7 +180,15 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
                    f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
                    + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked else ""))
-        click.echo(f"  integrity: {report.integrity_basis}")
+        if missing and missing[0] == "--public-key":
+            # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
+            click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
+                       "head(s), not checked: the public key was not supplied (--public-key)")
+        elif missing:
+            click.echo("  integrity: the log is HMAC-chained; its records could not be checked: the HMAC key was not "
+                       "supplied (--hmac-key-file)")
+        else:
+            click.echo(f"  integrity: {report.integrity_basis}")
         if report.last_seq is not None:
             state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
             click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
@@ -286,15 +298,40 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
                         for v in (_cell(rec, c) for c in CSV_COLUMNS)])
         click.echo(buf.getvalue(), nl=False)
         return
-    rows = [[_cell(rec, c) for c in COLUMNS] for rec in records]
+    # for people: when it occurred, on Cambridge's wall clock with the zone (as every other screen), not the
+    # log's UTC write time with microseconds (that stays in json/jsonl/csv)
+    show = _local_clock()
+    heads = ["occurred" if c == "time" else c for c in COLUMNS]
+    rows = [[show(rec) if c == "time" else _cell(rec, c) for c in COLUMNS] for rec in records]
     limits = {"time": 27, "citations": 40, "fields": 50}
     rows = [[c if len(c) <= limits.get(col, 30) else c[: limits.get(col, 30) - 1] + "…"
              for col, c in zip(COLUMNS, row)] for row in rows]
-    widths = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(COLUMNS)]
-    click.echo("  ".join(col.ljust(widths[i]) for i, col in enumerate(COLUMNS)).rstrip())
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    click.echo("  ".join(h.ljust(widths[i]) for i, h in enumerate(heads)).rstrip())
     for r in rows:
         click.echo("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
     click.echo(f"({len(rows)} record(s))")
+
+
+def _local_clock() -> Any:
+    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT')."""
+    from status_guard.compliance.index import occurred_time
+
+    try:
+        from status_guard.compliance.jurisdiction import jurisdiction_of
+        from status_guard.policy import load_policy
+
+        j = jurisdiction_of(load_policy(None))
+    except Exception:  # noqa: BLE001 - a listing never fails for want of a time zone: UTC, said as such
+        from status_guard.compliance.jurisdiction import Jurisdiction
+
+        j = Jurisdiction()
+
+    def show(rec: dict[str, Any]) -> str:
+        t = occurred_time(rec)
+        return j.show(t) if t is not None else str(rec.get("time", ""))
+
+    return show
 
 
 def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
@@ -303,6 +340,91 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
             _fail(f"{description} holds a line of {item.oversize} bytes, over the size limit of a record "
                   "(it was not read): not an audit log; run `status-guard audit verify`")
         yield item
+
+
+def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | None, public_key: str | None,
+                      no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str,
+                      out: str | None = None) -> None:
+    """List records, then say what the check of the log found — the same states, colours and exit codes
+    as `events list` and `obligations`: verified (green); cannot verify, a key not supplied (yellow, exit 0:
+    not a tamper alarm); TAMPERING OR DAMAGE (red, exit 1: the records above may have been altered).
+    The listing goes to standard output, the state line to standard error (a JSON listing stays JSON).
+    ``--no-verify`` lists without checking, and says so in yellow."""
+    from status_guard.audit.verify import verify_items
+    from status_guard.compliance.verification import view_of
+
+    try:
+        sink = open_sink(audit_spec, table=table)
+        pub = load_public_key(public_key) if public_key else None
+        hkey = load_secret_file(hmac_key_file) if hmac_key_file else None
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    try:
+        if no_verify:
+            items = sink.tail_items(tail) if tail is not None else sink.raw_items()
+            _emit_to(out, filter_items(_checked_items(items, sink.description), flt, limit), fmt)
+            click.echo(style("Not verified (--no-verify).", err=True, fg="yellow", bold=True)
+                       + " These records were listed without checking the log; run without --no-verify, or "
+                       "status-guard audit verify, before relying on them.", err=True)
+            return
+        everything = list(_checked_items(sink.raw_items(), sink.description))
+        report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
+                              position_name=sink.position_name)
+        listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
+    except (AuditConfigError, AuditUnavailableError, OSError) as e:
+        _fail(str(e))
+    if report.count == 0 and not report.problems:
+        _fail(f"no records found in {sink.description}: nothing to list (wrong path or table?)")
+    if report.unreadable:
+        _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
+    if not any(_parses(it.data) for it in everything):
+        _fail(f"{sink.description} is not a status-guard audit log: no record in it could be read (wrong file?)")
+    _emit_to(out, filter_items(listed, flt, limit), fmt)
+    view = view_of(report, hmac_key_given=hkey is not None)
+    colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
+    click.echo(style(f"{view.headline}.", err=True, fg=colour, bold=True) + f" {view.detail}", err=True)
+    if view.state == "failed":
+        for p in report.problems[:5]:
+            click.echo(f"  {p.kind.upper()}: {p.message}", err=True)
+        click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the records above "
+                   "may have been altered; do not rely on them (run status-guard audit verify)", err=True)
+        sys.exit(1)
+
+
+def _emit_to(out: str | None, records: Iterable[dict[str, Any]], fmt: str) -> None:
+    """``_emit`` to standard output, or to ``out`` (written whole through a temporary file)."""
+    if out is None:
+        _emit(records, fmt)
+        return
+    from .options import write_out
+
+    rows = list(records)
+    buf = io.StringIO()
+    with _redirect(buf):
+        _emit(rows, fmt)
+    write_out(out, buf.getvalue().encode("utf-8"))
+    click.echo(f"wrote {out} ({fmt}, {len(rows)} record(s))", err=True)
+
+
+def _redirect(buf: io.StringIO) -> Any:
+    from contextlib import redirect_stdout
+
+    return redirect_stdout(buf)
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        return isinstance(json.loads(data), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+no_verify_option = click.option(
+    "--no-verify", is_flag=True,
+    help="list without checking the log first (faster on a large log); the output says it was not verified")
+query_public_key_option = click.option(
+    "--public-key", type=click.Path(dir_okay=False), default=None, envvar=ENV_PUBLIC_KEY_FILE,
+    help=f"Ed25519 public key (PEM) to check the signed tree heads (default: ${ENV_PUBLIC_KEY_FILE})")
 
 
 @audit.command("query")
@@ -317,35 +439,75 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
+                   "(with --out and no --format: from the file's extension)")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
+@hmac_key_option
+@query_public_key_option
+@no_verify_option
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
-              fmt: str) -> None:
-    """List records matching filters, in chain order."""
-    try:
-        sink = open_sink(audit_spec, table=table)
-        flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
-                          adapter=adapter, kind=None if kind == "all" else kind)
-        _emit(filter_items(_checked_items(sink.raw_items(), sink.description), flt, limit), fmt)
-    except (AuditConfigError, AuditUnavailableError, OSError) as e:
-        _fail(str(e))
+              fmt: str | None, out: str | None, hmac_key_file: str | None, public_key: str | None,
+              no_verify: bool) -> None:
+    """List records matching filters, in chain order. The log is verified first (the last line says what
+    the check found); exits 1 if it did not verify, as `events list` does."""
+    from status_guard.audit.query import to_log_time
+
+    for flag, value in (("--since", since), ("--until", until)):  # errors name the flag the user typed
+        try:
+            to_log_time(value)
+        except AuditConfigError as e:
+            _fail(f"{flag} {value[:40]!r}: {e}")
+    _check_choices("--effect", effect, EFFECTS)
+    if kind != "all":
+        _check_choices("--kind", kind, KINDS)
+    flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
+                      adapter=adapter, kind=None if kind == "all" else kind)
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit,
+                      _listing_format(fmt, out, audit_spec), out)
+
+
+EFFECTS = ("allow", "flag", "redact", "strip", "block")
+KINDS = ("decision", "event", "heartbeat", "start", "continuation", "end", "checkpoint", "discontinuity")
+
+
+def _check_choices(flag: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """A comma-separated list of known values; a typo is an error with "did you mean" (it would match nothing)."""
+    from .options import suggest
+
+    for v in (value or "").split(","):
+        v = v.strip()
+        if v and v not in choices:
+            _fail(f"{flag} {v[:40]!r} is not one of {', '.join(choices)}{suggest(v, choices)}")
+
+
+def _listing_format(fmt: str | None, out: str | None, audit_spec: str) -> str:
+    from .options import check_out_not_log, format_for_out
+
+    if out:
+        check_out_not_log(out, audit_spec)
+    return format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
 
 
 @audit.command("tail")
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv")
-def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str) -> None:
-    """Show the last N records (all kinds)."""
-    try:
-        sink = open_sink(audit_spec, table=table)
-        items = list(_checked_items(sink.tail_items(count), sink.description))
-        _emit(filter_items(items, Filter()), fmt)
-    except (AuditConfigError, AuditUnavailableError, OSError) as e:
-        _fail(str(e))
+@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
+              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
+                   "(with --out and no --format: from the file's extension)")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
+@hmac_key_option
+@query_public_key_option
+@no_verify_option
+def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, out: str | None,
+             hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
+    """Show the last N records (all kinds). The log is verified first, as `query` does."""
+    _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None,
+                      _listing_format(fmt, out, audit_spec), out)
 
 
 @audit.command("keygen")
@@ -479,7 +641,7 @@ def init_cmd(audit_spec: str, table: str | None, signing_key: str | None, hmac_k
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None, help="the pinned log id, if writers pin one")
 @click.option("--ticket", default=None, help="your incident or ticket reference (letters, digits, ._:/#-)")
-@click.option("--reason", type=click.Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
+@click.option("--reason", type=Choice(["cut", "replaced", "deleted", "rewritten", "unauthenticated", "operator"]),
               default=None, help="what happened, as the refusing writers reported it (default: what recover finds "
                                  "itself against the witness and the pinned id, else 'operator')")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
@@ -537,7 +699,8 @@ def _public_keys(paths: Iterable[str]) -> list[Any]:
 @witness_option
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
               help="trusted Ed25519 public key(s): every head must be signed by one; repeatable")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
+              help="text (default): for people; json: one JSON document")
 def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fmt: str) -> None:
     """Check the heads a witness holds: one consistent history per log (no equivocation, no fork,
     every consistency proof verifies) — without reading the log."""

@@ -8,6 +8,7 @@ complaint) the log could not be verified because its key was not supplied — no
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -148,7 +149,13 @@ def _hold_bases(values: tuple[str, ...], j: Any) -> list[str] | None:
     for v in values:
         code = v.strip().lower().replace("-", "_").replace(" ", "_")
         if code not in j.hold_bases:
-            fail(f"--hold-basis {v[:40]!r} is not one of the policy's hold bases{suggest(code, j.hold_bases)}; "
+            # a form number (I-247, I-200) or a word of the meaning finds the code whose meaning names it
+            token = v.strip().upper().replace(" ", "").replace("_", "-")
+            by_meaning = [c for c, hb in j.hold_bases.items()
+                          if token and re.search(rf"(?<![A-Z0-9-]){re.escape(token)}(?![0-9])", hb.label.upper())]
+            hint = (" (did you mean " + " or ".join(f'"{c}"' for c in by_meaning[:2]) + "?)") if by_meaning \
+                else suggest(code, j.hold_bases)
+            fail(f"--hold-basis {v[:40]!r} is not one of the policy's hold bases{hint}; "
                  f"choose from: {', '.join(j.hold_bases)} (see `status-guard events vocabulary`)")
         out.append(code)
     return out
@@ -325,8 +332,8 @@ def events_vocabulary(policy_path: str | None, fmt: str) -> None:
                            {"alone": "as sole basis"}), nl=False)
 
 
-EVENT_COLUMNS = ["seq", "occurred", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
-                 "obligation", "department", "entered"]
+EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
+                 "obligation", "department", "corrects", "entered"]
 
 
 @events.command("list")
@@ -339,17 +346,23 @@ EVENT_COLUMNS = ["seq", "occurred", "type", "status", "booking", "case", "amount
 @click.option("--to", "end", default=None, help="last day, inclusive")
 @click.option("--type", "etype", default=None, type=Choice(_type_choices()))
 @click.option("--all", "show_all", is_flag=True, help="also list withdrawn and replaced entries")
-@format_option()
+@format_option(default=None, help="table (default): for people; json; jsonl; csv: for spreadsheets (default: from "
+               "the --out extension)")
+@out_option("write the listing to this file (e.g. events.csv) instead of the screen")
 def events_list(audit_spec: str, policy_path: str | None, person_key_file: str | None, hmac_key_file: str | None,
                 public_key: str | None, start: str | None, end: str | None, etype: str | None, show_all: bool,
-                fmt: str) -> None:
+                fmt: str | None, out: str | None) -> None:
     """List events by when they occurred, as corrected (no person references; the booking number is
     shown only with the person key). The log is verified first; exits 1 if it did not verify."""
     from status_guard.compliance.ledger import ledger_of
     from status_guard.compliance.money import money
     from status_guard.compliance.report import Period, ReportError
     from status_guard.compliance.sealing import unseal
+    from status_guard.compliance.wording import TYPE_WORDS
 
+    if out:
+        check_out_not_log(out, audit_spec)
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
     j = _jurisdiction(_policy(policy_path))
     key = _person_key(person_key_file)
     try:
@@ -370,23 +383,36 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
             "withdrawal" if row.type == "void" else f"replaced by seq {ledger.superseded_by.get(row.event_id or '')}")
         if status != "current" and not show_all:
             continue
-        rows.append({"seq": row.seq, "occurred": j.show(row.occurred), "type": row.type, "status": status,
+        # what happened in words, as the report and the dashboard say it (the code stays in `type` for programs)
+        # people read the wall clock with its zone; a spreadsheet or program gets ISO 8601 with the offset (as obligations)
+        shown = j.show if fmt == "table" else j.iso
+        rows.append({"seq": row.seq, "occurred": shown(row.occurred), "what": TYPE_WORDS.get(row.type, row.type),
+                     "type": row.type, "status": status,
                      "booking": unseal(key, ev.get("booking_sealed")) if key else None,
                      "case": ev.get("case_ref"),
                      "amount": money(ev["amount"], ev.get("currency") or "USD") if ev.get("amount") else None,
                      "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
                      "obligation": ev.get("obligation_ref"), "department": ev.get("department"),
-                     "entered": j.show(row.logged_at)})
+                     "corrects": ev.get("related_seq") if ev.get("corrects") else None,
+                     "entered": shown(row.logged_at)})
     cols = [c for c in EVENT_COLUMNS if c != "booking" or key]
     if fmt == "table":  # for a terminal: what happened, to which booking, and the details in one column
         for row in rows:
             row["details"] = "; ".join(str(x) for x in (
                 row["case"], row["amount"], {True: "disclosable", False: "not disclosable"}.get(row["disclosable"]),
-                ", ".join(row["hold_basis"]) if row["hold_basis"] else None, row["obligation"],
+                "basis: " + "; ".join(j.hold_bases[b].label if b in j.hold_bases else str(b) for b in row["hold_basis"])
+                if row["hold_basis"] else None,
+                f"040(g) {row['obligation']}" if row["obligation"] else None,
+                f"corrects record {row['corrects']}" if row["corrects"] is not None else None,
                 None if row["status"] == "current" else row["status"]) if x)
-        cols = ["seq", "occurred", "type"] + (["booking"] if key else []) + ["details"]
+        cols = ["seq", "occurred", "what"] + (["booking"] if key else []) + ["details"]
     rows = [{c: row.get(c) for c in cols} for row in rows]
-    click.echo(render_rows(rows, fmt, cols, empty="no events"), nl=False)
+    text = render_rows(rows, fmt, cols, {"what": "what happened"}, empty="no events")
+    if out:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(rows)} event(s))", err=True)
+    else:
+        click.echo(text, nl=False)
     if fmt == "table":
         click.echo(f"{len(rows)} event(s), {period.label()} ({j.tz_name})", err=True)
     _end_with_verification(snap)
@@ -640,11 +666,20 @@ def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | Non
             audit_spec=audit_spec, policy_path=policy_path,
             hmac_key=load_key(hmac_key_file, "HMAC key", "--hmac-key-file"), public_key=load_public(public_key),
             person_key=_person_key(person_key_file), password=password))
-        with progress("Verifying the audit log before serving"):
-            snap = app.state.warm()
     except (StatusGuardError, ValueError, OSError) as e:
         fail(str(e))
-    _state_line(snap)
+
+    def checked(snap: Any, error: BaseException | None) -> None:
+        if error is not None:
+            click.echo(style("error:", err=True, fg="red", bold=True) + f" the audit log could not be read: {error}",
+                       err=True)
+        elif snap is not None:
+            _state_line(snap)
+
+    # listen at once; the log is verified in the background, and until then every page says it is being checked
+    # (no figure is shown from a log not yet verified)
+    app.state.warm_in_background(checked)
     click.echo(f"status_guard dashboard on http://{host}:{port}/" + (" (login required)" if password else "")
-               + " — stop it with Ctrl+C", err=True)
+               + " — checking the audit log first (pages show their figures when it is done); stop it with Ctrl+C",
+               err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

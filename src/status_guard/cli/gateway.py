@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from .options import Choice
+
 
 @click.group("gateway")
 def gateway() -> None:
@@ -31,7 +33,7 @@ def _print_report(report, quiet: bool = False) -> None:  # type: ignore[no-untyp
 
 @gateway.command("check")
 @click.argument("config", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text")
 def check_cmd(config: str, fmt: str) -> None:
     """Validate CONFIG (TOML or YAML): shape, and meaning against the policy pack. Errors name the key."""
     from status_guard.gateway.check import check_file

@@ -15,7 +15,7 @@ import click
 
 from ..errors import StatusGuardError
 from ..model import Effect
-from .options import Choice, fail, format_for_out, progress, render_rows, suggest, write_out
+from .options import Choice, fail, format_for_out, progress, render_rows, style, suggest, write_out
 
 _FAIL_ON = {"block": Effect.BLOCK, "strip": Effect.STRIP, "redact": Effect.REDACT, "flag": Effect.FLAG, "never": None}
 SCAN_FORMATS = ("table", "json", "jsonl", "csv", "sarif")
@@ -114,6 +114,13 @@ def scan(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_
         write_out(str(write_baseline), bl.to_json(report.findings, report.policy).encode("utf-8"))
         adopted = sum(1 for f in report.findings if bl.adoptable(f))
         click.echo(f"wrote {write_baseline}: {adopted} finding(s) adopted", err=True)
+        left = [f for f in report.findings if not bl.adoptable(f)]
+        if left:  # never silently: these fail the next --baseline run until they are fixed
+            click.echo(style(f"{len(left)} finding(s) cannot be adopted", err=True, fg="yellow", bold=True)
+                       + " (an invalid suppression, or a file that could not be read): fix them, or the next "
+                       "scan with --baseline fails on them:", err=True)
+            for f in left[:20]:
+                click.echo(f"  {f.file}:{f.line}: {f.name} ({f.kind.value})", err=True)
     body = {"table": lambda: render_text(report), "json": lambda: render_json(report),
             "sarif": lambda: render_sarif(report, guard.policy),
             "jsonl": lambda: render_rows(rows_of(report), "jsonl", ROW_COLUMNS),

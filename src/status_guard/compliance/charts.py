@@ -9,9 +9,10 @@ so the PDF does not depend on the fonts of the machine that renders it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,14 +23,27 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 @dataclass(frozen=True)
 class Chart:
+    """A chart, drawn only when its picture is asked for (``svg``/``uri``): a page can name it by
+    ``ident`` (a digest of what it shows) and let the browser fetch the picture separately, so a page
+    is never held up by matplotlib (a few hundred ms per chart on a busy machine)."""
+
     key: str
     title: str
     alt: str
-    svg: bytes
+    make: Callable[[], bytes] = field(repr=False, compare=False)
+    ident: str = ""
+
+    @property
+    def svg(self) -> bytes:
+        return self.make()  # each drawing function is lru-cached on its inputs
 
     @property
     def uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
+
+
+def _ident(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def month_label(ym: str) -> str:
@@ -55,7 +69,8 @@ def warm() -> None:
 
 def _svg(fig: Any, plt: Any) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    # tight_layout has already fitted the labels and the legend: no second full drawing (bbox_inches="tight")
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -105,11 +120,11 @@ def lodged_by_month(by_month: Mapping[str, Mapping[str, int]], names: Mapping[st
         return None
     keys = list(names)
     series = tuple((names[k][:1].upper() + names[k][1:], tuple(by_month[m].get(k, 0) for m in months)) for k in keys)
-    svg = _stacked_months(series, months, "Requests lodged, by month")
+    args = (series, months, "Requests lodged, by month")
     alt = (f"Bar chart of requests lodged with the Police Department by month, {month_label(months[0])} to "
            f"{month_label(months[-1])}: {sum(totals)} in all, {_peak(months, totals)}. The table beside it has "
            "the numbers.")
-    return Chart("lodged", "Requests lodged, by month", alt, svg)
+    return Chart("lodged", "Requests lodged, by month", alt, lambda: _stacked_months(*args), _ident("lodged", *args))
 
 
 def refusals_by_month(by_month: Mapping[str, int]) -> Chart | None:
@@ -117,10 +132,11 @@ def refusals_by_month(by_month: Mapping[str, int]) -> Chart | None:
     totals = [by_month[m] for m in months]
     if not months or sum(totals) == 0:
         return None
-    svg = _stacked_months((("Refused", tuple(totals)),), months, "Attempts refused, by month")
+    args = ((("Refused", tuple(totals)),), months, "Attempts refused, by month")
     alt = (f"Bar chart of attempts refused by the city's software by month: {sum(totals)} in all, "
            f"{_peak(months, totals)}. The table beside it has the numbers.")
-    return Chart("refusals-month", "Attempts refused, by month", alt, svg)
+    return Chart("refusals-month", "Attempts refused, by month", alt, lambda: _stacked_months(*args),
+                 _ident("refusals-month", *args))
 
 
 def refusals_by_clause(by_clause: Mapping[str, int]) -> Chart | None:
@@ -128,11 +144,12 @@ def refusals_by_clause(by_clause: Mapping[str, int]) -> Chart | None:
         return None
     names = tuple(by_clause)
     vals = tuple(float(by_clause[n]) for n in names)
-    svg = _horizontal(names, vals, "Attempts refused, by clause", PALETTE[5], False)
+    args = (names, vals, "Attempts refused, by clause", PALETTE[5], False)
     top = max(by_clause, key=lambda k: by_clause[k])
     alt = (f"Horizontal bar chart of refused attempts by clause of the ordinance: most under {top} "
            f"({by_clause[top]}). The table beside it has the numbers.")
-    return Chart("refusals-clause", "Attempts refused, by clause", alt, svg)
+    return Chart("refusals-clause", "Attempts refused, by clause", alt, lambda: _horizontal(*args),
+                 _ident("refusals-clause", *args))
 
 
 def reimbursements_by_case(cases: Sequence[tuple[str, float]]) -> Chart | None:
@@ -140,8 +157,9 @@ def reimbursements_by_case(cases: Sequence[tuple[str, float]]) -> Chart | None:
         return None
     names = tuple(c for c, _ in cases)
     vals = tuple(v for _, v in cases)
-    svg = _horizontal(names, vals, "Federal reimbursements, by case", PALETTE[0], True)
+    args = (names, vals, "Federal reimbursements, by case", PALETTE[0], True)
     top = max(cases, key=lambda c: c[1])
     alt = (f"Horizontal bar chart of federal reimbursements received, by case: {len(cases)} case(s), the largest "
            f"{top[0]} (${top[1]:,.2f}). The table beside it has the amounts.")
-    return Chart("reimbursements", "Federal reimbursements, by case", alt, svg)
+    return Chart("reimbursements", "Federal reimbursements, by case", alt, lambda: _horizontal(*args),
+                 _ident("reimbursements", *args))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -180,9 +180,11 @@ def recipients_for(policy: Any, scope: str | None) -> tuple[str, ...]:
 
 
 def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
-                    now: datetime | None = None, allegation: str | None = None) -> ComplaintPacket:
+                    now: datetime | None = None, allegation: str | None = None,
+                    obligations: Sequence[Any] | None = None) -> ComplaintPacket:
     """The packet for the record ``record_id`` (a sequence number or a request id), with the officer's
-    ``allegation`` (in the packet only; nothing is written to the audit log)."""
+    ``allegation`` (in the packet only; nothing is written to the audit log). ``obligations``: the
+    log's 040(g) obligations when the caller already has them (``obligations_from``)."""
     from .jurisdiction import jurisdiction_of
 
     now = now or datetime.now(timezone.utc)
@@ -205,7 +207,7 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
             if not any(x.citation == c for x in rules):
                 rules.append(cr)
     if ev is not None and isinstance(ev.get("obligation_ref"), str):
-        obs, _ = obligations_from(snapshot.records)
+        obs = obligations if obligations is not None else obligations_from(snapshot.records)[0]
         for ob in obs:
             if ob.ref == ev["obligation_ref"]:
                 related += [r for r in snapshot.records if (e := event_of(r)) is not None
@@ -215,7 +217,16 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
                     rules.append(by_cite.get(ob.citation, CitedRule(ob.citation, "Notice to individuals", "")))
     if not rules and ev is not None and isinstance(ev.get("citation"), str):
         c = ev["citation"]
-        rules.append(by_cite.get(c, CitedRule(c, c, "See the ordinance text.")))
+        from .events import TITLES as EVENT_TITLES
+
+        etype = ev.get("type")
+        title = (EVENT_TITLES[EventType(etype)] if etype in EventType._value2member_map_
+                 else "an event the ordinance counts")
+        # an event the 060 report counts is not itself a violation: say what the clause is, not a placeholder
+        rules.append(by_cite.get(c, CitedRule(
+            c, f"Reported to the City Clerk (2.129.060): {title}",
+            "The City reports these events twice a year (2.129.060). Recording one is not a violation; describe "
+            "in the allegation what was wrong.")))
     f = getattr(policy, "file", policy)
     v = snapshot.verification
     view = snapshot.view()
@@ -277,7 +288,12 @@ def packet_json(p: ComplaintPacket) -> str:
     return json.dumps(p.as_dict(), ensure_ascii=False, indent=2, sort_keys=True)
 
 
-def packet_html(p: ComplaintPacket, j: Any = None, *, standalone: bool = True) -> str:
+DASHBOARD_ALLEGATION_PROMPT = ("(Describe what happened, in your own words, in the box above, or after downloading. "
+                               "Do not paste personal information about the person concerned into this packet.)")
+
+
+def packet_html(p: ComplaintPacket, j: Any = None, *, standalone: bool = True,
+                allegation_prompt: str = ALLEGATION_PROMPT) -> str:
     """The packet as a document (the dashboard shows it; `complaint draft --format html` writes it)."""
     from .describe import describe
     from .render import STATIC, jinja_env
@@ -287,5 +303,5 @@ def packet_html(p: ComplaintPacket, j: Any = None, *, standalone: bool = True) -
     css = (STATIC / "report.css").read_text(encoding="utf-8") if standalone else ""
     return jinja_env().get_template("complaint_document.html").render(
         p=p, described=described, standalone=standalone, css=css, log_sentence=log_sentence(p),
-        allegation_prompt=ALLEGATION_PROMPT,
+        allegation_prompt=allegation_prompt,
         records_json=[json.dumps(r, ensure_ascii=False, sort_keys=True) for r in p.records])

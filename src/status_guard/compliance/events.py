@@ -257,7 +257,8 @@ class EventRecorder:
                          occurred_at=occurred_at, department=department, request_id=request_id,
                          idempotency_key=idempotency_key)
         if etype is EventType.NOTICE_DELIVERED:
-            existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None)
+            existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
+                                              booking_given=booking_id is not None)
             if existing is not None:
                 return existing  # the same notice retried with its idempotency key
         elif self.refuse_duplicates and not allow_duplicate:
@@ -360,7 +361,7 @@ class EventRecorder:
                idempotency_key: str | None) -> dict[str, Any]:
         dept = department or self.department
         now = datetime.now(timezone.utc)
-        when = parse_when(occurred_at) if occurred_at is not None else now
+        when = self.jurisdiction.parse_time(occurred_at) if occurred_at is not None else now
         refusal_when = when if occurred_at is not None else None  # else the log's own time says when
         if when > now + MAX_CLOCK_SKEW:
             # a future date would be counted in a later report period than the one it belongs to
@@ -539,7 +540,8 @@ class EventRecorder:
                              param="target")
         return row
 
-    def _close_obligation(self, ev: dict[str, Any], *, person_given: bool) -> dict[str, Any] | None:
+    def _close_obligation(self, ev: dict[str, Any], *, person_given: bool,
+                          booking_given: bool = False) -> dict[str, Any] | None:
         from .obligations import obligations_from
 
         ledger = self._ledger()
@@ -562,8 +564,17 @@ class EventRecorder:
                                  param="person_id")
         elif ob.person_ref is not None:
             ev["person_ref"] = ob.person_ref
-        if "booking_sealed" not in ev and ob.booking_sealed:
-            ev["booking_sealed"] = ob.booking_sealed
+        if booking_given and ob.booking_sealed and ev.get("booking_sealed") != ob.booking_sealed:
+            # the booking is part of whom the notice is owed to: another booking is another person's notice
+            from .sealing import unseal
+
+            given, owed = unseal(self.person_key, ev.get("booking_sealed")), unseal(self.person_key, ob.booking_sealed)
+            if given is None or owed is None or given.strip().casefold() != owed.strip().casefold():
+                raise EventError("the notice names a different booking from the one obligation "
+                                 f"{ob.ref} is owed to; leave {{param}} out to take it from the obligation",
+                                 param="booking_id")
+        if ob.booking_sealed:
+            ev["booking_sealed"] = ob.booking_sealed  # the obligation's booking, whatever spelling was typed
         return None
 
     def _check_notice_person(self, ev: dict[str, Any], old: Mapping[str, Any]) -> None:

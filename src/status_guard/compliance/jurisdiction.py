@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,8 +50,10 @@ class Jurisdiction:
 
     # -- times -------------------------------------------------------------------------------------
     def parse_time(self, value: Any, param: str = "occurred_at") -> datetime:
-        """An aware datetime (UTC) from a datetime or text. A time without a zone is an error."""
-        return parse_instant(value, param=param)
+        """An aware datetime (UTC) from a datetime or text. A time without a zone is an error. The
+        jurisdiction's own abbreviations are read as its wall clock ("08:00 EDT", as every screen prints
+        it), and an abbreviation that does not fit the date ("EST" in July) is an error, never an hour off."""
+        return parse_instant(value, param=param, zone_name=self.tz_name)
 
     def local(self, dt: datetime) -> datetime:
         return dt.astimezone(self.tz)
@@ -59,11 +62,7 @@ class Jurisdiction:
         """'2026-02-01 03:00 EST': what a person reads (the log keeps UTC)."""
         if value is None or value == "":
             return ""
-        dt = parse_stored(value) if isinstance(value, str) else value
-        if dt is None:
-            return str(value)
-        loc = dt.astimezone(self.tz)
-        return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
+        return _show(self.tz_name, value, seconds)
 
     def iso(self, value: datetime | str | None) -> str | None:
         """ISO 8601 with the offset of the jurisdiction's zone ('2026-04-20T10:00:00-04:00'): for a
@@ -101,8 +100,42 @@ def _safe_code(code: object) -> str:
     return s if re.fullmatch(r"[A-Za-z0-9_ -]{1,40}", s) and not re.search(r"\d{4,}", s) else "(given value)"
 
 
-def parse_instant(value: Any, *, param: str = "occurred_at") -> datetime:
-    """An aware UTC datetime from an aware datetime or an ISO 8601 string with a zone."""
+_ABBREVIATED = re.compile(r"^(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)\s+"
+                         r"(?P<abbr>[A-Z]{3,5})(?:\s+\((?P<zone>[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*)\))?$")
+_NOT_ABBREVIATIONS = frozenset({"UTC", "GMT", "UCT", "ZULU"})
+
+
+def _abbreviated(m: re.Match[str], zone_name: str | None, param: str) -> datetime:
+    """'2026-04-21 08:00 EDT' (optionally followed by '(America/New_York)', as the tool prints times): the wall
+    clock of the jurisdiction's zone, only when the abbreviation is the one that zone uses at that moment.
+    EST/EDT are never read as fixed offsets: "08:00 EST" in July would be an hour off the clock meant."""
+    name = m.group("zone") or zone_name
+    abbr = m.group("abbr")
+    if not name or name == "UTC":
+        raise EventError(f"{{param}}: {abbr} is an abbreviation, which can mean several zones; give the zone, e.g. "
+                         "2026-03-01 14:00 America/New_York, or the offset, e.g. 2026-03-01T14:00-05:00", param=param)
+    try:
+        zone = ZoneInfo(name)
+        naive = datetime.fromisoformat(m.group("stamp").replace(" ", "T"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventError("{param} is not a valid date and time, e.g. " + TIME_EXAMPLES, param=param) from None
+    fits = [naive.replace(tzinfo=zone, fold=f) for f in (0, 1)]
+    fits = [dt for dt in fits if dt.tzname() == abbr
+            and dt.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive]
+    if fits:
+        return fits[0].astimezone(UTC)
+    _local(naive, zone, param)  # a time the clocks skipped (or repeated) is named as such
+    used = naive.replace(tzinfo=zone)
+    offset = used.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    raise EventError(f"{{param}}: on {naive.date().isoformat()} the time in {name} is {used.tzname()} (UTC{offset}), "
+                     f"not {abbr}; write {m.group('stamp')} {used.tzname()}, or give the offset you mean "
+                     f"(e.g. {naive.strftime('%Y-%m-%dT%H:%M')}{offset})", param=param)
+
+
+def parse_instant(value: Any, *, param: str = "occurred_at", zone_name: str | None = None) -> datetime:
+    """An aware UTC datetime from an aware datetime or an ISO 8601 string with a zone (``zone_name``: the
+    jurisdiction's zone, whose abbreviations — EST/EDT — are accepted as its wall clock)."""
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise EventError("{param} has no time zone; give one, e.g. " + TIME_EXAMPLES, param=param)
@@ -112,6 +145,9 @@ def parse_instant(value: Any, *, param: str = "occurred_at") -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise EventError("{param} must be a time with a zone, e.g. " + TIME_EXAMPLES, param=param)
     text = value.strip()
+    a = _ABBREVIATED.match(text)
+    if a and a.group("abbr") not in _NOT_ABBREVIATIONS:
+        return _abbreviated(a, zone_name, param)
     m = _ZONE_SUFFIX.match(text)
     if m:
         try:
@@ -152,11 +188,28 @@ def _local(naive: datetime, zone: ZoneInfo, param: str) -> datetime:
     return first.astimezone(UTC)
 
 
+@lru_cache(maxsize=1 << 15)
+def _show(tz_name: str, value: datetime | str, seconds: bool) -> str:
+    dt = parse_stored(value) if isinstance(value, str) else value
+    if dt is None:
+        return str(value)
+    loc = dt.astimezone(UTC if tz_name == "UTC" else ZoneInfo(tz_name))
+    return loc.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
+
+
 def parse_stored(value: str) -> datetime | None:
     """A time as the log stores it (UTC 'Z', or a bare date meaning that UTC day); None if unreadable."""
+    if not isinstance(value, str):
+        return None
+    return _parse_stored(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_stored(value: str) -> datetime | None:
+    # cached: every page reads the same few thousand event times again (a datetime is immutable)
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
+    except ValueError:
         return None
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 

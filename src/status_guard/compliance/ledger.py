@@ -60,10 +60,18 @@ class EventRow:
 
     @property
     def occurred(self) -> datetime | None:
+        # kept in the instance's __dict__ after the first use (a plain dict lookup: pages read it thousands
+        # of times; functools.cached_property takes a lock on every read in Python 3.11)
+        try:
+            return self.__dict__["_occurred"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
         raw = self.event.get("occurred_at")
         if not isinstance(raw, str):
             raw = self.logged_at
-        return parse_stored(raw) if isinstance(raw, str) else None
+        value = parse_stored(raw) if isinstance(raw, str) else None
+        self.__dict__["_occurred"] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -116,39 +124,60 @@ def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str,
 
 
 def ledger_of(records: Iterable[Mapping[str, Any]]) -> Ledger:
-    by_id: dict[str, EventRow] = {}
-    order: list[str] = []
-    anonymous: list[EventRow] = []  # events without an id (written by hand): counted, never correctable
-    superseded: dict[str, int] = {}
-    corrections: list[Correction] = []
-    conflicts: list[int] = []
-    duplicates = 0
-    for row in event_rows(records):
-        eid = row.event_id
-        if eid is None:
-            anonymous.append(row)
-            continue
-        if eid in by_id:
-            duplicates += 1  # a copied record: one event id is one event
-            continue
-        by_id[eid] = row
-        target_id = row.event.get("corrects")
-        if not isinstance(target_id, str):
-            order.append(eid)
-            continue
-        target = by_id.get(target_id)
-        reason = str(row.event.get("reason_code") or "unspecified")
-        if target is None or target_id in superseded or target.type == VOID:
-            conflicts.append(row.seq)
-            continue
-        superseded[target_id] = row.seq
-        if row.type == VOID:
-            corrections.append(Correction(row.seq, row.logged_at, "void", reason, target_id, target, None, ()))
-        else:
-            order.append(eid)
-            corrections.append(Correction(row.seq, row.logged_at, "correct", reason, target_id, target, row,
-                                          changed_fields(target.event, row.event)))
-    current = [by_id[e] for e in order if e not in superseded and by_id[e].type != VOID]
-    current.extend(anonymous)
-    current.sort(key=lambda r: r.seq)
-    return Ledger(tuple(current), tuple(corrections), tuple(conflicts), duplicates, by_id, superseded)
+    return LedgerBuilder().add(records).ledger()
+
+
+class LedgerBuilder:
+    """:func:`ledger_of`, one record at a time: ``add`` the records in log order (in as many calls as
+    they arrive), ``ledger()`` the facts as they stand after them. A long-running reader (the
+    dashboard) adds only the records appended since it last asked."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, EventRow] = {}
+        self.order: list[str] = []
+        self.anonymous: list[EventRow] = []  # events without an id (written by hand): counted, never correctable
+        self.superseded: dict[str, int] = {}
+        self.corrections: list[Correction] = []
+        self.conflicts: list[int] = []
+        self.duplicates = 0
+        self._ledger: Ledger | None = None
+
+    def add(self, records: Iterable[Mapping[str, Any]]) -> LedgerBuilder:
+        by_id, superseded = self.by_id, self.superseded
+        for row in event_rows(records):
+            self._ledger = None
+            eid = row.event_id
+            if eid is None:
+                self.anonymous.append(row)
+                continue
+            if eid in by_id:
+                self.duplicates += 1  # a copied record: one event id is one event
+                continue
+            by_id[eid] = row
+            target_id = row.event.get("corrects")
+            if not isinstance(target_id, str):
+                self.order.append(eid)
+                continue
+            target = by_id.get(target_id)
+            reason = str(row.event.get("reason_code") or "unspecified")
+            if target is None or target_id in superseded or target.type == VOID:
+                self.conflicts.append(row.seq)
+                continue
+            superseded[target_id] = row.seq
+            if row.type == VOID:
+                self.corrections.append(Correction(row.seq, row.logged_at, "void", reason, target_id, target, None, ()))
+            else:
+                self.order.append(eid)
+                self.corrections.append(Correction(row.seq, row.logged_at, "correct", reason, target_id, target, row,
+                                                   changed_fields(target.event, row.event)))
+        return self
+
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            by_id, superseded = self.by_id, self.superseded
+            current = [by_id[e] for e in self.order if e not in superseded and by_id[e].type != VOID]
+            current.extend(self.anonymous)
+            current.sort(key=lambda r: r.seq)
+            self._ledger = Ledger(tuple(current), tuple(self.corrections), tuple(self.conflicts), self.duplicates,
+                                  dict(by_id), dict(superseded))
+        return self._ledger

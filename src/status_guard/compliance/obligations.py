@@ -132,8 +132,14 @@ def _before(a: str, b: str) -> bool:
 def pending(records: Iterable[Mapping[str, Any]] | Ledger, now: datetime | None = None,
             include_closed: bool = False) -> list[tuple[Obligation, str]]:
     """(obligation, status) for open and overdue obligations (and closed ones when asked), overdue first."""
-    now = now or datetime.now(timezone.utc)
     obs, _ = obligations_from(records)
+    return by_status(obs, now, include_closed)
+
+
+def by_status(obs: Iterable[Obligation], now: datetime | None = None,
+              include_closed: bool = False) -> list[tuple[Obligation, str]]:
+    """``pending`` for obligations already derived (``obligations_from``)."""
+    now = now or datetime.now(timezone.utc)
     rows = [(o, o.status(now)) for o in obs]
     if not include_closed:
         rows = [r for r in rows if r[1] in ("open", "overdue")]

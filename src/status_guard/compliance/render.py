@@ -21,7 +21,15 @@ from typing import Any
 from .events import LODGED_TYPES, TITLES
 from .money import money
 from .report import SemiannualReport
-from .wording import context, coverage_sentence, document_title, key_figures, report_title, verification_sentence
+from .wording import (
+    TYPE_WORDS,
+    context,
+    coverage_sentence,
+    document_title,
+    key_figures,
+    report_title,
+    verification_sentence,
+)
 
 FORMATS = ("html", "pdf", "csv", "md", "json")
 TEMPLATES = Path(__file__).parent / "dashboard" / "templates"
@@ -125,7 +133,7 @@ def to_markdown(r: SemiannualReport) -> str:
     lines += ["", "## Corrections", ""]
     if r.corrections:
         lines += ["| Entered | Record | Event | Action | Reason | Changed |", "| --- | ---: | --- | --- | --- | --- |"]
-        lines += [f"| {_md(c.entered)} | {c.target_seq if c.target_seq is not None else ''} | {_md(c.event_type)} | "
+        lines += [f"| {_md(c.entered)} | {c.target_seq if c.target_seq is not None else ''} | {_md(TYPE_WORDS.get(c.event_type, c.event_type))} | "
                   f"{c.action} | {_md(c.reason)} | {_md(', '.join(c.changed))} |" for c in r.corrections]
     else:
         lines.append("No event of this period was corrected or withdrawn.")
@@ -224,6 +232,8 @@ def jinja_env() -> Any:
                        coverage_sentence=coverage_sentence, report_title=report_title, money=money)
     env.filters["money"] = lambda v, cur="USD": money(v, cur)
     env.filters["month"] = month_label
+    # a document carries its charts inside it; the dashboard replaces this with an address (charts load apart)
+    env.filters["chart_src"] = lambda c: c.uri
     return env
 
 

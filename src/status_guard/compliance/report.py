@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from .events import LODGED_TYPES, TITLES, EventType
@@ -72,11 +73,11 @@ class Period:
 
         return cls(one(start, "--from"), one(end, "--to"), tz, limit)
 
-    @property
+    @cached_property
     def start_dt(self) -> datetime:
         return datetime.combine(self.start, time(0), tzinfo=self.tz).astimezone(UTC)
 
-    @property
+    @cached_property
     def end_dt(self) -> datetime:
         """Exclusive end: midnight (local) after the last day, in UTC."""
         return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
@@ -85,7 +86,8 @@ class Period:
         return self.start_dt <= dt < self.end_dt
 
     def month_of(self, dt: datetime) -> str:
-        return dt.astimezone(self.tz).strftime("%Y-%m")
+        loc = dt.astimezone(self.tz)
+        return f"{loc.year:04d}-{loc.month:02d}"
 
     def months(self) -> list[str]:
         out, y, m = [], self.start.year, self.start.month
@@ -349,16 +351,34 @@ def _correction_rows(corrections: Iterable[Correction], period: Period, j: Juris
     return tuple(rows)
 
 
-def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[str, Any] | None = None,
-                       scope_titles: Mapping[str, str] | None = None, now: datetime | None = None,
-                       max_quiet: timedelta = DEFAULT_MAX_QUIET, jurisdiction: Jurisdiction | None = None,
-                       ledger: Ledger | None = None, index: LogIndex | None = None) -> SemiannualReport:
-    """Compute every 2.129.060 figure for ``period`` from ``snapshot`` (one verified read)."""
-    now = now or datetime.now(UTC)
-    j = jurisdiction or Jurisdiction(tz_name=period.zone_name if period.zone_name != "UTC" else "UTC")
-    scope_titles = scope_titles or {}
+@dataclass(frozen=True)
+class EventFigures:
+    """What the report counts from the events alone (the ledger) for one period at one time: computed
+    again only when events were appended (the dashboard keeps it between reads that add decisions)."""
+
+    lodged: Counter[str]
+    lodged_by_month: dict[str, Counter[str]]
+    detained: frozenset[str]
+    detained_events: int
+    transferred: frozenset[str]
+    transfer_events: int
+    reimb: dict[tuple[str, str], list[Decimal]]
+    coop: dict[str, bool]
+    uncountable: int
+    entered_after: int
+    latest_entry: datetime | None
+    notices: NoticeSummary
+    corrections: tuple[CorrectionRow, ...]
+    orphans: int
+    duplicates: int
+    conflicts: tuple[int, ...]
+
+
+def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction,
+                  obligations: tuple[list[Obligation], list[Any]] | None = None) -> EventFigures:
+    """Count the current events (corrections applied) of ``period``, and its 040(g) notices at ``now``
+    (``obligations``: ``obligations_from(ledger)`` when the caller already has it)."""
     months = period.months()
-    ledger = ledger or ledger_of(snapshot.records)
     lodged: Counter[str] = Counter()
     lodged_by_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     detained: set[str] = set()
@@ -419,6 +439,26 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
             # fail closed: anything not explicitly disclosable keeps the whole case out
             coop[case] = coop.get(case, True) and disc is True
 
+    obs, orphans = obligations if obligations is not None else obligations_from(ledger)
+    return EventFigures(lodged, lodged_by_month, frozenset(detained), detained_events, frozenset(transferred),
+                        transfer_events, dict(reimb), coop, uncountable, entered_after, latest_entry,
+                        _notices(obs, period, now, j), _correction_rows(ledger.corrections, period, j),
+                        len(orphans), ledger.duplicates, tuple(ledger.conflicts))
+
+
+def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[str, Any] | None = None,
+                       scope_titles: Mapping[str, str] | None = None, now: datetime | None = None,
+                       max_quiet: timedelta = DEFAULT_MAX_QUIET, jurisdiction: Jurisdiction | None = None,
+                       ledger: Ledger | None = None, index: LogIndex | None = None,
+                       events: EventFigures | None = None) -> SemiannualReport:
+    """Compute every 2.129.060 figure for ``period`` from ``snapshot`` (one verified read)."""
+    now = now or datetime.now(UTC)
+    j = jurisdiction or Jurisdiction(tz_name=period.zone_name if period.zone_name != "UTC" else "UTC")
+    scope_titles = scope_titles or {}
+    months = period.months()
+    if events is None:
+        events = event_figures(ledger or ledger_of(snapshot.records), period, now, j)
+    e = events
     refusals: Counter[tuple[str, str]] = Counter()
     by_clause: Counter[str] = Counter()
     refusals_total = refusals_monitor = 0
@@ -434,26 +474,25 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
 
     cases = tuple(sorted(
         (CaseReimbursement(case, cur, sum(vals, Decimal("0")).quantize(Decimal("0.01")), len(vals))
-         for (case, cur), vals in reimb.items()), key=lambda c: (c.currency, c.case_ref)))
+         for (case, cur), vals in e.reimb.items()), key=lambda c: (c.currency, c.case_ref)))
     totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for c in cases:
         totals[c.currency] += c.total
     v = snapshot.verification
     view = view_of(v)
     notes: list[str] = []
-    if ledger.duplicates:
-        notes.append(f"{ledger.duplicates} event record(s) repeat the event id of an earlier record (a copied "
+    if e.duplicates:
+        notes.append(f"{e.duplicates} event record(s) repeat the event id of an earlier record (a copied "
                      "record) and are counted once.")
-    if uncountable:
-        notes.append(f"{uncountable} event record(s) in the log lack a field needed to count them and are "
+    if e.uncountable:
+        notes.append(f"{e.uncountable} event record(s) in the log lack a field needed to count them and are "
                      "not in the figures.")
-    if ledger.conflicts:
-        notes.append(f"{len(ledger.conflicts)} correction record(s) name an event that does not exist or was "
-                     "already corrected; they change nothing (records " + ", ".join(map(str, ledger.conflicts[:10]))
+    if e.conflicts:
+        notes.append(f"{len(e.conflicts)} correction record(s) name an event that does not exist or was "
+                     "already corrected; they change nothing (records " + ", ".join(map(str, e.conflicts[:10]))
                      + ").")
-    obligations, orphans = obligations_from(ledger)
-    if orphans:
-        notes.append(f"{len(orphans)} notice record(s) could not be matched to an open 040(g) obligation "
+    if e.orphans:
+        notes.append(f"{e.orphans} notice record(s) could not be matched to an open 040(g) obligation "
                      "(see the dashboard's obligations page).")
     return SemiannualReport(
         period=period,
@@ -465,24 +504,24 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         verification_warnings=tuple(v.warnings),
         verified_count=v.count,
         metadata={k: str(val) for k, val in (metadata or {}).items() if isinstance(val, (str, int))},
-        lodged={t.value: lodged.get(t.value, 0) for t in LODGED_TYPES},
-        lodged_by_month={m: {t.value: lodged_by_month[m].get(t.value, 0) for t in LODGED_TYPES} for m in months},
-        detained_individuals=len(detained), detained_events=detained_events,
-        transferred_individuals=len(transferred), transfer_events=transfer_events,
+        lodged={t.value: e.lodged.get(t.value, 0) for t in LODGED_TYPES},
+        lodged_by_month={m: {t.value: e.lodged_by_month[m].get(t.value, 0) for t in LODGED_TYPES} for m in months},
+        detained_individuals=len(e.detained), detained_events=e.detained_events,
+        transferred_individuals=len(e.transferred), transfer_events=e.transfer_events,
         reimbursements=cases, reimbursement_totals=dict(totals),
-        cooperation_investigations=sum(1 for ok in coop.values() if ok),
-        cooperation_withheld=sum(1 for ok in coop.values() if not ok),
+        cooperation_investigations=sum(1 for ok in e.coop.values() if ok),
+        cooperation_withheld=sum(1 for ok in e.coop.values() if not ok),
         refusals=tuple(RefusalCount(c, d, n) for (c, d), n in sorted(refusals.items(), key=lambda x: (-x[1], x[0]))),
         refusals_total=refusals_total, refusals_monitor=refusals_monitor,
         refusals_by_month=dict(refusals_by_month),
-        coverage=_coverage(idx, period, now, max_quiet, entered_after, latest_entry),
-        problems_in_events=uncountable,
+        coverage=_coverage(idx, period, now, max_quiet, e.entered_after, e.latest_entry),
+        problems_in_events=e.uncountable,
         notes=tuple(notes),
         integrity_basis=v.integrity_basis,
         tamper_evident=v.tamper_evident,
         verification=view,
-        notices=_notices(obligations, period, now, j),
-        corrections=_correction_rows(ledger.corrections, period, j),
+        notices=e.notices,
+        corrections=e.corrections,
         refusals_by_clause=dict(sorted(by_clause.items(), key=lambda x: (-x[1], x[0]))),
         log_kind=snapshot.kind,
         log_id=v.log_id,
