@@ -49,7 +49,7 @@ def _serve(mode: str, *args: str) -> Iterator[str]:
     env.pop("FORWARDED_ALLOW_IPS", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "uvicorn_apps:app", "--app-dir", str(HERE), "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--lifespan", "off", *args],
+         "--port", str(port), "--log-level", "warning", "--lifespan", "auto", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
