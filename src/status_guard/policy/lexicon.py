@@ -41,6 +41,9 @@ class Abbreviation(_Strict):
     when_prev: list[str] = Field(default_factory=list)
     unless_next: list[str] = Field(default_factory=list)
     unless_prev: list[str] = Field(default_factory=list)
+    unless_with: list[str] = Field(default_factory=list, description=(
+        "Words that, anywhere in the text or in the field's other text (its label or name), mean the "
+        "abbreviation is something harmless: `imm` next to 'immunization', `cit` next to 'citation'."))
     in_labels: bool = Field(default=False, description="Also expand inside labels (default: names only).")
     conventions: list[str] = Field(default_factory=list, description="Naming conventions where it is seen.")
     note: str = ""
@@ -107,6 +110,9 @@ class LookAlike(_Strict):
 
     phrase: str = Field(min_length=1, max_length=120)
     categories: list[str] = Field(min_length=1)
+    whole_field: bool = Field(default=False, description=(
+        "Veto the categories anywhere in the field (name and label), not only where the phrase "
+        "overlaps a match: a detainer names the agency that asks, which is not the person's status."))
     note: str = ""
 
 
