@@ -62,7 +62,12 @@ class OwnerRules:
             if h.start < end and start < h.end:  # inside the match: a person keeps it as it is
                 if o.person:
                     return PERSON
-                continue
+                if h.start <= start and end <= h.end and h.end - h.start > end - start:
+                    # a longer owner phrase holds the match: "court list", "room booking" are a
+                    # list and a room, not a court or a booking
+                    cand = (0, 0, h)
+                else:
+                    continue
             elif h.end <= start:
                 d = start - h.end
                 if before_limit is not None and d > before_limit:
