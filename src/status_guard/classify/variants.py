@@ -86,15 +86,17 @@ class Variants:
             if not _HAS_SUBST.search(run):
                 return run
             plain = set(tokens(run))
+            seen = run.lower()  # a word the run already shows is not revealed by reading digits
+            seen_joined = _JOIN.sub("", seen)
             for table in (_LEET, _LEET_L):
                 folded = run.translate(table)
                 low = folded.lower()
                 joined = _JOIN.sub("", low)
                 for w in self.fuzzy:
-                    if w in low and w not in plain:
+                    if w in low and w not in plain and w not in seen:
                         notes.append(f"'{run}' read as '{folded}'")
                         return folded
-                    if w in joined and w not in plain and w not in _JOIN.sub("", run.lower()):
+                    if w in joined and w not in plain and w not in seen_joined:
                         # a glued abbreviation written with a separator (``c1t_stat``, ``1mm-stat``)
                         notes.append(f"'{run}' read as '{folded}'")
                         return folded
