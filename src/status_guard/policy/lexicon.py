@@ -77,6 +77,10 @@ class Owner(_Strict):
         description="How many words may stand between this owner and the match (None: any, in a name).")
     summary: bool = Field(
         default=True, description="Whether the other text of a field (name or label) may borrow this owner.")
+    follows: bool = Field(
+        default=False, description=(
+            "May come right after the match even in English (``inmate_count``, ``releases_total``): "
+            "a count is of the thing before it."))
 
 
 class ContextFile(_Strict):
