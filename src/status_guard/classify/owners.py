@@ -80,6 +80,8 @@ class OwnerRules:
             else:
                 if h.start - end > self.after_window:
                     continue
+                if words is not None and not o.after_words:
+                    continue  # this owner comes first in word-matched languages
                 between = words[end:h.start] if words is not None else ()
                 if any(w not in self.linkers for w in between):
                     continue

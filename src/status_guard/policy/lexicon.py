@@ -77,6 +77,12 @@ class Owner(_Strict):
         description="How many words may stand between this owner and the match (None: any, in a name).")
     summary: bool = Field(
         default=True, description="Whether the other text of a field (name or label) may borrow this owner.")
+    after_words: bool = Field(
+        default=True, description=(
+            "May own a match it follows in a language matched by words (Spanish, Arabic, ...); "
+            "false: only before it there (\"clase de ciudadanía\"), so a question followed by a "
+            "note (\"¿Cuál es su ciudadanía? (clase de inglés)\") keeps its category. Scripts "
+            "matched without spaces (\"시민권 준비반\", \"入籍公民课\") still take it after."))
     follows: bool = Field(
         default=False, description=(
             "May come right after the match even in English (``inmate_count``, ``releases_total``): "
