@@ -266,6 +266,14 @@ class Classifier:
                 o = self.owners.owners.get(a.owner_summary)
                 if o is not None:
                     return OwnerFound(o, a.owner_summary)
+            if found is None and a.compact_owner_hits:
+                # a script written without spaces (নাগরিকত্ব প্রস্তুতি ক্লাস, የዜግነት ትምህርት ክፍል): the one
+                # kind of owner the text names, even one that lends no summary to the other text
+                kinds = {h.entry.category for h in a.compact_owner_hits}
+                if len(kinds) == 1:
+                    o = self.owners.owners.get(next(iter(kinds)))
+                    if o is not None and not o.person and (m.category in o.drop or m.category in o.rewrite):
+                        return OwnerFound(o, next(iter(kinds)))
         else:
             found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
                                      before_limit=LABEL_OWNER_WINDOW if source == "label" else None,
