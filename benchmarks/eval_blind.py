@@ -5,6 +5,7 @@ never saw the lexicon or the recognizers).
     .venv/bin/python benchmarks/eval_blind.py --split test        # the held-out half only
     .venv/bin/python benchmarks/eval_blind.py --split dev --misses
     .venv/bin/python benchmarks/eval_blind.py --split test --markdown   # tables for the README
+    .venv/bin/python benchmarks/eval_blind.py --split test --labels writer   # labels as written
 
 Sets: every YAML file under tests/blind/ with a top-level ``fields:`` or ``notes:`` list (the
 first blind sets ``fields.yaml``/``notes.yaml``, and the issue-13 sets in ``conventions/``,
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +42,41 @@ sys.path.insert(0, str(ROOT / "src"))
 from status_guard import Guard  # noqa: E402
 
 CategoryCounts = dict[str, list[int]]
+
+# ------------------------------------------------------------------ the lead's labelling decisions
+# (docs/classification.md, tests/blind/README.md "Labelling conventions"). The blind sets were
+# labelled by their writers' conventions; ``--labels lead`` (the default) scores them by the
+# lead's two decisions, applied mechanically to both halves (no entry is read to apply them):
+#
+# 1. A record of an ICE detainer / hold / administrative warrant is ``detention_basis``, not
+#    ``immigration_status``: a *field* labelled with both whose name or label names a detainer
+#    loses ``immigration_status``.
+# 2. A threat to report someone to immigration is not a statement of anyone's status.
+#
+# A *note* that names a detainer, or a threat to call immigration, may also state a status
+# elsewhere (``undocumented``, ``no papers``); the rule cannot tell which, so ``immigration_status``
+# is not scored on such notes, either way (neither a hit, a miss nor a false alarm).
+DETAINER = re.compile(
+    r"detainer|\bi[\s_-]?247[a-z]?\b|\bi[\s_-]?20[035]\b|\bice[\s_-]*(?:hold|detain|notif|warrant)"
+    r"|immigration[\s_-]*hold|notification[\s_-]*request|administrative[\s_-]*warrant|order[\s_-]*to[\s_-]*detain"
+    r"|icehold|ice_?hld", re.IGNORECASE)
+THREAT = re.compile(
+    r"threat|amenaz|amea[çc]|menas|menac|угрож|威胁|威脅|恐嚇|dọa|هدد|تهدد|hanjab|협박|위협|ዛተ|ማስፈራ|হুমকি",
+    re.IGNORECASE)
+
+
+def lead_field_labels(name: str, label: str | None, want: set[str]) -> set[str]:
+    text = f"{name} {label or ''}"
+    if {"immigration_status", "detention_basis"} <= want and DETAINER.search(text):
+        return want - {"immigration_status"}
+    return want
+
+
+def lead_note_ignored(text: str, want: set[str]) -> set[str]:
+    """Categories not scored on this note under the lead's decisions."""
+    if "immigration_status" in want and (DETAINER.search(text) or THREAT.search(text)):
+        return {"immigration_status"}
+    return set()
 
 
 def half(key: str) -> str:
@@ -147,6 +184,8 @@ def main() -> int:
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--categories", action="store_true", help="per-category tables")
     ap.add_argument("--only", default=None, help="only sets whose path contains this text")
+    ap.add_argument("--labels", choices=["lead", "writer"], default="lead",
+                    help="score by the lead's labelling decisions (default) or the writers' labels as written")
     args = ap.parse_args()
     if args.misses and args.split != "dev":
         ap.error("misses are shown for --split dev only: the test half stays held out")
@@ -157,6 +196,7 @@ def main() -> int:
     guard = Guard.default(audit="memory:")
 
     # ---------------------------------------------------------------- fields
+    changed = [0, 0]  # fields relabelled, notes with a category not scored (lead's decisions)
     field_rows: list[tuple[str, Score]] = []
     all_fields = Score()
     for name, entries in load_sets("fields"):
@@ -169,7 +209,12 @@ def main() -> int:
             if not keep(f"{f['name']}|{f.get('label')}"):
                 continue
             found = set(guard.classify_field(str(f["name"]), f.get("label")))
-            sc.add(found, set(f.get("categories") or []), f"{name}: {f['name']!r} / {f.get('label')!r}")
+            want = set(f.get("categories") or [])
+            if args.labels == "lead":
+                relabelled = lead_field_labels(str(f["name"]), f.get("label"), want)
+                changed[0] += relabelled != want
+                want = relabelled
+            sc.add(found, want, f"{name}: {f['name']!r} / {f.get('label')!r}")
         field_rows.append((name, sc))
         all_fields.merge(sc)
     field_rows.append(("ALL FIELD SETS (micro)", all_fields))
@@ -198,6 +243,10 @@ def main() -> int:
             for c in want - covered:
                 uncovered[c] += 1
             found = {f.category for f in guard.detect_text(n["text"])}
+            if args.labels == "lead":
+                ignored = lead_note_ignored(str(n["text"]), want)
+                changed[1] += bool(ignored)
+                want, found = want - ignored, found - ignored
             one = Score()
             one.add(found & covered, want & covered, f"{name}: {n.get('id')}: {n['text'][:90]!r}")
             sc.merge(one)
@@ -212,6 +261,8 @@ def main() -> int:
         print("labelled but not covered by any free-text recognizer (not scored):",
               ", ".join(f"{c} ×{k}" for c, k in sorted(uncovered.items())))
 
+    print(f"labels: {args.labels}" + (f" — {changed[0]} fields relabelled (detainer records), {changed[1]} notes "
+          "where immigration_status is not scored (detainer or threat named)" if args.labels == "lead" else ""))
     if args.misses:  # dev only (checked above)
         print("\nmisses (dev half):")
         for m in all_fields.misses + all_notes.misses:

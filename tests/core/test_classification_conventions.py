@@ -34,16 +34,19 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def styles(words: list[str]) -> st.SearchStrategy[str]:
-    """A list of words written in the identifier styles real exports use."""
-    return st.sampled_from([
+    """A list of words written in the identifier styles real exports use. Camel and Pascal case
+    are left out when a one-letter word follows another word: ``XANum`` cannot say whether it is
+    ``xa num`` or ``x a num`` (its capitals run together), so no reader can recover the words."""
+    shapes = [
         "_".join(w.upper() for w in words),
         "_".join(words),
-        words[0] + "".join(w.capitalize() for w in words[1:]),
-        "".join(w.capitalize() for w in words),
         "-".join(words),
         ".".join(words),
         words[0] + "".join(f"[{w}]" for w in words[1:]),
-    ])
+    ]
+    if not any(len(w) == 1 for w in words[1:]):
+        shapes += [words[0] + "".join(w.capitalize() for w in words[1:]), "".join(w.capitalize() for w in words)]
+    return st.sampled_from(shapes)
 
 
 # --------------------------------------------------------------------------- item 1: abbreviations

@@ -31,6 +31,9 @@ def test_scanner_finds_police_export_columns_by_their_abbreviations(tmp_path: Pa
         "  PROJ_REL_DATE date,\n"
         "  EMP_ADDR varchar(200),\n"
         "  ALIEN_REG_NBR varchar(12),\n"
+        "  IMMSTAT varchar(10),\n"
+        "  US_CIT char(1),\n"
+        "  ICE_HOLD_FLG char(1),\n"
         "  SHOE_SIZE int\n"
         ");\n", encoding="utf-8")
     report = scan_paths(guard, [tmp_path], scope="police")
@@ -39,6 +42,10 @@ def test_scanner_finds_police_export_columns_by_their_abbreviations(tmp_path: Pa
     assert "release_date" in seen["PROJ_REL_DATE"]
     assert "work_address" in seen["EMP_ADDR"]
     assert "alien_registration_number" in seen["ALIEN_REG_NBR"]
+    # glued abbreviations (round c), and a detainer record is its basis, not a status (lead's decision)
+    assert "immigration_status" in seen["IMMSTAT"]
+    assert "citizenship_status" in seen["US_CIT"]
+    assert seen["ICE_HOLD_FLG"] == {"detention_basis"}
     assert "SHOE_SIZE" not in seen
 
 

@@ -25,6 +25,7 @@ class _Entry:
     when_prev: frozenset[str]
     unless_next: frozenset[str]
     unless_prev: frozenset[str]
+    unless_with: frozenset[str]
     in_labels: bool
     text: str
 
@@ -59,7 +60,7 @@ class Abbreviations:
                     continue
                 index.setdefault(src[0], []).append(_Entry(
                     src, exp, _words(e.when_next), _words(e.when_prev), _words(e.unless_next),
-                    _words(e.unless_prev), e.in_labels, e.abbr))
+                    _words(e.unless_prev), _words(e.unless_with), e.in_labels, e.abbr))
         for entries in index.values():
             # longest source first; among equal lengths the order of the file (conditional first)
             entries.sort(key=lambda x: -len(x.src))
@@ -69,10 +70,15 @@ class Abbreviations:
     def __bool__(self) -> bool:
         return bool(self._index)
 
-    def expand(self, words: tuple[str, ...], labels: bool = False) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
-        """(expanded words, index of the original word each came from, notes on what was read)."""
+    def expand(self, words: tuple[str, ...], labels: bool = False) -> tuple[
+            tuple[str, ...], tuple[int, ...], tuple[str, ...], tuple[tuple[int, int, frozenset[str]], ...]]:
+        """(expanded words, index of the original word each came from, notes on what was read,
+        the expanded spans that a word of the field (``unless_with``) turns back into something
+        harmless: (start, end, words) in the expanded words)."""
         if not self._index or not any(w in self._index for w in words):
-            return words, tuple(range(len(words))), ()
+            return words, tuple(range(len(words))), (), ()
+        own = frozenset(words)
+        guarded: list[tuple[int, int, frozenset[str]]] = []
         out: list[str] = []
         origin: list[int] = []
         notes: list[str] = []
@@ -85,7 +91,7 @@ class Abbreviations:
                     continue
                 prev = words[i - 1] if i > 0 else None
                 nxt = words[i + m] if i + m < n else None
-                if e.holds(prev, nxt):
+                if e.holds(prev, nxt) and not (e.unless_with & own):
                     hit = e
                     break
             if hit is None:
@@ -93,9 +99,11 @@ class Abbreviations:
                 origin.append(i)
                 i += 1
                 continue
+            if hit.unless_with:
+                guarded.append((len(out), len(out) + len(hit.expand), hit.unless_with))
             out.extend(hit.expand)
             origin.extend([i] * len(hit.expand))
             if hit.expand != hit.src:
                 notes.append(f"'{' '.join(hit.src)}' read as '{' '.join(hit.expand)}'")
             i += len(hit.src)
-        return tuple(out), tuple(origin), tuple(notes)
+        return tuple(out), tuple(origin), tuple(notes), tuple(guarded)

@@ -71,6 +71,11 @@ class Analysis:
     patterns: tuple[tuple[str, str], ...]
     owner_summary: str | None
     lookalike_cats: frozenset[str] = frozenset()
+    #: expanded abbreviations that a word of the field's other text turns back into something
+    #: harmless (``imm_st`` under the label "Immunization status"): (start, end, words)
+    guarded: tuple[tuple[int, int, frozenset[str]], ...] = ()
+    #: categories a ``whole_field`` look-alike vetoes in the whole field (a detainer's agency)
+    field_vetoes: frozenset[str] = frozenset()
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -78,6 +83,17 @@ class Analysis:
 
 
 _EMPTY_ANALYSIS = Analysis((), (), 0, (), (), (), (), (), None)
+
+
+def _reindex(spans: tuple[tuple[int, int, frozenset[str]], ...], origin: tuple[int, ...]
+             ) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Spans over words, carried through a second expansion (``origin``: old index of each new word)."""
+    out = []
+    for s, e, w in spans:
+        idx = [i for i, o in enumerate(origin) if s <= o < e]
+        if idx:
+            out.append((idx[0], idx[-1] + 1, w))
+    return tuple(out)
 
 
 class Classifier:
@@ -146,6 +162,10 @@ class Classifier:
         result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
         if label and not self._name_decides(na):
             result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
+        vetoes = na.field_vetoes | la.field_vetoes
+        if vetoes and result.categories & vetoes:
+            cats = result.categories - vetoes
+            result = Classification(cats, {k: v for k, v in result.reasons.items() if k in cats})
         return self._subsume(result)
 
     def _subsume(self, result: Classification) -> Classification:
@@ -193,6 +213,9 @@ class Classifier:
         for m in a.matches:
             if m.not_with and m.not_with & words:
                 continue
+            if a.guarded and not m.compact and any(
+                    s < m.end and m.start < e and unless & context for s, e, unless in a.guarded):
+                continue  # an abbreviation the other text reads as something harmless
             if m.compact and m.category in worded and not m.reason.split(" ", 2)[1] == "term":
                 continue
             seg = a.seg_of[m.start] if not m.compact and m.start < len(a.seg_of) else last
@@ -243,6 +266,14 @@ class Classifier:
                 o = self.owners.owners.get(a.owner_summary)
                 if o is not None:
                     return OwnerFound(o, a.owner_summary)
+            if found is None and a.compact_owner_hits:
+                # a script written without spaces (নাগরিকত্ব প্রস্তুতি ক্লাস, የዜግነት ትምህርት ክፍል): the one
+                # kind of owner the text names, even one that lends no summary to the other text
+                kinds = {h.entry.category for h in a.compact_owner_hits}
+                if len(kinds) == 1:
+                    o = self.owners.owners.get(next(iter(kinds)))
+                    if o is not None and not o.person and (m.category in o.drop or m.category in o.rewrite):
+                        return OwnerFound(o, next(iter(kinds)))
         else:
             found = self.owners.find(m.start, m.end, a.owner_hits, a.words,
                                      before_limit=LABEL_OWNER_WINDOW if source == "label" else None,
@@ -278,8 +309,9 @@ class Classifier:
             seg_of.extend([i] * len(s.words))
         wt = tuple(words)
         notes = list(notes_leet)
+        guarded: tuple[tuple[int, int, frozenset[str]], ...] = ()
         if source != "value" and self.abbreviations:
-            wt, origin, abbr_notes = self.abbreviations.expand(wt, labels=source == "label")
+            wt, origin, abbr_notes, guarded = self.abbreviations.expand(wt, labels=source == "label")
             if abbr_notes:
                 seg_of = [seg_of[o] for o in origin]
                 notes.extend(abbr_notes)
@@ -288,6 +320,12 @@ class Classifier:
             wt2, typo_notes = self._typos(wt, hits)
             if typo_notes:
                 wt = wt2
+                if self.abbreviations:  # a typo of a glued abbreviation (``immsttat``) is then expanded
+                    wt, origin, abbr_notes, more = self.abbreviations.expand(wt, labels=source == "label")
+                    if abbr_notes:
+                        seg_of = [seg_of[o] for o in origin]
+                        notes.extend(abbr_notes)
+                        guarded = _reindex(guarded, origin) + more
                 hits = self.lexicon.scan_words(wt)
                 notes.extend(typo_notes)
         chits = self.lexicon.scan_compact(compact(text_in)) if segments else []
@@ -298,8 +336,10 @@ class Classifier:
         compact_owner_hits = tuple(h for h in chits if h.entry.kind == OWNER)
         summary = self.owners.summary(owner_hits + compact_owner_hits) if self.owners else None
         lookalike = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE for c in h.entry.cats)
+        field_vetoes = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE and h.entry.whole_field
+                                 for c in h.entry.cats) if source != "value" else frozenset()
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
-                        patterns, summary, lookalike)
+                        patterns, summary, lookalike, guarded, field_vetoes)
 
     def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
         covered = set()

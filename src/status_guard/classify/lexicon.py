@@ -46,6 +46,7 @@ class Entry:
     not_with: frozenset[str] = frozenset()
     names_only: bool = False
     nwords: int = 1
+    whole_field: bool = False  # LOOKALIKE: vetoes its categories in the whole field
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +123,9 @@ class CompiledLexicon:
                     add_exclude(cat_id, x)
             for la in lang_file.look_alikes:
                 cats = frozenset(la.categories)
-                add_word(la.phrase, lambda n, la=la, cats=cats: Entry(LOOKALIKE, "", la.phrase, lang, cats=cats, nwords=n))
-                add_compact(la.phrase, Entry(LOOKALIKE, "", la.phrase, lang, cats=cats))
+                add_word(la.phrase, lambda n, la=la, cats=cats: Entry(LOOKALIKE, "", la.phrase, lang, cats=cats, nwords=n,
+                                                                      whole_field=la.whole_field))
+                add_compact(la.phrase, Entry(LOOKALIKE, "", la.phrase, lang, cats=cats, whole_field=la.whole_field))
         owner_words: list[tuple[str, str, str]] = []  # (owner id, language, word)
         for ctx in lexicon.context:
             for o in ctx.owners:

@@ -53,6 +53,7 @@ class OwnerRules:
         With ``category``, only owners whose rule concerns it (and persons) count: "street" in
         ``school_street_address`` names a place, the school still owns the address."""
         best: tuple[int, int, Hit] | None = None  # (distance, side, hit); side 0 = before/inside
+        person_inside = False
         for h in owner_hits:
             o = self.owners.get(h.entry.category)
             if o is None:
@@ -61,8 +62,14 @@ class OwnerRules:
                 continue
             if h.start < end and start < h.end:  # inside the match: a person keeps it as it is
                 if o.person:
-                    return PERSON
-                continue
+                    person_inside = True
+                    continue
+                if h.start <= start and end <= h.end and h.end - h.start > end - start:
+                    # a longer owner phrase holds the match: "court list", "room booking" are a
+                    # list and a room, not a court or a booking
+                    cand = (0, 0, h)
+                else:
+                    continue
             elif h.end <= start:
                 d = start - h.end
                 if before_limit is not None and d > before_limit:
@@ -73,16 +80,20 @@ class OwnerRules:
             else:
                 if h.start - end > self.after_window:
                     continue
+                if words is not None and not o.after_words:
+                    continue  # this owner comes first in word-matched languages
                 between = words[end:h.start] if words is not None else ()
                 if any(w not in self.linkers for w in between):
                     continue
-                if not between and words is not None and h.entry.lang == "en":
+                if not between and words is not None and h.entry.lang == "en" and not o.follows:
                     continue  # English puts the owner first: "incarceration record" is not a record's
                 d = 0  # joined by linkers only ("nómi di rua", "address of the employer")
                 cand = (d, 1, h)
             if best is None or cand[:2] < best[:2] or (
                     cand[:2] == best[:2] and cand[2].end - cand[2].start > best[2].end - best[2].start):
                 best = cand
+        if person_inside and (best is None or best[0] > 0 or not self.owners[best[2].entry.category].follows):
+            return PERSON  # "inmate address" is an inmate's; only a count right next to it ("inmate_count") is not
         if best is None:
             return None
         o = self.owners[best[2].entry.category]
@@ -91,7 +102,11 @@ class OwnerRules:
     def summary(self, owner_hits: Sequence[Hit]) -> str | None:
         """What a whole text says about owners, for the other text of a field to fall back on:
         one non-person owner id, or None (no owner, a person, or several kinds)."""
-        ids = {h.entry.category for h in owner_hits
+        # an owner word inside a longer owner phrase ("court" in "court directory") is that phrase's
+        hits = [h for h in owner_hits if not any(
+            o is not h and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+            for o in owner_hits)]
+        ids = {h.entry.category for h in hits
                if h.entry.category in self.owners and self.owners[h.entry.category].summary}
         if not ids or any(self.owners[i].person for i in ids) or len(ids) > 1:
             return None

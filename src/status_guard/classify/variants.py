@@ -20,7 +20,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "!": "i", "|": "l"})
 _LEET_L = str.maketrans({"1": "l", "|": "l", "!": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                          "@": "a", "$": "s"})
-_RUN = re.compile(r"[A-Za-z0-9@$!|]+")
+_RUN = re.compile(r"[A-Za-z0-9@$!|]+(?:[_-][A-Za-z0-9@$!|]+)*")  # a run may hold `_`/`-` (``c1t_stat``)
+_JOIN = re.compile(r"[_-]")
 _HAS_SUBST = re.compile(r"[A-Za-z][0-9@$!|]|[0-9@$!|][A-Za-z]")
 
 
@@ -85,11 +86,18 @@ class Variants:
             if not _HAS_SUBST.search(run):
                 return run
             plain = set(tokens(run))
+            seen = run.lower()  # a word the run already shows is not revealed by reading digits
+            seen_joined = _JOIN.sub("", seen)
             for table in (_LEET, _LEET_L):
                 folded = run.translate(table)
                 low = folded.lower()
+                joined = _JOIN.sub("", low)
                 for w in self.fuzzy:
-                    if w in low and w not in plain:
+                    if w in low and w not in plain and w not in seen:
+                        notes.append(f"'{run}' read as '{folded}'")
+                        return folded
+                    if w in joined and w not in plain and w not in seen_joined:
+                        # a glued abbreviation written with a separator (``c1t_stat``, ``1mm-stat``)
                         notes.append(f"'{run}' read as '{folded}'")
                         return folded
             return run

@@ -41,6 +41,9 @@ class Abbreviation(_Strict):
     when_prev: list[str] = Field(default_factory=list)
     unless_next: list[str] = Field(default_factory=list)
     unless_prev: list[str] = Field(default_factory=list)
+    unless_with: list[str] = Field(default_factory=list, description=(
+        "Words that, anywhere in the text or in the field's other text (its label or name), mean the "
+        "abbreviation is something harmless: `imm` next to 'immunization', `cit` next to 'citation'."))
     in_labels: bool = Field(default=False, description="Also expand inside labels (default: names only).")
     conventions: list[str] = Field(default_factory=list, description="Naming conventions where it is seen.")
     note: str = ""
@@ -74,6 +77,16 @@ class Owner(_Strict):
         description="How many words may stand between this owner and the match (None: any, in a name).")
     summary: bool = Field(
         default=True, description="Whether the other text of a field (name or label) may borrow this owner.")
+    after_words: bool = Field(
+        default=True, description=(
+            "May own a match it follows in a language matched by words (Spanish, Arabic, ...); "
+            "false: only before it there (\"clase de ciudadanía\"), so a question followed by a "
+            "note (\"¿Cuál es su ciudadanía? (clase de inglés)\") keeps its category. Scripts "
+            "matched without spaces (\"시민권 준비반\", \"入籍公民课\") still take it after."))
+    follows: bool = Field(
+        default=False, description=(
+            "May come right after the match even in English (``inmate_count``, ``releases_total``): "
+            "a count is of the thing before it."))
 
 
 class ContextFile(_Strict):
@@ -107,6 +120,9 @@ class LookAlike(_Strict):
 
     phrase: str = Field(min_length=1, max_length=120)
     categories: list[str] = Field(min_length=1)
+    whole_field: bool = Field(default=False, description=(
+        "Veto the categories anywhere in the field (name and label), not only where the phrase "
+        "overlaps a match: a detainer names the agency that asks, which is not the person's status."))
     note: str = ""
 
 

@@ -106,6 +106,11 @@ def _ner_engine(spec: NerSpec) -> NlpEngine:
     return engine
 
 
+_HOME_COUNTRY = frozenset({"us", "u.s.", "u.s", "usa", "u.s.a", "united states", "united states of america", "american",
+                           "estados unidos", "estadounidense", "americano", "americana", "etazini", "ameriken",
+                           "états-unis", "etats-unis", "américain", "américaine", "merkanu"})
+
+
 class TextDetector:
     """Find protected categories in free text.  Build once per process (:func:`get_detector`),
     share between threads: ``detect`` keeps no state between calls."""
@@ -157,6 +162,8 @@ class TextDetector:
 
     def _is_country(self, value: str) -> bool:
         v = value.strip(" \t.,;:()[]").casefold()
+        if v in _HOME_COUNTRY:  # a US citizenship says nothing about national origin
+            return False
         return bool(v) and (v in self._countries or any(p.strip() in self._countries for p in v.split("/")))
 
     def warm(self) -> None:
