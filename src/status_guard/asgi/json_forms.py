@@ -176,6 +176,39 @@ def _targets(doc: Any, page_path: str) -> list[str]:
     return targets
 
 
+def _decide_questions(questions: list[script_forms.ScriptQuestion], targets: list[str], out: JsonForms, *,
+                      item: Classify, decide: DecideItems, route_prefix: str | None) -> list[script_forms.ScriptQuestion]:
+    """Decide a definition's questions, learn each labelled one for its targets (and, when it asks
+    something protected, for the whole route), and return the questions the decision removes."""
+    items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
+             for q in questions]
+    decision = decide(items)
+    if decision.hits:
+        out.decisions.append(decision)
+    for q, it in zip(questions, items):
+        if it.categories or q.label:
+            lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
+            for t in dict.fromkeys(targets):
+                out.learned.setdefault(t, {})[q.key] = lrn
+            if it.categories and route_prefix is not None:
+                out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
+    forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
+    return [q for q in questions if q.key in forbidden]
+
+
+def _rewrite_nested(markup: str, out: JsonForms, *, item: Classify, decide: DecideItems, mode: str,
+                    notice: Callable[[Decision, str, str | None], str] | None,
+                    page_path: str) -> tuple[str | None, tuple[str, ...]]:
+    """Rewrite markup found inside a string as a page fragment; its decision and what it learned go to ``out``."""
+    new, decision, changed, learned = rewrite_markup(markup, item=item, decide=decide, mode=mode, notice=notice,
+                                                     page_path=page_path, fragment=True)
+    if decision is not None and decision.hits:
+        out.decisions.append(decision)
+    for path, controls in learned.items():
+        out.learned.setdefault(path, {}).update(controls)
+    return new, changed
+
+
 def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, decide: DecideItems,
                        mode: str = "remove", notice: Callable[[Decision, str, str | None], str] | None = None,
                        page_path: str = "", route_prefix: str | None = None) -> JsonForms:
@@ -201,32 +234,15 @@ def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, deci
         script_forms.collect_questions(definition, block, questions)
     if questions:
         block.targets = _targets(doc, page_path)
-        items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
-                 for q in questions]
-        decision = decide(items)
-        if decision.hits:
-            out.decisions.append(decision)
-        for q, it in zip(questions, items):
-            if it.categories or q.label:
-                lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
-                for t in block.targets:
-                    out.learned.setdefault(t, {})[q.key] = lrn
-                if it.categories and route_prefix is not None:
-                    out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
-        forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
-        gone = [q for q in questions if q.key in forbidden]
+        gone = _decide_questions(questions, block.targets, out, item=item, decide=decide, route_prefix=route_prefix)
         if gone:
             script_forms.remove_from_definitions(gone)
             out.changed += tuple(q.key for q in gone)
             dirty = True
     # 2. markup inside strings
     for container, key, markup in _strings(doc):
-        new, decision, changed, learned = rewrite_markup(markup, item=item, decide=decide, mode=mode, notice=notice,
-                                                         page_path=page_path, fragment=True)
-        if decision is not None and decision.hits:
-            out.decisions.append(decision)
-        for path, controls in learned.items():
-            out.learned.setdefault(path, {}).update(controls)
+        new, changed = _rewrite_nested(markup, out, item=item, decide=decide, mode=mode, notice=notice,
+                                       page_path=page_path)
         if new is not None:
             container[key] = new
             out.changed += changed
@@ -269,32 +285,15 @@ def rewrite_script_forms(body: bytes, charset: str | None, *, item: Classify, de
     if questions:
         targets = _targets({}, page_path) + [lit.split("?")[0] for lit in script_forms._PATH_LITERAL.findall(text)[:16]
                                              if not script_forms._ASSET.search(lit)]
-        items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
-                 for q in questions]
-        decision = decide(items)
-        if decision.hits:
-            out.decisions.append(decision)
-        for q, it in zip(questions, items):
-            if it.categories or q.label:
-                lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
-                for t in dict.fromkeys(targets):
-                    out.learned.setdefault(t, {})[q.key] = lrn
-                if it.categories and route_prefix is not None:
-                    out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
-        forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
-        gone = [q for q in questions if q.key in forbidden]
+        gone = _decide_questions(questions, targets, out, item=item, decide=decide, route_prefix=route_prefix)
         if gone:
             script_forms.remove_from_definitions(gone)
             text = script_forms.splice_definitions(block)
             out.changed += tuple(q.key for q in gone)
     edits = []
     for start, end, quote, markup in nested_pages.js_markup_literals(text):
-        new, decision, changed, learned = rewrite_markup(markup, item=item, decide=decide, mode=mode, notice=notice,
-                                                         page_path=page_path, fragment=True)
-        if decision is not None and decision.hits:
-            out.decisions.append(decision)
-        for path, controls in learned.items():
-            out.learned.setdefault(path, {}).update(controls)
+        new, changed = _rewrite_nested(markup, out, item=item, decide=decide, mode=mode, notice=notice,
+                                       page_path=page_path)
         if new is not None:
             edits.append((start, end, nested_pages._js_escape(new, quote)))
             out.changed += changed

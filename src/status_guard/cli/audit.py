@@ -37,7 +37,7 @@ from status_guard.audit.query import Filter, filter_items
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
-from .options import EXIT_CANNOT_VERIFY, Choice, missing_audit, style
+from .options import EXIT_CANNOT_VERIFY, Choice, format_option, missing_audit, out_option, style
 from .options import check_audit_spec as audit_spec_checked
 
 ENV_PUBLIC_KEY_FILE = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
@@ -419,6 +419,10 @@ def _parses(data: bytes) -> bool:
         return False
 
 
+listing_format_option = format_option(
+    default=None, help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
+                       "(with --out and no --format: from the file's extension)")
+listing_out_option = out_option("write the listing to this file (e.g. refusals.csv) instead of the screen")
 no_verify_option = click.option(
     "--no-verify", is_flag=True,
     help="list without checking the log first (faster on a large log); the output says it was not verified")
@@ -439,11 +443,8 @@ query_public_key_option = click.option(
 @click.option("--kind", default="decision,event", show_default=True,
               help="record kinds (decision,event,heartbeat,start,continuation,end,checkpoint,discontinuity) or 'all'")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
-@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
-                   "(with --out and no --format: from the file's extension)")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
+@listing_format_option
+@listing_out_option
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
@@ -495,11 +496,8 @@ def _listing_format(fmt: str | None, out: str | None, audit_spec: str) -> str:
 @audit_option
 @table_option
 @click.option("-n", "count", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=Choice(["table", "json", "jsonl", "csv"]), default=None,
-              help="table (default); json: one JSON document (an array); jsonl: one JSON object per line; csv "
-                   "(with --out and no --format: from the file's extension)")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="write the listing to this file (e.g. refusals.csv) instead of the screen")
+@listing_format_option
+@listing_out_option
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
