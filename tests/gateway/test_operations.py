@@ -36,10 +36,14 @@ def _serve(handler, port: int) -> threading.Thread:  # type: ignore[no-untyped-d
     srv.listen(16)
 
     def loop() -> None:
-        srv.settimeout(30)
+        # A short accept timeout only lets the loop notice the socket was closed; it never ends the server
+        # (a 30 s idle limit once stopped it while gateways were still starting on a loaded CI machine).
+        srv.settimeout(1)
         while True:
             try:
                 conn, _ = srv.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             threading.Thread(target=handler, args=(conn,), daemon=True).start()
