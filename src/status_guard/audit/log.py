@@ -228,6 +228,42 @@ class AuditLog:
         built = [build_record(r, correlation_key=self._correlation_key) for r in records]
         return self._commit(built) if built else []
 
+    def append_each(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | Exception]:
+        """Store several independent records in ONE durable commit (one write, one fsync/COMMIT);
+        returns, per record and in order, the stored record or the exception that kept it out.
+
+        Each record is validated on its own: a refused one (AuditRecordError) is left out and the
+        others are chained and stored exactly as ``append`` one at a time would store them (same
+        order, same chain). A storage failure (AuditUnavailableError) is every record's answer: none
+        of them is durable. The group commit of concurrent requests (``asgi.audit_batch``) uses it."""
+        out: list[dict[str, Any] | Exception] = [None] * len(records)  # type: ignore[list-item]
+        built: list[dict[str, Any]] = []
+        where: list[int] = []
+        for i, fields in enumerate(records):
+            try:
+                built.append(build_record(fields, correlation_key=self._correlation_key))
+            except Exception as e:  # noqa: BLE001 - a refused record is this record's answer, not the batch's
+                out[i] = e
+                continue
+            where.append(i)
+        if not built:
+            return out
+        try:
+            stored = self._commit(built)
+        except Exception as e:  # noqa: BLE001 - nothing of the batch is durable: every record learns why
+            for i in where:
+                out[i] = e
+            return out
+        if len(stored) != len(built):  # cannot happen for caller kinds; never mis-assign a result
+            err = AuditUnavailableError(f"audit log {self.description}: a batch of {len(built)} record(s) stored "
+                                        f"{len(stored)}; refusing to say which")
+            for i in where:
+                out[i] = err
+            return out
+        for i, rec in zip(where, stored):
+            out[i] = rec
+        return out
+
     def heartbeat(self) -> dict[str, Any]:
         """Append a heartbeat: proof that the log was alive and writable at this time."""
         return self._commit([{"kind": "heartbeat"}])[0]
