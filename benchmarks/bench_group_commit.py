@@ -82,11 +82,11 @@ def threads(path: str, n_threads: int, per: int) -> float:
     return n_threads * per / dt
 
 
-def tasks(path: str, n_tasks: int, per: int, old: bool = False) -> dict[str, float]:
+def tasks(path: str, n_tasks: int, per: int, old: bool = False, flushers: int | None = None) -> dict[str, float]:
     guard = Guard.default(audit=f"jsonl:{path}")
     d = _decision(guard)
     guard.record(d, adapter="asgi")
-    batcher = AuditBatcher(guard)
+    batcher = AuditBatcher(guard, **({"flushers": flushers} if flushers else {}))
     kw = {"adapter": "asgi", "route": "GET /police/{id}"}
     lat: list[float] = []
     lags: list[float] = []
@@ -136,6 +136,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8, help="N: writer threads / tasks")
     ap.add_argument("--records", type=int, default=400, help="records per writer per round")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--flushers", type=int, default=None, help="flusher threads of the batcher (default: its own)")
+    ap.add_argument("--only", default=None, help="comma-separated rows to run (plain always runs)")
     ap.add_argument("--out", default=str(HERE / "results" / "group_commit.json"))
     args = ap.parse_args()
     n, per = args.threads, args.records
@@ -145,6 +147,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sg-gc-", dir=os.environ.get("SG_BENCH_DIR", "/tmp")) as tmp:
         for r in range(args.rounds):
             order = ["plain", "threads", "tasks", "tasks_thread_per_record"]
+            if args.only:
+                order = ["plain", *(o for o in order[1:] if o in args.only.split(","))]
             if r % 2:
                 order.reverse()
             for name in order:
@@ -154,15 +158,19 @@ def main() -> None:
                 elif name == "threads":
                     rows[name].append(threads(path, n, per))
                 else:
-                    rows[name].append(tasks(path, n, per, old=name != "tasks"))
+                    rows[name].append(tasks(path, n, per, old=name != "tasks", flushers=args.flushers))
                 print(f"round {r + 1} {name}: {rows[name][-1]}", file=sys.stderr, flush=True)
     base = statistics.median(rows["plain"])
     out: dict[str, Any] = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "writers": n,
                            "records_per_writer": per, "rounds": args.rounds, "target": "≥ 0.8× plain"}
     out["plain_records_per_s"] = med(rows["plain"])
-    out["threads_records_per_s"] = med(rows["threads"])
-    out["threads_ratio"] = statistics.median(rows["threads"]) / base
+    out["flushers"] = args.flushers
+    if rows["threads"]:
+        out["threads_records_per_s"] = med(rows["threads"])
+        out["threads_ratio"] = statistics.median(rows["threads"]) / base
     for name in ("tasks", "tasks_thread_per_record"):
+        if not rows[name]:
+            continue
         out[name] = {k: med([x[k] for x in rows[name]]) for k in rows[name][0]}
         out[f"{name}_ratio"] = out[name]["rate"]["median"] / base
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

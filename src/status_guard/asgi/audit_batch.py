@@ -2,12 +2,13 @@
 
 Every withheld or redacted response is audited durably before its body is released (NIST AU-5: no
 response withheld without its record). Writing each record from its own worker thread paid a
-thread hop and, under load, an fsync per request. Here requests hand their decisions to ONE
-flusher thread per guard (per audit log) and await an asyncio future; the thread takes everything
-queued, writes it with ``Guard.record_each`` — one chained write and one fsync/COMMIT for the whole
-batch — and resolves each request's future from the thread (``loop.call_soon_threadsafe``, one call
-per event loop per batch). The event loop never waits on the disk; a request waits only for the
-commit that carries its own records.
+thread hop and, under load, an fsync per request. Here requests hand their decisions to a fixed
+pair of flusher threads per guard (per audit log) and await an asyncio future; a thread takes
+everything queued, writes it with ``Guard.record_each`` — one chained write and one fsync/COMMIT for
+the whole batch — and resolves each request's future from the thread (``loop.call_soon_threadsafe``,
+one call per event loop per batch). Two threads, not one: while one waits for its fsync the other
+validates the next batch (measured: one thread left the CPU idle during every fsync). The event
+loop never waits on the disk; a request waits only for the commit that carries its own records.
 
 Fail closed. A request whose records could not be stored, or were not stored within the audit
 log's own bound (``append_timeout``), gets :class:`AuditUnavailableError` (the middleware answers
@@ -15,7 +16,7 @@ log's own bound (``append_timeout``), gets :class:`AuditUnavailableError` (the m
 refused at once with a clear error instead of growing memory without limit. A request that gives
 up before the thread took its records takes them back (no record outlives its refusal).
 
-The thread starts on ASGI lifespan start-up or lazily with the first record, and stops on lifespan
+The threads start on ASGI lifespan start-up or lazily with the first record, and stop on lifespan
 shutdown after writing what is queued.
 """
 
@@ -25,6 +26,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -39,6 +41,9 @@ log = logging.getLogger("status_guard.asgi")
 MAX_PENDING = 10_000
 #: records written in one commit at most
 MAX_BATCH = 512
+#: flusher threads per guard: while one waits for its fsync (the GIL released), the other validates
+#: the next batch; the audit log's own group commit then writes it as soon as the disk is free
+FLUSHERS = 2
 
 
 class _Job:
@@ -68,20 +73,21 @@ def _settle(outcomes: list[tuple[_Job, BaseException | None]]) -> None:
 
 
 class AuditBatcher:
-    """One flusher thread writing the queued records of a guard's requests in group commits."""
+    """Flusher threads writing the queued records of a guard's requests in group commits."""
 
     def __init__(self, guard: Any, *, max_pending: int = MAX_PENDING, max_batch: int = MAX_BATCH,
-                 timeout: float | None = None) -> None:
-        if max_pending < 1 or max_batch < 1:
-            raise ValueError("max_pending and max_batch must be at least 1")
+                 timeout: float | None = None, flushers: int = FLUSHERS) -> None:
+        if max_pending < 1 or max_batch < 1 or flushers < 1:
+            raise ValueError("max_pending, max_batch and flushers must be at least 1")
         self.guard = guard
         self.max_pending = max_pending
         self.max_batch = max_batch
+        self.flushers = flushers
         self._timeout = timeout
         self._cv = threading.Condition(threading.Lock())
         self._queue: deque[_Job] = deque()
         self._pending = 0  # records queued, not yet taken
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._pid = 0
         self._stopping = False
 
@@ -95,30 +101,34 @@ class AuditBatcher:
 
     @property
     def running(self) -> bool:
-        t = self._thread
-        return t is not None and t.is_alive() and self._pid == os.getpid()
+        return self._pid == os.getpid() and any(t.is_alive() for t in self._threads)
 
     def start(self) -> None:
-        """Start the flusher thread (idempotent; again after a fork or after stop())."""
+        """Start the flusher threads (idempotent; again after a fork or after stop())."""
         with self._cv:
-            if self.running and not self._stopping:
-                return
-            self._stopping = False
-            self._pid = os.getpid()
-            t = threading.Thread(target=self._run, name="status_guard-audit-batch", daemon=True)
-            self._thread = t
+            if not (self.running and not self._stopping):
+                self._spawn()
+
+    def _spawn(self) -> None:
+        """(with the lock held) Start the flusher threads afresh."""
+        self._stopping = False
+        self._pid = os.getpid()
+        self._threads = [threading.Thread(target=self._run, name=f"status_guard-audit-batch-{i}", daemon=True)
+                         for i in range(self.flushers)]
+        for t in self._threads:
             t.start()
 
     def stop(self, timeout: float | None = None) -> bool:
-        """Write what is queued, then end the thread. True when it ended within ``timeout``."""
+        """Write what is queued, then end the threads. True when they ended within ``timeout``."""
         with self._cv:
-            t = self._thread
+            threads = list(self._threads)
             self._stopping = True
             self._cv.notify_all()
-        if t is None or t is threading.current_thread():
-            return True
-        t.join(timeout if timeout is not None else self.timeout + 1)
-        return not t.is_alive()
+        deadline = time.monotonic() + (timeout if timeout is not None else self.timeout + 1)
+        for t in threads:
+            if t is not threading.current_thread():
+                t.join(max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in threads if t is not threading.current_thread())
 
     async def aclose(self) -> None:
         """stop() without blocking the event loop (ASGI lifespan shutdown)."""
@@ -147,11 +157,7 @@ class AuditBatcher:
                     f"the audit log is not keeping up: {self._pending} record(s) are already waiting to be "
                     f"written (at most {self.max_pending}); the record was not written")
             if not self.running:
-                self._stopping = False
-                self._pid = os.getpid()
-                t = threading.Thread(target=self._run, name="status_guard-audit-batch", daemon=True)
-                self._thread = t
-                t.start()
+                self._spawn()
             self._queue.append(job)
             self._pending += n
             self._cv.notify()
@@ -255,7 +261,7 @@ _BATCHERS_LOCK = threading.Lock()
 
 
 def batcher_for(guard: Any) -> AuditBatcher:
-    """The one batcher (one flusher thread) of this guard's audit log."""
+    """The one batcher (one pair of flusher threads) of this guard's audit log."""
     b = _BATCHERS.get(guard)
     if b is None:
         with _BATCHERS_LOCK:
