@@ -208,3 +208,19 @@ def test_under_uvicorn_with_lifespan_every_redacted_response_has_its_record(guar
     assert not batcher.running  # lifespan shutdown stopped it
     v = open_audit(f"jsonl:{audit_path}").verify(allow_open_tail=True)
     assert v.ok, v.problems
+
+
+async def test_idle_flushers_end_and_the_next_record_starts_them_again(guard, audit_path):
+    """No thread lingers per guard when nothing is written (a process with many guards, a test
+    suite); the promise holds again for the next record."""
+    batcher = AuditBatcher(guard)
+    batcher.idle_seconds = 0.05
+    d = guard.check_access("police", "federal_immigration")
+    await batcher.record([(d, {"adapter": "asgi", "route": "GET /x"})])
+    deadline = time.monotonic() + 5
+    while batcher.running and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    assert not batcher.running
+    await batcher.record([(d, {"adapter": "asgi", "route": "GET /x"})])
+    assert len([r for r in audit_records(audit_path) if r.get("kind") == "decision"]) == 2
+    batcher.stop()

@@ -44,6 +44,8 @@ MAX_BATCH = 512
 #: flusher threads per guard: while one waits for its fsync (the GIL released), the other validates
 #: the next batch; the audit log's own group commit then writes it as soon as the disk is free
 FLUSHERS = 2
+#: a flusher with nothing to write for this long ends (started again with the next record)
+IDLE_SECONDS = 30.0
 
 
 class _Job:
@@ -79,7 +81,10 @@ class AuditBatcher:
                  timeout: float | None = None, flushers: int = FLUSHERS) -> None:
         if max_pending < 1 or max_batch < 1 or flushers < 1:
             raise ValueError("max_pending, max_batch and flushers must be at least 1")
-        self.guard = guard
+        try:  # weakly: the registry below is keyed on the guard; a thread must not keep it alive
+            self._guard: Any = weakref.ref(guard)
+        except TypeError:
+            self._guard = lambda g=guard: g
         self.max_pending = max_pending
         self.max_batch = max_batch
         self.flushers = flushers
@@ -90,6 +95,14 @@ class AuditBatcher:
         self._threads: list[threading.Thread] = []
         self._pid = 0
         self._stopping = False
+        self.idle_seconds = IDLE_SECONDS
+
+    @property
+    def guard(self) -> Any:
+        g = self._guard()
+        if g is None:
+            raise AuditUnavailableError("the guard of this audit batcher is gone; the record was not written")
+        return g
 
     # -- life cycle ------------------------------------------------------------------------------
     @property
@@ -104,18 +117,21 @@ class AuditBatcher:
         return self._pid == os.getpid() and any(t.is_alive() for t in self._threads)
 
     def start(self) -> None:
-        """Start the flusher threads (idempotent; again after a fork or after stop())."""
+        """Start the flusher threads (idempotent; again after a fork, an idle exit or stop())."""
         with self._cv:
-            if not (self.running and not self._stopping):
-                self._spawn()
+            self._spawn()
 
     def _spawn(self) -> None:
-        """(with the lock held) Start the flusher threads afresh."""
+        """(with the lock held) Bring the flusher threads up to ``flushers``."""
+        if self._pid != os.getpid():  # forked: the parent's threads do not exist here
+            self._threads = []
+            self._pid = os.getpid()
         self._stopping = False
-        self._pid = os.getpid()
-        self._threads = [threading.Thread(target=self._run, name=f"status_guard-audit-batch-{i}", daemon=True)
-                         for i in range(self.flushers)]
-        for t in self._threads:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        while len(self._threads) < self.flushers:
+            t = threading.Thread(target=self._run, name=f"status_guard-audit-batch-{len(self._threads)}",
+                                 daemon=True)
+            self._threads.append(t)
             t.start()
 
     def stop(self, timeout: float | None = None) -> bool:
@@ -156,7 +172,7 @@ class AuditBatcher:
                 raise AuditUnavailableError(
                     f"the audit log is not keeping up: {self._pending} record(s) are already waiting to be "
                     f"written (at most {self.max_pending}); the record was not written")
-            if not self.running:
+            if len(self._threads) < self.flushers or self._pid != os.getpid():
                 self._spawn()
             self._queue.append(job)
             self._pending += n
@@ -203,9 +219,11 @@ class AuditBatcher:
     def _take(self) -> list[_Job] | None:
         with self._cv:
             while not self._queue:
-                if self._stopping:
+                if self._stopping or not self._cv.wait(self.idle_seconds) and not self._queue:
+                    me = threading.current_thread()  # idle (or stopping): end; the next record starts it again
+                    if me in self._threads:
+                        self._threads.remove(me)
                     return None
-                self._cv.wait()
             batch: list[_Job] = []
             n = 0
             while self._queue and (not batch or n + len(self._queue[0].items) <= self.max_batch):
