@@ -280,12 +280,15 @@ _BATCHERS_LOCK = threading.Lock()
 
 def batcher_for(guard: Any) -> AuditBatcher:
     """The one batcher (one pair of flusher threads) of this guard's audit log."""
-    b = _BATCHERS.get(guard)
-    if b is None:
-        with _BATCHERS_LOCK:
-            b = _BATCHERS.get(guard)
-            if b is None:
-                b = _BATCHERS[guard] = AuditBatcher(guard)
+    try:
+        b = _BATCHERS.get(guard)
+        if b is None:
+            with _BATCHERS_LOCK:
+                b = _BATCHERS.get(guard)
+                if b is None:
+                    b = _BATCHERS[guard] = AuditBatcher(guard)
+    except TypeError:  # a guard-like object that cannot be weakly referenced or hashed: its own batcher
+        b = AuditBatcher(guard)
     return b
 
 
