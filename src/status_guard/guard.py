@@ -351,6 +351,30 @@ class Guard:
         ``given``: for an allowed decision, the field paths the requester was given (what a
         2.129.060(e) review asks about; no values). ``count``: the record stands for this many
         identical allowed decisions (aggregated traffic)."""
+        rec = self.record_fields(decision, adapter=adapter, request_id=request_id, route=route,
+                                 fingerprint=fingerprint, monitor=monitor, department=department, given=given,
+                                 count=count)
+        try:
+            return self.audit.append(rec)
+        except AuditUnavailableError:
+            raise
+        except Exception as exc:  # any sink failure is an audit failure
+            raise AuditUnavailableError(f"audit log unavailable: {exc.__class__.__name__}") from None
+
+    def record_fields(
+        self,
+        decision: Decision,
+        *,
+        adapter: str,
+        request_id: str | None = None,
+        route: str | None = None,
+        fingerprint: str | None = None,
+        monitor: bool = False,
+        department: str | None = None,
+        given: Sequence[str] | None = None,
+        count: int | None = None,
+    ) -> dict[str, Any]:
+        """What :meth:`record` offers the audit log for ``decision`` (not yet validated or chained)."""
         rec = decision.to_record()
         # a redaction over 3 000 records names one path per record: summarised so the record fits
         # the log's limits and holds no value a client chose as a key (never dropped)
@@ -370,12 +394,48 @@ class Guard:
             rec["fingerprint"] = fingerprint
         if department is not None:
             rec["department"] = department
+        return rec
+
+    def record_each(self, items: Sequence[tuple[Decision, Mapping[str, Any]]]) -> list[dict[str, Any] | Exception]:
+        """Append several decisions — ``(decision, keyword arguments of record())`` each — in ONE
+        durable commit (group commit: one write, one fsync). Returns, per item and in order, the
+        stored record or an AuditUnavailableError: a record that cannot be built or is refused does
+        not keep the others out; a storage failure is every item's answer (none is durable)."""
+        out: list[dict[str, Any] | Exception] = [None] * len(items)  # type: ignore[list-item]
+        recs: list[dict[str, Any]] = []
+        where: list[int] = []
+        for i, (decision, kw) in enumerate(items):
+            try:
+                recs.append(self.record_fields(decision, **kw))
+            except Exception as exc:  # noqa: BLE001 - this item's answer
+                out[i] = AuditUnavailableError(f"audit log unavailable: {exc.__class__.__name__}")
+                continue
+            where.append(i)
+        if not recs:
+            return out
         try:
-            return self.audit.append(rec)
-        except AuditUnavailableError:
-            raise
-        except Exception as exc:  # any sink failure is an audit failure
-            raise AuditUnavailableError(f"audit log unavailable: {exc.__class__.__name__}") from None
+            audit = self.audit
+            each = getattr(audit, "append_each", None)
+            if each is not None:
+                results: list[Any] = list(each(recs))
+            else:  # a caller-supplied log without batches: one append per record
+                results = []
+                for rec in recs:
+                    try:
+                        results.append(audit.append(rec))
+                    except Exception as exc:  # noqa: BLE001
+                        results.append(exc)
+        except Exception as exc:  # noqa: BLE001 - any sink failure is every record's audit failure
+            results = [exc] * len(recs)
+        if len(results) != len(recs):
+            results = [AuditUnavailableError("audit log unavailable: a batch answered for the wrong number of "
+                                             "records")] * len(recs)
+        for i, res in zip(where, results):
+            if isinstance(res, AuditUnavailableError) or not isinstance(res, BaseException):
+                out[i] = res
+            else:
+                out[i] = AuditUnavailableError(f"audit log unavailable: {res.__class__.__name__}")
+        return out
 
 
 def _looks_like_free_text(value: str) -> bool:

@@ -33,6 +33,7 @@ from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_rout
                      type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
 from .form_map import FormMap
+from .audit_batch import batcher_for
 from .verdict_cache import Verdict, VerdictCache
 from .warm import Warmer
 from .disclosure import Disclosure
@@ -99,6 +100,8 @@ class StatusGuardMiddleware:
         # what the forms this middleware served ask, by submit path (issue 12): on by default
         self.form_map: FormMap | None = FormMap() if form_map is True else (form_map or None)
         self.guard = guard
+        # audit records of concurrent requests written in group commits by one thread (issue 15)
+        self.audit_batcher = batcher_for(guard)
         self.identify = identify
         self.limits = limits or Limits()
         self.trusted_proxy = trusted_proxy
@@ -148,8 +151,8 @@ class StatusGuardMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):  # lifespan: not ours, but warm before start-up
-            if scope["type"] == "lifespan" and self.warmer is not None:
-                receive = self._warm_before_startup(receive)
+            if scope["type"] == "lifespan":
+                receive = self._lifespan_receive(receive)
             await self.app(scope, receive, send)
             return
         # match the path the app routes on (without root_path: uvicorn --root-path, a proxy prefix,
@@ -171,19 +174,24 @@ class StatusGuardMiddleware:
             return
         await _Responder(self, route, scope).run(receive, send)
 
-    def _warm_before_startup(self, receive: Receive) -> Receive:
-        """``receive`` for the lifespan protocol that hands ``lifespan.startup`` on only once the
-        guard is warm; a warming failure fails the start-up (the server does not serve)."""
+    def _lifespan_receive(self, receive: Receive) -> Receive:
+        """``receive`` for the lifespan protocol: ``lifespan.startup`` is handed on only once the
+        guard is warm (a warming failure fails the start-up: the server does not serve) and the
+        audit batch writer runs; ``lifespan.shutdown`` only once the records queued are written."""
         warmer = self.warmer
-        assert warmer is not None
+        batcher = self.audit_batcher
 
-        async def warmed_receive() -> Message:
+        async def lifespan_receive() -> Message:
             message = await receive()
             if message.get("type") == "lifespan.startup":
-                await warmer.wait()  # raises what warming raised: the app reports a failed start-up
+                if warmer is not None:
+                    await warmer.wait()  # raises what warming raised: the app reports a failed start-up
+                batcher.start()
+            elif message.get("type") == "lifespan.shutdown":
+                await batcher.aclose()
             return message
 
-        return warmed_receive
+        return lifespan_receive
 
     def _check_root_path(self, scope: Scope) -> None:
         """Route prefixes are relative to the app. A prefix that starts with the server's root_path
@@ -1219,17 +1227,19 @@ class _Responder:
 
     # -- audit, refusals, logging --------------------------------------------------------------
     async def audit(self, decisions: Sequence[Decision], force: bool = False) -> None:
-        for d in decisions:
-            if not (force or d.hits or d.effect is not Effect.ALLOW):
-                continue
+        kw = {"adapter": "asgi", "request_id": self.request_id, "route": self.audit_route,
+              "monitor": self.route.monitor}
+        items = [(d, kw) for d in decisions if force or d.hits or d.effect is not Effect.ALLOW]
+        if items:
+            # one group commit with the other requests' records (asgi.audit_batch): durable before
+            # the response goes on; the event loop never waits on the disk
             try:
-                await record_off_loop(self.guard, d, adapter="asgi", request_id=self.request_id,
-                                      route=self.audit_route, monitor=self.route.monitor)
+                await self.mw.audit_batcher.record(items)
             except AuditUnavailableError:
                 log.error("status_guard: audit log unavailable on %s (request %s)%s", self.audit_route, self.request_id,
                           " — MONITOR MODE: not refusing" if self.route.monitor else "; refusing (fail closed)")
                 if self.route.monitor:
-                    continue
+                    return
                 raise _AuditDown(errors.problem(
                     503, "audit_unavailable", "The audit log could not be written, so this action was not carried "
                     "out. Please try again later.", request_id=self.request_id, html_wanted=self.html_wanted,

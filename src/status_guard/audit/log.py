@@ -45,6 +45,7 @@ from .errors import AuditConfigError, AuditDamagedError, AuditDiscontinuityError
 from .keys import hmac_key_id, public_key_id, record_auth, writer_auth_key
 from .merkle import Frontier, consistency_proof, leaf_hash
 from .records import RECORD_VERSION, build_record
+from .records import request_id as request_id_check
 from .sinks.base import FSYNC_MODES, Entry, LockedReader, RawItem, Sink, StoreView, Tail
 from .treehead import check_head_signature, make_head
 from .witness import WitnessError, make_entry, open_witness
@@ -71,6 +72,29 @@ def _loads(data: bytes) -> dict[str, Any] | None:
     except orjson.JSONDecodeError:
         return None
     return rec if isinstance(rec, dict) else None
+
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(v: Any) -> bool:
+    """Only plain JSON types, exactly (no tuple, Enum, subclass): two such values with the same
+    canonical bytes are the same input to every check."""
+    stack = [v]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        x = pop()
+        t = type(x)
+        if t is dict:
+            for k, y in x.items():
+                if type(k) is not str:
+                    return False
+                push(y)
+        elif t is list:
+            extend(x)
+        elif t not in _PLAIN_SCALARS:
+            return False
+    return True
 
 
 def utc_now() -> str:
@@ -227,6 +251,66 @@ class AuditLog:
         """Store several records in one durable commit (all or none)."""
         built = [build_record(r, correlation_key=self._correlation_key) for r in records]
         return self._commit(built) if built else []
+
+    def append_each(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | Exception]:
+        """Store several independent records in ONE durable commit (one write, one fsync/COMMIT);
+        returns, per record and in order, the stored record or the exception that kept it out.
+
+        Each record is validated on its own: a refused one (AuditRecordError) is left out and the
+        others are chained and stored exactly as ``append`` one at a time would store them (same
+        order, same chain). A storage failure (AuditUnavailableError) is every record's answer: none
+        of them is durable. The group commit of concurrent requests (``asgi.audit_batch``) uses it."""
+        out: list[dict[str, Any] | Exception] = [None] * len(records)  # type: ignore[list-item]
+        built: list[dict[str, Any]] = []
+        where: list[int] = []
+        shapes: dict[bytes, bytes] = {}  # records of one batch that differ only in request_id: checked once
+        for i, fields in enumerate(records):
+            try:
+                built.append(self._build_in_batch(fields, shapes))
+            except Exception as e:  # noqa: BLE001 - a refused record is this record's answer, not the batch's
+                out[i] = e
+                continue
+            where.append(i)
+        if not built:
+            return out
+        try:
+            stored = self._commit(built)
+        except Exception as e:  # noqa: BLE001 - nothing of the batch is durable: every record learns why
+            for i in where:
+                out[i] = e
+            return out
+        if len(stored) != len(built):  # cannot happen for caller kinds; never mis-assign a result
+            err = AuditUnavailableError(f"audit log {self.description}: a batch of {len(built)} record(s) stored "
+                                        f"{len(stored)}; refusing to say which")
+            for i in where:
+                out[i] = err
+            return out
+        for i, rec in zip(where, stored):
+            out[i] = rec
+        return out
+
+    def _build_in_batch(self, fields: Mapping[str, Any], shapes: dict[bytes, bytes]) -> dict[str, Any]:
+        """``build_record(fields)``; within one batch, a record that differs from one already
+        accepted only in its ``request_id`` (concurrent requests meeting the same decision) reuses
+        that record's checked form — every key but ``request_id`` is checked on its own, with no
+        check depending on another key — and only its ``request_id`` is checked. Same result,
+        same refusals."""
+        key = None
+        if type(fields) is dict and type(fields.get("request_id")) is str and self._correlation_key is None \
+                and _plain(fields):
+            try:
+                key = orjson.dumps({k: v for k, v in fields.items() if k != "request_id"},
+                                   option=orjson.OPT_SORT_KEYS)
+            except TypeError:  # not plain JSON (a Requester object...): the full check
+                key = None
+            if key is not None and key in shapes:
+                rec = orjson.loads(shapes[key])
+                rec["request_id"] = request_id_check("request_id", fields["request_id"])
+                return rec
+        rec = build_record(fields, correlation_key=self._correlation_key)
+        if key is not None:
+            shapes[key] = orjson.dumps({k: v for k, v in rec.items() if k != "request_id"})
+        return rec
 
     def heartbeat(self) -> dict[str, Any]:
         """Append a heartbeat: proof that the log was alive and writable at this time."""
