@@ -39,7 +39,7 @@ def page(n: int, seed: int = 0) -> str:
 
 def json_body(n: int, seed: int = 0) -> bytes:
     rnd = random.Random(seed * 7_000_003 + n)
-    doc = {f"{rnd.choice(WORDS)}_{rnd.choice(WORDS)}_{i}": " ".join(rnd.choice(WORDS) for _ in range(3))
+    doc = {f"{rnd.choice(WORDS)}_{rnd.choice(WORDS)}_{i}": " ".join(rnd.choice(WORDS) for _ in range(3)) + f" {seed}-{i}"
            for i in range(n)}
     return json.dumps(doc).encode()
 
@@ -63,19 +63,21 @@ def make(audit: Path, html: str | None = None, **mw: Any) -> Any:
         return JSONResponse({"ok": True})
 
     guard = Guard(load_policy(None), audit=f"jsonl:{audit}")
+    guard._free_text_detector()  # built before any request, as lifespan start-up does (asgi/warm.py)
     return Starlette(routes=[Route("/page", served), Route("/echo", echo, methods=["POST"])],
                      middleware=[Middleware(StatusGuardMiddleware, guard=guard, identify=lambda s: "public",
                                             scope="city", routes=[RouteConfig("/", "city")], **mw)])
 
 
 async def timed(app: Any, method: str, path: str, body: bytes | None = None) -> tuple[float, int]:
+    """CPU seconds of the process (the check runs in a worker thread) and the status."""
     import httpx
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", timeout=600) as c:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         r = await (c.get(path) if method == "GET" else
                    c.post(path, content=body, headers={"content-type": "application/json"}))
-        return time.perf_counter() - t0, r.status_code
+        return time.process_time() - t0, r.status_code
 
 
 def main() -> None:
@@ -87,7 +89,8 @@ def main() -> None:
     a = ap.parse_args()
     out: dict[str, Any] = {"page": {}, "json": {}}
     with tempfile.TemporaryDirectory() as d:
-        asyncio.run(timed(make(Path(d) / "warm.jsonl", page(20, 99)), "GET", "/page"))  # imports, pack, detector
+        warm = make(Path(d) / "warm.jsonl", page(20, 99))
+        asyncio.run(timed(warm, "GET", "/page"))  # imports, pack
         asyncio.run(timed(make(Path(d) / "warm2.jsonl"), "POST", "/echo", json_body(20, 99)))
         for n in (int(x) for x in a.sizes.split(",")):
             ts = []
@@ -95,14 +98,14 @@ def main() -> None:
                 app = make(Path(d) / f"p{n}-{r}.jsonl", page(n, r))
                 ts.append(asyncio.run(timed(app, "GET", "/page")))
             out["page"][n] = {"seconds": statistics.median(t for t, _ in ts), "status": ts[0][1]}
-            print(f"page  {n:6d} controls: {out['page'][n]['seconds']:.3f} s (HTTP {ts[0][1]})", flush=True)
+            print(f"page  {n:6d} controls: {out['page'][n]['seconds']:.3f} s CPU (HTTP {ts[0][1]})", flush=True)
         for n in (int(x) for x in a.json_sizes.split(",")):
             ts = []
             for r in range(a.repeat):
                 app = make(Path(d) / f"j{n}-{r}.jsonl")
                 ts.append(asyncio.run(timed(app, "POST", "/echo", json_body(n, r))))
             out["json"][n] = {"seconds": statistics.median(t for t, _ in ts), "status": ts[0][1]}
-            print(f"json  {n:6d} keys:     {out['json'][n]['seconds']:.3f} s (HTTP {ts[0][1]})", flush=True)
+            print(f"json  {n:6d} keys:     {out['json'][n]['seconds']:.3f} s CPU (HTTP {ts[0][1]})", flush=True)
     if a.out:
         Path(a.out).write_text(json.dumps(out, indent=2))
 
