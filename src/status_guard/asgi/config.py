@@ -89,6 +89,11 @@ class Limits:
     # bodies (requests and responses) larger than this are checked in a worker thread: free-text
     # detection costs about 3 ms per KiB, so a few concurrent 30 KiB notes would stall the loop
     offload_bytes: int = 4 * 1024
+    # work that grows with what was sent, bounded before it is done (issue 15 round f): a served page's
+    # form controls and how deep they sit; characters of free text one check may detect in
+    max_page_controls: int = 1_000
+    max_html_depth: int = 512
+    max_text_chars: int = 2_000_000
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():

@@ -88,6 +88,7 @@ def rewrite_forms(
     notice: Callable[[Decision, str, str | None], str] | None = None,
     charset: str | None = "utf-8",
     page_path: str | None = None,
+    limits: Any = None,
 ) -> FormRewrite:
     """Classify every question on the page, decide, and remove or disable the forbidden ones.
     ``charset``: the HTTP ``charset`` (None when the response named none): the page is read in
@@ -100,7 +101,7 @@ def rewrite_forms(
     if not might_have_controls(text):
         return FormRewrite(None, None, ())
     new, decision, changed, learned = rewrite_markup(text, item=item, decide=decide, mode=mode, notice=notice,
-                                                     page_path=page_path)
+                                                     page_path=page_path, limits=limits)
     return FormRewrite(encode_page(new, enc) if new is not None else None, decision, changed, learned)
 
 
@@ -113,19 +114,24 @@ def rewrite_markup(
     notice: Callable[[Decision, str, str | None], str] | None = None,
     page_path: str | None = None,
     fragment: bool = False,
+    limits: Any = None,
 ) -> tuple[str | None, Decision | None, tuple[str, ...], dict[str, dict[str, Learned]]]:
     """``rewrite_forms`` on decoded markup: the new markup (None: unchanged), the decision, the
     controls changed, what the forms ask. ``fragment``: markup that is part of a document (HTML
     inside a JSON string) — written back without the ``<html>``/``<body>`` a parser adds."""
     from selectolax.lexbor import LexborHTMLParser
 
-    from . import css_text, nested_pages
+    from . import cost, css_text, nested_pages
+    from .config import Limits
 
+    limits = limits if limits is not None else Limits()
     tree = LexborHTMLParser(text)
     shadows = nested_pages.flatten_shadow_roots(tree) if "shadowroot" in text else []
     drawn = css_text.apply(tree) if "content" in text and "<style" in text.lower() else []
     nested = nested_pages.collect(tree) if nested_pages.HINT.search(text) else []
     trees = [tree, *(n.tree for n in nested)]
+    # bounded before the per-control work (fail closed): a page of 100 000 inputs is refused, not read
+    cost.check_page(limits, sum(len(t.css("input, select, textarea, button[name]")) for t in trees), ())
     questions: list[Control] = []
     owner: dict[int, int] = {}  # id(control) -> id(tree)
     for t in trees:
@@ -141,6 +147,7 @@ def rewrite_markup(
                 owner[id(sq)] = id(t)
     if not questions and not scripted:
         return None, None, (), {}
+    cost.check_page(limits, len(questions) + len(scripted), (n for q in questions for n in q.nodes))
     items = []
     for q in questions:
         label = q.label_text()
@@ -196,6 +203,7 @@ def rewrite_markup(
 
 def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
     out: dict[str, dict[str, Learned]] = {}
+    per_form: dict[int, tuple[frozenset[tuple[str, str]], list[str]]] = {}  # once per form, not per control
     for q, it in zip(questions, items):
         # every labelled control is learned: what an open question ("Anything else?") or a service
         # choice asks tells a later short answer apart from a status answer (040(b), 040(k))
@@ -203,8 +211,13 @@ def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[
             continue
         text = (q.label_text() or ", ".join(q.options[:4]) or q.key)[:MAX_LEARNED_LABEL]
         for form in q.forms or [None]:
-            learned = Learned(frozenset(it.categories), text, _identity(form))
-            for target in form_targets(form, page_path):
+            fkey = form.mem_id if form is not None else 0
+            known = per_form.get(fkey)
+            if known is None:
+                known = per_form[fkey] = (_identity(form), form_targets(form, page_path))
+            identity, targets = known
+            learned = Learned(frozenset(it.categories), text, identity)
+            for target in targets:
                 out.setdefault(target, {})[q.key] = learned
     return out
 

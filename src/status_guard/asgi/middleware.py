@@ -28,7 +28,7 @@ from ..model import Claim, Decision, Effect, Item, Requester
 from ..safe_paths import new_request_id
 from ..disclose.audience import Audience
 from ..disclose.paths import PathPatterns, compile_patterns, declared_patterns
-from . import encoding, errors, forms, identity, json_forms, requests, responses, unknown_type
+from . import cost, encoding, errors, forms, identity, json_forms, requests, responses, unknown_type
 from .config import (Limits, RouteConfig, TrustedProxy, carries_text, match_route, path_spellings, route_path,
                      type_matches)
 from .custody import CustodyVerifier, verify_reference, well_formed
@@ -508,7 +508,8 @@ class _Responder:
         qs = self.scope.get("query_string") or b""
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
-        checked = await inspect_off_loop(self.limits, len(body) + len(qs), self.check_request, hdrs, parsed_q, body)
+        checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
+                                         parsed_q, body)
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
 
     async def inspect_query(self, receive: Receive) -> Receive:
@@ -1032,8 +1033,8 @@ class _Responder:
             if self.forms_only and not json_forms.might_serve_forms(body, mt):
                 new, decisions = None, []  # held only for its forms, and it shows none: sent as it came
             else:
-                new, decisions = await inspect_off_loop(self.limits, len(body), self.process_response, body, mt,
-                                                        charset)
+                new, decisions = await inspect_off_loop(self.limits, cost.work_estimate(body), self.process_response,
+                                                        body, mt, charset)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
@@ -1133,7 +1134,8 @@ class _Responder:
             from .page_charset import page_encoding
 
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
-                                     notice=self.form_notice, charset=http_charset, page_path=self.scope.get("path", ""))
+                                     notice=self.form_notice, charset=http_charset, page_path=self.scope.get("path", ""),
+                                     limits=self.limits)
             charset = page_encoding(rw.html if rw.html is not None else body, http_charset).codec or charset
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)
@@ -1303,6 +1305,12 @@ class _Responder:
             except _AuditDown as down:
                 await self.respond(down.error)
                 return
+        elif not response and exc.what in cost.AUDITED_REQUEST_LIMITS:  # read in part, then refused: audited
+            try:
+                await self.audit([self.request_refusal_decision(f"over the limit on {exc.what}")], force=True)
+            except _AuditDown as down:
+                await self.respond(down.error)
+                return
         too_large = any(s in exc.what for s in SIZE_LIMITS)
         status = 413 if too_large else 400
         who = "response" if response else "request"
@@ -1321,13 +1329,19 @@ INSPECT_THREADS = 2
 
 async def inspect_off_loop(limits: Limits, size: int, fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` — a check of a request or a response body, pure CPU work — in a worker thread
-    when the body is larger than ``limits.offload_bytes`` (a few KiB of free text already costs
-    milliseconds of detection), so the event loop keeps serving the worker's other requests; at
-    most ``INSPECT_THREADS`` such checks run at once per loop."""
+    when its estimated work (``cost.work_estimate``: bytes, plus a weight per field and tag) is
+    larger than ``limits.offload_bytes`` (a few KiB of free text already costs milliseconds of
+    detection), so the event loop keeps serving the worker's other requests; at most
+    ``INSPECT_THREADS`` such checks run at once per loop. The check runs within its work budget
+    (``Limits.max_text_chars``): past it, LimitExceededError."""
+    import functools
+
+    from ..work_budget import within
+
+    fn = functools.partial(within, cost.budget(limits), fn)
     if size <= limits.offload_bytes:
         return fn(*args)
     import asyncio
-    import functools
     import weakref
 
     import anyio

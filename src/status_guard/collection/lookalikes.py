@@ -132,17 +132,96 @@ def vocab() -> _Vocab:
     )
 
 
+class PhraseIndex:
+    """Phrases by their first word, so a text is read once instead of once per phrase (a page of
+    1 000 labels met every one of the pack's ~2 000 phrases at every word: seconds of work).
+
+    A word proposes only the phrases whose first word it is (or begins with, for a one-word prefix
+    phrase ``курс*``; or ends with, for a suffix phrase ``*니다``); each candidate is confirmed by
+    :meth:`_Phrase.at`, the same test the phrases were always read with — so the matches are the
+    same, and the callers put them in the same order (phrase by phrase, position by position).
+    Phrases ``text_only`` says are read inside the compact text are listed in ``texts`` instead."""
+
+    __slots__ = ("phrases", "exact", "prefix", "prefix_lens", "suffix", "suffix_lens", "always", "texts")
+
+    def __init__(self, phrases: tuple[_Phrase, ...], text_only: Any) -> None:
+        self.phrases = phrases
+        self.exact: dict[str, list[int]] = {}
+        self.prefix: dict[str, list[int]] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.always: list[int] = []  # no first word to index by: tried at every position
+        texts = []
+        for k, p in enumerate(phrases):
+            if text_only(p.ctext):
+                texts.append(k)
+            elif not p.words or not p.words[0]:
+                self.always.append(k)
+            elif p.suffix:
+                self.suffix.setdefault(p.words[0], []).append(k)
+            elif p.prefix and len(p.words) == 1:
+                self.prefix.setdefault(p.words[0], []).append(k)
+            else:
+                self.exact.setdefault(p.words[0], []).append(k)
+        self.texts = tuple(texts)
+        self.prefix_lens = tuple(sorted({len(w) for w in self.prefix}))
+        self.suffix_lens = tuple(sorted({len(w) for w in self.suffix}))
+
+    def matches(self, words: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(phrase number, position) of every phrase read by words that is at a position of ``words``."""
+        out: list[tuple[int, int]] = []
+        phrases, exact, prefix, suffix = self.phrases, self.exact, self.prefix, self.suffix
+        for i, w in enumerate(words):
+            cands: list[int] = list(exact.get(w, ()))
+            if prefix:
+                for n in self.prefix_lens:
+                    if n > len(w):
+                        break
+                    cands.extend(prefix.get(w[:n], ()))
+            if suffix:
+                for n in self.suffix_lens:
+                    if n >= len(w):
+                        break
+                    cands.extend(suffix.get(w[len(w) - n:], ()))
+            cands.extend(self.always)
+            for k in cands:
+                if phrases[k].at(words, i):
+                    out.append((k, i))
+        return out
+
+
+_INDEXES: dict[Any, tuple[Any, PhraseIndex]] = {}
+_MAX_INDEXES = 256
+
+
+def phrase_index(phrases: Iterable[_Phrase], text_only: Any) -> PhraseIndex:
+    """The index of ``phrases`` (remembered: the pack's lists are built once; a list assembled by a
+    caller is known by the identity of its phrases, which the index holds on to)."""
+    hit = _INDEXES.get((id(phrases), text_only))
+    if hit is not None and hit[0] is phrases:
+        return hit[1]
+    seq = tuple(phrases)
+    key = (tuple(map(id, seq)), text_only)
+    hit = _INDEXES.get(key)
+    if hit is None:  # (a tuple assembled anew by every call is found by its phrases after the first)
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.clear()
+        hit = _INDEXES[key] = (seq, PhraseIndex(seq, text_only))
+        if isinstance(phrases, tuple):
+            _INDEXES[(id(phrases), text_only)] = (phrases, hit[1])
+    return hit[1]
+
+
 # -- welcoming statements -------------------------------------------------------------------------
 def _says_not_asked(clause: str, phrases: tuple[_Phrase, ...] | None = None) -> bool:
     words = tuple(tokens(clause))
-    ctext = None
-    for p in vocab().not_asked if phrases is None else phrases:
-        if compact_script(p.ctext):
-            ctext = compact(clause) if ctext is None else ctext
-            if p.ctext and p.ctext in ctext:
-                return True
-        elif any(p.at(words, i) for i in range(len(words))):
-            return True
+    index = phrase_index(vocab().not_asked if phrases is None else phrases, compact_script)
+    if index.matches(words):
+        return True
+    if index.texts:
+        ctext = compact(clause)
+        # a phrase written in such a script is inside the text only if the text holds that script
+        return compact_script(ctext) and any(index.phrases[k].ctext and index.phrases[k].ctext in ctext
+                                             for k in index.texts)
     return False
 
 
@@ -184,6 +263,9 @@ def _notice(clause: str) -> bool:
 _STATEMENT_ENDS = frozenset(".!\u3002\uff01\u0964\u1362")  # . ! 。 ！ । ።
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _spaceless(text: str) -> bool:
     """Written without spaces between words (Han characters): phrases are found inside the text.
     Korean, Amharic and Bengali separate words with spaces and are read word by word here."""
@@ -192,14 +274,11 @@ def _spaceless(text: str) -> bool:
 
 def _found(phrases: Iterable[_Phrase], words: tuple[str, ...], ctext: str) -> list[_Phrase]:
     """The phrases present: by words, or (Han script) inside the compact text."""
-    out = []
-    for p in phrases:
-        if _spaceless(p.ctext):
-            if p.ctext in ctext:
-                out.append(p)
-        elif any(p.at(words, i) for i in range(len(words))):
-            out.append(p)
-    return out
+    index = phrase_index(phrases, _spaceless)
+    found = {k for k, _ in index.matches(words)}
+    if index.texts and _HAN.search(ctext):  # (a Han phrase is inside a text only if it holds Han)
+        found.update(k for k in index.texts if index.phrases[k].ctext in ctext)
+    return [index.phrases[k] for k in sorted(found)]
 
 
 def _informs(sentence: str) -> bool:
@@ -230,13 +309,11 @@ def _lang_of(reason: str) -> str | None:
 
 
 def _occurrences(phrases: Iterable[_Phrase], words: tuple[str, ...]) -> list[tuple[int, int, _Phrase]]:
+    index = phrase_index(phrases, compact_script)
     out = []
-    for p in phrases:
-        if compact_script(p.ctext):
-            continue
-        for i in range(len(words)):
-            if p.at(words, i):
-                out.append((i, i + len(p.words), p))
+    for k, i in sorted(index.matches(words)):  # phrase by phrase, each at its positions in order
+        p = index.phrases[k]
+        out.append((i, i + len(p.words), p))
     return out
 
 
@@ -275,17 +352,29 @@ def _service_beside(classifier: Any, a: Any, m: Any, text: str, answer: bool = F
     # the term's own languages; another language's noun too when it cannot be a short word of
     # this one (a loanword: "immigrant" in a French "affaires des immigrants"; but Vietnamese "lễ"
     # folds to French "le")
-    services = [p for p in all_services if not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN]
-    for s0, s1, p in _occurrences(services, words):
+    occurrences = _occurrences(v.services, words) + (_occurrences(v.answer_services, words) if answer else [])
+    for s0, s1, p in occurrences:
+        if not (not langs or p.lang in langs or len(p.ctext) >= MIN_FOREIGN_NOUN):
+            continue
         if (s1 <= m.start and m.start - s1 <= ADJACENT_WORDS) or (s0 >= m.end and s0 - m.end <= ADJACENT_WORDS):
             lo, hi = min(s0, m.start), max(s1, m.end)
             window = words[max(0, lo - ADDRESSED_WINDOW):hi + ADDRESSED_WINDOW]
             own = langs | {p.lang}
-            addressed = [q for q in v.addressed if q.lang in own or len(q.ctext) >= MIN_FOREIGN_NOUN]
-            if _occurrences(addressed, window) and not _found(v.signup, words, compact(text)):
+            addressed = [o for o in _occurrences(v.addressed, window)
+                         if o[2].lang in own or len(o[2].ctext) >= MIN_FOREIGN_NOUN]
+            if addressed and not _found(v.signup, words, compact(text)):
                 return None  # "your naturalization orientation" asks; "sign up for your ..." offers it
             return " ".join(words[lo:hi])
     return None
+
+
+@lru_cache(maxsize=1)
+def _service_noun_languages() -> dict[tuple[str, ...], frozenset[str]]:
+    out: dict[tuple[str, ...], set[str]] = {}
+    for p in vocab().services:
+        if not p.prefix:
+            out.setdefault(p.words, set()).add(p.lang)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _noun_of_the_service(classifier: Any, a: Any, m: Any) -> str | None:
@@ -294,7 +383,7 @@ def _noun_of_the_service(classifier: Any, a: Any, m: Any) -> str | None:
     if m.compact:
         return None
     words = a.words[m.start:m.end]
-    nouns = {p.lang for p in vocab().services if p.words == words and not p.prefix}
+    nouns = _service_noun_languages().get(words, ()) if isinstance(words, tuple) else ()
     if not nouns:
         return None
     for o in a.matches:

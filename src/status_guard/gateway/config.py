@@ -315,6 +315,9 @@ class LimitsModel(_Strict):
     max_html_bytes: int | None = Field(None, gt=0)
     max_response_bytes: int | None = Field(None, gt=0)
     max_csv_columns: int | None = Field(None, gt=0)
+    max_page_controls: int | None = Field(None, gt=0)
+    max_html_depth: int | None = Field(None, gt=0)
+    max_text_chars: int | None = Field(None, gt=0)
 
     def build(self) -> Limits:
         return Limits(**{k: v for k, v in self.model_dump().items() if v is not None})

@@ -203,6 +203,9 @@ class TextDetector:
         remembered = self.memo.get(memo_key)
         if remembered is not None:
             return remembered
+        from ..work_budget import TEXT_CHARS, charge
+
+        charge(TEXT_CHARS, len(text))  # a check's bound on free text (issue 15 round f): raises past it
         findings = self._detect(text, wanted, threshold, field_classifier)
         self.memo.put(memo_key, findings)
         return findings
