@@ -290,6 +290,24 @@ async def test_F06_middleware_refuses_json_encoded_past_the_bound_with_a_clear_4
         assert r.status_code == 422, r.text
 
 
+@pytest.mark.anyio
+async def test_F06_strip_route_removes_the_field_inside_json_encoded_twice_and_keeps_the_encoding_040b(
+        guard, client_for) -> None:
+    app = make_app(guard)
+    inner = {"citizenship": "no", "name": "Ana"}
+    for times in (2, 3):
+        s = json.dumps(inner)
+        for _ in range(times - 1):
+            s = json.dumps(s)
+        async with client_for(app) as c:
+            r = await c.post("/strip/intake", json={"payload": s, "x": "1"})
+        assert r.status_code == 200, r.text
+        got = json.loads(r.json()["body"])["payload"]
+        for _ in range(times):
+            got = json.loads(got)
+        assert got == {"name": "Ana"}, times
+
+
 @pytest.mark.parametrize("shape", ALL_SHAPES, ids=lambda f: f.__name__)
 def test_F13_survey_numbering_is_a_question_id_in_every_builder_shape_040b(guard, shape) -> None:
     qs = [q(f"i{n}", f"i{n}" if n % 2 else "How satisfied are you?", "Yes") for n in range(90, 100)]

@@ -81,10 +81,12 @@ def mark_numbered_ids(view: Any) -> int:
         m = _NUMBERED.match(lf.value.strip())
         if m is None:
             continue
-        parent, _, last = lf.key_path.rpartition(".")
-        if _fold(last) not in ID_VALUE_KEYS:
+        segs = lf.key_path.split(".")
+        if _fold(segs[-1]) not in ID_VALUE_KEYS:
             continue
-        groups[(parent, _fold(last), m.group(1).lower())][int(m.group(2))].append(lf)
+        # the questions of one shape: siblings in a list (indices are not in the path) or in an
+        # object keyed by something else (JotForm ``answers: {"3": {...}, "4": {...}}``)
+        groups[(".".join(segs[:-2]), _fold(segs[-1]), m.group(1).lower())][int(m.group(2))].append(lf)
     found = _runs(groups.values())
     # an id in a run numbers the questions of the whole shape: the same id elsewhere (an answer's
     # ``field.ref``, a definition's ``title``) is the same question number

@@ -21,6 +21,7 @@ import binascii
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -37,7 +38,8 @@ EMBED_B64_GZIP = "\x00base64-gzip-json"
 EMBED_FORM = "\x00urlencoded"
 EMBED_QUERY = "\x00url-query"  # the query of a URL (or a ``?a=b`` string): re-encoded behind the same prefix
 EMBED_OPAQUE = "\x00decoded"  # a data: URI, hex, a percent-encoded string: read, not re-encoded (strip refuses)
-MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_QUERY, EMBED_OPAQUE})
+EMBED_JSON_STRING = "\x00json-in-json-string"  # JSON encoded as a JSON string (n times): re-encoded n times
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_QUERY, EMBED_OPAQUE, EMBED_JSON_STRING})
 _HEX_JSON = re.compile(r"^(?:7[bB]|5[bB])(?:[0-9a-fA-F]{2})+$")
 
 MAX_EMBED_DEPTH = 4
@@ -219,8 +221,9 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
 def _decode_quoted(s: str) -> tuple[str, Any] | None:
     """A JSON string literal whose content holds a document (JSON encoded twice or more, as a
     webhook that serialises an already-serialised payload sends it): unquoted up to
-    ``MAX_STRING_LAYERS`` times, then read like any embedded document. Read, never re-encoded
-    (``EMBED_OPAQUE``: a strip route refuses)."""
+    ``MAX_STRING_LAYERS`` times, then read like any embedded document. JSON inside is re-encoded as
+    many times on a strip route (``EMBED_JSON_STRING``); anything else inside is read, not
+    re-encoded (``EMBED_OPAQUE``: a strip route refuses)."""
     inner: Any = s
     for _ in range(MAX_STRING_LAYERS):
         if not (isinstance(inner, str) and len(inner) >= 2 and inner[0] == '"' and inner[-1] == '"'):
@@ -244,7 +247,23 @@ def _decode_quoted(s: str) -> tuple[str, Any] | None:
     if not isinstance(inner, str) or inner == s:
         return None
     got = decode_embedded(inner)
-    return (EMBED_OPAQUE, got[1]) if got is not None else None
+    if got is None:
+        return None
+    return (EMBED_JSON_STRING if got[0] == EMBED_JSON else EMBED_OPAQUE, got[1])
+
+
+def string_layers(s: str) -> int:
+    """How many times a JSON document was encoded as a JSON string in ``s``."""
+    n, inner = 0, s.strip()
+    while n <= MAX_STRING_LAYERS and len(inner) >= 2 and inner[0] == '"' and inner[-1] == '"':
+        try:
+            got = orjson.loads(inner)
+        except orjson.JSONDecodeError:
+            break
+        if not isinstance(got, str):
+            break
+        n, inner = n + 1, got.strip()
+    return n
 
 
 def query_fields(q: str) -> dict[str, Any] | None:
@@ -405,10 +424,14 @@ def build_view(doc: Any, kind: str) -> tuple[Any, ViewStats]:
 # Builders nest answers in layout containers the person never reads as a question (Form.io
 # ``panel``/``fieldset``/``columns``, SurveyJS panels and pages, wizard steps, tabs): ``data.panel.
 # citizen``, ``panel1[citizenship]``. Their names are transparent when a field's name is read, so
-# "panel" + "citizenship" is not mistaken for a citizens' panel.
+# "panel" + "citizenship" is not mistaken for a citizens' panel. A webhook's envelope (``event``,
+# ``payload``, ``form_response``) is as transparent: ``event.immigrationStatus`` is not an event.
 _LAYOUT = re.compile(r"^(?:panel|page|section|group|step|fieldset|field_set|container|row|column|col|tab|"
                      r"panels|pages|sections|groups|steps|fieldsets|containers|rows|columns|cols|tabs|"
-                     r"wizard|well|card|block|wrapper)(?:[\s_-]?\d+)?$", re.IGNORECASE)
+                     r"wizard|well|card|block|wrapper|"
+                     # webhook envelopes: what carries the submission, not a question
+                     r"event|payload|body|record|submission|form_?response|request|message|detail|object)"
+                     r"(?:[\s_-]?\d+)?$", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"\.|(?=\[)")
 
 
@@ -416,12 +439,11 @@ def is_layout(segment: str) -> bool:
     return bool(_LAYOUT.match(segment.strip("[]")))
 
 
+@lru_cache(maxsize=16384)
 def name_read(key_path: str) -> str:
     """A field's name as classification reads it: layout containers (``panel1``, ``section_2``,
     ``page``) dropped, the field's own last name always kept."""
-    if not key_path or not any(p in key_path.lower() for p in ("pan", "pag", "sec", "gro", "ste", "fie", "con",
-                                                               "row", "col", "tab", "wiz", "wel", "car", "blo",
-                                                               "wra")):
+    if not key_path or "." not in key_path and "[" not in key_path:
         return key_path
     parts = [p for p in _NAME_PARTS.split(key_path) if p]
     if len(parts) < 2:
