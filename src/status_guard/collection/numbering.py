@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from .view import Leaf, walk
@@ -66,6 +67,7 @@ def mark_numbering(leaves: Iterable[Leaf]) -> int:
     return len(marked)
 
 
+@lru_cache(maxsize=4096)
 def _fold(key: str) -> str:
     return re.sub(r"[\s_\-.]", "", key).lower()
 
@@ -74,11 +76,12 @@ def mark_numbered_ids(view: Any) -> int:
     """Mark (``numbered``) the string values that identify a question by its number in a run
     (``{"name": "i94", "title": ..., "value": ...}`` beside ``i93`` and ``i95``). A builder pass reads
     no question text from them, and they are not answers."""
-    groups: dict[tuple[str, str, str], dict[int, list[Leaf]]] = defaultdict(lambda: defaultdict(list))
-    for lf in walk(view):
-        if not isinstance(lf.value, str) or not lf.key_path:
+    groups: dict[tuple[str, str, str], dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    leaves = [lf for lf in walk(view) if isinstance(lf.value, str) and lf.key_path]
+    for lf in leaves:
+        if len(lf.value) > 12 and not lf.texts:
             continue
-        m = _NUMBERED.match(lf.value.strip())
+        m = _NUMBERED.match(lf.value.strip()) or next((m for t in lf.texts if (m := _NUMBERED.match(t))), None)
         if m is None:
             continue
         segs = lf.key_path.split(".")
@@ -86,15 +89,26 @@ def mark_numbered_ids(view: Any) -> int:
             continue
         # the questions of one shape: siblings in a list (indices are not in the path) or in an
         # object keyed by something else (JotForm ``answers: {"3": {...}, "4": {...}}``)
-        groups[(".".join(segs[:-2]), _fold(segs[-1]), m.group(1).lower())][int(m.group(2))].append(lf)
-    found = _runs(groups.values())
+        groups[(".".join(segs[:-2]), _fold(segs[-1]), m.group(1).lower())][int(m.group(2))].append(m.group(0))
     # an id in a run numbers the questions of the whole shape: the same id elsewhere (an answer's
     # ``field.ref``, a definition's ``title``) is the same question number
-    ids = {lf.value.strip().lower() for lf in found}
+    ids = {i.lower() for i in _runs(groups.values())}
+    if not ids:
+        return 0
     n = 0
-    for lf in walk(view):
-        if isinstance(lf.value, str) and lf.value.strip().lower() in ids and lf.key_path \
-                and _fold(lf.key_path.rpartition(".")[2]) in ID_VALUE_KEYS:
+    for lf in leaves:
+        if _fold(lf.key_path.rpartition(".")[2]) not in ID_VALUE_KEYS:
+            continue
+        if lf.texts:  # a localizable text whose default is the number: its other languages are its text
+            rest = tuple(t for t in lf.texts if t.lower() not in ids)
+            if rest and len(rest) < len(lf.texts):
+                lf.value, lf.texts = " / ".join(rest), rest
+                continue
+            if not rest:
+                lf.numbered = True
+                n += 1
+            continue
+        if lf.value.strip().lower() in ids:
             lf.numbered = True
             n += 1
     return n

@@ -114,6 +114,7 @@ class Leaf:
     read_name: str | None = None  # the name read when a segment inside it is a question number
     numbered: bool = False  # the value is a question's number in a survey run (an id, not a text)
     choices: tuple[str, ...] = ()  # the options the question offered (a status among them asks status)
+    texts: tuple[str, ...] = ()  # a localizable text's texts, one per language (the value joins them)
     known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
     known_reason: str | None = None
     is_file: bool = False
@@ -365,7 +366,7 @@ class _Builder:
             text = localized_text(node)
             if text is not None:  # one text in several languages: one leaf (changed as a whole)
                 self.stats.leaves += 1
-                return Leaf(text, loc, path, key_path, origin, editable=False)
+                return Leaf(text, loc, path, key_path, origin, editable=False, texts=tuple(text.split(" / ")))
             d = _vdict(loc, path)
             for k, v in node.items():
                 ks = str(k)
