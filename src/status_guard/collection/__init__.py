@@ -143,7 +143,9 @@ def read(
         embedded = stats.embedded
         gl = graphql.graphql_leaves(view)
         n_graphql += len(gl)
+        numbering.mark_numbered_ids(view)
         labelled = builders.annotate(view)
+        numbering.retire_numbered_ids(view)
         _file_names(view)
         leaves.extend(walk(view))
         leaves.extend(gl)

@@ -87,6 +87,12 @@ def _str_leaf(node: Any) -> Leaf | None:
     return node if isinstance(node, Leaf) and isinstance(node.value, str) and node.value.strip() else None
 
 
+def _text_leaf(node: Any) -> Leaf | None:
+    """A string leaf that can be a question's text: not a question number in a survey run."""
+    lf = _str_leaf(node)
+    return None if lf is None or lf.numbered else lf
+
+
 def _nonempty(leaves: list[Leaf]) -> bool:
     for lf in leaves:
         v = lf.value
@@ -113,10 +119,77 @@ def _drops_of(node: Any) -> tuple[Loc, ...]:
     return tuple(lf.loc for lf in walk(node))
 
 
+class _Defs(dict):  # type: ignore[type-arg]
+    """Question id -> question text; ``choices``: question id -> the options it offers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: dict[str, tuple[str, ...]] = {}
+
+
+# -- the options a question offers -------------------------------------------------------------------
+# A question whose options are statuses asks status, whatever its title ("Which describes you?" with
+# "U.S. citizen / Permanent resident / Undocumented"). Documented shapes: Google Forms
+# ``questionItem.question.choiceQuestion.options[{value}]``, SurveyJS ``choices`` (strings or
+# ``{value, text}``, text localizable), Form.io ``values[{label, value}]`` / ``data.values``, JotForm
+# ``options: "A|B|C"``, Typeform ``choices[{label}]`` / ``properties.choices``, MS Forms ``choices``.
+_CHOICE_KEYS = frozenset({"choices", "options", "answeroptions", "choicelist", "optionlist", "allowedvalues",
+                          "enum", "items"})
+_CHOICE_TEXT_KEYS = ("text", "label", "title", "displayvalue", "caption", "name", "value")
+_CHOICE_PATH = frozenset({"questionitem", "question", "choicequestion", "properties", "data", "attributes",
+                          "settings", "validations", "validation", "config"})
+MAX_CHOICES = 64
+
+
+def _choice_list(v: Any, key: str) -> tuple[list[str], list[Leaf]]:
+    texts: list[str] = []
+    leaves: list[Leaf] = []
+    if isinstance(v, Leaf):
+        if key == "options" and isinstance(v.value, str) and "|" in v.value:  # JotForm ``"A|B|C"``
+            texts = [t.strip() for t in v.value.split("|") if t.strip()][:MAX_CHOICES]
+            leaves = [v]
+        elif isinstance(v.value, list) and all(isinstance(x, str) for x in v.value):
+            texts = [x.strip() for x in v.value if x.strip()][:MAX_CHOICES]
+            leaves = [v]
+        return texts, leaves
+    if not isinstance(v, VList):
+        return texts, leaves
+    for x in v[:MAX_CHOICES]:
+        if isinstance(x, Leaf) and isinstance(x.value, str):
+            texts.append(x.value.strip())
+            leaves.append(x)
+        elif isinstance(x, VDict):
+            by = {_k(k): k for k in x}
+            got = [lf for ck in _CHOICE_TEXT_KEYS if ck in by and (lf := _str_leaf(x[by[ck]])) is not None]
+            if not got:
+                return [], []  # not a list of options (a list of records)
+            texts.append(" / ".join(dict.fromkeys(lf.value.strip() for lf in got)))  # one option, its texts
+            leaves.extend(got)
+    return [t for t in texts if t], leaves
+
+
+def _choices_of(node: VDict, depth: int = 0) -> tuple[list[str], list[Leaf]]:
+    """The options a question definition offers (its own, or one level of the builder's nesting
+    down: Google's ``questionItem.question.choiceQuestion``), with the leaves that hold them."""
+    texts: list[str] = []
+    leaves: list[Leaf] = []
+    for k, v in node.items():
+        kk = _k(k)
+        if kk in _CHOICE_KEYS or kk == "values" and isinstance(v, VList) and v and all(isinstance(x, VDict) for x in v):
+            t, lv = _choice_list(v, kk)
+            texts.extend(t)
+            leaves.extend(lv)
+        elif isinstance(v, VDict) and depth < 4 and (kk in _CHOICE_PATH or kk.endswith("question")):
+            t, lv = _choices_of(v, depth + 1)
+            texts.extend(t)
+            leaves.extend(lv)
+    return texts[:MAX_CHOICES], leaves
+
+
 def annotate(view: Any) -> int:
     """Label answers with their questions. Returns the number of answers labelled."""
     # pass 1: definitions (id -> question text)
-    defs: dict[str, str] = {}
+    defs = _Defs()
     nodes: list[tuple[VDict, str | None]] = []  # (node, key of the list that holds it)
     lists: list[VList] = []
     stack: list[tuple[Any, str | None]] = [(view, None)]
@@ -134,7 +207,7 @@ def annotate(view: Any) -> int:
                         for ck, cv in v.items():
                             if isinstance(cv, VDict):
                                 texts = [lf.value.strip() for dk in cv if _k(dk) in DEF_TEXT_KEYS
-                                         and (lf := _str_leaf(cv[dk])) is not None]
+                                         and (lf := _text_leaf(cv[dk])) is not None]
                                 if texts:
                                     defs.setdefault(ck, " / ".join(dict.fromkeys(texts))[:MAX_LABEL])
         elif isinstance(node, VList):
@@ -154,7 +227,10 @@ def annotate(view: Any) -> int:
         labelled += _pretty(node)
     labelled += _positional_rows(nodes)
     for lst in lists:
-        labelled += _pair_list(lst)
+        labelled += _entry_list(lst)
+    for node, _ in nodes:
+        if node and all(isinstance(v, VDict) and set(v) == {"0", "1"} for v in node.values()):
+            labelled += _entry_list(node)  # form-encoded ``data[0][0]=name&data[0][1]=value``
     return labelled
 
 
@@ -165,10 +241,10 @@ def _scalar_text(v: Any) -> str | None:
     return None
 
 
-def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str]) -> None:
+def _collect_definition(node: VDict, parent_key: str | None, defs: _Defs) -> None:
     by = {_k(k): k for k in node}
-    text_leaves = [lf for k in DEF_TEXT_KEYS if k in by and (lf := _str_leaf(node[by[k]])) is not None]
-    if not text_leaves and "name" in by and (lf := _str_leaf(node[by["name"]])) is not None:
+    text_leaves = [lf for k in DEF_TEXT_KEYS if k in by and (lf := _text_leaf(node[by[k]])) is not None]
+    if not text_leaves and "name" in by and (lf := _text_leaf(node[by["name"]])) is not None:
         text_leaves = [lf]
     if not text_leaves:
         return
@@ -191,6 +267,16 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: dict[str, str
             defs.setdefault(i, text)
     if not (in_container or hinted):
         return
+    choices, option_leaves = _choices_of(node)
+    if choices:
+        offered = tuple(dict.fromkeys(choices))
+        for i in ids:
+            defs.choices.setdefault(i, offered)
+        for lf in text_leaves:
+            lf.choices = lf.choices or offered
+        for lf in option_leaves:  # what the form offers, not what the person said
+            if lf.role == "answer":
+                lf.role = "question"
     if in_container and hinted and not _nonempty([lf for k in STRONG_ANSWER_KEYS if k in by
                                                   for lf in walk(node[by[k]])]):
         # a question definition (a form being built, or sent along with its answers): it asks
@@ -250,7 +336,7 @@ def _nested_question(node: VDict, by: dict[str, str], answer_keys: list[str]) ->
         subs = [v] if isinstance(v, VDict) else [x for x in v if isinstance(x, VDict)] if isinstance(v, VList) else []
         for sub in subs[:4]:
             for sk, sv in sub.items():
-                if _k(sk) in DEF_TEXT_KEYS and (lf := _str_leaf(sv)) is not None and question_shaped(lf.value):
+                if _k(sk) in DEF_TEXT_KEYS and (lf := _text_leaf(sv)) is not None and question_shaped(lf.value):
                     out.append(lf)
                     break
     return out
@@ -263,7 +349,7 @@ def _pair(node: VDict, defs: dict[str, str]) -> int:
         return 0
     qkeys = tuple(k for k in QUESTION_KEYS + WEAK_QUESTION_KEYS if k in by and by[k] not in answer_keys)
     nested = _nested_question(node, by, answer_keys)
-    q_leaves = nested or [lf for k in qkeys if (lf := _str_leaf(node[by[k]])) is not None
+    q_leaves = nested or [lf for k in qkeys if (lf := _text_leaf(node[by[k]])) is not None
                 and (k in QUESTION_KEYS and _k(by[k]) in ANSWER_KEYS | STRONG_ANSWER_KEYS or question_shaped(lf.value)
                      or k in QUESTION_KEYS and not any(_k(a) in WEAK_ANSWER_KEYS or _k(a) not in ANSWER_KEYS
                                                        for a in answer_keys))]
@@ -277,6 +363,7 @@ def _pair(node: VDict, defs: dict[str, str]) -> int:
     for lf in q_leaves:
         if lf.value.strip() in defs:
             text = f"{text} / {defs[lf.value.strip()]}"
+    offered = tuple(dict.fromkeys(_choices_of(node)[0]))  # JotForm ``{"text", "options", "answer"}``
     drops = _drops_of(node)
     for lf in q_leaves:
         lf.role = "question"
@@ -284,6 +371,7 @@ def _pair(node: VDict, defs: dict[str, str]) -> int:
             lf.drops = drops
     for lf in answers:
         _label(lf, text, "a form-builder question", drops)
+        lf.choices = lf.choices or offered
     return len(answers)
 
 
@@ -387,11 +475,13 @@ def _reference(node: VDict, defs: dict[str, str]) -> int:
         return 0  # the node has its own question text: it is the definition, not an answer to it
     # (Typeform: ``{"type": "text", "text": "no", "field": {...}}`` — ``type`` names the answer's key)
     text = " / ".join(dict.fromkeys(texts))
+    offered = tuple(c for r in refs for c in defs.choices.get(r, ()))
     drops = _drops_of(node)
     answers = [lf for k, v in node.items() if _k(k) not in META_KEYS and _k(k) not in REF_KEYS
                and not isinstance(v, VList) for lf in walk(v)]
     for lf in answers:
         _label(lf, text, "a form-builder question", drops)
+        lf.choices = lf.choices or offered
     return len(answers)
 
 
@@ -413,9 +503,11 @@ def _keyed_children(node: VDict, defs: dict[str, str]) -> int:
         if text is None or isinstance(v, Leaf) and v.role != "answer":
             continue
         drops = _drops_of(v) if not isinstance(v, Leaf) else None
+        offered = defs.choices.get(k, ())
         for lf in walk(v):
             if lf.role == "answer":
                 _label(lf, text, "a form-builder question", drops)
+                lf.choices = lf.choices or offered
                 n += 1
     return n
 
@@ -524,7 +616,7 @@ def _split(node: VDict, q: Leaf, a: Leaf, tag: str) -> int:
 
 def _align_leaf(node: VDict, q: Leaf, a: Any, tag: str) -> int:
     if isinstance(q.value, str) and isinstance(a, Leaf) and not isinstance(a.value, list) and q.role == "answer" \
-            and a.role == "answer" and question_shaped(q.value):  # ``field[]=Q&value[]=no``, one of each
+            and a.role == "answer" and not q.numbered and question_shaped(q.value):  # ``field[]=Q&value[]=no``, one of each
         q.role = "question"
         drops = (a.loc, q.loc) if a.loc is not None and q.loc is not None else None
         q.drops = q.drops or drops
@@ -604,7 +696,8 @@ def _same_id(node: VDict) -> int:
         by_id.setdefault(rest, []).append((any(t in _Q_WORDS for t in toks), v))
     n = 0
     for members in by_id.values():
-        qs = [lf for is_q, lf in members if is_q and isinstance(lf.value, str) and question_shaped(lf.value)]
+        qs = [lf for is_q, lf in members if is_q and isinstance(lf.value, str) and not lf.numbered
+              and question_shaped(lf.value)]
         ans = [lf for is_q, lf in members if not is_q]
         if len(qs) != 1 or not ans:
             continue
@@ -621,30 +714,68 @@ def _same_id(node: VDict) -> int:
 _ASKING_MARKS = ("?", ":", "？", "؟", "：")
 
 
-def _pair_list(lst: VList) -> int:
-    """``[["What is your immigration status?", "no"], ...]``: a two-item list, a question and its answer."""
-    n = 0
-    for item in lst:
-        if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
-            qv, av = item.value
-            if isinstance(qv, str) and qv.strip().endswith(_ASKING_MARKS) and item.loc is not None:
-                item.role = "skip"
-                lf = Leaf(av, item.loc + (1,), f"{item.path}[1]", item.key_path, origin=item.origin,
-                          label=qv.strip()[:MAX_LABEL], label_source="a question:answer pair", drops=(item.loc,),
-                          editable=item.editable)
-                lst.append(lf)
-                n += 1
-            continue
-        if not (isinstance(item, VList) and len(item) == 2):
-            continue
+_ENTRY_NAME = re.compile(r"^[^\W\d][\w.\[\]:/-]{0,127}$")
+
+
+def _entry(item: Any) -> tuple[Leaf | None, str, Any] | None:
+    """One ``[name, value]`` entry: (the leaf holding the name, when it is its own leaf; the name;
+    the value: a leaf, or the value inside a two-item list leaf)."""
+    if isinstance(item, Leaf) and isinstance(item.value, list) and len(item.value) == 2 and item.role == "answer":
+        qv = item.value[0]
+        return (None, qv.strip(), item) if isinstance(qv, str) and qv.strip() else None
+    if isinstance(item, VList) and len(item) == 2:
         q, a = item
         q = _str_leaf(q)
-        if q is None or q.role != "answer" or not isinstance(a, Leaf) or not q.value.strip().endswith(_ASKING_MARKS):
+        if q is not None and q.role == "answer" and isinstance(a, Leaf):
+            return (q, q.value.strip(), a)
+    if isinstance(item, VDict) and set(item) == {"0", "1"}:  # ``data[0][0]=name&data[0][1]=value``
+        q = _str_leaf(item["0"])
+        if q is not None and q.role == "answer" and isinstance(item["1"], Leaf):
+            return (q, q.value.strip(), item["1"])
+    return None
+
+
+def _entry_list(node: Any) -> int:
+    """Name/value entries: ``[["citizenship", "no"], ["name", "Ana"]]`` (``[...formData]``,
+    ``Object.entries``, ``URLSearchParams``, a Python ``list(form.items())``) or ``[["Are you a US
+    citizen?", "no"]]``: the first item names (a field's name) or asks (a question's text) the second.
+    A name becomes the value's field name (read like a flat key, survey numbering included), a
+    question's text its label."""
+    items = list(node.values()) if isinstance(node, VDict) else list(node)
+    entries = [_entry(x) for x in items]
+    whole = bool(entries) and all(e is not None for e in entries)
+    n = 0
+    for item, e in zip(items, entries):
+        if e is None:
             continue
-        drops = _drops_of(item) if getattr(item, "loc", None) is not None else (q.loc, a.loc)
-        q.role = "question"
-        q.drops = q.drops or drops
-        _label(a, q.value, "a question:answer pair", drops)
+        q, name, a = e
+        asks = name.endswith(_ASKING_MARKS)
+        named = _ENTRY_NAME.match(name) is not None
+        if not (asks or whole and (named or question_shaped(name))):
+            continue
+        if not whole and not asks and not (len(items) == 1 and named):
+            continue
+        if q is None:  # ``["citizenship", "no"]`` held in one leaf
+            pair = a
+            if pair.loc is None:
+                continue
+            pair.role = "skip"
+            a = Leaf(pair.value[1], pair.loc + (1,), f"{pair.path}[1]", pair.key_path, origin=pair.origin,
+                     drops=(pair.loc,), editable=pair.editable)
+            node.append(a) if isinstance(node, VList) else node.__setitem__(f"{len(node)}\x00entry", a)
+            drops: tuple[Loc, ...] = (pair.loc,)
+        else:
+            loc = getattr(item, "loc", None)
+            drops = (loc,) if loc is not None else (q.loc, a.loc)
+            q.role = "question"
+            q.drops = q.drops or drops
+        if a.role != "answer":
+            continue
+        if named and not asks:
+            a.key_path = f"{a.key_path}.{name}" if a.key_path else name
+            a.drops = a.drops or drops
+        else:
+            _label(a, name, "a question:answer pair", drops)
         n += 1
     return n
 
@@ -770,7 +901,7 @@ def _shape_pair(node: VDict) -> int:
     others: list[tuple[str, Any]] = []
     for k, v in node.items():
         kind = _question_key(k)
-        lf = _str_leaf(v)
+        lf = _text_leaf(v)
         if kind is not None and lf is not None and lf.role in ("answer", "definition") \
                 and question_shaped(lf.value) and re.search(r"[^\W\d_]", lf.value):
             # the question: one that asks first, then a key that only holds questions, then one that

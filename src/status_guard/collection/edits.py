@@ -20,7 +20,8 @@ from urllib.parse import quote_plus
 import orjson
 
 from ..errors import UnparseableInputError
-from .view import EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_JSON, EMBED_QUERY, MARKERS, Loc, decode_embedded
+from .view import (EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_JSON, EMBED_JSON_STRING, EMBED_OPAQUE, EMBED_QUERY,
+                   MARKERS, Loc, decode_embedded, string_layers)
 
 DELETE = object()
 
@@ -123,4 +124,12 @@ def _encode(marker: str, doc: Any, original: str) -> str:
         head, _, rest = original.strip().partition("?")  # the URL before its query, and its fragment
         frag = rest.partition("#")[2]
         return f"{head}?{query}" + (f"#{frag}" if frag else "") if query else head
+    if marker == EMBED_JSON_STRING:  # JSON encoded as a JSON string n times: encoded again n times
+        out = orjson.dumps(doc).decode("utf-8")
+        for _ in range(string_layers(original)):
+            out = orjson.dumps(out).decode("utf-8")
+        return out
+    if marker == EMBED_OPAQUE:
+        raise UnparseableInputError("a field to remove is inside an encoded value (a data: URI, hex or percent-encoded "
+                                    "text) that the guard reads but cannot rewrite in place")
     raise UnparseableInputError("unknown embedded document kind")

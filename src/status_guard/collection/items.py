@@ -22,11 +22,12 @@ from typing import Any
 
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
+from .choices import asked_by_choices
 from .counts import counted_service
 from .files import file_name_in, read_file_name
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
-from .view import Leaf
+from .view import Leaf, name_read
 
 FREE_TEXT_MIN = 24
 
@@ -106,11 +107,13 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
     titles = {cid: c.title for cid, c in guard.policy.file.categories.items()}
     detector = None
     out: list[LeafResult] = []
-    siblings = tuple(dict.fromkeys(lf.key_path for lf in leaves if lf.key_path and not lf.ignore_name))[:256]
+    siblings = tuple(dict.fromkeys(name_read(lf.read_name if lf.read_name is not None else lf.key_path)
+                                   for lf in leaves if lf.key_path and not lf.ignore_name))[:256]
     for lf in leaves:
         if lf.role in ("question", "skip"):
             continue
-        name = "" if lf.ignore_name else lf.key_path
+        # layout containers and question numbers inside the path are not read
+        name = "" if lf.ignore_name else name_read(lf.read_name if lf.read_name is not None else lf.key_path)
         label = lf.label
         value = lf.value
         if lf.role == "definition":
@@ -123,6 +126,10 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
+        if lf.choices:  # the options the question offered: statuses among them ask status
+            offered, offered_reasons = asked_by_choices(classifier, lf.choices, name, label)
+            cats |= offered
+            reasons.extend(offered_reasons)
         for fn in lf.file_names:
             file_cats, file_reasons = read_file_name(classifier, fn)
             cats |= file_cats

@@ -21,6 +21,7 @@ import binascii
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -37,10 +38,14 @@ EMBED_B64_GZIP = "\x00base64-gzip-json"
 EMBED_FORM = "\x00urlencoded"
 EMBED_QUERY = "\x00url-query"  # the query of a URL (or a ``?a=b`` string): re-encoded behind the same prefix
 EMBED_OPAQUE = "\x00decoded"  # a data: URI, hex, a percent-encoded string: read, not re-encoded (strip refuses)
-MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_QUERY, EMBED_OPAQUE})
+EMBED_JSON_STRING = "\x00json-in-json-string"  # JSON encoded as a JSON string (n times): re-encoded n times
+MARKERS = frozenset({EMBED_JSON, EMBED_B64, EMBED_B64_GZIP, EMBED_FORM, EMBED_QUERY, EMBED_OPAQUE, EMBED_JSON_STRING})
 _HEX_JSON = re.compile(r"^(?:7[bB]|5[bB])(?:[0-9a-fA-F]{2})+$")
 
 MAX_EMBED_DEPTH = 4
+#: a JSON string whose content is a JSON string (``"\"{\\\"a\\\":1}\""``) is unquoted this many times at most;
+#: a deeper one cannot be read, so it is refused (fail closed), not passed unread
+MAX_STRING_LAYERS = 8
 MAX_EMBED_BYTES = 512 * 1024
 MAX_VIEW_LEAVES = 100_000
 MAX_VIEW_DEPTH = 64
@@ -55,6 +60,39 @@ _URL_QUERY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s?#]*|/[^\s?#]*)
 _QUERY_KEY = re.compile(r"^[\w.\[\]%+-]{1,128}$")
 _BRACKET_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+# -- localizable strings ----------------------------------------------------------------------------
+# SurveyJS (and other builders: Form.io ``i18n``, Typeform translations) let every text a person
+# sees be a string *or* an object of locale -> string: ``"title": {"default": "Are you a US
+# citizen?", "es": "¿Es usted ciudadano?"}``. Such an object is one text: the view reads it as one
+# leaf whose value is its distinct texts, so a question's label is read in every language it has.
+_LOCALE_KEY = re.compile(r"^(?:default|[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2})$")
+#: languages whose code marks an object as a localized text (codes that are also English words —
+#: ``id``, ``is``, ``it``, ``no``, ``to``, ``so`` — may sit beside one, but do not mark it alone)
+_LOCALE_ANCHORS = frozenset({
+    "default", "en", "es", "pt", "fr", "ht", "zh", "ar", "vi", "ko", "ru", "de", "ja", "bn", "hi", "ne", "ur", "fa",
+    "tr", "pl", "uk", "el", "nl", "sv", "da", "fi", "nb", "cs", "sk", "hu", "ro", "bg", "sr", "hr", "th", "km",
+    "lo", "tl", "fil", "sw", "ti", "om", "ps", "prs", "ku", "hy", "ka", "he", "yi", "kea", "cv", "pa", "gu", "ta",
+    "te", "ml", "mr", "kn", "ms", "my", "ca", "eu", "gl", "lt", "lv", "et", "sl", "sq", "mk", "ig", "yo", "ha",
+})
+MAX_LOCALES = 128
+
+
+def localized_text(node: Mapping[Any, Any]) -> str | None:
+    """The texts of a localizable string object (locale -> string), or None when ``node`` is not one."""
+    if not node or len(node) > MAX_LOCALES:
+        return None
+    anchored = False
+    texts: list[str] = []
+    for k, v in node.items():
+        if not isinstance(k, str) or not _LOCALE_KEY.match(k) or not (isinstance(v, str) or v is None):
+            return None
+        anchored = anchored or re.split(r"[-_]", k, maxsplit=1)[0].lower() in _LOCALE_ANCHORS
+        if isinstance(v, str) and v.strip():
+            texts.append(v.strip())
+    if not anchored or not texts:
+        return None
+    return " / ".join(dict.fromkeys(texts))
 
 
 @dataclass(eq=False)
@@ -73,6 +111,10 @@ class Leaf:
     drops: tuple[Loc, ...] | None = None  # what to delete to strip it (None: its own location; (): cannot be)
     editable: bool = True
     ignore_name: bool = False  # the name is a question number in a survey run, not a subject
+    read_name: str | None = None  # the name read when a segment inside it is a question number
+    numbered: bool = False  # the value is a question's number in a survey run (an id, not a text)
+    choices: tuple[str, ...] = ()  # the options the question offered (a status among them asks status)
+    texts: tuple[str, ...] = ()  # a localizable text's texts, one per language (the value joins them)
     known: frozenset[str] = frozenset()  # categories the page that served this control said it asks
     known_reason: str | None = None
     is_file: bool = False
@@ -136,6 +178,8 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
     if other is not None:
         return other
     c = s[0]
+    if c == '"':
+        return _decode_quoted(s)
     if c in "{[":
         if s[-1] not in "}]":
             return None
@@ -173,6 +217,54 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
             fields = query_fields(m.group(1))
             return (EMBED_QUERY, fields) if fields else None
     return None
+
+
+def _decode_quoted(s: str) -> tuple[str, Any] | None:
+    """A JSON string literal whose content holds a document (JSON encoded twice or more, as a
+    webhook that serialises an already-serialised payload sends it): unquoted up to
+    ``MAX_STRING_LAYERS`` times, then read like any embedded document. JSON inside is re-encoded as
+    many times on a strip route (``EMBED_JSON_STRING``); anything else inside is read, not
+    re-encoded (``EMBED_OPAQUE``: a strip route refuses)."""
+    inner: Any = s
+    for _ in range(MAX_STRING_LAYERS):
+        if not (isinstance(inner, str) and len(inner) >= 2 and inner[0] == '"' and inner[-1] == '"'):
+            break
+        try:
+            inner = orjson.loads(inner)
+        except orjson.JSONDecodeError:
+            return None
+        if isinstance(inner, str):
+            inner = inner.strip()
+    else:
+        if isinstance(inner, str) and inner[:1] == '"' and inner[-1:] == '"':
+            try:
+                deeper = orjson.loads(inner)
+            except orjson.JSONDecodeError:
+                deeper = None
+            if isinstance(deeper, str):
+                raise UnparseableInputError(
+                    f"a value holds JSON encoded as a string more than {MAX_STRING_LAYERS} times over; it cannot be "
+                    "read, so it is refused")
+    if not isinstance(inner, str) or inner == s:
+        return None
+    got = decode_embedded(inner)
+    if got is None:
+        return None
+    return (EMBED_JSON_STRING if got[0] == EMBED_JSON else EMBED_OPAQUE, got[1])
+
+
+def string_layers(s: str) -> int:
+    """How many times a JSON document was encoded as a JSON string in ``s``."""
+    n, inner = 0, s.strip()
+    while n <= MAX_STRING_LAYERS and len(inner) >= 2 and inner[0] == '"' and inner[-1] == '"':
+        try:
+            got = orjson.loads(inner)
+        except orjson.JSONDecodeError:
+            break
+        if not isinstance(got, str):
+            break
+        n, inner = n + 1, got.strip()
+    return n
 
 
 def query_fields(q: str) -> dict[str, Any] | None:
@@ -259,7 +351,7 @@ class _Builder:
                 if marker in (EMBED_FORM, EMBED_QUERY):
                     return self.form(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
                 return self.json(doc, loc + (marker,), path, key_path, origin="embedded", depth=depth + 1)
-        if isinstance(value, list) and value and any(isinstance(v, str) and v[:1] in "{[" for v in value):
+        if isinstance(value, list) and value and any(isinstance(v, str) and v[:1] in "{[\"" for v in value):
             # a repeated form field whose values hold JSON: each value is read on its own
             lst = _vlist(loc, path)
             for i, v in enumerate(value):
@@ -271,6 +363,10 @@ class _Builder:
         if depth > MAX_VIEW_DEPTH:
             raise LimitExceededError("document depth", MAX_VIEW_DEPTH)
         if isinstance(node, Mapping):
+            text = localized_text(node)
+            if text is not None:  # one text in several languages: one leaf (changed as a whole)
+                self.stats.leaves += 1
+                return Leaf(text, loc, path, key_path, origin, editable=False, texts=tuple(text.split(" / ")))
             d = _vdict(loc, path)
             for k, v in node.items():
                 ks = str(k)
@@ -323,6 +419,46 @@ def build_view(doc: Any, kind: str) -> tuple[Any, ViewStats]:
     else:
         view = b.json(doc, (), "", "")
     return view, b.stats
+
+
+# -- layout containers -------------------------------------------------------------------------------
+# Builders nest answers in layout containers the person never reads as a question (Form.io
+# ``panel``/``fieldset``/``columns``, SurveyJS panels and pages, wizard steps, tabs): ``data.panel.
+# citizen``, ``panel1[citizenship]``. Their names are transparent when a field's name is read, so
+# "panel" + "citizenship" is not mistaken for a citizens' panel. A webhook's envelope (``event``,
+# ``payload``, ``form_response``) is as transparent: ``event.immigrationStatus`` is not an event.
+_LAYOUT = re.compile(r"^(?:panel|page|section|group|step|fieldset|field_set|container|row|column|col|tab|"
+                     r"panels|pages|sections|groups|steps|fieldsets|containers|rows|columns|cols|tabs|"
+                     r"wizard|well|card|block|wrapper|"
+                     # webhook envelopes: what carries the submission, not a question
+                     r"event|payload|body|record|submission|form_?response|request|message|detail|object)"
+                     r"(?:[\s_-]?\d+)?$", re.IGNORECASE)
+_NAME_PARTS = re.compile(r"\.|(?=\[)")
+
+
+def is_layout(segment: str) -> bool:
+    return bool(_LAYOUT.match(segment.strip("[]")))
+
+
+@lru_cache(maxsize=16384)
+def name_read(key_path: str) -> str:
+    """A field's name as classification reads it: layout containers (``panel1``, ``section_2``,
+    ``page``) dropped, the field's own last name always kept."""
+    if not key_path or "." not in key_path and "[" not in key_path:
+        return key_path
+    parts = [p for p in _NAME_PARTS.split(key_path) if p]
+    if len(parts) < 2:
+        return key_path
+    kept = [p for p in parts[:-1] if not is_layout(p)] + [parts[-1]]
+    if len(kept) == len(parts):
+        return key_path
+    out = ""
+    for p in kept:
+        if p.startswith("["):
+            out += p if out else p.strip("[]")
+        else:
+            out = f"{out}.{p}" if out else p
+    return out
 
 
 def walk(view: Any) -> Iterator[Leaf]:
