@@ -250,9 +250,13 @@ def test_an_unreadable_definition_that_asks_status_is_withheld_040b(guard) -> No
     script is withheld, with a comment citing the clause, and the named answer is refused."""
     body = page('<script>const questions = [makeQuestion("q7", "Are you a US citizen?")];\n'
                 "new Survey.Model({ elements: questions });</script>")
+    seen = len(list(guard.audit.records()))
     served, text, status = serve_and_submit(guard, body, "q7")
     assert "Are you a US citizen?" not in text and "2.129.040(b)" in text and "withheld" in text
     assert status == 422
+    withheld = [r for r in list(guard.audit.records())[seen:] if r.get("kind") == "decision"
+                and r.get("action") == "collect" and r.get("effect") == "strip" and "q7" in (r.get("fields") or [])]
+    assert withheld, "the withheld script is audited"
 
 
 def test_an_unreadable_definition_that_asks_nothing_protected_is_served_unchanged_040b(guard) -> None:

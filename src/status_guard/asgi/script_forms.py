@@ -23,6 +23,7 @@ from typing import Any
 
 MAX_SCRIPT_CHARS = 512 * 1024
 MAX_CANDIDATES = 24
+MAX_OPENINGS = 4096
 _START = re.compile(r"(?:[=(:,\[]|^)\s*(\{)")
 _PATH_LITERAL = re.compile(r"""["'`](/[A-Za-z0-9_\-./~%]{1,200})["'`]""")
 _ASSET = re.compile(r"\.(?:js|mjs|css|png|jpe?g|gif|svg|ico|woff2?|map)$", re.IGNORECASE)
@@ -196,45 +197,46 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             q.container[:] = [x for x in q.container if x is not q.definition]
 
 
+_TOKEN = re.compile(r"""[{}\[\]()]|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|//[^\n]*|/\*.*?\*/|["'`/]""",
+                    re.DOTALL)
+#: ``{`` opening an object literal (a key and a colon next), not a block of code
+_OBJECT_OPEN = re.compile(r"""\{\s*(?:/\*.*?\*/\s*|//[^\n]*\n\s*)*(?:[A-Za-z_$][\w$]*|"[^"\n]{0,64}"|'[^'\n]{0,64}')\s*:""",
+                          re.DOTALL)
+
+
+_JSON_OPEN = re.compile(r'\{\s*["}]')
+
+
 def literal_span(text: str, start: int) -> int | None:
     """The end of the JavaScript object literal opening at ``text[start] == "{"``: brackets matched
-    outside strings, template literals and comments (bounded; None when it does not close)."""
+    outside strings, template literals and comments (a regex tokenizer, bounded to
+    ``MAX_LITERAL_CHARS``; None when it does not close or a quote is left open)."""
     depth = 0
-    i = start
-    n = min(len(text), start + MAX_LITERAL_CHARS)
-    while i < n:
-        ch = text[i]
-        if ch in "{[(":
+    limit = min(len(text), start + MAX_LITERAL_CHARS)
+    for m in _TOKEN.finditer(text, start, limit):
+        tok = m.group()
+        if tok in "{[(" and len(tok) == 1:
             depth += 1
-        elif ch in "}])":
+        elif tok in "}])" and len(tok) == 1:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
             if depth < 0:
                 return None
-        elif ch in "\"'`":
-            j = i + 1
-            while j < n and text[j] != ch:
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "\n" and ch != "`":
-                    return None
-                j += 1
-            i = j
-        elif ch == "/" and i + 1 < n and text[i + 1] in "/*":
-            end = text.find("\n" if text[i + 1] == "/" else "*/", i + 2)
-            if end < 0:
-                return None
-            i = end + (0 if text[i + 1] == "/" else 1)
-        i += 1
+        elif len(tok) == 1 and tok in "\"'`":
+            return None  # an unclosed string
     return None
 
 
-def _js_object(text: str, start: int) -> tuple[Any, int] | None:
+def _js_object(text: str, start: int, budget: list[int]) -> tuple[Any, int] | None:
     """A JavaScript object literal at ``start`` (unquoted keys, single quotes, trailing commas,
-    comments) read with chompjs: (document, end), or None."""
+    comments) read with chompjs when it holds form-definition keys: (document, end), or None.
+    ``budget``: characters left to tokenize for this script (spent here)."""
+    if budget[0] <= 0 or _OBJECT_OPEN.match(text, start) is None:
+        return None
     end = literal_span(text, start)
-    if end is None:
+    budget[0] -= (end or min(len(text), start + MAX_LITERAL_CHARS)) - start
+    if end is None or not _HINT.search(text[start:end].encode("utf-8", "ignore")):
         return None
     try:
         import chompjs
@@ -247,20 +249,25 @@ def _js_object(text: str, start: int) -> tuple[Any, int] | None:
 
 def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
     """The questions of every JSON or JavaScript object literal in script ``text`` (its spans go in
-    ``block``)."""
+    ``block``). Bounded: at most ``MAX_CANDIDATES`` literals that hold form keys are parsed, at most
+    ``MAX_OPENINGS`` ``{`` looked at, and about four times the script's length tokenized."""
     decoder = json.JSONDecoder()
     pos = 0
     tried = 0
-    while tried < MAX_CANDIDATES:
+    budget = [4 * len(text) + 4096]
+    for _ in range(MAX_OPENINGS):
+        if tried >= MAX_CANDIDATES:
+            break
         m = _START.search(text, pos)
         if m is None:
             break
         start = m.start(1)
-        tried += 1
         try:
+            if _JSON_OPEN.match(text, start) is None:  # not JSON (a failed decode costs a line count)
+                raise ValueError(start)
             doc, end = decoder.raw_decode(text, start)
         except ValueError:
-            got = _js_object(text, start)
+            got = _js_object(text, start, budget)
             if got is None:
                 pos = start + 1
                 continue
@@ -268,6 +275,7 @@ def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]
         except RecursionError:
             pos = start + 1
             continue
+        tried += 1
         if isinstance(doc, dict):
             before = len(out)
             _questions(doc, block, out)
