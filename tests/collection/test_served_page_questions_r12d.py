@@ -278,3 +278,20 @@ def test_the_city_own_services_offered_as_choices_are_not_status_questions_040b(
                  '<h2>Immigration services</h2><p>Which clinic date works for you?</p><input name=q7>'):
         served, text, status = serve_and_submit(guard, page(body), "q7")
         assert text == served and status == 200, body
+
+
+@pytest.mark.parametrize("flaw", ["F04_surveyjs_literal", "F05_template", "F15_radio_labels", "F16_h2_p"])
+def test_a_school_page_asking_status_in_these_positions_keeps_nothing_040k(guard, flaw) -> None:
+    """040(k): a school shall not keep such information — the school's page loses the question and
+    the answer posted to the school's route is refused."""
+    body = R12D[flaw].replace("US citizen", "U.S. citizen")
+    app = make_app(guard, pages={"/schools/enroll": page(body, action="/schools/enroll/save")})
+
+    async def run() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            r = await c.get("/schools/enroll")
+            assert "U.S. citizen" not in r.text and "green card" not in r.text, r.text
+            sub = await c.post("/schools/enroll/save", data={"name": "Ana", "q7": "no"})
+            assert sub.status_code == 422 and "2.129.040(k)" in sub.text, sub.text
+
+    anyio.run(run)
