@@ -225,7 +225,8 @@ def question_item(key: str, label: str | None, option_texts: Sequence[str], item
     """The item a control asks. A choice whose question is neutral or absent but whose options
     state a status ("I have a green card", "I am a U.S. citizen", a button "Undocumented") asks
     that status: options that enumerate statuses make the control a status question (r12d F15).
-    Each option (at most ``MAX_OPTIONS_READ``) is read as a label (memoised per middleware); an
+    The options are first read together as one label (one classification for the usual control);
+    only when that says something is each (at most ``MAX_OPTIONS_READ``) read alone; an
     option naming a city service is an offer, not a status; a question about another subject (a
     parking permit's type) keeps its look-alike reading."""
     from ..collection.subjects import subject_of
@@ -236,11 +237,12 @@ def question_item(key: str, label: str | None, option_texts: Sequence[str], item
         return it
     from ..collection.items import _names_a_service
 
+    said = [" ".join(o.split()) for o in options[:MAX_OPTIONS_READ]]
+    said = [o for o in said if not _VALUE_ONLY.fullmatch(o) and len(o) <= 200]
+    if not said or not item(key, " / ".join(said), MISSING).categories:
+        return it  # one classification for a control whose options say nothing protected
     stated = []
-    for o in options[:MAX_OPTIONS_READ]:
-        o = " ".join(o.split())
-        if _VALUE_ONLY.fullmatch(o) or len(o) > 200:
-            continue
+    for o in said:
         # an option that names a city service ("Green card renewal help", "Citizenship classes")
         # offers the service; it does not state the person's status (issue 12 item 8)
         if item(key, o, MISSING).categories and not _names_a_service(o):
