@@ -90,21 +90,25 @@ def formio(name: str, title: str, options: list[str] | None) -> dict[str, object
 
 def script_position(dialect: str, holder: str, name: str, title: str, options: list[str] | None,
                     style: dict[str, object]) -> str:
+    doc = surveyjs(name, title, options) if dialect == "surveyjs" else formio(name, title, options)
+    if style["nested"]:  # SurveyJS pages[], a Form.io panel
+        doc = {"title": "Intake", "pages": [{"name": "p1", **doc}]} if dialect == "surveyjs" else \
+            {"display": "form", "components": [{"type": "panel", "key": "panel1", "title": "About you",
+                                                "input": False, "components": doc["components"]}]}
     if holder == "json":
-        doc = surveyjs(name, title, options) if dialect == "surveyjs" else formio(name, title, options)
         typ = style["json_type"]
         attr = f' type="{typ}"' if typ else ""
         return f'<script id="def-{name}"{attr}>{html.escape(json.dumps(doc), quote=False)}</script>'
     if dialect == "surveyjs":
-        lit = to_js(surveyjs(name, title, options), style)
+        lit = to_js(doc, style)
         return f'<div id="s"></div><script>var survey = new Survey.Model({lit});\nsurvey.render("s");</script>'
-    lit = to_js(formio(name, title, options), style)
+    lit = to_js(doc, style)
     return f"<div id=\"f\"></div><script>Formio.createForm(document.getElementById('f'), {lit});</script>"
 
 
 JS_STYLE = st.fixed_dictionaries({
     "quote": st.sampled_from(["'", '"']), "bare_keys": st.booleans(), "trailing": st.booleans(),
-    "comments": st.booleans(), "json_type": st.sampled_from(["application/json", "text/x-survey", ""]),
+    "comments": st.booleans(), "nested": st.booleans(), "json_type": st.sampled_from(["application/json", "text/x-survey", ""]),
 })
 
 
