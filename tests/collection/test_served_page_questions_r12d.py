@@ -299,3 +299,17 @@ def test_a_school_page_asking_status_in_these_positions_keeps_nothing_040k(guard
             assert sub.status_code == 422 and "2.129.040(k)" in sub.text, sub.text
 
     anyio.run(run)
+
+
+@pytest.mark.parametrize("script", [
+    "<script>var cfg = { fields: buildFields() }; var msg = 'We serve everyone regardless of immigration status.';"
+    " show(msg);</script>",
+    "<script>var cfg = { items: load() }; var t = {en: 'Immigration status is never asked.', banner: "
+    "'Citizenship classes start Monday'};</script>",
+    "<script>var cfg = { items: load() }; var h = 'Immigrant Legal Services';</script>",
+])
+def test_a_script_that_informs_or_offers_a_service_is_not_withheld_040b(guard, script) -> None:
+    """Fail closed only on what asks: a script with form keys whose strings inform residents of
+    their rights or name a city service is served byte for byte."""
+    served, text, status = serve_and_submit(guard, page(script), "q7")
+    assert text == served and status == 200
