@@ -313,3 +313,34 @@ def test_a_script_that_informs_or_offers_a_service_is_not_withheld_040b(guard, s
     their rights or name a city service is served byte for byte."""
     served, text, status = serve_and_submit(guard, page(script), "q7")
     assert text == served and status == 200
+
+
+def test_a_script_file_defining_a_survey_as_a_js_literal_loses_the_question_040b(guard) -> None:
+    """F04 in a script file the page loads (``/static/survey.js``): the JS-literal definition is read,
+    the status question removed, and the answer posted where the script posts it refused."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from status_guard.asgi import StatusGuardMiddleware
+
+    from .conftest import received
+
+    js = ("var survey = new Survey.Model({ elements: [{ type: 'radiogroup', name: 'q7', title: 'Are you a US "
+          "citizen?', choices: ['Yes', 'No'], }, { type: 'text', name: 'q8', title: 'Your city', }], });\n"
+          "survey.onComplete.add(function (s) { fetch('/api/answers', {method: 'POST'}); });")
+    app = Starlette(routes=[Route("/static/survey.js", lambda r: Response(js, media_type="application/javascript")),
+                            Route("/{p:path}", received, methods=["POST"])],
+                    middleware=[Middleware(StatusGuardMiddleware, guard=guard, identify=lambda s: "public",
+                                           scope="city")])
+    app.state.received = []
+
+    async def run() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            r = await c.get("/static/survey.js")
+            assert "US citizen" not in r.text and "Your city" in r.text and "survey.onComplete" in r.text
+            assert (await c.post("/api/answers", data={"q7": "no"})).status_code == 422
+            assert (await c.post("/api/answers", data={"q8": "Boston"})).status_code == 200
+
+    anyio.run(run)
