@@ -344,3 +344,12 @@ def test_a_script_file_defining_a_survey_as_a_js_literal_loses_the_question_040b
             assert (await c.post("/api/answers", data={"q8": "Boston"})).status_code == 200
 
     anyio.run(run)
+
+
+def test_an_email_box_under_a_status_section_heading_asks_the_email_040b(guard) -> None:
+    """A heading is read over instructions only for a control whose type does not say what it asks:
+    an e-mail box under "Immigration status" / "Enter your email …" asks for the e-mail."""
+    body = ('<h2>Immigration status</h2><p>Enter your email so we can send the guide.</p>'
+            '<input type="email" name="q7">')
+    served, text, status = serve_and_submit(guard, page(body), "q7")
+    assert text == served and status == 200

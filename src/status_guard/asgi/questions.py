@@ -57,6 +57,8 @@ _WS = re.compile(r"\s+")
 
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "legend", "dt", "th", "caption", "summary"})
+#: inputs whose type says what they ask (an e-mail box under a section heading asks the e-mail)
+TYPED_INPUTS = frozenset({"email", "tel", "url", "password", "color", "range"})
 #: instructions read between a question and its control (chunks looked back at, bounded)
 MAX_BEFORE_CHUNKS = 6
 
@@ -124,7 +126,7 @@ class Control:
             self.question = text[-MAX_QUESTION_CHARS:]
             self.question_block = block
             self.question_nodes = list(nodes)
-            if not asks(text) and not is_heading(block):
+            if not asks(text) and not is_heading(block) and self.kind not in TYPED_INPUTS:
                 # instructions between a question and its control (``<h2>Q?</h2><p>Answer as it
                 # applies today.</p><input>``): a sighted person reads the heading above them as
                 # the question (r12d F16) — it and the instructions under it go together
