@@ -89,11 +89,15 @@ def rewrite_forms(
     charset: str | None = "utf-8",
     page_path: str | None = None,
     limits: Any = None,
+    route_prefix: str | None = None,
 ) -> FormRewrite:
     """Classify every question on the page, decide, and remove or disable the forbidden ones.
     ``charset``: the HTTP ``charset`` (None when the response named none): the page is read in
     the encoding a browser reads it in (``page_charset``) and written back in it.
-    ``page_path``: the path the page was served at (form actions resolve against it)."""
+    ``page_path``: the path the page was served at (form actions resolve against it).
+    ``route_prefix``: a question asked where no form says where its answer goes (a script's form
+    definition, a ``<template>`` a script stamps into the page) is remembered for every path of
+    the route (``prefix/*``), so its answer is refused wherever the script posts it."""
     from .page_charset import decode_page, encode_page, page_encoding
 
     enc = page_encoding(body, charset)
@@ -101,7 +105,7 @@ def rewrite_forms(
     if not might_have_controls(text):
         return FormRewrite(None, None, ())
     new, decision, changed, learned = rewrite_markup(text, item=item, decide=decide, mode=mode, notice=notice,
-                                                     page_path=page_path, limits=limits)
+                                                     page_path=page_path, limits=limits, route_prefix=route_prefix)
     return FormRewrite(encode_page(new, enc) if new is not None else None, decision, changed, learned)
 
 
@@ -115,6 +119,7 @@ def rewrite_markup(
     page_path: str | None = None,
     fragment: bool = False,
     limits: Any = None,
+    route_prefix: str | None = None,
 ) -> tuple[str | None, Decision | None, tuple[str, ...], dict[str, dict[str, Learned]]]:
     """``rewrite_forms`` on decoded markup: the new markup (None: unchanged), the decision, the
     controls changed, what the forms ask. ``fragment``: markup that is part of a document (HTML
@@ -134,33 +139,47 @@ def rewrite_markup(
     cost.check_page(limits, sum(len(t.css("input, select, textarea, button[name]")) for t in trees), ())
     questions: list[Control] = []
     owner: dict[int, int] = {}  # id(control) -> id(tree)
+    hosts = {id(n.tree): n.host for n in nested}
     for t in trees:
         for q in find_controls(t):
             questions.append(q)
             owner[id(q)] = id(t)
+            if not q.forms and hosts.get(id(t)) is not None:
+                # a control in a <template>/<noscript> belongs to the form around it (F05)
+                form = _enclosing(hosts[id(t)], "form", stop=None)
+                if form is not None:
+                    q.forms.append(form)
     scripted = []
     main_scripts = script_forms.might_have_script_forms(text.encode("utf-8", "ignore"))
+
+    def asks(label: str) -> bool:  # a string of an unreadable definition that asks something protected
+        return bool(item("script", label, MISSING).categories)
+
     for t in trees:
         if t is not tree or main_scripts:  # a nested document's scripts are read as they are
-            for sq in script_forms.find_script_forms(t, page_path or ""):
+            for sq in script_forms.find_script_forms(t, page_path or "", asks):
                 scripted.append(sq)
                 owner[id(sq)] = id(t)
     if not questions and not scripted:
         return None, None, (), {}
     cost.check_page(limits, len(questions) + len(scripted), (n for q in questions for n in q.nodes))
-    items = []
-    for q in questions:
-        label = q.label_text()
-        items.append(item(q.key, label, list(dict.fromkeys(q.options)) if q.options else MISSING))
-    script_items = [item(sq.key, sq.label or None, list(dict.fromkeys(sq.options)) if sq.options else MISSING)
-                    for sq in scripted]
+    items = [question_item(q.key, q.label_text(), q.options, item) for q in questions]
+    script_items = [question_item(sq.key, sq.label or None, sq.options, item) for sq in scripted]
     decision = decide(items + script_items)
     learned = _learn(questions, items, page_path) if page_path is not None else {}
+    wildcard = route_prefix.rstrip("/") + "/*" if route_prefix is not None else None
     if page_path is not None:
+        for q, it in zip(questions, items):
+            if it.categories and owner[id(q)] != id(tree) and wildcard is not None:
+                # a nested document's control may be stamped anywhere: remembered route-wide (fail closed)
+                learned.setdefault(wildcard, {})[q.key] = Learned(frozenset(it.categories),
+                                                                  (q.label_text() or q.key)[:MAX_LEARNED_LABEL])
         for sq, it in zip(scripted, script_items):
             if it.categories:
                 lrn = Learned(frozenset(it.categories), (sq.label or sq.key)[:MAX_LEARNED_LABEL])
-                for target in sq.block.targets:
+                form = _enclosing(sq.block.node, "form", stop=None) if sq.block.node is not None else None
+                for target in [*sq.block.targets, *(form_targets(form, page_path) if form is not None else []),
+                               *([wildcard] if wildcard is not None else [])]:
                     learned.setdefault(target, {})[sq.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
@@ -199,6 +218,45 @@ def rewrite_markup(
     else:
         out = tree.html or ""
     return out, decision, tuple(changed), learned
+
+
+MAX_OPTIONS_READ = 32
+MIN_STATED_OPTIONS = 2
+#: an option said of oneself ("I am a U.S. citizen", "Tengo green card"): a statement, never an offer
+_FIRST_PERSON = re.compile(r"(?:i\s+am|i'm|i’m|i\s+have|i\s+hold|i\s+was|my\s+status|we\s+are|soy|tengo|estoy|sou|tenho"
+                           r"|je\s+suis|j'ai|mwen)\b", re.IGNORECASE)
+_VALUE_ONLY = re.compile(r"[\w.-]{0,3}")
+
+
+def question_item(key: str, label: str | None, option_texts: Sequence[str], item: Classify) -> Item:
+    """The item a control asks. A choice whose question is neutral or absent but whose options
+    state a status ("I have a green card", "I am a U.S. citizen", a button "Undocumented") asks
+    that status: options that enumerate statuses make the control a status question (r12d F15).
+    The options are first read together as one label (one classification for the usual control);
+    only when that says something is each (at most ``MAX_OPTIONS_READ``) read alone; an
+    option naming a city service is an offer, not a status; a question about another subject (a
+    parking permit's type) keeps its look-alike reading."""
+    from ..collection.subjects import subject_of
+
+    options = list(dict.fromkeys(option_texts))
+    it = item(key, label, options if options else MISSING)
+    if it.categories or not options or subject_of(key, label or "") == "unrelated":
+        return it
+    from ..collection.items import _names_a_service
+
+    said = [" ".join(o.split()) for o in options[:MAX_OPTIONS_READ]]
+    said = [o for o in said if not _VALUE_ONLY.fullmatch(o) and len(o) <= 200]
+    if not said or not item(key, " / ".join(said), MISSING).categories:
+        return it  # one classification for a control whose options say nothing protected
+    stated = []
+    for o in said:
+        # an option that names a city service ("Green card renewal help", "Citizenship classes")
+        # offers the service; it does not state the person's status (issue 12 item 8)
+        if item(key, o, MISSING).categories and not _names_a_service(o):
+            stated.append(o)
+    if len(stated) < MIN_STATED_OPTIONS and not any(_FIRST_PERSON.match(o) for o in stated):
+        return it  # one status word among other choices, not said of oneself, does not enumerate statuses
+    return item(key, " / ".join([*([label] if label else []), *stated])[:2000], options)
 
 
 def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
@@ -245,7 +303,15 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
                 child.decompose()
     for t in q.question_nodes:  # the visible question's own text goes
         t.decompose() if t.parent is not None else None
-    block = q.question_block
+    for block in [q.question_block, *q.question_blocks]:
+        _drop_if_emptied(block)
+    for fs in fieldsets.values():  # a fieldset or group left with no question in it goes too
+        if fs.parent is not None and fs.css_first("input, select, textarea") is None:
+            fs.decompose()
+
+
+def _drop_if_emptied(block: Any) -> None:
+    """The element that held only the removed question text goes (a cell is emptied)."""
     if block is not None and block.parent is not None:
         tag = block.tag
         has_control = block.css_first("input, select, textarea") is not None
@@ -256,9 +322,6 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
             elif tag in EMPTIED_BLOCKS:
                 for child in list(block.iter(include_text=True)):
                     child.decompose()
-    for fs in fieldsets.values():  # a fieldset or group left with no question in it goes too
-        if fs.parent is not None and fs.css_first("input, select, textarea") is None:
-            fs.decompose()
 
 
 def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | None:
@@ -284,13 +347,13 @@ def insert_notice(body: bytes, text: str, charset: str = "utf-8") -> bytes | Non
     return encode_page(tree.html or "", enc)
 
 
-def _enclosing(node: Any, tag: str) -> Any:
+def _enclosing(node: Any, tag: str, stop: str | None = "form") -> Any:
     p = node.parent
     depth = 0
-    while p is not None and depth < 12:
+    while p is not None and depth < (12 if stop else 256):
         if p.tag == tag:
             return p
-        if p.tag == "form":
+        if p.tag == stop:
             return None
         p = p.parent
         depth += 1

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..model import MISSING, Decision, Effect, Item
 from . import script_forms
-from .forms import MAX_LEARNED_LABEL, Learned, rewrite_markup
+from .forms import MAX_LEARNED_LABEL, Learned, question_item, rewrite_markup
 
 MAX_STRINGS = 256
 MAX_NODES = 200_000
@@ -180,8 +180,7 @@ def _decide_questions(questions: list[script_forms.ScriptQuestion], targets: lis
                       item: Classify, decide: DecideItems, route_prefix: str | None) -> list[script_forms.ScriptQuestion]:
     """Decide a definition's questions, learn each labelled one for its targets (and, when it asks
     something protected, for the whole route), and return the questions the decision removes."""
-    items = [item(q.key, q.label or None, list(dict.fromkeys(q.options)) if q.options else MISSING)
-             for q in questions]
+    items = [question_item(q.key, q.label or None, q.options, item) for q in questions]
     decision = decide(items)
     if decision.hits:
         out.decisions.append(decision)

@@ -1135,7 +1135,7 @@ class _Responder:
 
             rw = forms.rewrite_forms(body, item=self.form_item, decide=self.decide_collect, mode=self.route.form_mode,
                                      notice=self.form_notice, charset=http_charset, page_path=self.scope.get("path", ""),
-                                     limits=self.limits)
+                                     limits=self.limits, route_prefix=self.route.prefix)
             charset = page_encoding(rw.html if rw.html is not None else body, http_charset).codec or charset
             if rw.decision is not None and rw.decision.hits:
                 decisions.append(rw.decision)

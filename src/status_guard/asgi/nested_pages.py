@@ -51,6 +51,7 @@ class Nested:
     depth: int
     write_back: Callable[[str], None]
     fragment: bool  # noscript / template content: write back the body's children only
+    host: Any = None  # the element of the outer document that holds it (its form owns the controls)
 
     def markup(self) -> str:
         if not self.fragment:
@@ -117,28 +118,28 @@ def collect(tree: Any, depth: int = 1, out: list[Nested] | None = None) -> list[
     if depth > MAX_DEPTH or tree.root is None:
         return out
 
-    def add(text: str, write_back: Callable[[str], None], fragment: bool) -> None:
+    def add(text: str, write_back: Callable[[str], None], fragment: bool, host: Any = None) -> None:
         if len(out) >= MAX_NESTED or not text or len(text) > MAX_NESTED_CHARS:
             return
         sub = _parse(text)
-        out.append(Nested(sub, depth, write_back, fragment))
+        out.append(Nested(sub, depth, write_back, fragment, host))
         collect(sub, depth + 1, out)
 
     for node in tree.css("noscript"):
         inner = node.inner_html or ""
         if "<" in inner:
-            add(inner, (lambda n: lambda html: setattr(n, "inner_html", html))(node), True)
+            add(inner, (lambda n: lambda html: setattr(n, "inner_html", html))(node), True, node)
     for node in tree.css("template"):
         inner = _template_inner(node)
         if "<" in inner:
-            add(inner, (lambda n: lambda html: _replace_template(n, html))(node), True)
+            add(inner, (lambda n: lambda html: _replace_template(n, html))(node), True, node)
     for node in tree.css("script[type]"):
         typ = (node.attributes.get("type") or "").split(";")[0].strip().lower()
         if typ in SCRIPT_TYPES or "json" in typ or node.attributes.get("src"):
             continue
         inner = node.text(deep=True) or ""
         if _CONTROLS.search(inner):
-            add(inner, (lambda n: lambda html: setattr(n, "inner_html", html))(node), True)
+            add(inner, (lambda n: lambda html: setattr(n, "inner_html", html))(node), True, node)
     for node in tree.css("script"):
         typ = (node.attributes.get("type") or "").split(";")[0].strip().lower()
         if typ not in SCRIPT_TYPES or node.attributes.get("src"):
@@ -150,7 +151,7 @@ def collect(tree: Any, depth: int = 1, out: list[Nested] | None = None) -> list[
         if literals:
             holder = _ScriptText(node, code)
             for start, end, quote, markup in literals:
-                add(markup, holder.writer(start, end, quote), True)
+                add(markup, holder.writer(start, end, quote), True, node)
     for node in tree.css("iframe[srcdoc], frame[srcdoc]"):
         doc = node.attributes.get("srcdoc") or ""
         if "<" in doc:

@@ -56,6 +56,23 @@ WIDGET_ROLES = frozenset({"radiogroup", "listbox", "combobox", "textbox", "group
 _WS = re.compile(r"\s+")
 
 
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "legend", "dt", "th", "caption", "summary"})
+#: inputs whose type says what they ask (an e-mail box under a section heading asks the e-mail)
+TYPED_INPUTS = frozenset({"email", "tel", "url", "password", "color", "range"})
+#: instructions read between a question and its control (chunks looked back at, bounded)
+MAX_BEFORE_CHUNKS = 6
+
+
+def asks(text: str) -> bool:
+    """Text that asks (ends with a question mark, in any script)."""
+    return text.rstrip().endswith(("?", "？", "؟"))
+
+
+def is_heading(block: Any) -> bool:
+    """A block a sighted person reads as the title of what follows: a heading, a legend, a term."""
+    return block is not None and (block.tag in HEADING_TAGS or (block.attributes.get("role") or "") == "heading")
+
+
 def text_of(node: Any) -> str:
     return " ".join((node.text(deep=True, separator=" ") or "").split())
 
@@ -77,6 +94,7 @@ class Control:
     question: str | None = None  # the visible question before it
     question_block: Any = None
     question_nodes: list[Any] = field(default_factory=list)  # the text nodes of the visible question
+    question_blocks: list[Any] = field(default_factory=list)  # a heading and the instructions under it
     options: list[str] = field(default_factory=list)
     labels: list[Any] = field(default_factory=list)  # <label> elements to remove with it
     forms: list[Any] = field(default_factory=list)  # owner forms (for the submission map)
@@ -98,14 +116,29 @@ class Control:
         named = [t for t in (*self.group, *self.headers, *self.name_texts) if subject_of("", t) != "generic"]
         if named:
             return
-        for block, text, nodes in reversed(self.before):
+        chunks = self.before
+        for i in range(len(chunks) - 1, -1, -1):
+            block, text, nodes = chunks[i]
             if block is not None and block.mem_id in own:
                 continue
             if subject_of("", text) == "generic" and len(text) < 40:
                 continue  # "Answer", "Select one": look one chunk further back
             self.question = text[-MAX_QUESTION_CHARS:]
             self.question_block = block
-            self.question_nodes = nodes
+            self.question_nodes = list(nodes)
+            if not asks(text) and not is_heading(block) and self.kind not in TYPED_INPUTS:
+                # instructions between a question and its control (``<h2>Q?</h2><p>Answer as it
+                # applies today.</p><input>``): a sighted person reads the heading above them as
+                # the question (r12d F16) — it and the instructions under it go together
+                for j in range(i - 1, -1, -1):
+                    hb, ht, hn = chunks[j]
+                    if is_heading(hb) or asks(ht):
+                        self.question = f"{ht[-MAX_QUESTION_CHARS:]} / {self.question}"
+                        for b, _t, n in chunks[j:i]:
+                            self.question_nodes.extend(n)
+                            if b is not None:
+                                self.question_blocks.append(b)
+                        break
             return
 
     def label_text(self) -> str | None:
@@ -212,7 +245,7 @@ def find_controls(tree: Any) -> list[Control]:
         chunks: list[list[Any]] = []
         n = control
         steps = 0
-        while n is not None and steps < 64 and len(chunks) < 3:
+        while n is not None and steps < 64 and len(chunks) < MAX_BEFORE_CHUNKS:
             p = n.prev
             while p is None:
                 n = n.parent

@@ -5,8 +5,13 @@ question is read (name, title/label, choices), decided like any other control, r
 definition when forbidden (the script is rewritten with the definition minus that question), and
 remembered for the paths the script submits to.
 
-Only definitions written as JSON (what the builders' export and embed snippets produce) are read;
-a definition computed by code is not (docs/middleware.md says so).
+Definitions written as JSON (what the builders' export and embed snippets produce) and as
+JavaScript object literals (unquoted keys, single quotes, trailing commas, comments — what people
+type into ``new Survey.Model({...})``; read with ``chompjs``, bounded) are read, in every inline
+``<script>`` whatever its type (``application/json``, ``text/x-survey`` … a data block is read by
+the page's script). A definition computed by code cannot be read: when a script that holds
+form-definition keys cannot be read and a string in it asks something protected, the script is
+withheld from the page (fail closed, 2.129.040(b)) — ``unreadable_definitions``.
 """
 
 from __future__ import annotations
@@ -18,10 +23,15 @@ from typing import Any
 
 MAX_SCRIPT_CHARS = 512 * 1024
 MAX_CANDIDATES = 24
+MAX_OPENINGS = 4096
 _START = re.compile(r"(?:[=(:,\[]|^)\s*(\{)")
 _PATH_LITERAL = re.compile(r"""["'`](/[A-Za-z0-9_\-./~%]{1,200})["'`]""")
 _ASSET = re.compile(r"\.(?:js|mjs|css|png|jpe?g|gif|svg|ico|woff2?|map)$", re.IGNORECASE)
-_HINT = re.compile(rb'"(?:elements|components|questions|pages|properties|fields|items)"\s*:', re.IGNORECASE)
+_HINT = re.compile(rb"""(?:["'`]|\b)(?:elements|components|questions|pages|properties|fields|items)(?:["'`]|\b)\s*:""",
+                   re.IGNORECASE)
+#: a quoted string literal (for the fail-closed read of a script whose definition cannot be parsed)
+_STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\\n])*)\1""")
+MAX_LITERAL_CHARS = 256 * 1024
 NAME_KEYS = ("name", "key", "id", "valueName", "ref", "fieldName", "questionId", "field")
 TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description", "prompt")
 CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows",
@@ -51,6 +61,11 @@ class ScriptBlock:
     spans: list[tuple[int, int, Any]] = field(default_factory=list)  # (start, end, parsed definition)
     targets: list[str] = field(default_factory=list)
     changed: bool = False
+    withhold: bool = False  # an unreadable definition asked something protected: the script goes
+
+
+WITHHELD_SCRIPT = ("/* status_guard: this form definition could not be read and asks a question the law forbids "
+                   "here (Cambridge Municipal Code 2.129.040(b)); it was withheld. */")
 
 
 def _options(q: dict[str, Any]) -> list[str]:
@@ -165,9 +180,12 @@ def collect_questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -
 
 def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
     """Remove forbidden questions from the definitions that hold them (a list, or a JSON Schema's
-    ``properties`` with its ``required`` entry)."""
+    ``properties`` with its ``required`` entry). A question read from an unreadable definition
+    (no ``definition``) withholds its whole script."""
     for q in questions:
-        if isinstance(q.container, dict):
+        if q.definition is None:
+            q.block.withhold = True
+        elif isinstance(q.container, dict):
             if q.container.get(q.key) is q.definition:
                 del q.container[q.key]
             req = q.schema.get("required") if isinstance(q.schema, dict) else None
@@ -179,53 +197,156 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             q.container[:] = [x for x in q.container if x is not q.definition]
 
 
+_TOKEN = re.compile(r"""[{}\[\]()]|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|//[^\n]*|/\*.*?\*/|["'`/]""",
+                    re.DOTALL)
+#: ``{`` opening an object literal (a key and a colon next), not a block of code
+_OBJECT_OPEN = re.compile(r"""\{\s*(?:/\*.*?\*/\s*|//[^\n]*\n\s*)*(?:[A-Za-z_$][\w$]*|"[^"\n]{0,64}"|'[^'\n]{0,64}')\s*:""",
+                          re.DOTALL)
+
+
+_JSON_OPEN = re.compile(r'\{\s*["}]')
+
+
+def literal_span(text: str, start: int) -> int | None:
+    """The end of the JavaScript object literal opening at ``text[start] == "{"``: brackets matched
+    outside strings, template literals and comments (a regex tokenizer, bounded to
+    ``MAX_LITERAL_CHARS``; None when it does not close or a quote is left open)."""
+    depth = 0
+    limit = min(len(text), start + MAX_LITERAL_CHARS)
+    for m in _TOKEN.finditer(text, start, limit):
+        tok = m.group()
+        if tok in "{[(" and len(tok) == 1:
+            depth += 1
+        elif tok in "}])" and len(tok) == 1:
+            depth -= 1
+            if depth == 0:
+                return m.end()
+            if depth < 0:
+                return None
+        elif len(tok) == 1 and tok in "\"'`":
+            return None  # an unclosed string
+    return None
+
+
+def _js_object(text: str, start: int, budget: list[int]) -> tuple[Any, int] | None:
+    """A JavaScript object literal at ``start`` (unquoted keys, single quotes, trailing commas,
+    comments) read with chompjs when it holds form-definition keys: (document, end), or None.
+    ``budget``: characters left to tokenize for this script (spent here)."""
+    if budget[0] <= 0 or _OBJECT_OPEN.match(text, start) is None:
+        return None
+    end = literal_span(text, start)
+    budget[0] -= (end or min(len(text), start + MAX_LITERAL_CHARS)) - start
+    if end is None or not _HINT.search(text[start:end].encode("utf-8", "ignore")):
+        return None
+    try:
+        import chompjs
+
+        doc = chompjs.parse_js_object(text[start:end], loader_kwargs={"strict": False})
+    except (ValueError, TypeError, RecursionError, ImportError):
+        return None
+    return doc, end
+
+
 def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
-    """The questions of every JSON object literal in script ``text`` (its spans go in ``block``)."""
+    """The questions of every JSON or JavaScript object literal in script ``text`` (its spans go in
+    ``block``). Bounded: at most ``MAX_CANDIDATES`` literals that hold form keys are parsed, at most
+    ``MAX_OPENINGS`` ``{`` looked at, and about four times the script's length tokenized."""
     decoder = json.JSONDecoder()
     pos = 0
     tried = 0
-    while tried < MAX_CANDIDATES:
+    budget = [4 * len(text) + 4096]
+    for _ in range(MAX_OPENINGS):
+        if tried >= MAX_CANDIDATES:
+            break
         m = _START.search(text, pos)
         if m is None:
             break
         start = m.start(1)
-        tried += 1
         try:
+            if _JSON_OPEN.match(text, start) is None:  # not JSON (a failed decode costs a line count)
+                raise ValueError(start)
             doc, end = decoder.raw_decode(text, start)
         except ValueError:
+            got = _js_object(text, start, budget)
+            if got is None:
+                pos = start + 1
+                continue
+            doc, end = got
+        except RecursionError:
             pos = start + 1
             continue
+        tried += 1
         if isinstance(doc, dict):
             before = len(out)
             _questions(doc, block, out)
             if len(out) > before:
                 block.spans.append((start, end, doc))
-        pos = end
+                pos = end
+                continue
+        pos = start + 1  # an object that defines nothing may hold one that does (``{a: f({...})}``)
+
+
+def unreadable_definitions(text: str, block: ScriptBlock, read: list[ScriptQuestion],
+                           asks: Any) -> list[ScriptQuestion]:
+    """Fail closed on a script whose form definition could not be read: every string literal in it
+    that asks something protected (``asks(text) -> bool``) and that no question read from it holds
+    becomes a question of its own, whose removal withholds the whole script (2.129.040(b))."""
+    if not _HINT.search(text.encode("utf-8", "ignore")):
+        return []
+    known = {q.label for q in read} | {o for q in read for o in q.options}
+    known_text = " ".join(known)
+    out: list[ScriptQuestion] = []
+    last_name = ""
+    for i, m in enumerate(_STRING.finditer(text)):
+        if i >= 4096:
+            break
+        lit = m.group(2).strip()
+        if not lit or len(lit) > 400:
+            continue
+        if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", lit):
+            last_name = lit  # the control's name, written before its title (``q("q7", "Are you…?")``)
+            continue
+        if lit in known_text or not asks(lit):
+            continue
+        out.append(ScriptQuestion(last_name or f"script-form-{len(out) + 1}", lit, [], None, None, block))
+        if len(out) >= 16:
+            break
+    return out
 
 
 def splice_definitions(block: ScriptBlock) -> str:
     """``block``'s text with every definition it holds written again (after removals)."""
     text = block.text
+    if any(q_doc is None for _, _, q_doc in block.spans) and block.withhold:
+        return WITHHELD_SCRIPT
     for start, end, doc in sorted(block.spans, key=lambda s: s[0], reverse=True):
+        if doc is None:
+            continue
         dumped = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
         text = text[:start] + dumped + text[end:]
     return text
 
 
-def find_script_forms(tree: Any, page_path: str) -> list[ScriptQuestion]:
+def find_script_forms(tree: Any, page_path: str, asks: Any = None) -> list[ScriptQuestion]:
+    """The questions of every form definition in the page's inline scripts, of any type (a JSON
+    data block is read by the page's script). ``asks``: when given, a script holding form keys
+    whose definition cannot be read is read for protected questions (``unreadable_definitions``)."""
     out: list[ScriptQuestion] = []
     for node in tree.css("script"):
         attrs = node.attributes
         if attrs.get("src"):
             continue
-        typ = (attrs.get("type") or "").lower()
-        if typ and typ not in ("text/javascript", "module", "application/json", "application/javascript"):
-            continue
         text = node.text(deep=True) or ""
         if not text or len(text) > MAX_SCRIPT_CHARS or not _HINT.search(text.encode("utf-8", "ignore")):
             continue
         block = ScriptBlock(node, text)
+        before = len(out)
         literal_definitions(text, block, out)
+        if asks is not None:
+            withheld = unreadable_definitions(text, block, out[before:], asks)
+            out.extend(withheld)
+            if withheld:
+                block.spans.append((0, len(text), None))  # the whole script goes when one goes
         if block.spans:
             targets = [page_path]
             for lit in _PATH_LITERAL.findall(text)[:16]:
