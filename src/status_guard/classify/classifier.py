@@ -196,15 +196,20 @@ class Classifier:
         # standards vocabularies: the element at the leaf is authoritative for the leaf; the
         # nearest container above it decides what a location below it is
         last = a.nseg - 1
-        if any(h.reference for h in a.vocabulary):
+        # the nearest owner to the leaf decides: a person named below an organisation's or a
+        # place's element (``School/Student/HomeAddress``) owns what follows, not the school
+        persons = self._person_segments(a)
+        vocabulary = tuple(h for h in a.vocabulary if not (h.container and not h.categories and not h.reference)
+                           or not any(h.segment < p for p in persons))
+        if any(h.reference for h in vocabulary):
             return EMPTY  # reference data or a directory: nothing here is about a member of the public
         # the innermost element that is not a container decides what is at and below it
         # (nc:PersonBirthDate/nc:Date is a birth date); a container at the leaf is the leaf
-        leaf = next((h for h in a.vocabulary if not h.container), None)
-        if leaf is None and a.vocabulary and a.vocabulary[0].segment == last:
-            leaf = a.vocabulary[0]
+        leaf = next((h for h in vocabulary if not h.container), None)
+        if leaf is None and vocabulary and vocabulary[0].segment == last:
+            leaf = vocabulary[0]
         leaf_seg = leaf.segment if leaf is not None else a.nseg
-        container = next((h for h in a.vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
+        container = next((h for h in vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
         replaced = False
         words = a.wordset | context
         # a separator-free string ("streetaddress") repeats what a word match already found: the
@@ -256,6 +261,17 @@ class Classifier:
         for cat, reason in a.patterns:
             add(cat, reason)
         return build(found)
+
+    def _person_segments(self, a: Analysis) -> frozenset[int]:
+        """Segments of a name that name a person (``student``, ``applicant``, ``home``)."""
+        if not self.owners or a.nseg < 2:
+            return frozenset()
+        out = set()
+        for h in a.owner_hits:
+            o = self.owners.owners.get(h.entry.category)
+            if o is not None and o.person and h.start < len(a.seg_of):
+                out.add(a.seg_of[h.start])
+        return frozenset(out)
 
     def _owner(self, a: Analysis, m: _Match, source: str, context_owner: str | None) -> OwnerFound | str | None:
         if not self.owners:

@@ -1,0 +1,121 @@
+"""Issue 13, round d: field names that hid what they ask (reviews r13c F01, r12d F09/F10).
+
+* **The nearest owner to the leaf decides** (r13c F01, 2.129.040(b), 040(k)): a student's home
+  address stays a home address under a school, district, agency or city segment
+  (``school.student.homeAddress``, ``School/Student/HomeAddress``), in every path and identifier
+  style; a school's own address (``school.address``, ``student.school.address``) is nobody's home.
+* **Run-together words** (r12d F09): ``bookingdate``, ``legalstatus``, ``workauthorization``,
+  ``estatusmigratorio``, ``statutimmigration``, ``citzstatus``, ``permis_sejour`` are read as the
+  words they join, against the lexicon of every language; a compound whose last word makes it
+  something else (``racetrack``, ``passportphoto``) is not.
+* **Digits for letters and one-letter typos** (r12d F10): ``b00king_date``, ``c0urt_date``,
+  ``gr33n_card``, ``vi5a_type``, ``citizn_status``, ``lprstatus``, ``immgr_stat``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from status_guard import Guard
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# ------------------------------------------------------------------ F01: the nearest owner decides
+#: a person's field, as words of path segments
+PERSON_PATHS = [
+    ([["student"], ["home", "address"]], "home_address"),
+    ([["student"], ["address"]], "home_address"),
+    ([["applicant"], ["home", "address"]], "home_address"),
+    ([["resident"], ["street", "address"]], "home_address"),
+    ([["guardian"], ["address"]], "home_address"),
+    ([["student"], ["birth", "country"]], "place_of_birth"),
+    ([["applicant"], ["immigration", "status"]], "immigration_status"),
+    ([["person"], ["citizenship", "status"]], "citizenship_status"),
+]
+#: segments a system puts above a person: organisations, places, and words that name nothing
+OUTER = [["school"], ["schools"], ["district"], ["school", "district"], ["agency"], ["org"], ["organization"],
+         ["city"], ["department"], ["office"], ["program"], ["education", "organization"], ["local", "education", "agency"],
+         ["data"], ["export"], ["api"], ["payload"], ["v2"], ["cambridge"], ["sis"], ["records"], ["facility"]]
+
+
+def _shape(segments: list[list[str]], style: str) -> str:
+    def camel(ws: list[str]) -> str:
+        return ws[0] + "".join(w.capitalize() for w in ws[1:])
+
+    def pascal(ws: list[str]) -> str:
+        return "".join(w.capitalize() for w in ws)
+
+    if style == "dotted":
+        return ".".join(camel(s) for s in segments)
+    if style == "slash":
+        return "/".join(pascal(s) for s in segments)
+    if style == "xpath":
+        return "/" + "/".join("ns:" + pascal(s) for s in segments)
+    if style == "brackets":
+        return "_".join(segments[0]) + "".join(f"[{'_'.join(s)}]" for s in segments[1:])
+    if style == "camel":
+        return camel([w for s in segments for w in s])
+    if style == "snake":
+        return "_".join(w for s in segments for w in s)
+    if style == "allcaps":
+        return "_".join(w.upper() for s in segments for w in s)
+    raise AssertionError(style)
+
+
+STYLES = ["dotted", "slash", "xpath", "brackets", "camel", "snake", "allcaps"]
+
+
+@pytest.mark.parametrize("name", ["school.student.homeAddress", "School/Student/HomeAddress",
+                                  "district.school.student.home_address", "/ns:School/ns:Student/ns:HomeAddress"])
+def test_a_students_home_address_under_a_school_is_still_a_home_address_040k(guard: Guard, name: str) -> None:
+    c = guard.classify(name)
+    assert "home_address" in c.categories, (name, dict(c.reasons))
+
+
+@pytest.mark.parametrize("name", ["school.address", "student.school.address", "School/Address/StreetNumberName",
+                                  "student.schoolAddress", "applicant.employer.agency.address"])
+def test_a_schools_or_an_agencys_own_address_is_nobodys_home_040k(guard: Guard, name: str) -> None:
+    assert "home_address" not in guard.classify(name).categories, name
+
+
+@SETTINGS
+@given(case=st.sampled_from(PERSON_PATHS), outer=st.lists(st.sampled_from(OUTER), min_size=1, max_size=3),
+       style=st.sampled_from(STYLES))
+def test_segments_above_a_person_never_cancel_what_the_person_is_asked_040b(guard: Guard, case, outer, style) -> None:
+    """Invariant: prefixing organisation or neutral segments to a person's path leaves its
+    categories as they are for the bare path (the person is the nearest owner of the leaf)."""
+    segments, category = case
+    bare = guard.classify(_shape(segments, style)).categories
+    assert category in bare, _shape(segments, style)
+    name = _shape(outer + segments, style)
+    got = guard.classify(name).categories
+    assert category in got, (name, sorted(got))
+
+
+def test_scanner_reports_a_students_home_address_nested_under_a_school_040k(tmp_path, guard: Guard) -> None:
+    """The scanner reads a form field's path through the shared classifier: the student is the
+    nearest owner of ``school[student][homeAddress]``; the school's own address is no one's."""
+    from status_guard.scan import scan_paths
+
+    (tmp_path / "enroll.html").write_text(
+        '<form method="post"><input name="school[student][homeAddress]"><input name="school[address]">'
+        '<input name="School/Student/HomeAddress"></form>', encoding="utf-8")
+    report = scan_paths(guard, [tmp_path], scope="schools")
+    seen = {o.name: set(o.categories) for o in report.observations}
+    assert "home_address" in seen.get("school[student][homeAddress]", set()), seen
+    assert "home_address" in seen.get("School/Student/HomeAddress", set()), seen
+    assert "home_address" not in seen.get("school[address]", set()), seen
+
+
+def test_sql_inspector_reads_a_json_path_under_a_school_as_the_students_home_address_040e(guard: Guard) -> None:
+    pytest.importorskip("sqlglot")
+    schema = {"enrollments": {"id": "int", "data": "jsonb"}}
+    for sql in ("SELECT data->'school'->'student'->>'homeAddress' FROM enrollments",
+                "SELECT data #>> '{school,student,homeAddress}' FROM enrollments"):
+        d = guard.check_sql(sql, dialect="postgres", scope="police", requester="federal", schema=schema)
+        assert d.blocked and "home_address" in d.categories, (sql, d.categories)
+    d = guard.check_sql("SELECT data->'school'->>'address' FROM enrollments", dialect="postgres", scope="police",
+                        requester="federal", schema=schema)
+    assert "home_address" not in d.categories
