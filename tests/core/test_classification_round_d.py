@@ -119,3 +119,96 @@ def test_sql_inspector_reads_a_json_path_under_a_school_as_the_students_home_add
     d = guard.check_sql("SELECT data->'school'->>'address' FROM enrollments", dialect="postgres", scope="police",
                         requester="federal", schema=schema)
     assert "home_address" not in d.categories
+
+
+# ------------------------------------------------------------------ F09: run-together words
+RUN_TOGETHER = [
+    ("bookingdate", "incarceration_status"), ("legalstatus", "immigration_status"),
+    ("visastatus", "immigration_status"), ("workauthorization", "immigration_status"),
+    ("estatusmigratorio", "immigration_status"), ("statutimmigration", "immigration_status"),
+    ("citzstatus", "citizenship_status"), ("permis_sejour", "immigration_status"),
+    ("lprstatus", "immigration_status"), ("courtdate", "hearing_information"), ("releasedate", "release_date"),
+    ("immgrstat", "immigration_status"),
+]
+#: compounds of lexicon words that are something else (the last word says what)
+RUN_TOGETHER_LOOKALIKES = ["racetrack", "raceway", "passportphoto", "visacard", "homepage", "courtyard", "releasenotes",
+                           "bookingengine", "roombooking", "workstation", "homeroom", "statement", "nationwide",
+                           "ipaddress", "macaddress", "schooladdress", "passporttofitness"]
+
+
+@pytest.mark.parametrize(("name", "category"), RUN_TOGETHER)
+def test_run_together_words_are_read_as_the_words_they_join_040b(guard: Guard, name: str, category: str) -> None:
+    for shape in (name, name.upper()):
+        c = guard.classify(shape)
+        assert category in c.categories, (shape, dict(c.reasons))
+
+
+@pytest.mark.parametrize("name", RUN_TOGETHER_LOOKALIKES)
+def test_a_compound_of_lexicon_words_that_names_something_else_is_not_protected(guard: Guard, name: str) -> None:
+    assert not guard.classify(name).categories, (name, dict(guard.classify(name).reasons))
+
+
+#: protected field names of several words, in the languages of the pack
+PHRASES = [
+    (["booking", "date"], "incarceration_status"), (["court", "date"], "hearing_information"),
+    (["release", "date"], "release_date"), (["immigration", "status"], "immigration_status"),
+    (["citizenship", "status"], "citizenship_status"), (["country", "of", "birth"], "place_of_birth"),
+    (["visa", "type"], "immigration_status"), (["legal", "status"], "immigration_status"),
+    (["work", "authorization"], "immigration_status"), (["estatus", "migratorio"], "immigration_status"),
+    (["situacao", "migratoria"], "immigration_status"), (["statut", "d", "immigration"], "immigration_status"),
+    (["lugar", "de", "nacimiento"], "place_of_birth"), (["green", "card"], "immigration_status"),
+    (["alien", "registration", "number"], "alien_registration_number"), (["next", "court", "date"], "hearing_information"),
+]
+
+
+@SETTINGS
+@given(case=st.sampled_from(PHRASES), upper=st.booleans(), drop_linkers=st.booleans(),
+       outer=st.sampled_from([[], ["subject"], ["applicant"], ["student"]]))
+def test_any_protected_phrase_written_without_separators_keeps_its_category_040b(guard: Guard, case, upper, drop_linkers,
+                                                                                 outer) -> None:
+    """Invariant: a protected phrase whose words are run together (``bookingdate``, with or
+    without its little words: ``statutimmigration``) is the phrase."""
+    words, category = case
+    snake = "_".join(words)
+    assert category in guard.classify(snake).categories, snake
+    joined = "".join(w for w in words if not (drop_linkers and len(w) <= 2 and w != words[0]))
+    name = ".".join(outer + [joined])
+    name = name.upper() if upper else name
+    assert category in guard.classify(name).categories, name
+
+
+# ------------------------------------------------------------------ F10: digits for letters, typos
+LEET = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
+DISGUISED = [("b00king_date", "incarceration_status"), ("c0urt_date", "hearing_information"),
+             ("gr33n_card", "immigration_status"), ("vi5a_type", "immigration_status"),
+             ("citizn_status", "citizenship_status"), ("lprstatus", "immigration_status"),
+             ("immgr_stat", "immigration_status"), ("grean_card", "immigration_status")]
+
+
+@pytest.mark.parametrize(("name", "category"), DISGUISED)
+def test_digits_for_letters_and_typos_do_not_hide_a_protected_field_040b(guard: Guard, name: str, category: str) -> None:
+    c = guard.classify(name)
+    assert category in c.categories, (name, dict(c.reasons))
+
+
+@SETTINGS
+@given(data=st.data(), case=st.sampled_from([p for p in PHRASES if all(w.isascii() for w in p[0])]))
+def test_a_digit_inside_a_protected_word_is_read_as_its_letter_040b(guard: Guard, data: st.DataObject, case) -> None:
+    words, category = case
+    k = data.draw(st.sampled_from([j for j, w in enumerate(words) if any(ch in LEET for ch in w[1:-1])]), label="word")
+    w = words[k]
+    spots = [i for i in range(1, len(w) - 1) if w[i] in LEET]
+    i = data.draw(st.sampled_from(spots), label="letter")
+    leeted = words[:k] + [w[:i] + LEET[w[i]] + w[i + 1:]] + words[k + 1:]
+    name = "_".join(leeted)
+    assert category in guard.classify(name).categories, name
+
+
+@pytest.mark.parametrize("name", ["line1", "address_line2", "i94_flag", "h1b_count", "ipv4_subnet", "ration_date",
+                                  "statue_date", "rase_code", "utf8_text", "sha1_sum", "x509_cert"])
+def test_digits_and_near_words_that_name_something_else_stay_unprotected_or_as_they_were(guard: Guard, name: str) -> None:
+    from status_guard.classify import Classifier  # noqa: F401  (the shared classifier, through the guard)
+
+    c = guard.classify(name)
+    assert not {"incarceration_status", "hearing_information", "citizenship_status", "race_ethnicity"} & c.categories, \
+        (name, dict(c.reasons))

@@ -31,7 +31,8 @@ from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, 
 from .owners import PERSON, OwnerFound, OwnerRules
 from .result import EMPTY, Classification, build
 from .segments import Segment, single_segment, split_segments
-from .variants import Variants
+from .variants import SHORT_TYPO_HEADS, Variants
+from .wordbreak import WordBreak
 from .vocabulary import Vocabularies, VocabularyHit
 
 MAX_CLASSIFY_CHARS = 4096  # names/labels longer than this are truncated for matching (never echoed)
@@ -110,7 +111,11 @@ class Classifier:
                 self._subsumed[cat] = self._subsumed.get(cat, frozenset()) | frozenset(by)
         fuzzy = [w for f in lexicon.abbreviations for w in f.fuzzy_words]
         not_typos = [w for f in lexicon.abbreviations for w in f.not_typos]
-        self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words)
+        self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words,
+                                 self.lexicon.term_words)
+        linkers = [w for ctx in lexicon.context for w in ctx.linkers]
+        self.wordbreak = WordBreak(self.lexicon.known_words | self.abbreviations.sources,
+                                   list(self.abbreviations.sources) + linkers)
         self._patterns: list[_Pattern] = []
         for cat_id, cat in categories.items():
             for p in cat.detectors.patterns:
@@ -332,6 +337,20 @@ class Classifier:
                 seg_of = [seg_of[o] for o in origin]
                 notes.extend(abbr_notes)
         hits = self.lexicon.scan_words(wt)
+        if source == "name" and self.wordbreak:
+            broken = self._run_together(wt, hits)
+            if broken is not None:
+                wt, origin, wb_notes = broken
+                seg_of = [seg_of[o] for o in origin]
+                guarded = _reindex(guarded, origin)
+                notes.extend(wb_notes)
+                if self.abbreviations:  # a piece may be an abbreviation (``citz`` of ``citzstatus``)
+                    wt, origin, abbr_notes, more = self.abbreviations.expand(wt)
+                    if abbr_notes:
+                        seg_of = [seg_of[o] for o in origin]
+                        notes.extend(abbr_notes)
+                        guarded = _reindex(guarded, origin) + more
+                hits = self.lexicon.scan_words(wt)
         if source != "value" and self.variants:
             wt2, typo_notes = self._typos(wt, hits)
             if typo_notes:
@@ -357,6 +376,49 @@ class Classifier:
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
                         patterns, summary, lookalike, guarded, field_vetoes)
 
+    def _run_together(self, words: tuple[str, ...], hits: list[Hit]
+                      ) -> tuple[tuple[str, ...], tuple[int, ...], list[str]] | None:
+        """Words no lexicon holds, broken into lexicon words where the break reveals a term that
+        runs across its pieces or lies on an abbreviation it sets free (``wordbreak``)."""
+        covered: set[int] = set()
+        for h in hits:
+            covered.update(range(h.start, h.end))
+        known = self.lexicon.known_words
+        keep: dict[int, tuple[str, ...]] = {}
+        for i, w in enumerate(words):
+            if i in covered or w in known or w in self.abbreviations.sources:
+                continue
+            pieces = self.wordbreak.split(w)
+            if pieces is None:
+                continue
+            trial = words[:i] + pieces + words[i + 1:]
+            if self.abbreviations:
+                exp, origin, _, _ = self.abbreviations.expand(trial)
+            else:
+                exp, origin = trial, tuple(range(len(trial)))
+            lo, hi = i, i + len(pieces)
+            for h in self.lexicon.scan_words(exp):
+                if h.entry.kind != TERM:
+                    continue
+                span = range(h.start, h.end)
+                inside = {origin[j] for j in span if lo <= origin[j] < hi}
+                freed = any(lo <= origin[j] < hi and exp[j] != trial[origin[j]] for j in span)
+                if len(inside) >= 2 or freed:
+                    keep[i] = pieces
+                    break
+        if not keep:
+            return None
+        out: list[str] = []
+        origin_out: list[int] = []
+        notes: list[str] = []
+        for i, w in enumerate(words):
+            pieces = keep.get(i, (w,))
+            out.extend(pieces)
+            origin_out.extend([i] * len(pieces))
+            if i in keep:
+                notes.append(f"'{w}' read as '{' '.join(pieces)}'")
+        return tuple(out), tuple(origin_out), notes
+
     def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
         covered = set()
         for h in hits:
@@ -368,10 +430,25 @@ class Classifier:
             if i in covered:
                 continue
             fix = self.variants.typo(w)
+            if fix is None:
+                fix = self._short_typo(words, i)
             if fix is not None:
                 out[i] = fix
                 notes.append(f"'{w}' read as '{fix}' (one-letter typo)")
         return tuple(out), notes
+
+    def _short_typo(self, words: tuple[str, ...], i: int) -> str | None:
+        """A 5-6 letter typo of a term word, kept when the reading makes a term of several words
+        (``grean card``) or the word is a term next to a field's head word (``citizn status``)."""
+        near = {words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)}
+        for fix in self.variants.short_typos(words[i]):
+            trial = words[:i] + (fix,) + words[i + 1:]
+            for h in self.lexicon.scan_words(trial):
+                if h.entry.kind != TERM or not (h.start <= i < h.end):
+                    continue
+                if h.end - h.start >= 2 or near & SHORT_TYPO_HEADS:
+                    return fix
+        return None
 
     def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str]) -> list[_Match]:
         value_mode = source == "value"

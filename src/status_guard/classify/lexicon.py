@@ -71,7 +71,11 @@ class CompiledLexicon:
         self.value_categories: frozenset[str] = frozenset(
             c for c, cat in categories.items() if cat.detectors.classify_values)
         self.known_words: set[str] = set()
+        #: the words of the protected terms (the targets of short typos: ``grean`` of green card)
+        self.term_words: set[str] = set()
         self.languages: set[str] = set()
+
+        linkers = word_set(w for ctx in lexicon.context for w in ctx.linkers)
 
         def add_word(text: str, make: Any) -> None:
             raw = text.strip()
@@ -80,6 +84,12 @@ class CompiledLexicon:
             variants = {tokens(body)}
             if not body.isascii():
                 variants.add(tokens_unfolded(body))  # a Cyrillic term alone and inside real Russian
+            for toks in list(variants):
+                # a name drops the little words of a phrase (``permis_sejour``, ``statut_immigration``,
+                # ``place_birth``): the phrase without the linkers inside it, two words at least
+                inner = tuple(w for j, w in enumerate(toks) if j in (0, len(toks) - 1) or w not in linkers)
+                if len(inner) >= 2 and inner != toks:
+                    variants.add(inner)
             for toks in variants:
                 if not toks:
                     continue
@@ -98,6 +108,7 @@ class CompiledLexicon:
             if compact_script(text):
                 add_compact(text, Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only))
             else:
+                self.term_words.update(tokens(text.rstrip("*")))
                 add_word(text, lambda n: Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only, nwords=n))
             self.languages.add(lang)
 

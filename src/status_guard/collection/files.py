@@ -10,6 +10,12 @@ A file name is read like a field name, through the shared classifier (its stem t
 (``citizenship_class_flyer.pdf`` names a service) and the pack's immigration-document names and
 form numbers (``vocabulary.yaml`` ``status_documents``: ``I-551``, ``tarjeta verde``).
 
+A file name that *is* a number the pack recognises as a value (``A123456789.pdf``, an A-number)
+is read by the pack's value patterns too. A file named as a publication (``flyer``, ``handbook``,
+``brochure``, ``newsletter``, ``folleto``, ``dépliant``: ``Parent_Handbook_Immigration_Rights.pdf``,
+``passport_to_fitness_flyer.pdf``) is about its topic, not a person's document: what its words
+name is not asked (the value patterns still hold).
+
 One rule keeps unrelated names out: **a match must keep to the words the writer separated**. A
 term found across a separator (``green_card`` in ``green_cardigan.jpg``, ``evergreen_card``) must
 begin and end at word edges (a plural ``s`` allowed); inside one unseparated word (``greencard``)
@@ -27,6 +33,14 @@ from .lookalikes import asked
 from .subjects import file_name_spellings, status_documents
 
 _EXT = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+#: nouns that make a file a publication about its topic (every language of the upload forms)
+PUBLICATION_WORDS = frozenset({
+    "flyer", "flyers", "flier", "fliers", "handbook", "handbooks", "brochure", "brochures", "newsletter", "newsletters",
+    "pamphlet", "pamphlets", "leaflet", "leaflets", "poster", "posters", "bulletin", "syllabus", "agenda",
+    "folleto", "folletos", "volante", "volantes", "boletin", "panfleto", "panfletos", "afiche", "cartel",
+    "folheto", "folhetos", "cartaz", "depliant", "depliants", "affiche", "prospectus", "feyet", "bilten",
+    "傳單", "传单", "手册", "手冊", "宣传册", "宣傳冊",
+})
 _NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
 _COMPACT_REASON = ("name contains ", "label contains ")
 #: extensions of files people upload (documents, scans, photos, archives)
@@ -164,7 +178,28 @@ def read_file_name(classifier: Any, filename: str) -> tuple[frozenset[str], list
     if doc_cats:
         cats |= doc_cats
         reasons.append("the uploaded file is named for " + " / ".join(titles))
+    publication = _publication(words)
+    if publication is not None and cats:
+        reasons = [f"not a person's document: the file is a {publication} about {', '.join(sorted(cats))}"]
+        cats = set()
+    value = classifier.classify_value(stem) if stem else None
+    for cat in sorted(value.categories if value is not None else ()):
+        why = [r for r in value.reasons.get(cat, ()) if "matches pattern" in r]
+        if why:
+            cats.add(cat)
+            reasons.extend(f"{cat}: the uploaded file's name: {r}" for r in why)
     return frozenset(cats), reasons
+
+
+def _publication(words: str) -> str | None:
+    """The publication noun a file name holds (``flyer``), if any."""
+    for w in normalize(words).split():
+        if w in PUBLICATION_WORDS:
+            return w
+    for w in PUBLICATION_WORDS:
+        if not w.isascii() and w in words:
+            return w
+    return None
 
 
 __all__ = ["FILE_EXTENSIONS", "documents_named", "file_name_in", "label_of", "read_file_name", "stem_of"]
