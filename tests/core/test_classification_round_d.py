@@ -212,3 +212,23 @@ def test_digits_and_near_words_that_name_something_else_stay_unprotected_or_as_t
     c = guard.classify(name)
     assert not {"incarceration_status", "hearing_information", "citizenship_status", "race_ethnicity"} & c.categories, \
         (name, dict(c.reasons))
+
+
+# ------------------------------------------------------------------ a loose reading gives way to its label
+@pytest.mark.parametrize(("name", "label", "category"), [
+    ("tipo_visa", "Tipo de tarjeta (Visa, Mastercard)", "immigration_status"),
+    ("permiso_residencia", "Permiso de estacionamiento residencial", "immigration_status"),
+    ("autorizacao_residencia", "Autorização de estacionamento para residentes", "immigration_status"),
+    ("residence_permit", "Resident parking permit", "immigration_status"),
+])
+def test_a_name_read_loosely_gives_way_to_a_label_that_names_something_else(guard: Guard, name, label, category) -> None:
+    """The name alone is read loosely (a phrase without its linkers, a permit); a label that a
+    person wrote about a payment card or a parking permit decides."""
+    assert category in guard.classify(name).categories, name
+    assert category not in guard.classify_field(name, label), (name, label)
+
+
+@pytest.mark.parametrize(("name", "label"), [("permiso_residencia", "¿Tiene permiso de residencia?"),
+                                             ("grean_card", "grean card"), ("citzstatus", "Citizenship status")])
+def test_a_label_that_asks_the_same_or_repeats_the_name_keeps_the_loose_reading_040b(guard: Guard, name, label) -> None:
+    assert guard.classify_field(name, label), (name, label)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from ..model import MISSING
-from ..normalize import compact, raw_clean
+from ..normalize import compact, raw_clean, tokens
 from ..policy.lexicon import EMPTY_LEXICON, Lexicon
 from .abbreviations import Abbreviations
 from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, Hit
@@ -56,6 +56,9 @@ class _Match:
     compact: bool
     reason: str
     not_with: frozenset[str]
+    #: read loosely (a phrase without its linkers, run-together words, a short typo): a label
+    #: that says something else decides
+    loose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class Analysis:
     guarded: tuple[tuple[int, int, frozenset[str]], ...] = ()
     #: categories a ``whole_field`` look-alike vetoes in the whole field (a detainer's agency)
     field_vetoes: frozenset[str] = frozenset()
+    #: categories only a loose reading found
+    loose_cats: frozenset[str] = frozenset()
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -166,7 +171,15 @@ class Classifier:
         la = self._analyse(label, "label") if label else _EMPTY_ANALYSIS
         result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
         if label and not self._name_decides(na):
-            result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
+            lres = self._cache(label, "label", na.wordset, na.owner_summary)
+            loose = na.loose_cats - lres.categories
+            if loose and result.categories & loose and tokens(label) != tokens(name):
+                # a name read loosely (``tipo_visa`` as "tipo de visa", ``fecha_corte``) gives way to
+                # a label, written out by a person, that does not ask it ("Tipo de tarjeta (Visa,
+                # Mastercard)"); a label that only repeats the name's words (a file name) adds nothing
+                cats = result.categories - loose
+                result = Classification(cats, {k: v for k, v in result.reasons.items() if k in cats})
+            result = result.merged(lres)
         vetoes = na.field_vetoes | la.field_vetoes
         if vetoes and result.categories & vetoes:
             cats = result.categories - vetoes
@@ -337,34 +350,41 @@ class Classifier:
                 seg_of = [seg_of[o] for o in origin]
                 notes.extend(abbr_notes)
         hits = self.lexicon.scan_words(wt)
+        loose = [False] * len(wt)  # words read loosely (run-together pieces, short typos)
         if source == "name" and self.wordbreak:
             broken = self._run_together(wt, hits)
             if broken is not None:
                 wt, origin, wb_notes = broken
                 seg_of = [seg_of[o] for o in origin]
+                loose = [origin.count(o) > 1 for o in origin]
                 guarded = _reindex(guarded, origin)
                 notes.extend(wb_notes)
                 if self.abbreviations:  # a piece may be an abbreviation (``citz`` of ``citzstatus``)
                     wt, origin, abbr_notes, more = self.abbreviations.expand(wt)
                     if abbr_notes:
                         seg_of = [seg_of[o] for o in origin]
+                        loose = [loose[o] for o in origin]
                         notes.extend(abbr_notes)
                         guarded = _reindex(guarded, origin) + more
                 hits = self.lexicon.scan_words(wt)
         if source != "value" and self.variants:
-            wt2, typo_notes = self._typos(wt, hits)
+            wt2, typo_notes, short_fixed = self._typos(wt, hits, short=source == "name")
             if typo_notes:
                 wt = wt2
+                loose = [f or i in short_fixed for i, f in enumerate(loose)]
                 if self.abbreviations:  # a typo of a glued abbreviation (``immsttat``) is then expanded
                     wt, origin, abbr_notes, more = self.abbreviations.expand(wt, labels=source == "label")
                     if abbr_notes:
                         seg_of = [seg_of[o] for o in origin]
+                        loose = [loose[o] for o in origin]
                         notes.extend(abbr_notes)
                         guarded = _reindex(guarded, origin) + more
                 hits = self.lexicon.scan_words(wt)
                 notes.extend(typo_notes)
         chits = self.lexicon.scan_compact(compact(text_in)) if segments else []
-        matches = self._matches(hits, chits, source, notes)
+        matches = self._matches(hits, chits, source, notes, frozenset(i for i, f in enumerate(loose) if f))
+        loose_cats = frozenset(m.category for m in matches if m.loose) - frozenset(
+            m.category for m in matches if not m.loose and not m.compact)
         vocab = tuple(self.vocabularies.lookup(segments)) if source == "name" and self.vocabularies else ()
         patterns = self._match_patterns(text, source)
         owner_hits = tuple(h for h in hits if h.entry.kind == OWNER)
@@ -374,7 +394,7 @@ class Classifier:
         field_vetoes = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE and h.entry.whole_field
                                  for c in h.entry.cats) if source != "value" else frozenset()
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
-                        patterns, summary, lookalike, guarded, field_vetoes)
+                        patterns, summary, lookalike, guarded, field_vetoes, loose_cats)
 
     def _run_together(self, words: tuple[str, ...], hits: list[Hit]
                       ) -> tuple[tuple[str, ...], tuple[int, ...], list[str]] | None:
@@ -419,23 +439,27 @@ class Classifier:
                 notes.append(f"'{w}' read as '{' '.join(pieces)}'")
         return tuple(out), tuple(origin_out), notes
 
-    def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
+    def _typos(self, words: tuple[str, ...], hits: list[Hit], short: bool = True
+               ) -> tuple[tuple[str, ...], list[str], frozenset[int]]:
         covered = set()
         for h in hits:
             if h.entry.kind in (TERM, EXCLUDE, LOOKALIKE, OWNER):
                 covered.update(range(h.start, h.end))
         out = list(words)
         notes: list[str] = []
+        short_fixed: set[int] = set()
         for i, w in enumerate(words):
             if i in covered:
                 continue
             fix = self.variants.typo(w)
-            if fix is None:
+            if fix is None and short:  # short words of a label are words, not typos
                 fix = self._short_typo(words, i)
+                if fix is not None:
+                    short_fixed.add(i)
             if fix is not None:
                 out[i] = fix
                 notes.append(f"'{w}' read as '{fix}' (one-letter typo)")
-        return tuple(out), notes
+        return tuple(out), notes, frozenset(short_fixed)
 
     def _short_typo(self, words: tuple[str, ...], i: int) -> str | None:
         """A 5-6 letter typo of a term word, kept when the reading makes a term of several words
@@ -450,7 +474,8 @@ class Classifier:
                     return fix
         return None
 
-    def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str]) -> list[_Match]:
+    def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str],
+                 loose_words: frozenset[int] = frozenset()) -> list[_Match]:
         value_mode = source == "value"
         suffix = f" ({'; '.join(notes)})" if notes else ""
         out: list[_Match] = []
@@ -470,7 +495,8 @@ class Classifier:
                     reason = f"{source} term '{e.text}' ({e.lang})"
                 else:
                     reason = f"{source} contains '{e.text}'"
-                out.append(_Match(e.category, h.start, h.end, is_compact, reason + suffix, e.not_with))
+                loose = e.reduced or (not is_compact and any(j in loose_words for j in range(h.start, h.end)))
+                out.append(_Match(e.category, h.start, h.end, is_compact, reason + suffix, e.not_with, loose))
         return out
 
     @staticmethod
