@@ -46,12 +46,23 @@ def test_any_a_number_as_a_file_name_is_refused_040b(guard, digits: str, sep: st
     assert _effect(guard, number + tail + ext) == "block", number + tail + ext
 
 
+TOPICS = ["immigration", "green_card", "passport", "citizenship", "visa", "immigrant_rights"]
+NOUNS = ["flyer", "handbook", "brochure", "newsletter", "pamphlet", "folleto", "depliant"]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(topic=st.sampled_from(["immigration", "green_card", "passport", "citizenship", "visa", "immigrant_rights"]),
-       noun=st.sampled_from(["flyer", "handbook", "brochure", "newsletter", "pamphlet", "folleto", "depliant"]),
-       first=st.booleans(), sep=st.sampled_from(["_", " ", "-"]))
-def test_any_publication_noun_makes_a_file_a_publication_not_a_document(guard, topic: str, noun: str, first: bool,
-                                                                     sep: str) -> None:
-    parts = [noun, topic] if first else [topic, noun]
+@given(topic=st.sampled_from(TOPICS), noun=st.sampled_from(NOUNS),
+       title=st.sampled_from(["fitness", "parent", "spring_fair", "library", "know_your", "family_night"]),
+       order=st.permutations([0, 1, 2]), sep=st.sampled_from(["_", " ", "-"]))
+def test_a_publication_with_a_title_of_its_own_is_not_a_persons_document(guard, topic: str, noun: str, title: str,
+                                                                        order: list[int], sep: str) -> None:
+    parts = [[topic, noun, title][i] for i in order]
     name = sep.join(p.replace("_", sep) for p in parts) + ".pdf"
     assert _effect(guard, name) != "block", name
+
+
+@pytest.mark.parametrize("topic", TOPICS[:5])
+@pytest.mark.parametrize("noun", NOUNS[:3])
+def test_the_subject_and_a_publication_noun_alone_is_still_the_subject_040b(guard, topic: str, noun: str) -> None:
+    """``citizenship_flyer.pdf``: no title beyond the protected term (the subject asked alone)."""
+    assert _effect(guard, f"{topic}_{noun}.pdf") == "block"
