@@ -18,6 +18,7 @@ what the compound is made of, not what it is.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 import ahocorasick
@@ -39,11 +40,12 @@ class WordBreak:
                 a.add_word(w, len(w))
             a.make_automaton()
             self._auto = a
+        self.split = lru_cache(maxsize=32768)(self._split)  # type: ignore[method-assign]
 
     def __bool__(self) -> bool:
         return self._auto is not None
 
-    def split(self, token: str) -> tuple[str, ...] | None:
+    def _split(self, token: str) -> tuple[str, ...] | None:
         """The fewest lexicon words that make up ``token`` exactly (at least two), or None."""
         n = len(token)
         if self._auto is None or n < MIN_TOKEN or n > MAX_TOKEN or not token.isascii() or not token.isalpha():
