@@ -66,6 +66,8 @@ class Abbreviations:
             entries.sort(key=lambda x: -len(x.src))
         self._index = index
         self.words: frozenset[str] = frozenset(w for es in index.values() for e in es for w in e.src + e.expand)
+        #: the abbreviations themselves (one-word sources: ``citz``, ``lpr``, ``dt``)
+        self.sources: frozenset[str] = frozenset(e.src[0] for es in index.values() for e in es if len(e.src) == 1)
 
     def __bool__(self) -> bool:
         return bool(self._index)

@@ -24,14 +24,15 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from ..model import MISSING
-from ..normalize import compact, raw_clean
+from ..normalize import compact, raw_clean, tokens
 from ..policy.lexicon import EMPTY_LEXICON, Lexicon
 from .abbreviations import Abbreviations
 from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, Hit
 from .owners import PERSON, OwnerFound, OwnerRules
 from .result import EMPTY, Classification, build
 from .segments import Segment, single_segment, split_segments
-from .variants import Variants
+from .variants import SHORT_TYPO_HEADS, Variants
+from .wordbreak import WordBreak
 from .vocabulary import Vocabularies, VocabularyHit
 
 MAX_CLASSIFY_CHARS = 4096  # names/labels longer than this are truncated for matching (never echoed)
@@ -55,6 +56,9 @@ class _Match:
     compact: bool
     reason: str
     not_with: frozenset[str]
+    #: read loosely (a phrase without its linkers, run-together words, a short typo): a label
+    #: that says something else decides
+    loose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,8 @@ class Analysis:
     guarded: tuple[tuple[int, int, frozenset[str]], ...] = ()
     #: categories a ``whole_field`` look-alike vetoes in the whole field (a detainer's agency)
     field_vetoes: frozenset[str] = frozenset()
+    #: categories only a loose reading found
+    loose_cats: frozenset[str] = frozenset()
 
     @property
     def wordset(self) -> frozenset[str]:
@@ -110,7 +116,11 @@ class Classifier:
                 self._subsumed[cat] = self._subsumed.get(cat, frozenset()) | frozenset(by)
         fuzzy = [w for f in lexicon.abbreviations for w in f.fuzzy_words]
         not_typos = [w for f in lexicon.abbreviations for w in f.not_typos]
-        self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words)
+        self.variants = Variants(fuzzy, not_typos, self.lexicon.known_words | self.abbreviations.words,
+                                 self.lexicon.term_words)
+        linkers = [w for ctx in lexicon.context for w in ctx.linkers]
+        self.wordbreak = WordBreak(self.lexicon.known_words | self.abbreviations.sources,
+                                   list(self.abbreviations.sources) + linkers)
         self._patterns: list[_Pattern] = []
         for cat_id, cat in categories.items():
             for p in cat.detectors.patterns:
@@ -161,7 +171,15 @@ class Classifier:
         la = self._analyse(label, "label") if label else _EMPTY_ANALYSIS
         result = self._cache(name, "name", la.wordset, la.owner_summary) if name else EMPTY
         if label and not self._name_decides(na):
-            result = result.merged(self._cache(label, "label", na.wordset, na.owner_summary))
+            lres = self._cache(label, "label", na.wordset, na.owner_summary)
+            loose = na.loose_cats - lres.categories
+            if loose and result.categories & loose and tokens(label) != tokens(name):
+                # a name read loosely (``tipo_visa`` as "tipo de visa", ``fecha_corte``) gives way to
+                # a label, written out by a person, that does not ask it ("Tipo de tarjeta (Visa,
+                # Mastercard)"); a label that only repeats the name's words (a file name) adds nothing
+                cats = result.categories - loose
+                result = Classification(cats, {k: v for k, v in result.reasons.items() if k in cats})
+            result = result.merged(lres)
         vetoes = na.field_vetoes | la.field_vetoes
         if vetoes and result.categories & vetoes:
             cats = result.categories - vetoes
@@ -196,15 +214,20 @@ class Classifier:
         # standards vocabularies: the element at the leaf is authoritative for the leaf; the
         # nearest container above it decides what a location below it is
         last = a.nseg - 1
-        if any(h.reference for h in a.vocabulary):
+        # the nearest owner to the leaf decides: a person named below an organisation's or a
+        # place's element (``School/Student/HomeAddress``) owns what follows, not the school
+        persons = self._person_segments(a)
+        vocabulary = tuple(h for h in a.vocabulary if not (h.container and not h.categories and not h.reference)
+                           or not any(h.segment < p for p in persons))
+        if any(h.reference for h in vocabulary):
             return EMPTY  # reference data or a directory: nothing here is about a member of the public
         # the innermost element that is not a container decides what is at and below it
         # (nc:PersonBirthDate/nc:Date is a birth date); a container at the leaf is the leaf
-        leaf = next((h for h in a.vocabulary if not h.container), None)
-        if leaf is None and a.vocabulary and a.vocabulary[0].segment == last:
-            leaf = a.vocabulary[0]
+        leaf = next((h for h in vocabulary if not h.container), None)
+        if leaf is None and vocabulary and vocabulary[0].segment == last:
+            leaf = vocabulary[0]
         leaf_seg = leaf.segment if leaf is not None else a.nseg
-        container = next((h for h in a.vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
+        container = next((h for h in vocabulary if h.container and h.segment < leaf_seg and h.segment < last), None)
         replaced = False
         words = a.wordset | context
         # a separator-free string ("streetaddress") repeats what a word match already found: the
@@ -256,6 +279,17 @@ class Classifier:
         for cat, reason in a.patterns:
             add(cat, reason)
         return build(found)
+
+    def _person_segments(self, a: Analysis) -> frozenset[int]:
+        """Segments of a name that name a person (``student``, ``applicant``, ``home``)."""
+        if not self.owners or a.nseg < 2:
+            return frozenset()
+        out = set()
+        for h in a.owner_hits:
+            o = self.owners.owners.get(h.entry.category)
+            if o is not None and o.person and h.start < len(a.seg_of):
+                out.add(a.seg_of[h.start])
+        return frozenset(out)
 
     def _owner(self, a: Analysis, m: _Match, source: str, context_owner: str | None) -> OwnerFound | str | None:
         if not self.owners:
@@ -316,20 +350,41 @@ class Classifier:
                 seg_of = [seg_of[o] for o in origin]
                 notes.extend(abbr_notes)
         hits = self.lexicon.scan_words(wt)
+        loose = [False] * len(wt)  # words read loosely (run-together pieces, short typos)
+        if source == "name" and self.wordbreak:
+            broken = self._run_together(wt, hits)
+            if broken is not None:
+                wt, origin, wb_notes = broken
+                seg_of = [seg_of[o] for o in origin]
+                loose = [origin.count(o) > 1 for o in origin]
+                guarded = _reindex(guarded, origin)
+                notes.extend(wb_notes)
+                if self.abbreviations:  # a piece may be an abbreviation (``citz`` of ``citzstatus``)
+                    wt, origin, abbr_notes, more = self.abbreviations.expand(wt)
+                    if abbr_notes:
+                        seg_of = [seg_of[o] for o in origin]
+                        loose = [loose[o] for o in origin]
+                        notes.extend(abbr_notes)
+                        guarded = _reindex(guarded, origin) + more
+                hits = self.lexicon.scan_words(wt)
         if source != "value" and self.variants:
-            wt2, typo_notes = self._typos(wt, hits)
+            wt2, typo_notes, short_fixed = self._typos(wt, hits, short=source == "name")
             if typo_notes:
                 wt = wt2
+                loose = [f or i in short_fixed for i, f in enumerate(loose)]
                 if self.abbreviations:  # a typo of a glued abbreviation (``immsttat``) is then expanded
                     wt, origin, abbr_notes, more = self.abbreviations.expand(wt, labels=source == "label")
                     if abbr_notes:
                         seg_of = [seg_of[o] for o in origin]
+                        loose = [loose[o] for o in origin]
                         notes.extend(abbr_notes)
                         guarded = _reindex(guarded, origin) + more
                 hits = self.lexicon.scan_words(wt)
                 notes.extend(typo_notes)
         chits = self.lexicon.scan_compact(compact(text_in)) if segments else []
-        matches = self._matches(hits, chits, source, notes)
+        matches = self._matches(hits, chits, source, notes, frozenset(i for i, f in enumerate(loose) if f))
+        loose_cats = frozenset(m.category for m in matches if m.loose) - frozenset(
+            m.category for m in matches if not m.loose and not m.compact)
         vocab = tuple(self.vocabularies.lookup(segments)) if source == "name" and self.vocabularies else ()
         patterns = self._match_patterns(text, source)
         owner_hits = tuple(h for h in hits if h.entry.kind == OWNER)
@@ -339,25 +394,88 @@ class Classifier:
         field_vetoes = frozenset(c for h in hits + chits if h.entry.kind == LOOKALIKE and h.entry.whole_field
                                  for c in h.entry.cats) if source != "value" else frozenset()
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
-                        patterns, summary, lookalike, guarded, field_vetoes)
+                        patterns, summary, lookalike, guarded, field_vetoes, loose_cats)
 
-    def _typos(self, words: tuple[str, ...], hits: list[Hit]) -> tuple[tuple[str, ...], list[str]]:
+    def _run_together(self, words: tuple[str, ...], hits: list[Hit]
+                      ) -> tuple[tuple[str, ...], tuple[int, ...], list[str]] | None:
+        """Words no lexicon holds, broken into lexicon words where the break reveals a term that
+        runs across its pieces or lies on an abbreviation it sets free (``wordbreak``)."""
+        covered: set[int] = set()
+        for h in hits:
+            covered.update(range(h.start, h.end))
+        known = self.lexicon.known_words
+        keep: dict[int, tuple[str, ...]] = {}
+        for i, w in enumerate(words):
+            if i in covered or w in known or w in self.abbreviations.sources:
+                continue
+            pieces = self.wordbreak.split(w)
+            if pieces is None:
+                continue
+            trial = words[:i] + pieces + words[i + 1:]
+            if self.abbreviations:
+                exp, origin, _, _ = self.abbreviations.expand(trial)
+            else:
+                exp, origin = trial, tuple(range(len(trial)))
+            lo, hi = i, i + len(pieces)
+            for h in self.lexicon.scan_words(exp):
+                if h.entry.kind != TERM:
+                    continue
+                span = range(h.start, h.end)
+                inside = {origin[j] for j in span if lo <= origin[j] < hi}
+                freed = any(lo <= origin[j] < hi and exp[j] != trial[origin[j]] for j in span)
+                if len(inside) >= 2 or freed:
+                    keep[i] = pieces
+                    break
+        if not keep:
+            return None
+        out: list[str] = []
+        origin_out: list[int] = []
+        notes: list[str] = []
+        for i, w in enumerate(words):
+            pieces = keep.get(i, (w,))
+            out.extend(pieces)
+            origin_out.extend([i] * len(pieces))
+            if i in keep:
+                notes.append(f"'{w}' read as '{' '.join(pieces)}'")
+        return tuple(out), tuple(origin_out), notes
+
+    def _typos(self, words: tuple[str, ...], hits: list[Hit], short: bool = True
+               ) -> tuple[tuple[str, ...], list[str], frozenset[int]]:
         covered = set()
         for h in hits:
             if h.entry.kind in (TERM, EXCLUDE, LOOKALIKE, OWNER):
                 covered.update(range(h.start, h.end))
         out = list(words)
         notes: list[str] = []
+        short_fixed: set[int] = set()
         for i, w in enumerate(words):
             if i in covered:
                 continue
             fix = self.variants.typo(w)
+            if fix is None and short:  # short words of a label are words, not typos
+                fix = self._short_typo(words, i)
+                if fix is not None:
+                    short_fixed.add(i)
             if fix is not None:
                 out[i] = fix
                 notes.append(f"'{w}' read as '{fix}' (one-letter typo)")
-        return tuple(out), notes
+        return tuple(out), notes, frozenset(short_fixed)
 
-    def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str]) -> list[_Match]:
+    def _short_typo(self, words: tuple[str, ...], i: int) -> str | None:
+        """A 5-6 letter typo of a term word, kept when the reading makes a term of several words
+        (``grean card``) or the word is a term next to a field's head word (``citizn status``)."""
+        near = {words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)}
+        for fix in self.variants.short_typos(words[i]):
+            trial = words[:i] + (fix,) + words[i + 1:]
+            for h in self.lexicon.scan_words(trial):
+                if h.entry.kind != TERM or not (h.start <= i < h.end):
+                    continue
+                if h.end - h.start >= 2 or near & SHORT_TYPO_HEADS:
+                    return fix
+        return None
+
+    def _matches(self, hits: list[Hit], chits: list[Hit], source: str, notes: list[str],
+                 loose_words: frozenset[int] = frozenset()) -> list[_Match]:
         value_mode = source == "value"
         suffix = f" ({'; '.join(notes)})" if notes else ""
         out: list[_Match] = []
@@ -377,7 +495,8 @@ class Classifier:
                     reason = f"{source} term '{e.text}' ({e.lang})"
                 else:
                     reason = f"{source} contains '{e.text}'"
-                out.append(_Match(e.category, h.start, h.end, is_compact, reason + suffix, e.not_with))
+                loose = e.reduced or (not is_compact and any(j in loose_words for j in range(h.start, h.end)))
+                out.append(_Match(e.category, h.start, h.end, is_compact, reason + suffix, e.not_with, loose))
         return out
 
     @staticmethod

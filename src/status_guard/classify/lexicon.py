@@ -16,7 +16,7 @@ lexicon.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 import ahocorasick
@@ -47,6 +47,7 @@ class Entry:
     names_only: bool = False
     nwords: int = 1
     whole_field: bool = False  # LOOKALIKE: vetoes its categories in the whole field
+    reduced: bool = False  # TERM: the phrase without its inner linkers (a loose reading, names only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +72,37 @@ class CompiledLexicon:
         self.value_categories: frozenset[str] = frozenset(
             c for c, cat in categories.items() if cat.detectors.classify_values)
         self.known_words: set[str] = set()
+        #: the words of the protected terms (the targets of short typos: ``grean`` of green card)
+        self.term_words: set[str] = set()
         self.languages: set[str] = set()
 
-        def add_word(text: str, make: Any) -> None:
+        linkers = word_set(w for ctx in lexicon.context for w in ctx.linkers)
+
+        def add_word(text: str, make: Any, reduce: bool = True) -> None:
             raw = text.strip()
             prefix = raw.endswith("*")
             body = raw[:-1] if prefix else raw
             variants = {tokens(body)}
             if not body.isascii():
                 variants.add(tokens_unfolded(body))  # a Cyrillic term alone and inside real Russian
-            for toks in variants:
+            reduced: set[tuple[str, ...]] = set()
+            for toks in list(variants):
+                # a name drops the little words of a phrase (``permis_sejour``, ``statut_immigration``,
+                # ``place_birth``): the phrase without the linkers inside it, two words at least; a
+                # label is written with them, so a term read this way holds in names only
+                inner = tuple(w for j, w in enumerate(toks) if j in (0, len(toks) - 1) or w not in linkers)
+                if reduce and len(inner) >= 2 and inner != toks and inner not in variants:
+                    reduced.add(inner)
+            for toks in variants | reduced:
                 if not toks:
                     continue
                 key = " " + " ".join(toks) + ("" if prefix else " ")
-                words.setdefault(key, []).append(make(len(toks)))
+                entry = make(len(toks))
+                if toks in reduced and entry.kind == TERM:
+                    entry = replace(entry, names_only=True, reduced=True)
+                if toks in reduced and entry.kind != TERM:
+                    continue  # exclusions, look-alikes and owners are read as written
+                words.setdefault(key, []).append(entry)
                 self.known_words.update(toks)
 
         def add_compact(text: str, entry: Entry) -> None:
@@ -98,7 +116,10 @@ class CompiledLexicon:
             if compact_script(text):
                 add_compact(text, Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only))
             else:
-                add_word(text, lambda n: Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only, nwords=n))
+                self.term_words.update(tokens(text.rstrip("*")))
+                # Vietnamese syllables are also the linkers of other languages (o, a, di, tai)
+                add_word(text, lambda n: Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only, nwords=n),
+                         reduce=lang != "vi")
             self.languages.add(lang)
 
         def add_exclude(cat: str, text: str) -> None:

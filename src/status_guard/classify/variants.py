@@ -16,6 +16,14 @@ from typing import Iterable
 from ..normalize import tokens
 
 MIN_TYPO_LENGTH = 7
+#: shorter tokens (5-6 letters: ``grean``, ``citizn``) reach the words of the protected terms by
+#: one edit too, but the classifier keeps such a reading only when it makes a term of several
+#: words (``green card``) or sits next to a field's head word (``citizn_status``)
+MIN_SHORT_TYPO = 5
+SHORT_TYPO_HEADS = frozenset({"status", "stat", "st", "sts", "code", "cd", "flag", "flg", "indicator", "ind", "type",
+                              "typ", "number", "no", "nbr", "num", "date", "dt", "card", "country", "ctry", "id"})
+#: digits inside a word (``b00king``, ``vi5a``, ``gr33n``): letters on both sides of the digits
+_INNER_DIGITS = re.compile(r"[A-Za-z]+(?:[0-9@$]+[A-Za-z]+)+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
                        "!": "i", "|": "l"})
 _LEET_L = str.maketrans({"1": "l", "|": "l", "!": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
@@ -44,9 +52,19 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 class Variants:
-    def __init__(self, fuzzy_words: Iterable[str], not_typos: Iterable[str], known_words: Iterable[str]):
+    def __init__(self, fuzzy_words: Iterable[str], not_typos: Iterable[str], known_words: Iterable[str],
+                 term_words: Iterable[str] = ()):
         self.fuzzy: frozenset[str] = frozenset(w for x in fuzzy_words for w in tokens(x) if len(w) >= 5)
         self.known: frozenset[str] = frozenset(known_words) | frozenset(w for x in not_typos for w in tokens(x))
+        self.words: frozenset[str] = frozenset(w for w in known_words if len(w) >= 4 and w.isascii() and w.isalpha())
+        short: dict[str, set[str]] = {}
+        for w in term_words:
+            if not (w.isascii() and w.isalpha() and MIN_SHORT_TYPO <= len(w) <= MIN_TYPO_LENGTH):
+                continue
+            short.setdefault(w, set()).add(w)
+            for i in range(len(w)):
+                short.setdefault(w[:i] + w[i + 1:], set()).add(w)
+        self._short = short
         index: dict[str, set[str]] = {}
         for w in self.fuzzy:
             if len(w) < MIN_TYPO_LENGTH - 1:
@@ -74,10 +92,35 @@ class Variants:
             return min(hits)
         return None
 
+    def short_typos(self, token: str) -> tuple[str, ...]:
+        """The term words (5-7 letters) a 5-6 letter token is one edit from, longest first; the
+        caller confirms one in context."""
+        if not (MIN_SHORT_TYPO <= len(token) < MIN_TYPO_LENGTH) or token in self.known or not token.isascii() \
+                or not token.isalpha():
+            return ()
+        cands: set[str] = set(self._short.get(token, ()))
+        for i in range(len(token)):
+            cands |= self._short.get(token[:i] + token[i + 1:], set())
+        return tuple(sorted((w for w in cands if _one_edit(token, w)), key=lambda w: (-len(w), w)))
+
+    def _fold_inner(self, run: str, notes: list[str]) -> str:
+        """Digits inside a word that, read as letters, make a word of the lexicon (``b00king``,
+        ``c0urt``, ``gr33n``, ``vi5a``); digits at a word's end are an index (``line1``)."""
+        def part(m: re.Match[str]) -> str:
+            w = m.group(0)
+            for table in (_LEET, _LEET_L):
+                folded = w.translate(table)
+                if folded.lower() in self.words:
+                    notes.append(f"'{w}' read as '{folded}'")
+                    return folded
+            return w
+
+        return _INNER_DIGITS.sub(part, run)
+
     def unleet(self, text: str) -> tuple[str, tuple[str, ...]]:
         """The text with digit-for-letter runs read as letters where that reveals a fuzzy word the
         run does not already contain (``c1t1zensh1p``; not ``parent1citizenship1`` or ``i94``)."""
-        if not self.fuzzy or not _HAS_SUBST.search(text):
+        if not (self.fuzzy or self.words) or not _HAS_SUBST.search(text):
             return text, ()
         notes: list[str] = []
 
@@ -100,7 +143,7 @@ class Variants:
                         # a glued abbreviation written with a separator (``c1t_stat``, ``1mm-stat``)
                         notes.append(f"'{run}' read as '{folded}'")
                         return folded
-            return run
+            return self._fold_inner(run, notes) if self.words else run
 
         out = _RUN.sub(repl, text)
         return out, tuple(notes)

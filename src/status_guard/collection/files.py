@@ -10,6 +10,13 @@ A file name is read like a field name, through the shared classifier (its stem t
 (``citizenship_class_flyer.pdf`` names a service) and the pack's immigration-document names and
 form numbers (``vocabulary.yaml`` ``status_documents``: ``I-551``, ``tarjeta verde``).
 
+A file name that *is* a number the pack recognises as a value (``A123456789.pdf``, an A-number)
+is read by the pack's value patterns too. A file named as a publication with a title of its own
+(``flyer``, ``handbook``, ``brochure``, ``newsletter``, ``folleto``, ``dépliant`` and a word beyond
+the protected term: ``Parent_Handbook_Immigration_Rights.pdf``, ``passport_to_fitness_flyer.pdf``)
+is about its topic, not a person's document: what its words name is not asked (the value patterns
+still hold); ``citizenship_flyer.pdf`` is still the subject asked alone.
+
 One rule keeps unrelated names out: **a match must keep to the words the writer separated**. A
 term found across a separator (``green_card`` in ``green_cardigan.jpg``, ``evergreen_card``) must
 begin and end at word edges (a plural ``s`` allowed); inside one unseparated word (``greencard``)
@@ -27,6 +34,14 @@ from .lookalikes import asked
 from .subjects import file_name_spellings, status_documents
 
 _EXT = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+#: nouns that make a file a publication about its topic (every language of the upload forms)
+PUBLICATION_WORDS = frozenset({
+    "flyer", "flyers", "flier", "fliers", "handbook", "handbooks", "brochure", "brochures", "newsletter", "newsletters",
+    "pamphlet", "pamphlets", "leaflet", "leaflets", "poster", "posters", "bulletin", "syllabus", "agenda",
+    "folleto", "folletos", "volante", "volantes", "boletin", "panfleto", "panfletos", "afiche", "cartel",
+    "folheto", "folhetos", "cartaz", "depliant", "depliants", "affiche", "prospectus", "feyet", "bilten",
+    "傳單", "传单", "手册", "手冊", "宣传册", "宣傳冊",
+})
 _NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
 _COMPACT_REASON = ("name contains ", "label contains ")
 #: extensions of files people upload (documents, scans, photos, archives)
@@ -164,7 +179,50 @@ def read_file_name(classifier: Any, filename: str) -> tuple[frozenset[str], list
     if doc_cats:
         cats |= doc_cats
         reasons.append("the uploaded file is named for " + " / ".join(titles))
+    publication = _publication(classifier, words)
+    if publication is not None and cats:
+        reasons = [f"not a person's document: the file is a {publication} about {', '.join(sorted(cats))}"]
+        cats = set()
+    value = classifier.classify_value(stem) if stem else None
+    for cat in sorted(value.categories if value is not None else ()):
+        why = [r for r in value.reasons.get(cat, ()) if "matches pattern" in r]
+        if why:
+            cats.add(cat)
+            reasons.extend(f"{cat}: the uploaded file's name: {r}" for r in why)
     return frozenset(cats), reasons
+
+
+#: words that add no topic to a title (``my_passport_flyer`` is a passport)
+_NO_TOPIC = frozenset({"to", "my", "our", "your", "and", "a", "an", "copy", "scan", "new", "final", "draft", "front",
+                       "back", "page", "v", "version"})
+
+
+def _publication(classifier: Any, words: str) -> str | None:
+    """The publication noun of a file named as a publication *with a title of its own*
+    (``passport_to_fitness_flyer``, ``Parent_Handbook_Immigration_Rights``), or None. The subject
+    with a noun and nothing else (``citizenship_flyer``, ``green_card_brochure``) is still the
+    subject: a title needs a word that is neither the protected term nor the noun."""
+    norm = normalize(words).split()
+    noun = next((w for w in norm if w in PUBLICATION_WORDS), None)
+    if noun is None:
+        noun = next((w for w in PUBLICATION_WORDS if not w.isascii() and w in words), None)
+    if noun is None:
+        return None
+    a = classifier.analyse(words, "label")
+    covered: set[int] = set()
+    for m in a.matches:
+        if not m.compact:
+            covered.update(range(m.start, m.end))
+    compact_hit = any(m.compact for m in a.matches)
+    linkers = getattr(getattr(classifier, "owners", None), "linkers", frozenset())
+    for i, w in enumerate(a.words):
+        if i in covered or w in PUBLICATION_WORDS or w in _NO_TOPIC or w in linkers or w.isdigit():
+            continue
+        if compact_hit and not w.isascii():
+            continue  # a term of a script written without spaces covers its own word
+        if len(w) >= 3:
+            return noun
+    return None
 
 
 __all__ = ["FILE_EXTENSIONS", "documents_named", "file_name_in", "label_of", "read_file_name", "stem_of"]
