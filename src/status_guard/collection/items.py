@@ -23,7 +23,7 @@ from typing import Any
 from ..model import MISSING, Item
 from ..normalize import normalize, tokens
 from .counts import counted_service
-from .services import service_question
+from .services import offers_a_service, service_question
 from .files import file_name_in, read_file_name
 from . import statements
 from .lookalikes import asked as asked_by
@@ -246,7 +246,7 @@ def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> l
     finds no status left (a person addressed — "my DACA renewal" — keeps it)."""
     from ..classify.lexicon import compact_script
     from ..normalize import compact
-    from .lookalikes import _occurrences, vocab
+    from .lookalikes import _occurrences, answer_states_a_fact, vocab
 
     v = vocab()
     nouns = v.services + v.answer_services + v.signup
@@ -254,6 +254,11 @@ def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> l
     out = []
     for a, b in statements.clauses(text):
         clause = text[a:b]
+        if answer_states_a_fact(clause):  # "DACA application 2027-03-01", "TPS expired": a fact of a status
+            continue
+        if offers_a_service(clause):
+            out.append((a, b))
+            continue
         words = tuple(tokens(clause))
         status = [tuple(tokens(text[f.start:f.end])) for f in spans if a <= f.start and f.end <= b]
         status += [tuple(tokens(m.group(0))) for m in statements.phrase_matches(clause)]

@@ -28,22 +28,30 @@ from . import statements
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], frozenset[str]]:
+def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], frozenset[str],
+                        tuple[re.Pattern[str], re.Pattern[str]]]:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    sq = data.get("service_questions") or {}
     out = {cat: tuple((lang, re.compile(rx)) for lang, rxs in (by_lang or {}).items() for rx in rxs or ())
-           for cat, by_lang in (data.get("service_questions") or {}).items()}
+           for cat, by_lang in sq.items() if isinstance(by_lang, dict)}
     not_with = frozenset(w for e in (data.get("service_counts") or {}).get("not_with") or () for w in tokens(str(e)))
-    return out, not_with
+
+    def alts(key: str) -> str:
+        return "|".join(sorted((re.escape(" ".join(normalize(str(w)).split())) for w in sq.get(key) or ()
+                                if normalize(str(w)).strip()), key=len, reverse=True))
+
+    yours = (re.compile(rf"(?:^|\s)(?:{alts('yours_before')})\s*$"), re.compile(rf"^\s*(?:{alts('yours_after')})(?:\s|$)"))
+    return out, not_with, yours
 
 
 def languages() -> dict[str, frozenset[str]]:
-    pats, _ = _patterns()
+    pats = _patterns()[0]
     return {cat: frozenset(lang for lang, _ in ps) for cat, ps in pats.items()}
 
 
 @lru_cache(maxsize=8192)
 def _offers(label: str, category: str) -> str | None:
-    pats, not_with = _patterns()
+    pats, not_with, (yours_before, yours_after) = _patterns()
     n = " ".join(normalize(label).split())
     for lang, rx in pats.get(category, ()):
         m = rx.search(n)
@@ -52,19 +60,22 @@ def _offers(label: str, category: str) -> str | None:
         rest = n[:m.start()] + " " + n[m.end():]
         if any(w in not_with for w in tokens(rest)) or statements.inquiry(label) is not None:
             return None
-        from .lookalikes import _occurrences, vocab
-
-        # the person's own renewal / passport ("your DACA renewal", "su renovación", "ou"): theirs
-        before = tuple(tokens(n[:m.start()]))[-2:]
-        if _occurrences(vocab().addressed, before):
+        # the person's own renewal or passport ("your DACA renewal", "su pasaporte", "paspò ou")
+        if yours_before.search(n[:m.start()]) or yours_after.search(n[m.end():]):
             return None
         return f"{category}: not asked: '{m.group(0)}' names a city service ({lang}), not the person's status"
     return None
 
 
+def offers_a_service(text: str) -> bool:
+    """The text names one of the City's services the way its forms ask about them ("几本护照",
+    "How many passports are you applying for")."""
+    return any(_offers(text, c) is not None for c in _patterns()[0])
+
+
 def service_question(asked: Classification, label: str | None) -> tuple[Classification, list[str]]:
     """``asked`` without the categories the label only names a city service of."""
-    pats, _ = _patterns()
+    pats = _patterns()[0]
     cats = [c for c in asked.categories if c in pats]
     if not cats or not label:
         return asked, []
@@ -82,4 +93,4 @@ def service_question(asked: Classification, label: str | None) -> tuple[Classifi
     return Classification(frozenset(keep), {k: v for k, v in asked.reasons.items() if k in keep}), notes
 
 
-__all__ = ["languages", "service_question"]
+__all__ = ["languages", "offers_a_service", "service_question"]

@@ -1,0 +1,332 @@
+"""Items 7 and 8 in every language of the lexicon — no resident is silenced, the City's own services
+work, and an inquiry is refused however it is worded (review r12d F11, F12, F14).
+
+Invariants, for every lexicon language × placement, phrasings generated from templates × terms:
+
+* 2.129.040(b): a question put to the person about their status ("¿Tiene usted papeles?", "Bu ten
+  papel?") is an inquiry — refused as a field's label (free-text or not), a form builder's question
+  and on the page that served the form (the control removed, its answer refused);
+* 2.129.040(b): a first-person statement a resident volunteers in their own words ("N ka ten papel",
+  "У меня нет документов") is kept unchanged and audited (flag) in city scope, also when another
+  field of the same submission is read as a question (F11);
+* 2.129.040(k): in schools scope the clause that discloses it is removed before the text is kept,
+  the rest arrives, and the person is told; a threat to report a status names the subject and is
+  kept;
+* the City's own services ("How many passports are you applying for?", "Renouvèlman DACA", the
+  Office of Immigrant Affairs newsletter, a citizenship class) are served unchanged and their
+  answers accepted; in a resident's words they are not a volunteered status.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from status_guard import Effect
+from status_guard import collection as C
+from status_guard.collection import statements
+
+from .conftest import make_app, refused
+
+# -- what residents say of themselves (templates × terms) ------------------------------------------
+DISCLOSE: dict[str, list[str]] = {
+    "en": [t.format(x) for t in ("I am {}", "I'm {}", "We are {}") for x in ("undocumented", "a refugee",
+                                                                                "an asylum seeker")]
+          + ["I don't have papers", "I have TPS", "I have a green card", "My husband and I have no papers"],
+    "es": [t.format(x) for t in ("Yo soy {}", "Estoy {}", "Somos {}") for x in ("indocumentado", "indocumentada",
+                                                                                 "refugiado", "ilegal")]
+          + ["No tengo papeles", "Tengo TPS", "Estoy sin papeles", "Mi esposo y yo estamos sin papeles"],
+    "pt": [t.format(x) for t in ("Eu sou {}", "Estou {}") for x in ("indocumentado", "refugiado", "ilegal")]
+          + ["Eu não tenho documentos", "Estou sem papéis", "Tenho TPS"],
+    "ht": ["Mwen pa gen papye", "Mwen san papye", "Nou pa gen papye", "Mwen gen TPS", "Mwen se refijye"],
+    "fr": ["Je suis sans papiers", "Je n'ai pas de papiers", "Nous sommes sans papiers", "Je suis réfugié",
+           "Je suis en situation irrégulière"],
+    "kea": ["N ka ten papel", "Mi N sta sen papel", "Nu ka ten papel", "N e refujiadu", "N ten TPS"],
+    "vi": ["Tôi không có giấy tờ", "Chúng tôi không có giấy tờ", "Tôi là người nhập cư bất hợp pháp",
+           "Tôi có thẻ xanh", "Tôi là người tị nạn"],
+    "ar": ["ليس لدي أوراق", "أنا لاجئ", "أنا بدون أوراق", "أنا مقيم بشكل غير قانوني"],
+    "ru": ["Я нелегал", "У меня нет документов", "Мы беженцы", "Я без документов", "У меня есть грин-карта"],
+    "so": ["Aniga sharci darro ayaan ahay", "Waxaan ahay qaxooti", "Aniga ma haysto waraaqo",
+           "Waxaan haystaa kaarka cagaaran"],
+    "am": ["ሰነድ የለኝም", "እኔ ስደተኛ ነኝ", "ወረቀት የለኝም"],
+    "bn": ["আমার কাগজপত্র নেই", "আমি শরণার্থী", "আমি অবৈধভাবে এখানে আছি", "আমাদের কাগজ নেই"],
+    "ko": ["저는 서류가 없습니다", "저는 난민입니다", "우리는 불법 체류자입니다", "저는 영주권이 있습니다"],
+    "zh": ["我没有身份", "我们没有身份", "我是难民", "我有绿卡"],
+    "zh-Hant": ["我沒有身份", "我們沒有身份", "我是難民", "我有綠卡"],
+}
+# the rest of a complaint (nothing about status), before and after
+CONTEXT: dict[str, tuple[str, str]] = {
+    "en": ("My landlord has not fixed the heat for three weeks", "Please send an inspector"),
+    "es": ("El dueño no ha arreglado la calefacción en tres semanas", "Por favor manden un inspector"),
+    "pt": ("O proprietário não consertou o aquecimento há três semanas", "Por favor mandem um inspetor"),
+    "ht": ("Pwopriyetè a pa ranje chofaj la depi twa semèn", "Tanpri voye yon enspektè"),
+    "fr": ("Le propriétaire n'a pas réparé le chauffage depuis trois semaines", "Merci d'envoyer un inspecteur"),
+    "kea": ("Donu di kaza ka konsertá akesimentu dja tres simana", "Pur favor manda un inspetor"),
+    "vi": ("Chủ nhà chưa sửa máy sưởi ba tuần nay", "Xin hãy gửi thanh tra đến"),
+    "ar": ("المالك لم يصلح التدفئة منذ ثلاثة أسابيع", "أرجو إرسال مفتش"),
+    "ru": ("Хозяин квартиры три недели не чинит отопление", "Пожалуйста, пришлите инспектора"),
+    "so": ("Milkiilaha gurigu ma hagaajin kuleyliyaha muddo saddex toddobaad ah", "Fadlan soo dir kormeere"),
+    "am": ("አከራዩ ለሦስት ሳምንታት ማሞቂያውን አላስተካከለም", "እባክዎ ተቆጣጣሪ ይላኩ"),
+    "bn": ("বাড়িওয়ালা তিন সপ্তাহ ধরে হিটার ঠিক করেনি", "দয়া করে একজন পরিদর্শক পাঠান"),
+    "ko": ("집주인이 3주 동안 난방을 고치지 않았습니다", "검사관을 보내 주세요"),
+    "zh": ("房东三个星期没有修暖气", "请派检查员来"),
+    "zh-Hant": ("房東三個星期沒有修暖氣", "請派檢查員來"),
+}
+# a threat to report the person's status: the subject named, nobody's status disclosed
+THREATS: dict[str, str] = {
+    "en": "My landlord threatened to report my immigration status",
+    "es": "El dueño amenazó con llamar a inmigración",
+    "pt": "O proprietário ameaçou chamar a imigração",
+    "ht": "Pwopriyetè a menase rele imigrasyon",
+    "fr": "Mon propriétaire a menacé de signaler mon statut d'immigration",
+    "kea": "Donu di kaza ameasa txoma imigrason",
+    "vi": "Chủ nhà đe dọa báo cáo tình trạng nhập cư của tôi",
+    "ru": "Хозяин угрожал сообщить о моём иммиграционном статусе",
+    "so": "Milkiilaha ayaa ku hanjabay inuu soo wacayo socdaalka",
+    "bn": "বাড়িওয়ালা অভিবাসন বিভাগে জানাবে বলে হুমকি দিয়েছে",
+    "ko": "집주인이 이민국에 신고하겠다고 협박했습니다",
+    "zh": "房东威胁要向移民局举报",
+    "zh-Hant": "房東威脅要向移民局舉報",
+}
+# questions put to the person about their status
+INQUIRIES: dict[str, list[str]] = {
+    "en": ["Do you have papers?", "Are you undocumented?"],
+    "es": ["¿Tiene usted papeles?", "¿Tienes papeles?", "¿Es usted ciudadano?"],
+    "pt": ["Você tem documentos?", "Você é cidadão?"],
+    "ht": ["Èske ou gen papye?", "Ou se sitwayen?"],
+    "fr": ["Avez-vous des papiers ?", "Êtes-vous sans papiers ?"],
+    "kea": ["Bu ten papel?", "Nhos ten papel?"],
+    "vi": ["Bạn có giấy tờ không?", "Anh có giấy tờ không?"],
+    "ar": ["هل لديك أوراق؟", "هل أنت مواطن؟"],
+    "ru": ["У вас есть документы?", "Вы гражданин?"],
+    "so": ["Ma haysataa waraaqo?", "Ma tahay muwaadin?"],
+    "am": ["ሰነድ አለዎት?", "ዜጋ ነዎት?"],
+    "bn": ["আপনার কাগজপত্র আছে?", "আপনি কি নাগরিক?"],
+    "ko": ["서류가 있습니까?", "시민권자입니까?"],
+    "zh": ["你有身份吗？", "您是公民吗？"],
+    "zh-Hant": ["你有身份嗎？", "您是公民嗎？"],
+}
+# the City's own services, as a question or a choice on its forms (label, answer)
+SERVICES: dict[str, list[tuple[str, str]]] = {
+    "en": [("How many passports are you applying for?", "2"), ("Are you applying for a child's passport?", "yes"),
+           ("Subscribe to the Office of Immigrant Affairs newsletter", "yes"),
+           ("Sign up for a citizenship class", "yes"), ("DACA renewal clinic", "yes")],
+    "es": [("¿Cuántos pasaportes va a solicitar?", "2"), ("Pasaporte para su hijo", "sí"),
+           ("Inscríbase en las clases de ciudadanía", "sí"), ("Renovación de DACA", "sí")],
+    "pt": [("Quantos passaportes vai solicitar?", "2"), ("Renovação de DACA", "sim"),
+           ("Inscreva-se nas aulas de cidadania", "sim")],
+    "ht": [("Renouvèlman DACA", "wi"), ("Konbyen paspò w ap aplike pou yo?", "2")],
+    "fr": [("Combien de passeports demandez-vous ?", "2"), ("Renouvellement du DACA", "oui"),
+           ("Inscription au cours de citoyenneté", "oui")],
+    "kea": [("Renovason di DACA", "sin")],
+    "vi": [("Đăng ký nhận bản tin của Văn phòng Các vấn đề Người nhập cư", "có"), ("Gia hạn DACA", "có")],
+    "zh": [("护照申请预约", "是"), ("公民入籍课程报名", "是"), ("几本护照？", "2")],
+    "zh-Hant": [("護照申請預約", "是"), ("幾本護照？", "2")],
+}
+FREE_TEXT_NAMES = ["complaint", "description", "text", "comments", "note", "message", "details"]
+QUESTION_SIBLINGS = [{"q7": "Oui"}, {"q7": "Có"}, {"field_3": "yes"}, {"q2": "no"}]
+JOIN = {"zh": "，", "zh-Hant": "，", "ko": ", ", "ar": "، "}
+END = {"zh": "。", "zh-Hant": "。", "am": "።", "bn": "।"}
+
+
+def _story(lang: str, statement: str, where: int) -> str:
+    before, after = CONTEXT[lang]
+    end = END.get(lang, ". ")
+    parts = [before, after]
+    parts.insert(where, statement)
+    return end.join(parts) + end.strip()
+
+
+def _collect(guard: Any, body: dict, scope: str, **kw: Any) -> C.Collected:
+    return C.check(guard, C.read(body, **kw), scope=scope, requester="public")
+
+
+def test_every_lexicon_language_has_statement_words() -> None:
+    from status_guard.classify.lexicon import TERM  # noqa: F401  (the lexicon's languages)
+
+    langs = set(DISCLOSE)
+    for kind in statements.KINDS:
+        assert langs <= statements.words().languages[kind], kind
+
+
+# -- F12 / item 7: a volunteered statement, in every language -------------------------------------
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(sorted(DISCLOSE)), st.data(), st.sampled_from(FREE_TEXT_NAMES), st.integers(0, 2),
+       st.sampled_from([None] + QUESTION_SIBLINGS))
+def test_a_residents_own_statement_is_kept_and_audited_in_city_scope_040b(guard, lang, data, name, where,
+                                                                          sibling) -> None:
+    statement = data.draw(st.sampled_from(DISCLOSE[lang]))
+    body = {name: _story(lang, statement, where), **(sibling or {})}
+    col = _collect(guard, body, "city")
+    d = col.decision
+    assert d.effect is Effect.FLAG, (body, [(h.categories, h.paths) for h in d.hits])
+    assert name in d.paths_with(Effect.FLAG) and "2.129.040(b)" in d.citations
+    assert not col.plan().changes  # kept unchanged
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(sorted(DISCLOSE)), st.data(), st.sampled_from(FREE_TEXT_NAMES), st.integers(0, 2),
+       st.sampled_from([None] + QUESTION_SIBLINGS[2:]))
+def test_school_never_keeps_volunteered_status_040k(guard, lang, data, name, where, sibling) -> None:
+    statement = data.draw(st.sampled_from(DISCLOSE[lang]))
+    text = _story(lang, statement, where)
+    body = {name: text, **(sibling or {})}
+    col = _collect(guard, body, "schools")
+    assert col.decision.effect is Effect.REDACT, (body, [(h.categories, h.paths) for h in col.decision.hits])
+    plan = col.plan()
+    assert not plan.cannot and plan.redacted == [name]
+    kept = plan.sets[(name,)]
+    assert statement not in kept and "[removed: 2.129.040(k)]" in kept
+    before, after = CONTEXT[lang]
+    assert before in kept and after in kept  # the rest of what they wrote arrives
+
+
+@pytest.mark.parametrize("lang", sorted(THREATS))
+@pytest.mark.parametrize("scope", ["city", "schools"])
+def test_a_threat_to_report_a_status_names_the_subject_and_is_kept_040b_040k(guard, lang, scope) -> None:
+    body = {"complaint": _story(lang, THREATS[lang], 1)}
+    col = _collect(guard, body, scope)
+    assert col.decision.effect is Effect.FLAG, [(h.categories, h.paths) for h in col.decision.hits]
+    assert not col.plan().changes
+
+
+# -- inquiries in every language and placement -----------------------------------------------------
+def _all_inquiries() -> list[tuple[str, str]]:
+    return [(lang, q) for lang, qs in sorted(INQUIRIES.items()) for q in qs]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(_all_inquiries()), st.sampled_from(["label_generic", "label_free_text", "builder_pair",
+                                                           "builder_list", "question_mark"]),
+       st.sampled_from(["city", "schools", "police"]), st.sampled_from(["no", "sí", "yes", "wi", "không"]))
+def test_an_inquiry_in_any_language_is_refused_wherever_the_form_asks_it_040b(guard, lq, where, scope, answer) -> None:
+    _lang, q = lq
+    if where == "label_generic":
+        body, kw = {"q7": answer}, {"labels": {"q7": q}}
+    elif where == "label_free_text":
+        body, kw = {"comments": answer}, {"labels": {"comments": q}}
+    elif where == "builder_pair":
+        body, kw = {"answers": [{"question": q, "answer": answer}]}, {}
+    elif where == "builder_list":
+        body, kw = {"fields": [{"label": q, "value": answer}, {"label": "Name", "value": "Ana"}]}, {}
+    else:
+        body, kw = {"q": q, "a": answer}, {}
+    d = _collect(guard, body, scope, **kw).decision
+    assert d.effect is Effect.BLOCK, (body, kw, [(h.categories, h.paths) for h in d.hits])
+
+
+@pytest.mark.parametrize("lang,q", _all_inquiries())
+def test_a_quoted_inquiry_in_a_residents_story_is_kept_040b(guard, lang, q) -> None:
+    body = {"complaint": _story(lang, q.rstrip("?？؟ "), 1)}
+    col = _collect(guard, body, "city")
+    assert col.decision.effect is Effect.FLAG and not col.plan().changes
+
+
+# -- item 8: the City's own services -----------------------------------------------------------------
+def _all_services() -> list[tuple[str, str, str]]:
+    return [(lang, q, a) for lang, qs in sorted(SERVICES.items()) for q, a in qs]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(_all_services()), st.sampled_from(["label_generic", "builder_pair", "builder_list"]),
+       st.sampled_from(["city", "schools"]))
+def test_a_city_service_question_is_accepted_unchanged_040b(guard, lqa, where, scope) -> None:
+    _lang, q, a = lqa
+    if where == "label_generic":
+        body, kw = {"q7": a}, {"labels": {"q7": q}}
+    elif where == "builder_pair":
+        body, kw = {"answers": [{"question": q, "answer": a}]}, {}
+    else:
+        body, kw = {"fields": [{"label": q, "value": a}, {"label": "Name", "value": "Ana"}]}, {}
+    col = _collect(guard, body, scope, **kw)
+    assert col.decision.effect is Effect.ALLOW, (body, kw, [(h.categories, h.paths) for h in col.decision.hits])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(_all_services()), st.sampled_from(FREE_TEXT_NAMES), st.sampled_from(["city", "schools"]))
+def test_a_service_named_in_a_residents_words_is_not_a_volunteered_status_040k(guard, lqa, name, scope) -> None:
+    _lang, q, _a = lqa
+    body = {name: q.rstrip("?？ ")}
+    col = _collect(guard, body, scope)
+    assert col.decision.effect is not Effect.BLOCK and not col.plan().changes
+    assert not any("volunteered_status" in h.categories for h in col.decision.hits), col.decision.hits
+
+
+@pytest.mark.parametrize("label", ["Passport number", "Do you have a passport?", "Child passport number",
+                                   "Your DACA renewal date", "How many passports do you have?",
+                                   "Are you a DACA recipient?", "¿Tiene pasaporte?", "Renovación de su DACA"])
+def test_a_status_question_beside_a_service_word_is_still_refused_040b(guard, label) -> None:
+    assert _collect(guard, {"q7": "x"}, "city", labels={"q7": label}).decision.effect is Effect.BLOCK
+
+
+# -- served pages (the middleware strips asked questions from outgoing HTML) ------------------------
+def _page(q: str, action: str) -> str:
+    return (f'<!DOCTYPE html><html><head><title>Form</title></head><body><form method="post" action="{action}">'
+            f'<label for="nm">Name</label><input id="nm" name="name"><label for="x7">{html.escape(q)}</label>'
+            f'<input id="x7" name="q7"><button>Send</button></form></body></html>')
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lang,q,a", _all_services())
+async def test_a_served_service_question_is_served_unchanged_and_answered_040b(guard, client_for, lang, q, a) -> None:
+    page = _page(q, "/svc/submit")
+    app = make_app(guard, pages={"/svc/form": page})
+    async with client_for(app) as c:
+        r = await c.get("/svc/form")
+        assert r.status_code == 200 and r.text == page
+        sub = await c.post("/svc/submit", data={"name": "Ana", "q7": a})
+    assert sub.status_code == 200 and sub.json()["names"] == ["name", "q7"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lang,q", [(lang, qs[0]) for lang, qs in sorted(INQUIRIES.items())])
+async def test_a_served_inquiry_is_removed_and_its_answer_refused_040b(guard, client_for, lang, q) -> None:
+    app = make_app(guard, pages={"/ask/form": _page(q, "/ask/submit")})
+    async with client_for(app) as c:
+        r = await c.get("/ask/form")
+        assert 'name="q7"' not in r.text and html.escape(q) not in r.text
+        sub = await c.post("/ask/submit", data={"name": "Ana", "q7": "no"})
+    assert refused(sub)
+
+
+# -- F11 through the middleware ----------------------------------------------------------------------
+@pytest.mark.anyio
+@pytest.mark.parametrize("field,text,sibling", [
+    ("description", "Mon propriétaire a menacé de signaler mon statut d'immigration à la police.", {"q7": "Oui"}),
+    ("text", "Chủ nhà đe dọa sẽ báo cáo tình trạng nhập cư của tôi cho cảnh sát.", {"q7": "Có"}),
+    ("description", "Je suis sans papiers et mon patron ne me paie pas depuis un mois.", {"q7": "Oui"}),
+    ("text", "Tôi không có giấy tờ và chủ nhà đe dọa gọi cảnh sát.", {"q7": "Có"}),
+])
+async def test_r12d_f11_a_complaint_beside_a_question_is_kept_in_city_and_strip_mode_040b(
+        guard, client_for, field, text, sibling) -> None:
+    body = {field: text, "name": "Ana", **sibling}
+    app = make_app(guard)
+    async with client_for(app) as c:
+        for path in ("/housing/complaint", "/strip/complaint"):
+            r = await c.post(path, json=body)
+            assert r.status_code == 200, (path, r.text)
+            assert json.loads(app.state.received[-1]["body"]) == body
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("field,text,gone", [
+    ("description", "Je suis sans papiers. Mon fils a besoin d'aide en maths.", "sans papiers"),
+    ("text", "Tôi không có giấy tờ. Con tôi cần giúp môn toán.", "giấy tờ"),
+    ("note", "У меня нет документов. Моему сыну нужна помощь с математикой.", "нет документов"),
+    ("note", "N ka ten papel. Nha fidju meste djuda na matemátika.", "ten papel"),
+    ("note", "Mi esposo y yo estamos sin papeles. Mi hijo necesita ayuda con matemáticas.", "sin papeles"),
+])
+async def test_r12d_f11_f12_school_removes_the_disclosure_and_tells_the_person_040k(guard, client_for, field, text,
+                                                                                    gone) -> None:
+    app = make_app(guard)
+    async with client_for(app) as c:
+        r = await c.post("/schools/counselor", json={field: text, "q2": "no"})
+    assert r.status_code == 200
+    got = json.loads(app.state.received[-1]["body"])
+    assert gone not in got[field] and "[removed: 2.129.040(k)]" in got[field] and got["q2"] == "no"
+    assert r.headers["status-guard-notice"].startswith("removed;")
