@@ -270,6 +270,9 @@ def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> l
         beside_all = True
         for sw in status:
             at = [i for i in range(len(words) - len(sw) + 1) if words[i:i + len(sw)] == sw]
+            if any(_owned(words, i) for i in at):  # "mon green card assistance", "my DACA renewal": theirs
+                beside_all = False
+                break
             near = any(j0 - (i + len(sw)) <= 1 and j0 >= i + len(sw) or i - j1 <= 1 and i >= j1
                        for i in at for j0, j1, _ in occ)
             if not near:
@@ -287,6 +290,16 @@ def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> l
         if not (res.categories & vocab_service_categories()):
             out.append((a, b))
     return out
+
+
+def _owned(words: tuple[str, ...], i: int) -> bool:
+    """A word of the person's own ("my", "mon", "mi") or addressing them ("your", "su") just before a
+    status word: the status is someone's, not a service's name."""
+    from .lookalikes import _occurrences, vocab
+
+    before = words[max(0, i - 2):i]
+    mine = statements.first_person_words()
+    return any(w in mine for w in before) or bool(_occurrences(vocab().addressed, before))
 
 
 def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
