@@ -261,7 +261,7 @@ def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> l
             continue
         words = tuple(tokens(clause))
         status = [tuple(tokens(text[f.start:f.end])) for f in spans if a <= f.start and f.end <= b]
-        status += [tuple(tokens(m.group(0))) for m in statements.phrase_matches(clause)]
+        status += [tuple(tokens(m)) for m in statements.phrase_matches(clause)]
         status = [w for w in status if w]
         if not status:
             continue

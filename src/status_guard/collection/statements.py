@@ -47,20 +47,62 @@ class Statement:
     lang: str
 
 
-def _pattern(phrase: str) -> str | None:
-    prefix = phrase.strip().endswith("*")
-    body = normalize(phrase.strip().strip("*")).strip()
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]  # normalised words; for a spaceless script one "word", the text itself
+    prefix: bool  # the last word is a prefix ("документ*")
+    spaceless: bool
+    lang: str
+    text: str  # as the pack wrote it
+
+    def at(self, ws: tuple[str, ...], i: int) -> bool:
+        n = len(self.words)
+        if i + n > len(ws):
+            return False
+        if ws[i:i + n - 1] != self.words[:-1]:
+            return False
+        last = ws[i + n - 1]
+        return last.startswith(self.words[-1]) if self.prefix else last == self.words[-1]
+
+
+def _phrase(raw: str, lang: str) -> _Phrase | None:
+    prefix = raw.strip().endswith("*")
+    body = normalize(raw.strip().strip("*")).strip()
     if not body:
         return None
     if _SPACELESS.search(body):
-        return re.escape(body).replace(r"\ ", r"\s*")
-    words = [re.escape(w) for w in body.split()]
-    return r"(?<!\w)" + r"\s+".join(words) + (r"\w*" if prefix else "") + r"(?!\w)"
+        return _Phrase(("".join(body.split()),), prefix, True, lang, raw)
+    return _Phrase(tuple(body.split()), prefix, False, lang, raw)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """The phrases of one kind, indexed by their first word (a word-start prefix for ``x*``)."""
+
+    by_first: dict[str, tuple[_Phrase, ...]]
+    by_prefix: tuple[_Phrase, ...]  # one-word prefixes ("нелегал*")
+    spaceless: tuple[_Phrase, ...]
+    all: tuple[_Phrase, ...]
+
+    def find(self, ws: tuple[str, ...], compact_text: str) -> list[tuple[int, int, _Phrase]]:
+        """(start word, end word, phrase) of every occurrence; spaceless ones as (-1, -1, phrase)."""
+        out = []
+        for i, w in enumerate(ws):
+            for p in self.by_first.get(w, ()):
+                if p.at(ws, i):
+                    out.append((i, i + len(p.words), p))
+            for p in self.by_prefix:
+                if w.startswith(p.words[0]):
+                    out.append((i, i + 1, p))
+        for p in self.spaceless:
+            if p.words[0] in compact_text:
+                out.append((-1, -1, p))
+        return out
 
 
 @dataclass(frozen=True)
 class _Words:
-    by_kind: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]]  # kind -> (lang, phrase, regex)
+    by_kind: dict[str, _Kind]
     first_person: frozenset[str]
     languages: dict[str, frozenset[str]]
 
@@ -69,27 +111,31 @@ class _Words:
 def words() -> _Words:
     data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
     block = data.get("volunteered_statements") or {}
-    by_kind: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
+    by_kind: dict[str, _Kind] = {}
     langs: dict[str, set[str]] = {}
     for kind in KINDS:
-        out = []
-        for lang, phrases in (block.get(kind) or {}).items():
+        phrases = []
+        for lang, raws in (block.get(kind) or {}).items():
             langs.setdefault(kind, set()).add(lang)
-            for p in phrases or ():
-                rx = _pattern(str(p))
-                if rx is not None:
-                    out.append((lang, str(p), re.compile(rx)))
-        by_kind[kind] = tuple(out)
-    fp = frozenset(normalize(str(p).strip("*")).strip() for ps in (block.get("first_person") or {}).values()
-                   for p in ps or () if normalize(str(p)).strip())
+            phrases.extend(p for r in raws or () if (p := _phrase(str(r), lang)) is not None)
+        first: dict[str, list[_Phrase]] = {}
+        for p in phrases:
+            if not p.spaceless and not (p.prefix and len(p.words) == 1):
+                first.setdefault(p.words[0], []).append(p)
+        by_kind[kind] = _Kind({k: tuple(v) for k, v in first.items()},
+                              tuple(p for p in phrases if not p.spaceless and p.prefix and len(p.words) == 1),
+                              tuple(p for p in phrases if p.spaceless), tuple(phrases))
+    fp = frozenset(" ".join(p.words) for p in by_kind["first_person"].all)
     return _Words(by_kind, fp, {k: frozenset(v) for k, v in langs.items()})
 
 
-def _first(kind: str, text: str) -> tuple[str, str] | None:
-    for lang, phrase, rx in words().by_kind[kind]:
-        if rx.search(text):
-            return lang, phrase
-    return None
+def _found(kind: str, n: str) -> list[tuple[int, int, _Phrase]]:
+    return words().by_kind[kind].find(tuple(n.split()), "".join(n.split()))
+
+
+def _first(kind: str, n: str) -> tuple[str, str] | None:
+    hits = _found(kind, n)
+    return (hits[0][2].lang, hits[0][2].text) if hits else None
 
 
 @lru_cache(maxsize=16384)
@@ -148,17 +194,24 @@ def speaks_of_self(text: str) -> bool:
     return any(s.kind == "disclosing" for s in statements(text)) and inquiry(text) is None
 
 
-def phrase_matches(clause: str) -> list[re.Match[str]]:
-    """The pack's status words (``disclosing``, ``topic``) in a clause, matched on its normalised text."""
+def phrase_matches(clause: str) -> list[str]:
+    """The pack's status words (``disclosing``, ``topic``) in a clause, as they stand in its
+    normalised text."""
     n = normalize(clause)
-    return [m for kind in ("disclosing", "topic") for _, _, rx in words().by_kind[kind] for m in rx.finditer(n)]
+    ws = n.split()
+    out = []
+    for kind in ("disclosing", "topic"):
+        for i, j, p in _found(kind, n):
+            out.append(" ".join(ws[i:j]) if i >= 0 else p.words[0])
+    return out
 
 
 def topic_span(span: str) -> bool:
     """The recognisers' span is one of the pack's ``topic`` words ("statut d'immigration"): it names
     the subject."""
     n = normalize(span).strip()
-    return any(rx.fullmatch(n) for _, _, rx in words().by_kind["topic"])
+    ws = tuple(n.split())
+    return any((i, j) == (0, len(ws)) or (i < 0 and p.words[0] == "".join(ws)) for i, j, p in _found("topic", n))
 
 
 def first_person_words() -> frozenset[str]:
