@@ -124,7 +124,7 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         asked, count_notes = counted_service(classifier, name, label, value, asked)
         if not lf.is_file:
             asked = _asks_in_words(asked, name, label, lookalike_notes)
-            asked, service_notes = service_question(asked, label)
+            asked, service_notes = service_question(classifier, asked, label)
             lookalike_notes += service_notes
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)

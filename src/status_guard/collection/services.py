@@ -50,20 +50,22 @@ def languages() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=8192)
-def _offers(label: str, category: str) -> str | None:
+def _offers(label: str, category: str) -> tuple[str, str] | None:
+    """(why, the label's text outside the service's words) when the label names a city service."""
     pats, not_with, (yours_before, yours_after) = _patterns()
     n = " ".join(normalize(label).split())
     for lang, rx in pats.get(category, ()):
         m = rx.search(n)
         if m is None:
             continue
-        rest = n[:m.start()] + " " + n[m.end():]
+        rest = rx.sub(" ", n)
         if any(w in not_with for w in tokens(rest)) or statements.inquiry(label) is not None:
             return None
         # the person's own renewal or passport ("your DACA renewal", "su pasaporte", "paspò ou")
         if yours_before.search(n[:m.start()]) or yours_after.search(n[m.end():]):
             return None
-        return f"{category}: not asked: '{m.group(0)}' names a city service ({lang}), not the person's status"
+        return (f"{category}: not asked: '{m.group(0)}' names a city service ({lang}), not the person's status",
+                rest)
     return None
 
 
@@ -73,8 +75,9 @@ def offers_a_service(text: str) -> bool:
     return any(_offers(text, c) is not None for c in _patterns()[0])
 
 
-def service_question(asked: Classification, label: str | None) -> tuple[Classification, list[str]]:
-    """``asked`` without the categories the label only names a city service of."""
+def service_question(classifier: Any, asked: Classification, label: str | None) -> tuple[Classification, list[str]]:
+    """``asked`` without the categories the label only names a city service of (every word that
+    found the category is inside the service's words: "jamais demandé passeport. Passeport ?" asks)."""
     pats = _patterns()[0]
     cats = [c for c in asked.categories if c in pats]
     if not cats or not label:
@@ -84,10 +87,10 @@ def service_question(asked: Classification, label: str | None) -> tuple[Classifi
     for c in cats:
         if any(not r.startswith(("label term ",)) for r in asked.reasons.get(c, ())):
             continue  # a name, a standard's element or a pattern found it too
-        why = _offers(label, c)
-        if why is not None:
+        hit = _offers(label, c)
+        if hit is not None and c not in classifier.classify("", hit[1]).categories:
             keep.discard(c)
-            notes.append(why)
+            notes.append(hit[0])
     if keep == set(asked.categories):
         return asked, []
     return Classification(frozenset(keep), {k: v for k, v in asked.reasons.items() if k in keep}), notes
