@@ -41,21 +41,22 @@ def _collect(guard: Any, body: dict, scope: str, **kw: Any) -> C.Collected:
     return C.check(guard, C.read(body, **kw), scope=scope, requester="public")
 
 
-def test_every_lexicon_language_has_statement_words() -> None:
-    from status_guard.classify.lexicon import TERM  # noqa: F401  (the lexicon's languages)
-
-    langs = set(DISCLOSE)
+def test_every_lexicon_language_has_statement_words_and_phrasings(guard) -> None:
+    langs = set(guard.classifier.lexicon.languages)
     for kind in statements.KINDS:
         assert langs <= statements.words().languages[kind], kind
+    assert langs <= set(DISCLOSE) and langs <= set(INQUIRIES) and langs <= set(CONTEXT)
 
 
 # -- F12 / item 7: a volunteered statement, in every language -------------------------------------
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(sorted(DISCLOSE)), st.data(), st.sampled_from(FREE_TEXT_NAMES), st.integers(0, 2),
-       st.sampled_from([None] + QUESTION_SIBLINGS))
+       st.sampled_from([None] + QUESTION_SIBLINGS), st.sampled_from(["as typed", "lower", "upper", "spaced"]))
 def test_a_residents_own_statement_is_kept_and_audited_in_city_scope_040b(guard, lang, data, name, where,
-                                                                          sibling) -> None:
+                                                                          sibling, typed) -> None:
     statement = data.draw(st.sampled_from(DISCLOSE[lang]))
+    statement = {"as typed": statement, "lower": statement.lower(), "upper": statement.upper(),
+                 "spaced": "  ".join(statement.split())}[typed]
     body = {name: _story(lang, statement, where), **(sibling or {})}
     col = _collect(guard, body, "city")
     d = col.decision

@@ -40,7 +40,8 @@ def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], fro
         return "|".join(sorted((re.escape(" ".join(normalize(str(w)).split())) for w in sq.get(key) or ()
                                 if normalize(str(w)).strip()), key=len, reverse=True))
 
-    yours = (re.compile(rf"(?:^|\s)(?:{alts('yours_before')})\s*$"), re.compile(rf"^\s*(?:{alts('yours_after')})(?:\s|$)"))
+    # a possessive up to three words before the service ("your clínica de renovação do DACA")
+    yours = (re.compile(rf"(?:^|\s)(?:{alts('yours_before')})(?:\s+\S+){{0,3}}\s*$"), re.compile(rf"^\s*(?:{alts('yours_after')})(?:\s|$)"))
     return out, not_with, yours
 
 
