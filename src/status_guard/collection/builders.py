@@ -301,8 +301,8 @@ def question_shaped(text: str) -> bool:
     if t.endswith(("?", ":", "？", "؟", "：")):
         return True
     words = re.findall(r"\w+", t.lower())
-    if set(words) & _FIRST_PERSON:
-        return False
+    if set(words) & _FIRST_PERSON or _speaks_of_self(t):
+        return False  # a person's own words ("Je suis sans papiers", "N ka ten papel"), in any language
     if 0 < len(words) <= 8:
         return True
     # a longer text that speaks to the person is a question, with or without its mark (Vietnamese
@@ -318,8 +318,19 @@ def _addresses_the_person(text: str) -> bool:
     from ..normalize import tokens
     from .lookalikes import _occurrences, vocab
 
+    from .statements import first_person_words
+
     words = tuple(tokens(text))
-    return any(p.words[0] not in _FIRST_PERSON for _, _, p in _occurrences(vocab().addressed, words))
+    mine = first_person_words()  # "mon", "nha", "我的" speak of oneself in their languages (fr "mon
+    # statut", kea "nha patron"; and kea "nha" is inside Vietnamese "chủ nhà"): not the reader addressed
+    return any(p.words[0] not in _FIRST_PERSON and " ".join(p.words) not in mine and p.words[0] not in mine
+               for _, _, p in _occurrences(vocab().addressed, words))
+
+
+def _speaks_of_self(text: str) -> bool:
+    from .statements import speaks_of_self
+
+    return speaks_of_self(text)
 
 
 _NESTED_Q = frozenset({"item", "question", "field", "headings", "heading", "prompt", "title", "label"})

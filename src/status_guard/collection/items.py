@@ -24,7 +24,9 @@ from ..model import MISSING, Item
 from ..normalize import normalize, tokens
 from .choices import asked_by_choices
 from .counts import counted_service
+from .services import offers_a_service, service_question
 from .files import file_name_in, read_file_name
+from . import statements
 from .lookalikes import asked as asked_by
 from .subjects import subject_of
 from .view import Leaf, name_read
@@ -123,6 +125,10 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         # the label of the field that carried it
         asked, lookalike_notes = asked_by(classifier, name, None if lf.is_file else label, siblings)
         asked, count_notes = counted_service(classifier, name, label, value, asked)
+        if not lf.is_file:
+            asked = _asks_in_words(asked, name, label, lookalike_notes)
+            asked, service_notes = service_question(classifier, asked, label)
+            lookalike_notes += service_notes
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
@@ -169,13 +175,19 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                 if detector is not None:
                     for i, s in scan:
                         answer_like = subject == "generic" and not looks_like_free_text(s)
-                        for f in detector.detect(s):
+                        found = detector.detect(s)
+                        services = _service_clauses(classifier, s, found) if found or statements.statements(s) else []
+                        for f in found:
                             c = f.category
                             if c in asked.categories or c in lf.known:
                                 cats.add(c)
                                 continue
                             if answer_like and _names_a_service(s):
                                 reasons.append(f"{c}: the answer names a city service, not the person's status")
+                                continue
+                            if not answer_like and _within(services, f.start, f.end):
+                                reasons.append(f"{c}: the words name a city service (a class, a clinic, an "
+                                               "appointment), not the person's status")
                                 continue
                             if answer_like:  # a short answer to a question whose name says nothing
                                 if c not in cats:
@@ -184,6 +196,8 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                                 cats.add(c)
                                 continue
                             mapped = _mapped(mmap, c, s[f.start:f.end])
+                            if mmap.topic.get(c) and statements.topic_span(s[f.start:f.end]):
+                                mapped = mmap.topic[c]  # "tình trạng nhập cư", "statut d'immigration": the subject
                             if _about_a_group(s, f.end) and mmap.topic.get(c):
                                 mapped = mmap.topic[c]  # "undocumented residents", "Refugee Advocacy
                                 # Coalition": the subject, nobody's status (040(k) is about a person)
@@ -193,6 +207,8 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                                 continue
                             cats.add(mapped)
                             mentions.append(Mention(i, f.start, f.end, mapped))
+                        _said(s, i, services, mmap, asked.categories | lf.known, answer_like, cats, reasons,
+                              mentions)
                     for mc in sorted({m.category for m in mentions}):
                         reasons.append(f"{mc}: the person mentioned it in their own words; the form did not ask")
         item = Item(lf.path, frozenset(cats), tuple(dict.fromkeys(reasons)), lf.value)
@@ -207,6 +223,122 @@ _GROUP_NOUNS = frozenset({
     "committee", "rights", "justice", "services", "affairs", "office", "program", "programs", "fund", "project",
     "task", "policy", "policies", "law", "laws", "issues", "act", "protections", "students",
 })
+
+
+#: the categories a statement about status stands for (its words are the pack's ``volunteered_statements``)
+STATEMENT_CATEGORY = "immigration_status"
+
+
+def _asks_in_words(asked: Any, name: str, label: str | None, notes: list[str]) -> Any:
+    """A question put to the person about their status in words the classifier's terms do not hold
+    ("¿Tiene usted papeles?", "Bu ten papel?"): an inquiry (2.129.040(b)) wherever a form asks it —
+    a field's name or label, a form builder's question, the page that served the form."""
+    if STATEMENT_CATEGORY in asked.categories:
+        return asked
+    for text in (label, name):
+        q = statements.inquiry(text)
+        if q is not None:
+            from ..classify.result import Classification
+
+            why = f"label asks '{q.phrase}' ({q.lang}): a question about the person's status"
+            return asked.merged(Classification(frozenset({STATEMENT_CATEGORY}), {STATEMENT_CATEGORY: (why,)}))
+    return asked
+
+
+def _service_clauses(classifier: Any, text: str, found: Iterable[Any] = ()) -> list[tuple[int, int]]:
+    """Clauses of a person's text that name a city service ("sign up for the DACA renewal clinic",
+    "护照申请预约", "公民入籍课程报名"): every status word in them stands beside a service noun of
+    ``vocabulary.yaml`` (``services``, ``answer_services``, ``signup``; at most one word between, or
+    touching in scripts written without spaces), and the pack's look-alike reading of the clause
+    finds no status left (a person addressed — "my DACA renewal" — keeps it)."""
+    from ..classify.lexicon import compact_script
+    from ..normalize import compact
+    from .lookalikes import _occurrences, answer_states_a_fact, vocab
+
+    v = vocab()
+    nouns = v.services + v.answer_services + v.signup
+    spans = list(found)
+    out = []
+    for a, b in statements.clauses(text):
+        clause = text[a:b]
+        if answer_states_a_fact(clause):  # "DACA application 2027-03-01", "TPS expired": a fact of a status
+            continue
+        if offers_a_service(clause):
+            out.append((a, b))
+            continue
+        words = tuple(tokens(clause))
+        status = [tuple(tokens(text[f.start:f.end])) for f in spans if a <= f.start and f.end <= b]
+        status += [tuple(tokens(m)) for m in statements.phrase_matches(clause)]
+        status = [w for w in status if w]
+        if not status:
+            continue
+        occ = _occurrences(nouns, words)
+        ctext = compact(clause)
+        beside_all = True
+        for sw in status:
+            at = [i for i in range(len(words) - len(sw) + 1) if words[i:i + len(sw)] == sw]
+            if any(_owned(words, i) for i in at):  # "mon green card assistance", "my DACA renewal": theirs
+                beside_all = False
+                break
+            near = any(j0 - (i + len(sw)) <= 1 and j0 >= i + len(sw) or i - j1 <= 1 and i >= j1
+                       for i in at for j0, j1, _ in occ)
+            if not near:
+                sc = compact("".join(sw))
+                k = ctext.find(sc)
+                near = k >= 0 and compact_script(sc) and any(
+                    compact_script(p.ctext) and p.ctext in ctext[max(0, k - len(p.ctext) - 2):k + len(sc) + len(p.ctext) + 2]
+                    for p in nouns)
+            if not near:
+                beside_all = False
+                break
+        if not beside_all:
+            continue
+        res, _ = asked_by(classifier, "", clause, answer=True)
+        if not (res.categories & vocab_service_categories()):
+            out.append((a, b))
+    return out
+
+
+def _owned(words: tuple[str, ...], i: int) -> bool:
+    """A word of the person's own ("my", "mon", "mi") or addressing them ("your", "su") just before a
+    status word: the status is someone's, not a service's name."""
+    from .lookalikes import _occurrences, vocab
+
+    before = words[max(0, i - 2):i]
+    mine = statements.first_person_words()
+    return any(w in mine for w in before) or bool(_occurrences(vocab().addressed, before))
+
+
+def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _said(text: str, index: int | None, services: list[tuple[int, int]], mmap: "MentionMap", asked: frozenset[str],
+          answer_like: bool, cats: set[str], reasons: list[str], mentions: list["Mention"]) -> None:
+    """What the person's own words say of a status that the recognisers did not find (``statements``):
+    a first-person statement is a volunteered status, a threat or a quote names the subject; in
+    answer to a field that asked, it is the answer."""
+    for st in statements.statements(text):
+        if _within(services, st.start, st.end):
+            continue
+        if STATEMENT_CATEGORY in asked or (answer_like and st.kind == "disclosing"):
+            cats.add(STATEMENT_CATEGORY)
+            continue
+        if st.kind == "disclosing":
+            mapped = mmap.disclosure.get(STATEMENT_CATEGORY)
+        else:  # a quoted question or the subject named
+            mapped = mmap.topic.get(STATEMENT_CATEGORY) or mmap.disclosure.get(STATEMENT_CATEGORY)
+        if mapped is None:
+            cats.add(STATEMENT_CATEGORY)
+            reasons.append(f"{STATEMENT_CATEGORY}: free text says '{st.phrase}' ({st.lang})")
+            continue
+        if any(m.index == index and m.category == mapped and m.start <= st.start and st.end <= m.end
+               for m in mentions):
+            continue
+        if st.kind == "disclosing":  # the whole clause goes (the recognisers' span may be a part of it)
+            mentions[:] = [m for m in mentions if not (m.index == index and st.start <= m.start and m.end <= st.end)]
+        cats.add(mapped)
+        mentions.append(Mention(index, st.start, st.end, mapped))
 
 
 def _about_a_group(text: str, end: int) -> bool:

@@ -1,0 +1,221 @@
+"""What a resident says of themselves, and what a form asks them, in every language of the lexicon.
+
+2.129.040(b) forbids the City to *inquire*; it does not let the City turn away a resident who
+tells their own story. The free-text recognisers find many status words, but not every way a
+person says it ("N ka ten papel", "У меня нет документов", "No tengo papeles") nor every way a form
+asks it ("¿Tiene usted papeles?", "Bu ten papel?"). This pass reads a text clause by clause with
+the pack's words (``vocabulary.yaml`` ``volunteered_statements``):
+
+* ``inquiry`` — the clause asks the person about their status: refused when a form asks it (a
+  name, label, builder question or served page); in a resident's own words it is a quote and names
+  the subject;
+* ``disclosing`` — the person speaks of themselves (``first_person``) and a ``disclosing`` word is in
+  the same clause: a volunteered status (flagged in city and police scope; in schools scope the
+  clause is removed before the text is kept and the person is told, 040(k));
+* ``topic`` — a ``topic`` word (or a disclosing word nobody claims): the subject is named ("threatened
+  to report my immigration status"), nobody's status disclosed; kept and audited.
+
+Spans are whole clauses of the original text (a clause ends at . , ; : ? ! and their CJK, Arabic,
+Ethiopic and Bengali forms), so removing one never leaves half a disclosure behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+from ..normalize import normalize
+
+Kind = Literal["inquiry", "disclosing", "topic"]
+KINDS = ("first_person", "disclosing", "topic", "inquiries")
+_CLAUSE = re.compile(r"[^.,;:?!\n\u060c\u061b\u061f\u3001\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964\u1361\u1362\u1363\u1364"
+                     r"\u00bf\u00a1]+[?\u061f\uff1f]?")
+_SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+@dataclass(frozen=True)
+class Statement:
+    start: int  # the clause, in the original text
+    end: int
+    kind: Kind
+    phrase: str  # the pack's phrase that decided it
+    lang: str
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]  # normalised words; for a spaceless script one "word", the text itself
+    prefix: bool  # the last word is a prefix ("документ*")
+    spaceless: bool
+    lang: str
+    text: str  # as the pack wrote it
+
+    def at(self, ws: tuple[str, ...], i: int) -> bool:
+        n = len(self.words)
+        if i + n > len(ws):
+            return False
+        if ws[i:i + n - 1] != self.words[:-1]:
+            return False
+        last = ws[i + n - 1]
+        return last.startswith(self.words[-1]) if self.prefix else last == self.words[-1]
+
+
+def _phrase(raw: str, lang: str) -> _Phrase | None:
+    prefix = raw.strip().endswith("*")
+    body = normalize(raw.strip().strip("*")).strip()
+    if not body:
+        return None
+    if _SPACELESS.search(body):
+        return _Phrase(("".join(body.split()),), prefix, True, lang, raw)
+    return _Phrase(tuple(body.split()), prefix, False, lang, raw)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """The phrases of one kind, indexed by their first word (a word-start prefix for ``x*``)."""
+
+    by_first: dict[str, tuple[_Phrase, ...]]
+    by_prefix: tuple[_Phrase, ...]  # one-word prefixes ("нелегал*")
+    spaceless: tuple[_Phrase, ...]
+    all: tuple[_Phrase, ...]
+
+    def find(self, ws: tuple[str, ...], compact_text: str) -> list[tuple[int, int, _Phrase]]:
+        """(start word, end word, phrase) of every occurrence; spaceless ones as (-1, -1, phrase)."""
+        out = []
+        for i, w in enumerate(ws):
+            for p in self.by_first.get(w, ()):
+                if p.at(ws, i):
+                    out.append((i, i + len(p.words), p))
+            for p in self.by_prefix:
+                if w.startswith(p.words[0]):
+                    out.append((i, i + 1, p))
+        for p in self.spaceless:
+            if p.words[0] in compact_text:
+                out.append((-1, -1, p))
+        return out
+
+
+@dataclass(frozen=True)
+class _Words:
+    by_kind: dict[str, _Kind]
+    first_person: frozenset[str]
+    languages: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def words() -> _Words:
+    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    block = data.get("volunteered_statements") or {}
+    by_kind: dict[str, _Kind] = {}
+    langs: dict[str, set[str]] = {}
+    for kind in KINDS:
+        phrases = []
+        for lang, raws in (block.get(kind) or {}).items():
+            langs.setdefault(kind, set()).add(lang)
+            phrases.extend(p for r in raws or () if (p := _phrase(str(r), lang)) is not None)
+        first: dict[str, list[_Phrase]] = {}
+        for p in phrases:
+            if not p.spaceless and not (p.prefix and len(p.words) == 1):
+                first.setdefault(p.words[0], []).append(p)
+        by_kind[kind] = _Kind({k: tuple(v) for k, v in first.items()},
+                              tuple(p for p in phrases if not p.spaceless and p.prefix and len(p.words) == 1),
+                              tuple(p for p in phrases if p.spaceless), tuple(phrases))
+    fp = frozenset(" ".join(p.words) for p in by_kind["first_person"].all)
+    return _Words(by_kind, fp, {k: frozenset(v) for k, v in langs.items()})
+
+
+def _found(kind: str, n: str) -> list[tuple[int, int, _Phrase]]:
+    return words().by_kind[kind].find(tuple(n.split()), "".join(n.split()))
+
+
+def _first(kind: str, n: str) -> tuple[str, str] | None:
+    hits = _found(kind, n)
+    return (hits[0][2].lang, hits[0][2].text) if hits else None
+
+
+@lru_cache(maxsize=16384)
+def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
+    n = normalize(clause)
+    if not n.strip():
+        return None
+    hit = _first("inquiries", n)
+    if hit is not None:
+        return "inquiry", hit[1], hit[0]
+    hit = _first("disclosing", n)
+    if hit is not None:
+        if _first("first_person", n) is not None:
+            return "disclosing", hit[1], hit[0]
+        return "topic", hit[1], hit[0]
+    hit = _first("topic", n)
+    if hit is not None:
+        return "topic", hit[1], hit[0]
+    return None
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of ``text`` (start, end), whitespace trimmed."""
+    out = []
+    for m in _CLAUSE.finditer(text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def statements(text: str) -> tuple[Statement, ...]:
+    """Every clause of ``text`` that asks, discloses or names a status."""
+    out = []
+    for a, b in clauses(text):
+        k = _clause_kind(text[a:b])
+        if k is not None:
+            out.append(Statement(a, b, k[0], k[1], k[2]))
+    return tuple(out)
+
+
+def inquiry(text: str | None) -> Statement | None:
+    """The first clause of ``text`` that asks the person about their status, if any."""
+    if not text:
+        return None
+    return next((s for s in statements(text) if s.kind == "inquiry"), None)
+
+
+def speaks_of_self(text: str) -> bool:
+    """The text is a person's own statement about a status ("I don't have papers"), not a question."""
+    return any(s.kind == "disclosing" for s in statements(text)) and inquiry(text) is None
+
+
+def phrase_matches(clause: str) -> list[str]:
+    """The pack's status words (``disclosing``, ``topic``) in a clause, as they stand in its
+    normalised text."""
+    n = normalize(clause)
+    ws = n.split()
+    out = []
+    for kind in ("disclosing", "topic"):
+        for i, j, p in _found(kind, n):
+            out.append(" ".join(ws[i:j]) if i >= 0 else p.words[0])
+    return out
+
+
+def topic_span(span: str) -> bool:
+    """The recognisers' span is one of the pack's ``topic`` words ("statut d'immigration"): it names
+    the subject."""
+    n = normalize(span).strip()
+    ws = tuple(n.split())
+    return any((i, j) == (0, len(ws)) or (i < 0 and p.words[0] == "".join(ws)) for i, j, p in _found("topic", n))
+
+
+def first_person_words() -> frozenset[str]:
+    return words().first_person
+
+
+__all__ = ["Statement", "clauses", "first_person_words", "inquiry", "phrase_matches", "topic_span", "speaks_of_self", "statements", "words"]
