@@ -1,0 +1,186 @@
+"""What the third walkthrough (w16c: a non-developer following docs/compliance.md) found, as the law names it.
+
+Invariants (each with generated shapes):
+* 2.129.040(g) lateness is shown to the minute however long it is: once days appear the hours and
+  minutes stay (F04) — the same words in the CLI, the dashboard and the 060 report;
+* the 060 report's coverage statement speaks the jurisdiction's clock (America/New_York, pack data)
+  and lengths of time in days, never UTC ISO stamps or thousands of hours (F05);
+* a time typed with a zone abbreviation that does not fit is refused, and any time the error suggests
+  is the same instant converted, never the same clock digits in another zone (F06);
+* a date that does not exist (2026-02-30) is named as such (F12).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from status_guard.cli import cli
+from status_guard.compliance import EventError, take_snapshot
+from status_guard.compliance.jurisdiction import Jurisdiction, duration_words
+from status_guard.compliance.report import Period, ReportError, report_for
+
+NY = "America/New_York"
+T0 = datetime(2026, 3, 2, 13, 0, tzinfo=timezone.utc)
+SLOW = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_UNITS = {"day": 1440, "days": 1440, "h": 60, "min": 1}
+
+
+def _minutes_of(words: str) -> int:
+    """The number of minutes a duration in words says ('2 days 0 h 5 min' -> 2885)."""
+    parts = words.split()
+    assert len(parts) % 2 == 0, words
+    return sum(int(n) * _UNITS[u] for n, u in zip(parts[::2], parts[1::2]))
+
+
+# -- F04: lateness keeps its minutes once days appear (040(g)) ----------------------------------------
+@given(st.integers(min_value=60, max_value=400 * 24 * 3600))
+def test_040g_lateness_in_words_is_exact_to_the_minute(seconds: int) -> None:
+    words = duration_words(timedelta(seconds=seconds))
+    assert _minutes_of(words) == seconds // 60, words
+    # units always in the same order, none skipped between the largest and the smallest shown
+    units = [u.rstrip("s") for u in words.split()[1::2]]
+    order = ["day", "h", "min"]
+    assert units == order[order.index(units[0]):order.index(units[0]) + len(units)], words
+
+
+def _recording(tmp: Path, policy: Any) -> tuple[Any, Any]:
+    import secrets
+
+    from status_guard import Guard
+    from status_guard.audit import open_audit
+    from status_guard.compliance import EventRecorder
+
+    log = open_audit(f"jsonl:{tmp / 'audit.jsonl'}", fsync="never")
+    return EventRecorder(Guard(policy, audit=log), person_key=secrets.token_bytes(32),
+                         department="Police Department"), log
+
+
+@SLOW
+@given(late=st.timedeltas(min_value=timedelta(days=1, minutes=1), max_value=timedelta(days=9)))
+def test_040g_a_late_notice_days_late_shows_its_minutes_in_cli_dashboard_and_report(policy: Any,
+                                                                                    late: timedelta) -> None:
+    import tempfile
+
+    from status_guard.compliance.dashboard.app import DashboardConfig, create_app
+    from status_guard.compliance.render import render
+
+    late = timedelta(minutes=int(late.total_seconds() // 60))
+    with tempfile.TemporaryDirectory() as d:
+        log_path = Path(d) / "audit.jsonl"
+        recorder, log = _recording(Path(d), policy)
+        opened = recorder.record("detainer_request", person_id="BK-9", in_custody=True, occurred_at=T0)["event"]
+        recorder.record("notice_delivered", obligation_ref=opened["obligation_ref"],
+                        occurred_at=T0 + timedelta(hours=24) + late)
+        log.close()
+        words = duration_words(late)
+        assert _minutes_of(words) == late.total_seconds() // 60
+        res = CliRunner().invoke(cli, ["obligations", "--all", "--audit", str(log_path)])
+        line = next(x for x in res.output.splitlines() if opened["obligation_ref"] in x)
+        assert line.startswith("closed late") and words in line
+        app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}"))
+
+        async def get() -> str:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+                return (await c.get("/obligations?all=1")).text
+
+        assert words in asyncio.run(get())
+        r = report_for(take_snapshot(f"jsonl:{log_path}"),
+                       Period.parse("2026-01-01", "2026-06-30", ZoneInfo(NY)), policy)
+        assert words in render(r, "md").decode() and words in render(r, "html").decode()
+
+
+# -- F05: the coverage statement in the jurisdiction's clock, lengths in days (060) --------------------
+def test_060_coverage_statement_reads_the_jurisdictions_clock_and_days(clock: Any, recorder: Any, audit_log: Any,
+                                                                         log_path: Path, policy: Any) -> None:
+    from status_guard.compliance.render import render
+    from status_guard.compliance.wording import coverage_sentence
+
+    for when in ("2026-03-01T19:05:00Z", "2026-03-09T02:30:00Z"):  # entered as it happened, weeks apart
+        clock.set(when)
+        recorder.record("detainer_request", person_id="BK-1", in_custody=False, occurred_at=when)
+    audit_log.close()
+    r = report_for(take_snapshot(f"jsonl:{log_path}"), Period.parse("2026-01-01", "2026-06-30", ZoneInfo(NY)),
+                   policy, now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    s = coverage_sentence(r)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", s), s          # no ISO stamps
+    assert "UTC" not in s and not re.search(r"\d+\.\d h|\d{3,} h", s), s  # no UTC, no hundreds of hours
+    assert re.search(r"\d+ days( \d+ h)?( \d+ min)?", s), s               # lengths in days
+    assert "EST" in s or "EDT" in s, s
+    # the longest quiet time, in words, is the real length between the two local times it names
+    m = re.search(r"longest time with no record was ([\w ]+?) \(from", s)
+    assert m is not None, s
+    c = r.coverage
+    from status_guard.compliance.jurisdiction import parse_stored
+
+    real = parse_stored(c.quiet_to) - parse_stored(c.quiet_from)
+    assert _minutes_of(m.group(1)) == int(real.total_seconds() // 60)
+    for fmt in ("md", "html"):
+        assert s.split(".")[0] in render(r, fmt).decode()
+
+
+# -- F06: a suggested time is the same instant, converted ---------------------------------------------
+_ABBR = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+
+
+@given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+       hour=st.integers(0, 23), minute=st.integers(0, 59), abbr=st.sampled_from(sorted(_ABBR)))
+def test_a_suggested_time_for_a_wrong_zone_abbreviation_is_the_same_instant(day: date, hour: int, minute: int,
+                                                                              abbr: str) -> None:
+    j = Jurisdiction(tz_name=NY)
+    stamp = f"{day.isoformat()} {hour:02d}:{minute:02d}"
+    meant = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(hours=_ABBR[abbr])))
+    try:
+        got = j.parse_time(f"{stamp} {abbr}")
+    except EventError as e:
+        msg = str(e)
+        # every "write 'YYYY-MM-DD HH:MM ZZZ'" it offers as the conversion is the instant that was meant
+        m = re.search(r"is (\d{4}-\d\d-\d\d \d\d:\d\d) (E[SD]T) in America/New_York: write '([^']+)'", msg)
+        if m is None:
+            assert "did not exist" in msg or "happened twice" in msg, msg
+            return
+        assert j.parse_time(m.group(3)) == meant.astimezone(timezone.utc), msg
+        return
+    # accepted only when the abbreviation is New York's own at that moment, read as that wall clock
+    assert abbr in ("EST", "EDT") and got == meant.astimezone(timezone.utc)
+
+
+def test_pst_is_never_suggested_as_the_same_clock_time_in_eastern() -> None:
+    with pytest.raises(EventError) as e:
+        Jurisdiction(tz_name=NY).parse_time("2026-01-15 09:00 PST")
+    assert "is 2026-01-15 12:00 EST" in str(e.value) and "write '2026-01-15 12:00 EST'" in str(e.value)
+    with pytest.raises(EventError) as e:
+        Jurisdiction(tz_name=NY).parse_time("2026-01-15 09:00 XYZT")
+    assert "09:00 EST" not in str(e.value) and "offset" in str(e.value)
+
+
+# -- F12: a date that does not exist is named as such -------------------------------------------------
+@given(y=st.integers(1990, 2100), mo=st.integers(1, 12), d=st.integers(29, 31))
+def test_a_report_date_that_does_not_exist_is_named_as_such(y: int, mo: int, d: int) -> None:
+    text = f"{y:04d}-{mo:02d}-{d:02d}"
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        with pytest.raises(ReportError, match=r"--from " + text + r": that date does not exist \(\w+ \d{4} has "
+                                              r"(28|29|30) days"):
+            Period.parse(text, "2100-12-31", limit=False)
+    else:
+        assert Period.parse(text, "2100-12-31", limit=False).start == date(y, mo, d)
+
+
+def test_report_from_february_30th_says_the_date_does_not_exist(log_path: Path) -> None:
+    log_path.write_text("")
+    res = CliRunner().invoke(cli, ["report", "semiannual", "--audit", str(log_path), "--from", "2026-02-30",
+                                   "--to", "2026-06-30"])
+    assert res.exit_code == 2 and "2026-02-30: that date does not exist" in res.output
