@@ -184,3 +184,45 @@ def test_report_from_february_30th_says_the_date_does_not_exist(log_path: Path) 
     res = CliRunner().invoke(cli, ["report", "semiannual", "--audit", str(log_path), "--from", "2026-02-30",
                                    "--to", "2026-06-30"])
     assert res.exit_code == 2 and "2026-02-30: that date does not exist" in res.output
+
+
+# -- F07: one --out rule across commands ---------------------------------------------------------------
+COMMANDS = {  # command -> the formats it writes
+    "obligations": ("table", "json", "jsonl", "csv"), "events list": ("table", "json", "jsonl", "csv"),
+    "report semiannual": ("html", "pdf", "md", "csv", "json"), "complaint draft": ("md", "html", "json"),
+    "scan": ("table", "json", "jsonl", "csv", "sarif"),
+}
+EXT = {"table": "txt", "json": "json", "jsonl": "jsonl", "csv": "csv", "html": "html", "md": "md", "pdf": "pdf",
+       "sarif": "sarif"}
+
+
+@given(cmd=st.sampled_from(sorted(COMMANDS)), ext=st.sampled_from(sorted(set(EXT.values()) | {"docx", "xlsx", "doc",
+                                                                                               "rtf", "odt"})),
+       fmt=st.one_of(st.none(), st.sampled_from(sorted(EXT))))
+def test_out_extension_follows_one_rule_in_every_command(cmd: str, ext: str, fmt: str | None) -> None:
+    """The extension must be the written format's; a refusal names --out and --format."""
+    from status_guard.cli.options import format_for_out
+
+    choices = COMMANDS[cmd]
+    if fmt is not None and fmt not in choices:
+        return  # click refuses the --format choice itself
+    ext_fmt = {v: k for k, v in EXT.items()}.get(ext)
+    out = f"/tmp/x/r.{ext}"
+    try:
+        got = format_for_out(fmt, out, choices, choices[0])
+    except SystemExit as e:
+        assert e.code == 2
+        assert ext_fmt not in choices or (fmt is not None and ext_fmt != fmt)
+        return
+    assert ext_fmt in choices and got == ext_fmt and (fmt is None or fmt == ext_fmt)
+
+
+@pytest.mark.parametrize("args", [["obligations", "--out", "x.docx"], ["report", "semiannual", "--from", "2026-01-01",
+                                  "--to", "2026-06-30", "--out", "r.docx"],
+                                  ["report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30",
+                                   "--format", "pdf", "--out", "r.docx"]])
+def test_an_out_extension_no_format_has_is_refused_naming_both_flags(log_path: Path, args: list[str]) -> None:
+    log_path.write_text("")
+    res = CliRunner().invoke(cli, [*args, "--audit", str(log_path)])
+    assert res.exit_code == 2 and "--out" in res.output and "--format" in res.output
+    assert ".docx is not a format this command writes" in res.output
