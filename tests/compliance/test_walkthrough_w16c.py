@@ -226,3 +226,34 @@ def test_an_out_extension_no_format_has_is_refused_naming_both_flags(log_path: P
     res = CliRunner().invoke(cli, [*args, "--audit", str(log_path)])
     assert res.exit_code == 2 and "--out" in res.output and "--format" in res.output
     assert ".docx is not a format this command writes" in res.output
+
+
+# -- F08 / S05: `audit query` says when each record's fact occurred, under plain headings ----------------
+@SLOW
+@given(whens=st.lists(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31),
+                                   timezones=st.just(timezone.utc)).map(lambda w: w.replace(microsecond=0)),
+                      min_size=1, max_size=3))
+def test_060_audit_query_csv_says_when_each_event_occurred_in_the_jurisdictions_clock(policy: Any,
+                                                                                     whens: list[datetime]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        recorder, log = _recording(Path(d), policy)
+        for w in whens:
+            recorder.record("federal_reimbursement", case_ref="CPD-1", amount="10.00", occurred_at=w,
+                            allow_duplicate=True)
+        log.close()
+        res = CliRunner().invoke(cli, ["audit", "query", "--audit", str(Path(d) / "audit.jsonl"), "--kind", "event",
+                                       "--format", "csv"])
+        assert res.exit_code == 0, res.output
+        rows = list(csv.DictReader(io.StringIO(res.stdout)))
+        got = [datetime.fromisoformat(r["occurred"]) for r in rows]
+        assert sorted(g.astimezone(timezone.utc) for g in got) == sorted(whens)
+        assert all(g.utcoffset() in (timedelta(hours=-5), timedelta(hours=-4)) for g in got)  # New York's clock
+        table = CliRunner().invoke(cli, ["audit", "query", "--audit", str(Path(d) / "audit.jsonl")]).stdout
+        head = table.splitlines()[0]
+        for developer_word in ("seq", "adapter", "requester", "citations", "effect", "kind"):
+            assert not re.search(rf"(?<!\w){developer_word}(?!\w)", head), head
+        assert "occurred" in head and "decision" in head

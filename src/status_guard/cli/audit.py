@@ -242,7 +242,12 @@ def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> t
 
 
 COLUMNS = ("seq", "time", "kind", "adapter", "action", "effect", "requester", "citations", "fields")
-CSV_COLUMNS = COLUMNS + ("categories", "scope", "purpose", "exceptions", "route", "fingerprint", "request_id",
+# the table's headings, in plain words (json, jsonl and csv keep the record's keys, as every listing does)
+HEADINGS = {"seq": "record", "time": "occurred", "kind": "record type", "adapter": "checked in", "action": "action",
+            "effect": "decision", "requester": "requested by", "citations": "ordinance sections",
+            "fields": "fields"}
+# csv: `occurred` (when it happened, ISO 8601 with the jurisdiction's offset) beside `time` (when it was written, UTC)
+CSV_COLUMNS = ("seq", "occurred") + COLUMNS[1:] + ("categories", "scope", "purpose", "exceptions", "route", "fingerprint", "request_id",
                          "event_type", "monitor", "policy")
 
 
@@ -292,16 +297,17 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(CSV_COLUMNS)
+        iso = _local_clock(iso=True)
         for rec in records:
             # `query` does not verify: a forged record must not become a spreadsheet formula
             w.writerow(["'" + v if v.startswith(("=", "+", "-", "@", "\t", "\r")) else v
-                        for v in (_cell(rec, c) for c in CSV_COLUMNS)])
+                        for v in (iso(rec) if c == "occurred" else _cell(rec, c) for c in CSV_COLUMNS)])
         click.echo(buf.getvalue(), nl=False)
         return
     # for people: when it occurred, on Cambridge's wall clock with the zone (as every other screen), not the
     # log's UTC write time with microseconds (that stays in json/jsonl/csv)
     show = _local_clock()
-    heads = ["occurred" if c == "time" else c for c in COLUMNS]
+    heads = [HEADINGS.get(c, c) for c in COLUMNS]
     rows = [[show(rec) if c == "time" else _cell(rec, c) for c in COLUMNS] for rec in records]
     limits = {"time": 27, "citations": 40, "fields": 50}
     rows = [[c if len(c) <= limits.get(col, 30) else c[: limits.get(col, 30) - 1] + "…"
@@ -313,8 +319,9 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
     click.echo(f"({len(rows)} record(s))")
 
 
-def _local_clock() -> Any:
-    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT')."""
+def _local_clock(iso: bool = False) -> Any:
+    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT'; with
+    ``iso``, ISO 8601 with the zone's offset: '2026-04-21T08:00:00-04:00')."""
     from status_guard.compliance.index import occurred_time
 
     try:
@@ -329,6 +336,8 @@ def _local_clock() -> Any:
 
     def show(rec: dict[str, Any]) -> str:
         t = occurred_time(rec)
+        if iso:
+            return (j.iso(t) or "") if t is not None else ""
         return j.show(t) if t is not None else str(rec.get("time", ""))
 
     return show
