@@ -257,3 +257,71 @@ def test_060_audit_query_csv_says_when_each_event_occurred_in_the_jurisdictions_
         for developer_word in ("seq", "adapter", "requester", "citations", "effect", "kind"):
             assert not re.search(rf"(?<!\w){developer_word}(?!\w)", head), head
         assert "occurred" in head and "decision" in head
+
+
+# -- S07 / F13 / S04: recording a notice says on time or late; a wrong person key is said, never silent ---
+@SLOW
+@given(delay=st.integers(min_value=1, max_value=72 * 60), wrong_key=st.booleans())
+def test_040g_recording_a_notice_says_on_time_or_late_and_a_wrong_person_key_is_said(policy: Any, delay: int,
+                                                                                      wrong_key: bool) -> None:
+    import csv
+    import io
+    import secrets
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        log_path, right, wrong = Path(d) / "audit.jsonl", Path(d) / "right.key", Path(d) / "wrong.key"
+        for p in (right, wrong):
+            p.write_text(secrets.token_bytes(32).hex())
+            p.chmod(0o600)
+        env = {"STATUS_GUARD_AUDIT": str(log_path), "STATUS_GUARD_PERSON_KEY_FILE": str(right)}
+        opened = CliRunner().invoke(cli, ["events", "add", "detainer_request", "--person-id", "BK-31", "--in-custody",
+                                          "--occurred-at", "2026-03-02T14:00:00Z"], env=env)
+        ref = re.search(r"obligation (obl[0-9a-f]+)", opened.output).group(1)
+        key_env = {**env, "STATUS_GUARD_PERSON_KEY_FILE": str(wrong if wrong_key else right)}
+        given = datetime(2026, 3, 2, 14, tzinfo=timezone.utc) + timedelta(minutes=delay)
+        res = CliRunner().invoke(cli, ["events", "add", "notice_delivered", "--obligation", ref, "--occurred-at",
+                                       given.isoformat()], env=key_env)
+        assert res.exit_code == 0, res.output
+        late = given - datetime(2026, 3, 3, 14, tzinfo=timezone.utc)
+        if late > timedelta(0):
+            assert f"given LATE, by {duration_words(late)}" in res.stdout, res.stdout
+        else:
+            assert "given on time" in res.stdout and "LATE" not in res.stdout, res.stdout
+        if wrong_key:
+            assert "person key" in res.stderr and "does not match" in res.stderr and "BK-31" not in res.stdout
+        else:
+            assert "(booking BK-31)" in res.stdout and "warning" not in res.stderr
+        # the listing: a booking column that says why it is empty, a warning, the same status words everywhere
+        table = CliRunner().invoke(cli, ["obligations", "--all"], env=key_env)
+        line = next(x for x in table.stdout.splitlines() if ref in x)
+        if wrong_key:
+            assert "cannot re-identify" in line and "does not match" in table.stderr
+        else:
+            assert "BK-31" in line and "does not match" not in table.stderr
+        rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(cli, ["obligations", "--all", "--format", "csv"],
+                                                                   env=key_env).stdout)))
+        words = "closed late" if late > timedelta(0) else "closed on time"
+        assert line.startswith(words) and rows[0]["status"] == words.replace(" ", "_")
+        if wrong_key:
+            assert rows[0]["booking"] == "cannot re-identify: the person key does not match"
+
+
+def test_040g_dashboard_says_when_the_person_key_cannot_reidentify(recorder: Any, audit_log: Any,
+                                                                   log_path: Path) -> None:
+    import secrets
+
+    from status_guard.compliance.dashboard.app import DashboardConfig, create_app
+
+    recorder.record("detainer_request", person_id="BK-8", in_custody=True, occurred_at=T0)
+    audit_log.close()
+
+    async def get(key: bytes) -> str:
+        app = create_app(DashboardConfig(audit_spec=f"jsonl:{log_path}", person_key=key))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            return (await c.get("/obligations?all=1")).text
+
+    wrong = asyncio.run(get(secrets.token_bytes(32)))
+    assert "cannot re-identify: the person key does not match" in wrong and 'id="person-key-warning"' in wrong
+    right = asyncio.run(get(recorder.person_key))
+    assert "BK-8" in right and "person-key-warning" not in right

@@ -316,7 +316,7 @@ def _notice_row(ob: Obligation, status: str, now: datetime, j: Jurisdiction) -> 
     lat = ob.lateness(now)
     words = duration_words(lat) if lat is not None else None
     result = {
-        "closed": "given on time",
+        "closed_on_time": "given on time",
         "closed_late": f"given late, by {words}",
         "overdue": f"NOT GIVEN: overdue by {words} on {j.show(now)}, when this report was made",
         "open": f"not yet given; not yet due on {j.show(now)}",
@@ -342,7 +342,7 @@ def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Ju
         opened += 1
         status = ob.status(now)
         rows.append(_notice_row(ob, status, now, j))
-        if status == "closed":
+        if status == "closed_on_time":
             on_time += 1
         elif status == "closed_late":
             late += 1

@@ -61,7 +61,7 @@ from ..obligations import STATUS_WORDS, by_status, obligations_from
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
 from ..index import LogIndex, build_index, occurred_time
 from ..report import Period, ReportError, event_figures, report_for
-from ..sealing import unseal
+from ..sealing import KEY_MISMATCH_WARNING, booking_words, key_matches_none
 from ..source import LogReader, Snapshot, settle
 from ..wording import SHORT
 
@@ -321,7 +321,7 @@ def create_app(config: DashboardConfig) -> Starlette:
         return rows
 
     def booking(ev: Any) -> str | None:
-        return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
+        return booking_words(config.person_key, ev.get("booking_sealed"))
 
     def default_period() -> Period:
         today = j.today()
@@ -681,10 +681,13 @@ def create_app(config: DashboardConfig) -> Starlette:
             pageno = 1
         size = config.page_size
         out = [{"o": o, "status": s, "words": STATUS_WORDS[s], "late": o.late_words(now),
-                "booking": unseal(config.person_key, o.booking_sealed) if config.person_key else None}
+                "booking": booking_words(config.person_key, o.booking_sealed)}
                for o, s in rows[(pageno - 1) * size: pageno * size]]
+        key_warning = KEY_MISMATCH_WARNING if key_matches_none(config.person_key, (o.booking_sealed for o in obs)) \
+            else None
         base_q = {"all": "1"} if show_all else {}
         return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all,
+                    key_warning=key_warning,
                     total=len(rows), page_no=pageno,
                     prev_link="/obligations?" + urlencode({**base_q, "page": pageno - 1}) if pageno > 1 else None,
                     next_link="/obligations?" + urlencode({**base_q, "page": pageno + 1}) if pageno * size < len(rows)
