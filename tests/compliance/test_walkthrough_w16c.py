@@ -325,3 +325,31 @@ def test_040g_dashboard_says_when_the_person_key_cannot_reidentify(recorder: Any
     assert "cannot re-identify: the person key does not match" in wrong and 'id="person-key-warning"' in wrong
     right = asyncio.run(get(recorder.person_key))
     assert "BK-8" in right and "person-key-warning" not in right
+
+
+# -- S01: ./dev keeps pip's developer warnings away from the officer (and shows them when the install fails) --
+@pytest.mark.parametrize("fails", [False, True])
+def test_dev_install_keeps_pip_warnings_off_the_screen_unless_it_fails(tmp_path: Path, fails: bool) -> None:
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copy(root / "dev", tmp_path / "dev")
+    shutil.copy(root / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    fake = tmp_path / ".venv" / "bin" / "python"
+    # a stand-in interpreter: `import status_guard` fails (so ./dev installs), pip warns like a real root install
+    fake.write_text("#!/bin/sh\n"
+                    'if [ "$1" = "-c" ]; then exit 1; fi\n'
+                    'if [ "$2" = "pip" ]; then echo "WARNING: Running pip as the root user can result in broken '
+                    'permissions" >&2; ' + ("exit 1; " if fails else "") + "exit 0; fi\n"
+                    "exit 0\n")
+    fake.chmod(0o755)
+    res = subprocess.run(["bash", str(tmp_path / "dev"), "test"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60)
+    if fails:
+        assert res.returncode == 1 and "the install failed" in res.stderr and "WARNING: Running pip" in res.stderr
+    else:
+        assert res.returncode == 0, res.stderr
+        assert "WARNING" not in res.stderr + res.stdout and "installed" in res.stderr
+        assert "WARNING: Running pip" in (tmp_path / ".venv" / "install.log").read_text()
