@@ -353,3 +353,16 @@ def test_dev_install_keeps_pip_warnings_off_the_screen_unless_it_fails(tmp_path:
         assert res.returncode == 0, res.stderr
         assert "WARNING" not in res.stderr + res.stdout and "installed" in res.stderr
         assert "WARNING: Running pip" in (tmp_path / ".venv" / "install.log").read_text()
+
+
+# -- S02: one name for the key that protects people's references: the person key -----------------------
+def test_the_officer_reads_one_name_for_the_person_key(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "compliance.md").read_text(encoding="utf-8")
+    assert "correlation" not in doc.lower() and "person key" in doc
+    res = CliRunner().invoke(cli, ["audit", "keygen", "--person-key", str(tmp_path / "person.key")])
+    assert res.exit_code == 0 and res.output.startswith("person key ") and (tmp_path / "person.key").exists()
+    old = CliRunner().invoke(cli, ["audit", "keygen", "--correlation-key", str(tmp_path / "old.key")])
+    assert old.exit_code == 0 and (tmp_path / "old.key").exists()  # the former name still works
+    for cmd in (["audit", "keygen"], ["obligations"], ["events", "add"], ["events", "list"], ["dashboard"]):
+        text = CliRunner().invoke(cli, [*cmd, "--help"]).output.lower()
+        assert "correlation key" not in text and "pseudonymous" not in text, cmd

@@ -524,14 +524,15 @@ def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, ou
               help="write its public key here (default: SIGNING_KEY.pub)")
 @click.option("--hmac-key", type=click.Path(dir_okay=False), default=None,
               help="write a new HMAC chain key here (hex, mode 0600)")
-@click.option("--correlation-key", type=click.Path(dir_okay=False), default=None,
-              help="write a new key for pseudonymous references (hex, mode 0600)")
+@click.option("--person-key", "--correlation-key", "correlation_key", type=click.Path(dir_okay=False), default=None,
+              help="write a new person key here: it turns booking numbers into person references and seals them "
+                   "(hex, mode 0600; --correlation-key is its former name)")
 @click.option("--force", is_flag=True, help="overwrite existing files")
 def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | None,
                correlation_key: str | None, force: bool) -> None:
     """Make audit keys. Keep them outside the log's directory; the log never holds them."""
     if not (signing_key or hmac_key or correlation_key):
-        _fail("nothing to do: give --signing-key, --hmac-key and/or --correlation-key")
+        _fail("nothing to do: give --signing-key, --hmac-key and/or --person-key")
     try:
         if signing_key:
             pub = public_key or signing_key + ".pub"
@@ -540,12 +541,12 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
         if hmac_key:
             click.echo(f"HMAC key {hmac_key}, key id {write_secret_file(hmac_key, force=force)}")
         if correlation_key:
-            click.echo(f"correlation key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
+            click.echo(f"person key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
     except AuditConfigError as e:
         _fail(str(e))
     except OSError as e:  # name the option and say what is wrong in words, not errno text
         which = next((f"--{o}" for o, v in (("signing-key", signing_key), ("public-key", public_key),
-                                             ("hmac-key", hmac_key), ("correlation-key", correlation_key))
+                                             ("hmac-key", hmac_key), ("person-key", correlation_key))
                       if v and e.filename and os.path.abspath(str(e.filename)) == os.path.abspath(v)), "the key file")
         why = {errno.ENOENT: "its folder does not exist (create it first)", errno.EACCES: "permission denied",
                errno.EISDIR: "it is a folder, not a file", errno.EEXIST: "it already exists (--force overwrites)",

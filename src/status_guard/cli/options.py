@@ -134,7 +134,7 @@ person_key_option = click.option(
     "--person-key-file", envvar=[ENV_PERSON_KEY_FILE, ENV_CORRELATION_KEY_FILE], type=click.Path(dir_okay=False),
     default=None,
     help=f"key for person references and sealed local ids (default: ${ENV_PERSON_KEY_FILE}, "
-         f"else ${ENV_CORRELATION_KEY_FILE})")
+         f"else ${ENV_CORRELATION_KEY_FILE}, its former name)")
 policy_option = click.option(
     "--policy", "policy_path", type=click.Path(dir_okay=False, exists=True), default=None,
     help="policy pack YAML (default: the bundled Cambridge 2.129 pack)")
