@@ -366,3 +366,32 @@ def test_the_officer_reads_one_name_for_the_person_key(tmp_path: Path) -> None:
     for cmd in (["audit", "keygen"], ["obligations"], ["events", "add"], ["events", "list"], ["dashboard"]):
         text = CliRunner().invoke(cli, [*cmd, "--help"]).output.lower()
         assert "correlation key" not in text and "pseudonymous" not in text, cmd
+
+
+# -- S08: the dashboard opens on the period that holds the latest data, and says which ------------------
+@SLOW
+@given(day=st.dates(min_value=date(2020, 1, 1), max_value=date.today() - timedelta(days=200)))
+def test_060_dashboard_opens_on_the_half_year_of_the_latest_event_and_says_so(policy: Any, day: date) -> None:
+    import tempfile
+
+    from status_guard.compliance.dashboard.app import DashboardConfig, create_app
+
+    with tempfile.TemporaryDirectory() as d:
+        recorder, log = _recording(Path(d), policy)
+        recorder.record("federal_reimbursement", case_ref="CPD-2", amount="5.00",
+                        occurred_at=f"{day.isoformat()} 12:00 America/New_York")
+        log.close()
+        app = create_app(DashboardConfig(audit_spec=f"jsonl:{Path(d) / 'audit.jsonl'}"))
+        half = (date(day.year, 1, 1), date(day.year, 6, 30)) if day.month <= 6 else \
+            (date(day.year, 7, 1), date(day.year, 12, 31))
+
+        async def get(path: str) -> str:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+                return (await c.get(path)).text
+
+        for path in ("/", "/events", "/report"):
+            html = asyncio.run(get(path))
+            assert f'value="{half[0].isoformat()}"' in html and f'value="{half[1].isoformat()}"' in html, path
+            assert 'id="period-shown"' in html and "latest event" in html, path
+        chosen = asyncio.run(get(f"/?from={half[0].isoformat()}&to={half[0].isoformat()}"))
+        assert 'id="period-shown"' not in chosen  # a period the officer chose is not explained back
