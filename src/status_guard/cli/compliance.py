@@ -319,6 +319,9 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     _said(stored, j)
     if closed is not None:
         _said_notice(closed, rec.person_key, j)
+    elif stored["event"]["type"] == "notice_delivered":  # the log could not be read back: say what is certain
+        click.echo(f"closed obligation {stored['event'].get('obligation_ref')} (run `status-guard obligations --all` "
+                   "to see whether it was on time)")
 
 
 @events.command("void")
