@@ -392,6 +392,6 @@ def test_060_dashboard_opens_on_the_half_year_of_the_latest_event_and_says_so(po
         for path in ("/", "/events", "/report"):
             html = asyncio.run(get(path))
             assert f'value="{half[0].isoformat()}"' in html and f'value="{half[1].isoformat()}"' in html, path
-            assert 'id="period-shown"' in html and "latest event" in html, path
+            assert 'id="period-shown"' in html and "latest entry" in html, path
         chosen = asyncio.run(get(f"/?from={half[0].isoformat()}&to={half[0].isoformat()}"))
         assert 'id="period-shown"' not in chosen  # a period the officer chose is not explained back

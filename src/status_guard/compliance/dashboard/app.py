@@ -332,17 +332,22 @@ def create_app(config: DashboardConfig) -> Starlette:
         log of January–June entries does not open on an empty July–December), and why, in words."""
         today = j.today()
         a, b = half_year(today)
-        latest = None
-        if snap is not None:
+        days: list[date] = []
+        if snap is not None:  # the latest event and the latest refusal, by the local day they occurred
             try:
                 latest = max((r.occurred for r in ledger(snap).current if r.occurred is not None), default=None)
+                if latest is not None:
+                    days.append(latest.astimezone(j.tz).date())
+                refused = [d for d, r in index(snap).refusals.items() if r.records or r.monitor]
+                if refused:
+                    days.append(max(refused))
             except (StatusGuardError, ValueError):
-                latest = None
-        if latest is not None:
-            day = latest.astimezone(j.tz).date()
+                days = []
+        if days:
+            day = min(max(days), today)
             la, lb = half_year(day)
             if la != a:
-                return la, lb, (f"the half-year of the latest event in the log ({day.day} {day.strftime('%B %Y')}); "
+                return la, lb, (f"the half-year of the latest entry in the log ({day.day} {day.strftime('%B %Y')}); "
                                 "choose another period below")
         return a, min(b, today), "this half-year, up to today; choose another period below"
 
