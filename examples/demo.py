@@ -223,8 +223,16 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
     pdf = out / f"report-{today.year}-H{half}.pdf"
     sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--out", str(pdf),
        show=1)
+    # --format json prints JSON (for another program): show its first lines as they are, then the same figures
+    # read back from it as a table — labelled, so nobody takes the table for what --format json prints
     js = sg("report", "semiannual", "--from", start, "--to", end, "--public-key", str(public_key), "--format", "json",
             show=0)
+    json_lines = [ln for ln in js.stdout.splitlines() if ln.strip()]
+    for ln in json_lines[:8]:
+        print(f"     {ln}")
+    if len(json_lines) > 8:
+        print(f"     … ({len(json_lines) - 8} more lines of JSON)")
+    detail("the same figures, read from that JSON by this demo and shown as a table (not the command's output):")
     import json
 
     from status_guard.compliance.events import TITLES, EventType

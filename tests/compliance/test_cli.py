@@ -39,7 +39,7 @@ def test_events_add_records_a_detainer_and_opens_an_obligation(run, log_path):
     run(*hint[1:], "--occurred-at", "2026-02-01T20:00:00Z")
     assert "no open 2.129.040(g) obligations" in run("obligations")
     rows = json.loads(run("obligations", "--all", "--format", "json"))
-    assert rows[0]["status"] == "closed" and rows[0]["late_by"] is None
+    assert rows[0]["status"] == "closed_on_time" and rows[0]["late_by"] is None
 
 
 def test_events_add_refuses_a_hold_on_a_detainer_alone_with_exit_1(run, log_path):

@@ -114,7 +114,7 @@ def test_out_must_agree_with_format_and_its_extension_chooses_otherwise(events, 
     assert "does not match --format html" in out and "r.html" in out
     events("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out", str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    assert "cannot tell the format" in events("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30",
+    assert ".docx is not a format this command writes" in events("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30",
                                               "--out", str(tmp_path / "r.docx"), code=2)
 
 
@@ -257,4 +257,4 @@ def test_out_must_agree_with_format_and_its_extension_chooses_one(events, tmp_pa
     events(*cmd, "--out", str(tmp_path / "x.jsonl"))
     lines = (tmp_path / "x.jsonl").read_text().splitlines()
     assert lines and all(isinstance(json.loads(x), dict) for x in lines)  # jsonl: one object per line
-    assert "cannot tell the format" in events(*cmd, "--out", str(tmp_path / "x.xlsx"), code=2)
+    assert ".xlsx is not a format this command writes" in events(*cmd, "--out", str(tmp_path / "x.xlsx"), code=2)

@@ -232,7 +232,7 @@ def test_obligations_are_closed_once_by_the_right_person_and_lateness_is_exact(t
             assert o.status(now) == "closed_late" and o.lateness(now) == late
             assert o.late_words(now) == duration_words(late)
         else:
-            assert o.status(now) == "closed" and o.lateness(now) is None
+            assert o.status(now) == "closed_on_time" and o.lateness(now) is None
     assert [s for _, s in pending(take_snapshot(f"jsonl:{path}").records, now)] == \
         ["overdue"] * sum(1 for r, _, _ in opened if r not in closed)
 

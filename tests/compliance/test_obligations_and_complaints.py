@@ -26,7 +26,7 @@ def test_040g_obligation_is_open_then_overdue_then_closed_by_delivery(recorder, 
     recs = list(audit_log.records())
     assert pending(recs, datetime(2026, 2, 3, tzinfo=timezone.utc)) == []
     closed = pending(recs, datetime(2026, 2, 3, tzinfo=timezone.utc), include_closed=True)
-    assert [(o.ref, s) for o, s in closed] == [(ev["obligation_ref"], "closed")]
+    assert [(o.ref, s) for o, s in closed] == [(ev["obligation_ref"], "closed_on_time")]
 
 
 def test_overdue_obligations_are_listed_before_open_ones(recorder, audit_log):

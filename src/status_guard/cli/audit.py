@@ -242,7 +242,12 @@ def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> t
 
 
 COLUMNS = ("seq", "time", "kind", "adapter", "action", "effect", "requester", "citations", "fields")
-CSV_COLUMNS = COLUMNS + ("categories", "scope", "purpose", "exceptions", "route", "fingerprint", "request_id",
+# the table's headings, in plain words (json, jsonl and csv keep the record's keys, as every listing does)
+HEADINGS = {"seq": "record", "time": "occurred", "kind": "record type", "adapter": "checked in", "action": "action",
+            "effect": "decision", "requester": "requested by", "citations": "ordinance sections",
+            "fields": "fields"}
+# csv: `occurred` (when it happened, ISO 8601 with the jurisdiction's offset) beside `time` (when it was written, UTC)
+CSV_COLUMNS = ("seq", "occurred") + COLUMNS[1:] + ("categories", "scope", "purpose", "exceptions", "route", "fingerprint", "request_id",
                          "event_type", "monitor", "policy")
 
 
@@ -292,16 +297,17 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(CSV_COLUMNS)
+        iso = _local_clock(iso=True)
         for rec in records:
             # `query` does not verify: a forged record must not become a spreadsheet formula
             w.writerow(["'" + v if v.startswith(("=", "+", "-", "@", "\t", "\r")) else v
-                        for v in (_cell(rec, c) for c in CSV_COLUMNS)])
+                        for v in (iso(rec) if c == "occurred" else _cell(rec, c) for c in CSV_COLUMNS)])
         click.echo(buf.getvalue(), nl=False)
         return
     # for people: when it occurred, on Cambridge's wall clock with the zone (as every other screen), not the
     # log's UTC write time with microseconds (that stays in json/jsonl/csv)
     show = _local_clock()
-    heads = ["occurred" if c == "time" else c for c in COLUMNS]
+    heads = [HEADINGS.get(c, c) for c in COLUMNS]
     rows = [[show(rec) if c == "time" else _cell(rec, c) for c in COLUMNS] for rec in records]
     limits = {"time": 27, "citations": 40, "fields": 50}
     rows = [[c if len(c) <= limits.get(col, 30) else c[: limits.get(col, 30) - 1] + "…"
@@ -313,8 +319,9 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str) -> None:
     click.echo(f"({len(rows)} record(s))")
 
 
-def _local_clock() -> Any:
-    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT')."""
+def _local_clock(iso: bool = False) -> Any:
+    """record -> when what it records occurred, in the policy's time zone ('2026-04-21 08:00 EDT'; with
+    ``iso``, ISO 8601 with the zone's offset: '2026-04-21T08:00:00-04:00')."""
     from status_guard.compliance.index import occurred_time
 
     try:
@@ -329,6 +336,8 @@ def _local_clock() -> Any:
 
     def show(rec: dict[str, Any]) -> str:
         t = occurred_time(rec)
+        if iso:
+            return (j.iso(t) or "") if t is not None else ""
         return j.show(t) if t is not None else str(rec.get("time", ""))
 
     return show
@@ -515,14 +524,15 @@ def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, ou
               help="write its public key here (default: SIGNING_KEY.pub)")
 @click.option("--hmac-key", type=click.Path(dir_okay=False), default=None,
               help="write a new HMAC chain key here (hex, mode 0600)")
-@click.option("--correlation-key", type=click.Path(dir_okay=False), default=None,
-              help="write a new key for pseudonymous references (hex, mode 0600)")
+@click.option("--person-key", "--correlation-key", "correlation_key", type=click.Path(dir_okay=False), default=None,
+              help="write a new person key here: it turns booking numbers into person references and seals them "
+                   "(hex, mode 0600; --correlation-key is its former name)")
 @click.option("--force", is_flag=True, help="overwrite existing files")
 def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | None,
                correlation_key: str | None, force: bool) -> None:
     """Make audit keys. Keep them outside the log's directory; the log never holds them."""
     if not (signing_key or hmac_key or correlation_key):
-        _fail("nothing to do: give --signing-key, --hmac-key and/or --correlation-key")
+        _fail("nothing to do: give --signing-key, --hmac-key and/or --person-key")
     try:
         if signing_key:
             pub = public_key or signing_key + ".pub"
@@ -531,12 +541,12 @@ def keygen_cmd(signing_key: str | None, public_key: str | None, hmac_key: str | 
         if hmac_key:
             click.echo(f"HMAC key {hmac_key}, key id {write_secret_file(hmac_key, force=force)}")
         if correlation_key:
-            click.echo(f"correlation key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
+            click.echo(f"person key {correlation_key}, key id {write_secret_file(correlation_key, force=force)}")
     except AuditConfigError as e:
         _fail(str(e))
     except OSError as e:  # name the option and say what is wrong in words, not errno text
         which = next((f"--{o}" for o, v in (("signing-key", signing_key), ("public-key", public_key),
-                                             ("hmac-key", hmac_key), ("correlation-key", correlation_key))
+                                             ("hmac-key", hmac_key), ("person-key", correlation_key))
                       if v and e.filename and os.path.abspath(str(e.filename)) == os.path.abspath(v)), "the key file")
         why = {errno.ENOENT: "its folder does not exist (create it first)", errno.EACCES: "permission denied",
                errno.EISDIR: "it is a folder, not a file", errno.EEXIST: "it already exists (--force overwrites)",

@@ -103,6 +103,23 @@ def _end_with_verification(snap: Any) -> None:
         sys.exit(1)
 
 
+def _sealed_bookings(records: Any) -> Any:
+    for rec in records:
+        ev = rec.get("event") if isinstance(rec, dict) else None
+        if isinstance(ev, dict) and ev.get("booking_sealed"):
+            yield ev["booking_sealed"]
+
+
+def _warn_if_key_matches_none(key: bytes | None, records: Any) -> bool:
+    """A person key that opens no booking in the log is said, never a silently empty booking column."""
+    from status_guard.compliance.sealing import KEY_MISMATCH_WARNING, key_matches_none
+
+    if key_matches_none(key, _sealed_bookings(records)):
+        click.echo(style("warning:", err=True, fg="yellow", bold=True) + " " + KEY_MISMATCH_WARNING, err=True)
+        return True
+    return False
+
+
 def _jurisdiction(policy: Any, guard: Any = None) -> Any:
     from status_guard.compliance.jurisdiction import jurisdiction_of
 
@@ -210,8 +227,41 @@ def _said(stored: dict[str, Any], j: Any) -> None:
         click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}): give the "
                    "person a copy of the detainer or warrant, then record:\n"
                    f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']}")
-    elif ev["type"] == "notice_delivered":
-        click.echo(f"closed obligation {ev['obligation_ref']}")
+
+
+def _closed_obligation(log: Any, stored: dict[str, Any]) -> Any:
+    """The 040(g) obligation a just-recorded notice closed, read back from the log (None if it is not there)."""
+    from status_guard.compliance.obligations import obligations_from
+
+    ref = stored["event"].get("obligation_ref")
+    try:
+        obs, _ = obligations_from(log.records())
+    except (StatusGuardError, ValueError, OSError):
+        return None
+    return next((o for o in obs if o.ref == ref and o.closed_seq == stored["seq"]), None)
+
+
+def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
+    """S07/F13: recording a notice says whether it was on time or late (and by how much), and which booking it
+    closed — or, loudly, that the person key cannot re-identify it."""
+    from status_guard.compliance.jurisdiction import duration_words, parse_stored
+    from status_guard.compliance.sealing import NO_MATCH, booking_words
+
+    closed = parse_stored(ob.closed_at or "")
+    late = ob.lateness(closed) if closed is not None else None
+    booking = booking_words(key, ob.booking_sealed)
+    whose = f" (booking {booking})" if booking and booking != NO_MATCH else ""
+    if late is not None:
+        click.echo(style(f"closed obligation {ob.ref}{whose}: the copy was given LATE, by {duration_words(late)}",
+                         fg="yellow", bold=True) + f" (due {j.show(ob.due_at)}, given {j.show(ob.closed_at)})")
+    else:
+        click.echo(f"closed obligation {ob.ref}{whose}: the copy was given on time (due {j.show(ob.due_at)}, "
+                   f"given {j.show(ob.closed_at)})")
+    if booking == NO_MATCH:
+        click.echo(style("warning:", err=True, fg="yellow", bold=True) + " the notice was recorded for the person "
+                   "the obligation names, but the person key given does not match the key the obligation was "
+                   "recorded with, so its booking cannot be re-identified: check --person-key-file or "
+                   "STATUS_GUARD_PERSON_KEY_FILE (docs/compliance.md step 2)", err=True)
 
 
 @events.command("add")
@@ -264,8 +314,14 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
         amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
         obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key,
         allow_duplicate=allow_duplicate))
+    closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
+    if closed is not None:
+        _said_notice(closed, rec.person_key, j)
+    elif stored["event"]["type"] == "notice_delivered":  # the log could not be read back: say what is certain
+        click.echo(f"closed obligation {stored['event'].get('obligation_ref')} (run `status-guard obligations --all` "
+                   "to see whether it was on time)")
 
 
 @events.command("void")
@@ -357,7 +413,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.ledger import ledger_of
     from status_guard.compliance.money import money
     from status_guard.compliance.report import Period, ReportError
-    from status_guard.compliance.sealing import unseal
+    from status_guard.compliance.sealing import booking_words
     from status_guard.compliance.wording import TYPE_WORDS
 
     if out:
@@ -371,6 +427,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
         fail(str(e))
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     ledger = ledger_of(snap.records)
+    _warn_if_key_matches_none(key, snap.records)
     current = {r.seq for r in ledger.current}
     rows = []
     for row in sorted(ledger.all_events.values(), key=lambda r: (r.occurred or datetime.min.replace(tzinfo=timezone.utc), r.seq)):
@@ -388,7 +445,7 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
         shown = j.show if fmt == "table" else j.iso
         rows.append({"seq": row.seq, "occurred": shown(row.occurred), "what": TYPE_WORDS.get(row.type, row.type),
                      "type": row.type, "status": status,
-                     "booking": unseal(key, ev.get("booking_sealed")) if key else None,
+                     "booking": booking_words(key, ev.get("booking_sealed")),
                      "case": ev.get("case_ref"),
                      "amount": money(ev["amount"], ev.get("currency") or "USD") if ev.get("amount") else None,
                      "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
@@ -443,7 +500,7 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
     from status_guard.compliance.events import parse_when
     from status_guard.compliance.jurisdiction import duration_words
     from status_guard.compliance.obligations import STATUS_WORDS, pending
-    from status_guard.compliance.sealing import unseal
+    from status_guard.compliance.sealing import booking_words
 
     if out:
         check_out_not_log(out, audit_spec)
@@ -456,6 +513,7 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         fail(_event_error(e).replace("occurred_at", "--now").replace("--occurred-at", "--now"))
     snap = _snapshot(audit_spec, hmac_key_file, public_key)
     rows = pending(snap.records, now, include_closed=show_all)
+    _warn_if_key_matches_none(key, snap.records)
     listing = []
     for o, status in rows:
         late = o.lateness(now)
@@ -463,7 +521,7 @@ def obligations(audit_spec: str, policy_path: str | None, person_key_file: str |
         listing.append({"status": STATUS_WORDS[status] if fmt == "table" else status,
                     "late_by": duration_words(late) if late is not None else None,
                     "late_by_seconds": d["late_by_seconds"], "ref": o.ref,
-                    "booking": unseal(key, o.booking_sealed) if key else None,
+                    "booking": booking_words(key, o.booking_sealed),
                     "opened_by": o.opened_by.replace("_", " ") if fmt == "table" else o.opened_by,
                     # people read the wall clock with its zone; a spreadsheet or program gets ISO 8601 with the
                     # zone's offset (the same instant as the log's UTC)

@@ -5,8 +5,11 @@
   take their own formats (``html``, ``pdf``, ``md``...). ``json`` is never JSON Lines.
 * **"Did you mean".** A mistyped choice or sub-command is answered with the closest valid ones.
 * **Errors name the flag** the user typed (``--case``), never a Python parameter (``case_ref``).
-* **``--out`` matches ``--format``.** ``--out report.pdf --format html`` is an error; with no
-  ``--format``, the extension of ``--out`` chooses it.
+* **``--out`` matches ``--format``.** One rule for every command: the extension of ``--out`` must be
+  one of the format's (table .txt, json .json, jsonl .jsonl, csv .csv, html .html, md .md, pdf .pdf,
+  sarif .sarif). ``--out report.pdf --format html`` is an error naming both flags, and so is an
+  extension of no format the command writes (``--out r.docx``); with no ``--format``, the extension
+  of ``--out`` chooses it.
 * **A bare path is an audit spec.** ``--audit ./audit.jsonl`` means ``jsonl:./audit.jsonl``
   (``.db``/``.sqlite``/``.sqlite3`` mean ``sqlite:``).
 * **Progress** on long work goes to standard error through Rich, only on a terminal; **colour**
@@ -131,7 +134,7 @@ person_key_option = click.option(
     "--person-key-file", envvar=[ENV_PERSON_KEY_FILE, ENV_CORRELATION_KEY_FILE], type=click.Path(dir_okay=False),
     default=None,
     help=f"key for person references and sealed local ids (default: ${ENV_PERSON_KEY_FILE}, "
-         f"else ${ENV_CORRELATION_KEY_FILE})")
+         f"else ${ENV_CORRELATION_KEY_FILE}, its former name)")
 policy_option = click.option(
     "--policy", "policy_path", type=click.Path(dir_okay=False, exists=True), default=None,
     help="policy pack YAML (default: the bundled Cambridge 2.129 pack)")
@@ -149,22 +152,37 @@ def out_option(help: str = "write to this file instead of standard output") -> C
     return click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help=help)
 
 
+# the file extensions of each format: ``--out``'s extension must be one of the format's (one rule, every command)
+FORMAT_EXTENSIONS = {"table": ("txt",), "json": ("json",), "jsonl": ("jsonl", "ndjson"), "csv": ("csv",),
+                     "html": ("html", "htm"), "md": ("md", "markdown"), "pdf": ("pdf",), "sarif": ("sarif",)}
+
+
+def _extensions_of(choices: Sequence[str]) -> str:
+    return ", ".join(f"{c} (.{FORMAT_EXTENSIONS.get(c, (c,))[0]})" for c in choices)
+
+
 def format_for_out(fmt: str | None, out: str | None, choices: Sequence[str], default: str) -> str:
-    """The format to write: ``--format`` if given (and the ``--out`` extension must agree), else the
-    extension of ``--out``, else ``default``."""
+    """The format to write. One rule for every command: the extension of ``--out`` must be one of the
+    extensions of the format written (``FORMAT_EXTENSIONS``: table .txt, json .json, jsonl .jsonl,
+    csv .csv, html .html, md .md, pdf .pdf, sarif .sarif). With ``--format``, the extension must match it;
+    without, the extension chooses the format; an extension of no format this command writes is refused
+    (whatever the command). A file name without an extension takes ``--format`` (else ``default``)."""
     ext = Path(out).suffix.lower().lstrip(".") if out else ""
     ext_fmt = EXTENSIONS.get(ext, ext)
+    name = Path(out).name if out else ""
+    if out and ext and ext_fmt not in choices:
+        want = fmt or default
+        fail(f"--out {name}: .{ext} is not a format this command writes. Name the file for the format you want, "
+             f"and give --format to match or leave it out: {_extensions_of(choices)}"
+             + (f" — e.g. --format {want} --out {Path(out).with_suffix('.' + FORMAT_EXTENSIONS.get(want, (want,))[0]).name}"
+                if want in choices else ""))
     if fmt is not None:
-        if out and ext and ext_fmt in choices and ext_fmt != fmt:
-            fail(f"--out {Path(out).name} does not match --format {fmt}: name the file "
-                 f"{Path(out).with_suffix('.' + fmt).name} or drop --format")
-        if out and ext and ext_fmt not in choices:
-            fail(f"--out {Path(out).name}: the extension .{ext} is not a {fmt} file; use .{fmt}")
+        if out and ext and ext_fmt != fmt:
+            fail(f"--out {name} does not match --format {fmt}: name the file "
+                 f"{Path(out).with_suffix('.' + FORMAT_EXTENSIONS.get(fmt, (fmt,))[0]).name}, "
+                 f"or give --format {ext_fmt} (or leave --format out: the extension chooses)")
         return fmt
     if out and ext:
-        if ext_fmt not in choices:
-            fail(f"--out {Path(out).name}: cannot tell the format from .{ext}; give --format "
-                 f"({', '.join(choices)}){suggest(ext, choices)}")
         return ext_fmt
     return default
 

@@ -107,7 +107,9 @@ def scan(paths, scope, maps, purpose, policy_path, exclude, max_file_bytes, max_
         try:
             entries = bl.load(baseline)
         except StatusGuardError as e:
-            fail(f"--baseline: {e}")
+            import shlex
+
+            fail(f"--baseline: {e}".replace("<the same paths>", " ".join(shlex.quote(str(p)) for p in paths)))
         findings, fixed = bl.apply(report.findings, entries)
         report = replace(report, findings=tuple(findings), baseline_fixed=tuple(fixed), baseline_used=True)
     if write_baseline is not None:

@@ -213,7 +213,7 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
                 related += [r for r in snapshot.records if (e := event_of(r)) is not None
                             and e.get("obligation_ref") == ob.ref and r is not rec
                             and e.get("type") == EventType.NOTICE_DELIVERED.value]
-                if ob.status(now) != "closed" and not any(x.citation == ob.citation for x in rules):
+                if ob.status(now) != "closed_on_time" and not any(x.citation == ob.citation for x in rules):
                     rules.append(by_cite.get(ob.citation, CitedRule(ob.citation, "Notice to individuals", "")))
     if not rules and ev is not None and isinstance(ev.get("citation"), str):
         c = ev["citation"]

@@ -126,11 +126,31 @@ def _abbreviated(m: re.Match[str], zone_name: str | None, param: str) -> datetim
         return fits[0].astimezone(UTC)
     _local(naive, zone, param)  # a time the clocks skipped (or repeated) is named as such
     used = naive.replace(tzinfo=zone)
-    offset = used.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}"
-    raise EventError(f"{{param}}: on {naive.date().isoformat()} the time in {name} is {used.tzname()} (UTC{offset}), "
-                     f"not {abbr}; write {m.group('stamp')} {used.tzname()}, or give the offset you mean "
-                     f"(e.g. {naive.strftime('%Y-%m-%dT%H:%M')}{offset})", param=param)
+    here = f"on {naive.date().isoformat()} the time in {name} is {used.tzname()} (UTC{_offset(used)})"
+    hours = _ABBREVIATION_OFFSETS.get(abbr)
+    if hours is None:  # an abbreviation we cannot convert: no guessed clock time is suggested
+        raise EventError(f"{{param}}: {abbr} is not a time zone this tool can convert ({here}); give the time "
+                         "with the UTC offset of the clock you mean (YYYY-MM-DDTHH:MM+HH:MM or -HH:MM), or with the "
+                         "zone's name (e.g. America/Chicago)", param=param)
+    meant = naive.replace(tzinfo=timezone(timedelta(hours=hours)))
+    there = meant.astimezone(zone)
+    raise EventError(f"{{param}}: {here}, not {abbr}. {m.group('stamp')} {abbr} (UTC{_offset(meant)}) is "
+                     f"{there.strftime('%Y-%m-%d %H:%M')} {there.tzname()} in {name}: write "
+                     f"'{there.strftime('%Y-%m-%d %H:%M')} {there.tzname()}' or "
+                     f"{meant.strftime('%Y-%m-%dT%H:%M')}{_offset(meant)}; if you meant {naive.strftime('%H:%M')} "
+                     f"on the clock in {name}, write '{m.group('stamp')} {used.tzname()}'", param=param)
+
+
+def _offset(dt: datetime) -> str:
+    """'-05:00': the UTC offset of an aware time."""
+    o = dt.strftime("%z")
+    return f"{o[:3]}:{o[3:]}"
+
+
+# North American zone abbreviations with one meaning each (hours from UTC): a time written with one of them is
+# converted, never read as the same clock time in another zone. Any other abbreviation is not guessed.
+_ABBREVIATION_OFFSETS = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+                         "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5}
 
 
 def parse_instant(value: Any, *, param: str = "occurred_at", zone_name: str | None = None) -> datetime:
@@ -219,18 +239,19 @@ def iso_z(dt: datetime) -> str:
 
 
 def duration_words(delta: timedelta) -> str:
-    """'3 h 20 min', '2 days 4 h', '45 min' (rounded down to the minute; never negative)."""
+    """'3 h 20 min', '2 days 3 h 15 min', '2 days 0 h 5 min', '1 day 6 h', '45 min': every unit from the largest
+    present down to the smallest that is not zero, so no minutes are dropped once days appear — a duration
+    shown without minutes has none (rounded down to the minute; never negative)."""
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rem = divmod(minutes, 24 * 60)
     hours, mins = divmod(rem, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} day" + ("s" if days != 1 else ""))
-    if hours:
-        parts.append(f"{hours} h")
-    if mins and not days:
-        parts.append(f"{mins} min")
-    return " ".join(parts) or "less than a minute"
+    if not minutes:
+        return "less than a minute"
+    parts = [f"{days} day" + ("s" if days != 1 else ""), f"{hours} h", f"{mins} min"]
+    values = [days, hours, mins]
+    first = next(i for i, v in enumerate(values) if v)
+    last = max(i for i, v in enumerate(values) if v)
+    return " ".join(parts[first:last + 1])
 
 
 _CACHE: dict[int, Jurisdiction] = {}

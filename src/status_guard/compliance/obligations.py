@@ -20,8 +20,8 @@ from .jurisdiction import duration_words, iso_z, parse_stored
 from .ledger import Ledger, ledger_of
 
 CITATION = "2.129.040(g)"
-STATUS_ORDER = {"overdue": 0, "open": 1, "closed_late": 2, "closed": 3}
-STATUS_WORDS = {"overdue": "overdue", "open": "open", "closed_late": "closed late", "closed": "closed on time"}
+STATUS_ORDER = {"overdue": 0, "open": 1, "closed_late": 2, "closed_on_time": 3}
+STATUS_WORDS = {"overdue": "overdue", "open": "open", "closed_late": "closed late", "closed_on_time": "closed on time"}
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,12 @@ class Obligation:
         return parse_stored(self.due_at) if self.due_at else None
 
     def status(self, now: datetime) -> str:
-        """'closed', 'closed_late', 'overdue' or 'open' at ``now``."""
+        """'closed_on_time', 'closed_late', 'overdue' or 'open' at ``now`` (one word for each in every format:
+        a spreadsheet never says "closed" where the screen says "closed on time")."""
         due = self._due()
         if self.closed_seq is not None:
             closed = parse_stored(self.closed_at or "")
-            return "closed_late" if due is not None and closed is not None and closed > due else "closed"
+            return "closed_late" if due is not None and closed is not None and closed > due else "closed_on_time"
         if due is not None and due <= now:
             return "overdue"
         return "open"

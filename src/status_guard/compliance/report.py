@@ -44,6 +44,24 @@ class ReportError(ValueError):
     """The report cannot be computed (bad period)."""
 
 
+def _date_problem(flag: str, text: str) -> str:
+    """Why ``text`` is not a date: a day that does not exist (2026-02-30) is named as such, not as bad syntax."""
+    import calendar
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        if not 1 <= mo <= 12:
+            return f"{flag} {text}: there is no month {mo}; the month is 01 to 12 (YYYY-MM-DD)"
+        if y >= 1:
+            last = calendar.monthrange(y, mo)[1]
+            month = date(y, mo, 1).strftime("%B %Y")
+            return (f"{flag} {text}: that date does not exist ({month} has {last} days; the last day is "
+                    f"{y:04d}-{mo:02d}-{last:02d})")
+    return f"{flag} {text[:40]!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-01"
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole calendar days, ``start`` and ``end`` inclusive, in the time zone ``tz`` (UTC by default)."""
@@ -66,10 +84,11 @@ class Period:
                 return v.date()
             if isinstance(v, date):
                 return v
+            text = str(v).strip()
             try:
-                return date.fromisoformat(str(v).strip())
+                return date.fromisoformat(text)
             except ValueError:
-                raise ReportError(f"{what} must be a date YYYY-MM-DD") from None
+                raise ReportError(_date_problem(what, text)) from None
 
         return cls(one(start, "--from"), one(end, "--to"), tz, limit)
 
@@ -297,7 +316,7 @@ def _notice_row(ob: Obligation, status: str, now: datetime, j: Jurisdiction) -> 
     lat = ob.lateness(now)
     words = duration_words(lat) if lat is not None else None
     result = {
-        "closed": "given on time",
+        "closed_on_time": "given on time",
         "closed_late": f"given late, by {words}",
         "overdue": f"NOT GIVEN: overdue by {words} on {j.show(now)}, when this report was made",
         "open": f"not yet given; not yet due on {j.show(now)}",
@@ -323,7 +342,7 @@ def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Ju
         opened += 1
         status = ob.status(now)
         rows.append(_notice_row(ob, status, now, j))
-        if status == "closed":
+        if status == "closed_on_time":
             on_time += 1
         elif status == "closed_late":
             late += 1

@@ -57,3 +57,32 @@ def unseal(person_key: bytes | None, sealed: object) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+# what a reader sees where a sealed booking does not open under the key given (never an empty cell)
+NO_MATCH = "cannot re-identify: the person key does not match"
+KEY_MISMATCH_WARNING = ("the person key given (--person-key-file or STATUS_GUARD_PERSON_KEY_FILE) does not match "
+                        "the key these entries were recorded with: no booking in this log can be re-identified "
+                        "with it. Check that it is the key file made in docs/compliance.md step 2.")
+
+
+def booking_words(person_key: bytes | None, sealed: object) -> str | None:
+    """The booking a sealed value names; ``NO_MATCH`` when a key was given and the value does not open
+    under it; None without a key or without a sealed value."""
+    if person_key is None or not isinstance(sealed, str) or not sealed:
+        return None
+    return unseal(person_key, sealed) or NO_MATCH
+
+
+def key_matches_none(person_key: bytes | None, sealed_values: object) -> bool:
+    """True when a key was given, the log holds sealed bookings, and not one of them opens under the key:
+    the key is not this log's (a wrong file, or a new key made after the entries were recorded)."""
+    if person_key is None:
+        return False
+    seen = False
+    for s in sealed_values:  # type: ignore[attr-defined]
+        if isinstance(s, str) and s:
+            seen = True
+            if unseal(person_key, s) is not None:
+                return False
+    return seen

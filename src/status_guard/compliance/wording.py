@@ -135,26 +135,62 @@ def verification_result(r: SemiannualReport) -> str:
         verification_sentence(r)
 
 
+def _moment(r: SemiannualReport, stamp: str | None) -> str:
+    """A log time (UTC, ISO) as a person in the jurisdiction reads it: '1 January 2026 at 00:00 EST'."""
+    from .jurisdiction import parse_stored
+
+    dt = parse_stored(stamp) if stamp else None
+    if dt is None:
+        return "?"
+    loc = dt.astimezone(r.period.tz)
+    return f"{loc.day} {loc.strftime('%B %Y')} at {loc.strftime('%H:%M %Z')}"
+
+
+def _day(r: SemiannualReport, stamp: str | None) -> str:
+    from .jurisdiction import parse_stored
+
+    dt = parse_stored(stamp) if stamp else None
+    if dt is None:
+        return "?"
+    loc = dt.astimezone(r.period.tz)
+    return f"{loc.day} {loc.strftime('%B %Y')}"
+
+
+def _span(hours: float | None = None, a: str | None = None, b: str | None = None) -> str:
+    """A length of time in days, hours and minutes ('153 days 18 h 18 min'), never a count of hours."""
+    from datetime import timedelta
+
+    from .jurisdiction import duration_words, parse_stored
+
+    da, db = (parse_stored(a) if a else None), (parse_stored(b) if b else None)
+    delta = db - da if da is not None and db is not None else timedelta(hours=hours or 0)
+    return duration_words(delta)
+
+
 def coverage_sentence(r: SemiannualReport) -> str:
+    """What the log proves about the period, in the jurisdiction's local time and in days (never UTC ISO
+    stamps or thousands of hours)."""
     c = r.coverage
     zone = zone_words(r)
     lead = (f"Events are counted in the period in which they occurred ({zone}), even when they were entered "
             "later")
     if c.entered_after:
         lead += (f"; {plural(c.entered_after, 'event')} of this period {'was' if c.entered_after == 1 else 'were'} "
-                 f"entered after it ended (the latest on {c.latest_entry[:10] if c.latest_entry else '?'})")
+                 f"entered after it ended (the latest on {_day(r, c.latest_entry)})")
     lead += "."
     if c.records == 0:
         return (lead + " The log holds no record of its own in this period, not even a heartbeat: it cannot show "
                 "that nothing happened.")
     s = (f"{lead} The log's own records (refusals, heartbeats and entries, written as they happen) in the period: "
-         f"{c.records}, {c.heartbeats} of them heartbeats, from {c.first_time} to {c.last_time} (UTC). The longest "
-         f"interval with no record was {c.longest_quiet_hours:g} h ({c.quiet_from} to {c.quiet_to}).")
+         f"{c.records}, {c.heartbeats} of them heartbeats, from {_moment(r, c.first_time)} to "
+         f"{_moment(r, c.last_time)}. The longest time with no record was {_span(a=c.quiet_from, b=c.quiet_to)} "
+         f"(from {_moment(r, c.quiet_from)} to {_moment(r, c.quiet_to)}).")
     if c.complete:
-        s += f" No interval exceeded {c.max_quiet_hours:g} h: the heartbeats show that the quiet times were quiet."
+        s += (f" No such time was longer than {_span(c.max_quiet_hours)}: the heartbeats show that the quiet times "
+              "were quiet.")
     else:
-        s += (f" That exceeds the {c.max_quiet_hours:g} h heartbeat allowance: the log does not prove that nothing "
-              "happened then.")
+        s += (f" That is longer than the {_span(c.max_quiet_hours)} the heartbeats allow: the log does not prove that "
+              "nothing happened then.")
     return s
 
 

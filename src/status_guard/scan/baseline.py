@@ -62,6 +62,23 @@ def to_json(findings: Iterable[Finding], policy: dict[str, str]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+REGENERATE = ("; regenerate it with `status-guard scan <the same paths> --write-baseline {path}` (this adopts "
+              "every current finding again: review the list it prints)")
+
+
+def _json_words(msg: str) -> str:
+    """The JSON parser's complaint in plain words."""
+    words = {"Expecting value": "a value was expected (a missing value, or a stray comma)",
+             "Expecting ',' delimiter": "a comma is missing",
+             "Expecting ':' delimiter": "a colon is missing",
+             "Expecting property name enclosed in double quotes": "a name in double quotes was expected (a stray "
+                                                                   "comma before a closing brace?)",
+             "Unterminated string starting at": "a text in quotes is not closed",
+             "Extra data": "there is more after the end of the baseline",
+             "Invalid control character at": "a text in quotes holds a line break or control character"}
+    return words.get(msg, msg[:1].lower() + msg[1:])
+
+
 def load(path: str | Path) -> list[BaselineEntry]:
     p = Path(path)
     try:
@@ -71,25 +88,31 @@ def load(path: str | Path) -> list[BaselineEntry]:
     except FileNotFoundError:
         raise BaselineError(f"no baseline file at {p} (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise BaselineError(f"{p.name} cannot be read ({e.__class__.__name__})") from None
-    return load_text(text, p.name)
+        raise BaselineError(f"{p} cannot be read ({e.strerror or 'not UTF-8 text'}){REGENERATE.format(path=p)}") \
+            from None
+    return load_text(text, str(p))
 
 
 def load_text(text: str, name: str = "baseline") -> list[BaselineEntry]:
-    p = Path(name)
+    p = name
+    again = REGENERATE.format(path=p)
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as e:
-        raise BaselineError(f"{p.name} is not readable JSON ({e.__class__.__name__})") from None
+        # where and what, in words (never the parser's class name): the officer can open the file at that line
+        raise BaselineError(f"{p} is not a valid baseline file: line {e.lineno} column {e.colno}: "
+                            f"{_json_words(e.msg)}{again}") from None
     if not isinstance(doc, dict) or doc.get("status_guard_baseline") != VERSION or not isinstance(doc.get("findings"), list):
-        raise BaselineError(f"{p.name} is not a status-guard baseline (version {VERSION})")
+        raise BaselineError(f"{p} is not a valid baseline file: it is not a status-guard baseline (version "
+                            f"{VERSION}){again}")
     out = []
     for i, e in enumerate(doc["findings"]):
         if not isinstance(e, dict) or not isinstance(e.get("fingerprint"), str):
-            raise BaselineError(f"{p.name}: entry {i} has no fingerprint")
+            raise BaselineError(f"{p} is not a valid baseline file: finding {i + 1} has no fingerprint{again}")
         count = e.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise BaselineError(f"{p.name}: entry {i} has a bad count")
+            raise BaselineError(f"{p} is not a valid baseline file: finding {i + 1} has a count that is not a "
+                                f"whole number of at least 1{again}")
         out.append(BaselineEntry(e["fingerprint"], str(e.get("file", "")), str(e.get("kind", "")),
                                  str(e.get("name", "")), str(e.get("rule_id", "")), str(e.get("effect", "")), count))
     return out

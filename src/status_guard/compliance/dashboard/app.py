@@ -61,7 +61,7 @@ from ..obligations import STATUS_WORDS, by_status, obligations_from
 from ..render import FORMATS, MEDIA_TYPES, jinja_env, render, report_context
 from ..index import LogIndex, build_index, occurred_time
 from ..report import Period, ReportError, event_figures, report_for
-from ..sealing import unseal
+from ..sealing import KEY_MISMATCH_WARNING, booking_words, key_matches_none
 from ..source import LogReader, Snapshot, settle
 from ..wording import SHORT
 
@@ -321,19 +321,45 @@ def create_app(config: DashboardConfig) -> Starlette:
         return rows
 
     def booking(ev: Any) -> str | None:
-        return unseal(config.person_key, ev.get("booking_sealed")) if config.person_key else None
+        return booking_words(config.person_key, ev.get("booking_sealed"))
 
-    def default_period() -> Period:
+    def default_period(snap: Snapshot | None = None) -> Period:
+        a, b, _ = opening_period(snap)
+        return Period.parse(a.isoformat(), b.isoformat(), j.tz)
+
+    def opening_period(snap: Snapshot | None) -> tuple[date, date, str]:
+        """S08: the period a page opens on when none was chosen — the half-year holding the latest event (so a
+        log of January–June entries does not open on an empty July–December), and why, in words."""
         today = j.today()
         a, b = half_year(today)
-        return Period.parse(a.isoformat(), min(b, today).isoformat(), j.tz)
+        days: list[date] = []
+        if snap is not None:  # the latest event and the latest refusal, by the local day they occurred
+            try:
+                latest = max((r.occurred for r in ledger(snap).current if r.occurred is not None), default=None)
+                if latest is not None:
+                    days.append(latest.astimezone(j.tz).date())
+                refused = [d for d, r in index(snap).refusals.items() if r.records or r.monitor]
+                if refused:
+                    days.append(max(refused))
+            except (StatusGuardError, ValueError):
+                days = []
+        if days:
+            day = min(max(days), today)
+            la, lb = half_year(day)
+            if la != a:
+                return la, lb, (f"the half-year of the latest entry in the log ({day.day} {day.strftime('%B %Y')}); "
+                                "choose another period below")
+        return a, min(b, today), "this half-year, up to today; choose another period below"
 
-    def period_of(request: Request, strict: bool = False) -> tuple[Period, dict[str, str]]:
-        today = j.today()
-        a, b = half_year(today)
+    def period_of(request: Request, strict: bool = False, snap: Snapshot | None = None
+                  ) -> tuple[Period, dict[str, str]]:
         remembered, _ = chosen_period(request)
+        chosen = request.query_params.get("from") or remembered.get("from")
+        a, b, why = opening_period(snap if not chosen else None)
         start = request.query_params.get("from") or remembered.get("from") or a.isoformat()
-        end = request.query_params.get("to") or remembered.get("to") or min(b, today).isoformat()
+        end = request.query_params.get("to") or remembered.get("to") or b.isoformat()
+        if not chosen and not request.query_params.get("to") and not remembered.get("to"):
+            request.state.period_note = why
         try:
             p = Period.parse(start, end, j.tz)
         except ReportError as e:
@@ -341,7 +367,7 @@ def create_app(config: DashboardConfig) -> Starlette:
                 raise ReportError(form_words(str(e), fallback=False)) from None
             # the page stays (400), with the form, on the default period, and says what was wrong in the form's words
             request.state.period_error = form_words(str(e))
-            p = default_period()
+            p = default_period(snap)
         return p, {"from": p.start.isoformat(), "to": p.end.isoformat()}
 
     def quick_periods() -> list[tuple[str, dict[str, str]]]:
@@ -445,6 +471,7 @@ def create_app(config: DashboardConfig) -> Starlette:
             period_q = {"from": ctx["qs"]["from"], "to": ctx["qs"]["to"]}  # the period the page shows
         html = env.get_template(template).render(
             period_error=getattr(request.state, "period_error", None),
+            period_note=getattr(request.state, "period_note", None),
             request=request, login=config.password is not None, view=snap.view() if snap is not None else None,
             log_description=snap.description if snap is not None else config.audit_spec, zone=j.tz_name,
             person_key=config.person_key is not None, period_q=period_q, **ctx)
@@ -479,7 +506,7 @@ def create_app(config: DashboardConfig) -> Starlette:
     # -- pages -----------------------------------------------------------------------------------
     async def overview(request: Request) -> Response:
         snap = await snapshot()
-        period, qs = period_of(request)
+        period, qs = period_of(request, snap=snap)
         stats = await run_in_threadpool(overview_stats, snap, period)
         return page(request, "index.html", nav="overview", snap=snap, s=stats, period=period, qs=qs,
                     charts={c.key: c for c in stats["charts"]},
@@ -488,7 +515,7 @@ def create_app(config: DashboardConfig) -> Starlette:
 
     async def events_page(request: Request) -> Response:
         snap = await snapshot()
-        period, qs = period_of(request)
+        period, qs = period_of(request, snap=snap)
         show_all = request.query_params.get("all") == "1"
 
         def make() -> dict[str, Any]:
@@ -681,10 +708,13 @@ def create_app(config: DashboardConfig) -> Starlette:
             pageno = 1
         size = config.page_size
         out = [{"o": o, "status": s, "words": STATUS_WORDS[s], "late": o.late_words(now),
-                "booking": unseal(config.person_key, o.booking_sealed) if config.person_key else None}
+                "booking": booking_words(config.person_key, o.booking_sealed)}
                for o, s in rows[(pageno - 1) * size: pageno * size]]
+        key_warning = KEY_MISMATCH_WARNING if key_matches_none(config.person_key, (o.booking_sealed for o in obs)) \
+            else None
         base_q = {"all": "1"} if show_all else {}
         return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all,
+                    key_warning=key_warning,
                     total=len(rows), page_no=pageno,
                     prev_link="/obligations?" + urlencode({**base_q, "page": pageno - 1}) if pageno > 1 else None,
                     next_link="/obligations?" + urlencode({**base_q, "page": pageno + 1}) if pageno * size < len(rows)
@@ -692,7 +722,7 @@ def create_app(config: DashboardConfig) -> Starlette:
 
     async def report_page(request: Request) -> Response:
         snap = await snapshot()
-        period, qs = period_of(request)
+        period, qs = period_of(request, snap=snap)
 
         rep, ctx = await run_in_threadpool(report_of, snap, period)
         downloads = [(fmt.upper(), "/report/download?" + urlencode({**qs, "format": fmt})) for fmt in FORMATS]
@@ -780,7 +810,7 @@ def create_app(config: DashboardConfig) -> Starlette:
         for name in env.list_templates(extensions=["html"]):  # compiled now, not during a first page
             env.get_template(name)
         # the default period's pages, so the first request of each is served from memory
-        for fill in (lambda: overview_stats(snap, default_period()), lambda: report_of(snap, default_period())):
+        for fill in (lambda: overview_stats(snap, default_period(snap)), lambda: report_of(snap, default_period(snap))):
             try:
                 fill()
             except (StatusGuardError, ReportError, ValueError):
