@@ -135,16 +135,19 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text (default): for people; json: one JSON document")
+@format_option(help="table (default): the result for people; json: one JSON document (the full report); jsonl: "
+                    "one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
                fmt: str) -> None:
     """Prove the log; name each edited, missing, inserted, reordered or truncated record.
 
-    Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input; 3 CANNOT VERIFY —
-    the key was not supplied (--public-key / $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log,
-    --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE for an HMAC-chained one), not a tamper alarm."""
+    Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input (also: the file is not
+    an audit log); 3 CANNOT (FULLY) VERIFY — the key was not supplied (--public-key /
+    $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log, --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE
+    for an HMAC-chained one), or no witness was given (--witness / $STATUS_GUARD_AUDIT_WITNESS), so records
+    cut from the end would not show: not a tamper alarm."""
+    from status_guard.audit.sniff import describe, holds_record_shaped_line
     from status_guard.audit.verify import verify_items
 
     try:
@@ -166,68 +169,98 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         _fail(str(e))
     if report.count == 0 and not report.problems:
         _fail(f"no records found in {sink.description}: nothing to verify (wrong path or table?)")
+    path = getattr(sink, "path", None) if sink.description.startswith("jsonl:") else None
+    if report.count == 0 and not report.unreadable and not (path and holds_record_shaped_line(path)):
+        # not one stored line is (or was) a record: the wrong file, not a tampered log (F02)
+        _fail(describe(path, sink.description))
     missing = _key_missing(report, pub is not None, hkey is not None)
+    # every record checked, but nothing outside the log says how long it was: a cut tail would not show
+    unwitnessed = not missing and report.ok and heads is None and report.tamper_evident
+    result = ("cannot_verify" if missing else "invalid" if not report.ok else "not_witnessed" if unwitnessed
+              else "valid" if report.tamper_evident else "consistent")
     if fmt == "json":
-        click.echo(json.dumps({**report.as_dict(), "result": "cannot_verify" if missing else (
-            "invalid" if not report.ok else "valid" if report.tamper_evident else "consistent"),
-            "key_not_supplied": missing}, indent=2))
+        click.echo(json.dumps({**report.as_dict(), "result": result, "key_not_supplied": missing,
+                               "witness_not_supplied": unwitnessed}, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        from .options import render_rows
+
+        rows: list[dict[str, Any]] = [{"type": "problem", **p.as_dict()} for p in report.problems]
+        rows += [{"type": "warning", "message": w} for w in report.warnings]
+        rows += [{"type": "discontinuity", "message": d} for d in report.discontinuities]
+        rows.append({"type": "result", "kind": result, "seq": report.last_seq, "message": _verdict_sentence(
+            report, result, missing)})
+        click.echo(render_rows(rows, fmt, ("type", "kind", "seq", "line", "message")), nl=False)
     else:
-        click.echo(f"Audit log {sink.description}")
-        span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
-                if report.last_seq is not None else "no records")
-        started = f" (started {report.log_started})" if report.log_started else ""
-        click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
-        click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
-                   f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
-                   + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked else ""))
-        if missing and missing[0] == "--public-key":
-            # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
-            click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
-                       "head(s), not checked: the public key was not supplied (--public-key)")
-        elif missing:
-            click.echo("  integrity: the log is HMAC-chained; its records could not be checked: the HMAC key was not "
-                       "supplied (--hmac-key-file)")
-        else:
-            click.echo(f"  integrity: {report.integrity_basis}")
-        if report.last_seq is not None:
-            state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
-            click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
-                       f"{report.last_time}): {state}")
-        for w in report.warnings:
-            click.echo(f"  warning: {w}")
-        for d in report.discontinuities:
-            click.echo(f"  DISCONTINUITY: {d}")
-        for p in report.problems:
-            if not missing:
-                click.echo(f"  {p.kind.upper()}: {p.message}")
-        if missing:
-            flag, env = missing
-            click.echo(style("Result: CANNOT VERIFY (key not supplied)", fg="yellow", bold=True)
-                       + f": this is not a sign of tampering; give {flag} (or set {env}) to check the log. "
-                       "See docs/compliance.md, \"What the colours mean\".")
-        elif report.ok:
-            if not report.tamper_evident:
-                verdict = "VALID (consistent only: not proof against an insider who can rewrite the log)"
-            else:
-                verdict = "VALID"
-            if report.discontinuities:
-                verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
-                           "forged at those points (see above)"
-            click.echo(style(f"Result: {verdict}", fg="green" if report.tamper_evident else "yellow", bold=True))
-        else:
-            click.echo(style(f"Result: INVALID ({len(report.problems)} problem(s))", fg="red", bold=True))
-        if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
-                and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
-            click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
-                       "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
-                       "(--anchor) and by the witness (--witness).")
+        _verify_table(sink, report, result, missing, allow_open)
     if report.unreadable:
         click.echo("error: the log holds a line over the size limit of a record; it is not (only) an audit log",
                    err=True)
         sys.exit(2)
-    if missing:
+    if missing or unwitnessed:
         sys.exit(EXIT_CANNOT_VERIFY)
     sys.exit(0 if report.ok else 1)
+
+
+def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None) -> str:
+    """The result in one sentence (the table's last line, the last row of jsonl/csv)."""
+    from status_guard.audit import ENV_WITNESS
+
+    if result == "cannot_verify" and missing:
+        return (f"CANNOT VERIFY (key not supplied): this is not a sign of tampering; give {missing[0]} (or set "
+                f"{missing[1]}) to check the log. See docs/compliance.md, \"What the colours mean\".")
+    if result == "invalid":
+        return f"INVALID ({len(report.problems)} problem(s))"
+    if result == "not_witnessed":
+        return ("CANNOT FULLY VERIFY (no witness given): every record was checked, but nothing kept outside the log "
+                "says how long it was, so records cut from its end would not show. This is not a sign of "
+                f"tampering: give --witness (or set {ENV_WITNESS}); see docs/compliance.md, step 2")
+    verdict = "VALID" if result == "valid" else \
+        "VALID (consistent only: not proof against an insider who can rewrite the log)"
+    if report.discontinuities:
+        verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
+                   "forged at those points (see above)"
+    return verdict
+
+
+def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] | None, allow_open: bool) -> None:
+    click.echo(f"Audit log {sink.description}")
+    span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
+            if report.last_seq is not None else "no records")
+    started = f" (started {report.log_started})" if report.log_started else ""
+    click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
+    click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
+               f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
+               + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked
+                  else "; witness: none given"))
+    if missing and missing[0] == "--public-key":
+        # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
+        click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
+                   "head(s), not checked: the public key was not supplied (--public-key)")
+    elif missing:
+        click.echo("  integrity: the log is HMAC-chained; its records could not be checked: the HMAC key was not "
+                   "supplied (--hmac-key-file)")
+    else:
+        click.echo(f"  integrity: {report.integrity_basis}")
+    if report.last_seq is not None:
+        state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
+        click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
+                   f"{report.last_time}): {state}")
+    for w in report.warnings:
+        click.echo(f"  warning: {w}")
+    for d in report.discontinuities:
+        click.echo(f"  DISCONTINUITY: {d}")
+    for p in report.problems:
+        if not missing:
+            click.echo(f"  {p.kind.upper()}: {p.message}")
+    sentence = _verdict_sentence(report, result, missing)
+    head, colon, rest = sentence.partition(": ") if result in ("cannot_verify", "not_witnessed") else (sentence, "", "")
+    colour = {"valid": "green", "invalid": "red"}.get(result, "yellow")
+    click.echo(style(f"Result: {head}", fg=colour, bold=True) + (f": {rest}" if colon else ""))
+    if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
+            and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
+        click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
+                   "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
+                   "(--anchor) and by the witness (--witness).")
 
 
 def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> tuple[str, str] | None:
