@@ -174,8 +174,9 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         # not one stored line is (or was) a record: the wrong file, not a tampered log (F02)
         _fail(describe(path, sink.description))
     missing = _key_missing(report, pub is not None, hkey is not None)
-    # every record checked, but nothing outside the log says how long it was: a cut tail would not show
-    unwitnessed = not missing and report.ok and heads is None and report.tamper_evident
+    # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
+    # how long it was: a cut tail would not show
+    unwitnessed = not missing and report.ok and heads is None and not anchor_list and report.tamper_evident
     result = ("cannot_verify" if missing else "invalid" if not report.ok else "not_witnessed" if unwitnessed
               else "valid" if report.tamper_evident else "consistent")
     if fmt == "json":
