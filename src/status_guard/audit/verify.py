@@ -744,8 +744,9 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
                                        f"declared discontinuity at seq {end} says records after seq {end - 1} of that "
                                        "history were lost")
             continue
-        if size > ctx.tree.size:
-            cut.append((size, str(sth["time"])))
+        if size >= ctx.tree.size:
+            # a witnessed head of S records was carried by the marker at seq S: the log held at least S + 1
+            cut.append((size, str(sth["time"]), str(sth["kind"])))
             continue
         root = ctx.roots_at.get(size)
         if root is None or root.hex() != sth["root"]:
@@ -756,13 +757,13 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
     if cut:
         # one finding, against the witness's latest head: what the officer needs is where the log stops
         # and how much of what the witness saw is gone
-        size, when = max(cut)
+        size, when, kind = max(cut)
         n = ctx.tree.size
         last = f"after seq {n - 1}" if n else "from the first record (seq 0) on"
-        ctx.add("truncated", f"records {last} are missing: the witness saw at least {size} record(s) of this log "
-                f"({when}; {len(cut)} of its head(s) are beyond the end), the log now holds {n}: records seq "
-                f"{_ranges([n] if size - 1 == n else [n, size - 1])} (and the marker that carried the witness's head) were cut from "
-                "the end", n)
+        gone = f"records seq {n}-{size} were" if size > n else f"record seq {size} (that {kind} marker) was"
+        ctx.add("truncated", f"records {last} are missing: the witness saw at least {size + 1} record(s) of this log "
+                f"({when}: a tree head of {size} record(s) carried by the {kind} marker at seq {size}); the log now "
+                f"holds {n}: {gone} cut from the end", n)
     witnessed = max((int(e["sth"]["size"]) for e in heads), default=0)
     if witnessed and witnessed < ctx.tree.size and witnessed in {r.seq for r in ctx.genuine[-1:]}:
         witnessed += 1  # the last record is the marker that carried the witness's latest head (an end marker)
