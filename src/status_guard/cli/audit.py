@@ -412,7 +412,10 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
     if report.unreadable:
         _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
     if not any(_parses(it.data) for it in everything):
-        _fail(f"{sink.description} is not a status-guard audit log: no record in it could be read (wrong file?)")
+        from status_guard.audit.sniff import describe
+
+        _fail(describe(getattr(sink, "path", None) if sink.description.startswith("jsonl:") else None,
+                       sink.description))
     _emit_to(out, filter_items(listed, flt, limit), fmt)
     view = view_of(report, hmac_key_given=hkey is not None)
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
@@ -731,8 +734,8 @@ def _public_keys(paths: Iterable[str]) -> list[Any]:
 @witness_option
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
               help="trusted Ed25519 public key(s): every head must be signed by one; repeatable")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text (default): for people; json: one JSON document")
+@format_option(help="table (default): for people; json: one JSON document; jsonl: one JSON object per finding; "
+                    "csv: the findings for a spreadsheet")
 def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fmt: str) -> None:
     """Check the heads a witness holds: one consistent history per log (no equivocation, no fork,
     every consistency proof verifies) — without reading the log."""
@@ -749,6 +752,11 @@ def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fm
                                "logs": {name: {"origins": sorted(s.origins),
                                                "latest": s.latest.entry["sth"] if s.latest else None}
                                         for name, s in book.logs.items()}}, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        from .options import render_rows
+
+        click.echo(render_rows([f.as_dict() for f in findings], fmt, ("kind", "log", "epoch", "size", "message")),
+                   nl=False)
     else:
         click.echo(f"Witness {witness_spec.split('?')[0]}: {len(entries)} entr(ies), {len(book.logs)} log(s)")
         for name, s in sorted(book.logs.items()):
