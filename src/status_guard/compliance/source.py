@@ -117,18 +117,41 @@ def _sink_of(source: AuditLog | Sink | str, hmac_key: bytes | None) -> tuple[Sin
     return source, False, hmac_key
 
 
+def _witness_heads(witness: Any, source: Any) -> list[dict[str, Any]] | None:
+    """The witness's entries: ``witness`` (a spec, a Witness, or entries), or — for an audit spec string,
+    the way the CLI opens a log — ``$STATUS_GUARD_AUDIT_WITNESS`` when set (what the writers send heads
+    to). None: no witness, so a cut tail would not show (the report says so)."""
+    from status_guard.audit import ENV_WITNESS
+    from status_guard.audit.errors import AuditConfigError
+    from status_guard.audit.verify import witness_entries
+    from status_guard.audit.witness import WitnessError
+
+    if witness is None and isinstance(source, str):
+        witness = os.environ.get(ENV_WITNESS) or None
+    if witness is None:
+        return None
+    try:
+        return witness_entries(witness)
+    except WitnessError as e:  # a witness that cannot be read is an error, never "no witness"
+        raise AuditConfigError(f"the witness ({ENV_WITNESS}) cannot be read: {e}") from None
+
+
 def take_snapshot(source: AuditLog | Sink | str, *, hmac_key: bytes | None = None, public_key: Any = None,
-                  allow_open_tail: bool = True, anchors: Iterable[Mapping[str, Any]] = ()) -> Snapshot:
+                  allow_open_tail: bool = True, anchors: Iterable[Mapping[str, Any]] = (),
+                  witness: Any = None) -> Snapshot:
     """Read ``source`` (an AuditLog, a sink, or an audit spec string) once, verify and parse it.
 
     ``allow_open_tail`` defaults to True: a live log has no end marker yet; the verifier's warning
-    about it is kept in ``verification.warnings`` and shown in reports."""
+    about it is kept in ``verification.warnings`` and shown in reports. ``witness``: the heads kept
+    outside the log (see :func:`_witness_heads`; for a spec string, ``$STATUS_GUARD_AUDIT_WITNESS`` by
+    default): a log shorter than the witness saw, or whose records no longer match its heads, fails."""
+    heads = _witness_heads(witness, source)
     sink, close, hmac_key = _sink_of(source, hmac_key)
     try:
         items = list(sink.raw_items())
         report = verify_items(iter(items), hmac_key=hmac_key, public_key=public_key,
                               allow_open_tail=allow_open_tail, anchors=list(anchors),
-                              position_name=sink.position_name)
+                              position_name=sink.position_name, witness_heads=heads)
         return Snapshot(sink.description, report, tuple(parse_items(items)), hmac_key is not None, _digest(items))
     finally:
         if close:
