@@ -815,8 +815,13 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
     latest = book.latest(sink.origin)
     since = int(latest["sth"]["size"]) if latest else 0
     new = []
+    held = {(str(e["sth"].get("log")), e["sth"].get("epoch"), e["sth"].get("size"), e["sth"].get("root"))
+            for e in entries if isinstance(e, dict) and isinstance(e.get("sth"), dict)}
     try:
         for rec in _tree_records_since(sink, since):
+            sth = rec["sth"]
+            if (str(sth.get("log")), sth.get("epoch"), sth.get("size"), sth.get("root")) in held:
+                continue  # already held (the writer sent it, or an earlier pull): not stored twice
             new.append(make_entry(sink.origin, rec))
     except (AuditUnavailableError, OSError) as e:
         _fail(str(e))
@@ -833,7 +838,13 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
             w.submit(e)
     except WitnessError as e:
         _fail(str(e))
-    click.echo(f"pulled {len(new)} tree head(s) newer than size {since} from {sink.description}")
+    top = max((int(e["sth"]["size"]) for e in new), default=since)
+    if new:
+        click.echo(f"pulled {len(new)} tree head(s) from {sink.description}: the witness now holds the log's tree "
+                   f"head of {top} record(s); `audit verify --witness` compares the log with it")
+    else:
+        click.echo(f"pulled 0 tree head(s) from {sink.description}: the witness already holds the log's latest tree "
+                   f"head ({since} record(s))")
     sys.exit(1 if fresh else 0)
 
 
