@@ -378,7 +378,7 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 
 def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | None, public_key: str | None,
                       no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str,
-                      out: str | None = None) -> None:
+                      out: str | None = None, witness_spec: str | None = None) -> None:
     """List records, then say what the check of the log found — the same states, colours and exit codes
     as `events list` and `obligations`: verified (green); cannot verify, a key not supplied (yellow, exit 0:
     not a tamper alarm); TAMPERING OR DAMAGE (red, exit 1: the records above may have been altered).
@@ -402,8 +402,9 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
                        "status-guard audit verify, before relying on them.", err=True)
             return
         everything = list(_checked_items(sink.raw_items(), sink.description))
+        heads = _witness_entries(witness_spec) if witness_spec else None  # a cut tail is the alarm here too
         report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
-                              position_name=sink.position_name)
+                              position_name=sink.position_name, witness_heads=heads)
         listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
@@ -485,10 +486,11 @@ query_public_key_option = click.option(
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
+@witness_option
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
               fmt: str | None, out: str | None, hmac_key_file: str | None, public_key: str | None,
-              no_verify: bool) -> None:
+              no_verify: bool, witness_spec: str | None) -> None:
     """List records matching filters, in chain order. The log is verified first (the last line says what
     the check found); exits 1 if it did not verify, as `events list` does."""
     from status_guard.audit.query import to_log_time
@@ -504,7 +506,7 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
     flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
                       adapter=adapter, kind=None if kind == "all" else kind)
     _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit,
-                      _listing_format(fmt, out, audit_spec), out)
+                      _listing_format(fmt, out, audit_spec), out, witness_spec)
 
 
 EFFECTS = ("allow", "flag", "redact", "strip", "block")
@@ -538,11 +540,12 @@ def _listing_format(fmt: str | None, out: str | None, audit_spec: str) -> str:
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
+@witness_option
 def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, out: str | None,
-             hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
+             hmac_key_file: str | None, public_key: str | None, no_verify: bool, witness_spec: str | None) -> None:
     """Show the last N records (all kinds). The log is verified first, as `query` does."""
     _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None,
-                      _listing_format(fmt, out, audit_spec), out)
+                      _listing_format(fmt, out, audit_spec), out, witness_spec)
 
 
 @audit.command("keygen")
