@@ -401,8 +401,9 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
                        + " These records were listed without checking the log; run without --no-verify, or "
                        "status-guard audit verify, before relying on them.", err=True)
             return
-        everything = list(_checked_items(sink.raw_items(), sink.description))
+        # the witness first: a head written while the log is read is then never ahead of what was read
         heads = _witness_entries(witness_spec) if witness_spec else None  # a cut tail is the alarm here too
+        everything = list(_checked_items(sink.raw_items(), sink.description))
         report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
                               position_name=sink.position_name, witness_heads=heads)
         listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
