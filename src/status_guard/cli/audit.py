@@ -176,12 +176,14 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
     missing = _key_missing(report, pub is not None, hkey is not None)
     # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
     # how long it was: a cut tail would not show
-    unwitnessed = not missing and report.ok and heads is None and not anchor_list and report.tamper_evident
+    # (a witness that holds no head of this log compared nothing: the same state, said differently)
+    unwitnessed = (not missing and report.ok and not anchor_list and report.tamper_evident
+                   and (heads is None or report.witness_heads_matched == 0))
     result = ("cannot_verify" if missing else "invalid" if not report.ok else "not_witnessed" if unwitnessed
               else "valid" if report.tamper_evident else "consistent")
     if fmt == "json":
         click.echo(json.dumps({**report.as_dict(), "result": result, "key_not_supplied": missing,
-                               "witness_not_supplied": unwitnessed}, indent=2))
+                               "witness_not_supplied": unwitnessed and heads is None}, indent=2))
     elif fmt in ("jsonl", "csv"):
         from .options import render_rows
 
@@ -211,6 +213,11 @@ def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None)
                 f"{missing[1]}) to check the log. See docs/compliance.md, \"What the colours mean\".")
     if result == "invalid":
         return f"INVALID ({len(report.problems)} problem(s))"
+    if result == "not_witnessed" and report.witness_checked:
+        return ("CANNOT FULLY VERIFY (the witness holds no tree head of this log yet): every record was checked, but "
+                "the witness has nothing to compare the log's length with, so records cut from its end would not "
+                "show. This is not a sign of tampering: run `status-guard audit witness pull` to give the witness "
+                "its first copy, then verify again")
     if result == "not_witnessed":
         return ("CANNOT FULLY VERIFY (no witness given): every record was checked, but nothing kept outside the log "
                 "says how long it was, so records cut from its end would not show. This is not a sign of "
