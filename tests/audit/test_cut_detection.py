@@ -124,3 +124,22 @@ def test_the_officer_sees_the_cut_and_without_a_witness_never_valid_060(tmp_path
     # the cut log alone still looks whole: exactly why the witness is needed
     alone = run.invoke(cli, base)
     assert alone.exit_code == 3 and "ended cleanly" in alone.output
+
+
+def test_a_witness_that_holds_nothing_of_this_log_is_never_valid_060(tmp_path: Path) -> None:
+    """A new, empty witness compared nothing: yellow (exit 3) with the command that fills it, not VALID."""
+    sk_path, pub = tmp_path / "s.pem", tmp_path / "s.pem.pub"
+    write_signing_keypair(str(sk_path), str(pub))
+    path = tmp_path / "audit.jsonl"
+    with open_audit(f"jsonl:{path}", signing_key=str(sk_path)) as log:  # written before the witness was set up
+        log.append(REC)
+    (tmp_path / "w").mkdir()
+    base = ["audit", "verify", "--audit", str(path), "--public-key", str(pub), "--witness", f"dir:{tmp_path / 'w'}"]
+    empty = CliRunner().invoke(cli, base)
+    assert empty.exit_code == 3 and "the witness holds no tree head of this log yet" in empty.output
+    assert "audit witness pull" in empty.output and "Result: VALID" not in empty.output
+    pulled = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", str(path), "--witness",
+                                      f"dir:{tmp_path / 'w'}"])
+    assert pulled.exit_code == 0, pulled.output
+    ok = CliRunner().invoke(cli, base)
+    assert ok.exit_code == 0 and "Result: VALID" in ok.output, ok.output
