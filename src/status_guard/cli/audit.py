@@ -5,7 +5,8 @@ Exit codes: 0 success (verify: the log is intact), 1 verify found problems — t
 a witness check found the heads inconsistent, or a proof failed), 2 the input could not be read or
 used (bad spec, unreadable or non-audit file, wrong key file, malformed JSON, a line over the size
 limit, database down), 3 verify could not check the log because its key was not supplied (an
-HMAC-chained log without --hmac-key-file, a signed log without --public-key): not a tamper alarm.
+HMAC-chained log without --hmac-key-file, a signed log without --public-key), or could not fully
+check it because no witness was given (a cut tail would not show): not a tamper alarm.
 Errors name the option or the file, never a value from the log.
 """
 
