@@ -732,7 +732,7 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
         if r.kind == "discontinuity" and isinstance(sth, dict) and isinstance(sth.get("epoch"), int):
             disc_at[int(sth["epoch"]) - 1] = r.seq
     top = max(ctx.roots_at) if ctx.roots_at else 0
-    cut: list[tuple[int, str]] = []  # heads the witness holds that are beyond the end of the log
+    cut: list[tuple[int, str, str]] = []  # heads the witness holds at or beyond the end of the log
     for e in heads:
         sth = e["sth"]
         if ctx.public_key is not None and check_head_signature(sth, ctx.public_key):

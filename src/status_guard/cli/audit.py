@@ -178,8 +178,7 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
     # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
     # how long it was: a cut tail would not show
     # (a witness that holds no head of this log compared nothing: the same state, said differently)
-    unwitnessed = (not missing and report.ok and not anchor_list and report.tamper_evident
-                   and (heads is None or report.witness_heads_matched == 0))
+    unwitnessed = not missing and report.ok and not anchor_list and report.tamper_evident and not report.cut_evident
     result = ("cannot_verify" if missing else "invalid" if not report.ok else "not_witnessed" if unwitnessed
               else "valid" if report.tamper_evident else "consistent")
     if fmt == "json":
