@@ -82,3 +82,22 @@ def test_the_dashboards_reader_compares_with_the_witness_and_keeps_it_as_the_log
     assert not cut.verification.ok and "truncated" in cut.verification.problem_kinds
     assert any(p.message.startswith(f"records after seq {end1} are missing") for p in cut.verification.problems)
     assert cut.view().state == "failed"
+
+
+def test_the_reports_first_page_says_whether_a_cut_would_show_060(signed, monkeypatch) -> None:
+    """The Clerk's first page claims "none was removed" only as far as the check can tell: without the witness
+    it says (in yellow) that records cut from the end would not show; with it, green."""
+    from status_guard.audit.keys import load_public_key
+    from status_guard.compliance.report import Period, report_for
+    from status_guard.compliance.wording import integrity_words
+    from status_guard.policy import load_policy
+
+    path, pub, witness, _ = signed
+    key = load_public_key(str(pub))
+    period, policy = Period.parse("2026-01-01", "2026-06-30"), load_policy(None)
+    monkeypatch.delenv("STATUS_GUARD_AUDIT_WITNESS", raising=False)
+    css, words = integrity_words(report_for(take_snapshot(f"jsonl:{path}", public_key=key), period, policy))
+    assert css == "warn" and "cut from the end of the log would not show" in words
+    css, words = integrity_words(report_for(take_snapshot(f"jsonl:{path}", public_key=key, witness=witness), period,
+                                            policy))
+    assert css == "ok" and "no record was altered, removed or added" in words
