@@ -191,7 +191,9 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
         print(f"   $ status-guard {shown}")
         env = {**os.environ, "STATUS_GUARD_AUDIT": f"jsonl:{audit}", "STATUS_GUARD_PERSON_KEY_FILE": str(key),
                "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE": str(signing_key),
-               "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE": str(public_key)}
+               "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE": str(public_key),
+               # the witness: the log's length kept outside it, so a cut tail shows (docs/compliance.md step 2)
+               "STATUS_GUARD_AUDIT_WITNESS": f"dir:{out / 'witness'}"}
         r = subprocess.run(cmd, capture_output=True, text=True, env=env)
         lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip()]
         for ln in lines[:show]:
@@ -201,6 +203,7 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
         return r
 
     say(10, "The compliance officer records what ICE sent, tracks 040(g) notice and writes the 060 report")
+    sg("audit", "witness", "pull", show=1)  # the officer's copy of where the log ends (the witness)
     r = sg("events", "add", "detainer_request", "--in-custody", "--person-id", "CPD-PERSON-7731", show=3)
     sg("events", "add", "detained_on_ice_hold", "--person-id", "CPD-PERSON-7731", "--hold-basis", "ice_detainer",
        show=3)
@@ -262,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         path.unlink()  # a fresh chain for each demo run
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    import shutil
+
+    shutil.rmtree(out / "witness", ignore_errors=True)  # the witness of the log deleted above goes with it
     from status_guard.audit import open_audit
     from status_guard.audit.keys import load_public_key, write_signing_keypair
 
@@ -278,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_officer:
         officer_section(path, out, signing_key, public_key)
 
-    report = open_audit(f"jsonl:{path}").verify(public_key=load_public_key(public_key))
+    witness = out / "witness"
+    report = open_audit(f"jsonl:{path}").verify(public_key=load_public_key(public_key),
+                                                witness=f"dir:{witness}" if (witness / "heads.jsonl").exists() else None)
     print(f"\nAudit log {path}: {report.count} records; hash chain "
           f"{'verified — no record was edited, removed or reordered' if report.ok else 'FAILED verification'}")
     print(f"   {report.integrity_basis}")

@@ -79,13 +79,20 @@ def test_keygen_then_signed_verify_and_hmac_verify(tmp_path: Path, make_record: 
         assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
     assert runner.invoke(audit, ["keygen", "--hmac-key", str(tmp_path / "hmac.key")]).exit_code == 2  # no overwrite
     spec = f"jsonl:{tmp_path / 'a.jsonl'}"
-    _populate(spec, make_record, signing_key=str(tmp_path / "sign.pem"), hmac_key=str(tmp_path / "hmac.key"))
+    witness = f"dir:{tmp_path / 'witness'}"
+    _populate(spec, make_record, signing_key=str(tmp_path / "sign.pem"), hmac_key=str(tmp_path / "hmac.key"),
+              witness=witness)
     raw = (tmp_path / "a.jsonl").read_bytes()
     assert (tmp_path / "hmac.key").read_bytes().strip() not in raw  # keys never enter the log
-    ok = runner.invoke(audit, ["verify", "--audit", spec, "--public-key", str(tmp_path / "sign.pem.pub"),
-                               "--hmac-key-file", str(tmp_path / "hmac.key")])
+    keys = ["--public-key", str(tmp_path / "sign.pem.pub"), "--hmac-key-file", str(tmp_path / "hmac.key")]
+    ok = runner.invoke(audit, ["verify", "--audit", spec, *keys, "--witness", witness])
     assert ok.exit_code == 0, ok.output
     assert "tree heads: 2 signed head(s) verified" in ok.output  # the signed start and end markers
+    assert "Result: VALID" in ok.output and "witness: 2 head(s) match" in ok.output
+    # every record checked, but with no witness a cut tail would not show: yellow, exit 3, never VALID
+    unwitnessed = runner.invoke(audit, ["verify", "--audit", spec, *keys])
+    assert unwitnessed.exit_code == 3, unwitnessed.output
+    assert "CANNOT FULLY VERIFY (no witness given)" in unwitnessed.output and "VALID" not in unwitnessed.output
     no_key = runner.invoke(audit, ["verify", "--audit", spec])
     # without its key an HMAC chain cannot be checked: "cannot verify" (exit 3), not the tamper alarm (1)
     assert no_key.exit_code == 3 and "CANNOT VERIFY (key not supplied)" in no_key.output

@@ -83,6 +83,14 @@ def test_the_same_log_with_its_key_is_verified(tmp_path, keys, monkeypatch):
     from status_guard.audit.keys import load_secret_file
 
     html = _page(create_app(DashboardConfig(audit_spec=spec, hmac_key=load_secret_file(str(keys["hmac"])))))
+    # every record checked, but no witness set: verified (the figures stand), in yellow, saying a cut tail would
+    # not show (w16c F01); with the witness, green
+    assert 'data-state="verified"' in html and 'class="banner warn"' in html
+    assert "not compared with a witness" in html
+    witness = f"dir:{tmp_path / 'w'}"
+    spec = _log(tmp_path / "b.jsonl", hmac_key=str(keys["hmac"]), witness=witness)  # its writer sends heads there
+    monkeypatch.setenv("STATUS_GUARD_AUDIT_WITNESS", witness)
+    html = _page(create_app(DashboardConfig(audit_spec=spec, hmac_key=load_secret_file(str(keys["hmac"])))))
     assert 'data-state="verified"' in html and 'class="banner ok"' in html
 
 

@@ -56,6 +56,8 @@ from .sinks.base import RawItem
 from .treehead import check_head_signature, shape_problem
 
 SESSION_MARKERS = ("start", "continuation", "end", "discontinuity")
+NOT_WITNESSED = ("Not compared with a witness: records cut from the end of the log (back to an earlier end "
+                 "marker) would not show; give the witness (--witness, or $STATUS_GUARD_AUDIT_WITNESS) to check.")
 
 
 @dataclass(frozen=True)
@@ -166,11 +168,18 @@ class VerifyReport:
         if self.witness_heads_matched:
             parts.append(f"{self.witness_heads_matched} tree head(s) held by the witness match the records")
         if parts:
-            return "; ".join(parts) + "."
+            return "; ".join(parts) + "." + ("" if self.witness_checked else " " + NOT_WITNESSED)
         return ("Plain SHA-256 chain, with no HMAC key, no signed tree head and no witness: this shows the log "
                 "is internally consistent (no accidental damage, no naive edit), NOT that it was not "
                 "rewritten by someone with write access who recomputed every hash. Use an HMAC key, signed "
                 "tree heads or a witness (docs/audit.md) for proof against an insider.")
+
+    @property
+    def cut_evident(self) -> bool:
+        """True when a cut tail would show: the records were compared with a witness that holds at least
+        one head of this log. Without one, a log cut back to an earlier end marker verifies like the
+        original (every record in it is genuine); only a head kept outside the log shows what is missing."""
+        return self.witness_checked and self.witness_heads_matched > 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "tamper_evident": self.tamper_evident, "integrity_basis": self.integrity_basis,
@@ -723,6 +732,7 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
         if r.kind == "discontinuity" and isinstance(sth, dict) and isinstance(sth.get("epoch"), int):
             disc_at[int(sth["epoch"]) - 1] = r.seq
     top = max(ctx.roots_at) if ctx.roots_at else 0
+    cut: list[tuple[int, str, str]] = []  # heads the witness holds at or beyond the end of the log
     for e in heads:
         sth = e["sth"]
         if ctx.public_key is not None and check_head_signature(sth, ctx.public_key):
@@ -734,9 +744,9 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
                                        f"declared discontinuity at seq {end} says records after seq {end - 1} of that "
                                        "history were lost")
             continue
-        if size > ctx.tree.size:
-            ctx.add("truncated", f"the witness holds a tree head of {size} records ({sth['time']}), but the log now "
-                    f"holds {ctx.tree.size}: records seq {ctx.tree.size}-{size - 1} were cut", ctx.tree.size)
+        if size >= ctx.tree.size:
+            # a witnessed head of S records was carried by the marker at seq S: the log held at least S + 1
+            cut.append((size, str(sth["time"]), str(sth["kind"])))
             continue
         root = ctx.roots_at.get(size)
         if root is None or root.hex() != sth["root"]:
@@ -744,7 +754,19 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
                     f"({sth['time']}): records before seq {size} were changed", size if size <= top else None)
             continue
         ctx.witness_matched += 1
+    if cut:
+        # one finding, against the witness's latest head: what the officer needs is where the log stops
+        # and how much of what the witness saw is gone
+        size, when, kind = max(cut)
+        n = ctx.tree.size
+        last = f"after seq {n - 1}" if n else "from the first record (seq 0) on"
+        gone = f"records seq {n}-{size} were" if size > n else f"record seq {size} (that {kind} marker) was"
+        ctx.add("truncated", f"records {last} are missing: the witness saw at least {size + 1} record(s) of this log "
+                f"({when}: a tree head of {size} record(s) carried by the {kind} marker at seq {size}); the log now "
+                f"holds {n}: {gone} cut from the end", n)
     witnessed = max((int(e["sth"]["size"]) for e in heads), default=0)
+    if witnessed and witnessed < ctx.tree.size and witnessed in {r.seq for r in ctx.genuine[-1:]}:
+        witnessed += 1  # the last record is the marker that carried the witness's latest head (an end marker)
     if witnessed < ctx.tree.size:
         ctx.warnings.append(f"{ctx.tree.size - witnessed} record(s) after the witness's last head are not witnessed "
                             "yet")

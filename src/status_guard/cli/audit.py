@@ -5,7 +5,8 @@ Exit codes: 0 success (verify: the log is intact), 1 verify found problems — t
 a witness check found the heads inconsistent, or a proof failed), 2 the input could not be read or
 used (bad spec, unreadable or non-audit file, wrong key file, malformed JSON, a line over the size
 limit, database down), 3 verify could not check the log because its key was not supplied (an
-HMAC-chained log without --hmac-key-file, a signed log without --public-key): not a tamper alarm.
+HMAC-chained log without --hmac-key-file, a signed log without --public-key), or could not fully
+check it because no witness was given (a cut tail would not show): not a tamper alarm.
 Errors name the option or the file, never a value from the log.
 """
 
@@ -135,16 +136,19 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text (default): for people; json: one JSON document")
+@format_option(help="table (default): the result for people; json: one JSON document (the full report); jsonl: "
+                    "one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
                fmt: str) -> None:
     """Prove the log; name each edited, missing, inserted, reordered or truncated record.
 
-    Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input; 3 CANNOT VERIFY —
-    the key was not supplied (--public-key / $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log,
-    --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE for an HMAC-chained one), not a tamper alarm."""
+    Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input (also: the file is not
+    an audit log); 3 CANNOT (FULLY) VERIFY — the key was not supplied (--public-key /
+    $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log, --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE
+    for an HMAC-chained one), or no witness was given (--witness / $STATUS_GUARD_AUDIT_WITNESS), so records
+    cut from the end would not show: not a tamper alarm."""
+    from status_guard.audit.sniff import describe, holds_record_shaped_line
     from status_guard.audit.verify import verify_items
 
     try:
@@ -166,68 +170,105 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
         _fail(str(e))
     if report.count == 0 and not report.problems:
         _fail(f"no records found in {sink.description}: nothing to verify (wrong path or table?)")
+    path = getattr(sink, "path", None) if sink.description.startswith("jsonl:") else None
+    if report.count == 0 and not report.unreadable and not (path and holds_record_shaped_line(path)):
+        # not one stored line is (or was) a record: the wrong file, not a tampered log (F02)
+        _fail(describe(path, sink.description))
     missing = _key_missing(report, pub is not None, hkey is not None)
+    # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
+    # how long it was: a cut tail would not show
+    # (a witness that holds no head of this log compared nothing: the same state, said differently)
+    unwitnessed = not missing and report.ok and not anchor_list and report.tamper_evident and not report.cut_evident
+    result = ("cannot_verify" if missing else "invalid" if not report.ok else "not_witnessed" if unwitnessed
+              else "valid" if report.tamper_evident else "consistent")
     if fmt == "json":
-        click.echo(json.dumps({**report.as_dict(), "result": "cannot_verify" if missing else (
-            "invalid" if not report.ok else "valid" if report.tamper_evident else "consistent"),
-            "key_not_supplied": missing}, indent=2))
+        click.echo(json.dumps({**report.as_dict(), "result": result, "key_not_supplied": missing,
+                               "witness_not_supplied": unwitnessed and heads is None}, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        from .options import render_rows
+
+        rows: list[dict[str, Any]] = [{"type": "problem", **p.as_dict()} for p in report.problems]
+        rows += [{"type": "warning", "message": w} for w in report.warnings]
+        rows += [{"type": "discontinuity", "message": d} for d in report.discontinuities]
+        rows.append({"type": "result", "kind": result, "seq": report.last_seq, "message": _verdict_sentence(
+            report, result, missing)})
+        click.echo(render_rows(rows, fmt, ("type", "kind", "seq", "line", "message")), nl=False)
     else:
-        click.echo(f"Audit log {sink.description}")
-        span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
-                if report.last_seq is not None else "no records")
-        started = f" (started {report.log_started})" if report.log_started else ""
-        click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
-        click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
-                   f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
-                   + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked else ""))
-        if missing and missing[0] == "--public-key":
-            # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
-            click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
-                       "head(s), not checked: the public key was not supplied (--public-key)")
-        elif missing:
-            click.echo("  integrity: the log is HMAC-chained; its records could not be checked: the HMAC key was not "
-                       "supplied (--hmac-key-file)")
-        else:
-            click.echo(f"  integrity: {report.integrity_basis}")
-        if report.last_seq is not None:
-            state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
-            click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
-                       f"{report.last_time}): {state}")
-        for w in report.warnings:
-            click.echo(f"  warning: {w}")
-        for d in report.discontinuities:
-            click.echo(f"  DISCONTINUITY: {d}")
-        for p in report.problems:
-            if not missing:
-                click.echo(f"  {p.kind.upper()}: {p.message}")
-        if missing:
-            flag, env = missing
-            click.echo(style("Result: CANNOT VERIFY (key not supplied)", fg="yellow", bold=True)
-                       + f": this is not a sign of tampering; give {flag} (or set {env}) to check the log. "
-                       "See docs/compliance.md, \"What the colours mean\".")
-        elif report.ok:
-            if not report.tamper_evident:
-                verdict = "VALID (consistent only: not proof against an insider who can rewrite the log)"
-            else:
-                verdict = "VALID"
-            if report.discontinuities:
-                verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
-                           "forged at those points (see above)"
-            click.echo(style(f"Result: {verdict}", fg="green" if report.tamper_evident else "yellow", bold=True))
-        else:
-            click.echo(style(f"Result: INVALID ({len(report.problems)} problem(s))", fg="red", bold=True))
-        if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
-                and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
-            click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
-                       "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
-                       "(--anchor) and by the witness (--witness).")
+        _verify_table(sink, report, result, missing, allow_open)
     if report.unreadable:
         click.echo("error: the log holds a line over the size limit of a record; it is not (only) an audit log",
                    err=True)
         sys.exit(2)
-    if missing:
+    if missing or unwitnessed:
         sys.exit(EXIT_CANNOT_VERIFY)
     sys.exit(0 if report.ok else 1)
+
+
+def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None) -> str:
+    """The result in one sentence (the table's last line, the last row of jsonl/csv)."""
+    from status_guard.audit import ENV_WITNESS
+
+    if result == "cannot_verify" and missing:
+        return (f"CANNOT VERIFY (key not supplied): this is not a sign of tampering; give {missing[0]} (or set "
+                f"{missing[1]}) to check the log. See docs/compliance.md, \"What the colours mean\".")
+    if result == "invalid":
+        return f"INVALID ({len(report.problems)} problem(s))"
+    if result == "not_witnessed" and report.witness_checked:
+        return ("CANNOT FULLY VERIFY (the witness holds no tree head of this log yet): every record was checked, but "
+                "the witness has nothing to compare the log's length with, so records cut from its end would not "
+                "show. This is not a sign of tampering: run `status-guard audit witness pull` to give the witness "
+                "its first copy, then verify again")
+    if result == "not_witnessed":
+        return ("CANNOT FULLY VERIFY (no witness given): every record was checked, but nothing kept outside the log "
+                "says how long it was, so records cut from its end would not show. This is not a sign of "
+                f"tampering: give --witness (or set {ENV_WITNESS}); see docs/compliance.md, step 2")
+    verdict = "VALID" if result == "valid" else \
+        "VALID (consistent only: not proof against an insider who can rewrite the log)"
+    if report.discontinuities:
+        verdict += f", with {len(report.discontinuities)} declared discontinuity note(s): records were lost or " \
+                   "forged at those points (see above)"
+    return verdict
+
+
+def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] | None, allow_open: bool) -> None:
+    click.echo(f"Audit log {sink.description}")
+    span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
+            if report.last_seq is not None else "no records")
+    started = f" (started {report.log_started})" if report.log_started else ""
+    click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
+    click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
+               f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
+               + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked
+                  else "; witness: none given"))
+    if missing and missing[0] == "--public-key":
+        # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
+        click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
+                   "head(s), not checked: the public key was not supplied (--public-key)")
+    elif missing:
+        click.echo("  integrity: the log is HMAC-chained; its records could not be checked: the HMAC key was not "
+                   "supplied (--hmac-key-file)")
+    else:
+        click.echo(f"  integrity: {report.integrity_basis}")
+    if report.last_seq is not None:
+        state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
+        click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
+                   f"{report.last_time}): {state}")
+    for w in report.warnings:
+        click.echo(f"  warning: {w}")
+    for d in report.discontinuities:
+        click.echo(f"  DISCONTINUITY: {d}")
+    for p in report.problems:
+        if not missing:
+            click.echo(f"  {p.kind.upper()}: {p.message}")
+    sentence = _verdict_sentence(report, result, missing)
+    head, colon, rest = sentence.partition(": ") if result in ("cannot_verify", "not_witnessed") else (sentence, "", "")
+    colour = {"valid": "green", "invalid": "red"}.get(result, "yellow")
+    click.echo(style(f"Result: {head}", fg=colour, bold=True) + (f": {rest}" if colon else ""))
+    if (not report.ok and not allow_open and {p.kind for p in report.problems} == {"truncated"}
+            and not report.ended_cleanly and any("without an end marker" in p.message for p in report.problems)):
+        click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
+                   "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
+                   "(--anchor) and by the witness (--witness).")
 
 
 def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> tuple[str, str] | None:
@@ -353,7 +394,7 @@ def _checked_items(items: Iterable[Any], description: str) -> Iterable[Any]:
 
 def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | None, public_key: str | None,
                       no_verify: bool, tail: int | None, flt: Filter, limit: int | None, fmt: str,
-                      out: str | None = None) -> None:
+                      out: str | None = None, witness_spec: str | None = None) -> None:
     """List records, then say what the check of the log found — the same states, colours and exit codes
     as `events list` and `obligations`: verified (green); cannot verify, a key not supplied (yellow, exit 0:
     not a tamper alarm); TAMPERING OR DAMAGE (red, exit 1: the records above may have been altered).
@@ -376,9 +417,11 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
                        + " These records were listed without checking the log; run without --no-verify, or "
                        "status-guard audit verify, before relying on them.", err=True)
             return
+        # the witness first: a head written while the log is read is then never ahead of what was read
+        heads = _witness_entries(witness_spec) if witness_spec else None  # a cut tail is the alarm here too
         everything = list(_checked_items(sink.raw_items(), sink.description))
         report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
-                              position_name=sink.position_name)
+                              position_name=sink.position_name, witness_heads=heads)
         listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
@@ -387,7 +430,10 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
     if report.unreadable:
         _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
     if not any(_parses(it.data) for it in everything):
-        _fail(f"{sink.description} is not a status-guard audit log: no record in it could be read (wrong file?)")
+        from status_guard.audit.sniff import describe
+
+        _fail(describe(getattr(sink, "path", None) if sink.description.startswith("jsonl:") else None,
+                       sink.description))
     _emit_to(out, filter_items(listed, flt, limit), fmt)
     view = view_of(report, hmac_key_given=hkey is not None)
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
@@ -457,10 +503,11 @@ query_public_key_option = click.option(
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
+@witness_option
 def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str | None, citation: str | None,
               effect: str | None, requester: str | None, adapter: str | None, kind: str, limit: int | None,
               fmt: str | None, out: str | None, hmac_key_file: str | None, public_key: str | None,
-              no_verify: bool) -> None:
+              no_verify: bool, witness_spec: str | None) -> None:
     """List records matching filters, in chain order. The log is verified first (the last line says what
     the check found); exits 1 if it did not verify, as `events list` does."""
     from status_guard.audit.query import to_log_time
@@ -476,7 +523,7 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
     flt = Filter.make(since=since, until=until, citation=citation, effect=effect, requester=requester,
                       adapter=adapter, kind=None if kind == "all" else kind)
     _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, None, flt, limit,
-                      _listing_format(fmt, out, audit_spec), out)
+                      _listing_format(fmt, out, audit_spec), out, witness_spec)
 
 
 EFFECTS = ("allow", "flag", "redact", "strip", "block")
@@ -510,11 +557,12 @@ def _listing_format(fmt: str | None, out: str | None, audit_spec: str) -> str:
 @hmac_key_option
 @query_public_key_option
 @no_verify_option
+@witness_option
 def tail_cmd(audit_spec: str, table: str | None, count: int, fmt: str | None, out: str | None,
-             hmac_key_file: str | None, public_key: str | None, no_verify: bool) -> None:
+             hmac_key_file: str | None, public_key: str | None, no_verify: bool, witness_spec: str | None) -> None:
     """Show the last N records (all kinds). The log is verified first, as `query` does."""
     _verified_listing(audit_spec, table, hmac_key_file, public_key, no_verify, count, Filter(), None,
-                      _listing_format(fmt, out, audit_spec), out)
+                      _listing_format(fmt, out, audit_spec), out, witness_spec)
 
 
 @audit.command("keygen")
@@ -707,8 +755,8 @@ def _public_keys(paths: Iterable[str]) -> list[Any]:
 @witness_option
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
               help="trusted Ed25519 public key(s): every head must be signed by one; repeatable")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
-              help="text (default): for people; json: one JSON document")
+@format_option(help="table (default): for people; json: one JSON document; jsonl: one JSON object per finding; "
+                    "csv: the findings for a spreadsheet")
 def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fmt: str) -> None:
     """Check the heads a witness holds: one consistent history per log (no equivocation, no fork,
     every consistency proof verifies) — without reading the log."""
@@ -725,6 +773,11 @@ def witness_check_cmd(witness_spec: str | None, public_keys: tuple[str, ...], fm
                                "logs": {name: {"origins": sorted(s.origins),
                                                "latest": s.latest.entry["sth"] if s.latest else None}
                                         for name, s in book.logs.items()}}, indent=2))
+    elif fmt in ("jsonl", "csv"):
+        from .options import render_rows
+
+        click.echo(render_rows([f.as_dict() for f in findings], fmt, ("kind", "log", "epoch", "size", "message")),
+                   nl=False)
     else:
         click.echo(f"Witness {witness_spec.split('?')[0]}: {len(entries)} entr(ies), {len(book.logs)} log(s)")
         for name, s in sorted(book.logs.items()):
@@ -783,8 +836,13 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
     latest = book.latest(sink.origin)
     since = int(latest["sth"]["size"]) if latest else 0
     new = []
+    held = {(str(e["sth"].get("log")), e["sth"].get("epoch"), e["sth"].get("size"), e["sth"].get("root"))
+            for e in entries if isinstance(e, dict) and isinstance(e.get("sth"), dict)}
     try:
         for rec in _tree_records_since(sink, since):
+            sth = rec["sth"]
+            if (str(sth.get("log")), sth.get("epoch"), sth.get("size"), sth.get("root")) in held:
+                continue  # already held (the writer sent it, or an earlier pull): not stored twice
             new.append(make_entry(sink.origin, rec))
     except (AuditUnavailableError, OSError) as e:
         _fail(str(e))
@@ -801,7 +859,13 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
             w.submit(e)
     except WitnessError as e:
         _fail(str(e))
-    click.echo(f"pulled {len(new)} tree head(s) newer than size {since} from {sink.description}")
+    top = max((int(e["sth"]["size"]) for e in new), default=since)
+    if new:
+        click.echo(f"pulled {len(new)} tree head(s) from {sink.description}: the witness now holds the log's tree "
+                   f"head of {top} record(s); `audit verify --witness` compares the log with it")
+    else:
+        click.echo(f"pulled 0 tree head(s) from {sink.description}: the witness already holds the log's latest tree "
+                   f"head ({since} record(s))")
     sys.exit(1 if fresh else 0)
 
 

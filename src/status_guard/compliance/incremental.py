@@ -70,4 +70,6 @@ def verify_extension(base: VerifiedPrefix, new: Sequence[RawItem], *, hmac_key: 
                          position_name=position_name)
     if not report.ok or report.state is None:
         return None
+    if base.report.witness_checked:  # the prefix was compared with the witness; the appended records only grow it
+        report = replace(report, witness_checked=True, witness_heads_matched=base.report.witness_heads_matched)
     return replace(base, items=base.items + len(new), report=report, records=base.records + parsed)

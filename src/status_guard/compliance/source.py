@@ -117,18 +117,41 @@ def _sink_of(source: AuditLog | Sink | str, hmac_key: bytes | None) -> tuple[Sin
     return source, False, hmac_key
 
 
+def _witness_heads(witness: Any, source: Any) -> list[dict[str, Any]] | None:
+    """The witness's entries: ``witness`` (a spec, a Witness, or entries), or — for an audit spec string,
+    the way the CLI opens a log — ``$STATUS_GUARD_AUDIT_WITNESS`` when set (what the writers send heads
+    to). None: no witness, so a cut tail would not show (the report says so)."""
+    from status_guard.audit import ENV_WITNESS
+    from status_guard.audit.errors import AuditConfigError
+    from status_guard.audit.verify import witness_entries
+    from status_guard.audit.witness import WitnessError
+
+    if witness is None and isinstance(source, str):
+        witness = os.environ.get(ENV_WITNESS) or None
+    if witness is None:
+        return None
+    try:
+        return witness_entries(witness)
+    except WitnessError as e:  # a witness that cannot be read is an error, never "no witness"
+        raise AuditConfigError(f"the witness ({ENV_WITNESS}) cannot be read: {e}") from None
+
+
 def take_snapshot(source: AuditLog | Sink | str, *, hmac_key: bytes | None = None, public_key: Any = None,
-                  allow_open_tail: bool = True, anchors: Iterable[Mapping[str, Any]] = ()) -> Snapshot:
+                  allow_open_tail: bool = True, anchors: Iterable[Mapping[str, Any]] = (),
+                  witness: Any = None) -> Snapshot:
     """Read ``source`` (an AuditLog, a sink, or an audit spec string) once, verify and parse it.
 
     ``allow_open_tail`` defaults to True: a live log has no end marker yet; the verifier's warning
-    about it is kept in ``verification.warnings`` and shown in reports."""
+    about it is kept in ``verification.warnings`` and shown in reports. ``witness``: the heads kept
+    outside the log (see :func:`_witness_heads`; for a spec string, ``$STATUS_GUARD_AUDIT_WITNESS`` by
+    default): a log shorter than the witness saw, or whose records no longer match its heads, fails."""
+    heads = _witness_heads(witness, source)
     sink, close, hmac_key = _sink_of(source, hmac_key)
     try:
         items = list(sink.raw_items())
         report = verify_items(iter(items), hmac_key=hmac_key, public_key=public_key,
                               allow_open_tail=allow_open_tail, anchors=list(anchors),
-                              position_name=sink.position_name)
+                              position_name=sink.position_name, witness_heads=heads)
         return Snapshot(sink.description, report, tuple(parse_items(items)), hmac_key is not None, _digest(items))
     finally:
         if close:
@@ -145,8 +168,18 @@ class LogReader:
     unchanged reads (the benchmark and the tests read it)."""
 
     def __init__(self, spec: str, *, hmac_key: bytes | None = None, public_key: Any = None,
-                 recheck_seconds: float = 60.0) -> None:
+                 recheck_seconds: float = 60.0, witness: Any = None, witness_seconds: float = 5.0) -> None:
+        from status_guard.audit import ENV_WITNESS
+
         self.spec = spec
+        # the witness (a spec; default $STATUS_GUARD_AUDIT_WITNESS): every full verification compares the log with
+        # the heads it holds, read *before* the log (a head written meanwhile is never ahead of what is read) and
+        # kept for ``witness_seconds`` (an older copy of an append-only witness can only hold fewer heads)
+        self.witness = witness if witness is not None else (os.environ.get(ENV_WITNESS) or None)
+        self.witness_seconds = witness_seconds
+        self._heads: list[dict[str, Any]] | None = None
+        self._heads_at = float("-inf")
+        self._heads_now: list[dict[str, Any]] | None = None
         # tables (SQLite, PostgreSQL): how long a read may rest on the verified prefix without reading all of it
         # again (each read still checks the last verified row and verifies every row after it)
         self.recheck_seconds = recheck_seconds
@@ -163,8 +196,18 @@ class LogReader:
         scheme, _, rest = spec.strip().partition(":")
         self._path = os.path.expanduser(rest) if scheme.lower() == "jsonl" and rest else None
 
+    def _witness_heads(self) -> list[dict[str, Any]] | None:
+        if self.witness is None:
+            return None
+        now = time.monotonic()
+        if self._heads is None or now - self._heads_at >= self.witness_seconds:
+            self._heads = _witness_heads(self.witness, None)
+            self._heads_at = now
+        return self._heads
+
     def snapshot(self) -> Snapshot:
         with self._lock:
+            self._heads_now = self._witness_heads()  # before the log is read
             before = self._last[1] if self._last is not None else None
             if self._path is not None:
                 snap = self._jsonl()
@@ -276,7 +319,8 @@ class LogReader:
                 return self._keep(grown.with_digest(self._hasher.hexdigest()), description, key, None, extends=True)
         self.stats["full"] += 1
         report = verify_items(iter(items), hmac_key=self.hmac_key, public_key=self.public_key,
-                              allow_open_tail=True, position_name=position_name)
+                              allow_open_tail=True, position_name=position_name,
+                              witness_heads=getattr(self, "_heads_now", None))
         records = parse_items(items)
         digest = hashlib.sha256(data).hexdigest() if data is not None else _digest(items)
         fresh = VerifiedPrefix.of(report, records, items, digest, public_key=self.public_key)

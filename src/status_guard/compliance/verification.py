@@ -1,7 +1,9 @@
 """What a verification result means to an officer: one of four states, each with its own colour.
 
 * ``verified``      (green)  — every record checked, and the check holds against an insider: an HMAC
-  key or signed checkpoints verified with the public key.
+  key or signed checkpoints verified with the public key, and the log compared with the witness.
+  Not compared with a witness (none set): the same state (the figures are not in doubt, exit 0), in
+  yellow, saying that records cut from the log's end would not show (``witnessed`` False).
 * ``consistent``    (yellow) — the chain is intact, but a plain SHA-256 chain with no signature
   could have been re-hashed by someone with write access. Nothing more can be supplied.
 * ``key_missing``   (yellow) — **cannot verify**: the log is HMAC-chained, or carries signed
@@ -19,6 +21,7 @@ HMAC_FLAG = "--hmac-key-file"
 PUBKEY_FLAG = "--public-key"
 HMAC_ENV = "STATUS_GUARD_AUDIT_HMAC_KEY_FILE"
 PUBKEY_ENV = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
+WITNESS_FLAG = "--witness"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class VerificationView:
     detail: str
     css: str              # ok | warn | bad (the banner colour)
     supply: tuple[str, ...] = ()   # the options that would let the check complete
+    # compared with the witness (the log's length kept outside it); a verified log that was not is shown in
+    # yellow: records cut from its end would not show
+    witnessed: bool = True
 
     @property
     def alarm(self) -> bool:
@@ -53,6 +59,10 @@ def view_of(v: Any, *, hmac_key_given: bool = False) -> VerificationView:
             "bad")
     warn = " ".join(v.warnings)
     if v.tamper_evident:
+        if not getattr(v, "cut_evident", True):
+            return VerificationView(
+                "verified", "Log verified, but not compared with a witness",
+                f"{span}, every hash and link intact. {v.integrity_basis}", "warn", (WITNESS_FLAG,), witnessed=False)
         return VerificationView("verified", "Log verified", f"{span}, every hash and link intact. {v.integrity_basis}",
                                 "ok")
     signed = max(v.checkpoints_total, getattr(v, "heads_total", 0))

@@ -90,6 +90,12 @@ def integrity_words(r: SemiannualReport) -> tuple[str, str]:
     v = r.verification
     state = v.state if v is not None else ("verified" if r.verified and r.tamper_evident else
                                            "consistent" if r.verified else "failed")
+    if state == "verified" and v is not None and not getattr(v, "witnessed", True):
+        return "warn", ("The figures come from the city's tamper-evident audit log, which was checked in full before "
+                        "this report was made: no record in it was altered, and none was removed or added between "
+                        "others. It was not compared with the witness (the copy of the log's length kept outside "
+                        "it), so records cut from the end of the log would not show: make the report again with the "
+                        "witness set. Appendix B gives the details.")
     if state == "verified":
         return "ok", ("The figures come from the city's tamper-evident audit log, which was checked in full before "
                       "this report was made: no record was altered, removed or added. Appendix B gives the details.")
