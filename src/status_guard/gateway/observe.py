@@ -75,6 +75,22 @@ class ObservedAudit:
         self._observe(records, t, True)
         return out
 
+    def append_each(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | Exception]:
+        """The group commit of concurrent requests (``asgi.audit_batch``): each stored record is counted,
+        a storage failure counted once, as ``append`` counts them."""
+        t = time.monotonic()
+        try:
+            out = self._log.append_each(records)
+        except Exception:
+            self._observe((), t, False)
+            raise
+        stored = [r for r, o in zip(records, out) if not isinstance(o, Exception)]
+        if len(stored) < len(records):
+            self._observe((), t, False)
+        if stored:
+            self._observe(stored, t, True)
+        return out
+
     def heartbeat(self) -> dict[str, Any]:
         t = time.monotonic()
         try:
