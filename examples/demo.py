@@ -209,7 +209,8 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
        show=3)
     r = sg("obligations", "--format", "json", show=0)
     refs = re.findall(r"obl[0-9a-f]{16}", r.stdout)
-    detail(f"open 040(g) obligations: {len(set(refs))} (give the person a copy of the detainer)")
+    detail(f"(the demo read that JSON, not shown:) open 040(g) obligations: {len(set(refs))} — give the person "
+           "a copy of the detainer")
     if refs:  # the tool's own hint: the person is taken from the obligation
         sg("events", "add", "notice_delivered", "--obligation", refs[0], show=2)
         r = sg("obligations", show=2)

@@ -87,8 +87,8 @@ def test_keygen_then_signed_verify_and_hmac_verify(tmp_path: Path, make_record: 
     keys = ["--public-key", str(tmp_path / "sign.pem.pub"), "--hmac-key-file", str(tmp_path / "hmac.key")]
     ok = runner.invoke(audit, ["verify", "--audit", spec, *keys, "--witness", witness])
     assert ok.exit_code == 0, ok.output
-    assert "tree heads: 2 signed head(s) verified" in ok.output  # the signed start and end markers
-    assert "Result: VALID" in ok.output and "witness: 2 head(s) match" in ok.output
+    assert "signed tree heads: 2 verified" in ok.output  # the signed start and end markers
+    assert "Result: VALID" in ok.output and "witness: 2 of its tree head(s) match" in ok.output
     # every record checked, but with no witness a cut tail would not show: yellow, exit 3, never VALID
     unwitnessed = runner.invoke(audit, ["verify", "--audit", spec, *keys])
     assert unwitnessed.exit_code == 3, unwitnessed.output

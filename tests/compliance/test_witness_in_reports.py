@@ -101,3 +101,25 @@ def test_the_reports_first_page_says_whether_a_cut_would_show_060(signed, monkey
     css, words = integrity_words(report_for(take_snapshot(f"jsonl:{path}", public_key=key, witness=witness), period,
                                             policy))
     assert css == "ok" and "no record was altered, removed or added" in words
+
+
+def test_a_complaint_packet_without_a_witness_is_yellow_and_says_a_cut_would_not_show_050(signed,
+                                                                                           monkeypatch) -> None:
+    """2.129.050: the packet the City Manager receives says as much as the check can tell — never the green
+    "verified" of a log compared with its witness when none was given (w16c follow-up)."""
+    from status_guard.audit.keys import load_public_key
+    from status_guard.compliance.complaints import draft_complaint, log_sentence, packet_html
+    from status_guard.policy import load_policy
+
+    path, pub, witness, _ = signed
+    key, policy = load_public_key(str(pub)), load_policy(None)
+    monkeypatch.delenv("STATUS_GUARD_AUDIT_WITNESS", raising=False)
+    alone = draft_complaint(take_snapshot(f"jsonl:{path}", public_key=key), 1, policy)
+    assert alone.banner_css == "warn" and not alone.log_witnessed
+    assert "would not show" in log_sentence(alone) and 'class="banner warn"' in packet_html(alone)
+    seen = draft_complaint(take_snapshot(f"jsonl:{path}", public_key=key, witness=witness), 1, policy)
+    assert seen.banner_css == "ok" and seen.log_witnessed
+    assert log_sentence(seen) == "The audit log verified when this packet was drafted."
+    _cut_to_first_end(path)
+    cut = draft_complaint(take_snapshot(f"jsonl:{path}", public_key=key, witness=witness), 1, policy)
+    assert cut.banner_css == "bad" and "DID NOT VERIFY" in log_sentence(cut)

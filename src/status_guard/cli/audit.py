@@ -230,16 +230,42 @@ def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None)
     return verdict
 
 
+def _shown_time() -> Any:
+    """'2026-04-21 08:00 EDT': a time in the policy's time zone, as every other screen shows it (the
+    log keeps UTC with microseconds, which a compliance officer should not have to read)."""
+    try:
+        from status_guard.compliance.jurisdiction import jurisdiction_of
+        from status_guard.policy import load_policy
+
+        j = jurisdiction_of(load_policy(None))
+    except Exception:  # noqa: BLE001 - a verification never fails for want of a time zone: UTC, said as such
+        from status_guard.compliance.jurisdiction import Jurisdiction
+
+        j = Jurisdiction()
+
+    def show(value: Any) -> str:
+        try:
+            return j.show(value) or str(value or "")
+        except Exception:  # noqa: BLE001 - a damaged time is shown as stored
+            return str(value)
+
+    return show
+
+
 def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] | None, allow_open: bool) -> None:
-    click.echo(f"Audit log {sink.description}")
-    span = (f"seq {report.first_seq}..{report.last_seq}, {report.count} record(s)"
+    shown = _shown_time()
+    click.echo(f"Audit log {os.path.basename(str(sink.description).split(':', 1)[-1]) or sink.description}")
+    span = (f"records {report.first_seq} to {report.last_seq} ({report.count} in all)"
             if report.last_seq is not None else "no records")
-    started = f" (started {report.log_started})" if report.log_started else ""
-    click.echo(f"  log id {report.log_id or '?'}{started}; chain {report.alg or 'not verifiable'}; {span}")
-    click.echo(f"  tree heads: {report.heads_verified} signed head(s) verified "
-               f"({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
-               + (f"; witness: {report.witness_heads_matched} head(s) match" if report.witness_checked
-                  else "; witness: none given"))
+    started = f", started {shown(report.log_started)}" if report.log_started else ""
+    chain = {"sha256": "SHA-256 hash chain", "hmac-sha256": "HMAC-SHA-256 chain"}.get(
+        str(report.alg), f"{report.alg} chain" if report.alg else "chain not verifiable")
+    click.echo(f"  log {report.log_id or '?'}{started}; {chain}; {span}")
+    heads = f"  signed tree heads: {report.heads_verified} verified"
+    if report.checkpoints_total:
+        heads += f" ({report.checkpoints_verified} of {report.checkpoints_total} checkpoint(s))"
+    click.echo(heads + (f"; witness: {report.witness_heads_matched} of its tree head(s) match the log"
+                        if report.witness_checked else "; witness: none given"))
     if missing and missing[0] == "--public-key":
         # the log is signed: say so, rather than the plain-chain sentence ("no signed tree head")
         click.echo(f"  integrity: the log carries {max(report.heads_total, report.checkpoints_total)} signed tree "
@@ -251,8 +277,8 @@ def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] 
         click.echo(f"  integrity: {report.integrity_basis}")
     if report.last_seq is not None:
         state = "ended cleanly (end marker)" if report.ended_cleanly else "no end marker"
-        click.echo(f"  ends at seq {report.last_seq} ({sink.position_name} {report.end_position}, "
-                   f"{report.last_time}): {state}")
+        click.echo(f"  last record: {report.last_seq} ({sink.position_name} {report.end_position}, "
+                   f"written {shown(report.last_time)}): {state}")
     for w in report.warnings:
         click.echo(f"  warning: {w}")
     for d in report.discontinuities:

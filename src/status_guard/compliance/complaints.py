@@ -81,6 +81,8 @@ class ComplaintPacket:
     time_zone: str = "UTC"
     log_state: str = "verified"           # verified | consistent | key_missing | failed (compliance.verification)
     log_headline: str = ""
+    log_css: str = ""                     # the banner colour the verification chose (yellow when not witnessed)
+    log_witnessed: bool = True
 
     @property
     def jurisdiction(self) -> Any:
@@ -101,7 +103,7 @@ class ComplaintPacket:
 
     @property
     def banner_css(self) -> str:
-        return {"verified": "ok", "failed": "bad"}.get(self.log_state, "warn")
+        return self.log_css or {"verified": "ok", "failed": "bad"}.get(self.log_state, "warn")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +114,7 @@ class ComplaintPacket:
             "rules": [r.__dict__ for r in self.rules], "records": [dict(r) for r in self.records],
             # the kind of log, never its location: the packet goes to the City Manager
             "log": {"kind": sink_kind(self.log_description), "verified": self.log_verified,
-                    "state": self.log_state, "problems": self.log_problems},
+                    "state": self.log_state, "witnessed": self.log_witnessed, "problems": self.log_problems},
             "generated_at": self.iso_local(self.generated_at), "policy": self.policy,
         }
 
@@ -241,10 +243,14 @@ def draft_complaint(snapshot: Snapshot, record_id: str | int, policy: Any,
         rule_titles={rid: cr.title for rid, cr in by_id.items()},
         incident_at=incident if isinstance(incident, str) else None, allegation=allegation,
         time_zone=jurisdiction_of(policy).tz_name, log_state=view.state, log_headline=view.headline,
+        log_css=view.css, log_witnessed=view.witnessed,
     )
 
 
 def log_sentence(p: ComplaintPacket) -> str:
+    if p.log_state == "verified" and not p.log_witnessed:
+        return ("The audit log verified when this packet was drafted, but it was not compared with a witness, so "
+                "records cut from its end would not show (not a sign of tampering).")
     if p.log_state == "verified":
         return "The audit log verified when this packet was drafted."
     if p.log_state == "failed":
