@@ -123,3 +123,26 @@ def test_a_complaint_packet_without_a_witness_is_yellow_and_says_a_cut_would_not
     _cut_to_first_end(path)
     cut = draft_complaint(take_snapshot(f"jsonl:{path}", public_key=key, witness=witness), 1, policy)
     assert cut.banner_css == "bad" and "DID NOT VERIFY" in log_sentence(cut)
+
+
+@pytest.mark.parametrize("read_after_growth", [True, False])
+def test_a_running_dashboard_raises_the_alarm_when_the_log_is_put_back_as_it_was_060(signed, read_after_growth) -> None:
+    """w16d F22: a dashboard running while an entry is recorded and the log then put back as it was (a cut back to
+    an earlier end marker, the old bytes exactly) must turn red once its witness copy is fresh — a verdict cached
+    for those bytes, or reached against an older copy of the witness, is not the answer."""
+    from status_guard.audit.keys import load_public_key
+
+    path, pub, witness, sk = signed
+    reader = LogReader(f"jsonl:{path}", public_key=load_public_key(str(pub)), witness=witness, witness_seconds=60)
+    assert reader.snapshot().verification.ok
+    before = path.read_bytes()
+    with open_audit(f"jsonl:{path}", signing_key=str(sk), witness=witness, fsync="never") as log:
+        log.append({**EV, "event": {**EV["event"], "event_id": "evt00000000000000ff"}})
+    if read_after_growth:
+        assert reader.snapshot().verification.ok
+    path.write_bytes(before)  # the insider puts the file back as it was before the entry
+    # (no wait: the witness copy kept for 60 s is read again because the log changed)
+    cut = reader.snapshot()
+    assert not cut.verification.ok and cut.view().state == "failed"
+    assert "truncated" in cut.verification.problem_kinds
+    assert not reader.snapshot().verification.ok  # and it stays red

@@ -117,6 +117,19 @@ def _sink_of(source: AuditLog | Sink | str, hmac_key: bytes | None) -> tuple[Sin
     return source, False, hmac_key
 
 
+def _witness_ahead(heads: list[dict[str, Any]] | None, snap: Snapshot) -> bool:
+    """Whether the witness holds a tree head of this log that covers as many records as the verdict holds or
+    more: a head of S records is carried by the marker at seq S, so an intact log holds at least S + 1."""
+    if not heads:
+        return False
+    v = snap.verification
+    log_id = getattr(v, "log_id", None)
+    sizes = [int(e["sth"]["size"]) for e in heads
+             if isinstance(e, Mapping) and isinstance(e.get("sth"), Mapping)
+             and isinstance(e["sth"].get("size"), int) and (not log_id or e["sth"].get("log") in (None, log_id))]
+    return bool(sizes) and max(sizes) >= int(getattr(v, "count", 0) or 0)
+
+
 def _witness_heads(witness: Any, source: Any) -> list[dict[str, Any]] | None:
     """The witness's entries: ``witness`` (a spec, a Witness, or entries), or — for an audit spec string,
     the way the CLI opens a log — ``$STATUS_GUARD_AUDIT_WITNESS`` when set (what the writers send heads
@@ -207,25 +220,40 @@ class LogReader:
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            self._heads_now = self._witness_heads()  # before the log is read
             before = self._last[1] if self._last is not None else None
-            if self._path is not None:
-                snap = self._jsonl()
-            else:
-                sink = open_sink(self.spec)
-                try:
-                    tail = self._tail(sink)
-                    if tail is not None:
-                        snap = tail
-                    else:
-                        items = list(sink.raw_items())
-                        self._full_at = time.monotonic()
-                        snap = self._generic(sink.description, sink.position_name, items)
-                finally:
-                    sink.close()
+            cached_heads = self._heads is not None and time.monotonic() - self._heads_at < self.witness_seconds
+            snap = self._read()
+            if snap is not before and cached_heads:
+                # the log changed: the witness copy kept for a few seconds may predate a head that shows a cut
+                # (w16d F22) — read the witness again, then the log (never the other way: a head written
+                # meanwhile must not be ahead of what was read)
+                self._heads_at = float("-inf")
+                snap = self._read()
+            if snap.verification.ok and _witness_ahead(self._heads_now, snap):
+                # the witness saw at least as many records as this (cached or incremental) verdict holds: the
+                # log was cut after that verdict was reached — verify it all again against the witness
+                self._last = None
+                self._prefix = self._prefix_bytes = self._hasher = None
+                self._full_at = float("-inf")
+                snap = self._read()
             if snap is not before:
                 settle(full=snap.lineage != (before.lineage if before is not None else None))
             return snap
+
+    def _read(self) -> Snapshot:
+        self._heads_now = self._witness_heads()  # before the log is read
+        if self._path is not None:
+            return self._jsonl()
+        sink = open_sink(self.spec)
+        try:
+            tail = self._tail(sink)
+            if tail is not None:
+                return tail
+            items = list(sink.raw_items())
+            self._full_at = time.monotonic()
+            return self._generic(sink.description, sink.position_name, items)
+        finally:
+            sink.close()
 
     # -- JSON Lines: compare bytes, parse only what was appended ------------------------------------
     def _jsonl(self) -> Snapshot:
