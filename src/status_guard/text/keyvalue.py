@@ -14,17 +14,25 @@ from dataclasses import dataclass
 
 import regex
 
-#: a key: 1-6 words starting with a letter (any script), at the start of a line or after ; | • or
-#: after a sentence or a comma; then ":" "=" "：" " - " or "#" (USCIS#, A#), then the value up to
+#: an export-style key that may start a field in the middle of a line: a word joined by "_"
+#: (``BKG_RLS_DT``, ``alien_reg_nbr``) followed by its separator
+_JOINED_KEY = r"\p{L}[\p{L}\p{N}]*(?:_[\p{L}\p{N}]+)+[ \t]*[:=：]"
+#: a key: 1-6 words starting with a letter (any script; a word may join its parts with "_", ".",
+#: "-" or run camelCase together, as export columns do), at the start of a line, after ; | • , after
+#: a sentence or a comma, after a wide gap (two spaces or a tab: a pasted export row), or — for a
+#: "_"-joined key — after any space; then ":" "=" "：" " - " or "#" (USCIS#, A#), then the value up to
 #: the end of the line, the next separator, or the next "Key:" on the same line
 _KEY_VALUE = regex.compile(
-    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s))[ \t]*"
-    r"(?P<key>\p{L}[\p{L}\p{M}\p{N}'’./()&-]*(?:[ \t]+[\p{L}\p{M}\p{N}'’./()&-]+){0,5}?)"
+    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s)|(?<=[ ]{2}|\t)|(?<=[ \t])(?=" + _JOINED_KEY + r"))[ \t]*"
+    r"(?P<key>\p{L}[\p{L}\p{M}\p{N}_'’./()&-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()&-]+){0,5}?)"
     r"[ \t]*(?P<sep>[:=：]|[ \t]-[ \t]|\#)[ \t]*"
     r"(?P<value>[^\n;|•؛]{1,160}?)"
     # the value ends at the line's end, a separator, or where the next "Key:" starts after a comma
-    # or a full stop (Arabic and CJK have no capital letters to mark a sentence)
-    r"(?=[ \t]*(?:$|[\n;|•؛]|[,،.。][ \t]*\p{L}[\p{L}\p{M}'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$))",
+    # or a full stop (Arabic and CJK have no capital letters to mark a sentence), after a wide gap,
+    # or where a "_"-joined key starts
+    r"(?=[ \t]*(?:$|[\n;|•؛]|[,،.。][ \t]*\p{L}[\p{L}\p{M}_'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$)"
+    r"|(?:[ ]{2,}|\t)[ \t]*\p{L}[\p{L}\p{M}\p{N}_'’./()&-]{0,40}(?:[ ][\p{L}\p{M}\p{N}_'’./()&-]+){0,3}[ \t]*[:=：]"
+    r"|[ \t]+" + _JOINED_KEY + ")",
     regex.MULTILINE,
 )
 _EMPTY_VALUE = regex.compile(r"^\W*(?:n/?a|none|unknown|unk|not known|not applicable|nil|null|-+|—|\?+)?\W*$",
