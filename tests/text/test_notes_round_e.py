@@ -129,3 +129,50 @@ def test_jms_export_block_behind_the_middleware_serves_no_protected_value_to_a_f
     body = TestClient(app).get("/r").text
     assert "B-1" in body
     assert [v for v in values if v in body] == []
+
+
+# ------------------------------------------------------------------ F09: A-numbers after any label
+_A_LABEL_WORDS = st.sampled_from([
+    ["alien", "reg", "no"], ["alien", "registration", "number"], ["alien", "reg", "nbr"], ["alien", "no"],
+    ["a", "number"], ["a", "no"], ["uscis", "no"], ["uscis", "number"], ["reg", "no", "(uscis)"],
+    ["uscis", "registration", "number"], ["alien", "registration", "no"], ["a", "nbr"]])
+_NOT_A_LABEL_WORDS = st.sampled_from([
+    ["order", "number"], ["invoice", "no"], ["student", "id"], ["case", "no"], ["vehicle", "reg", "no"],
+    ["voter", "reg", "no"], ["account", "number"], ["part", "no"], ["library", "card"], ["reg", "no"]])
+_A_DIGITS = st.sampled_from(["098-765-432", "098765432", "098 765 432", "A098765432", "A-098-765-432", "12-345-678"])
+
+
+def _label(words: list[str], style: str) -> str:
+    if style == "title":
+        return " ".join(w.capitalize() for w in words)
+    if style == "dots":
+        return " ".join(w.capitalize() + ("." if len(w) <= 3 and w.isalpha() else "") for w in words)
+    return _render(words, style)
+
+
+_LABEL_STYLE = st.sampled_from(["title", "dots", "UPPER_SNAKE", "camel", "spaced"])
+
+
+@SETTINGS
+@given(words=_A_LABEL_WORDS, style=_LABEL_STYLE, digits=_A_DIGITS,
+       sep=st.sampled_from([" ", ": ", " # ", "# ", " - "]),
+       tail=st.sampled_from(["", " noted on the form.", ". Client asked for a copy."]))
+def test_a_number_after_any_label_the_field_classifier_reads_is_found_040e(g, words, style, digits, sep, tail) -> None:
+    """2.129.040(e): an A-number is found after any label the field classifier reads as one,
+    with or without a colon."""
+    label = _label(words, style)
+    if "alien_registration_number" not in g.classify(label).categories:
+        return
+    text = f"Intake: {label}{sep}{digits}{tail}"
+    start = text.index(digits)
+    assert "alien_registration_number" in _categories_at(g, text, start, start + len(digits)), text
+
+
+@SETTINGS
+@given(words=_NOT_A_LABEL_WORDS, style=_LABEL_STYLE, digits=st.sampled_from(["098-765-432", "098765432"]),
+       sep=st.sampled_from([" ", " # "]))
+def test_a_number_shaped_value_after_another_label_is_not_an_a_number_040e(g, words, style, digits, sep) -> None:
+    """Look-alike discipline: nine digits after an order, invoice, case or vehicle label are not an A-number."""
+    label = _label(words, style)
+    text = f"Called about {label}{sep}{digits} today."
+    assert "alien_registration_number" not in {f.category for f in g.detect_text(text)}, text

@@ -40,6 +40,15 @@ _EMPTY_VALUE = regex.compile(r"^\W*(?:n/?a|none|unknown|unk|not known|not applic
 _NOT_KEY = regex.compile(r"^(?:https?|ftp|mailto|tel|re|fw|fwd|note|notes|update|nb|ps|p\.s)$", regex.IGNORECASE)
 SCORE = 0.85
 
+#: a number written right after its label with no separator ("Alien Reg No 098-765-432",
+#: "USCIS Number A098765432"): up to 5 words of label, then an A-number-shaped value
+_LABEL_NUMBER = regex.compile(
+    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})[ \t]*\.?[ \t]+"
+    r"(?P<value>(?<![\w-])A?[- ]?(?:\d{3}[- ]?\d{3}[- ]?\d{3}|\d{2}[- ]?\d{3}[- ]?\d{3})(?![\w-]))"
+)
+#: the categories a label before a bare number may give it: an identifier, never a date or a place
+LABEL_NUMBER_CATEGORIES = frozenset({"alien_registration_number"})
+
 
 @dataclass(frozen=True, slots=True)
 class KeyValue:
@@ -48,7 +57,7 @@ class KeyValue:
     value_end: int
 
 
-def key_values(text: str) -> list[KeyValue]:
+def key_values(text: str, _depth: int = 0) -> list[KeyValue]:
     out: list[KeyValue] = []
     if ":" not in text and "=" not in text and "：" not in text and "#" not in text and " - " not in text:
         return out
@@ -63,8 +72,17 @@ def key_values(text: str) -> list[KeyValue]:
         while e > s and text[e - 1] in " \t,.":
             e -= 1
         if m.group("sep") == "#":
-            key = key.split()[-1] + " number"  # USCIS# 098-765-432, A# 204-113-998: the word before #
+            # USCIS# 098-765-432, A# 204-113-998: the word before #; and the whole key when it is a
+            # label of several words ("Alien Reg No # 098-765-432")
+            words = key.split()
+            if len(words) > 1:
+                out.append(KeyValue(key + " number", s, e))
+            key = words[-1] + " number"
         out.append(KeyValue(key, s, e))
+        if _depth < 2:
+            # a value may itself be a field ("Intake: Alien Reg No: 098-765-432"): read it too
+            out.extend(KeyValue(kv.key, s + kv.value_start, s + kv.value_end)
+                       for kv in key_values(text[s:e], _depth + 1))
     return out
 
 
@@ -74,4 +92,13 @@ def classify_key_values(text: str, classify: Callable[[str], Iterable[str]]) -> 
     for kv in key_values(text):
         for cat in sorted(classify(kv.key)):
             found.append((cat, kv.value_start, kv.value_end))
+    for m in _LABEL_NUMBER.finditer(text, timeout=1.0, overlapped=False):
+        words = m.group("label").split()
+        # the label is the last 1-5 words before the number; the longest one the classifier reads wins
+        for n in range(len(words), 0, -1):
+            cats = set(classify(" ".join(words[-n:]))) & LABEL_NUMBER_CATEGORIES
+            if cats:
+                for cat in sorted(cats):
+                    found.append((cat, *m.span("value")))
+                break
     return found
