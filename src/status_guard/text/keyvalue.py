@@ -40,10 +40,11 @@ _EMPTY_VALUE = regex.compile(r"^\W*(?:n/?a|none|unknown|unk|not known|not applic
 _NOT_KEY = regex.compile(r"^(?:https?|ftp|mailto|tel|re|fw|fwd|note|notes|update|nb|ps|p\.s)$", regex.IGNORECASE)
 SCORE = 0.85
 
-#: a number written right after its label with no separator ("Alien Reg No 098-765-432",
-#: "USCIS Number A098765432"): up to 5 words of label, then an A-number-shaped value
+#: a number written right after its label ("Alien Reg No 098-765-432", "USCIS Number A098765432",
+#: "Alien Reg. No.: 098765432" inside another field's value): up to 5 words of label, then an
+#: A-number-shaped value
 _LABEL_NUMBER = regex.compile(
-    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})[ \t]*\.?[ \t]+"
+    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})(?:[ \t]*[.:：#=-]+[ \t]*|[ \t]+)"
     r"(?P<value>(?<![\w-])A?[- ]?(?:\d{3}[- ]?\d{3}[- ]?\d{3}|\d{2}[- ]?\d{3}[- ]?\d{3})(?![\w-]))"
 )
 #: the categories a label before a bare number may give it: an identifier, never a date or a place
