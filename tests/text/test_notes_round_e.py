@@ -176,3 +176,40 @@ def test_a_number_shaped_value_after_another_label_is_not_an_a_number_040e(g, wo
     label = _label(words, style)
     text = f"Called about {label}{sep}{digits} today."
     assert "alien_registration_number" not in {f.category for f in g.detect_text(text)}, text
+
+
+# ------------------------------------------------------------------ F04: release look-alikes in notes
+def _owner_words(g: Guard, kinds: tuple[str, ...], lang: str) -> list[str]:
+    owners = g.classifier.owners.owners
+    return sorted({w for k in kinds for w in owners[k].words.get(lang, []) if " " not in w and w.isalpha()})
+
+
+_THING_TEMPLATES = {
+    "en": ["{T} release scheduled for Dec 9.", "{T} released to owner on 12/09.", "Release of the {t} on Dec 9.",
+           "{T} release date: December 9.", "The {t} was released on December 9th."],
+    "es": ["Liberación del {t} el 9 de diciembre."],
+    "pt": ["Liberação do {t} em 9 de dezembro."],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), lang=st.sampled_from(sorted(_THING_TEMPLATES)))
+def test_release_of_a_thing_in_a_note_is_not_a_persons_release_date(g, data, lang) -> None:
+    """Look-alike discipline (issue 13 §6): the owners that make a release a look-alike for the
+    field classifier (thing, medical, stay, software) do so in notes too."""
+    words = _owner_words(g, ("thing", "medical", "stay", "software"), lang)
+    t = data.draw(st.sampled_from(words))
+    text = data.draw(st.sampled_from(_THING_TEMPLATES[lang])).format(t=t, T=t.capitalize())
+    assert "release_date" not in {f.category for f in g.detect_text(text)}, text
+
+
+@SETTINGS
+@given(data=st.data(), template=st.sampled_from([
+    "{P} will be released on Dec 9; the {t} stays in the lot.", "{T} report: {p} will be released on Dec 9.",
+    "Released Dec 9, the {t} was returned to {p}.", "{P} release date is Dec 9 per the jail."]))
+def test_a_persons_release_next_to_a_thing_is_still_found_040e(g, data, template) -> None:
+    """2.129.040(e): a thing named elsewhere in the note never hides the person's release date."""
+    t = data.draw(st.sampled_from(_owner_words(g, ("thing", "medical", "software"), "en")))
+    p = data.draw(st.sampled_from(["client", "inmate", "defendant", "he", "she", "detainee", "subject"]))
+    text = template.format(t=t, T=t.capitalize(), p=p, P=p.capitalize())
+    assert "release_date" in {f.category for f in g.detect_text(text)}, text
