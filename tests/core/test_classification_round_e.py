@@ -104,3 +104,26 @@ def test_nationality_code_is_blocked_in_sql_as_its_long_name_is(g) -> None:
                                   requester="federal", schema=schema).effect)
                for c in ("NATL_CD", "NATIONALITY_CD")}
     assert effects["NATL_CD"] == effects["NATIONALITY_CD"], effects
+
+
+@SETTINGS
+@given(entry=st.sampled_from([(["in", "custody"], "incarceration_status"), (["in", "jail"], "incarceration_status"),
+                              (["data", "prisao"], "incarceration_status"),
+                              (["data", "da", "prisao"], "incarceration_status"),
+                              (["data", "de", "prisao"], "incarceration_status")]),
+       case=st.sampled_from(["lower", "upper"]), suffix=st.sampled_from(["", "_flag", "_ind", "_dt"]))
+def test_run_together_custody_names_are_read_040e(g, entry, case, suffix) -> None:
+    """A run-together name (incustody, dataprisao) is read as its spaced form is (F07)."""
+    words, category = entry
+    name = "".join(words)
+    name = (name.upper() if case == "upper" else name) + (suffix.upper() if case == "upper" else suffix)
+    assert category in g.classify(name).categories, name
+
+
+@SETTINGS
+@given(word=st.sampled_from(["income", "intake", "inactive", "index", "inspection", "insurance", "info", "input",
+                             "invoice", "interest", "inventory", "instructor"]),
+       suffix=st.sampled_from(["", "_dt", "_date", "_status", "_flag"]))
+def test_words_beginning_with_in_are_not_custody(g, word, suffix) -> None:
+    """Look-alike discipline: "in" as a piece never makes income or an inspection a custody field."""
+    assert "incarceration_status" not in g.classify(word + suffix).categories, word + suffix
