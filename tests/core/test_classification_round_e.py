@@ -127,3 +127,27 @@ def test_run_together_custody_names_are_read_040e(g, entry, case, suffix) -> Non
 def test_words_beginning_with_in_are_not_custody(g, word, suffix) -> None:
     """Look-alike discipline: "in" as a piece never makes income or an inspection a custody field."""
     assert "incarceration_status" not in g.classify(word + suffix).categories, word + suffix
+
+
+_PARKING = {"es": ["Zona de estacionamiento {p}", "Estacionamiento con {p}", "Pago de estacionamiento por {p}"],
+            "pt": ["Estacionamento {p}", "Zona de estacionamento {p}"],
+            "fr": ["Stationnement {p}", "Stationnement {p} (application)"],
+            "ht": ["Zòn pakin {p}", "Pakin {p}"], "vi": ["Khu đậu xe {p}", "Đỗ xe {p}"],
+            "ru": ["Парковка {p}", "Парковка через приложение {p}"], "en": ["{p} Parking", "Parking zone ({p} app)"]}
+_PASSPORT_WORD = {"es": ["Passport", "pasaporte"], "pt": ["Passport", "passaporte"], "fr": ["Passport"],
+                  "ht": ["Passport"], "vi": ["Passport"], "ru": ["Passport"], "en": ["Passport"]}
+
+
+@SETTINGS
+@given(lang=st.sampled_from(sorted(_PARKING)), data=st.data())
+def test_passport_parking_is_a_look_alike_in_every_language(g, lang, data) -> None:
+    """Look-alike discipline (issue 13 §6): Passport, the parking-payment app, asks for no passport."""
+    label = data.draw(st.sampled_from(_PARKING[lang])).format(p=data.draw(st.sampled_from(_PASSPORT_WORD[lang])))
+    assert "visa_or_passport" not in g.classify("q", label).categories, label
+
+
+@SETTINGS
+@given(label=st.sampled_from(["Passport number", "Número de pasaporte", "Número do passaporte", "Numéro de passeport",
+                              "Passport number (for the parking permit)", "Número de pasaporte para estacionamiento"]))
+def test_a_passport_number_asked_on_a_parking_form_is_still_a_passport_040b(g, label) -> None:
+    assert "visa_or_passport" in g.classify("q", label).categories, label
