@@ -33,11 +33,12 @@ class GuardTextDetector:
     """A :class:`TextDetector` bound to a Guard: built from its pack's ``text:`` data and word
     lists (country names), and reading key–value lines with the Guard's field classifier."""
 
-    __slots__ = ("detector", "_classify")
+    __slots__ = ("detector", "_classify", "_lookalikes")
 
     def __init__(self, detector: TextDetector, classify: Any):
         self.detector = detector
         self._classify = classify
+        self._lookalikes = _owner_lookalikes(detector, getattr(classify, "classifier", None))
 
     @property
     def categories(self) -> frozenset[str]:
@@ -49,11 +50,34 @@ class GuardTextDetector:
 
     def detect(self, text: str, **kw: Any) -> list[Finding]:
         kw.setdefault("field_classifier", self._classify)
-        return self.detector.detect(text, **kw)
+        found = self.detector.detect(text, **kw)
+        la = self._lookalikes
+        if la is None or not any(f.category == _LOOKALIKE_CATEGORY for f in found):
+            return found
+        # the field classifier's look-alike owners hold in notes too (a towed car's release)
+        return [f for f in found if not (f.category == _LOOKALIKE_CATEGORY and f.recognizer != "key_value"
+                                         and la.owned_by_a_thing(text, f.start, f.end))]
 
     def redact(self, text: str, findings: Iterable[Finding], replacement: str = DEFAULT_REPLACEMENT) -> str:
         return self.detector.redact(text, findings, replacement)
 
+
+def _owner_lookalikes(detector: Any, classifier: Any) -> Any:
+    """The classifier's look-alike owners of a release, with the release words of the notes."""
+    from .owner_lookalikes import CATEGORY, OwnerLookalikes
+
+    owners = getattr(getattr(classifier, "owners", None), "owners", None)
+    if not owners:
+        return None
+    words: list[str] = []
+    for spec in detector.config.recognizers:
+        if spec.category == CATEGORY and spec.context is not None:
+            words.extend(spec.context.words)
+    la = OwnerLookalikes(owners.values(), words, classifier.owners.linkers)
+    return la if la else None
+
+
+_LOOKALIKE_CATEGORY = "release_date"
 
 _LISTS: dict[int, tuple[Any, Any, str]] = {}  # id(lexicon) -> (lexicon, lists, digest)
 
