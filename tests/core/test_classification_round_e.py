@@ -151,3 +151,14 @@ def test_passport_parking_is_a_look_alike_in_every_language(g, lang, data) -> No
                               "Passport number (for the parking permit)", "Número de pasaporte para estacionamiento"]))
 def test_a_passport_number_asked_on_a_parking_form_is_still_a_passport_040b(g, label) -> None:
     assert "visa_or_passport" in g.classify("q", label).categories, label
+
+
+@pytest.mark.parametrize("name, category", [
+    ("inmigration_status", "immigration_status"),     # one edit from immigration (en) and inmigracion (es)
+    ("incarcenation_status", "incarceration_status"),  # a typo is read as the word, not broken into pieces
+    ("incarceratin_status", "incarceration_status"),
+])
+def test_a_typo_one_edit_from_two_protected_words_is_still_protected(guard, name: str, category: str) -> None:
+    """2.129.040(b)/(e): a misspelt protected name is read as a protected word (fail closed), never as
+    nothing (both readings protected) nor as a run-together of unrelated pieces ("incarce" + "nation")."""
+    assert category in guard.classify_field(name), name

@@ -408,6 +408,8 @@ class Classifier:
         for i, w in enumerate(words):
             if i in covered or w in known or w in self.abbreviations.sources:
                 continue
+            if self.variants and self.variants.typo(w) is not None:
+                continue  # a one-letter typo of a lexicon word (``inmigration``) is read as that word, not in pieces
             pieces = self.wordbreak.split(w)
             if pieces is None:
                 continue

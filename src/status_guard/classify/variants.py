@@ -90,7 +90,9 @@ class Variants:
         # two spellings of one word in the lexicon ("naturaliation": naturalization / naturalisation)
         if hits and all(a == b or _one_edit(a, b) for a in hits for b in hits):
             return min(hits)
-        return None
+        # one edit from protected words of two languages ("inmigration": immigration / inmigracion): every
+        # reading is protected, so the token is read as one of them (fail closed), the longest shared first
+        return min(hits, key=lambda w: (-len(w), w)) if hits else None
 
     def short_typos(self, token: str) -> tuple[str, ...]:
         """The term words (5-7 letters) a 5-6 letter token is one edit from, longest first; the
