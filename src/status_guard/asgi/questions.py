@@ -550,7 +550,8 @@ def form_targets(form: Any, page_path: str) -> list[str]:
                 and not href.lower().startswith(("javascript:", "data:")):
             base = urljoin(base, href)
     for a in actions:
-        a = (a or "").strip()
+        # as a browser reads it (WHATWG URL): tabs and newlines dropped, ``\\`` is ``/`` (r12e F17)
+        a = (a or "").strip().replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
         if a.lower().startswith(("javascript:", "data:", "mailto:")):
             continue
         path = urlsplit(urljoin(base, a)).path if a else page_path

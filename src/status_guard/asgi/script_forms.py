@@ -348,11 +348,26 @@ def find_script_forms(tree: Any, page_path: str, asks: Any = None) -> list[Scrip
             if withheld:
                 block.spans.append((0, len(text), None))  # the whole script goes when one goes
         if block.spans:
-            targets = [page_path]
+            targets = [page_path, *([page_path.rstrip("/") + "/*"] if page_path.rstrip("/") else [])]
             for lit in _PATH_LITERAL.findall(text)[:16]:
                 if not _ASSET.search(lit) and lit not in targets:
                     targets.append(lit.split("?")[0])
             block.targets = targets
+    return out
+
+
+def named_paths(tree: Any, page_path: str) -> list[str]:
+    """The paths a page's scripts can post to: its own path, those under it (``/apply/*``) and the
+    paths its inline scripts name (bounded) — never a whole route (r12e F06)."""
+    out = [page_path, *([page_path.rstrip("/") + "/*"] if page_path.rstrip("/") else [])]
+    for node in tree.css("script")[:64]:
+        if node.attributes.get("src"):
+            continue
+        text = (node.text(deep=True) or "")[:MAX_SCRIPT_CHARS]
+        for lit in _PATH_LITERAL.findall(text)[:16]:
+            lit = lit.split("?")[0]
+            if not _ASSET.search(lit) and lit not in out:
+                out.append(lit)
     return out
 
 
