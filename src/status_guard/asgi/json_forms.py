@@ -39,6 +39,7 @@ _HINT_TYPES = re.compile(rb'"(?:type|inputType|control|widget)"\s*:\s*"(?:radio|
                          rb'|textarea|yes_no|multiple_choice|short_text|select_one|selectboxes)"')
 _MARKUP = re.compile(r"<\s*(?:input|select|textarea|button|noscript|template|iframe)\b|\bsrcdoc\s*=", re.IGNORECASE)
 _SUBMISSION_SUFFIXES = ("/submission", "/submissions")
+_FILE_NAME = re.compile(r"\.(?:json|js|txt|ya?ml)$", re.IGNORECASE)
 
 Classify = Callable[[str, str | None, Any], Item]
 DecideItems = Callable[[Sequence[Item]], Decision]
@@ -170,6 +171,9 @@ def _targets(doc: Any, page_path: str) -> list[str]:
     targets.extend(base + s for s in _SUBMISSION_SUFFIXES if base)
     if base:
         targets.append(base + "/*")  # the paths under the definition's own (``/intake`` -> ``/intake/send``)
+        folder, _, leaf = base.rpartition("/")
+        if _FILE_NAME.search(leaf) and folder:  # a definition file (``/intake/survey.json``): its page's folder
+            targets.append(folder + "/*")
     text = json.dumps(doc, ensure_ascii=False)[:512 * 1024]
     for lit in script_forms._PATH_LITERAL.findall(text)[:16]:
         lit = lit.split("?")[0]
