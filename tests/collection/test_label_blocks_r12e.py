@@ -71,3 +71,25 @@ def test_a_harmless_label_block_above_help_text_is_kept_and_answered_040b(q, lab
     c = _client(page)
     assert c.get("/city/intake").text == page
     assert c.post("/city/intake/submit", data={n: "12345", "name": "Ana"}).status_code == 200
+
+
+TABLE_QUESTIONS = ["What is your immigration status?", "Are you a U.S. citizen?", "¿Cuál es su estatus migratorio?",
+                   "Você é cidadão americano?", "Do you have a green card?"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(TABLE_QUESTIONS), st.sampled_from(["th", "td"]),
+       st.lists(st.sampled_from(["Check the box that applies.", "Choose one.", "This is optional."]), max_size=2),
+       st.sampled_from(['<input type=radio name="{n}" value=y>Yes <input type=radio name="{n}" value=n>No',
+                        '<input name="{n}">', '<select name="{n}"><option>A</option><option>B</option></select>']),
+       st.sampled_from(NAMES))
+def test_a_table_header_row_question_leaves_with_its_controls_040b(q, cell, helps, ctl, n) -> None:
+    """r12e F14: ``<table><tr><th>Q?</th></tr>…<tr><td><input>…`` — the header row asks the question;
+    it is emptied with the controls (the table keeps its shape) and the answer refused."""
+    rows = "".join(f"<tr><td>{h}</td></tr>" for h in helps)
+    page = (f"<html><body><form action='/city/intake/submit' method=post><table><tr><{cell}>{q}</{cell}></tr>{rows}"
+            f"<tr><td>{ctl.format(n=n)}</td></tr></table><input name=name></form></body></html>")
+    c = _client(page)
+    r = c.get("/city/intake")
+    assert q not in r.text, r.text
+    assert c.post("/city/intake/submit", data={n: "y", "name": "Ana"}).status_code == 422

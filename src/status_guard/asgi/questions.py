@@ -407,6 +407,8 @@ def find_controls(tree: Any) -> list[Control]:
                     t = text_of(hcells[idx])
                     if t:
                         out.append(t[:MAX_QUESTION_CHARS])
+                        if len(hcells) == 1:  # a row of one header cell is the table's question (r12e F14)
+                            ctl.row_headers.append(hcells[idx])
         return out
 
     def widget_beside(hidden: Any, ctl: Control) -> None:
