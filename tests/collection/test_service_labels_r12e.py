@@ -67,3 +67,14 @@ def test_a_status_question_beside_the_services_is_still_removed_and_refused_040b
     c = _client(_page(q, n))
     assert q not in c.get("/city/clerk").text
     assert c.post("/city/clerk/book", data={n: "no"}).status_code == 422
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(["number_of_passports_held", "passport_number", "how_many_passports_do_you_have",
+                        "passport_expiration", "number_of_passports"]),
+       st.sampled_from(["US", "Mexico", "A12345678", "yes"]))
+def test_a_passport_field_that_asks_the_person_is_still_refused_040b(name, value) -> None:
+    """A bare field name beside no service word stays read as asking (fail closed): a count of
+    passports can disclose a second citizenship ("how many passports do you hold")."""
+    c = _client(_page("Your name", "name"))
+    assert c.post("/city/clerk/passport-appointment", json={name: value}).status_code == 422, (name, value)
