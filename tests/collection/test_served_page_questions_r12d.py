@@ -235,9 +235,10 @@ def test_review_r12d_pages_no_longer_ask_status_and_refuse_q7_040b(guard, flaw) 
 
 def test_a_template_answer_is_refused_wherever_the_script_posts_it_040b(guard) -> None:
     """A ``<template>`` outside any form is stamped by script into a form the guard cannot see:
-    its asking control is remembered for the whole route (fail closed)."""
+    its asking control is remembered for the paths the page's scripts name and those under the
+    page's own — not route-wide, where another form's ``f12`` would be refused (r12e F06)."""
     body = ('<html><body><template id="t"><p>What is your immigration status?</p><input name="f12"></template>'
-            '<div id="mount"></div></body></html>')
+            '<div id="mount"></div><script>fetch("/api/applications", {method: "POST"});</script></body></html>')
     app = make_app(guard, pages={"/apply": body})
 
     async def run() -> None:
@@ -245,6 +246,8 @@ def test_a_template_answer_is_refused_wherever_the_script_posts_it_040b(guard) -
             r = await c.get("/apply")
             assert "immigration status" not in r.text
             assert (await c.post("/api/applications", json={"f12": "x"})).status_code == 422
+            assert (await c.post("/apply/submit", json={"f12": "x"})).status_code == 422
+            assert (await c.post("/library/holds", json={"f12": "Central Square"})).status_code != 422
 
     anyio.run(run)
 

@@ -95,9 +95,9 @@ def rewrite_forms(
     ``charset``: the HTTP ``charset`` (None when the response named none): the page is read in
     the encoding a browser reads it in (``page_charset``) and written back in it.
     ``page_path``: the path the page was served at (form actions resolve against it).
-    ``route_prefix``: a question asked where no form says where its answer goes (a script's form
-    definition, a ``<template>`` a script stamps into the page) is remembered for every path of
-    the route (``prefix/*``), so its answer is refused wherever the script posts it."""
+    ``route_prefix``: accepted for compatibility, not used: a script form's question is remembered
+    for the paths it can post to (the page's path, the paths its script names, the form around it),
+    never route-wide — a route-wide entry made every other form's generic ``q7`` refused (r12e F06)."""
     from .page_charset import decode_page, encode_page, page_encoding
 
     enc = page_encoding(body, charset)
@@ -167,19 +167,25 @@ def rewrite_markup(
     script_items = [question_item(sq.key, sq.label or None, sq.options, item) for sq in scripted]
     decision = decide(items + script_items)
     learned = _learn(questions, items, page_path) if page_path is not None else {}
-    wildcard = route_prefix.rstrip("/") + "/*" if route_prefix is not None else None
     if page_path is not None:
-        for q, it in zip(questions, items):
-            if it.categories and owner[id(q)] != id(tree) and wildcard is not None:
-                # a nested document's control may be stamped anywhere: remembered route-wide (fail closed)
-                learned.setdefault(wildcard, {})[q.key] = Learned(frozenset(it.categories),
-                                                                  (q.label_text() or q.key)[:MAX_LEARNED_LABEL])
+        # a nested document's control outside any form (a <template> a script stamps): remembered for
+        # the paths the page's scripts name and those under the page's own — not route-wide, where
+        # another form's generic name would be refused (r12e F06)
+        stamped = [(q, it) for q, it in zip(questions, items)
+                   if it.categories and owner[id(q)] != id(tree) and not q.forms]
+        if stamped:
+            named = script_forms.named_paths(tree, page_path)
+            for q, it in stamped:
+                lrn = Learned(frozenset(it.categories), (q.label_text() or q.key)[:MAX_LEARNED_LABEL])
+                for target in named:
+                    learned.setdefault(target, {})[q.key] = lrn
         for sq, it in zip(scripted, script_items):
             if it.categories:
                 lrn = Learned(frozenset(it.categories), (sq.label or sq.key)[:MAX_LEARNED_LABEL])
                 form = _enclosing(sq.block.node, "form", stop=None) if sq.block.node is not None else None
-                for target in [*sq.block.targets, *(form_targets(form, page_path) if form is not None else []),
-                               *([wildcard] if wildcard is not None else [])]:
+                # the paths this script can post to: its page, the URLs it names, the form around it
+                for target in dict.fromkeys([page_path, *sq.block.targets,
+                                             *(form_targets(form, page_path) if form is not None else [])]):
                     learned.setdefault(target, {})[sq.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:

@@ -7,9 +7,9 @@ Both reach the resident as questions though no HTML page holds them. Each defini
 are read like a script form's (``script_forms``), each markup string like a page
 (``forms.rewrite_markup``); a forbidden question is removed from its definition / its markup, and
 every labelled question is remembered in the form map for the paths the document names (and for
-the path it was served at, and Form.io's ``…/submission``), so a later ``q7=no`` is refused. The
-path a page's script posts the answers to is seldom in the definition: a definition's *asking*
-questions are remembered for every path of its route too (``FormMap`` reads ``prefix/*``).
+the path it was served at, and Form.io's ``…/submission``), so a later ``q7=no`` is refused. Not
+route-wide: builders number questions ``q1 … qN`` in every form, so a route-wide entry refused
+every other form's ``q7`` (r12e F06); the question is removed from the definition in every case.
 
 A body that is not JSON is left to the response's other checks (for a requester the route does not
 restrict it is the app's business); the JSON written back is UTF-8 (RFC 8259) unless the response
@@ -39,6 +39,7 @@ _HINT_TYPES = re.compile(rb'"(?:type|inputType|control|widget)"\s*:\s*"(?:radio|
                          rb'|textarea|yes_no|multiple_choice|short_text|select_one|selectboxes)"')
 _MARKUP = re.compile(r"<\s*(?:input|select|textarea|button|noscript|template|iframe)\b|\bsrcdoc\s*=", re.IGNORECASE)
 _SUBMISSION_SUFFIXES = ("/submission", "/submissions")
+_FILE_NAME = re.compile(r"\.(?:json|js|txt|ya?ml)$", re.IGNORECASE)
 
 Classify = Callable[[str, str | None, Any], Item]
 DecideItems = Callable[[Sequence[Item]], Decision]
@@ -168,6 +169,11 @@ def _targets(doc: Any, page_path: str) -> list[str]:
     targets = [page_path]
     base = page_path.rstrip("/")
     targets.extend(base + s for s in _SUBMISSION_SUFFIXES if base)
+    if base:
+        targets.append(base + "/*")  # the paths under the definition's own (``/intake`` -> ``/intake/send``)
+        folder, _, leaf = base.rpartition("/")
+        if _FILE_NAME.search(leaf) and folder:  # a definition file (``/intake/survey.json``): its page's folder
+            targets.append(folder + "/*")
     text = json.dumps(doc, ensure_ascii=False)[:512 * 1024]
     for lit in script_forms._PATH_LITERAL.findall(text)[:16]:
         lit = lit.split("?")[0]
@@ -189,8 +195,6 @@ def _decide_questions(questions: list[script_forms.ScriptQuestion], targets: lis
             lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
             for t in dict.fromkeys(targets):
                 out.learned.setdefault(t, {})[q.key] = lrn
-            if it.categories and route_prefix is not None:
-                out.learned.setdefault(route_prefix.rstrip("/") + "/*", {})[q.key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     return [q for q in questions if q.key in forbidden]
 
@@ -211,8 +215,9 @@ def _rewrite_nested(markup: str, out: JsonForms, *, item: Classify, decide: Deci
 def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, decide: DecideItems,
                        mode: str = "remove", notice: Callable[[Decision, str, str | None], str] | None = None,
                        page_path: str = "", route_prefix: str | None = None) -> JsonForms:
-    """``route_prefix``: a definition's asking questions are also remembered for every path of
-    the route (``prefix/*``): the path the page's script posts answers to is not in the definition."""
+    """``route_prefix``: accepted for compatibility, not used — a definition's questions are
+    remembered for the paths it can be posted to (where it was served, the paths it names, Form.io's
+    ``…/submission``), never route-wide (r12e F06)."""
     if not might_hold_forms(body):
         return JsonForms(None)
     enc = charset or "utf-8"

@@ -73,6 +73,38 @@ def is_heading(block: Any) -> bool:
     return block is not None and (block.tag in HEADING_TAGS or (block.attributes.get("role") or "") == "heading")
 
 
+_HELP_CLASS = re.compile(r"help|hint|desc|instruction|note|explain|caption|sub-?text|tip", re.IGNORECASE)
+_SENTENCE_END = (".", "。", "।", "!", "！", ")")
+#: the longest text read as a label written as a block (``<div>Visa type</div>``)
+MAX_LABEL_CHARS = 80
+
+
+def is_instruction(block: Any, text: str) -> bool:
+    """Help text under a question: a sentence, a ``<small>``, or a block classed as help/hint/description."""
+    if text.rstrip().endswith(_SENTENCE_END):
+        return True
+    node = block
+    for _ in range(2):
+        if node is None:
+            break
+        if node.tag == "small" or _HELP_CLASS.search(" ".join(filter(None, (node.attributes.get("class"),
+                                                                            node.attributes.get("id"))))):
+            return True
+        node = node.parent
+    if block is not None:  # ``<div><small>We keep this private</small></div>``: the hint is all of it
+        for d in block.css("small, [class]")[:8]:
+            if (d.tag == "small" or _HELP_CLASS.search(d.attributes.get("class") or "")) \
+                    and text_of(d) == " ".join(text.split()):
+                return True
+    return False
+
+
+def is_label_like(text: str) -> bool:
+    """A short text that is not a sentence: a field's label written as a block ("Visa type", "A-Number:")."""
+    t = text.strip()
+    return 0 < len(t) <= MAX_LABEL_CHARS and not t.endswith(_SENTENCE_END[:-1])  # "Status (required)" is a label
+
+
 def text_of(node: Any) -> str:
     return " ".join((node.text(deep=True, separator=" ") or "").split())
 
@@ -130,9 +162,12 @@ class Control:
                 # instructions between a question and its control (``<h2>Q?</h2><p>Answer as it
                 # applies today.</p><input>``): a sighted person reads the heading above them as
                 # the question (r12d F16) — it and the instructions under it go together
+                help_text = is_instruction(block, text)
                 for j in range(i - 1, -1, -1):
                     hb, ht, hn = chunks[j]
-                    if is_heading(hb) or asks(ht):
+                    # a label written as a block above the help text (``<div>Immigration status</div>
+                    # <div class=help>As shown on your documents.</div><input>``) is the question too (r12e F02)
+                    if is_heading(hb) or asks(ht) or (help_text and j == i - 1 and is_label_like(ht)):
                         self.question = f"{ht[-MAX_QUESTION_CHARS:]} / {self.question}"
                         for b, _t, n in chunks[j:i]:
                             self.question_nodes.extend(n)
@@ -372,6 +407,8 @@ def find_controls(tree: Any) -> list[Control]:
                     t = text_of(hcells[idx])
                     if t:
                         out.append(t[:MAX_QUESTION_CHARS])
+                        if len(hcells) == 1:  # a row of one header cell is the table's question (r12e F14)
+                            ctl.row_headers.append(hcells[idx])
         return out
 
     def widget_beside(hidden: Any, ctl: Control) -> None:
@@ -550,7 +587,8 @@ def form_targets(form: Any, page_path: str) -> list[str]:
                 and not href.lower().startswith(("javascript:", "data:")):
             base = urljoin(base, href)
     for a in actions:
-        a = (a or "").strip()
+        # as a browser reads it (WHATWG URL): tabs and newlines dropped, ``\\`` is ``/`` (r12e F17)
+        a = (a or "").strip().replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
         if a.lower().startswith(("javascript:", "data:", "mailto:")):
             continue
         path = urlsplit(urljoin(base, a)).path if a else page_path

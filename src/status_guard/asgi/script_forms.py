@@ -68,6 +68,18 @@ WITHHELD_SCRIPT = ("/* status_guard: this form definition could not be read and 
                    "here (Cambridge Municipal Code 2.129.040(b)); it was withheld. */")
 
 
+def _text(v: Any) -> str | None:
+    """A question's text: a string, or a localizable text object (SurveyJS ``{"default": …, "es": …}``)
+    read as one text in every language (r12e F01) — as a submission's ``localized_text`` reads it."""
+    from ..collection.view import localized_text
+
+    if isinstance(v, str):
+        return v if v.strip() else None
+    if isinstance(v, dict):
+        return localized_text(v)
+    return None
+
+
 def _options(q: dict[str, Any]) -> list[str]:
     out: list[str] = []
     for k in ("choices", "values", "options", "rateValues", "items"):
@@ -79,8 +91,8 @@ def _options(q: dict[str, Any]) -> list[str]:
                 if isinstance(o, str):
                     out.append(o)
                 elif isinstance(o, dict):
-                    t = o.get("text") or o.get("label") or o.get("value")
-                    if isinstance(t, str):
+                    t = _text(o.get("text")) or _text(o.get("label")) or _text(o.get("value"))
+                    if t:
                         out.append(t)
     data = q.get("data")
     if isinstance(data, dict) and isinstance(data.get("values"), list):
@@ -116,7 +128,7 @@ def list_questions(items: list[Any], block: ScriptBlock, out: list[ScriptQuestio
     for item in items:
         if isinstance(item, dict):
             name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
-            texts = [item[t] for t in TEXT_KEYS if isinstance(item.get(t), str) and item[t].strip()]
+            texts = [x for t in TEXT_KEYS if (x := _text(item.get(t)))]
             if name and (texts or _options(item)) and ("type" in item or loose):
                 out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items,
                                           block))
@@ -135,7 +147,7 @@ def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[Scrip
     for name, prop in list(props.items())[:512]:
         if not isinstance(name, str) or not isinstance(prop, dict):
             continue
-        texts = [prop[t] for t in ("title", "description") if isinstance(prop.get(t), str) and prop[t].strip()]
+        texts = [x for t in ("title", "description") if (x := _text(prop.get(t)))]
         u = ui.get(name) if isinstance(ui.get(name), dict) else {}
         texts += [u[t] for t in ("ui:title", "ui:placeholder", "ui:help", "ui:description")
                   if isinstance(u.get(t), str) and u[t].strip()]
@@ -166,7 +178,7 @@ def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion
         q = it["questionItem"].get("question")
         if not isinstance(q, dict) or not isinstance(q.get("questionId"), str):
             continue
-        texts = [it[t] for t in ("title", "description") if isinstance(it.get(t), str) and it[t].strip()]
+        texts = [x for t in ("title", "description") if (x := _text(it.get(t)))]
         choice = q.get("choiceQuestion")
         opts = [o.get("value") for o in (choice.get("options") or [])[:64]
                 if isinstance(o, dict) and isinstance(o.get("value"), str)] if isinstance(choice, dict) else []
@@ -348,11 +360,26 @@ def find_script_forms(tree: Any, page_path: str, asks: Any = None) -> list[Scrip
             if withheld:
                 block.spans.append((0, len(text), None))  # the whole script goes when one goes
         if block.spans:
-            targets = [page_path]
+            targets = [page_path, *([page_path.rstrip("/") + "/*"] if page_path.rstrip("/") else [])]
             for lit in _PATH_LITERAL.findall(text)[:16]:
                 if not _ASSET.search(lit) and lit not in targets:
                     targets.append(lit.split("?")[0])
             block.targets = targets
+    return out
+
+
+def named_paths(tree: Any, page_path: str) -> list[str]:
+    """The paths a page's scripts can post to: its own path, those under it (``/apply/*``) and the
+    paths its inline scripts name (bounded) — never a whole route (r12e F06)."""
+    out = [page_path, *([page_path.rstrip("/") + "/*"] if page_path.rstrip("/") else [])]
+    for node in tree.css("script")[:64]:
+        if node.attributes.get("src"):
+            continue
+        text = (node.text(deep=True) or "")[:MAX_SCRIPT_CHARS]
+        for lit in _PATH_LITERAL.findall(text)[:16]:
+            lit = lit.split("?")[0]
+            if not _ASSET.search(lit) and lit not in out:
+                out.append(lit)
     return out
 
 
