@@ -230,18 +230,24 @@ def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None)
     return verdict
 
 
-def _shown_time() -> Any:
-    """'2026-04-21 08:00 EDT': a time in the policy's time zone, as every other screen shows it (the
-    log keeps UTC with microseconds, which a compliance officer should not have to read)."""
+def _jurisdiction() -> Any:
+    """The policy's jurisdiction (its time zone); UTC, said as such, when the policy cannot be read: a
+    listing or a verification never fails for want of a time zone."""
     try:
         from status_guard.compliance.jurisdiction import jurisdiction_of
         from status_guard.policy import load_policy
 
-        j = jurisdiction_of(load_policy(None))
-    except Exception:  # noqa: BLE001 - a verification never fails for want of a time zone: UTC, said as such
+        return jurisdiction_of(load_policy(None))
+    except Exception:  # noqa: BLE001 - see the docstring
         from status_guard.compliance.jurisdiction import Jurisdiction
 
-        j = Jurisdiction()
+        return Jurisdiction()
+
+
+def _shown_time() -> Any:
+    """'2026-04-21 08:00 EDT': a time in the policy's time zone, as every other screen shows it (the
+    log keeps UTC with microseconds, which a compliance officer should not have to read)."""
+    j = _jurisdiction()
 
     def show(value: Any) -> str:
         try:
@@ -391,15 +397,7 @@ def _local_clock(iso: bool = False) -> Any:
     ``iso``, ISO 8601 with the zone's offset: '2026-04-21T08:00:00-04:00')."""
     from status_guard.compliance.index import occurred_time
 
-    try:
-        from status_guard.compliance.jurisdiction import jurisdiction_of
-        from status_guard.policy import load_policy
-
-        j = jurisdiction_of(load_policy(None))
-    except Exception:  # noqa: BLE001 - a listing never fails for want of a time zone: UTC, said as such
-        from status_guard.compliance.jurisdiction import Jurisdiction
-
-        j = Jurisdiction()
+    j = _jurisdiction()
 
     def show(rec: dict[str, Any]) -> str:
         t = occurred_time(rec)
