@@ -359,26 +359,17 @@ class Classifier:
                 loose = [origin.count(o) > 1 for o in origin]
                 guarded = _reindex(guarded, origin)
                 notes.extend(wb_notes)
-                if self.abbreviations:  # a piece may be an abbreviation (``citz`` of ``citzstatus``)
-                    wt, origin, abbr_notes, more = self.abbreviations.expand(wt)
-                    if abbr_notes:
-                        seg_of = [seg_of[o] for o in origin]
-                        loose = [loose[o] for o in origin]
-                        notes.extend(abbr_notes)
-                        guarded = _reindex(guarded, origin) + more
+                # a piece may be an abbreviation (``citz`` of ``citzstatus``)
+                wt, seg_of, loose, guarded = self._expand_again(wt, seg_of, loose, guarded, notes, labels=False)
                 hits = self.lexicon.scan_words(wt)
         if source != "value" and self.variants:
             wt2, typo_notes, short_fixed = self._typos(wt, hits, short=source == "name")
             if typo_notes:
                 wt = wt2
                 loose = [f or i in short_fixed for i, f in enumerate(loose)]
-                if self.abbreviations:  # a typo of a glued abbreviation (``immsttat``) is then expanded
-                    wt, origin, abbr_notes, more = self.abbreviations.expand(wt, labels=source == "label")
-                    if abbr_notes:
-                        seg_of = [seg_of[o] for o in origin]
-                        loose = [loose[o] for o in origin]
-                        notes.extend(abbr_notes)
-                        guarded = _reindex(guarded, origin) + more
+                # a typo of a glued abbreviation (``immsttat``) is then expanded
+                wt, seg_of, loose, guarded = self._expand_again(wt, seg_of, loose, guarded, notes,
+                                                                labels=source == "label")
                 hits = self.lexicon.scan_words(wt)
                 notes.extend(typo_notes)
         chits = self.lexicon.scan_compact(compact(text_in)) if segments else []
@@ -395,6 +386,19 @@ class Classifier:
                                  for c in h.entry.cats) if source != "value" else frozenset()
         return Analysis(wt, tuple(seg_of), len(segments), tuple(matches), owner_hits, compact_owner_hits, vocab,
                         patterns, summary, lookalike, guarded, field_vetoes, loose_cats)
+
+    def _expand_again(self, wt: tuple[str, ...], seg_of: list[int], loose: list[bool],
+                      guarded: tuple[tuple[int, int, frozenset[str]], ...], notes: list[str], *, labels: bool
+                      ) -> tuple[tuple[str, ...], list[int], list[bool], tuple[tuple[int, int, frozenset[str]], ...]]:
+        """Abbreviations expanded once more after words were re-read (broken apart or typo-corrected),
+        with each word's segment, looseness and guarded spans carried to the new positions."""
+        if not self.abbreviations:
+            return wt, seg_of, loose, guarded
+        wt, origin, abbr_notes, more = self.abbreviations.expand(wt, labels=labels)
+        if not abbr_notes:
+            return wt, seg_of, loose, guarded
+        notes.extend(abbr_notes)
+        return wt, [seg_of[o] for o in origin], [loose[o] for o in origin], _reindex(guarded, origin) + more
 
     def _run_together(self, words: tuple[str, ...], hits: list[Hit]
                       ) -> tuple[tuple[str, ...], tuple[int, ...], list[str]] | None:
