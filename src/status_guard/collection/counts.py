@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..classify.result import Classification
 from ..normalize import normalize, tokens
 
@@ -32,7 +34,7 @@ _COUNT = re.compile(r"^\s*\d{1,2}\s*$")
 
 @lru_cache(maxsize=1)
 def _vocab() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], frozenset[str]]:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     sc = data.get("service_counts") or {}
 
     def phrases(by_lang: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:

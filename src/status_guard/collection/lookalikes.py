@@ -31,6 +31,8 @@ from typing import Any, Iterable
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..classify.lexicon import compact_script
 from ..classify.result import Classification
 from ..normalize import compact, tokens
@@ -106,7 +108,7 @@ def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     decl = data.get("declarative") or {}
     langs = decl.get("languages") or {}
     default_min = int(decl.get("min_words", 5))

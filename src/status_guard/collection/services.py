@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..classify.result import Classification
 from ..normalize import normalize, tokens
 from . import statements
@@ -30,7 +32,7 @@ from . import statements
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], frozenset[str],
                         tuple[re.Pattern[str], re.Pattern[str]]]:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     sq = data.get("service_questions") or {}
     out = {cat: tuple((lang, re.compile(rx)) for lang, rxs in (by_lang or {}).items() for rx in rxs or ())
            for cat, by_lang in sq.items() if isinstance(by_lang, dict)}

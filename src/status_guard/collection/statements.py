@@ -29,6 +29,8 @@ from typing import Literal
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..normalize import normalize
 
 Kind = Literal["inquiry", "disclosing", "topic"]
@@ -109,7 +111,7 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def words() -> _Words:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     block = data.get("volunteered_statements") or {}
     by_kind: dict[str, _Kind] = {}
     langs: dict[str, set[str]] = {}

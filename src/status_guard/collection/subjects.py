@@ -11,6 +11,8 @@ from typing import Literal
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..normalize import tokens
 
 Subject = Literal["generic", "free_text", "unrelated", "other"]
@@ -19,7 +21,7 @@ _ID_LIKE = re.compile(r"^(?:\d+|[0-9a-f]{6,}|[a-z]\d+|[a-z]{1,2})$")
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, frozenset[str]]:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     out: dict[str, frozenset[str]] = {}
     for kind in ("generic", "free_text", "unrelated", "search"):
         words: set[str] = set()
@@ -49,7 +51,7 @@ def subject_of(name: str, label: str) -> Subject:
 
 @lru_cache(maxsize=1)
 def status_documents() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     return tuple((re.compile(d["pattern"]), d["category"], d["title"]) for d in data.get("status_documents") or ())
 
 

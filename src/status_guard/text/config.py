@@ -102,7 +102,7 @@ class TextConfig:
 def load_default_data() -> dict[str, Any]:
     """The packaged default recognizer data, as a fresh plain dict."""
     raw = resources.files(__package__).joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader (C: ~6x faster)
     if not isinstance(data, dict):
         raise RecognizerConfigError(f"{DEFAULTS_RESOURCE}: top level must be a mapping")
     return data
