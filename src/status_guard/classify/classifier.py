@@ -27,7 +27,7 @@ from ..model import MISSING
 from ..normalize import compact, raw_clean, tokens
 from ..policy.lexicon import EMPTY_LEXICON, Lexicon
 from .abbreviations import Abbreviations
-from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, Hit
+from .lexicon import COMPACT, EXCLUDE, LOOKALIKE, OWNER, TERM, CompiledLexicon, Hit, compiled_lexicon
 from .owners import PERSON, OwnerFound, OwnerRules
 from .result import EMPTY, Classification, build
 from .segments import Segment, single_segment, split_segments
@@ -106,7 +106,7 @@ class Classifier:
     """Compiled detectors of one policy pack (its categories and its lexicon files)."""
 
     def __init__(self, categories: Mapping[str, Any], lexicon: Lexicon = EMPTY_LEXICON):
-        self.lexicon = CompiledLexicon(categories, lexicon)
+        self.lexicon = compiled_lexicon(categories, lexicon)  # the loader's, when it brought one
         self.abbreviations = Abbreviations(lexicon.abbreviations)
         self.vocabularies = Vocabularies(lexicon.vocabularies)
         self.owners = OwnerRules(lexicon.context)

@@ -49,6 +49,12 @@ class Entry:
     whole_field: bool = False  # LOOKALIKE: vetoes its categories in the whole field
     reduced: bool = False  # TERM: the phrase without its inner linkers (a loose reading, names only)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pickled in the policy cache: by its fields, positionally (the dataclass default reads
+        # fields() per object: 5x slower to load)
+        return (Entry, (self.kind, self.category, self.text, self.lang, self.cats, self.not_with, self.names_only,
+                        self.nwords, self.whole_field, self.reduced))
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -212,3 +218,22 @@ def word_set(values: Iterable[str]) -> frozenset[str]:
     for v in values:
         out.update(tokens(v))
     return frozenset(out)
+
+
+#: compiled lexicons handed over by the policy loader (a cached pack comes with its automata):
+#: (categories, lexicon, compiled), matched by the identity of the very objects they were made for
+_COMPILED: list[tuple[Any, Any, CompiledLexicon]] = []
+
+
+def remember_compiled(categories: Mapping[str, Any], lexicon: Lexicon, compiled: CompiledLexicon) -> None:
+    _COMPILED[:] = [e for e in _COMPILED if not (e[0] is categories and e[1] is lexicon)][-3:]
+    _COMPILED.append((categories, lexicon, compiled))
+
+
+def compiled_lexicon(categories: Mapping[str, Any], lexicon: Lexicon) -> CompiledLexicon:
+    """The compiled form of a pack's categories and lexicon: the one the loader brought (same
+    objects), else built now."""
+    for c, lx, compiled in _COMPILED:
+        if c is categories and lx is lexicon:
+            return compiled
+    return CompiledLexicon(categories, lexicon)

@@ -108,9 +108,33 @@ class Policy:
         return purpose
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
+def load_policy(path: str | Path | None = None, *, cache: bool = True) -> Policy:
+    """A pack from its file. With ``cache`` (and a cache directory: see :mod:`.cache`), a pack
+    validated before — every input file byte-for-byte the same — is read from the local cache
+    together with its compiled lexicon; otherwise it is validated and compiled, and cached."""
     p = Path(path) if path is not None else default_policy_path()
-    model, digest, lexicon = load_policy_full(p)
+    if not cache:
+        model, digest, lexicon = load_policy_full(p)
+        return Policy(model, digest, str(p), lexicon)
+    from . import cache as _cache
+
+    try:
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        model, digest, lexicon = load_policy_full(p)  # reports the error as without a cache
+        return Policy(model, digest, str(p), lexicon)
+    resolved = p.resolve()
+    from ..classify.lexicon import CompiledLexicon, remember_compiled
+
+    hit = _cache.load(resolved, raw)
+    if hit is not None:
+        model, digest, lexicon, compiled = hit
+    else:
+        model, digest, lexicon = parse_policy(text, str(p))
+        compiled = CompiledLexicon(model.categories, lexicon)
+        _cache.store(resolved, raw, list(model.lexicon), (model, digest, lexicon, compiled))
+    remember_compiled(model.categories, lexicon, compiled)
     return Policy(model, digest, str(p), lexicon)
 
 
