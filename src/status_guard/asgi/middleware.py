@@ -93,6 +93,7 @@ class StatusGuardMiddleware:
         form_map: FormMap | bool = True,
         verdict_cache: VerdictCache | bool = True,
         warm: bool = True,
+        warm_sql: bool | None = None,
     ) -> None:
         self.app = app
         # checked response bodies remembered per audience (issue 15); every request still audited
@@ -141,9 +142,10 @@ class StatusGuardMiddleware:
         self.languages = tuple(policy.file.languages)
         self._disclose_rules = lru_cache(maxsize=1024)(self._disclose_rules_uncached)
         self._default_deny = lru_cache(maxsize=1024)(self._default_deny_uncached)
-        # no request pays for building the free-text detector (issue 15): built in the background
-        # from now, awaited on lifespan start-up (see warm)
-        self.warmer: Warmer | None = Warmer(guard) if warm else None
+        # no request pays for building anything (issue 15): the free-text detector, the lazily
+        # imported modules and data, the audit log and (``warm_sql``; None: when sqlglot is
+        # installed) SQL are built in the background from now, awaited on lifespan start-up (see warm)
+        self.warmer: Warmer | None = Warmer(guard, sql=warm_sql) if warm else None
         if any(r.monitor for r in (self.default_route, *self.routes)):
             log.warning("status_guard MONITOR MODE (report-only) is on for: %s — decisions are audited, "
                         "nothing is refused, stripped or redacted on these routes",

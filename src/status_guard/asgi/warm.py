@@ -61,7 +61,7 @@ REQUEST_PATH_MODULES: tuple[str, ...] = (
 )
 
 #: optional modules of the request path (an extra may be absent)
-OPTIONAL_MODULES: tuple[str, ...] = ("selectolax.lexbor", "selectolax.parser")
+OPTIONAL_MODULES: tuple[str, ...] = ("selectolax.lexbor",)
 
 
 def lazy_builders(prefix: str = "status_guard") -> list[Any]:
