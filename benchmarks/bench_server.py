@@ -266,6 +266,29 @@ def markdown(res: dict[str, Any]) -> str:
     return head + "\n".join(rows) + tail
 
 
+def startup(kinds: list[str], audit_dir: Path, pin: bool, texts: tuple[str, ...] = ("auto", "off")) -> dict[str, Any]:
+    """Start-up only (no wrk): for every kind, a FRESH server (bare, guarded with and without
+    free-text detection), its start-up time (spawn → port open, which waits for lifespan
+    start-up), the first and the second request of that kind, and RSS after them — the first
+    request must cost what the second does (nothing is built on first use)."""
+    out: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "kinds": {}}
+    for k in kinds:
+        row: dict[str, Any] = {}
+        for mode, text in [("bare", "auto")] + [("guarded", t) for t in texts]:
+            s = Server(mode, audit_dir / f"startup-{mode}-{text}.jsonl", pin, text=text)
+            try:
+                s.first_request(k, KINDS[k])
+                first = s.first_request_ms[k]
+                s.first_request(k, KINDS[k])
+                row[mode if mode == "bare" else f"guarded_text_{text}"] = {
+                    "startup_s": round(s.startup_s, 2), "first_ms": first, "second_ms": s.first_request_ms[k],
+                    "rss_mb": round(rss_mb(s.pid), 1)}
+            finally:
+                s.stop()
+        out["kinds"][k] = row
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
@@ -274,7 +297,17 @@ def main() -> None:
     ap.add_argument("--no-pin", action="store_true")
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of " + ",".join(KINDS))
     ap.add_argument("--out", default=str(HERE / "results" / "server.json"))
+    ap.add_argument("--startup", action="store_true",
+                    help="start-up only: a fresh server per kind, start-up time, first vs second request, RSS")
     a = ap.parse_args()
+    if a.startup:
+        with tempfile.TemporaryDirectory() as tmp:
+            res = startup(a.kinds.split(","), Path(tmp), not a.no_pin)
+        out = Path(a.out if a.out != str(HERE / "results" / "server.json") else HERE / "results" / "startup.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(res, indent=2) + "\n")
+        print(json.dumps(res, indent=2))
+        return
     for tool in ("wrk",):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed (Debian: apt-get install {tool})")
