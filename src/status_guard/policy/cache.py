@@ -30,9 +30,13 @@ log = logging.getLogger("status_guard")
 
 FORMAT = 1
 #: library source whose code decides what a loaded pack is (validated model, hash, compiled lexicon)
-_SOURCES = ("policy/__init__.py", "policy/cache.py", "policy/loader.py", "policy/schema.py", "policy/lexicon.py",
-            "policy/examples.py", "classify/lexicon.py", "normalize.py", "model.py", "errors.py")
 _PKG = Path(__file__).resolve().parents[1]
+
+
+def _sources() -> list[str]:
+    """Every module of the package: what the compiled lexicon is built by can move between
+    modules, so a source change anywhere makes a new entry (never a stale one)."""
+    return sorted(str(p.relative_to(_PKG)) for p in _PKG.rglob("*.py"))
 
 
 def cache_dir() -> Path | None:
@@ -56,7 +60,7 @@ def code_tag() -> str:
     global _code_tag
     if _code_tag is None:
         h = hashlib.sha256()
-        for rel in _SOURCES:
+        for rel in _sources():
             try:
                 h.update(rel.encode() + b"\0" + (_PKG / rel).read_bytes() + b"\0")
             except OSError:
