@@ -97,6 +97,9 @@ class StatusGuardMiddleware:
         self.app = app
         # checked response bodies remembered per audience (issue 15); every request still audited
         self.verdicts: VerdictCache | None = VerdictCache() if verdict_cache is True else (verdict_cache or None)
+        # request checks that withheld nothing, remembered per audience, page and body (issue 15): a
+        # clean submission sent again is one digest; every request is still audited
+        self.request_verdicts: VerdictCache | None = VerdictCache(max_body_bytes=256 << 10) if verdict_cache else None
         # what the forms this middleware served ask, by submit path (issue 12): on by default
         self.form_map: FormMap | None = FormMap() if form_map is True else (form_map or None)
         self.guard = guard
@@ -508,9 +511,33 @@ class _Responder:
         qs = self.scope.get("query_string") or b""
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
-        checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
-                                         parsed_q, body)
+        page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+        cache = self.mw.request_verdicts
+        key = cache.key(self.request_context(hdrs, qs, page), qs + body) if cache is not None else None
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            checked = list(hit.decisions)
+        else:
+            checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
+                                             parsed_q, body, page)
+            if key is not None and _clean(checked):
+                cache.put(key, Verdict(None, tuple(checked), None))
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
+
+    def request_context(self, hdrs: Mapping[bytes, bytes], qs: bytes, page: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Everything a request check depends on besides the query string and body bytes (see
+        request_verdicts): the policy and guard, the route (scope, exceptions, strip, passthrough
+        types), the limits, the requester (class, agency, subject), the purpose, the path (the form
+        map is read for it) and what the form map says for it now, the content type and encoding
+        headers, and where the query string ends. None when the page is not hashable."""
+        try:
+            page_key = tuple(sorted(page.items()))
+            hash(page_key)
+        except TypeError:
+            return None
+        return (id(self.guard.policy), id(self.guard), id(self.route), id(self.limits), self.requester, self.purpose,
+                self.scope.get("path", ""), page_key, hdrs.get(b"content-type"), hdrs.get(b"content-encoding"),
+                len(qs))
 
     async def inspect_query(self, receive: Receive) -> Receive:
         """A route with ``inspect=False``: the body streams to the app unread (uploads); the query
@@ -524,10 +551,11 @@ class _Responder:
         return await self.apply_request_check(checked, hdrs, b"", False, receive)
 
     def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
-                      body: bytes) -> list[_Checked]:
+                      body: bytes, page: Mapping[str, Any] | None = None) -> list[_Checked]:
         """What the query string and the body ask (collection passes + policy). Synchronous and
         free of I/O, so it can run off the event loop."""
-        page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+        if page is None:
+            page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
         checked: list[_Checked] = []
         if parsed_q is not None and parsed_q.fields:
             checked.append(_Checked("query", parsed_q, self.collect(parsed_q, page)))
@@ -1409,6 +1437,19 @@ class _Checked:
     where: str
     parsed: requests.ParsedBody
     collected: Any
+
+
+def _clean(checked: Sequence[_Checked]) -> bool:
+    """Whether a request check withheld nothing (no refusal, no stripped or rewritten field, nothing
+    that cannot be changed): only such verdicts are remembered (request_verdicts)."""
+    for c in checked:
+        d = c.collected.decision
+        if d.effect in WITHHELD or d.blocked or d.paths_with(Effect.STRIP) or d.paths_with(Effect.REDACT):
+            return False
+        plan = c.collected.plan()
+        if plan.changes or plan.cannot:
+            return False
+    return True
 
 
 def _as_refusal(decision: Decision, paths: Sequence[str]) -> Decision:
