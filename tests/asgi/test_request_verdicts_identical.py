@@ -56,7 +56,7 @@ QUESTIONS = ["Name", "Are you a US citizen?", "Citizenship status", "Immigration
 POST_PATHS = ["/echo", "/strip/echo", "/schools/echo", "/hr/echo", "/monitor/echo", "/intake"]
 
 fields = st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), min_size=1, max_size=5)
-post = st.tuples(st.just("post"), st.sampled_from(TOKENS), st.sampled_from(POST_PATHS),
+post = st.tuples(st.just("post"), st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3), st.sampled_from(POST_PATHS),
                  st.sampled_from(["form", "json"]), fields, st.sampled_from(["", "q1=no", "ref=7"]))
 page = st.tuples(st.just("page"), st.sampled_from(TOKENS), st.sampled_from(["/gen.html", "/schools/gen.html", "/intake"]),
                  st.lists(st.sampled_from(QUESTIONS), min_size=1, max_size=4),
@@ -74,6 +74,10 @@ def _headers(r: httpx.Response) -> list[tuple[str, str]]:
 
 
 async def _send(app: Any, step: tuple[Any, ...]) -> list[tuple[int, bytes, list[tuple[str, str]]]]:
+    """One page, or one submission sent twice by each of the step's requesters in turn (so that a
+    verdict remembered for one audience would show in another's answer or audit record)."""
+    if step[0] == "post" and isinstance(step[1], list):
+        return [r for token in step[1] for r in await _send(app, (step[0], token, *step[2:]))]
     kind, token = step[0], step[1]
     headers = {"authorization": f"Bearer {token}"} if token else {}
     out = []
