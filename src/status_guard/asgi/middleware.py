@@ -556,8 +556,9 @@ class _Responder:
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
         page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
-        cache = self.mw.request_verdicts
-        key = cache.key(self.request_context(hdrs, qs, page), qs + body) if cache is not None else None
+        cache = self.mw.request_verdicts if (qs or body) else None  # nothing sent: nothing to remember
+        context = self.request_context(hdrs, qs, page) if cache is not None else None
+        key = cache.key(context, qs + body) if cache is not None and context is not None else None
         hit = cache.get(key) if key is not None else None
         if hit is not None:
             checked = list(hit.decisions)
