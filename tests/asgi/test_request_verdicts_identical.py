@@ -5,7 +5,7 @@ off, over generated sequences of requests.
 
 What can change the verdict of a submission, and is generated here: the requester (five sessions
 and no session), the route (scope city / schools, strip, monitor, an /hr route with an exception
-claim), the content type (urlencoded, JSON), the query string, the field names and values (clean
+claim), the purpose (none and three of the pack's), the content type (urlencoded, JSON), the query string, the field names and values (clean
 answers, look-alikes that must pass — "citizen of the month", "permanent marker", "papers due
 Friday" — and forbidden status answers), and what the pages served before asked under the same
 field names (the form map: ``q1=no`` is clean until a page asked "Are you a US citizen?" as
@@ -56,7 +56,9 @@ QUESTIONS = ["Name", "Are you a US citizen?", "Citizenship status", "Immigration
 POST_PATHS = ["/echo", "/strip/echo", "/schools/echo", "/hr/echo", "/monitor/echo", "/intake"]
 
 fields = st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), min_size=1, max_size=5)
-post = st.tuples(st.just("post"), st.lists(st.sampled_from(TOKENS), min_size=2, max_size=3), st.sampled_from(POST_PATHS),
+PURPOSES = [None, "enrollment", "equity_statistics", "officer_safety_support"]
+post = st.tuples(st.just("post"), st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(PURPOSES)), min_size=2,
+                                           max_size=3), st.sampled_from(POST_PATHS),
                  st.sampled_from(["form", "json"]), fields, st.sampled_from(["", "q1=no", "ref=7"]))
 page = st.tuples(st.just("page"), st.sampled_from(TOKENS), st.sampled_from(["/gen.html", "/schools/gen.html", "/intake"]),
                  st.lists(st.sampled_from(QUESTIONS), min_size=1, max_size=4),
@@ -77,9 +79,12 @@ async def _send(app: Any, step: tuple[Any, ...]) -> list[tuple[int, bytes, list[
     """One page, or one submission sent twice by each of the step's requesters in turn (so that a
     verdict remembered for one audience would show in another's answer or audit record)."""
     if step[0] == "post" and isinstance(step[1], list):
-        return [r for token in step[1] for r in await _send(app, (step[0], token, *step[2:]))]
+        return [r for who in step[1] for r in await _send(app, (step[0], who, *step[2:]))]
     kind, token = step[0], step[1]
+    token, purpose = token if isinstance(token, tuple) else (token, None)
     headers = {"authorization": f"Bearer {token}"} if token else {}
+    if purpose:
+        headers["x-test-purpose"] = purpose
     out = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
                                  headers=headers) as c:
@@ -98,6 +103,14 @@ async def _send(app: Any, step: tuple[Any, ...]) -> list[tuple[int, bytes, list[
     return out
 
 
+def _purpose(scope: Any) -> str | None:
+    """The request's purpose, as the app would derive it (a test header stands in for it)."""
+    for k, v in scope.get("headers") or ():
+        if k == b"x-test-purpose":
+            return v.decode()
+    return None
+
+
 def _records(path: Path) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k not in VOLATILE} for r in audit_records(path)]
 
@@ -106,8 +119,8 @@ def _records(path: Path) -> list[dict[str, Any]]:
 def apps(cambridge_policy: Any, tmp_path_factory: Any) -> tuple[Any, Any, Path, Path]:
     tmp = tmp_path_factory.mktemp("reqverdicts")
     fast_log, slow_log = tmp / "fast.jsonl", tmp / "slow.jsonl"
-    fast = make_app(Guard(cambridge_policy, audit=f"jsonl:{fast_log}"), extra=EXTRA)
-    slow = make_app(Guard(cambridge_policy, audit=f"jsonl:{slow_log}"), extra=EXTRA, verdict_cache=False)
+    fast = make_app(Guard(cambridge_policy, audit=f"jsonl:{fast_log}"), extra=EXTRA, purpose=_purpose)
+    slow = make_app(Guard(cambridge_policy, audit=f"jsonl:{slow_log}"), extra=EXTRA, verdict_cache=False, purpose=_purpose)
     return fast, slow, fast_log, slow_log
 
 
