@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from typing import Any
 
 from ..collection import PageQuestion
 from .forms import Learned
@@ -46,27 +47,47 @@ class FormMap:
         self._lock = threading.Lock()
         # path -> control name -> form identity (its hidden fields) -> (when, what it asks)
         self._paths: OrderedDict[str, dict[str, dict[frozenset, tuple[float, PageQuestion]]]] = OrderedDict()
+        self._memo: dict[tuple[int, str], tuple[Any, Any]] = {}  # learned mapping -> its PageQuestions
+
+    def _prepared(self, learned: Mapping[str, Mapping[str, Learned]], route_label: str) -> Any:
+        """``learned`` as (path, [(name, identity, PageQuestion)]) — built once per learned mapping
+        and route (a page served again from the remembered verdicts teaches the same mapping
+        object: issue 15). The mapping is held with its result, so an id is never reused."""
+        key = (id(learned), route_label)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is learned:
+            return hit[1]
+        out = []
+        for path, controls in learned.items():
+            row = []
+            for name, q in controls.items():
+                reason = f"the page served on {route_label} asks “{q.question}” for this field"
+                ident = getattr(q, "identity", frozenset())
+                row.append((name, ident, PageQuestion(q.categories, reason, q.question, identity=ident)))
+            out.append((path, row))
+        if len(self._memo) >= 256:
+            self._memo.clear()
+        self._memo[key] = (learned, out)
+        return out
 
     def learn(self, learned: Mapping[str, Mapping[str, Learned]], route_label: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for path, controls in learned.items():
+            for path, controls in self._prepared(learned, route_label):
                 entry = self._paths.get(path)
                 if entry is None:
                     entry = self._paths[path] = {}
                 self._paths.move_to_end(path)
-                for name, q in controls.items():
+                for name, ident, pq in controls:
                     if name not in entry and len(entry) >= self.max_controls:
                         continue
-                    reason = f"the page served on {route_label} asks “{q.question}” for this field"
-                    ident = getattr(q, "identity", frozenset())
                     forms = entry.setdefault(name, {})
                     had = forms.get(ident)
-                    if had is not None and had[1].categories and not q.categories and now - had[0] <= self.max_age:
+                    if had is not None and had[1].categories and not pq.categories and now - had[0] <= self.max_age:
                         continue  # a page that asked a status under this name still counts (fail closed)
                     if ident not in forms and len(forms) >= MAX_FORMS_PER_CONTROL:
                         forms.pop(min(forms, key=lambda k: forms[k][0]))
-                    forms[ident] = (now, PageQuestion(q.categories, reason, q.question, identity=ident))
+                    forms[ident] = (now, pq)
             while len(self._paths) > self.max_paths:
                 self._paths.popitem(last=False)
 

@@ -14,6 +14,7 @@ buffered body). Nothing is shared between requests.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import logging
 import re
@@ -98,6 +99,9 @@ class StatusGuardMiddleware:
         self.app = app
         # checked response bodies remembered per audience (issue 15); every request still audited
         self.verdicts: VerdictCache | None = VerdictCache() if verdict_cache is True else (verdict_cache or None)
+        # request checks that withheld nothing, remembered per audience, page and body (issue 15): a
+        # clean submission sent again is one digest; every request is still audited
+        self.request_verdicts: VerdictCache | None = VerdictCache(max_body_bytes=256 << 10) if verdict_cache else None
         # what the forms this middleware served ask, by submit path (issue 12): on by default
         self.form_map: FormMap | None = FormMap() if form_map is True else (form_map or None)
         self.guard = guard
@@ -137,6 +141,7 @@ class StatusGuardMiddleware:
             for r in (self.default_route, *self.routes)}
         self._warned_root: set[str] = set()
         self._audiences: dict[Any, Audience] = {}
+        self._routes_by_path: dict[tuple[str, str], RouteConfig] = {}
         self._form_items: dict[Any, Item] = {}
         self._audited_requesters = policy.audited_requesters
         self.languages = tuple(policy.file.languages)
@@ -167,7 +172,7 @@ class StatusGuardMiddleware:
             return
         # every spelling of the path a prefix may have been written for (app-relative first, then
         # with root_path / the mount path, then normalised): a route is never bypassed by spelling
-        route = match_route(self.routes, path_spellings(scope)) or self.default_route
+        route = self._route_for(scope, path)
         # ``inspect=False`` only means "do not buffer or inspect request bodies" (large uploads):
         # identity, custody access (040(h)), the query string and the whole response side
         # (redaction, refusals, 040(e)) still apply — never a silent pass for a restricted requester
@@ -175,6 +180,18 @@ class StatusGuardMiddleware:
             await self._websocket(route, scope, receive, send)
             return
         await _Responder(self, route, scope).run(receive, send)
+
+    def _route_for(self, scope: Scope, path: str) -> RouteConfig:
+        """``match_route`` over every spelling of the path, remembered per (path, root_path): the
+        spellings are a function of those two alone (see ``path_spellings``)."""
+        key = (scope.get("path") or "", scope.get("root_path") or "")
+        route = self._routes_by_path.get(key)
+        if route is None:
+            route = match_route(self.routes, path_spellings(scope)) or self.default_route
+            if len(self._routes_by_path) >= 4096:
+                self._routes_by_path.clear()
+            self._routes_by_path[key] = route
+        return route
 
     def _lifespan_receive(self, receive: Receive) -> Receive:
         """``receive`` for the lifespan protocol: ``lifespan.startup`` is handed on only once the
@@ -397,6 +414,28 @@ class StatusGuardMiddleware:
         return req.cls in self.guard.policy.restricted_requesters
 
 
+_METHOD = re.compile(r"[A-Z]{3,7}")
+
+
+@lru_cache(maxsize=4096)
+def _type_matches_cached(content_type: str, patterns: tuple[str, ...]) -> bool:
+    return type_matches(content_type, patterns)
+
+
+def _type_matches(content_type: str, patterns: Any) -> bool:
+    """``config.type_matches``, remembered per (type, patterns) — a pure function of the two."""
+    try:
+        return _type_matches_cached(content_type, patterns)
+    except TypeError:  # patterns given as a list
+        return type_matches(content_type, patterns)
+
+
+#: response bodies up to this size have their verdict digest taken on the event loop (BLAKE2b:
+#: ~0.1 ms per 100 KiB), so a remembered verdict costs no thread hop; larger ones in the worker
+ON_LOOP_DIGEST_BYTES = 128 << 10
+_UNSET: Any = object()
+
+
 class _Refused(Exception):
     """Internal: the response was answered with an error; stop processing."""
 
@@ -412,10 +451,8 @@ class _Responder:
         self.limits = mw.limits
         self.request_id = new_request_id()
         self.method = scope.get("method", "GET")
-        hdrs = _headers(scope)
-        self.html_wanted = errors.wants_html(_h(hdrs, b"accept"))
-        self.lang = errors.pick_language(route.language, _h(hdrs, b"accept-language"), mw.languages)
-        self.audit_route = f"{self.method} {route.route_label}" if re.fullmatch(r"[A-Z]{3,7}", self.method) else route.route_label
+        self._client_headers = tuple(scope.get("headers") or ())  # as they came (Accept, Accept-Language)
+        self.audit_route = f"{self.method} {route.route_label}" if _METHOD.fullmatch(self.method) else route.route_label
         self.requester = Requester("unknown")
         self.purpose: str | None = None
         self.claims: tuple[Claim, ...] = route.exceptions
@@ -436,6 +473,16 @@ class _Responder:
         self.sniffing = False
         self.empty_only = False  # a response with no type: sent only if its body is empty
         self.forms_only = False  # held only to read the forms it may serve (JSON, untyped): see overflow
+
+    # the client's Accept / Accept-Language, read when first needed (errors, notices, verdict keys)
+    @functools.cached_property
+    def html_wanted(self) -> bool:
+        return errors.wants_html(_h(_headers({"headers": self._client_headers}), b"accept"))
+
+    @functools.cached_property
+    def lang(self) -> str:
+        return errors.pick_language(self.route.language, _h(_headers({"headers": self._client_headers}), b"accept-language"),
+                                    self.mw.languages)
 
     # -- request -------------------------------------------------------------------------------
     async def run(self, receive: Receive, send: Send) -> None:
@@ -510,9 +557,34 @@ class _Responder:
         qs = self.scope.get("query_string") or b""
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
-        checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
-                                         parsed_q, body)
+        page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+        cache = self.mw.request_verdicts if (qs or body) else None  # nothing sent: nothing to remember
+        context = self.request_context(hdrs, qs, page) if cache is not None else None
+        key = cache.key(context, qs + body) if cache is not None and context is not None else None
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            checked = list(hit.decisions)
+        else:
+            checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
+                                             parsed_q, body, page)
+            if key is not None and _clean(checked):
+                cache.put(key, Verdict(None, tuple(checked), None))
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)
+
+    def request_context(self, hdrs: Mapping[bytes, bytes], qs: bytes, page: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Everything a request check depends on besides the query string and body bytes (see
+        request_verdicts): the policy and guard, the route (scope, exceptions, strip, passthrough
+        types), the limits, the requester (class, agency, subject), the purpose, the path (the form
+        map is read for it) and what the form map says for it now, the content type and encoding
+        headers, and where the query string ends. None when the page is not hashable."""
+        try:
+            page_key = tuple(sorted(page.items()))
+            hash(page_key)
+        except TypeError:
+            return None
+        return (id(self.guard.policy), id(self.guard), id(self.route), id(self.limits), self.requester, self.purpose,
+                self.scope.get("path", ""), page_key, hdrs.get(b"content-type"), hdrs.get(b"content-encoding"),
+                len(qs))
 
     async def inspect_query(self, receive: Receive) -> Receive:
         """A route with ``inspect=False``: the body streams to the app unread (uploads); the query
@@ -526,16 +598,17 @@ class _Responder:
         return await self.apply_request_check(checked, hdrs, b"", False, receive)
 
     def check_request(self, hdrs: Mapping[bytes, bytes], parsed_q: requests.ParsedBody | None,
-                      body: bytes) -> list[_Checked]:
+                      body: bytes, page: Mapping[str, Any] | None = None) -> list[_Checked]:
         """What the query string and the body ask (collection passes + policy). Synchronous and
         free of I/O, so it can run off the event loop."""
-        page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
+        if page is None:
+            page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
         checked: list[_Checked] = []
         if parsed_q is not None and parsed_q.fields:
             checked.append(_Checked("query", parsed_q, self.collect(parsed_q, page)))
         if body:
             mt, params = requests.request_media_type(_h(hdrs, b"content-type"))
-            if not type_matches(mt, self.route.passthrough_request_types):
+            if not _type_matches(mt, self.route.passthrough_request_types):
                 requests.check_charset(params)
                 ce = _h(hdrs, b"content-encoding")
                 if not encoding.can_decode(ce):
@@ -904,7 +977,7 @@ class _Responder:
             return
         sniff = False
         if status < 200 or status in NO_BODY_STATUS or (
-                type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
+                _type_matches(mt, self.route.passthrough_response_types) and not (restricted and carries_text(mt))):
             work = False
             has_body = 200 <= status and status not in NO_BODY_STATUS and self.method != "HEAD"
             if restricted and has_body and not self.route.public_binary:
@@ -1035,8 +1108,16 @@ class _Responder:
             if self.forms_only and not json_forms.might_serve_forms(body, mt):
                 new, decisions = None, []  # held only for its forms, and it shows none: sent as it came
             else:
-                new, decisions = await inspect_off_loop(self.limits, cost.work_estimate(body), self.process_response,
-                                                        body, mt, charset)
+                # a body checked before for this audience is answered on the loop (one digest, no
+                # thread hop); the digest of a large body is taken in the worker thread instead
+                key = self.verdict_key(body, mt, charset) if len(body) <= ON_LOOP_DIGEST_BYTES else _UNSET
+                hit = self.mw.verdicts.get(key) if key is not _UNSET and self.mw.verdicts is not None else None
+                if hit is not None:
+                    self.learn(hit.learned)
+                    new, decisions = hit.body, list(hit.decisions)
+                else:
+                    new, decisions = await inspect_off_loop(self.limits, cost.work_estimate(body),
+                                                            self.process_response, body, mt, charset, key)
         except LimitExceededError as exc:
             await self.limit_refusal(exc, response=True)
             return
@@ -1071,15 +1152,22 @@ class _Responder:
             await self.send({"type": "http.response.body", "body": new, "more_body": False})
         self.done = True  # trailers of a checked body are dropped (``_trailers_gate``)
 
-    def process_response(self, body: bytes, mt: str, charset: str) -> tuple[bytes | None, list[Decision]]:
+    def verdict_key(self, body: bytes, mt: str, charset: str) -> Any:
+        """The remembered-verdict key of this response body for this audience, or None."""
+        cache = self.mw.verdicts
+        if cache is None or self.notices:  # notices are this request's own words: never cached
+            return None
+        return cache.key(self.verdict_context(mt, charset), body)
+
+    def process_response(self, body: bytes, mt: str, charset: str, key: Any = _UNSET) -> tuple[bytes | None, list[Decision]]:
         """The checked body (``None`` when unchanged) and the decisions behind it — remembered
         for this audience when the same body was checked before (see verdict_cache). Pure CPU work
-        on this request's own state: safe to run in a worker thread."""
+        on this request's own state: safe to run in a worker thread. ``key``: the verdict key when
+        the caller already looked it up (a miss), else ``_UNSET``."""
         cache = self.mw.verdicts
-        key = None
-        if cache is not None and not self.notices:  # notices are this request's own words: never cached
-            key = cache.key(self.verdict_context(mt, charset), body)
-            hit = cache.get(key)
+        if key is _UNSET:
+            key = self.verdict_key(body, mt, charset)
+            hit = cache.get(key) if cache is not None else None
             if hit is not None:
                 self.learn(hit.learned)
                 return hit.body, list(hit.decisions)
@@ -1411,6 +1499,19 @@ class _Checked:
     where: str
     parsed: requests.ParsedBody
     collected: Any
+
+
+def _clean(checked: Sequence[_Checked]) -> bool:
+    """Whether a request check withheld nothing (no refusal, no stripped or rewritten field, nothing
+    that cannot be changed): only such verdicts are remembered (request_verdicts)."""
+    for c in checked:
+        d = c.collected.decision
+        if d.effect in WITHHELD or d.blocked or d.paths_with(Effect.STRIP) or d.paths_with(Effect.REDACT):
+            return False
+        plan = c.collected.plan()
+        if plan.changes or plan.cannot:
+            return False
+    return True
 
 
 def _as_refusal(decision: Decision, paths: Sequence[str]) -> Decision:
