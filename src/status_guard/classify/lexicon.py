@@ -31,7 +31,7 @@ TERM, EXCLUDE, OWNER, LOOKALIKE, COMPACT = range(5)
 
 #: the most words a gapped term lets stand between two of its pieces (the question's subject:
 #: "the child", "your mother", "usted", "the student's father")
-GAP_WORDS = 4
+GAP_WORDS = 6
 #: what separates the pieces of a gapped term in the pack
 _GAP = re.compile(r"\s*(?:\.\.\.|\u2026)\s*")
 #: a gapped piece: its words, each (stem, is a prefix)
