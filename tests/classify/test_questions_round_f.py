@@ -156,7 +156,9 @@ def test_citizenship_question_in_its_inflected_forms_is_citizenship_status_040k(
                                    "Deportment grade", "Conduct and deportment", "Гражданское состояние",
                                    "Гражданский брак", "Гражданская оборона", "Naturalist club member?",
                                    "Are you in the country for a visit?", "Situation familiale",
-                                   "¿Ha sido reportado alguna vez un bache?"])
+                                   "¿Ha sido reportado alguna vez un bache?",
+                                   "Êtes-vous en situation régulière vis-à-vis des impôts ?",
+                                   "Situation régulière auprès de l'URSSAF"])
 def test_status_question_lookalikes_pass(g, label):
     assert not cats(g, label) & {"immigration_status", "citizenship_status"}, label
 
