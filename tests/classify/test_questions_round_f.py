@@ -250,3 +250,13 @@ def test_a_persons_address_stays_home_address_040e(g, name):
                                    "Enderesu di ospital"])
 def test_kabuverdianu_lookalikes_pass(g, label):
     assert not cats(g, label) & {"visa_or_passport", "home_address"}, label
+
+
+@pytest.mark.parametrize("note", ["Patient released from hospital on Dec 9.", "The patient was discharged on Dec 9."])
+def test_patient_is_a_person_but_a_hospital_discharge_is_no_release_in_notes(g, note):
+    # "patient" names a person (its address is home) and a medical context (its release is a discharge)
+    assert "release_date" not in {f.category for f in g.detect_text(note)}, note
+
+
+def test_a_persons_release_next_to_a_patient_word_is_still_found_040e(g):
+    assert "release_date" in {f.category for f in g.detect_text("The inmate will be released on Dec 9.")}
