@@ -120,7 +120,7 @@ class Classifier:
                                  self.lexicon.term_words)
         linkers = [w for ctx in lexicon.context for w in ctx.linkers]
         self.wordbreak = WordBreak(self.lexicon.known_words | self.abbreviations.sources,
-                                   list(self.abbreviations.sources) + linkers)
+                                   list(self.abbreviations.sources) + linkers, prefer=self.lexicon.term_words)
         self._patterns: list[_Pattern] = []
         for cat_id, cat in categories.items():
             for p in cat.detectors.patterns:
@@ -423,6 +423,7 @@ class Classifier:
             else:
                 exp, origin = trial, tuple(range(len(trial)))
             lo, hi = i, i + len(pieces)
+            termed: set[int] = set()  # pieces a term covers
             for h in self.lexicon.scan_words(exp):
                 if h.entry.kind != TERM:
                     continue
@@ -432,6 +433,13 @@ class Classifier:
                 if len(inside) >= 2 or freed:
                     keep[i] = pieces
                     break
+                termed |= inside
+            else:
+                # a term's piece and a field's head words (``asylumstatus``, ``legal_statuscode``):
+                # the run-together name reads as its separated form (``asylum_status``)
+                rest = [trial[k] for k in range(lo, hi) if k not in termed]
+                if termed and rest and all(w in SHORT_TYPO_HEADS for w in rest):
+                    keep[i] = pieces
         if not keep:
             return None
         out: list[str] = []

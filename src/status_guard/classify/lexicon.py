@@ -3,6 +3,9 @@
 * the **word automaton** runs over the words of a name or label, joined by single spaces: a term
   matches whole words (``citizen`` does not match inside ``citizenship``); a term ending in ``*``
   matches a word prefix (``гражданств*`` meets ``гражданства``, ``гражданство``);
+* **gapped terms** (``where … born``, ``в какой стране … родил*``): a question's words with room
+  for its subject between them ("Where was *your mother* born?"); each piece matches whole words,
+  the next piece starts at most ``GAP_WORDS`` words after the previous one ends, in one text;
 * the **compact automaton** runs over the separator-free text: terms in scripts written without
   spaces or with attached particles (Chinese, Korean, Amharic, Bengali) and the pack's
   ``compact`` strings (``isuscitizenship``).
@@ -25,6 +28,14 @@ from ..normalize import compact, tokens, tokens_unfolded
 from ..policy.lexicon import Lexicon
 
 TERM, EXCLUDE, OWNER, LOOKALIKE, COMPACT = range(5)
+
+#: the most words a gapped term lets stand between two of its pieces (the question's subject:
+#: "the child", "your mother", "usted", "the student's father")
+GAP_WORDS = 6
+#: what separates the pieces of a gapped term in the pack
+_GAP = re.compile(r"\s*(?:\.\.\.|\u2026)\s*")
+#: a gapped piece: its words, each (stem, is a prefix)
+_Piece = tuple[tuple[str, bool], ...]
 
 #: scripts matched as substrings of the compact text (no spaces between words, or particles and
 #: case endings attached to the noun): Han, kana, Hangul, Ethiopic, Bengali
@@ -83,6 +94,8 @@ class CompiledLexicon:
         self.languages: set[str] = set()
 
         linkers = word_set(w for ctx in lexicon.context for w in ctx.linkers)
+        #: first word of a gapped term -> (its pieces, its entry)
+        self._gapped: dict[str, list[tuple[tuple[_Piece, ...], Entry]]] = {}
 
         def add_word(text: str, make: Any, reduce: bool = True) -> None:
             raw = text.strip()
@@ -116,9 +129,30 @@ class CompiledLexicon:
             if key:
                 compacts.setdefault(key, []).append(entry)
 
+        def add_gapped(text: str, entry: Entry) -> None:
+            raw_pieces = [p for p in _GAP.split(text.strip()) if p.strip()]
+            for tok in (tokens, tokens_unfolded):
+                pieces: list[_Piece] = []
+                for p in raw_pieces:
+                    ws = p.split()
+                    piece = tuple((t, w.endswith("*")) for w in ws for t in tok(w.rstrip("*")))
+                    if piece:
+                        pieces.append(piece)
+                if len(pieces) < 2:
+                    continue
+                item = (tuple(pieces), entry)
+                bucket = self._gapped.setdefault(pieces[0][0][0], [])
+                if item not in bucket:
+                    bucket.append(item)
+                self.known_words.update(w for pc in pieces for w, _ in pc)
+
         def add_term(cat: str, lang: str, item: Any) -> None:
             text, not_with, names_only = _term_parts(item)
             nw = frozenset(w for n in not_with for w in tokens(n))
+            if _GAP.search(text) and not compact_script(text):
+                add_gapped(text, Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only))
+                self.languages.add(lang)
+                return
             if compact_script(text):
                 add_compact(text, Entry(TERM, cat, text, lang, not_with=nw, names_only=names_only))
             else:
@@ -200,6 +234,26 @@ class CompiledLexicon:
                 continue
             for e in entries:
                 out.append(Hit(first, first + e.nwords, e))
+        if self._gapped:
+            out.extend(self._scan_gapped(words))
+        return out
+
+    def _scan_gapped(self, words: tuple[str, ...]) -> list[Hit]:
+        """Gapped terms: each piece in order, at most ``GAP_WORDS`` words after the previous one."""
+        out: list[Hit] = []
+        for i, w in enumerate(words):
+            for pieces, entry in self._gapped.get(w, ()):
+                if not _piece_at(words, i, pieces[0]):
+                    continue
+                end = i + len(pieces[0])
+                for piece in pieces[1:]:
+                    at = next((j for j in range(end, min(end + GAP_WORDS, len(words)) + 1)
+                               if _piece_at(words, j, piece)), None)
+                    if at is None:
+                        break
+                    end = at + len(piece)
+                else:
+                    out.append(Hit(i, end, entry))
         return out
 
     def scan_compact(self, ctext: str) -> list[Hit]:
@@ -211,6 +265,12 @@ class CompiledLexicon:
             for e in entries:
                 out.append(Hit(start, end_char + 1, e))
         return out
+
+
+def _piece_at(words: tuple[str, ...], i: int, piece: _Piece) -> bool:
+    if i + len(piece) > len(words):
+        return False
+    return all(words[i + k].startswith(w) if prefix else words[i + k] == w for k, (w, prefix) in enumerate(piece))
 
 
 def word_set(values: Iterable[str]) -> frozenset[str]:

@@ -92,6 +92,11 @@ class OwnerRules:
             if best is None or cand[:2] < best[:2] or (
                     cand[:2] == best[:2] and cand[2].end - cand[2].start > best[2].end - best[2].start):
                 best = cand
+            elif (cand[:2] == best[:2] and (cand[2].start, cand[2].end) == (best[2].start, best[2].end)
+                  and not o.person and self.owners[best[2].entry.category].person):
+                # one word that names a person and a context ("patient"): the context's rule for the
+                # categories it concerns (a patient's discharge), the person's for the rest (address)
+                best = cand
         if person_inside and (best is None or best[0] > 0 or not self.owners[best[2].entry.category].follows):
             return PERSON  # "inmate address" is an inmate's; only a count right next to it ("inmate_count") is not
         if best is None:

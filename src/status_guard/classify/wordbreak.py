@@ -29,7 +29,10 @@ MIN_PIECE = 3
 
 
 class WordBreak:
-    def __init__(self, words: Iterable[str], short_words: Iterable[str]):
+    def __init__(self, words: Iterable[str], short_words: Iterable[str], prefer: Iterable[str] = ()):
+        #: words of protected terms: between two breaks of the same length and evenness, the one
+        #: with more of them wins (``refugee status``, not ``refuge estatus``)
+        self.prefer = frozenset(prefer)
         self.words = frozenset(w for w in words if w.isascii() and w.isalpha() and len(w) >= MIN_PIECE)
         short = frozenset(w for w in short_words if w.isascii() and w.isalpha() and len(w) <= 2)
         self._auto = None
@@ -53,16 +56,17 @@ class WordBreak:
         ends: dict[int, list[int]] = {}  # end -> starts of dictionary words ending there
         for end, k in self._auto.iter(token):
             ends.setdefault(end + 1, []).append(end + 1 - k)
-        # best[i]: (pieces, -longest first piece) for token[:i]
-        best: list[tuple[int, int] | None] = [None] * (n + 1)
+        # best[i]: (pieces, -sum of squared lengths, -term words) for token[:i]
+        best: list[tuple[int, int, int] | None] = [None] * (n + 1)
         back: list[int] = [0] * (n + 1)
-        best[0] = (0, 0)
+        best[0] = (0, 0, 0)
         for i in range(1, n + 1):
             for s in ends.get(i, ()):
                 b = best[s]
                 if b is None or i - s == n or (i - s == 1 and (s == 0 or i == n)):
                     continue
-                cand = (b[0] + 1, b[1] - (i - s) * (i - s))  # fewest pieces, then the most even-long words
+                # fewest pieces, then the longest words, then the most words of protected terms
+                cand = (b[0] + 1, b[1] - (i - s) * (i - s), b[2] - (token[s:i] in self.prefer))
                 if best[i] is None or cand < best[i]:
                     best[i], back[i] = cand, s
         if best[n] is None or best[n][0] < 2:

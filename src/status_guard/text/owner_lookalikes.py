@@ -42,7 +42,9 @@ class OwnerLookalikes:
             elif getattr(o, "id", None) in OWNER_KINDS and CATEGORY in getattr(o, "drop", ()):
                 things |= words
         self.things = frozenset(things)
-        self.persons = frozenset(persons)
+        # a word that names a person and a context whose rule drops a release ("patient"): the
+        # context's rule holds for the release, as in the field classifier (owners.find)
+        self.persons = frozenset(persons - things)
         self.release = frozenset(_fold(w) for w in release_words if " " not in w)
         self.linkers = frozenset(_fold(w) for w in linkers)
 
