@@ -229,8 +229,9 @@ def annotate(view: Any) -> int:
     for lst in lists:
         labelled += _entry_list(lst)
     for node, _ in nodes:
-        if node and all(isinstance(v, VDict) and set(v) == {"0", "1"} for v in node.values()):
-            labelled += _entry_list(node)  # form-encoded ``data[0][0]=name&data[0][1]=value``
+        if node and all(isinstance(v, VDict) and set(v) in ({"0", "1"}, {""}) for v in node.values()):
+            # form-encoded ``data[0][0]=name&data[0][1]=value`` / ``pairs[0][]=name&pairs[0][]=value``
+            labelled += _entry_list(node)
     return labelled
 
 
@@ -739,6 +740,8 @@ def _entry(item: Any) -> tuple[Leaf | None, str, Any] | None:
         q = _str_leaf(q)
         if q is not None and q.role == "answer" and isinstance(a, Leaf):
             return (q, q.value.strip(), a)
+    if isinstance(item, VDict) and set(item) == {""}:  # ``pairs[0][]=name&pairs[0][]=value`` (jQuery.param, qs)
+        return _entry(item[""])
     if isinstance(item, VDict) and set(item) == {"0", "1"}:  # ``data[0][0]=name&data[0][1]=value``
         q = _str_leaf(item["0"])
         if q is not None and q.role == "answer" and isinstance(item["1"], Leaf):
