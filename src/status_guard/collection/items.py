@@ -24,7 +24,7 @@ from ..model import MISSING, Item
 from ..normalize import normalize, tokens
 from .choices import asked_by_choices
 from .counts import counted_service
-from .services import offers_a_service, service_question
+from .services import form_offers, offers_a_service, service_field, service_question
 from .files import file_name_in, read_file_name
 from . import statements
 from .lookalikes import asked as asked_by
@@ -111,6 +111,10 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
     out: list[LeafResult] = []
     siblings = tuple(dict.fromkeys(name_read(lf.read_name if lf.read_name is not None else lf.key_path)
                                    for lf in leaves if lf.key_path and not lf.ignore_name))[:256]
+    offered = form_offers(
+        [t for lf in leaves if not lf.is_file
+         for t in (name_read(lf.read_name if lf.read_name is not None else lf.key_path) if lf.key_path else None,
+                   lf.label, lf.value if isinstance(lf.value, str) and len(lf.value) <= 120 else None) if t])
     for lf in leaves:
         if lf.role in ("question", "skip"):
             continue
@@ -129,6 +133,9 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             asked = _asks_in_words(asked, name, label, lookalike_notes)
             asked, service_notes = service_question(classifier, asked, label)
             lookalike_notes += service_notes
+            if offered:
+                asked, service_notes = service_field(classifier, asked, name, label, offered)
+                lookalike_notes += service_notes
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
