@@ -147,6 +147,8 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     if hit is not None:
         return "inquiry", hit[1], hit[0]
     hit = _first("disclosing", n)
+    if hit is not None and _first("disclosing", _without_topics(n)) is None:
+        hit = None  # only inside a longer subject's name: "移民局" (the immigration office) is the topic
     if hit is not None:
         if _first("first_person", n) is not None:
             return "disclosing", hit[1], hit[0]
@@ -155,6 +157,26 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     if hit is not None:
         return "topic", hit[1], hit[0]
     return None
+
+
+def _without_topics(n: str) -> str:
+    """The normalised clause with the pack's longer ``topic`` names taken out (a topic phrase of two
+    or more words, or a spaceless one), so a disclosing word that is only part of a subject's name
+    ("移民" in "移民局") is not read as the person's own status (r12e F13)."""
+    ws = n.split()
+    keep = [True] * len(ws)
+    spaceless: list[str] = []
+    for i, j, p in _found("topic", n):
+        if i < 0:
+            spaceless.append(p.words[0])
+        elif j - i >= 2:
+            for x in range(i, j):
+                keep[x] = False
+    out = " ".join(w for w, k in zip(ws, keep) if k)
+    for t in sorted(spaceless, key=len, reverse=True):
+        if len(t) >= 2:
+            out = out.replace(t, " ")
+    return out
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
