@@ -281,3 +281,30 @@ def test_a_documents_form_number_alone_is_read_040b(doc):
 def test_salesforce_question_ids_in_a_run_are_numbers():
     doc = {"records": [{"Question__c": f"i{n}", "Answer__c": str(n)} for n in (93, 94, 95)]}
     assert not _blocked(doc)
+
+
+@FAST
+@given(opts=st.sampled_from([["DACA", "TPS", "Asylum", "Refugee"], ["U.S. citizen", "Permanent resident", "Other"],
+                             ["H-1B", "F-1", "J-1", "B-2"]]), title=st.sampled_from(["", "Select one", "Which applies?"]))
+def test_status_options_ask_whatever_the_title_even_none_040b(opts, title):
+    """2.129.040(b): options that enumerate statuses ask status, titled or not (Google Forms)."""
+    form = {"items": [{"title": title, "questionItem": {"question": {"questionId": "1a2b", "choiceQuestion": {
+        "type": "RADIO", "options": [{"value": o} for o in opts]}}}}]}
+    doc = {"form": form, "response": {"answers": {"1a2b": {"questionId": "1a2b",
+                                                           "textAnswers": {"answers": [{"value": opts[1]}]}}}}}
+    assert _blocked(doc)
+
+
+def test_an_untitled_question_with_harmless_options_passes():
+    form = {"items": [{"title": "", "questionItem": {"question": {"questionId": "1a", "choiceQuestion": {
+        "type": "RADIO", "options": [{"value": "Red"}, {"value": "Blue"}]}}}}]}
+    assert not _blocked({"form": form, "response": {"answers": {"1a": {"questionId": "1a", "textAnswers": {
+        "answers": [{"value": "Red"}]}}}}})
+
+
+def test_typeform_properties_choices_are_the_fields_options():
+    from status_guard.asgi.script_forms import _options
+
+    q = {"id": "abc", "ref": "q7", "title": "Which describes you?", "type": "multiple_choice",
+         "properties": {"choices": [{"label": "U.S. citizen"}, {"label": "Permanent resident"}, {"label": "Other"}]}}
+    assert _options(q) == ["U.S. citizen", "Permanent resident", "Other"]

@@ -247,14 +247,20 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: _Defs) -> Non
     text_leaves = [lf for k in DEF_TEXT_KEYS if k in by and (lf := _text_leaf(node[by[k]])) is not None]
     if not text_leaves and "name" in by and (lf := _text_leaf(node[by["name"]])) is not None:
         text_leaves = [lf]
+    untitled = False
     if not text_leaves:
-        return
+        # an untitled question (Google Forms ``"title": ""``) still offers its options (r12e F05):
+        # its id is remembered with no text, so its answers carry the options
+        untitled = any(k in by and isinstance(node[by[k]], Leaf) and isinstance(node[by[k]].value, str)
+                       and not node[by[k]].value.strip() for k in DEF_TEXT_KEYS)
+        if not untitled or not _choices_of(node)[0]:
+            return
     in_container = parent_key is not None and _k(parent_key) in DEF_CONTAINERS
     hinted = bool(set(by) & DEF_HINT_KEYS)
     paired = any(_answer_key(k) for k in by)
     if not (in_container or hinted or paired):
         return
-    text = " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
+    text = "" if untitled else " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
     ids = [t for k in ID_KEYS if k in by and (t := _scalar_text(node[by[k]])) is not None]
     # Google Forms: items[{title, questionItem: {question: {questionId}}}]
     for sub in node.values():
