@@ -246,7 +246,16 @@ def question_item(key: str, label: str | None, option_texts: Sequence[str], item
 
     options = list(dict.fromkeys(option_texts))
     it = item(key, label, options if options else MISSING)
-    if it.categories or not options or subject_of(key, label or "") == "unrelated":
+    if not options or subject_of(key, label or "") == "unrelated":
+        return it
+    from ..collection.choices import visa_class_options
+
+    visas = visa_class_options(tuple(" ".join(o.split()) for o in options[:MAX_OPTIONS_READ]))
+    if visas is not None and visas[0] not in it.categories:  # "H-1B / F-1 / J-1" (r12e F05)
+        shown = ", ".join(f'"{o}"' for o in visas[1][:3])
+        it = Item(it.path, it.categories | {visas[0]},
+                  (*it.reasons, f"{visas[0]}: the question's options enumerate visa classes ({shown})"), it.value)
+    if it.categories:
         return it
     from ..collection.items import _names_a_service
 

@@ -482,12 +482,45 @@ def loads_json(body: bytes, limits: Limits, what: str = "JSON body") -> Any:
 
 def as_fields(doc: Any) -> dict[str, Any]:
     """The mapping classification walks: an object as is, an array under the empty key (its
-    paths then read ``[0].name``), a scalar has no fields."""
+    paths then read ``[0].name``), a string that holds a document (a body JSON-encoded twice or
+    more, base64 of JSON: what the app decodes with one more ``json.loads``) under the empty key;
+    any other scalar has no fields. A string body that is shaped like an encoded document but
+    cannot be read is refused (issue 12 §3: fail closed)."""
     if isinstance(doc, dict):
         return doc
     if isinstance(doc, list):
         return {"": doc}
+    if isinstance(doc, str):
+        return {"": doc} if _string_body_holds_document(doc) else {}
     return {}
+
+
+def _string_body_holds_document(doc: str) -> bool:
+    """A top-level JSON string body: True when it holds a document the guard reads (the view then
+    decodes it within the usual layer/depth bounds). One that looks like an encoded document (a
+    JSON object/array or JSON string inside, possibly quoted again) but cannot be decoded is
+    refused with a 422 naming it: the app would decode it, the guard cannot read it."""
+    from ..collection.view import decode_embedded
+
+    s = doc.strip()
+    if not s:
+        return False
+    if decode_embedded(s) is not None:  # raises past the string-layer bound
+        return True
+    inner: Any = s
+    for _ in range(8):  # peel JSON-string layers to see what is inside
+        if not (isinstance(inner, str) and inner[:1] == '"' and inner[-1:] == '"'):
+            break
+        try:
+            inner = orjson.loads(inner)
+        except orjson.JSONDecodeError:
+            break
+        inner = inner.strip() if isinstance(inner, str) else inner
+    if isinstance(inner, str) and inner[:1] in ("{", "[", '"'):
+        raise UnparseableInputError(
+            "the JSON body is a string that holds an encoded document (JSON encoded twice or more) the guard "
+            "cannot read; it is refused rather than passed unread")
+    return False
 
 
 def remove_paths(doc: Any, paths: Iterable[str]) -> Any:

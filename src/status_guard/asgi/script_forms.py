@@ -82,8 +82,10 @@ def _text(v: Any) -> str | None:
 
 def _options(q: dict[str, Any]) -> list[str]:
     out: list[str] = []
-    for k in ("choices", "values", "options", "rateValues", "items"):
-        v = q.get(k)
+    props = q.get("properties") if isinstance(q.get("properties"), dict) else {}
+    for k in ("choices", "values", "options", "rateValues", "items", "properties.choices"):
+        # Typeform keeps a field's choices in ``properties.choices`` (r12e F05)
+        v = props.get("choices") if k == "properties.choices" else q.get(k)
         if isinstance(v, dict):
             v = v.get("values")
         if isinstance(v, list):

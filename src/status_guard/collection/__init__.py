@@ -155,7 +155,7 @@ def read(
         for fn in names:
             leaves.append(Leaf(fn, (name,), name, name, origin="file", label=file_names.label_of(fn),
                                label_source="the uploaded file's name", is_file=True, editable=False, file_names=(fn,)))
-    numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded"))
+    numbering.mark_numbering(lf for lf in leaves if lf.origin in ("field", "embedded", "graphql"))
     if page:
         for lf in leaves:
             top = lf.loc[0] if lf.loc else None

@@ -229,8 +229,9 @@ def annotate(view: Any) -> int:
     for lst in lists:
         labelled += _entry_list(lst)
     for node, _ in nodes:
-        if node and all(isinstance(v, VDict) and set(v) == {"0", "1"} for v in node.values()):
-            labelled += _entry_list(node)  # form-encoded ``data[0][0]=name&data[0][1]=value``
+        if node and all(isinstance(v, VDict) and set(v) in ({"0", "1"}, {""}) for v in node.values()):
+            # form-encoded ``data[0][0]=name&data[0][1]=value`` / ``pairs[0][]=name&pairs[0][]=value``
+            labelled += _entry_list(node)
     return labelled
 
 
@@ -246,14 +247,20 @@ def _collect_definition(node: VDict, parent_key: str | None, defs: _Defs) -> Non
     text_leaves = [lf for k in DEF_TEXT_KEYS if k in by and (lf := _text_leaf(node[by[k]])) is not None]
     if not text_leaves and "name" in by and (lf := _text_leaf(node[by["name"]])) is not None:
         text_leaves = [lf]
+    untitled = False
     if not text_leaves:
-        return
+        # an untitled question (Google Forms ``"title": ""``) still offers its options (r12e F05):
+        # its id is remembered with no text, so its answers carry the options
+        untitled = any(k in by and isinstance(node[by[k]], Leaf) and isinstance(node[by[k]].value, str)
+                       and not node[by[k]].value.strip() for k in DEF_TEXT_KEYS)
+        if not untitled or not _choices_of(node)[0]:
+            return
     in_container = parent_key is not None and _k(parent_key) in DEF_CONTAINERS
     hinted = bool(set(by) & DEF_HINT_KEYS)
     paired = any(_answer_key(k) for k in by)
     if not (in_container or hinted or paired):
         return
-    text = " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
+    text = "" if untitled else " / ".join(dict.fromkeys(lf.value.strip() for lf in text_leaves))[:MAX_LABEL]
     ids = [t for k in ID_KEYS if k in by and (t := _scalar_text(node[by[k]])) is not None]
     # Google Forms: items[{title, questionItem: {question: {questionId}}}]
     for sub in node.values():
@@ -739,6 +746,8 @@ def _entry(item: Any) -> tuple[Leaf | None, str, Any] | None:
         q = _str_leaf(q)
         if q is not None and q.role == "answer" and isinstance(a, Leaf):
             return (q, q.value.strip(), a)
+    if isinstance(item, VDict) and set(item) == {""}:  # ``pairs[0][]=name&pairs[0][]=value`` (jQuery.param, qs)
+        return _entry(item[""])
     if isinstance(item, VDict) and set(item) == {"0", "1"}:  # ``data[0][0]=name&data[0][1]=value``
         q = _str_leaf(item["0"])
         if q is not None and q.role == "answer" and isinstance(item["1"], Leaf):

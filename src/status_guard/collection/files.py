@@ -42,6 +42,28 @@ PUBLICATION_WORDS = frozenset({
     "folheto", "folhetos", "cartaz", "depliant", "depliants", "affiche", "prospectus", "feyet", "bilten",
     "傳單", "传单", "手册", "手冊", "宣传册", "宣傳冊",
 })
+#: nouns of a work *about* a topic — study material, a student's work, an exhibit (r12e F09): like a
+#: publication, with a title word of its own (``US_Citizenship_Test_Study_Guide``,
+#: ``Immigration_History_Essay``, ``refugee_art_show``, ``Passport_to_Cambridge_museum_pass``).
+#: Never a word a scan of a document is named with (photo, scan, copy, card, paper, file).
+WORK_NOUNS = frozenset({
+    "guide", "guides", "guidebook", "study", "studies", "essay", "essays", "report", "reports", "homework",
+    "assignment", "assignments", "project", "projects", "presentation", "presentations", "slides", "slideshow",
+    "worksheet", "worksheets", "exhibit", "exhibits", "exhibition", "show", "museum", "poem", "poems", "story",
+    "stories", "lesson", "lessons", "curriculum", "toolkit", "faq", "infographic", "zine", "mural", "timeline",
+    "guia", "guias", "ensayo", "ensayos", "ensaio", "ensaios", "essai", "essais", "redaccion", "redacao", "tarea",
+    "trabalho", "devoir", "devoirs", "exposicion", "exposicao", "exposition", "leccion", "licao", "lecon",
+    "gid", "redaksyon", "bai luan", "huong dan",
+    "指南", "作文", "论文", "論文", "作业", "作業", "展览", "展覽",
+})
+#: nouns that make a file a text about people's rights (``Know_Your_Rights_Immigrants``,
+#: ``direitos_dos_imigrantes``, ``移民权利手册``): a topic, never a person's document; the term
+#: beside it names whose rights, not what the file proves
+TOPIC_NOUNS = frozenset({
+    "rights", "derechos", "direitos", "droits", "dwa", "quyen", "xuquuq", "xuquuqda", "xuquuqaha", "права",
+    "prava", "dereitos", "direitu", "direitus",
+    "权利", "權利", "حقوق", "권리", "অধিকার", "መብት", "መብቶች",
+})
 _NAME_JOINERS = re.compile(r"[_+~]+|(?<=[^\W\d_])[-.](?=[^\W\d_])")
 _COMPACT_REASON = ("name contains ", "label contains ")
 #: extensions of files people upload (documents, scans, photos, archives)
@@ -202,10 +224,19 @@ def _publication(classifier: Any, words: str) -> str | None:
     (``passport_to_fitness_flyer``, ``Parent_Handbook_Immigration_Rights``), or None. The subject
     with a noun and nothing else (``citizenship_flyer``, ``green_card_brochure``) is still the
     subject: a title needs a word that is neither the protected term nor the noun."""
-    norm = normalize(words).split()
-    noun = next((w for w in norm if w in PUBLICATION_WORDS), None)
+    flat = normalize(words)
+    norm = flat.split()
+    topic = next((w for w in norm if w in TOPIC_NOUNS), None)
+    if topic is None:
+        topic = next((w for w in TOPIC_NOUNS if not w.isascii() and w in flat), None)
+    if topic is not None:
+        return f"text on rights ('{topic}')"
+    nouns = PUBLICATION_WORDS | WORK_NOUNS
+    noun = next((w for w in norm if w in nouns), None)
     if noun is None:
-        noun = next((w for w in PUBLICATION_WORDS if not w.isascii() and w in words), None)
+        noun = next((w for w in nouns if " " in w and f" {w} " in f" {flat} "), None)
+    if noun is None:
+        noun = next((w for w in nouns if not w.isascii() and w in words), None)
     if noun is None:
         return None
     a = classifier.analyse(words, "label")
@@ -216,7 +247,7 @@ def _publication(classifier: Any, words: str) -> str | None:
     compact_hit = any(m.compact for m in a.matches)
     linkers = getattr(getattr(classifier, "owners", None), "linkers", frozenset())
     for i, w in enumerate(a.words):
-        if i in covered or w in PUBLICATION_WORDS or w in _NO_TOPIC or w in linkers or w.isdigit():
+        if i in covered or w in nouns or w in _NO_TOPIC or w in linkers or w.isdigit():
             continue
         if compact_hit and not w.isascii():
             continue  # a term of a script written without spaces covers its own word
@@ -225,4 +256,4 @@ def _publication(classifier: Any, words: str) -> str | None:
     return None
 
 
-__all__ = ["FILE_EXTENSIONS", "documents_named", "file_name_in", "label_of", "read_file_name", "stem_of"]
+__all__ = ["FILE_EXTENSIONS", "TOPIC_NOUNS", "WORK_NOUNS", "documents_named", "file_name_in", "label_of", "read_file_name", "stem_of"]

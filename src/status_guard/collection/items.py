@@ -24,7 +24,7 @@ from ..model import MISSING, Item
 from ..normalize import normalize, tokens
 from .choices import asked_by_choices
 from .counts import counted_service
-from .services import offers_a_service, service_question
+from .services import form_offers, offers_a_service, service_field, service_question
 from .files import file_name_in, read_file_name
 from . import statements
 from .lookalikes import asked as asked_by
@@ -111,6 +111,10 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
     out: list[LeafResult] = []
     siblings = tuple(dict.fromkeys(name_read(lf.read_name if lf.read_name is not None else lf.key_path)
                                    for lf in leaves if lf.key_path and not lf.ignore_name))[:256]
+    offered = form_offers(
+        [t for lf in leaves if not lf.is_file
+         for t in (name_read(lf.read_name if lf.read_name is not None else lf.key_path) if lf.key_path else None,
+                   lf.label, lf.value if isinstance(lf.value, str) and len(lf.value) <= 120 else None) if t])
     for lf in leaves:
         if lf.role in ("question", "skip"):
             continue
@@ -129,9 +133,16 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             asked = _asks_in_words(asked, name, label, lookalike_notes)
             asked, service_notes = service_question(classifier, asked, label)
             lookalike_notes += service_notes
+            if offered:
+                asked, service_notes = service_field(classifier, asked, name, label, offered)
+                lookalike_notes += service_notes
         lookalike_notes += count_notes
         cats: set[str] = set(asked.categories) | set(lf.known)
         reasons: list[str] = list(asked.reason_list) + lookalike_notes
+        if name and not lf.is_file and not lf.ignore_name:  # ``i797``, ``n400``: a document's form number
+            form_cats, form_reasons = form_number_named(name)
+            cats |= form_cats
+            reasons.extend(form_reasons)
         if lf.choices:  # the options the question offered: statuses among them ask status
             offered, offered_reasons = asked_by_choices(classifier, lf.choices, name, label)
             cats |= offered
@@ -214,6 +225,22 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         item = Item(lf.path, frozenset(cats), tuple(dict.fromkeys(reasons)), lf.value)
         out.append(LeafResult(lf, item, mentions))
     return out
+
+
+def form_number_named(name: str) -> tuple[frozenset[str], list[str]]:
+    """A field named by an immigration document's form number alone (``i797``, ``I-551``,
+    ``n_400``; its last name segment): the document is asked (r12e F12: a lone ``i797`` was never
+    read). A number in a survey run is not read here (``numbering``: ``ignore_name``)."""
+    from .files import documents_named
+    from .numbering import _NUMBERED
+
+    last = name.replace(" ", "_").rpartition(".")[2]
+    if _NUMBERED.match(last) is None and _NUMBERED.match(last.replace("_", "")) is None:
+        return frozenset(), []
+    cats, titles = documents_named(last)
+    if not cats:
+        return frozenset(), []
+    return cats, [f"{c}: the field is named by the form number of {' / '.join(titles)}" for c in sorted(cats)]
 
 
 _GROUP_NOUNS = frozenset({

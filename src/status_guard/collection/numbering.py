@@ -29,10 +29,27 @@ ID_VALUE_KEYS = frozenset({"id", "ref", "name", "key", "field", "fieldid", "fiel
                            "questiontitle", "questiontext", "fieldlabel", "displayname"})
 
 
-def _runs(groups: Iterable[dict[int, list[Any]]]) -> list[Any]:
-    """The members of every group whose numbers form a survey run."""
+def _a_document(prefix: str, num: int) -> bool:
+    """``prefix`` + ``num`` is an immigration document's form number (``vocabulary.yaml``
+    ``status_documents``: I-765, I-766, I-94, N-400 …)."""
+    from .subjects import status_documents
+
+    ident = f"{prefix}{num}"
+    return any(rx.fullmatch(ident) or rx.fullmatch(f"{prefix}-{num}") for rx, _, _ in status_documents())
+
+
+def _runs(groups: Iterable[dict[int, list[Any]]], prefixes: Iterable[str] | None = None) -> list[Any]:
+    """The members of every group whose numbers form a survey run. Two neighbours are a run too
+    (``i94`` beside ``i95``: r12e F12) unless both are documents' form numbers (``i765`` beside
+    ``i766`` is an application and its card)."""
     out: list[Any] = []
-    for members in groups:
+    for members, prefix in zip(groups, prefixes if prefixes is not None else _none()):
+        if len(members) == 2 and prefix is not None:
+            a, b = sorted(members)
+            if b == a + 1 and not (_a_document(prefix, a) and _a_document(prefix, b)):
+                for xs in members.values():
+                    out.extend(xs)
+            continue
         if len(members) < 3:
             continue
         series = len(members) >= RUN_SIZE or any(n <= 3 for n in members)
@@ -56,7 +73,7 @@ def mark_numbering(leaves: Iterable[Leaf]) -> int:
             if m is not None:
                 groups[(".".join(segs[:i]), m.group(1).lower())][int(m.group(2))].append((lf, i))
     marked: dict[Leaf, set[int]] = defaultdict(set)
-    for lf, i in _runs(groups.values()):
+    for lf, i in _runs(groups.values(), [k[1] for k in groups]):
         marked[lf].add(i)
     for lf, idxs in marked.items():
         segs = lf.key_path.split(".")
@@ -67,9 +84,16 @@ def mark_numbering(leaves: Iterable[Leaf]) -> int:
     return len(marked)
 
 
+def _none() -> Iterable[None]:
+    while True:
+        yield None
+
+
 @lru_cache(maxsize=4096)
 def _fold(key: str) -> str:
-    return re.sub(r"[\s_\-.]", "", key).lower()
+    """A key folded for comparison; a Salesforce custom field's ``__c`` suffix dropped
+    (``Question__c`` is a question's id)."""
+    return re.sub(r"[\s_\-.]", "", re.sub(r"__c$", "", key, flags=re.IGNORECASE)).lower()
 
 
 def mark_numbered_ids(view: Any) -> int:
@@ -92,7 +116,7 @@ def mark_numbered_ids(view: Any) -> int:
         groups[(".".join(segs[:-2]), _fold(segs[-1]), m.group(1).lower())][int(m.group(2))].append(m.group(0))
     # an id in a run numbers the questions of the whole shape: the same id elsewhere (an answer's
     # ``field.ref``, a definition's ``title``) is the same question number
-    ids = {i.lower() for i in _runs(groups.values())}
+    ids = {i.lower() for i in _runs(groups.values(), [k[2] for k in groups])}
     if not ids:
         return 0
     n = 0

@@ -149,6 +149,8 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     if hit is not None:
         return "inquiry", hit[1], hit[0]
     hit = _first("disclosing", n)
+    if hit is not None and _first("disclosing", _without_topics(n)) is None:
+        hit = None  # only inside a longer subject's name: "移民局" (the immigration office) is the topic
     if hit is not None:
         if _first("first_person", n) is not None:
             return "disclosing", hit[1], hit[0]
@@ -157,6 +159,26 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     if hit is not None:
         return "topic", hit[1], hit[0]
     return None
+
+
+def _without_topics(n: str) -> str:
+    """The normalised clause with the pack's longer ``topic`` names taken out (a topic phrase of two
+    or more words, or a spaceless one), so a disclosing word that is only part of a subject's name
+    ("移民" in "移民局") is not read as the person's own status (r12e F13)."""
+    ws = n.split()
+    keep = [True] * len(ws)
+    spaceless: list[str] = []
+    for i, j, p in _found("topic", n):
+        if i < 0:
+            spaceless.append(p.words[0])
+        elif j - i >= 2:
+            for x in range(i, j):
+                keep[x] = False
+    out = " ".join(w for w, k in zip(ws, keep) if k)
+    for t in sorted(spaceless, key=len, reverse=True):
+        if len(t) >= 2:
+            out = out.replace(t, " ")
+    return out
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -173,13 +195,49 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _conjunctions() -> frozenset[str]:
+    data = yaml.safe_load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"))
+    return frozenset(normalize(str(w)).strip() for w in data.get("clause_conjunctions") or () if normalize(str(w)).strip())
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _narrowed(text: str, a: int, b: int) -> tuple[int, int]:
+    """A disclosing clause narrowed to its parts that hold status words (r12e F16): the clause is
+    cut before each coordinating conjunction (``clause_conjunctions``); the parts before the first
+    and after the last part that names, asks or discloses a status are left out. A part that says
+    nothing of a status ("and my landlord won't fix the heat") is the person's other message and
+    arrives. The parts in between stay (fail closed)."""
+    conj = _conjunctions()
+    cuts = [a]
+    for m in _WORD.finditer(text, a, b):
+        if m.start() > a and normalize(m.group(0)).strip() in conj:
+            cuts.append(m.start())
+    if len(cuts) == 1:
+        return a, b
+    cuts.append(b)
+    parts = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    said = [i for i, (x, y) in enumerate(parts) if _clause_kind(text[x:y]) is not None]
+    if not said:
+        return a, b  # the status words run across the parts: the whole clause
+    start, end = parts[said[0]][0], parts[said[-1]][1]
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @lru_cache(maxsize=4096)
 def statements(text: str) -> tuple[Statement, ...]:
-    """Every clause of ``text`` that asks, discloses or names a status."""
+    """Every clause of ``text`` that asks, discloses or names a status (a disclosing clause narrowed
+    to its parts that hold status words: ``_narrowed``)."""
     out = []
     for a, b in clauses(text):
         k = _clause_kind(text[a:b])
         if k is not None:
+            if k[0] == "disclosing":
+                a, b = _narrowed(text, a, b)
             out.append(Statement(a, b, k[0], k[1], k[2]))
     return tuple(out)
 

@@ -201,6 +201,13 @@ def decode_embedded(value: str) -> tuple[str, Any] | None:
                 return None
             raw, marker = inflated, EMBED_B64_GZIP
         raw = raw.strip()
+        if raw[:1] == b'"' and raw[-1:] == b'"':  # base64 of a JSON string holding JSON (encoded twice)
+            try:
+                quoted = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            got = _decode_quoted(quoted)
+            return (EMBED_OPAQUE, got[1]) if got is not None else None
         if raw[:1] in (b"{", b"[") and raw[-1:] in (b"}", b"]"):
             try:
                 doc = orjson.loads(raw)
