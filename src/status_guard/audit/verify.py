@@ -153,8 +153,21 @@ class VerifyReport:
         """True when the result holds against an insider who can rewrite the stored log: the chain was
         checked with its HMAC key, signed tree heads (or checkpoints) were verified with the public key,
         or the records match heads a witness holds. A plain SHA-256 chain alone proves consistency only."""
-        return self.alg == ALG_HMAC or self.heads_verified > 0 or self.checkpoints_verified > 0 \
-            or self.witness_heads_matched > 0
+        if self.alg == ALG_HMAC or self.heads_verified > 0 or self.checkpoints_verified > 0:
+            return True
+        if self.signatures_unchecked:
+            # a signed log read without its public key: a witness match does not stand in for the signatures
+            # (records after the witness's last head are checked by nothing) -- "cannot verify (key not
+            # supplied)", never green (issue 16 item 5)
+            return False
+        return self.witness_heads_matched > 0
+
+    @property
+    def signatures_unchecked(self) -> bool:
+        """The log carries signed tree heads (or checkpoints) and not one was checked: the public key was
+        not supplied (an HMAC chain checked with its key authenticates the records by itself)."""
+        return bool(self.heads_total or self.checkpoints_total) and not self.heads_verified \
+            and not self.checkpoints_verified and self.alg != ALG_HMAC
 
     @property
     def integrity_basis(self) -> str:

@@ -453,6 +453,11 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
         _fail(f"no records found in {sink.description}: nothing to list (wrong path or table?)")
     if report.unreadable:
         _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
+    from status_guard.compliance.source import not_an_audit_log
+
+    wrong = not_an_audit_log(sink.description, report)
+    if wrong is not None:  # JSON Lines of another kind (the witness's heads.jsonl) parse, but are no log (F19)
+        _fail(wrong)
     if not any(_parses(it.data) for it in everything):
         from status_guard.audit.sniff import describe
 

@@ -78,6 +78,8 @@ def _snapshot(audit_spec: str, hmac_key_file: str | None, public_key: str | None
             snap = take_snapshot(audit_spec, hmac_key=hkey, public_key=pub)
     except (StatusGuardError, ValueError, OSError) as e:
         fail(f"--audit: {e}")
+    if snap.not_a_log is not None:  # a CSV export, a report, the witness's heads.jsonl: exit 2, never the alarm
+        fail(f"--audit: {snap.not_a_log}")
     if snap.verification.count == 0 and not snap.verification.problems:
         fail("--audit: the audit log holds no records (wrong path or table?)")
     if not snap.records:  # nothing in it reads as an audit record: not a log (wrong file), not a damaged one
@@ -719,6 +721,11 @@ def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | Non
     path = spec_path(audit_spec)
     if path is not None and not path.exists():
         fail(f"--audit: no audit log at {path} (check the path, or set STATUS_GUARD_AUDIT)")
+    if path is not None and path.is_file() and path.stat().st_size:
+        from status_guard.audit.sniff import describe, holds_record_shaped_line
+
+        if not holds_record_shaped_line(str(path)):  # the wrong file: exit 2 before serving, never the alarm (F03)
+            fail(f"--audit: {describe(str(path), audit_spec)}")
     try:
         app = create_app(DashboardConfig(
             audit_spec=audit_spec, policy_path=policy_path,
