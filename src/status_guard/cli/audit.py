@@ -864,6 +864,23 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
     book = WitnessBook(_public_keys(public_keys)).extend(entries)
     latest = book.latest(sink.origin)
     since = int(latest["sth"]["size"]) if latest else 0
+    last = None
+    if latest is not None:
+        # the witness saw a head of `since` records, carried by the marker at seq `since`: an intact log holds at
+        # least seq 0..since. A shorter log was cut back (w16d F13): the daily pull must raise the alarm, not
+        # reassure the officer that "the witness already holds the log's latest tree head"
+        try:
+            last = _last_seq(sink)
+        except (AuditUnavailableError, OSError) as e:
+            _fail(str(e))
+        if last is None or last < since:
+            held_n = "no record" if last is None else f"{last + 1} record(s) (seq 0–{last})"
+            click.echo(f"  TRUNCATED: the log now holds {held_n}, but the witness holds a tree head of {since} "
+                       f"record(s) of it ({latest['sth'].get('time', '?')}), carried by seq {since}: records after "
+                       f"seq {last if last is not None else -1} were removed from the end of the log")
+            click.echo("Result: INVALID: the log is shorter than the witness saw (tampering or damage); nothing was "
+                       "pulled. Run `status-guard audit verify` for the details")
+            sys.exit(1)
     new = []
     held = {(str(e["sth"].get("log")), e["sth"].get("epoch"), e["sth"].get("size"), e["sth"].get("root"))
             for e in entries if isinstance(e, dict) and isinstance(e.get("sth"), dict)}
@@ -893,9 +910,24 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
         click.echo(f"pulled {len(new)} tree head(s) from {sink.description}: the witness now holds the log's tree "
                    f"head of {top} record(s); `audit verify --witness` compares the log with it")
     else:
+        n = "" if latest is None else (f": it covers seq 0–{since - 1}; the log holds {last + 1} record(s), seq 0–{last}, "
+                                       "the rest being the marker records written with it")
         click.echo(f"pulled 0 tree head(s) from {sink.description}: the witness already holds the log's latest tree "
-                   f"head ({since} record(s))")
+                   f"head{n}")
     sys.exit(1 if fresh else 0)
+
+
+def _last_seq(sink: Any) -> int | None:
+    """The seq of the last stored record that reads as one (None: the log holds none)."""
+    items = sink.tail_items(8)
+    for item in reversed(items):
+        try:
+            rec = json.loads(item.data)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("seq"), int) and not isinstance(rec["seq"], bool):
+            return int(rec["seq"])
+    return None if not items else -1
 
 
 def _tree_records_since(sink: Any, size: int) -> list[dict[str, Any]]:
