@@ -47,7 +47,8 @@ FLAGS = {"person_id": "--person-id", "person_ref": "--person-ref", "booking_id":
          "in_custody": "--in-custody/--not-in-custody", "hold_basis": "--hold-basis", "obligation_ref": "--obligation",
          "occurred_at": "--occurred-at", "department": "--department", "idempotency_key": "--idempotency-key",
          "person_key": "--person-key-file or STATUS_GUARD_PERSON_KEY_FILE", "event_type": "EVENT_TYPE", "target": "RECORD", "reason": "--reason",
-         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate"}
+         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate",
+         "allow_new_person_key": "--new-person-key"}
 
 
 def _event_error(e: Exception) -> str:
@@ -217,7 +218,7 @@ def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
         fail(_event_error(e))
 
 
-def _said(stored: dict[str, Any], j: Any) -> None:
+def _said(stored: dict[str, Any], j: Any, closed_by: int | None = None) -> None:
     ev = stored["event"]
     what = "withdrew" if ev["type"] == "void" else ("recorded correction of" if ev.get("corrects") else "recorded")
     click.echo(f"{what} {ev['type'] if ev['type'] != 'void' else 'record ' + str(ev.get('related_seq'))} as seq "
@@ -225,7 +226,10 @@ def _said(stored: dict[str, Any], j: Any) -> None:
     if ev.get("corrects") and ev["type"] != "void":
         click.echo(f"it replaces record {ev.get('related_seq')}; the report counts the corrected facts and lists "
                    "the correction")
-    if "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
+    if "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void") and closed_by is not None:
+        click.echo(f"2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}) stays closed by the "
+                   f"notice recorded as seq {closed_by}")
+    elif "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
         click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}): give the "
                    "person a copy of the detainer or warrant, then record:\n"
                    f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']}")
@@ -300,12 +304,15 @@ def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
 @click.option("--allow-duplicate", is_flag=True,
               help="record it even though an entry with the same type, time and details is already in the log "
                    "(it really happened twice)")
+@click.option("--new-person-key", "allow_new_person_key", is_flag=True,
+              help="record it although the person key opens none of the log's recent bookings (the city "
+                   "deliberately started a new key; people recorded under both keys count twice in 060(b))")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
                person_ref: str | None, booking_id: str | None, person_key_file: str | None, case_ref: str | None,
                amount: str | None, currency: str, disclosable: bool | None, in_custody: bool | None,
                hold_basis: tuple[str, ...], obligation_ref: str | None, occurred_at: str | None,
                department: str | None, idempotency_key: str | None, notice_due_hours: int,
-               allow_duplicate: bool) -> None:
+               allow_duplicate: bool, allow_new_person_key: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
@@ -315,7 +322,7 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
         event_type, person_id=person_id, person_ref=person_ref, booking_id=booking_id, case_ref=case_ref,
         amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
         obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key,
-        allow_duplicate=allow_duplicate))
+        allow_duplicate=allow_duplicate, allow_new_person_key=allow_new_person_key))
     closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
@@ -359,20 +366,30 @@ def events_void(target: str, reason: str, audit_spec: str, policy_path: str | No
 @click.option("--hold-basis", multiple=True, metavar="CODE", help="the right hold basis (repeatable)")
 @click.option("--occurred-at", default=None, metavar="TIME", help="the right time, with a time zone")
 @click.option("--department", default=None, help="the right department")
+@click.option("--new-person-key", "allow_new_person_key", is_flag=True,
+              help="record it although the person key opens none of the log's recent bookings")
 def events_correct(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
                    person_id: str | None, booking_id: str | None, case_ref: str | None, amount: str | None,
                    currency: str | None, disclosable: bool | None, in_custody: bool | None,
-                   hold_basis: tuple[str, ...], occurred_at: str | None, department: str | None) -> None:
+                   hold_basis: tuple[str, ...], occurred_at: str | None, department: str | None,
+                   allow_new_person_key: bool) -> None:
     """Correct an event (RECORD: its seq or event id): a new event of the same type replaces it; the
     original stays in the log. A corrected hold passes the 040(d) check again."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, None)
     bases = _hold_bases(hold_basis, rec.jurisdiction)
+    before = _run_recording(log, lambda: rec.obligation_of(target))
     stored = _run_recording(log, lambda: rec.correct(
         target, reason=reason, person_id=person_id, booking_id=booking_id, case_ref=case_ref, amount=amount,
         currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
-        occurred_at=occurred_at, department=department))
+        occurred_at=occurred_at, department=department, allow_new_person_key=allow_new_person_key))
+    after = _run_recording(log, lambda: rec.obligation_of(stored["seq"])) if before is not None else None
     log.close()
-    _said(stored, rec.jurisdiction)
+    _said(stored, rec.jurisdiction, closed_by=after.closed_seq if after is not None else None)
+    if before is not None:
+        from status_guard.compliance.obligations import correction_effect
+
+        for line in correction_effect(before, after, rec.jurisdiction.show):
+            click.echo(style("note:", fg="yellow", bold=True) + f" {line}")
 
 
 @events.command("vocabulary")
