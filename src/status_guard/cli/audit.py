@@ -136,11 +136,14 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@format_option(help="table (default): the result for people; json: one JSON document (the full report); jsonl: "
-                    "one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
+@format_option(default=None, help="table (default): the result for people; json: one JSON document (the full "
+                    "report); jsonl: one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the result to this file instead of standard output (its extension must match --format, "
+                   "or chooses it: .txt .json .jsonl .csv); the exit code is the same")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
-               fmt: str) -> None:
+               fmt: str | None, out: str | None) -> None:
     """Prove the log; name each edited, missing, inserted, reordered or truncated record.
 
     Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input (also: the file is not
@@ -148,6 +151,28 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
     $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log, --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE
     for an HMAC-chained one), or no witness was given (--witness / $STATUS_GUARD_AUDIT_WITNESS), so records
     cut from the end would not show: not a tamper alarm."""
+    fmt = _listing_format(fmt, out, audit_spec)
+    if out is None:
+        _verify(audit_spec, table, public_key, hmac_key_file, allow_open, anchors, witness_spec, log_id, fmt)
+        return
+    from .options import write_out
+
+    buf = io.StringIO()
+    code = 0
+    try:
+        with _redirect(buf):
+            _verify(audit_spec, table, public_key, hmac_key_file, allow_open, anchors, witness_spec, log_id, fmt)
+    except SystemExit as e:  # the exit code is the result: write what was said, then exit with it
+        code = e.code if isinstance(e.code, int) else 1
+    if buf.getvalue():
+        write_out(out, buf.getvalue().encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt})", err=True)
+    sys.exit(code)
+
+
+def _verify(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
+            allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
+            fmt: str) -> None:
     from status_guard.audit.sniff import describe, holds_record_shaped_line
     from status_guard.audit.verify import verify_items
 
@@ -545,6 +570,17 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
         try:
             to_log_time(value)
         except AuditConfigError as e:
+            import re as _re
+
+            if _re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()[:10]) and _re.fullmatch(
+                    r"\d{4}-\d{2}-\d{2}([T ].*)?", value.strip()):
+                # a day that does not exist (2026-02-30) is named as such, as --from/--to do (w16d F08)
+                from status_guard.compliance.report import _date_problem
+
+                day = value.strip()[:10]
+                problem = _date_problem(flag, day)
+                if "does not exist" in problem or "no month" in problem:
+                    _fail(problem)
             _fail(f"{flag} {value[:40]!r}: {e}")
     _check_choices("--effect", effect, EFFECTS)
     if kind != "all":

@@ -394,8 +394,10 @@ def events_correct(target: str, reason: str, audit_spec: str, policy_path: str |
 
 @events.command("vocabulary")
 @policy_option
-@format_option()
-def events_vocabulary(policy_path: str | None, fmt: str) -> None:
+@format_option(default=None)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write to this file instead of standard output (its extension must match --format, or chooses it)")
+def events_vocabulary(policy_path: str | None, fmt: str | None, out: str | None) -> None:
     """The fixed lists events use: hold bases (040(d)) and correction reasons."""
     from status_guard.compliance.ledger import REASONS
 
@@ -403,8 +405,15 @@ def events_vocabulary(policy_path: str | None, fmt: str) -> None:
     rows = [{"list": "hold basis", "code": c, "meaning": hb.label,
              "alone": "refused (040(d))" if hb.immigration_only else "allowed"} for c, hb in j.hold_bases.items()]
     rows += [{"list": "reason", "code": c, "meaning": w, "alone": ""} for c, w in REASONS.items()]
-    click.echo(render_rows(rows, fmt, ["list", "code", "meaning", "alone"],
-                           {"alone": "as sole basis"}), nl=False)
+    from .options import format_for_out
+
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
+    text = render_rows(rows, fmt, ["list", "code", "meaning", "alone"], {"alone": "as sole basis"})
+    if out is not None:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(rows)} row(s))", err=True)
+        return
+    click.echo(text, nl=False)
 
 
 EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
