@@ -745,6 +745,9 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
         if r.kind == "discontinuity" and isinstance(sth, dict) and isinstance(sth.get("epoch"), int):
             disc_at[int(sth["epoch"]) - 1] = r.seq
     top = max(ctx.roots_at) if ctx.roots_at else 0
+    # the highest seq still stored: a witnessed head at or beyond the tree's size is a cut tail only when the
+    # record that carried it is gone too (one record deleted in the middle shortens the tree, not the log: w16d F09)
+    stored_last = max((r.seq for r in ctx.recs), default=-1)
     cut: list[tuple[int, str, str]] = []  # heads the witness holds at or beyond the end of the log
     for e in heads:
         sth = e["sth"]
@@ -756,6 +759,11 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
             ctx.discontinuities.append(f"the witness saw {size} record(s) of epoch {epoch} ({sth['time']}); the "
                                        f"declared discontinuity at seq {end} says records after seq {end - 1} of that "
                                        "history were lost")
+            continue
+        if size >= ctx.tree.size and stored_last >= size:
+            ctx.add("witness_mismatch", f"the log no longer matches the tree head of {size} record(s) the witness "
+                    f"holds ({sth['time']}): records before seq {size} were removed or changed (the log still ends "
+                    f"at seq {stored_last}, so nothing was cut from its end)", None)
             continue
         if size >= ctx.tree.size:
             # a witnessed head of S records was carried by the marker at seq S: the log held at least S + 1
