@@ -199,6 +199,9 @@ def _verify(audit_spec: str, table: str | None, public_key: str | None, hmac_key
     if report.count == 0 and not report.unreadable and not (path and holds_record_shaped_line(path)):
         # not one stored line is (or was) a record: the wrong file, not a tampered log (F02)
         _fail(describe(path, sink.description))
+    wrong_key = _wrong_key_file(report, pub, hkey)
+    if wrong_key is not None:  # the wrong key file is a usage error (exit 2), never the red alarm (w16d F14)
+        _fail(wrong_key)
     missing = _key_missing(report, pub is not None, hkey is not None)
     # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
     # how long it was: a cut tail would not show
@@ -326,6 +329,34 @@ def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] 
         click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
                    "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
                    "(--anchor) and by the witness (--witness).")
+
+
+def _wrong_key_file(report: Any, pub: Any, hkey: bytes | None) -> str | None:
+    """Why the key file given is not this log's, when that is the only thing wrong: every signed head names one
+    other key (and nothing else failed), or an HMAC key was given for a log whose signed heads verify and that
+    declares a plain SHA-256 chain (so it never was HMAC-chained: no downgrade). None otherwise — the alarm."""
+    import re as _re
+
+    problems = list(report.problems)
+    if not problems:
+        return None
+    if pub is not None and not report.heads_verified and not report.checkpoints_verified and all(
+            p.kind == "bad_signature" and ("different key than the public key given" in p.message
+                                            or "signed by a key that is not trusted" in p.message) for p in problems):
+        from status_guard.audit.treehead import public_key_id
+
+        ids = {m.group(1) for p in problems for m in [_re.search(r"key id ([0-9a-f]{8,})", p.message)] if m}
+        theirs = f" (key id {sorted(ids)[0]})" if len(ids) == 1 else ""
+        return (f"--public-key: the key given (key id {public_key_id(pub)}) is not the key this log's tree heads were "
+                f"signed with{theirs}: a wrong key file? Give the log's own public key (the .pub file made in "
+                "docs/compliance.md step 2). Nothing else was found wrong; if the key id the log names is not one "
+                "the city holds, the log was signed again by someone else: treat that as tampering.")
+    if hkey is not None and report.heads_verified and all(
+            p.kind == "unverifiable" and "declares sha256" in p.message for p in problems):
+        return ("--hmac-key-file: this log is not HMAC-chained (it declares a SHA-256 chain, and its signed tree "
+                "heads verify with the public key, so it never was): the HMAC key is not for this log; leave "
+                "--hmac-key-file out (or unset STATUS_GUARD_AUDIT_HMAC_KEY_FILE)")
+    return None
 
 
 def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> tuple[str, str] | None:
