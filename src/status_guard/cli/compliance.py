@@ -635,6 +635,10 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
         click.echo(f"wrote {out} ({fmt}, {len(data)} bytes)", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+    from status_guard.compliance.wording import unfinished
+
+    if unfinished(rep):  # a half-year still running: say so where the officer looks, as the report does (F20)
+        click.echo(style("not final:", err=True, fg="yellow", bold=True) + " " + (unfinished(rep) or ""), err=True)
     _state_line(snap)
     v = rep.verification
     if not rep.verified or (v is not None and v.state == "key_missing"):

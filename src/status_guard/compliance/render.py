@@ -99,7 +99,12 @@ def to_markdown(r: SemiannualReport) -> str:
     from .jurisdiction import Jurisdiction
     from .wording import zone_words
 
-    lines += [f"- Made: {Jurisdiction(tz_name=r.zone).show(r.generated_at)} ({r.zone})", "", "## Figures", "", "| Clause | Figure | Value | Detail |",
+    from .wording import unfinished
+
+    lines += [f"- Made: {Jurisdiction(tz_name=r.zone).show(r.generated_at)} ({r.zone})"]
+    if unfinished(r):
+        lines += ["", f"**{_md(unfinished(r) or '')}**"]
+    lines += ["", "## Figures", "", "| Clause | Figure | Value | Detail |",
               "| --- | --- | ---: | --- |"]
     lines += [f"| {c} | {_md(w)} | {_md(n)} | {_md(d)} |" for c, w, n, d in key_figures(r)]
     lines += ["", "## (a) Requests lodged, by month", "",
