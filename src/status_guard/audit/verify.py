@@ -166,7 +166,7 @@ class VerifyReport:
     def signatures_unchecked(self) -> bool:
         """The log carries signed tree heads (or checkpoints) and not one was checked: the public key was
         not supplied (an HMAC chain checked with its key authenticates the records by itself)."""
-        return bool(self.heads_total or self.checkpoints_total) and not self.heads_verified \
+        return bool(self.heads_total) and not self.heads_verified \
             and not self.checkpoints_verified and self.alg != ALG_HMAC
 
     @property
@@ -553,7 +553,8 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
         if r.kind == "checkpoint":
             ctx.checkpoints_total += 1
         if isinstance(sth, dict):
-            ctx.heads_total += 1
+            if sth.get("sig"):  # signed heads only: an unsigned head sent to a witness needs no public key (F02)
+                ctx.heads_total += 1
             why = shape_problem(sth)
             if why:
                 ctx.add("checkpoint_mismatch", f"seq {r.seq} ({P} {r.pos}): {why}", r.seq, r.pos)
@@ -599,7 +600,8 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
                 signed_ok_sizes.append(r.seq)
             continue
         if isinstance(legacy_cp, dict):  # v1 checkpoint (log, seq, hash, time)
-            ctx.heads_total += 1
+            if legacy_cp.get("sig"):
+                ctx.heads_total += 1
             problem = _check_anchor(legacy_cp, by_seq, ctx.log_id, ctx.public_key, last)
             if problem is not None:
                 kind, text = problem

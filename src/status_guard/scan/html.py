@@ -282,7 +282,7 @@ def _labels_by_proximity(tree: LexborHTMLParser) -> dict[int, list[str]]:
         target = _next_element(lab)
         if target is None and lab.parent is not None and (lab.parent.tag or "") in ("td", "th", "dt", "div", "span", "p"):
             # the label alone in its cell: the control is in the next cell
-            if all(c is lab or (c.tag == "-text" and _PUNCT_ONLY_RE.fullmatch(c.text(deep=False) or ""))
+            if all(c.mem_id == lab.mem_id or (c.tag == "-text" and _PUNCT_ONLY_RE.fullmatch(c.text(deep=False) or ""))
                    for c in _children(lab.parent)):
                 target = _next_element(lab.parent)
         if target is None:
@@ -290,7 +290,7 @@ def _labels_by_proximity(tree: LexborHTMLParser) -> dict[int, list[str]]:
         if (target.tag or "") in CONTROL_TAGS or _is_component_control(target):
             control = target
         else:
-            inner = [c for c in _controls(target) if _attr(c, "type").lower() not in ("hidden",) | _SKIP_INPUT_TYPES]
+            inner = [c for c in _controls(target) if _attr(c, "type").lower() not in _SKIP_INPUT_TYPES | {"hidden"}]
             if len(inner) != 1:
                 continue
             control = inner[0]
