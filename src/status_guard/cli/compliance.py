@@ -416,6 +416,14 @@ def events_vocabulary(policy_path: str | None, fmt: str | None, out: str | None)
     click.echo(text, nl=False)
 
 
+def _to_second(logged_at: Any) -> Any:
+    """The log's write time to the second (microseconds mean nothing to an officer or a spreadsheet: S4)."""
+    from status_guard.compliance.jurisdiction import parse_stored
+
+    dt = parse_stored(logged_at) if isinstance(logged_at, str) else None
+    return dt.replace(microsecond=0) if dt is not None else logged_at
+
+
 EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
                  "obligation", "department", "corrects", "entered"]
 
@@ -479,7 +487,9 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
                      "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
                      "obligation": ev.get("obligation_ref"), "department": ev.get("department"),
                      "corrects": ev.get("related_seq") if ev.get("corrects") else None,
-                     "entered": shown(row.logged_at)})
+                     "entered": shown(_to_second(row.logged_at))})
+        if fmt == "csv" and isinstance(rows[-1]["disclosable"], bool):  # a spreadsheet reads words, not Python (S4)
+            rows[-1]["disclosable"] = "yes" if rows[-1]["disclosable"] else "no"
     cols = [c for c in EVENT_COLUMNS if c != "booking" or key]
     if fmt == "table":  # for a terminal: what happened, to which booking, and the details in one column
         for row in rows:
