@@ -299,7 +299,14 @@ def test_postgres_witness_keeps_heads_for_verify(tmp_path: Path, pg_spec: str) -
         for _ in range(6):
             log.append(REC)
         log.close()
-        res = CliRunner().invoke(cli, ["audit", "verify", "--audit", pg_spec, "--witness", spec])
+        from cryptography.hazmat.primitives import serialization
+
+        pub = tmp_path / "s.pub"
+        pub.write_bytes(sk.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+        # a signed log is checked with its public key; without it: "cannot verify" (w16d F02)
+        res = CliRunner().invoke(cli, ["audit", "verify", "--audit", pg_spec, "--witness", spec,
+                                       "--public-key", str(pub)])
         assert res.exit_code == 0, res.output
         assert "witness: " in res.output and "head(s) match" in res.output
     finally:
@@ -320,7 +327,16 @@ def test_witness_pull_copies_only_newer_heads_from_the_log(tmp_path: Path) -> No
     r2 = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", f"jsonl:{path}", "--witness", store])
     assert "pulled 0 tree head(s)" in r2.output and "already holds" in r2.output  # a head already held is not stored twice
     assert len((tmp_path / "pulled" / "heads.jsonl").read_bytes().splitlines()) == 4
+    # a signed log read without its public key cannot be verified, witness or not (issue 16 item 5, w16d F02)
     v = CliRunner().invoke(cli, ["audit", "verify", "--audit", f"jsonl:{path}", "--witness", store])
+    assert v.exit_code == 3 and "CANNOT VERIFY (key not supplied)" in v.output, v.output
+    from cryptography.hazmat.primitives import serialization
+
+    pub = tmp_path / "s.pub"
+    pub.write_bytes(sk.public_key().public_bytes(serialization.Encoding.PEM,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+    v = CliRunner().invoke(cli, ["audit", "verify", "--audit", f"jsonl:{path}", "--witness", store,
+                                 "--public-key", str(pub)])
     assert v.exit_code == 0, v.output
 
 

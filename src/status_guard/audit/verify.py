@@ -153,8 +153,21 @@ class VerifyReport:
         """True when the result holds against an insider who can rewrite the stored log: the chain was
         checked with its HMAC key, signed tree heads (or checkpoints) were verified with the public key,
         or the records match heads a witness holds. A plain SHA-256 chain alone proves consistency only."""
-        return self.alg == ALG_HMAC or self.heads_verified > 0 or self.checkpoints_verified > 0 \
-            or self.witness_heads_matched > 0
+        if self.alg == ALG_HMAC or self.heads_verified > 0 or self.checkpoints_verified > 0:
+            return True
+        if self.signatures_unchecked:
+            # a signed log read without its public key: a witness match does not stand in for the signatures
+            # (records after the witness's last head are checked by nothing) -- "cannot verify (key not
+            # supplied)", never green (issue 16 item 5)
+            return False
+        return self.witness_heads_matched > 0
+
+    @property
+    def signatures_unchecked(self) -> bool:
+        """The log carries signed tree heads (or checkpoints) and not one was checked: the public key was
+        not supplied (an HMAC chain checked with its key authenticates the records by itself)."""
+        return bool(self.heads_total) and not self.heads_verified \
+            and not self.checkpoints_verified and self.alg != ALG_HMAC
 
     @property
     def integrity_basis(self) -> str:
@@ -540,7 +553,8 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
         if r.kind == "checkpoint":
             ctx.checkpoints_total += 1
         if isinstance(sth, dict):
-            ctx.heads_total += 1
+            if sth.get("sig"):  # signed heads only: an unsigned head sent to a witness needs no public key (F02)
+                ctx.heads_total += 1
             why = shape_problem(sth)
             if why:
                 ctx.add("checkpoint_mismatch", f"seq {r.seq} ({P} {r.pos}): {why}", r.seq, r.pos)
@@ -586,7 +600,8 @@ def _heads(ctx: _Ctx, anchors: Sequence[Mapping[str, Any]]) -> None:
                 signed_ok_sizes.append(r.seq)
             continue
         if isinstance(legacy_cp, dict):  # v1 checkpoint (log, seq, hash, time)
-            ctx.heads_total += 1
+            if legacy_cp.get("sig"):
+                ctx.heads_total += 1
             problem = _check_anchor(legacy_cp, by_seq, ctx.log_id, ctx.public_key, last)
             if problem is not None:
                 kind, text = problem
@@ -732,6 +747,9 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
         if r.kind == "discontinuity" and isinstance(sth, dict) and isinstance(sth.get("epoch"), int):
             disc_at[int(sth["epoch"]) - 1] = r.seq
     top = max(ctx.roots_at) if ctx.roots_at else 0
+    # the highest seq still stored: a witnessed head at or beyond the tree's size is a cut tail only when the
+    # record that carried it is gone too (one record deleted in the middle shortens the tree, not the log: w16d F09)
+    stored_last = max((r.seq for r in ctx.recs), default=-1)
     cut: list[tuple[int, str, str]] = []  # heads the witness holds at or beyond the end of the log
     for e in heads:
         sth = e["sth"]
@@ -743,6 +761,11 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
             ctx.discontinuities.append(f"the witness saw {size} record(s) of epoch {epoch} ({sth['time']}); the "
                                        f"declared discontinuity at seq {end} says records after seq {end - 1} of that "
                                        "history were lost")
+            continue
+        if size >= ctx.tree.size and stored_last >= size:
+            ctx.add("witness_mismatch", f"the log no longer matches the tree head of {size} record(s) the witness "
+                    f"holds ({sth['time']}): records before seq {size} were removed or changed (the log still ends "
+                    f"at seq {stored_last}, so nothing was cut from its end)", None)
             continue
         if size >= ctx.tree.size:
             # a witnessed head of S records was carried by the marker at seq S: the log held at least S + 1

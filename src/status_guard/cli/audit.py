@@ -136,11 +136,14 @@ def audit() -> None:
 @witness_option
 @click.option("--log-id", "log_id", envvar=ENV_LOG_ID, default=None,
               help=f"the log id this log must have (a swapped log is reported) (default: ${ENV_LOG_ID})")
-@format_option(help="table (default): the result for people; json: one JSON document (the full report); jsonl: "
-                    "one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
+@format_option(default=None, help="table (default): the result for people; json: one JSON document (the full "
+                    "report); jsonl: one JSON object per finding, then the result; csv: the same rows for a spreadsheet")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the result to this file instead of standard output (its extension must match --format, "
+                   "or chooses it: .txt .json .jsonl .csv); the exit code is the same")
 def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
                allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
-               fmt: str) -> None:
+               fmt: str | None, out: str | None) -> None:
     """Prove the log; name each edited, missing, inserted, reordered or truncated record.
 
     Exit codes: 0 valid; 1 INVALID (tampering or damage: the alarm); 2 bad input (also: the file is not
@@ -148,6 +151,28 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
     $STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE for a signed log, --hmac-key-file / $STATUS_GUARD_AUDIT_HMAC_KEY_FILE
     for an HMAC-chained one), or no witness was given (--witness / $STATUS_GUARD_AUDIT_WITNESS), so records
     cut from the end would not show: not a tamper alarm."""
+    fmt = _listing_format(fmt, out, audit_spec)
+    if out is None:
+        _verify(audit_spec, table, public_key, hmac_key_file, allow_open, anchors, witness_spec, log_id, fmt)
+        return
+    from .options import write_out
+
+    buf = io.StringIO()
+    code = 0
+    try:
+        with _redirect(buf):
+            _verify(audit_spec, table, public_key, hmac_key_file, allow_open, anchors, witness_spec, log_id, fmt)
+    except SystemExit as e:  # the exit code is the result: write what was said, then exit with it
+        code = e.code if isinstance(e.code, int) else 1
+    if buf.getvalue():
+        write_out(out, buf.getvalue().encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt})", err=True)
+    sys.exit(code)
+
+
+def _verify(audit_spec: str, table: str | None, public_key: str | None, hmac_key_file: str | None,
+            allow_open: bool, anchors: tuple[str, ...], witness_spec: str | None, log_id: str | None,
+            fmt: str) -> None:
     from status_guard.audit.sniff import describe, holds_record_shaped_line
     from status_guard.audit.verify import verify_items
 
@@ -174,6 +199,9 @@ def verify_cmd(audit_spec: str, table: str | None, public_key: str | None, hmac_
     if report.count == 0 and not report.unreadable and not (path and holds_record_shaped_line(path)):
         # not one stored line is (or was) a record: the wrong file, not a tampered log (F02)
         _fail(describe(path, sink.description))
+    wrong_key = _wrong_key_file(report, pub, hkey)
+    if wrong_key is not None:  # the wrong key file is a usage error (exit 2), never the red alarm (w16d F14)
+        _fail(wrong_key)
     missing = _key_missing(report, pub is not None, hkey is not None)
     # every record checked, but nothing outside the log (a witness, or an anchor: a head the officer kept) says
     # how long it was: a cut tail would not show
@@ -301,6 +329,34 @@ def _verify_table(sink: Any, report: Any, result: str, missing: tuple[str, str] 
         click.echo("  hint: if the application writing this log is still running, verify with --allow-open; "
                    "a cut tail is then caught by the running writer itself, by signed tree heads kept elsewhere "
                    "(--anchor) and by the witness (--witness).")
+
+
+def _wrong_key_file(report: Any, pub: Any, hkey: bytes | None) -> str | None:
+    """Why the key file given is not this log's, when that is the only thing wrong: every signed head names one
+    other key (and nothing else failed), or an HMAC key was given for a log whose signed heads verify and that
+    declares a plain SHA-256 chain (so it never was HMAC-chained: no downgrade). None otherwise — the alarm."""
+    import re as _re
+
+    problems = list(report.problems)
+    if not problems:
+        return None
+    if pub is not None and not report.heads_verified and not report.checkpoints_verified and all(
+            p.kind == "bad_signature" and ("different key than the public key given" in p.message
+                                            or "signed by a key that is not trusted" in p.message) for p in problems):
+        from status_guard.audit.treehead import public_key_id
+
+        ids = {m.group(1) for p in problems for m in [_re.search(r"key id ([0-9a-f]{8,})", p.message)] if m}
+        theirs = f" (key id {sorted(ids)[0]})" if len(ids) == 1 else ""
+        return (f"--public-key: the key given (key id {public_key_id(pub)}) is not the key this log's tree heads were "
+                f"signed with{theirs}: a wrong key file? Give the log's own public key (the .pub file made in "
+                "docs/compliance.md step 2). Nothing else was found wrong; if the key id the log names is not one "
+                "the city holds, the log was signed again by someone else: treat that as tampering.")
+    if hkey is not None and report.heads_verified and all(
+            p.kind == "unverifiable" and "declares sha256" in p.message for p in problems):
+        return ("--hmac-key-file: this log is not HMAC-chained (it declares a SHA-256 chain, and its signed tree "
+                "heads verify with the public key, so it never was): the HMAC key is not for this log; leave "
+                "--hmac-key-file out (or unset STATUS_GUARD_AUDIT_HMAC_KEY_FILE)")
+    return None
 
 
 def _key_missing(report: Any, public_key_given: bool, hmac_key_given: bool) -> tuple[str, str] | None:
@@ -453,6 +509,11 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
         _fail(f"no records found in {sink.description}: nothing to list (wrong path or table?)")
     if report.unreadable:
         _fail("the log holds a line over the size limit of a record; it is not (only) an audit log")
+    from status_guard.compliance.source import not_an_audit_log
+
+    wrong = not_an_audit_log(sink.description, report)
+    if wrong is not None:  # JSON Lines of another kind (the witness's heads.jsonl) parse, but are no log (F19)
+        _fail(wrong)
     if not any(_parses(it.data) for it in everything):
         from status_guard.audit.sniff import describe
 
@@ -540,6 +601,17 @@ def query_cmd(audit_spec: str, table: str | None, since: str | None, until: str 
         try:
             to_log_time(value)
         except AuditConfigError as e:
+            import re as _re
+
+            if _re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()[:10]) and _re.fullmatch(
+                    r"\d{4}-\d{2}-\d{2}([T ].*)?", value.strip()):
+                # a day that does not exist (2026-02-30) is named as such, as --from/--to do (w16d F08)
+                from status_guard.compliance.report import _date_problem
+
+                day = value.strip()[:10]
+                problem = _date_problem(flag, day)
+                if "does not exist" in problem or "no month" in problem:
+                    _fail(problem)
             _fail(f"{flag} {value[:40]!r}: {e}")
     _check_choices("--effect", effect, EFFECTS)
     if kind != "all":
@@ -859,6 +931,23 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
     book = WitnessBook(_public_keys(public_keys)).extend(entries)
     latest = book.latest(sink.origin)
     since = int(latest["sth"]["size"]) if latest else 0
+    last = None
+    if latest is not None:
+        # the witness saw a head of `since` records, carried by the marker at seq `since`: an intact log holds at
+        # least seq 0..since. A shorter log was cut back (w16d F13): the daily pull must raise the alarm, not
+        # reassure the officer that "the witness already holds the log's latest tree head"
+        try:
+            last = _last_seq(sink)
+        except (AuditUnavailableError, OSError) as e:
+            _fail(str(e))
+        if last is None or last < since:
+            held_n = "no record" if last is None else f"{last + 1} record(s) (seq 0–{last})"
+            click.echo(f"  TRUNCATED: the log now holds {held_n}, but the witness holds a tree head of {since} "
+                       f"record(s) of it ({latest['sth'].get('time', '?')}), carried by seq {since}: records after "
+                       f"seq {last if last is not None else -1} were removed from the end of the log")
+            click.echo("Result: INVALID: the log is shorter than the witness saw (tampering or damage); nothing was "
+                       "pulled. Run `status-guard audit verify` for the details")
+            sys.exit(1)
     new = []
     held = {(str(e["sth"].get("log")), e["sth"].get("epoch"), e["sth"].get("size"), e["sth"].get("root"))
             for e in entries if isinstance(e, dict) and isinstance(e.get("sth"), dict)}
@@ -888,9 +977,24 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
         click.echo(f"pulled {len(new)} tree head(s) from {sink.description}: the witness now holds the log's tree "
                    f"head of {top} record(s); `audit verify --witness` compares the log with it")
     else:
+        n = "" if latest is None else (f": it covers seq 0–{since - 1}; the log holds {last + 1} record(s), seq 0–{last}, "
+                                       "the rest being the marker records written with it")
         click.echo(f"pulled 0 tree head(s) from {sink.description}: the witness already holds the log's latest tree "
-                   f"head ({since} record(s))")
+                   f"head{n}")
     sys.exit(1 if fresh else 0)
+
+
+def _last_seq(sink: Any) -> int | None:
+    """The seq of the last stored record that reads as one (None: the log holds none)."""
+    items = sink.tail_items(8)
+    for item in reversed(items):
+        try:
+            rec = json.loads(item.data)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("seq"), int) and not isinstance(rec["seq"], bool):
+            return int(rec["seq"])
+    return None if not items else -1
 
 
 def _tree_records_since(sink: Any, size: int) -> list[dict[str, Any]]:

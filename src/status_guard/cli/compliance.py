@@ -47,7 +47,8 @@ FLAGS = {"person_id": "--person-id", "person_ref": "--person-ref", "booking_id":
          "in_custody": "--in-custody/--not-in-custody", "hold_basis": "--hold-basis", "obligation_ref": "--obligation",
          "occurred_at": "--occurred-at", "department": "--department", "idempotency_key": "--idempotency-key",
          "person_key": "--person-key-file or STATUS_GUARD_PERSON_KEY_FILE", "event_type": "EVENT_TYPE", "target": "RECORD", "reason": "--reason",
-         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate"}
+         "changes": "the options to correct", "allow_duplicate": "--allow-duplicate",
+         "allow_new_person_key": "--new-person-key"}
 
 
 def _event_error(e: Exception) -> str:
@@ -78,6 +79,8 @@ def _snapshot(audit_spec: str, hmac_key_file: str | None, public_key: str | None
             snap = take_snapshot(audit_spec, hmac_key=hkey, public_key=pub)
     except (StatusGuardError, ValueError, OSError) as e:
         fail(f"--audit: {e}")
+    if snap.not_a_log is not None:  # a CSV export, a report, the witness's heads.jsonl: exit 2, never the alarm
+        fail(f"--audit: {snap.not_a_log}")
     if snap.verification.count == 0 and not snap.verification.problems:
         fail("--audit: the audit log holds no records (wrong path or table?)")
     if not snap.records:  # nothing in it reads as an audit record: not a log (wrong file), not a damaged one
@@ -215,7 +218,7 @@ def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
         fail(_event_error(e))
 
 
-def _said(stored: dict[str, Any], j: Any) -> None:
+def _said(stored: dict[str, Any], j: Any, closed_by: int | None = None) -> None:
     ev = stored["event"]
     what = "withdrew" if ev["type"] == "void" else ("recorded correction of" if ev.get("corrects") else "recorded")
     click.echo(f"{what} {ev['type'] if ev['type'] != 'void' else 'record ' + str(ev.get('related_seq'))} as seq "
@@ -223,7 +226,10 @@ def _said(stored: dict[str, Any], j: Any) -> None:
     if ev.get("corrects") and ev["type"] != "void":
         click.echo(f"it replaces record {ev.get('related_seq')}; the report counts the corrected facts and lists "
                    "the correction")
-    if "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
+    if "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void") and closed_by is not None:
+        click.echo(f"2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}) stays closed by the "
+                   f"notice recorded as seq {closed_by}")
+    elif "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
         click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}): give the "
                    "person a copy of the detainer or warrant, then record:\n"
                    f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']}")
@@ -298,12 +304,15 @@ def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
 @click.option("--allow-duplicate", is_flag=True,
               help="record it even though an entry with the same type, time and details is already in the log "
                    "(it really happened twice)")
+@click.option("--new-person-key", "allow_new_person_key", is_flag=True,
+              help="record it although the person key opens none of the log's recent bookings (the city "
+                   "deliberately started a new key; people recorded under both keys count twice in 060(b))")
 def events_add(event_type: str, audit_spec: str, policy_path: str | None, person_id: str | None,
                person_ref: str | None, booking_id: str | None, person_key_file: str | None, case_ref: str | None,
                amount: str | None, currency: str, disclosable: bool | None, in_custody: bool | None,
                hold_basis: tuple[str, ...], obligation_ref: str | None, occurred_at: str | None,
                department: str | None, idempotency_key: str | None, notice_due_hours: int,
-               allow_duplicate: bool) -> None:
+               allow_duplicate: bool, allow_new_person_key: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
@@ -313,7 +322,7 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
         event_type, person_id=person_id, person_ref=person_ref, booking_id=booking_id, case_ref=case_ref,
         amount=amount, currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
         obligation_ref=obligation_ref, occurred_at=occurred_at, idempotency_key=idempotency_key,
-        allow_duplicate=allow_duplicate))
+        allow_duplicate=allow_duplicate, allow_new_person_key=allow_new_person_key))
     closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
@@ -357,26 +366,38 @@ def events_void(target: str, reason: str, audit_spec: str, policy_path: str | No
 @click.option("--hold-basis", multiple=True, metavar="CODE", help="the right hold basis (repeatable)")
 @click.option("--occurred-at", default=None, metavar="TIME", help="the right time, with a time zone")
 @click.option("--department", default=None, help="the right department")
+@click.option("--new-person-key", "allow_new_person_key", is_flag=True,
+              help="record it although the person key opens none of the log's recent bookings")
 def events_correct(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
                    person_id: str | None, booking_id: str | None, case_ref: str | None, amount: str | None,
                    currency: str | None, disclosable: bool | None, in_custody: bool | None,
-                   hold_basis: tuple[str, ...], occurred_at: str | None, department: str | None) -> None:
+                   hold_basis: tuple[str, ...], occurred_at: str | None, department: str | None,
+                   allow_new_person_key: bool) -> None:
     """Correct an event (RECORD: its seq or event id): a new event of the same type replaces it; the
     original stays in the log. A corrected hold passes the 040(d) check again."""
     rec, log = _recorder(audit_spec, policy_path, person_key_file, None)
     bases = _hold_bases(hold_basis, rec.jurisdiction)
+    before = _run_recording(log, lambda: rec.obligation_of(target))
     stored = _run_recording(log, lambda: rec.correct(
         target, reason=reason, person_id=person_id, booking_id=booking_id, case_ref=case_ref, amount=amount,
         currency=currency, disclosable=disclosable, in_custody=in_custody, hold_basis=bases,
-        occurred_at=occurred_at, department=department))
+        occurred_at=occurred_at, department=department, allow_new_person_key=allow_new_person_key))
+    after = _run_recording(log, lambda: rec.obligation_of(stored["seq"])) if before is not None else None
     log.close()
-    _said(stored, rec.jurisdiction)
+    _said(stored, rec.jurisdiction, closed_by=after.closed_seq if after is not None else None)
+    if before is not None:
+        from status_guard.compliance.obligations import correction_effect
+
+        for line in correction_effect(before, after, rec.jurisdiction.show):
+            click.echo(style("note:", fg="yellow", bold=True) + f" {line}")
 
 
 @events.command("vocabulary")
 @policy_option
-@format_option()
-def events_vocabulary(policy_path: str | None, fmt: str) -> None:
+@format_option(default=None)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write to this file instead of standard output (its extension must match --format, or chooses it)")
+def events_vocabulary(policy_path: str | None, fmt: str | None, out: str | None) -> None:
     """The fixed lists events use: hold bases (040(d)) and correction reasons."""
     from status_guard.compliance.ledger import REASONS
 
@@ -384,8 +405,23 @@ def events_vocabulary(policy_path: str | None, fmt: str) -> None:
     rows = [{"list": "hold basis", "code": c, "meaning": hb.label,
              "alone": "refused (040(d))" if hb.immigration_only else "allowed"} for c, hb in j.hold_bases.items()]
     rows += [{"list": "reason", "code": c, "meaning": w, "alone": ""} for c, w in REASONS.items()]
-    click.echo(render_rows(rows, fmt, ["list", "code", "meaning", "alone"],
-                           {"alone": "as sole basis"}), nl=False)
+    from .options import format_for_out
+
+    fmt = format_for_out(fmt, out, ("table", "json", "jsonl", "csv"), "table")
+    text = render_rows(rows, fmt, ["list", "code", "meaning", "alone"], {"alone": "as sole basis"})
+    if out is not None:
+        write_out(out, text.encode("utf-8"))
+        click.echo(f"wrote {out} ({fmt}, {len(rows)} row(s))", err=True)
+        return
+    click.echo(text, nl=False)
+
+
+def _to_second(logged_at: Any) -> Any:
+    """The log's write time to the second (microseconds mean nothing to an officer or a spreadsheet: S4)."""
+    from status_guard.compliance.jurisdiction import parse_stored
+
+    dt = parse_stored(logged_at) if isinstance(logged_at, str) else None
+    return dt.replace(microsecond=0) if dt is not None else logged_at
 
 
 EVENT_COLUMNS = ["seq", "occurred", "what", "type", "status", "booking", "case", "amount", "disclosable", "hold_basis",
@@ -451,7 +487,9 @@ def events_list(audit_spec: str, policy_path: str | None, person_key_file: str |
                      "disclosable": ev.get("disclosable"), "hold_basis": ev.get("hold_basis"),
                      "obligation": ev.get("obligation_ref"), "department": ev.get("department"),
                      "corrects": ev.get("related_seq") if ev.get("corrects") else None,
-                     "entered": shown(row.logged_at)})
+                     "entered": shown(_to_second(row.logged_at))})
+        if fmt == "csv" and isinstance(rows[-1]["disclosable"], bool):  # a spreadsheet reads words, not Python (S4)
+            rows[-1]["disclosable"] = "yes" if rows[-1]["disclosable"] else "no"
     cols = [c for c in EVENT_COLUMNS if c != "booking" or key]
     if fmt == "table":  # for a terminal: what happened, to which booking, and the details in one column
         for row in rows:
@@ -607,6 +645,10 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
         click.echo(f"wrote {out} ({fmt}, {len(data)} bytes)", err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+    from status_guard.compliance.wording import unfinished
+
+    if unfinished(rep):  # a half-year still running: say so where the officer looks, as the report does (F20)
+        click.echo(style("not final:", err=True, fg="yellow", bold=True) + " " + (unfinished(rep) or ""), err=True)
     _state_line(snap)
     v = rep.verification
     if not rep.verified or (v is not None and v.state == "key_missing"):
@@ -719,6 +761,11 @@ def dashboard(audit_spec: str, policy_path: str | None, hmac_key_file: str | Non
     path = spec_path(audit_spec)
     if path is not None and not path.exists():
         fail(f"--audit: no audit log at {path} (check the path, or set STATUS_GUARD_AUDIT)")
+    if path is not None and path.is_file() and path.stat().st_size:
+        from status_guard.audit.sniff import describe, holds_record_shaped_line
+
+        if not holds_record_shaped_line(str(path)):  # the wrong file: exit 2 before serving, never the alarm (F03)
+            fail(f"--audit: {describe(str(path), audit_spec)}")
     try:
         app = create_app(DashboardConfig(
             audit_spec=audit_spec, policy_path=policy_path,

@@ -6,7 +6,9 @@ Authentication is a bearer token (required; compared in constant time). The body
 16 KiB, must be a JSON object, and may hold only the recorder's parameters. Answers: 201 with the
 stored sequence number and event id (and obligation reference); 400 malformed (the message names the
 parameter, never a value); 401 bad token; 409 refused by policy (040(d); the attempt is logged);
-503 the audit log could not be written (the event is NOT recorded: retry). Send an
+422 the idempotency key was already used for an entry with other details (nothing stored; the answer
+names the earlier seq and the fields that differ); 503 the audit log could not be written (the event
+is NOT recorded: retry). Send an
 ``Idempotency-Key`` header (or ``idempotency_key``), e.g. the police system's own event id, so that
 a retried POST yields the same event id and obligation reference and is counted once.
 """
@@ -25,7 +27,7 @@ from starlette.routing import Route
 from status_guard.errors import AuditUnavailableError, RefusedError, StatusGuardError
 
 from .errors import EventError
-from .events import EventRecorder
+from .events import EventRecorder, IdempotencyConflictError
 
 MAX_BODY = 16 * 1024
 PARAMS = frozenset({"type", "person_id", "person_ref", "booking_id", "case_ref", "amount", "currency", "disclosable", "in_custody",
@@ -66,6 +68,10 @@ def events_endpoint(recorder: EventRecorder, *, token: str) -> Starlette:
                                  "explanation": e.decision.explain()}, status_code=409)
         except AuditUnavailableError:
             return JSONResponse({"error": "the audit log is unavailable; the event was not recorded"}, status_code=503)
+        except IdempotencyConflictError as e:
+            # the key was used for an entry with other details: nothing stored (IETF Idempotency-Key: 422)
+            return JSONResponse({"error": str(e), "parameter": "idempotency_key", "seq": e.earlier_seq,
+                                 "fields": list(e.fields)}, status_code=422)
         except (StatusGuardError, ValueError, TypeError) as e:
             return JSONResponse({"error": str(e) if isinstance(e, StatusGuardError) else "malformed event",
                                  **({"parameter": e.param} if isinstance(e, EventError) and e.param else {})},

@@ -239,6 +239,7 @@ class EventRecorder:
         request_id: str | None = None,
         idempotency_key: str | None = None,
         allow_duplicate: bool = False,
+        allow_new_person_key: bool = False,
     ) -> dict[str, Any]:
         """Validate, apply 040(d), and append one event. Returns the stored record.
 
@@ -249,18 +250,29 @@ class EventRecorder:
 
         Raises EventError (incomplete, malformed, or contradicting the log: a notice for a closed
         obligation or another person), RefusedError (040(d); the attempt is recorded) or
-        AuditUnavailableError (nothing stored: the caller must treat the event as not recorded)."""
+        AuditUnavailableError (nothing stored: the caller must treat the event as not recorded).
+
+        A retry with the same ``idempotency_key`` whose details differ from the entry already stored under it
+        is refused (:class:`IdempotencyConflictError`): the caller is never told a fact that was not stored.
+        An entry whose person is given by local id with a person key that opens none of the bookings already
+        in the log is refused (:class:`PersonKeyMismatchError`) unless ``allow_new_person_key``: one booking
+        recorded under two keys is two individuals in the 060(b) figures."""
         etype = parse_type(event_type)
         ev = self._build(etype, person_id=person_id, person_ref_=person_ref, booking_id=booking_id,
                          case_ref=case_ref, amount=amount, currency=currency, disclosable=disclosable,
                          in_custody=in_custody, hold_basis=hold_basis, obligation_ref=obligation_ref,
                          occurred_at=occurred_at, department=department, request_id=request_id,
                          idempotency_key=idempotency_key)
+        if idempotency_key is not None:
+            self._check_retry(ev, time_given=occurred_at is not None)
+        if (person_id is not None or booking_id is not None) and not allow_new_person_key:
+            self._check_person_key()
         if etype is EventType.NOTICE_DELIVERED:
-            existing = self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
-                                              booking_given=booking_id is not None)
-            if existing is not None:
-                return existing  # the same notice retried with its idempotency key
+            prior = self._ledger().all_events.get(ev["event_id"]) if idempotency_key is not None else None
+            if prior is not None:
+                return dict(prior.record)  # the same notice retried with its idempotency key (checked above)
+            self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
+                                   booking_given=booking_id is not None)
         elif self.refuse_duplicates and not allow_duplicate:
             self._refuse_duplicate(ev)
         return self._append(ev, request_id)
@@ -296,10 +308,13 @@ class EventRecorder:
         dept = self.department or row.event.get("department")
         if dept:
             ev["department"] = dept
+        if idempotency_key is not None:
+            self._check_retry(ev, time_given=False)
         return self._append(ev, request_id)
 
     def correct(self, target: str | int, *, reason: str, request_id: str | None = None,
-                idempotency_key: str | None = None, **changes: Any) -> dict[str, Any]:
+                idempotency_key: str | None = None, allow_new_person_key: bool = False,
+                **changes: Any) -> dict[str, Any]:
         """Replace an event's facts: append a new event of the same type that ``corrects`` it.
 
         ``changes``: any of person_id, booking_id, case_ref, amount, currency, disclosable, in_custody,
@@ -351,7 +366,88 @@ class EventRecorder:
         if not changed_fields(old, ev):
             raise EventError("nothing changed: the corrected values are the same as the recorded ones",
                              param="changes")
+        if idempotency_key is not None:
+            self._check_retry(ev, time_given="occurred_at" in given)
+        if ("person_id" in given or "booking_id" in given) and not allow_new_person_key:
+            self._check_person_key()
         return self._append(ev, request_id)
+
+    def obligation_of(self, target: str | int) -> Any:
+        """The 040(g) obligation the event ``target`` (seq or event id) opened, as it stands now (None if none)."""
+        from .obligations import obligations_from
+
+        ledger = self._ledger()
+        row = ledger.find(target)
+        ref = row.event.get("obligation_ref") if row is not None else None
+        if not isinstance(ref, str) or row is None or row.type not in {t.value for t in OBLIGATION_OPENERS}:
+            return None
+        obs, _ = obligations_from(ledger)
+        return next((o for o in obs if o.ref == ref), None)
+
+    # -- retries and keys -------------------------------------------------------------------------
+    def _check_retry(self, ev: Mapping[str, Any], *, time_given: bool) -> None:
+        """A retry (same idempotency key, so the same event id) must repeat the entry stored under that key:
+        one whose details differ is refused, naming what differs (both times when the time differs), so the
+        caller is never told a fact that was not stored (the first entry is what counts)."""
+        prior = self._ledger().all_events.get(str(ev.get("event_id")))
+        if prior is None:
+            return
+        old = prior.event
+        diffs = retry_differences(old, ev, time_given=time_given)
+        if not diffs:
+            return
+        j = self.jurisdiction
+        parts = []
+        for k in diffs:
+            if k == "occurred_at":
+                parts.append(f"it occurred {j.show(old.get('occurred_at'))} in the stored entry, "
+                             f"{j.show(ev.get('occurred_at'))} in this one")
+            else:
+                parts.append(f"its {RETRY_WORDS.get(k, k.replace('_', ' '))} differs")
+        raise IdempotencyConflictError(
+            f"not recorded: this idempotency key ({{param}}) was already used for seq {prior.seq} "
+            f"({str(old.get('type')).replace('_', ' ')}, {prior.event_id}), and this entry is not the same: "
+            + "; ".join(parts) + ". The stored entry is the one that counts. If it was wrong, correct it "
+            f"(status-guard events correct {prior.seq}); if this is another event, give it its own key.",
+            seq=prior.seq, fields=tuple(diffs))
+
+    def _check_person_key(self) -> None:
+        """The person key must be the one the log's recent bookings were sealed under: a booking recorded under
+        another key is a second individual in 060(b) (its person reference differs), and cannot be told apart."""
+        if self.person_key is None:
+            return
+        from .sealing import unseal
+
+        seen = 0
+        try:
+            items = self.guard.audit.sink.tail_items(PERSON_KEY_WINDOW)
+        except Exception:  # noqa: BLE001 - a sink that cannot be read here fails at the append, naming why
+            return
+        import orjson
+
+        for item in reversed(items):
+            if b'"booking_sealed"' not in item.data:
+                continue
+            try:
+                rec = orjson.loads(item.data)
+            except orjson.JSONDecodeError:
+                continue
+            ev = rec.get("event") if isinstance(rec, dict) else None
+            sealed = ev.get("booking_sealed") if isinstance(ev, dict) else None
+            if not isinstance(sealed, str) or not sealed:
+                continue
+            seen += 1
+            if unseal(self.person_key, sealed) is not None:
+                return
+        if seen:
+            raise PersonKeyMismatchError(
+                "not recorded: the person key given ({param}) does not match the key "
+                + ("the most recent entry naming a booking in this log was" if seen == 1 else
+                   f"the {seen} most recent entries naming a booking in this log were") + " recorded with. "
+                "With it, a person already in the log would get a second person reference and be counted as "
+                "another individual in the 2.129.060(b) figures. Check that it is the key file made in "
+                "docs/compliance.md step 2. If the city deliberately started a new person key, record the "
+                "entry again with {allow}.")
 
     # -- building ---------------------------------------------------------------------------------
     def _build(self, etype: EventType, *, person_id: str | None, person_ref_: str | None, booking_id: str | None,
@@ -553,11 +649,21 @@ class EventRecorder:
         if ob.closed_seq is not None:
             closer = ledger.find(ob.closed_seq)
             if closer is not None and closer.event_id == ev["event_id"]:
-                return dict(closer.record)  # the same notice, retried: already recorded
+                return None  # the same notice, retried: record() checks it repeats the stored one
             raise EventError(f"obligation {ob.ref} was already closed by seq {ob.closed_seq}; a second notice is "
                              "not recorded (void or correct the first one if it was wrong)", param="obligation_ref")
         self._check_notice_after_opening(ev, ob)
         if person_given:
+            if ob.person_ref is not None and ev.get("person_ref") != ob.person_ref and ob.booking_sealed \
+                    and self.person_key is not None:
+                from .sealing import unseal
+
+                if unseal(self.person_key, ob.booking_sealed) is None:
+                    # the key, not the person, is what differs (w16d F10): say so
+                    raise EventError(f"the person key given ({{param}}) is not the key obligation {ob.ref} was "
+                                     "recorded with, so the person given cannot be matched to it: check the key "
+                                     "file (docs/compliance.md step 2), or leave the person out to take it from "
+                                     "the obligation", param="person_key")
             if ob.person_ref is not None and ev.get("person_ref") != ob.person_ref:
                 raise EventError("the notice names a different person from the one obligation "
                                  f"{ob.ref} is owed to; leave the person out to take it from the obligation",
@@ -620,6 +726,57 @@ def fact_of(ev: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             v = dt.isoformat() if dt is not None else v
         out.append((k, repr(sorted(v) if isinstance(v, list) else v)))
     return tuple(sorted(out))
+
+
+PERSON_KEY_WINDOW = 1000  # the most recent records read to check the person key matches the log's bookings
+# what a retry must repeat: everything but ids, the derived deadline and sealing (sealing is randomised per write)
+_RETRY_IGNORED = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id",
+                            "booking_sealed", "related_seq", "citation"})
+RETRY_WORDS = {"person_ref": "person", "case_ref": "case", "amount": "amount", "currency": "currency",
+               "disclosable": "disclosable flag", "state": "custody status", "hold_basis": "hold basis",
+               "department": "department", "type": "event type", "corrects": "corrected entry",
+               "reason_code": "reason"}
+
+
+def retry_differences(old: Mapping[str, Any], new: Mapping[str, Any], *, time_given: bool = True
+                      ) -> list[str]:
+    """The fields in which ``new`` (a retry under the same idempotency key) differs from ``old`` (the entry
+    stored): times as instants, lists as sets. The time is compared only when the retry gave one (a retry
+    without a time is dated when it is sent); the person only when the retry names one."""
+    out = []
+    for k in sorted(set(old) | set(new)):
+        if k in _RETRY_IGNORED or (k == "occurred_at" and not time_given) or (k == "person_ref" and k not in new):
+            continue
+        a, b = old.get(k), new.get(k)
+        if k == "occurred_at":
+            a = parse_stored(a) if isinstance(a, str) else a
+            b = parse_stored(b) if isinstance(b, str) else b
+        elif isinstance(a, list) and isinstance(b, list):
+            a, b = sorted(map(str, a)), sorted(map(str, b))
+        if a != b:
+            out.append(k)
+    return out
+
+
+class IdempotencyConflictError(EventError):
+    """A retry under an idempotency key already used for an entry with other details (nothing stored)."""
+
+    def __init__(self, template: str, seq: int, fields: tuple[str, ...]) -> None:
+        self.earlier_seq = seq
+        self.fields = fields
+        super().__init__(template, param="idempotency_key")
+
+
+class PersonKeyMismatchError(EventError):
+    """The person key opens none of the log's recent bookings: the entry would split a person in two."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__(template, param="person_key")
+
+    def render(self, names: Mapping[str, str] | None = None) -> str:
+        names = dict(names or {})
+        return super().render(names).replace("{allow}", names.get("allow_new_person_key",
+                                                                  "allow_new_person_key=True"))
 
 
 class DuplicateEventError(EventError):

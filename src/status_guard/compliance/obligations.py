@@ -118,7 +118,10 @@ def obligations_from(records: Iterable[Mapping[str, Any]] | Ledger) -> tuple[lis
             orphans.append(Orphan(ref, seq, f"closes an obligation already closed by seq {ob.closed_seq}"))
         elif person is not None and ob.person_ref is not None and person != ob.person_ref:
             orphans.append(Orphan(ref, seq, "names a different person from the obligation"))
-        elif _before(when, ob.opened_at):  # written by other software: an impossible fact closes nothing
+        elif _before(when, ob.opened_at) and seq > ob.opened_seq:
+            # written by other software after the opening it predates: an impossible fact closes nothing. A notice
+            # recorded before a correction moved the detainer's time past it was valid when written: it stays
+            # counted (corrections append, never silently un-count; w16d F18) and `events correct` says so
             orphans.append(Orphan(ref, seq, "is dated before the detainer or warrant was received"))
         else:
             opened[ref] = Obligation(**{**asdict(ob), "closed_seq": seq, "closed_at": when})
@@ -149,3 +152,31 @@ def by_status(obs: Iterable[Obligation], now: datetime | None = None,
 
 def now_iso() -> str:
     return iso_z(datetime.now(timezone.utc))
+
+
+def correction_effect(before: Obligation, after: Obligation | None, show: Any,
+                      now: datetime | None = None) -> list[str]:
+    """What correcting the event that opened ``before`` did to its 040(g) notice, in sentences: whether the
+    notice still counts, and how its lateness changed (w16d F18). Empty when no notice had been recorded."""
+    if before.closed_seq is None:
+        return []
+    now = now or datetime.now(timezone.utc)
+    notice = f"the 040(g) notice recorded as seq {before.closed_seq} (given {show(before.closed_at)})"
+    if after is None or after.closed_seq != before.closed_seq:
+        return [f"{notice} no longer closes obligation {before.ref}: "
+                + ("the corrected entry opens no obligation (the person was not in custody), so the notice is "
+                   "listed as matching none" if after is None else "check the obligations listing")
+                + ". If the notice itself was wrong, void or correct it too."]
+
+    def how(o: Obligation) -> str:
+        late = o.lateness(now)
+        return f"LATE by {duration_words(late)} (due {show(o.due_at)})" if late is not None \
+            else f"on time (due {show(o.due_at)})"
+
+    out = [f"{notice} still closes obligation {before.ref}: it was {how(before)}"
+           + (f" and is now {how(after)}" if how(before) != how(after) else ", and still is")]
+    if _before(after.closed_at or "", after.opened_at):
+        out.append(f"the notice is now dated before the corrected time of the {after.opened_by.replace('_', ' ')} "
+                   f"({show(after.opened_at)}); it stays counted as given. If the notice's time is wrong too, "
+                   f"correct seq {before.closed_seq} (--reason wrong_time)")
+    return out

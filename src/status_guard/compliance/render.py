@@ -99,7 +99,12 @@ def to_markdown(r: SemiannualReport) -> str:
     from .jurisdiction import Jurisdiction
     from .wording import zone_words
 
-    lines += [f"- Made: {Jurisdiction(tz_name=r.zone).show(r.generated_at)} ({r.zone})", "", "## Figures", "", "| Clause | Figure | Value | Detail |",
+    from .wording import unfinished
+
+    lines += [f"- Made: {Jurisdiction(tz_name=r.zone).show(r.generated_at)} ({r.zone})"]
+    if unfinished(r):
+        lines += ["", f"**{_md(unfinished(r) or '')}**"]
+    lines += ["", "## Figures", "", "| Clause | Figure | Value | Detail |",
               "| --- | --- | ---: | --- |"]
     lines += [f"| {c} | {_md(w)} | {_md(n)} | {_md(d)} |" for c, w, n, d in key_figures(r)]
     lines += ["", "## (a) Requests lodged, by month", "",
@@ -134,7 +139,7 @@ def to_markdown(r: SemiannualReport) -> str:
     if r.corrections:
         lines += ["| Entered | Record | Event | Action | Reason | Changed |", "| --- | ---: | --- | --- | --- | --- |"]
         lines += [f"| {_md(c.entered)} | {c.target_seq if c.target_seq is not None else ''} | {_md(TYPE_WORDS.get(c.event_type, c.event_type))} | "
-                  f"{c.action} | {_md(c.reason)} | {_md(', '.join(c.changed))} |" for c in r.corrections]
+                  f"{c.action} | {_md(c.reason)} | {_md(', '.join(c.changes or c.changed))} |" for c in r.corrections]
     else:
         lines.append("No event of this period was corrected or withdrawn.")
     for n in r.notes:
@@ -179,7 +184,7 @@ def to_csv(r: SemiannualReport) -> str:
             row("notice", "040(g)", f"{x.ref} {x.what}: received {_iso_local(x.received, r.zone)}, due "
                 f"{_iso_local(x.due, r.zone)}, " + (f"given {_iso_local(x.given, r.zone)}" if x.given else "not given"), x.result)
     for c in r.corrections:
-        row("correction", "", f"record {c.target_seq} {c.event_type} {c.action} ({c.reason})", ", ".join(c.changed))
+        row("correction", "", f"record {c.target_seq} {c.event_type} {c.action} ({c.reason})", ", ".join(c.changes or c.changed))
     return buf.getvalue()
 
 
@@ -214,7 +219,7 @@ def to_json(r: SemiannualReport) -> str:
                      "by_clause_and_department": [{"citation": x.citation, "department": x.department,
                                                    "count": x.count} for x in r.refusals]},
         "corrections": [{"record": c.target_seq, "event": c.event_type, "action": c.action, "reason": c.reason,
-                         "changed": list(c.changed), "entered": c.entered} for c in r.corrections],
+                         "changed": list(c.changed), "changes": list(c.changes), "entered": c.entered} for c in r.corrections],
         "coverage": coverage_sentence(r), "notes": list(r.notes),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

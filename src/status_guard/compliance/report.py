@@ -212,6 +212,9 @@ class CorrectionRow:
     target_seq: int | None
     reason: str
     changed: tuple[str, ...]
+    # what changed from what to what, for the facts that are not about a person (amount 31.75 → 317.50): the
+    # Clerk sees the size of a correction (w16d S9); person and booking stay names only
+    changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -366,8 +369,39 @@ def _correction_rows(corrections: Iterable[Correction], period: Period, j: Juris
             continue
         rows.append(CorrectionRow(c.seq, j.show(c.logged_at), "withdrawn" if c.action == "void" else "corrected",
                                   c.target.type if c.target else "?", c.target.seq if c.target else None,
-                                  c.reason, c.changed))
+                                  c.reason, c.changed, _change_words(c, j)))
     return tuple(rows)
+
+
+_SHOWN_VALUES = {"amount": "amount", "currency": "currency", "case_ref": "case", "occurred_at": "date/time",
+                 "department": "department", "hold_basis": "hold basis", "state": "custody status",
+                 "disclosable": "disclosable"}
+
+
+def _change_words(c: Correction, j: Jurisdiction) -> tuple[str, ...]:
+    if c.target is None or c.replacement is None:
+        return ()
+    old, new = c.target.event, c.replacement.event
+    out = []
+    for word in c.changed:
+        key = next((k for k, w in _SHOWN_VALUES.items() if w == word), None)
+        if key is None:
+            out.append(word)  # the person or the booking: never a value
+            continue
+
+        def show(v: Any, k: str = key) -> str:
+            if v is None or v == "":
+                return "none"
+            if k == "occurred_at":
+                return str(j.show(v))
+            if isinstance(v, list):
+                return "; ".join(map(str, v))
+            if isinstance(v, bool):
+                return "yes" if v else "no"
+            return str(v).replace("_", " ")
+
+        out.append(f"{word} {show(old.get(key))} → {show(new.get(key))}")
+    return tuple(out)
 
 
 @dataclass(frozen=True)

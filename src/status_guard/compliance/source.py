@@ -76,13 +76,41 @@ class Snapshot:
         i = index.get(seq)
         return self.records[i] if i is not None else None
 
-    def view(self) -> Any:
-        from .verification import view_of
+    @property
+    def not_a_log(self) -> str | None:
+        """The plain message when the file read is not an audit log at all (see :func:`not_an_audit_log`)."""
+        return not_an_audit_log(self.description, self.verification)
 
+    def view(self) -> Any:
+        from .verification import VerificationView, view_of
+
+        wrong = self.not_a_log
+        if wrong is not None:
+            # the wrong file: a usage problem, in yellow, never the tamper alarm (w16d F03)
+            return VerificationView("not_a_log", "Not an audit log", wrong + ". Check the path given as --audit "
+                                    "(or STATUS_GUARD_AUDIT) and start again.", "warn")
         return view_of(self.verification, hmac_key_given=self.hmac_key_given)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.records)
+
+
+def not_an_audit_log(description: str, verification: Any) -> str | None:
+    """'<path> is not a status-guard audit log: it looks like a CSV file' when the file read holds no line
+    with the shape of an audit record (a CSV export, a report, the witness's heads.jsonl): the wrong file,
+    a usage error — never the red tamper alarm. None for a log (even a damaged one: one record-shaped line
+    makes it a log, and its damage stays the alarm) and for tables (a table of another kind fails to open)."""
+    from status_guard.audit.sniff import describe, holds_record_shaped_line
+
+    if getattr(verification, "count", 0) or getattr(verification, "unreadable", False):
+        return None
+    scheme, _, rest = description.partition(":")
+    if scheme.lower() != "jsonl" or not rest:
+        return None
+    path = os.path.expanduser(rest)
+    if not os.path.isfile(path) or os.path.getsize(path) == 0 or holds_record_shaped_line(path):
+        return None
+    return describe(path, description)
 
 
 def parse_items(items: Iterable[RawItem]) -> list[dict[str, Any]]:

@@ -211,10 +211,31 @@ def memo_rows(r: SemiannualReport, generated_local: str) -> list[tuple[str, str]
     return [(k, v) for k, v in rows if v]
 
 
+def unfinished(r: SemiannualReport) -> str | None:
+    """A sentence when the period had not ended when the report was made (w16d F20): its figures are so far,
+    not the half-year's, and must not read as final. None for a period that has ended."""
+    from datetime import datetime, timezone
+
+    from .jurisdiction import Jurisdiction
+
+    try:
+        made = datetime.strptime(r.generated_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+    if made >= r.period.end_dt:
+        return None
+    shown = Jurisdiction(tz_name=r.zone).show(r.generated_at) if getattr(r, "zone", None) else r.generated_at
+    return (f"NOT FINAL: this period has not ended (it runs to {r.period.end.strftime('%B')} {r.period.end.day}, "
+            f"{r.period.end.year}). The figures are so far, as of {shown}, and will change; make the report again "
+            "after the period ends for the figures to publish.")
+
+
 def intro(r: SemiannualReport) -> str:
     who = r.metadata.get("submitted_by") or "The Police Commissioner"
     to = r.metadata.get("submitted_to") or "the City Clerk"
-    return (f"Every six months, section 2.129.060 of the Welcoming Community Ordinance asks the {who} to report to "
+    note = unfinished(r)
+    return ((note + " " if note else "") +
+            f"Every six months, section 2.129.060 of the Welcoming Community Ordinance asks the {who} to report to "
             f"the {to} how often federal immigration authorities asked the Police Department to hold or hand over "
             "people, what the city was paid for it, and when it cooperated with them. " + period_sentence(r))
 

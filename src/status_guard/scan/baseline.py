@@ -88,7 +88,7 @@ def load(path: str | Path) -> list[BaselineEntry]:
     except FileNotFoundError:
         raise BaselineError(f"no baseline file at {p} (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise BaselineError(f"{p} cannot be read ({e.strerror or 'not UTF-8 text'}){REGENERATE.format(path=p)}") \
+        raise BaselineError(f"{p} cannot be read ({getattr(e, 'strerror', None) or 'not UTF-8 text'}){REGENERATE.format(path=p)}") \
             from None
     return load_text(text, str(p))
 

@@ -135,6 +135,7 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
     by_id: dict[str, LexborNode] = {}
     for node in tree.css("[id]"):
         by_id.setdefault(_attr(node, "id"), node)
+    near = _labels_by_proximity(tree)
 
     pos = _Positions(blanked, index)
     groups: dict[tuple[int, str], dict[str, object]] = {}  # radio/checkbox groups by (form, name)
@@ -150,6 +151,8 @@ def extract_html(source: str) -> tuple[list[Candidate], list[TextBlock]]:
         if not name:
             name = "(unnamed control)"
         own_labels = _labels(node, labels_for, by_id)
+        if not own_labels or _attr(node, "placeholder") and len(own_labels) == 1:
+            own_labels += near.get(node.mem_id, [])
         if itype in _CHOICE_TYPES:
             form = _ancestor(node, "form")
             key = (form.mem_id if form is not None else 0, name)
@@ -259,6 +262,58 @@ def _labels(node: LexborNode, labels_for: dict[str, list[str]], by_id: dict[str,
     for ref in _attr(node, "aria-labelledby").split():
         out.append(_text(by_id.get(ref)))
     return [x for x in out if x]
+
+
+_PUNCT_ONLY_RE = re.compile(r"[\s:*?.\-–—]*")
+
+
+def _labels_by_proximity(tree: LexborHTMLParser) -> dict[int, list[str]]:
+    """A ``<label>`` with no ``for`` that wraps no control labels the control right after it — the next element
+    (only blanks or punctuation between), or the only control inside that element (a label in one table cell,
+    its control in the next): ``<label>Citizenship or immigration status</label> <select name="status">`` is
+    the markup docs/scan.md's own I-9 example uses (w16d F04). Keyed by the control's ``mem_id``."""
+    out: dict[int, list[str]] = {}
+    for lab in tree.css("label"):
+        if _attr(lab, "for") or _attr(lab, "htmlfor") or any(True for _ in _controls(lab)):
+            continue
+        text = _text(lab)
+        if not text:
+            continue
+        target = _next_element(lab)
+        if target is None and lab.parent is not None and (lab.parent.tag or "") in ("td", "th", "dt", "div", "span", "p"):
+            # the label alone in its cell: the control is in the next cell
+            if all(c.mem_id == lab.mem_id or (c.tag == "-text" and _PUNCT_ONLY_RE.fullmatch(c.text(deep=False) or ""))
+                   for c in _children(lab.parent)):
+                target = _next_element(lab.parent)
+        if target is None:
+            continue
+        if (target.tag or "") in CONTROL_TAGS or _is_component_control(target):
+            control = target
+        else:
+            inner = [c for c in _controls(target) if _attr(c, "type").lower() not in _SKIP_INPUT_TYPES | {"hidden"}]
+            if len(inner) != 1:
+                continue
+            control = inner[0]
+        out.setdefault(control.mem_id, []).append(text)
+    return out
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    out = []
+    c = node.child
+    while c is not None:
+        out.append(c)
+        c = c.next
+    return out
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    n = node.next
+    while n is not None and n.tag in ("-text", "-comment"):
+        if n.tag == "-text" and not _PUNCT_ONLY_RE.fullmatch(n.text(deep=False) or ""):
+            return None
+        n = n.next
+    return n
 
 
 def _ancestor(node: LexborNode, tag: str) -> LexborNode | None:

@@ -145,6 +145,12 @@ def _suppressed(guard: Any, cand: Candidate, file: str, scope: str, purpose: str
         if again is None:
             return replace(finding, effect=Effect.ALLOW, suppressed=s.legal_basis, suppression_line=s.line,
                            fix="Allowed with the declared legal basis; every use is audited.")
+        if again.effect.rank >= finding.effect.rank:
+            # the basis lifts nothing (2.129.040(k) in schools scope admits none): never printed or counted as
+            # "allowed" (w16d F21); the suppression is not stale either — it is named in the fix
+            cites = ", ".join(c for c in again.citations if c not in ("2.129.040(b)",)) or ", ".join(again.citations)
+            return replace(again, fix=f"Not allowed: the declared legal basis `{s.legal_basis}` (line {s.line}) does "
+                                      f"not lift {cites} in {scope} scope. {finding.fix}")
         return replace(again, suppressed=s.legal_basis, suppression_line=s.line,
                        fix=f"Allowed with the declared legal basis `{s.legal_basis}` (line {s.line}); every use is "
                            "audited. Remove the suppression if the law no longer requires this question.")

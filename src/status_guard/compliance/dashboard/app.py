@@ -712,7 +712,7 @@ def create_app(config: DashboardConfig) -> Starlette:
                for o, s in rows[(pageno - 1) * size: pageno * size]]
         key_warning = KEY_MISMATCH_WARNING if key_matches_none(config.person_key, (o.booking_sealed for o in obs)) \
             else None
-        base_q = {"all": "1"} if show_all else {}
+        base_q = {**chosen_period(request)[0], **({"all": "1"} if show_all else {})}  # paging keeps the period
         return page(request, "obligations.html", nav="obligations", snap=snap, rows=out, show_all=show_all,
                     key_warning=key_warning,
                     total=len(rows), page_no=pageno,
