@@ -229,8 +229,9 @@ def test_an_out_extension_no_format_has_is_refused_naming_both_flags(log_path: P
 
 
 # -- F08 / S05: `audit query` says when each record's fact occurred, under plain headings ----------------
+# (dates stay before the session that found this test running into "in the future": record() refuses those)
 @SLOW
-@given(whens=st.lists(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31),
+@given(whens=st.lists(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 11, 30),
                                    timezones=st.just(timezone.utc)).map(lambda w: w.replace(microsecond=0)),
                       min_size=1, max_size=3))
 def test_060_audit_query_csv_says_when_each_event_occurred_in_the_jurisdictions_clock(policy: Any,
