@@ -27,13 +27,13 @@ def served(guard):
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(make_app(guard, limits=Limits(max_body_bytes=4096)), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="off"))
+                                           port=port, log_level="warning", lifespan="on"))  # as deployed: the guard warms before serving
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 180  # started after lifespan start-up: the guard warms (~5-20 s loaded)
     while not server.started:
         if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start on loopback within 10 s")
+            pytest.fail("uvicorn did not start on loopback within 180 s")
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True

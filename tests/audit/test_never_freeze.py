@@ -61,13 +61,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     app = Starlette(routes=[Route("/enroll", _echo, methods=["POST"]), Route("/health", _health)])
     wrapped = StatusGuardMiddleware(app, guard=guard, identify=lambda scope: "local", scope="schools")
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(wrapped, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(wrapped, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))  # as deployed: the guard warms before serving
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 180  # started after lifespan start-up: the guard warms (~5-20 s loaded)
     while not server.started:
         if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start on loopback within 10 s")
+            pytest.fail("uvicorn did not start on loopback within 180 s")
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}", path
     server.should_exit = True
