@@ -183,10 +183,10 @@ def test_under_uvicorn_with_lifespan_every_redacted_response_has_its_record(guar
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 180  # lifespan start-up warms the guard first
     while not server.started:
         if time.monotonic() > deadline or not t.is_alive():
-            pytest.fail("uvicorn did not start on loopback within 20 s")
+            pytest.fail("uvicorn did not start on loopback within 180 s")
         time.sleep(0.02)
     from status_guard.asgi.audit_batch import batcher_for
 

@@ -72,3 +72,39 @@ def test_every_zero_argument_lru1_builder_of_the_package_is_found() -> None:
 def test_the_c_yaml_loader_reads_the_packaged_data_as_the_python_loader_does(resource: str) -> None:
     text = (SRC / resource).read_text(encoding="utf-8")
     assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == yaml.safe_load(text)  # noqa: S506
+
+
+NO_LIFESPAN = """
+import asyncio, json
+import httpx
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from status_guard import Guard
+from status_guard.asgi import StatusGuardMiddleware
+
+async def record(request):
+    return JSONResponse({"id": 1, "notes": "seen at the library"})
+
+guarded = StatusGuardMiddleware(Starlette(routes=[Route("/record", record)]), guard=Guard.default(audit="memory:"),
+                                identify=lambda scope: "local", scope="city")
+outer = Starlette(routes=[Mount("/v1", app=guarded)])  # a Mount passes no lifespan on
+
+async def main():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=outer), base_url="http://t") as c:
+        r = await c.get("/v1/record")
+    print(json.dumps({"status": r.status_code, "warming_after_first_response": guarded.warmer._thread.is_alive()}))
+
+asyncio.run(main())
+"""
+
+
+def test_without_lifespan_the_first_request_waits_for_warming_instead_of_racing_it() -> None:
+    """A guarded app inside a Starlette Mount (or a server run with lifespan off) never sees
+    ``lifespan.startup``: its first request waits, off the event loop, for the warm-up that started
+    when the middleware was built, rather than building beside it (issue 15)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", NO_LIFESPAN], env=env, capture_output=True, text=True, timeout=300,
+                         check=True)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report == {"status": 200, "warming_after_first_response": False}

@@ -52,7 +52,7 @@ def _serve(mode: str, *args: str) -> Iterator[str]:
          "--port", str(port), "--log-level", "warning", "--lifespan", "auto", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # lifespan start-up warms the guard before uvicorn binds
     try:
         while True:
             if proc.poll() is not None:
@@ -63,8 +63,15 @@ def _serve(mode: str, *args: str) -> Iterator[str]:
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail("uvicorn did not start within 30 s")
+                    pytest.fail("uvicorn did not start within 180 s")
                 time.sleep(0.05)
+        # a guarded app inside a Mount gets no lifespan: its first request waits for the guard's
+        # warm-up (seconds on a loaded machine); make that request here, with room, not in the test
+        for warm_path in ("/headers", "/v1/headers", "/api/headers"):
+            try:
+                httpx.get(base + warm_path, timeout=180)
+            except httpx.HTTPError:
+                pass
         yield base
     finally:
         proc.terminate()

@@ -47,10 +47,10 @@ def _serve(app: Any) -> tuple[Any, Any, str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not server.started:
         if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start within 10 s")
+            pytest.fail("uvicorn did not start within 60 s")
         time.sleep(0.02)
     return server, thread, f"http://127.0.0.1:{port}"
 

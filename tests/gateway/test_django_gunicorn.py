@@ -49,7 +49,7 @@ def site(tmp_path_factory):
            "SG_TEST_AUDIT": f"jsonl:{tmp / 'audit.jsonl'}"}
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--graceful-timeout", "10", "--control-socket", str(tmp / "gunicorn.ctl"),
+                             "--graceful-timeout", "10", "--timeout", "180", "--control-socket", str(tmp / "gunicorn.ctl"),
                              "django_wsgi_site.wsgi:application"],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
     try:

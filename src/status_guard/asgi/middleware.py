@@ -151,6 +151,9 @@ class StatusGuardMiddleware:
         # imported modules and data, the audit log and (``warm_sql``; None: when sqlglot is
         # installed) SQL are built in the background from now, awaited on lifespan start-up (see warm)
         self.warmer: Warmer | None = Warmer(guard, sql=warm_sql) if warm else None
+        # without lifespan (a server run with it off, a Starlette Mount, which does not pass lifespan
+        # on) the first requests wait for the same warming once, instead of building beside it
+        self._warm_pending = self.warmer is not None
         if any(r.monitor for r in (self.default_route, *self.routes)):
             log.warning("status_guard MONITOR MODE (report-only) is on for: %s — decisions are audited, "
                         "nothing is refused, stripped or redacted on these routes",
@@ -162,6 +165,8 @@ class StatusGuardMiddleware:
                 receive = self._lifespan_receive(receive)
             await self.app(scope, receive, send)
             return
+        if self._warm_pending:
+            await self._finish_warming()
         # match the path the app routes on (without root_path: uvicorn --root-path, a proxy prefix,
         # a Starlette Mount), exactly as Starlette's router and Django do
         path = route_path(scope)
@@ -180,6 +185,15 @@ class StatusGuardMiddleware:
             await self._websocket(route, scope, receive, send)
             return
         await _Responder(self, route, scope).run(receive, send)
+
+    async def _finish_warming(self) -> None:
+        warmer = self.warmer
+        if warmer is not None:
+            try:
+                await warmer.wait()  # off the event loop; other requests are served meanwhile
+            except Exception as exc:  # noqa: BLE001 - each request then meets (and reports) what failed
+                log.error("status_guard: warming failed (%s); requests build what they need", exc)
+        self._warm_pending = False
 
     def _route_for(self, scope: Scope, path: str) -> RouteConfig:
         """``match_route`` over every spelling of the path, remembered per (path, root_path): the

@@ -242,6 +242,8 @@ class Gateway:
                 return
 
     async def startup(self) -> None:
+        if self.guarded.warmer is not None:  # the middleware's own warming (modules, data, detector)
+            await self.guarded.warmer.wait()
         await anyio.to_thread.run_sync(self.warm_up)
         await self.proxy.start()
         self.started = True

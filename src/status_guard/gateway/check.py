@@ -187,7 +187,7 @@ def check_config(cfg: GatewayConfig, source: str = "configuration") -> CheckRepo
         cfg.limits.build()
         guard = Guard(policy, audit="memory:")
         StatusGuardMiddleware(lambda s, r, se: None, guard=guard, scope=cfg.policy.scope,  # type: ignore[arg-type]
-                              routes=route_configs(cfg), limits=cfg.limits.build(), purpose=cfg.policy.purpose)
+                              routes=route_configs(cfg), limits=cfg.limits.build(), purpose=cfg.policy.purpose, warm=False)
     except PolicyError as exc:
         report.error("routes", str(exc)[:300])
     return report

@@ -81,6 +81,10 @@ class StatusGuardDjangoMiddleware:
         cfg = _config()
         self.identify_request = cfg.pop("identify")
         self.guarded = StatusGuardMiddleware(self._inner, identify=self._identify, **cfg)
+        # Django builds its middleware when the WSGI handler is created (worker boot): warm here, so
+        # no request pays for it (a WSGI server has no lifespan); raises what warming raised
+        if self.guarded.warmer is not None:
+            self.guarded.warmer.join()
 
     def _identify(self, scope: MutableMapping[str, Any]) -> Any:
         if self.identify_request is None:

@@ -42,6 +42,10 @@ class StatusGuardWSGIMiddleware:
         self.app = app
         self.identify_environ = identify
         self.guarded = StatusGuardMiddleware(self._inner, guard=guard, identify=self._identify, **kwargs)
+        # a WSGI server has no lifespan: warm here, when the server loads the app (issue 15: no
+        # request pays for building the detector or the pack's data); raises what warming raised
+        if self.guarded.warmer is not None:
+            self.guarded.warmer.join()
 
     def _identify(self, scope: MutableMapping[str, Any]) -> Any:
         if self.identify_environ is None:
