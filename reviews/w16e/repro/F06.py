@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""F06 (medium): the 'PDF/UA-1' report has table header cells without /Scope (Matterhorn 15-003 / veraPDF 7.5-1)."""
+import json, os, subprocess, sys, tempfile
+SNAP = os.environ.get("SNAP", "/work/review/snap-w16e")
+PY = os.environ.get("PY", "/work/main/.venv/bin/python")
+T = tempfile.mkdtemp(prefix="w16e-")
+def sg(*args, env=None, check=False):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("STATUS_GUARD")}
+    e["PYTHONPATH"] = os.path.join(SNAP, "src"); e["NO_COLOR"] = "1"
+    e.update(env or {})
+    r = subprocess.run([PY, "-c", "import sys; from status_guard.cli import main; sys.argv[0]='status-guard'; sys.exit(main())", *args],
+                       env=e, capture_output=True, text=True, timeout=600, cwd=T)
+    return r.returncode, r.stdout + r.stderr
+def setup(hmac=False):
+    os.makedirs(f"{T}/wit", exist_ok=True)
+    if hmac:
+        sg("audit", "keygen", "--hmac-key", f"{T}/h.key", "--person-key", f"{T}/p.key")
+        return {"STATUS_GUARD_AUDIT": f"{T}/audit.jsonl", "STATUS_GUARD_AUDIT_HMAC_KEY_FILE": f"{T}/h.key",
+                "STATUS_GUARD_PERSON_KEY_FILE": f"{T}/p.key", "STATUS_GUARD_AUDIT_WITNESS": f"dir:{T}/wit"}
+    sg("audit", "keygen", "--signing-key", f"{T}/s.pem", "--person-key", f"{T}/p.key")
+    return {"STATUS_GUARD_AUDIT": f"{T}/audit.jsonl", "STATUS_GUARD_AUDIT_SIGNING_KEY_FILE": f"{T}/s.pem",
+            "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE": f"{T}/s.pem.pub", "STATUS_GUARD_PERSON_KEY_FILE": f"{T}/p.key",
+            "STATUS_GUARD_AUDIT_WITNESS": f"dir:{T}/wit"}
+def report(env, name="r.json"):
+    rc, out = sg("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out", f"{T}/{name}", env=env)
+    return json.load(open(f"{T}/{name}")), out
+import pikepdf
+env = setup()
+sg("events", "add", "federal_reimbursement", "--case", "S-1", "--amount", "5.00", "--occurred-at", "2026-02-01 10:00 EST", env=env)
+sg("report", "semiannual", "--from", "2026-01-01", "--to", "2026-06-30", "--out", f"{T}/r.pdf", env=env)
+pdf = pikepdf.open(f"{T}/r.pdf")
+bad = total = 0
+def walk(node, in_table_with_ids=False):
+    global bad, total
+    if isinstance(node, pikepdf.Array):
+        for k in node: walk(k)
+        return
+    if not isinstance(node, pikepdf.Dictionary): return
+    if node.get("/S") == "/TH":
+        total += 1
+        a = node.get("/A"); attrs = a if isinstance(a, pikepdf.Array) else [a] if a is not None else []
+        has = any(isinstance(x, pikepdf.Dictionary) and ("/Scope" in x or "/Headers" in x) for x in attrs)
+        if not has: bad += 1
+    k = node.get("/K")
+    if k is not None: walk(k)
+walk(pdf.Root.StructTreeRoot)
+print(f"TH cells: {total}, without /Scope or /Headers: {bad}")
+print("FLAW" if bad else "OK")
