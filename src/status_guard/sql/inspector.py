@@ -14,8 +14,9 @@ Caches (issue 15; none may change a decision — ``tests/sql/test_verdict_cache.
   its literals is bound from its shape's template instead of parsed and qualified, when the shape
   provably cannot depend on its literals' values; otherwise analysed in full;
 * verdicts by (that key — or the shape and the literals its items can depend on —, scope,
-  requester class, purpose, claims, policy, and what about the bound values changed the items:
-  NULL-ness of written values, value-ruled values, JSON keys, key-value questions).
+  requester class, purpose, claims, policy, what about the bound values changed the items:
+  NULL-ness of written values, value-ruled values, JSON keys, key-value questions — and the number
+  of parameter rows, since the decision's field paths name each row: ``t.c``, ``t[1].c`` …).
 """
 
 from __future__ import annotations
@@ -381,7 +382,7 @@ class Inspector:
             if plan_key is not None:
                 self._plans.put(plan_key, plan)
         key = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
-               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0, policy)
+               purpose, claims_t, tuple(plan.signature), len(rows), policy)  # the paths carry the row index (F06)
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
