@@ -5,7 +5,8 @@ the fail-closed refusals): schema changes committed through ANY guarded connecti
 CREATE, ALTER ... RENAME (tables and columns), ADD COLUMN, DROP, CREATE VIEW — are in the map every
 other guarded connection of that Guard decides its next statement against; a statement naming a
 relation or column the map lacks (DDL the guard never saw) is decided against the catalog re-read,
-or refused — never passed. Interleavings of DDL and SELECTs over 2–3 connections (sqlite3, and
+or refused — never passed; on sqlite, DDL another process committed (PRAGMA schema_version moved)
+is read from the catalog before the next statement. Interleavings of DDL and SELECTs over 2–3 connections (sqlite3, and
 PostgreSQL at 127.0.0.1:5432 — required under CI=true): the restricted requester never receives the
 protected value through any connection, and a freshly wrapped connection decides as the others do.
 """
@@ -27,10 +28,13 @@ NAMES = ["students", "x", "y", "v"]
 COLS = ["citizenship_status", "note", "grade"]
 
 
-def _ops(nconn: int):
+def _ops(nconn: int, foreign: bool = False):
     c = st.integers(0, nconn - 1)
     a, b = st.sampled_from(NAMES), st.sampled_from(NAMES)
-    return st.one_of(
+    extra = [st.tuples(st.just("foreign_rename"), c, a, b),  # DDL by a process the guard never sees
+             st.tuples(st.just("foreign_rename_col"), c, a, st.tuples(st.sampled_from(COLS), st.sampled_from(COLS)))
+             ] if foreign else []
+    return st.one_of(*extra,
         st.tuples(st.just("rename"), c, a, b),
         st.tuples(st.just("rename_col"), c, a, st.tuples(st.sampled_from(COLS), st.sampled_from(COLS))),
         st.tuples(st.just("add_col"), c, a, st.sampled_from(["note", "grade", "remark"])),
@@ -54,6 +58,8 @@ def _sql(op, a, b):
         "select": lambda: f"SELECT * FROM {a}",
         "select_col": lambda: f"SELECT {b} FROM {a}",
         "fresh": lambda: f"SELECT * FROM {a}",
+        "foreign_rename": lambda: f"ALTER TABLE {a} RENAME TO {b}",
+        "foreign_rename_col": lambda: f"ALTER TABLE {a} RENAME COLUMN {b[0]} TO {b[1]}",
     }[op]()
 
 
@@ -72,6 +78,16 @@ def _play(ops, connect, guard, rollback_on_error, conns):
         c = conn(i) if op != "fresh" else guard_connection(connect(), guard, scope="schools",
                                                            default_requester="local")
         q = _sql(op, a, b)
+        if op.startswith("foreign_"):
+            raw = connect()
+            try:
+                raw.execute(q)
+                raw.commit()
+            except Exception:  # noqa: BLE001 - the database refused it
+                pass
+            finally:
+                raw.close()
+            continue
         if op == "fresh":
             conns[f"fresh{len(conns)}"] = c
         try:
@@ -108,7 +124,7 @@ F08 = [("select", 0, "students", None), ("rename", 1, "x", "y"), ("rename", 1, "
 @example(nconn=2, data=None)
 def test_school_staff_never_see_citizenship_status_through_any_sqlite_connection(sg, tmp_path, nconn, data):
     """2.129.040(k): DDL committed on one sqlite3 connection is seen by the others (r15b F08)."""
-    ops = F08 if data is None else data.draw(st.lists(_ops(nconn), min_size=1, max_size=10))
+    ops = F08 if data is None else data.draw(st.lists(_ops(nconn, foreign=True), min_size=1, max_size=10))
     db = str(tmp_path / f"{uuid.uuid4().hex}.db")
     raw = sqlite3.connect(db)
     _seed(raw.cursor())
@@ -186,3 +202,21 @@ def test_a_harmless_rename_on_another_connection_stays_readable(sg, tmp_path):
     b.cursor().execute("ALTER TABLE x RENAME TO classes")
     b.commit()
     assert a.cursor().execute("SELECT name, grade FROM classes").fetchall() == [("Bo", "3")]
+
+
+def test_a_rename_by_another_process_onto_a_known_name_is_seen_on_sqlite(sg, tmp_path):
+    """040(k): an unguarded process renames `students` (citizenship status) onto `x`, a name the
+    shared map knows as harmless: the next statement on a guarded sqlite connection re-reads the
+    catalog (PRAGMA schema_version moved) and is refused; `x_old` (harmless) stays readable."""
+    db = str(tmp_path / "school.db")
+    raw = sqlite3.connect(db)
+    _seed(raw.cursor())
+    raw.commit()
+    a = guard_connection(sqlite3.connect(db), sg, scope="schools", default_requester="local")
+    assert a.cursor().execute("SELECT * FROM x").fetchall() == [(1, "Bo", "3")]
+    raw.execute("ALTER TABLE x RENAME TO x_old")
+    raw.execute("ALTER TABLE students RENAME TO x")
+    raw.commit()
+    with pytest.raises(SQLRefusedError):
+        a.cursor().execute("SELECT * FROM x")
+    assert a.cursor().execute("SELECT * FROM x_old").fetchall() == [(1, "Bo", "3")]

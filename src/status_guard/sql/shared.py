@@ -28,6 +28,7 @@ class SharedSchema:
         self.schema = schema
         self.lock = threading.RLock()
         self.generation = next(_GEN)
+        self.catalog_version: tuple[Any, int] | None = None  # (sqlite schema_version, generation seen at)
         self.missed: dict[str, float] = {}  # unknown name -> when the catalog was last read for it
 
     def refresh(self, read: Callable[[], SchemaMap], missing: str = "", min_interval: float = 0.5) -> bool:

@@ -114,6 +114,7 @@ class GuardedCursor:
             c.inspector.refuse(exc.with_fingerprint(c.inspector.fingerprint(query)))
             raise  # monitor mode: a statement that is not text cannot be sent as it is either
         c.transaction_state()
+        c.foreign_ddl()
         c.inspector.enforce(text, params, many=many, session=c.session, bound=params is not None or many,
                             paramstyle=_STYLES[c.driver])
 
@@ -181,6 +182,27 @@ class GuardedConnection:
 
     def executescript(self, script: str) -> GuardedCursor:
         return self.cursor().executescript(script)
+
+    def foreign_ddl(self) -> None:
+        """sqlite3: DDL another process committed moves ``PRAGMA schema_version`` without moving the
+        map; the catalog is then re-read (and merged) before the statement is decided (r15b F08).
+        A change the guard made itself (the shared map moved since) only records the new version."""
+        insp = self.inspector
+        sh, read = insp.shared, insp.catalog
+        if self.driver != "sqlite3" or sh is None or read is None or self.session.pending:
+            return
+        cur = self._conn.cursor()
+        try:
+            version = cur.execute("PRAGMA schema_version").fetchone()[0]
+        finally:
+            cur.close()
+        with sh.lock:
+            seen = sh.catalog_version
+            if seen is not None and seen[0] != version and seen[1] == sh.generation:
+                fresh = read()
+                sh.move(lambda m: merged(m, fresh))
+            sh.catalog_version = (version, sh.generation)
+        insp.sync()
 
     def transaction_state(self) -> None:
         """A statement is about to run: inside a transaction when the driver is not in autocommit
