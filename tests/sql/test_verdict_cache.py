@@ -17,7 +17,7 @@ Invariants:
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from status_guard.context import RequestContext, request_context
@@ -242,3 +242,66 @@ def _params_outcome(insp, sql, params, requester):
     except SQLAnalysisError as exc:
         return ("error", exc.reason, exc.fingerprint)
     return ("verdict", v.decision, v.decision.citations, v.fingerprint, v.given, v.restricted)
+
+
+# -- F06 (r15b): the number of parameter rows is part of every cached verdict ----------------------
+# Invariant: a decision's field paths name the call's own rows (``t.c`` for the first, ``t[i].c`` for
+# the i-th); a statement checked with n parameter rows after it was checked with m rows carries the
+# same decision — fields, paths, effect, citations — and the same audit record as a fresh inspector's
+# (issue 15: the caches never change a decision or an audit record; every record cites 2.129.040).
+MANY_SHAPES = [
+    ("INSERT INTO staging (id, c) VALUES (%s, %s)", 2),
+    ("INSERT INTO students (id, grade) VALUES (%s, %s)", 2),
+    ("INSERT INTO students (id, name) VALUES (%s, %s)", 2),
+    ("INSERT INTO holds (id, person_id, hold_basis) VALUES (%s, %s, %s)", 3),
+    ("UPDATE people SET full_name = %s WHERE id = %s", 2),
+    ("INSERT INTO students (id, citizenship) VALUES (%s, %s)", 2),
+    ("SELECT name FROM students WHERE id = %s", 1),
+]
+many_rows = st.lists(st.sampled_from([(1, "hello", "x"), (2, "again", "y"), (3, "bob", "judicial warrant")]),
+                     min_size=1, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.sampled_from(MANY_SHAPES), calls=st.lists(st.tuples(many_rows, st.booleans()), min_size=2, max_size=5),
+       requester=st.sampled_from(["local", "federal"]))
+@example(shape=MANY_SHAPES[0], calls=[([(1, "hello", "x")] * 3, True), ([(1, "hello", "x")], False)], requester="local")
+@example(shape=MANY_SHAPES[1], calls=[([(1, "hello", "x")] * 2, True), ([(2, "again", "y")] * 3, True)],
+         requester="federal")
+def test_audit_record_after_executemany_names_only_the_calls_own_rows(sg, shape, calls, requester):
+    """2.129.040 (issue 15, r15b F06): executemany with n rows, then with m rows (or a single
+    execute): each decision equals a fresh uncached inspector's, and its paths index only rows
+    the call has."""
+    sql, n = shape
+    cached = Inspector(sg, dialect="postgres", schema=KV_SCHEMA, scope="police")
+    for rows, many in calls:
+        params = [r[:n] for r in rows] if many else rows[0][:n]
+        fresh = Inspector(sg, dialect="postgres", schema=KV_SCHEMA, scope="police", cache_size=0)
+        got = _many_outcome(cached, sql, params, many, requester)
+        assert got == _many_outcome(fresh, sql, params, many, requester), (sql, params)
+        if got[0] == "verdict":
+            k = len(rows) if many else 1
+            for f in got[1].fields:
+                idx = f.path.split("[", 1)[1].split("]", 1)[0] if "[" in f.path.split(".", 1)[0] else "0"
+                assert int(idx) < k, (f.path, k)
+
+
+def _many_outcome(insp, sql, params, many, requester):
+    try:
+        v = insp.decide(sql, params, many=many, requester=requester, scope="police", bound=True)
+    except SQLAnalysisError as exc:
+        return ("error", exc.reason, exc.fingerprint)
+    return ("verdict", v.decision, sorted(f.path for f in v.decision.fields), v.decision.citations, v.fingerprint,
+            v.given, v.restricted)
+
+
+def test_a_one_row_call_after_a_three_row_executemany_names_one_row(sg):
+    """Look-alike (r15b F06 as given): the harmless note insert stays allowed and names students.id,
+    students.notes only."""
+    schema = {"students": {"id": "int", "name": "text", "notes": "text"}}
+    insp = Inspector(sg, dialect="postgres", schema=schema, scope="schools")
+    sql = "INSERT INTO students (id, notes) VALUES (%s, %s)"
+    insp.decide(sql, [(1, "hello"), (2, "hello"), (3, "hello")], many=True, requester="local", bound=True)
+    d = insp.decide(sql, (1, "hello again"), requester="local", bound=True).decision
+    assert sorted(f.path for f in d.fields) == ["students.id", "students.notes"]
+    assert not d.blocked

@@ -14,8 +14,9 @@ Caches (issue 15; none may change a decision — ``tests/sql/test_verdict_cache.
   its literals is bound from its shape's template instead of parsed and qualified, when the shape
   provably cannot depend on its literals' values; otherwise analysed in full;
 * verdicts by (that key — or the shape and the literals its items can depend on —, scope,
-  requester class, purpose, claims, policy, and what about the bound values changed the items:
-  NULL-ness of written values, value-ruled values, JSON keys, key-value questions).
+  requester class, purpose, claims, policy, what about the bound values changed the items:
+  NULL-ness of written values, value-ruled values, JSON keys, key-value questions — and the number
+  of parameter rows, since the decision's field paths name each row: ``t.c``, ``t[1].c`` …).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .paramstyles import driver_view
 from .parse import DEFAULT_LIMITS, Limits, canonical_dialect, is_passthrough, parse, prepare_text
 from .schema import Column, SchemaMap, coerce_schema, sql_public_record
 from .session import Session
+from .shared import SharedSchema
 from .traffic import Traffic
 from .variants import BoundAnalysis, bind_template, literals_safe, make_template, probe_text, shape_of, tokens_agree
 
@@ -141,6 +143,11 @@ class Inspector:
         self._hot: dict[Any, Any] = {}
         self._hot_size = max(0, cache_size)
         self._schema_lock = threading.Lock()
+        # the database's map shared with the other connections' inspectors (.shared, r15b F08)
+        self.shared: SharedSchema | None = None
+        # re-reads the database's catalog (set by the DB-API hook): a statement naming a relation or
+        # column the map lacks is decided again against the catalog, never passed
+        self.catalog: Any = None
         self.traffic = Traffic(guard, interval=traffic_interval)
         # statements enforced, by outcome: checked / allowed / flagged / refused / fail_closed (no values)
         self.stats: Counter[str] = Counter()
@@ -164,6 +171,48 @@ class Inspector:
         self._templates.clear()
         self._statics.clear()
         self._hot.clear()
+
+    def attach(self, shared: SharedSchema) -> None:
+        """Share ``shared``'s map: DDL committed through any inspector attached to it is seen by
+        every other one before its next statement."""
+        self.shared = shared
+        self.sync()
+
+    def sync(self) -> None:
+        """Read the shared map if another connection moved it (cheap: an identity test)."""
+        sh = self.shared
+        if sh is not None and sh.schema is not self.schema:
+            with self._schema_lock:
+                if sh.schema is not self.schema:
+                    self.set_schema(sh.schema)
+
+    def _refresh(self, exc: SQLAnalysisError, session: Session | None) -> bool:
+        """DDL the guard never saw (r15b F08): a name the map lacks. Re-read the catalog once, then
+        decide again; False: nothing to re-read (the statement stays refused)."""
+        sh, read = self.shared, self.catalog
+        if sh is None or read is None or "is not in the schema" not in exc.reason:
+            return False
+        if session is not None and session.pending:  # the catalog would show its own uncommitted DDL
+            return False
+        try:
+            if not sh.refresh(read, exc.reason):
+                return False
+        except Exception as err:  # noqa: BLE001 - a catalog that cannot be read: stay refused
+            log.warning("status_guard: could not re-read the catalog (%s); the statement stays refused",
+                        type(err).__name__)
+            return False
+        self.sync()
+        return True
+
+    def _move(self, changes: list) -> None:
+        """Committed DDL joins the map (the shared one when attached, read-apply-write under its lock)."""
+        sh = self.shared
+        if sh is not None:
+            with self._schema_lock:
+                self.set_schema(sh.move(lambda m: m.apply(changes)))
+            return
+        with self._schema_lock:
+            self.set_schema(self.schema.apply(changes))
 
     # -- lookups ----------------------------------------------------------------------------------
     def schema_for(self, session: Session | None) -> SchemaMap | None:
@@ -318,6 +367,8 @@ class Inspector:
         """The merged Decision for a statement (raises SQLAnalysisError when it cannot be analysed).
         ``bound``: the driver substitutes placeholders (default: True — describe the statement's
         placeholders even without values; the hooks pass ``params is not None``)."""
+        if self.shared is not None:
+            self.sync()
         req, purpose, claims_t, scope = self._who(requester, purpose, claims, scope)
         policy = self.guard.policy.hash
         nrows = 1 if params is None or not many else -1
@@ -338,7 +389,13 @@ class Inspector:
                 if hot.decision.requester is req:
                     return hot
                 return Verdict(with_requester(hot.decision, req), hot.fingerprint, hot.given, hot.restricted)
-        analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
+        try:
+            analysis = self.analysis(sql, bound=bound, session=session, paramstyle=paramstyle)
+        except SQLAnalysisError as exc:
+            if not self._refresh(exc, session):
+                raise
+            return self.decide(sql, params, many=many, requester=requester, purpose=purpose, claims=claims,
+                               scope=scope, session=session, bound=bound, paramstyle=paramstyle)
         variant = getattr(analysis, "variant", None)
         fp = analysis.fingerprint if variant is not None else self.fingerprint(sql)
         src = variant if variant is not None else sql  # what the plan and verdict are keyed on
@@ -381,7 +438,7 @@ class Inspector:
             if plan_key is not None:
                 self._plans.put(plan_key, plan)
         key = (src, self.dialect, self.schema_version, paramstyle or self.paramstyle, bound, temp, scope, req.cls,
-               purpose, claims_t, tuple(plan.signature), len(rows) if any(plan.signature) else 0, policy)
+               purpose, claims_t, tuple(plan.signature), len(rows), policy)  # the paths carry the row index (F06)
         given = tuple(i.path for i in plan.read)
         hit = self._verdicts.get(key)
         if hit is not MISSING:
@@ -539,8 +596,7 @@ class Inspector:
             session.apply(changes, base)
             return
         if glob:
-            with self._schema_lock:
-                self.set_schema(self.schema.apply(glob))
+            self._move(glob)
         if session is not None:
             session.apply(changes, self.schema)
 
@@ -572,8 +628,7 @@ class Inspector:
             return
         done = session.commit()
         if done and self.schema is not None:
-            with self._schema_lock:
-                self.set_schema(self.schema.apply(done))
+            self._move(done)
 
     def rollback(self, session: Session | None) -> None:
         """The session's transaction rolled back: its DDL and temporary tables are undone."""

@@ -16,8 +16,9 @@ from ...errors import PolicyError
 from ..errors import SQLAnalysisError
 from ..inspector import Inspector
 from ..parse import DEFAULT_LIMITS, Limits
-from ..schema import reflect_dbapi
+from ..schema import coerce_schema, reflect_dbapi
 from ..session import Session
+from ..shared import SharedSchema, merged, shared_schema
 
 _DRIVERS = {"sqlite3": "sqlite", "psycopg": "postgres"}
 _STYLES = {"sqlite3": "qmark", "psycopg": "psycopg"}
@@ -45,11 +46,41 @@ def guard_connection(
     driver = _driver(conn)
     dialect = _DRIVERS[driver]
     if inspector is None:
-        if isinstance(schema, str) and schema == "reflect":
-            schema = reflect_dbapi(guard, conn, dialect)
-        inspector = Inspector(guard, dialect=dialect, schema=schema, scope=scope, monitor=monitor, limits=limits,
+        reflect = isinstance(schema, str) and schema == "reflect"
+        given = schema
+        ident = database_identity(conn, driver)
+        # the map given (or the catalog, reflected) is the database as it is now: DDL run outside
+        # the guard since the map was shared is merged in for every connection of this database
+        # (a relation whose columns kept their names keeps the categories the map knew)
+        fresh = coerce_schema(guard, reflect_dbapi(guard, conn, dialect) if reflect else given)
+        shared = SharedSchema(fresh) if ident is None else \
+            shared_schema(guard, (driver, ident), lambda: fresh)
+        if shared.schema is not fresh and fresh is not None:
+            shared.move(lambda m: merged(m, fresh))
+        inspector = Inspector(guard, dialect=dialect, schema=shared.schema, scope=scope, monitor=monitor, limits=limits,
                               default_requester=default_requester, paramstyle=_STYLES[driver])
+        inspector.attach(shared)
+        if reflect:  # unknown names are looked up in the catalog before they are refused
+            inspector.catalog = lambda: coerce_schema(guard, reflect_dbapi(guard, conn, dialect))
     return GuardedConnection(conn, inspector, driver)
+
+
+def database_identity(conn: Any, driver: str) -> tuple[Any, ...] | None:
+    """Which database a connection talks to: connections to the same one share one schema map
+    (r15b F08). None: a private database (sqlite ``:memory:``, a temporary file), its connection's own."""
+    if driver == "sqlite3":
+        cur = conn.cursor()
+        try:
+            rows = cur.execute("PRAGMA database_list").fetchall()
+        finally:
+            cur.close()
+        main = next((r[2] for r in rows if r[1] == "main"), "")
+        return ("file", main) if main else None
+    info = getattr(conn, "info", None)
+    if info is None:
+        return None
+    # the user too: search_path ($user) and privileges, hence the reflected map, depend on it
+    return ("pg", info.host, info.port, info.dbname, info.user)
 
 
 def _text(query: Any, raw_conn: Any) -> str:
@@ -83,6 +114,7 @@ class GuardedCursor:
             c.inspector.refuse(exc.with_fingerprint(c.inspector.fingerprint(query)))
             raise  # monitor mode: a statement that is not text cannot be sent as it is either
         c.transaction_state()
+        c.foreign_ddl()
         c.inspector.enforce(text, params, many=many, session=c.session, bound=params is not None or many,
                             paramstyle=_STYLES[c.driver])
 
@@ -150,6 +182,27 @@ class GuardedConnection:
 
     def executescript(self, script: str) -> GuardedCursor:
         return self.cursor().executescript(script)
+
+    def foreign_ddl(self) -> None:
+        """sqlite3: DDL another process committed moves ``PRAGMA schema_version`` without moving the
+        map; the catalog is then re-read (and merged) before the statement is decided (r15b F08).
+        A change the guard made itself (the shared map moved since) only records the new version."""
+        insp = self.inspector
+        sh, read = insp.shared, insp.catalog
+        if self.driver != "sqlite3" or sh is None or read is None or self.session.pending:
+            return
+        cur = self._conn.cursor()
+        try:
+            version = cur.execute("PRAGMA schema_version").fetchone()[0]
+        finally:
+            cur.close()
+        with sh.lock:
+            seen = sh.catalog_version
+            if seen is not None and seen[0] != version and seen[1] == sh.generation:
+                fresh = read()
+                sh.move(lambda m: merged(m, fresh))
+            sh.catalog_version = (version, sh.generation)
+        insp.sync()
 
     def transaction_state(self) -> None:
         """A statement is about to run: inside a transaction when the driver is not in autocommit
