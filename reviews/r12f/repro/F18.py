@@ -1,0 +1,48 @@
+import os, sys, json, warnings, logging
+warnings.filterwarnings("ignore"); logging.disable(logging.CRITICAL)
+SNAP = os.environ.get("SNAP") or sys.exit("set SNAP to the checkout holding src/")
+sys.path.insert(0, os.path.join(SNAP, "src"))
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, JSONResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from status_guard import Guard
+from status_guard.asgi import RouteConfig, StatusGuardMiddleware
+PAGES, RECEIVED = {}, []
+async def endpoint(request: Request):
+    if request.method == "GET" and request.url.path in PAGES:
+        body, ct = PAGES[request.url.path]
+        return Response(body, media_type=ct)
+    RECEIVED.append(await request.body())
+    return JSONResponse({"received": True})
+inner = Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST"])])
+app = StatusGuardMiddleware(inner, guard=Guard.default(audit="memory:"), identify=lambda s: "public",
+                            scope="city", routes=[RouteConfig("/schools", "schools")])
+client = TestClient(app)
+def serve(path, body, ct="text/html; charset=utf-8"):
+    PAGES[path] = (body, ct)
+    return client.get(path).text
+def accepted(path, **kw):
+    """True when the app received the request body unchanged"""
+    RECEIVED.clear()
+    kw.setdefault("headers", {})
+    if "json" in kw:
+        raw = json.dumps(kw.pop("json")).encode(); kw["headers"]["content-type"] = "application/json"
+    elif "form" in kw:
+        from urllib.parse import urlencode
+        raw = urlencode(kw.pop("form")).encode(); kw["headers"]["content-type"] = "application/x-www-form-urlencoded"
+    else:
+        raw = kw.pop("content")
+    client.post(path, content=raw, **kw)
+    return bool(RECEIVED) and RECEIVED[-1] == raw
+# ---- probe ----
+# Schools (040(k) "shall not be kept"): a parent's note that discloses status is stored unchanged.
+kept = []
+for s in ["We don't have green cards yet. Leo needs the bus.", "أنا بدون وثائق. ليو يحتاج إلى الحافلة."]:
+    if accepted("/schools/note", form={"note": s, "grade": "3"}):
+        kept.append(s)
+print("stored unchanged:", kept)
+print("FLAW" if kept else "OK")
+
+sys.stdout.flush(); os._exit(0)

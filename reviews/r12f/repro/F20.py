@@ -1,0 +1,50 @@
+import os, sys, json, warnings, logging
+warnings.filterwarnings("ignore"); logging.disable(logging.CRITICAL)
+SNAP = os.environ.get("SNAP") or sys.exit("set SNAP to the checkout holding src/")
+sys.path.insert(0, os.path.join(SNAP, "src"))
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, JSONResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from status_guard import Guard
+from status_guard.asgi import RouteConfig, StatusGuardMiddleware
+PAGES, RECEIVED = {}, []
+async def endpoint(request: Request):
+    if request.method == "GET" and request.url.path in PAGES:
+        body, ct = PAGES[request.url.path]
+        return Response(body, media_type=ct)
+    RECEIVED.append(await request.body())
+    return JSONResponse({"received": True})
+inner = Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST"])])
+app = StatusGuardMiddleware(inner, guard=Guard.default(audit="memory:"), identify=lambda s: "public",
+                            scope="city", routes=[RouteConfig("/schools", "schools")])
+client = TestClient(app)
+def serve(path, body, ct="text/html; charset=utf-8"):
+    PAGES[path] = (body, ct)
+    return client.get(path).text
+def accepted(path, **kw):
+    """True when the app received the request body unchanged"""
+    RECEIVED.clear()
+    kw.setdefault("headers", {})
+    if "json" in kw:
+        raw = json.dumps(kw.pop("json")).encode(); kw["headers"]["content-type"] = "application/json"
+    elif "form" in kw:
+        from urllib.parse import urlencode
+        raw = urlencode(kw.pop("form")).encode(); kw["headers"]["content-type"] = "application/x-www-form-urlencoded"
+    else:
+        raw = kw.pop("content")
+    client.post(path, content=raw, **kw)
+    return bool(RECEIVED) and RECEIVED[-1] == raw
+# ---- probe ----
+# Status asked in other words: work eligibility, U.S. national, manner of entry.
+QS = ["Are you eligible to work in the United States?", "Are you a U.S. national?",
+      "How did you enter the U.S.?", "Did you enter with inspection?"]
+missed = [q for q in QS if accepted("/f20", json={"answers": [{"question": q, "answer": "No"}]})]
+missed += ["label: " + q for i, q in enumerate(QS[:2])
+           if (lambda html: serve(f"/f20p/{i}", html) == html and accepted(f"/f20a/{i}", form={"q7": "No"}))(
+               f'<html><body><form action="/f20a/{i}" method=post><label for=a>{q}</label><input id=a name=q7></form></body></html>')]
+print("accepted:", missed)
+print("FLAW" if missed else "OK")
+
+sys.stdout.flush(); os._exit(0)
