@@ -32,7 +32,19 @@ AUDITED_REQUEST_LIMITS = frozenset({TEXT_CHARS})
 
 
 def budget(limits: Limits) -> WorkBudget:
-    return WorkBudget(**{TEXT_CHARS: limits.max_text_chars})
+    """One check's budget: free-text characters, and the questions of the form definitions a JSON
+    or script body serves (``max_page_controls``, as for an HTML page: r15b F04)."""
+    return WorkBudget(**{TEXT_CHARS: limits.max_text_chars, PAGE_CONTROLS: limits.max_page_controls})
+
+
+def charge_definition_questions(n: int) -> None:
+    """Count ``n`` questions of a form definition served as JSON or in a script (SurveyJS
+    ``pages[].elements[]``, Form.io ``components[]`` …) against ``max_page_controls`` of the open
+    budget, *before* they are classified: a 4 000-question definition is refused like a page of
+    4 000 inputs (``LimitExceededError`` naming the same limit; the response is withheld, audited)."""
+    from ..work_budget import charge
+
+    charge(PAGE_CONTROLS, n)
 
 
 #: how much of an encoded body is inflated to estimate its work (C speed, well under a millisecond)
@@ -78,4 +90,4 @@ def check_page(limits: Limits, controls: int, nodes: Any) -> None:
                 raise LimitExceededError(HTML_DEPTH, limit, d)
 
 
-__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "check_page", "work_estimate"]
+__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "charge_definition_questions", "check_page", "work_estimate"]
