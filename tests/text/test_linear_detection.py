@@ -47,7 +47,8 @@ _ALPHABETS = {
 
 # the unbounded label search, as it was before r15b (the reference for equivalence)
 _UNBOUNDED = regex.compile(
-    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})(?:[ \t]*[.:：#=-]+[ \t]*|[ \t]+)"
+    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})"
+    r"(?:[ \t]*[.:：#=-]+[ \t]*|[ \t]+)"
     r"(?P<value>(?<![\w-])A?[- ]?(?:\d{3}[- ]?\d{3}[- ]?\d{3}|\d{2}[- ]?\d{3}[- ]?\d{3})(?![\w-]))"
 )
 

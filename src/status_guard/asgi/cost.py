@@ -90,4 +90,5 @@ def check_page(limits: Limits, controls: int, nodes: Any) -> None:
                 raise LimitExceededError(HTML_DEPTH, limit, d)
 
 
-__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "charge_definition_questions", "check_page", "work_estimate"]
+__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "charge_definition_questions",
+           "check_page", "work_estimate"]
