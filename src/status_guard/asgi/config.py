@@ -93,7 +93,10 @@ class Limits:
     # form controls and how deep they sit; characters of free text one check may detect in
     max_page_controls: int = 1_000
     max_html_depth: int = 512
-    max_text_chars: int = 2_000_000
+    # free-text detection costs ~1.5 ms per KiB of ordinary prose and up to ~8 ms per KiB of text
+    # dense with dates/addresses (docs/middleware.md): 500 000 characters bound one check to about
+    # 1-4 s of CPU (2 000 000 allowed ~20 s: r15b F07)
+    max_text_chars: int = 500_000
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():

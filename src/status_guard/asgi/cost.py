@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import LimitExceededError
 from ..work_budget import TEXT_CHARS, WorkBudget
+from . import encoding
 from .config import Limits
 
 PAGE_CONTROLS = "number of form controls on a page"
@@ -31,11 +32,38 @@ AUDITED_REQUEST_LIMITS = frozenset({TEXT_CHARS})
 
 
 def budget(limits: Limits) -> WorkBudget:
-    return WorkBudget(**{TEXT_CHARS: limits.max_text_chars})
+    """One check's budget: free-text characters, and the questions of the form definitions a JSON
+    or script body serves (``max_page_controls``, as for an HTML page: r15b F04)."""
+    return WorkBudget(**{TEXT_CHARS: limits.max_text_chars, PAGE_CONTROLS: limits.max_page_controls})
 
 
-def work_estimate(body: bytes | str) -> int:
-    """A cheap upper-ish estimate of the check's work, in bytes of prose (C-speed counts only)."""
+def charge_definition_questions(n: int) -> None:
+    """Count ``n`` questions of a form definition served as JSON or in a script (SurveyJS
+    ``pages[].elements[]``, Form.io ``components[]`` …) against ``max_page_controls`` of the open
+    budget, *before* they are classified: a 4 000-question definition is refused like a page of
+    4 000 inputs (``LimitExceededError`` naming the same limit; the response is withheld, audited)."""
+    from ..work_budget import charge
+
+    charge(PAGE_CONTROLS, n)
+
+
+#: how much of an encoded body is inflated to estimate its work (C speed, well under a millisecond)
+ENCODED_PEEK = 64 * 1024
+
+
+def work_estimate(body: bytes | str, content_encoding: str | None = None) -> int:
+    """A cheap upper-ish estimate of the check's work, in bytes of prose (C-speed counts only).
+
+    ``content_encoding``: the body's ``Content-Encoding`` (a request body arrives encoded): the
+    estimate is taken on the *inflated* bytes (up to ``ENCODED_PEEK`` of them; a body that inflates
+    past that counts as at least that much), never on the compressed size — a 257-byte gzip body
+    inflating to 100 KB of notes is checked off the loop like the 100 KB (review r15b F02)."""
+    if content_encoding and isinstance(body, bytes) and encoding.encodings(content_encoding):
+        try:
+            inflated = encoding.decode_prefix(body, content_encoding, ENCODED_PEEK + 1)
+        except Exception:  # noqa: BLE001 - a corrupt/unknown coding is refused by the check itself;
+            return ENCODED_PEEK  # estimated high so that even that runs off the loop
+        return max(len(body), work_estimate(inflated))
     if isinstance(body, str):
         return len(body) + FIELD_WEIGHT * (body.count('"') // 2 + body.count("&")) + TAG_WEIGHT * body.count("<")
     return len(body) + FIELD_WEIGHT * (body.count(b'"') // 2 + body.count(b"&")) + TAG_WEIGHT * body.count(b"<")
@@ -62,4 +90,5 @@ def check_page(limits: Limits, controls: int, nodes: Any) -> None:
                 raise LimitExceededError(HTML_DEPTH, limit, d)
 
 
-__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "check_page", "work_estimate"]
+__all__ = ["AUDITED_REQUEST_LIMITS", "HTML_DEPTH", "PAGE_CONTROLS", "budget", "charge_definition_questions",
+           "check_page", "work_estimate"]

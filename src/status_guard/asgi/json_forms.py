@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import MISSING, Decision, Effect, Item
-from . import script_forms
+from . import cost, script_forms
 from .forms import MAX_LEARNED_LABEL, Learned, question_item, rewrite_markup
 
 MAX_STRINGS = 256
@@ -237,6 +237,7 @@ def rewrite_json_forms(body: bytes, charset: str | None, *, item: Classify, deci
     for definition in _definitions(doc):
         script_forms.collect_questions(definition, block, questions)
     if questions:
+        cost.charge_definition_questions(len(questions))  # bounded before they are read (r15b F04)
         block.targets = _targets(doc, page_path)
         gone = _decide_questions(questions, block.targets, out, item=item, decide=decide, route_prefix=route_prefix)
         if gone:
@@ -287,6 +288,7 @@ def rewrite_script_forms(body: bytes, charset: str | None, *, item: Classify, de
     questions: list[script_forms.ScriptQuestion] = []
     script_forms.literal_definitions(text, block, questions)
     if questions:
+        cost.charge_definition_questions(len(questions))  # bounded before they are read (r15b F04)
         targets = _targets({}, page_path) + [lit.split("?")[0] for lit in script_forms._PATH_LITERAL.findall(text)[:16]
                                              if not script_forms._ASSET.search(lit)]
         gone = _decide_questions(questions, targets, out, item=item, decide=decide, route_prefix=route_prefix)

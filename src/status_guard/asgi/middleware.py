@@ -579,8 +579,8 @@ class _Responder:
         if hit is not None:
             checked = list(hit.decisions)
         else:
-            checked = await inspect_off_loop(self.limits, cost.work_estimate(body) + len(qs), self.check_request, hdrs,
-                                             parsed_q, body, page)
+            work = cost.work_estimate(body, _h(hdrs, b"content-encoding")) + len(qs)  # inflated size (r15b F02)
+            checked = await inspect_off_loop(self.limits, work, self.check_request, hdrs, parsed_q, body, page)
             if key is not None and _clean(checked):
                 cache.put(key, Verdict(None, tuple(checked), None))
         return await self.apply_request_check(checked, hdrs, body, had_body, receive)

@@ -69,10 +69,15 @@ class Folded:
     text: str
     #: offsets[i] = index in the original text of folded character i (None: identity)
     offsets: tuple[int, ...] | None
+    #: ends[i] = index in the original text just past what folded character i came from (None:
+    #: offsets[i] + 1); a character composed from a base and its combining marks ends after them
+    ends: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self.offsets is None:
             return start, end
+        if self.ends is not None:
+            return self.offsets[start], self.ends[end - 1]
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
@@ -110,6 +115,8 @@ def fold(text: str) -> Folded:
     look-alike letters (``раса``) meets the text it was folded from."""
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and _SUSPECT.search(text) is None):
         return Folded(text, None)
+    if not unicodedata.is_normalized("NFC", text):
+        return _fold_composing(text)
     folded = _fold_homoglyph_words(text.translate(_FOLD))
     if len(folded) == len(text) and _INVISIBLE_RE.search(text) is None:
         return Folded(folded, None)  # nothing dropped and same length: every replacement was 1:1
@@ -122,3 +129,39 @@ def fold(text: str) -> Folded:
         out.append(rep)
         offsets.extend([i] * len(rep))
     return Folded(_fold_homoglyph_words("".join(out)), tuple(offsets))
+
+
+#: a character with the combining marks after it (a lone mark at the start is its own cluster)
+_CLUSTER = regex.compile(r"(?s).\p{M}+")
+
+
+def _fold_composing(text: str) -> Folded:
+    """``fold`` for text that is not in NFC (decomposed accents: ``man\u0303ana``, as macOS and some
+    keyboards write it): each character with its combining marks is folded and then composed
+    (NFKC), so ``mañana`` reads the same in NFC and NFD (docs/text.md: NFKC folding; review r15b
+    F09).  Spans map back over the whole cluster."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _CLUSTER.finditer(text):
+        s, e = m.span()
+        for i in range(pos, s):  # characters without marks: as fold() reads them
+            rep = _FOLD[ord(text[i])]
+            if rep:
+                out.append(rep)
+                starts.extend([i] * len(rep))
+                ends.extend([i + 1] * len(rep))
+        rep = unicodedata.normalize("NFKC", "".join(_FOLD[ord(c)] or "" for c in m.group(0)))
+        if rep:
+            out.append(rep)
+            starts.extend([s] * len(rep))
+            ends.extend([e] * len(rep))
+        pos = e
+    for i in range(pos, len(text)):
+        rep = _FOLD[ord(text[i])]
+        if rep:
+            out.append(rep)
+            starts.extend([i] * len(rep))
+            ends.extend([i + 1] * len(rep))
+    return Folded(_fold_homoglyph_words("".join(out)), tuple(starts), tuple(ends))

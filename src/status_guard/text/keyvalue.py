@@ -43,12 +43,23 @@ SCORE = 0.85
 #: a number written right after its label ("Alien Reg No 098-765-432", "USCIS Number A098765432",
 #: "Alien Reg. No.: 098765432" inside another field's value): up to 5 words of label, then an
 #: A-number-shaped value
+#: Each label word is bounded (``LABEL_WORD_MAX`` characters): unbounded, the search tried every
+#: position of a long unbroken token (a pasted link, a base64 blob) and scanned to its end from each,
+#: O(n²) — 4 000 characters cost ~2 s (review r15b F01/F03).  A label word longer than that names
+#: nothing the field classifier reads; the number is still found after the label's last words.
+LABEL_WORD_MAX = 64
+_LW = "{0,%d}" % (LABEL_WORD_MAX - 1)
+_LW1 = "{1,%d}" % LABEL_WORD_MAX
 _LABEL_NUMBER = regex.compile(
-    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]+){0,4})(?:[ \t]*[.:：#=-]+[ \t]*|[ \t]+)"
+    r"(?P<label>\p{L}[\p{L}\p{M}\p{N}_'’./()-]" + _LW + r"(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()-]" + _LW1
+    + r"){0,4})(?:[ \t]*[.:：#=-]+[ \t]*|[ \t]+)"
     r"(?P<value>(?<![\w-])A?[- ]?(?:\d{3}[- ]?\d{3}[- ]?\d{3}|\d{2}[- ]?\d{3}[- ]?\d{3})(?![\w-]))"
 )
 #: the categories a label before a bare number may give it: an identifier, never a date or a place
 LABEL_NUMBER_CATEGORIES = frozenset({"alien_registration_number"})
+#: every value _LABEL_NUMBER can match holds this (both number shapes end in it): without it the
+#: (linear but not free) label search is skipped
+_VALUE_CORE = regex.compile(r"\d{2}[- ]?\d{3}[- ]?\d{3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +104,8 @@ def classify_key_values(text: str, classify: Callable[[str], Iterable[str]]) -> 
     for kv in key_values(text):
         for cat in sorted(classify(kv.key)):
             found.append((cat, kv.value_start, kv.value_end))
-    for m in _LABEL_NUMBER.finditer(text, timeout=1.0, overlapped=False):
+    numbers = _LABEL_NUMBER.finditer(text, timeout=1.0, overlapped=False) if _VALUE_CORE.search(text) else ()
+    for m in numbers:
         words = m.group("label").split()
         # the label is the last 1-5 words before the number; the longest one the classifier reads wins
         for n in range(len(words), 0, -1):
