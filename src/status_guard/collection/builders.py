@@ -220,7 +220,7 @@ def annotate(view: Any) -> int:
     # pass 2: answers
     labelled = 0
     for node, _parent_key in nodes:
-        labelled += (_pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
+        labelled += (_typed_named(node) or _pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
                      or _reference(node, defs) or _aligned(node) or _same_id(node) or _shape_pair(node))
         labelled += _keyed_children(node, defs)
         labelled += _label_map(node)
@@ -501,6 +501,31 @@ def _reference(node: VDict, defs: dict[str, str]) -> int:
         _label(lf, text, "a form-builder question", drops)
         lf.choices = lf.choices or offered
     return len(answers)
+
+
+_NAME_KEYS = ("key", "name", "fieldname", "variable", "varname")
+
+
+def _typed_named(node: VDict) -> int:
+    """A value named by its own key and typed by ``type``: Typeform ``variables`` / ``hidden``
+    ``{"key": "citizenship", "type": "text", "text": "no"}`` (r12f F11) — the key is the value's field
+    name (read like a flat key), the ``type`` names the slot holding the value."""
+    typed = next((lf.value for k, v in node.items() if _k(k) == "type" and (lf := _str_leaf(v)) is not None), None)
+    if not isinstance(typed, str) or typed not in node:
+        return 0
+    name = next((lf.value.strip() for k, v in node.items() if _k(k) in _NAME_KEYS
+                 and (lf := _str_leaf(v)) is not None and _ENTRY_NAME.match(lf.value.strip())), None)
+    if not name:
+        return 0
+    drops = _drops_of(node)
+    n = 0
+    for lf in walk(node[typed]):
+        if lf.role != "answer":
+            continue
+        lf.key_path = f"{lf.key_path}.{name}" if lf.key_path else name
+        lf.drops = lf.drops or drops
+        n += 1
+    return n
 
 
 def _keyed_children(node: VDict, defs: dict[str, str]) -> int:

@@ -28,6 +28,7 @@ from .services import form_offers, offers_a_service, service_field, service_ques
 from .files import file_name_in, read_file_name
 from . import statements
 from .lookalikes import asked as asked_by
+from .answers import status_answer
 from .subjects import subject_of
 from .view import Leaf, name_read
 
@@ -178,6 +179,14 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
                         cats.add(c)
                         reasons.append(f"{c}: the answer is a {titles.get(c, c).lower()} answer and the "
                                        "question's name says nothing else")
+            if subject in ("generic", "other"):
+                # a status read whole ("Lawful permanent resident", "美国公民", "H-1B") — short or not
+                for _, s_ in strings:
+                    hit = status_answer(s_)
+                    if hit is not None and hit[0] not in cats and hit[0] in titles:
+                        cats.add(hit[0])
+                        reasons.append(f"{hit[0]}: {hit[1]} and the question's name says nothing else "
+                                       "(2.129.040(b))")
             scan = [(i, s) for i, s in strings if looks_like_free_text(s) or (subject == "free_text" and s.strip())
                     or (subject == "generic" and " " in s.strip())]
             if scan and text:

@@ -27,9 +27,48 @@ def vocabulary() -> dict[str, frozenset[str]]:
         words: set[str] = set()
         for entries in (data.get(kind) or {}).values():
             for w in entries:
-                words.update(tokens(str(w)))
+                toks = tokens(str(w))
+                if kind in _PHRASE_KINDS and len(toks) > 1:
+                    continue  # a phrase (``question_text``): read whole by ``phrases()``, never word by word
+                words.update(toks)
         out[kind] = frozenset(words)
     return out
+
+
+# A multi-word entry of these kinds is a phrase: ``question_text`` is free text, but ``question`` and
+# ``text`` alone are a form builder's own default names (SurveyJS ``question1``, Form.io
+# ``textField1``, Contact Form 7 ``text-1``) and say nothing (r12f F15).
+_PHRASE_KINDS = ("free_text", "search")
+
+
+@lru_cache(maxsize=1)
+def phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for kind in (*_PHRASE_KINDS, "free_text_alone"):
+        found: list[tuple[str, ...]] = []
+        for entries in (data.get(kind) or {}).values():
+            for w in entries:
+                toks = tuple(tokens(str(w)))
+                if toks and (len(toks) > 1 or kind == "free_text_alone"):
+                    found.append(toks)
+        out[kind] = tuple(found)
+    return out
+
+
+def _covered(toks: list[str], kind: str, words: frozenset[str]) -> list[bool]:
+    """Which tokens a word of ``kind`` or one of its phrases (read in order) covers."""
+    cov = [t in words for t in toks]
+    for ph in phrases()[kind]:
+        n = len(ph)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i:i + n]) == ph:
+                for j in range(i, i + n):
+                    cov[j] = True
+    return cov
+
+
+_FILLER = frozenset({"your", "my", "the", "a", "su", "seu", "sua", "ou"})
 
 
 @lru_cache(maxsize=16384)
@@ -38,10 +77,12 @@ def subject_of(name: str, label: str) -> Subject:
     toks = [t for t in tokens(name or "") + tokens(label or "") if t]
     if not toks:
         return "generic"
-    if not (label or "").strip() and all(t in voc["search"] for t in toks):
+    if not (label or "").strip() and all(_covered(toks, "search", voc["search"])):
         return "free_text"  # a site search / chat input: the person's own words
-    if any(t in voc["free_text"] for t in toks):
+    if any(_covered(toks, "free_text", voc["free_text"])):
         return "free_text"
+    if any(tuple(t for t in toks if t not in _FILLER) == ph for ph in phrases()["free_text_alone"]):
+        return "free_text"  # ``question`` / "Your question" alone: the person's question to the city
     if any(t in voc["unrelated"] for t in toks):
         return "unrelated"
     if all(t in voc["generic"] or _ID_LIKE.match(t) for t in toks):
