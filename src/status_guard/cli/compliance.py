@@ -220,6 +220,13 @@ def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
 
 def _said(stored: dict[str, Any], j: Any, closed_by: int | None = None) -> None:
     ev = stored["event"]
+    if stored.get("already_recorded"):
+        later = stored.get("corrected_by")
+        click.echo(f"already recorded: this {ev['type']} is seq {stored['seq']} ({ev['event_id']}), occurred "
+                   f"{j.show(ev.get('occurred_at'))} — a retry with the same idempotency key; nothing new was "
+                   "written or counted" + (f" (it was corrected by seq {later}; the report counts the corrected "
+                                           "facts)" if later is not None else ""))
+        return
     what = "withdrew" if ev["type"] == "void" else ("recorded correction of" if ev.get("corrects") else "recorded")
     click.echo(f"{what} {ev['type'] if ev['type'] != 'void' else 'record ' + str(ev.get('related_seq'))} as seq "
                f"{stored['seq']} ({ev['event_id']}), occurred {j.show(ev.get('occurred_at'))}")

@@ -265,12 +265,12 @@ class EventRecorder:
                          idempotency_key=idempotency_key)
         if idempotency_key is not None:
             self._check_retry(ev, time_given=occurred_at is not None)
+            prior = self._retried(ev)
+            if prior is not None:
+                return prior  # the same event, retried: nothing new is written or counted
         if (person_id is not None or booking_id is not None) and not allow_new_person_key:
             self._check_person_key()
         if etype is EventType.NOTICE_DELIVERED:
-            prior = self._ledger().all_events.get(ev["event_id"]) if idempotency_key is not None else None
-            if prior is not None:
-                return dict(prior.record)  # the same notice retried with its idempotency key (checked above)
             self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
                                    booking_given=booking_id is not None)
         elif self.refuse_duplicates and not allow_duplicate:
@@ -410,6 +410,29 @@ class EventRecorder:
             + "; ".join(parts) + ". The stored entry is the one that counts. If it was wrong, correct it "
             f"(status-guard events correct {prior.seq}); if this is another event, give it its own key.",
             seq=prior.seq, fields=tuple(diffs))
+
+    def _retried(self, ev: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A retry of an entry already stored under this idempotency key (its details checked by
+        :meth:`_check_retry`): the stored record, marked ``already_recorded`` (nothing is appended, so the caller
+        is told the seq that counts). A key whose entry was withdrawn (voided) is refused: the event id is
+        the withdrawn one, so a new entry under it could never count (w16e F01)."""
+        ledger = self._ledger()
+        prior = ledger.all_events.get(str(ev.get("event_id")))
+        if prior is None:
+            return None
+        later_seq = ledger.superseded_by.get(prior.event_id or "")
+        later = ledger.find(later_seq) if later_seq is not None else None
+        if later is not None and later.type == EventType.VOID.value:
+            raise VoidedKeyError(
+                f"not recorded: this idempotency key ({{param}}) belongs to seq {prior.seq} "
+                f"({str(prior.type).replace('_', ' ')}, {prior.event_id}), which was withdrawn by seq {later.seq} "
+                "(void). An entry under a withdrawn key would never be counted. To record the event again, "
+                "give it a new idempotency key (for example the same id with '-r2' added) or none.", seq=prior.seq)
+        out = dict(prior.record)
+        out["already_recorded"] = True
+        if later is not None:
+            out["corrected_by"] = later.seq
+        return out
 
     def _check_person_key(self) -> None:
         """The person key must be the one the log's recent bookings were sealed under: a booking recorded under
@@ -756,6 +779,14 @@ def retry_differences(old: Mapping[str, Any], new: Mapping[str, Any], *, time_gi
         if a != b:
             out.append(k)
     return out
+
+
+class VoidedKeyError(EventError):
+    """A retry under an idempotency key whose entry was voided (nothing stored)."""
+
+    def __init__(self, template: str, seq: int) -> None:
+        super().__init__(template, param="idempotency_key")
+        self.earlier_seq = seq
 
 
 class IdempotencyConflictError(EventError):

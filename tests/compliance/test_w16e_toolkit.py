@@ -1,0 +1,112 @@
+"""w16e: the compliance officer's toolkit (issue 16), the classes review w16e found open.
+
+* F01/F08 — whatever the tool says was recorded is counted exactly once in every listing and report, or it
+  refuses and says why: a retry under the idempotency key of a withdrawn (voided) entry is refused naming the
+  void; a retry of a stored entry writes nothing and names the seq that counts (2.129.060(d)).
+* F02 — a new person key never splits one booking into two individuals (2.129.060(b)).
+* F14 — one normalisation of identifiers (case references and booking numbers) for every 060 figure.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from status_guard import Guard
+from status_guard.audit import open_audit
+from status_guard.compliance import EventError, EventRecorder, take_snapshot
+from status_guard.compliance.events import VoidedKeyError, _derived
+from status_guard.compliance.report import Period, report_for
+
+H1 = Period.parse("2026-01-01", "2026-06-30")
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _recorder(path: Any, policy: Any, key: bytes | None = None) -> tuple[EventRecorder, Any]:
+    log = open_audit(f"jsonl:{path}", fsync="never")
+    return EventRecorder(Guard(policy, audit=log), person_key=key or secrets.token_bytes(32),
+                         department="Police Department", refuse_duplicates=True), log
+
+
+# -- F01 / F08: said recorded == counted once ------------------------------------------------------
+OPS = st.lists(st.tuples(st.sampled_from(["add", "retry", "void", "correct"]), st.integers(0, 3)),
+               min_size=1, max_size=10)
+
+
+@SETTINGS
+@given(ops=OPS)
+def test_what_the_tool_says_it_recorded_is_counted_exactly_once_060d(tmp_path_factory, policy, ops):
+    """2.129.060(d): over any sequence of add / retry (same idempotency key) / void / correct, every entry the
+    recorder returns as stored is in the log, counted once; a retry names the seq that counts; a retry of a
+    voided entry is refused (VoidedKeyError), never 'recorded' and dropped."""
+    rec, log = _recorder(tmp_path_factory.mktemp("f01") / "a.jsonl", policy)
+    expected: dict[str, str] = {}   # event id -> amount the report must count
+    keys: list[str] = []
+    for i, (op, k) in enumerate(ops):
+        if op in ("add", "retry") and (op == "add" or not keys):
+            key = f"POL-2026-{len(keys):06d}"
+            keys.append(key)
+        elif op in ("retry", "void", "correct"):
+            key = keys[k % len(keys)] if keys else None
+            if key is None:
+                continue
+        kw = dict(case_ref=f"C-{keys.index(key)}", amount=f"{10 + keys.index(key)}.00",
+                  occurred_at=f"2026-02-{1 + keys.index(key) % 27:02d} 10:00 EST", idempotency_key=key)
+        led = rec._ledger()
+        eid = _derived("evt", key) if _derived("evt", key) in led.all_events else None
+        if op in ("add", "retry"):
+            voided = eid is not None and led.find(led.superseded_by.get(eid, -1)) is not None and \
+                led.find(led.superseded_by[eid]).type == "void"
+            try:
+                stored = rec.record("federal_reimbursement", **kw)
+            except VoidedKeyError:
+                assert voided
+                continue
+            assert not voided
+            row = rec._ledger().find(stored["seq"])
+            assert row is not None and row.event_id == stored["event"]["event_id"]
+            if not stored.get("already_recorded"):
+                expected[stored["event"]["event_id"]] = stored["event"]["amount"]
+        else:
+            cur = [r for r in led.current if r.event.get("case_ref") == kw["case_ref"]]
+            if not cur:
+                continue
+            try:
+                if op == "void":
+                    rec.void(cur[0].seq, reason="entered_in_error")
+                    expected = {e: a for e, a in expected.items() if e != cur[0].event_id
+                                and e not in {cur[0].event.get("corrects")}}
+                    expected.pop(cur[0].event_id, None)
+                    expected.pop(str(cur[0].event.get("corrects")), None)
+                else:
+                    new = rec.correct(cur[0].seq, reason="wrong_details", amount=f"{100 + i}.00")
+                    expected.pop(cur[0].event_id, None)
+                    expected[new["event"]["event_id"]] = new["event"]["amount"]
+            except EventError:
+                continue
+    current = {r.event_id: r.event.get("amount") for r in rec._ledger().current}
+    assert current == expected
+    r = report_for(take_snapshot(log), H1, policy)
+    total = sum(int(a.replace(".", "")) for a in expected.values())
+    got = r.reimbursement_totals.get("USD")
+    assert (got is None and total == 0) or int(str(got).replace(".", "")) == total
+    log.close()
+
+
+def test_a_retry_under_a_voided_key_is_refused_naming_the_void_060d(tmp_path, policy):
+    rec, log = _recorder(tmp_path / "a.jsonl", policy)
+    kw = dict(case_ref="C-2", amount="50.00", occurred_at="2026-02-02 10:00 EST", idempotency_key="POL-2026-000003")
+    first = rec.record("federal_reimbursement", **kw)
+    v = rec.void(first["seq"], reason="entered_in_error")
+    with pytest.raises(VoidedKeyError) as e:
+        rec.record("federal_reimbursement", **kw)
+    assert f"withdrawn by seq {v['seq']}" in str(e.value) and "new idempotency key" in str(e.value)
+    again = rec.record("federal_reimbursement", **{**kw, "idempotency_key": "POL-2026-000003-r2"})
+    assert not again.get("already_recorded")
+    assert report_for(take_snapshot(log), H1, policy).reimbursement_totals == {"USD": Decimal("50.00")}
+    log.close()
