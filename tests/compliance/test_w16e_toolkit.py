@@ -110,3 +110,49 @@ def test_a_retry_under_a_voided_key_is_refused_naming_the_void_060d(tmp_path, po
     assert not again.get("already_recorded")
     assert report_for(take_snapshot(log), H1, policy).reimbursement_totals == {"USD": Decimal("50.00")}
     log.close()
+
+
+# -- F14: one normalisation of identifiers --------------------------------------------------------
+def _spellings(draw: Any, base: str) -> str:
+    return draw(st.sampled_from([base, base.lower(), base.upper(), f" {base}", f"{base} ", base.swapcase()]))
+
+
+@SETTINGS
+@given(data=st.data(), base=st.from_regex(r"[A-Za-z]{2,4}-[0-9]{1,4}", fullmatch=True),
+       parts=st.lists(st.booleans(), min_size=1, max_size=4))
+def test_an_investigation_with_any_undisclosable_part_is_never_counted_whatever_its_case_spelling_060e(
+        tmp_path_factory, policy, data, base, parts):
+    """2.129.060(e): an investigation any part of which cannot be disclosed is not counted; its case reference
+    typed in another letter case or with spaces is the same investigation (one figure, one withheld)."""
+    rec, log = _recorder(tmp_path_factory.mktemp("f14") / "a.jsonl", policy)
+    for i, disc in enumerate(parts):
+        rec.record("ice_cooperation", case_ref=_spellings(data.draw, base).strip(), disclosable=disc,
+                   occurred_at=f"2026-03-{1 + i:02d} 10:00 EST", allow_duplicate=True)
+    r = report_for(take_snapshot(log), H1, policy)
+    assert (r.cooperation_investigations, r.cooperation_withheld) == ((1, 0) if all(parts) else (0, 1))
+    log.close()
+
+
+@SETTINGS
+@given(data=st.data(), base=st.from_regex(r"[A-Za-z]{3}-2026-[0-9]{3}", fullmatch=True),
+       cents=st.lists(st.integers(1, 99999), min_size=1, max_size=4))
+def test_one_case_is_one_row_in_the_reimbursements_by_case_whatever_its_spelling_060d(
+        tmp_path_factory, policy, data, base, cents):
+    """2.129.060(d): reimbursements by case: one case, typed in any letter case, is one row with every payment."""
+    rec, log = _recorder(tmp_path_factory.mktemp("f14d") / "a.jsonl", policy)
+    for i, c in enumerate(cents):
+        rec.record("federal_reimbursement", case_ref=_spellings(data.draw, base).strip(), amount=f"{c / 100:.2f}",
+                   occurred_at=f"2026-03-{1 + i:02d} 10:00 EST", allow_duplicate=True)
+    r = report_for(take_snapshot(log), H1, policy)
+    assert len(r.reimbursements) == 1 and r.reimbursements[0].payments == len(cents)
+    assert r.reimbursements[0].total == sum(Decimal(c) / 100 for c in cents)
+    log.close()
+
+
+def test_distinct_cases_stay_distinct_lookalike_060d(tmp_path, policy):
+    """Look-alike: CPD-2026-001 and CPD-2026-010 are two cases (folding never merges different ids)."""
+    rec, log = _recorder(tmp_path / "a.jsonl", policy)
+    for case in ("CPD-2026-001", "CPD-2026-010", "CPD-2026-0010"):
+        rec.record("federal_reimbursement", case_ref=case, amount="1.00", occurred_at="2026-03-01 10:00 EST")
+    assert len(report_for(take_snapshot(log), H1, policy).reimbursements) == 3
+    log.close()

@@ -32,6 +32,7 @@ from typing import Any
 from status_guard.errors import RefusedError
 
 from .errors import EventError
+from .identifiers import same_id
 from .jurisdiction import Jurisdiction, iso_z, jurisdiction_of, parse_instant, parse_stored
 
 __all__ = ["EventError", "EventRecorder", "EventType", "event_of", "iso_z", "parse_when", "person_ref"]
@@ -747,6 +748,8 @@ def fact_of(ev: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         if k == "occurred_at" and isinstance(v, str):
             dt = parse_stored(v)
             v = dt.isoformat() if dt is not None else v
+        elif k == "case_ref" and isinstance(v, str):
+            v = same_id(v)  # inv-1 typed again as INV-1 is the same entry (w16e F14)
         out.append((k, repr(sorted(v) if isinstance(v, list) else v)))
     return tuple(sorted(out))
 

@@ -29,6 +29,7 @@ from functools import cached_property
 from typing import Any
 
 from .events import LODGED_TYPES, TITLES, EventType
+from .identifiers import same_id
 from .index import LogIndex, build_index, epoch_to_iso
 from .jurisdiction import Jurisdiction, jurisdiction_of, parse_stored
 from .ledger import Correction, EventRow, Ledger, ledger_of
@@ -439,7 +440,8 @@ def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction
     transferred: set[str] = set()
     transfer_events = 0
     reimb: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    coop: dict[str, bool] = {}  # case -> all parts disclosable
+    coop: dict[str, bool] = {}  # case (as same_id) -> all parts disclosable
+    spelling: dict[str, str] = {}  # same_id(case) -> the spelling first recorded (shown in 060(d))
     uncountable = 0
     entered_after = 0
     latest_entry: datetime | None = None
@@ -483,14 +485,16 @@ def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction
             if not isinstance(case, str) or not amount.is_finite():
                 uncountable += 1
                 continue
-            reimb[(case, str(ev.get("currency") or "USD"))].append(amount)
+            key = same_id(case)  # one normalisation of identifiers for every 060 figure (w16e F14)
+            reimb[(spelling.setdefault(key, case.strip()), str(ev.get("currency") or "USD"))].append(amount)
         elif etype == EventType.ICE_COOPERATION.value:
             case, disc = ev.get("case_ref"), ev.get("disclosable")
             if not isinstance(case, str):
                 uncountable += 1
                 continue
             # fail closed: anything not explicitly disclosable keeps the whole case out
-            coop[case] = coop.get(case, True) and disc is True
+            key = same_id(case)
+            coop[key] = coop.get(key, True) and disc is True
 
     obs, orphans = obligations if obligations is not None else obligations_from(ledger)
     return EventFigures(lodged, lodged_by_month, frozenset(detained), detained_events, frozenset(transferred),
