@@ -156,3 +156,51 @@ def test_distinct_cases_stay_distinct_lookalike_060d(tmp_path, policy):
         rec.record("federal_reimbursement", case_ref=case, amount="1.00", occurred_at="2026-03-01 10:00 EST")
     assert len(report_for(take_snapshot(log), H1, policy).reimbursements) == 3
     log.close()
+
+
+# -- F02 / F07: a new person key never silently splits one booking ---------------------------------
+def test_a_new_person_key_is_refused_in_a_half_year_with_bookings_under_the_old_key_060b(tmp_path, policy):
+    """2.129.060(b): one booking is one individual. --new-person-key in a half-year that holds a booking under
+    the old key is refused (the booking recorded again would be two people); the message names the option."""
+    rec_a, log = _recorder(tmp_path / "a.jsonl", policy)
+    rec_a.record("detained_on_ice_hold", person_id="BK-1", hold_basis=["court_order"],
+                 occurred_at="2026-03-11 10:00 EDT")
+    rec_b = EventRecorder(rec_a.guard, person_key=secrets.token_bytes(32), department="Police Department")
+    from status_guard.compliance.events import PersonKeyMismatchError
+
+    with pytest.raises(PersonKeyMismatchError) as e:
+        rec_b.record("detained_on_ice_hold", person_id="BK-1", hold_basis=["court_order"],
+                     occurred_at="2026-03-12 10:00 EDT", allow_new_person_key=True)
+    assert "--new-person-key" in e.value.render({"allow_new_person_key": "--new-person-key"})
+    assert "with allow." not in e.value.render({"allow_new_person_key": "--new-person-key"})
+    assert report_for(take_snapshot(log), H1, policy).detained_individuals == 1
+    # look-alike: the new key starting with a new half-year is accepted, and H1 is untouched
+    rec_b.record("detained_on_ice_hold", person_id="BK-1", hold_basis=["court_order"],
+                 occurred_at="2026-07-02 10:00 EDT", allow_new_person_key=True)
+    r = report_for(take_snapshot(log), H1, policy)
+    assert r.detained_individuals == 1 and not any("person keys" in n for n in r.notes)
+    log.close()
+
+
+@SETTINGS
+@given(spellings=st.lists(st.sampled_from(["BK-7", "bk-7", " BK-7", "BK-8"]), min_size=1, max_size=4))
+def test_a_period_with_people_under_two_person_keys_is_warned_in_the_report_060b(tmp_path_factory, policy,
+                                                                                 spellings):
+    """2.129.060(b): whenever a period's people were recorded under two person keys (here: the new key started
+    in H2, then an entry back-dated into H1), the report warns that individuals may be counted twice;
+    under one key, never."""
+    rec_a, log = _recorder(tmp_path_factory.mktemp("f02") / "a.jsonl", policy)
+    for i, b in enumerate(spellings):
+        rec_a.record("detained_on_ice_hold", person_id=b, hold_basis=["court_order"],
+                     occurred_at=f"2026-03-{1 + i:02d} 10:00 EST", allow_duplicate=True)
+    r = report_for(take_snapshot(log), H1, policy)
+    assert not any("person keys" in n for n in r.notes)
+    assert r.detained_individuals == len({s.strip().casefold() for s in spellings})
+    rec_b = EventRecorder(rec_a.guard, person_key=secrets.token_bytes(32), department="Police Department")
+    rec_b.record("detained_on_ice_hold", person_id="BK-9", hold_basis=["court_order"],
+                 occurred_at="2026-07-02 10:00 EDT", allow_new_person_key=True)
+    rec_b.record("detained_on_ice_hold", person_id=spellings[0], hold_basis=["court_order"],
+                 occurred_at="2026-04-02 10:00 EDT")
+    r = report_for(take_snapshot(log), H1, policy)
+    assert any("2 different person keys" in n for n in r.notes)
+    log.close()

@@ -271,6 +271,8 @@ class EventRecorder:
                 return prior  # the same event, retried: nothing new is written or counted
         if (person_id is not None or booking_id is not None) and not allow_new_person_key:
             self._check_person_key()
+        elif (person_id is not None or booking_id is not None) and allow_new_person_key:
+            self._check_new_key_period(ev)
         if etype is EventType.NOTICE_DELIVERED:
             self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
                                    booking_given=booking_id is not None)
@@ -351,6 +353,10 @@ class EventRecorder:
         ev = self._build(etype, **kw)
         if "person_id" not in given and "booking_id" not in given and old.get("booking_sealed"):
             ev["booking_sealed"] = old["booking_sealed"]
+            if old.get("person_key_id"):
+                ev["person_key_id"] = old["person_key_id"]
+            else:
+                ev.pop("person_key_id", None)
         if etype in OBLIGATION_OPENERS and "obligation_ref" in ev and isinstance(old.get("obligation_ref"), str):
             # the same obligation, due the same time after the (corrected) occurrence
             ev["obligation_ref"] = old["obligation_ref"]
@@ -435,6 +441,35 @@ class EventRecorder:
             out["corrected_by"] = later.seq
         return out
 
+    def _check_new_key_period(self, ev: Mapping[str, Any]) -> None:
+        """A new person key may start only where it cannot split a booking in a 060(b) figure: not in a
+        half-year that already holds a booking this key cannot open (that booking, recorded again under the
+        new key, would count as two individuals; w16e F02)."""
+        if self.person_key is None:
+            return
+        from .sealing import unseal
+
+        when = parse_stored(str(ev.get("occurred_at") or ""))
+        if when is None:
+            return
+        j = self.jurisdiction
+        local = when.astimezone(j.tz) if hasattr(j, "tz") else when
+        half = (local.year, local.month > 6)
+        for row in self._ledger().current:
+            sealed = row.event.get("booking_sealed")
+            at = row.occurred
+            if not isinstance(sealed, str) or at is None:
+                continue
+            at = at.astimezone(j.tz) if hasattr(j, "tz") else at
+            if (at.year, at.month > 6) == half and unseal(self.person_key, sealed) is None:
+                first = f"{half[0]}-07-01" if not half[1] else f"{half[0] + 1}-01-01"
+                raise PersonKeyMismatchError(
+                    f"not recorded: seq {row.seq} in the same 2.129.060 half-year names a booking under another "
+                    "person key; with {allow} a booking recorded under both keys would be counted as two "
+                    "individuals in 060(b). A new person key can start only in a new log or with a half-year "
+                    f"that has no entries under the old key (from {first}). Check the person key file "
+                    "(docs/compliance.md step 2): it is probably the old key that should be used.")
+
     def _check_person_key(self) -> None:
         """The person key must be the one the log's recent bookings were sealed under: a booking recorded under
         another key is a second individual in 060(b) (its person reference differs), and cannot be told apart."""
@@ -500,10 +535,11 @@ class EventRecorder:
             ev["person_ref"] = ref
         local = booking_id if booking_id is not None else person_id
         if local is not None and self.person_key is not None:
-            from .sealing import seal
+            from .sealing import key_id, seal
 
             try:
                 ev["booking_sealed"] = seal(self.person_key, local)
+                ev["person_key_id"] = key_id(self.person_key)
             except EventError as e:
                 raise EventError(e.template, param="booking_id" if booking_id is not None else "person_id") from None
         elif booking_id is not None:
@@ -705,6 +741,7 @@ class EventRecorder:
                                  param="booking_id")
         if ob.booking_sealed:
             ev["booking_sealed"] = ob.booking_sealed  # the obligation's booking, whatever spelling was typed
+            ev.pop("person_key_id", None)
         return None
 
     def _check_notice_person(self, ev: dict[str, Any], old: Mapping[str, Any]) -> None:
@@ -735,6 +772,7 @@ class EventRecorder:
 
 # what is not part of the fact itself: ids, references, the derived deadline, sealing
 _NOT_FACT = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id", "booking_sealed",
+                       "person_key_id",
                        "state", "corrects", "related_seq", "reason_code"})
 
 
@@ -756,7 +794,7 @@ def fact_of(ev: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 PERSON_KEY_WINDOW = 1000  # the most recent records read to check the person key matches the log's bookings
 # what a retry must repeat: everything but ids, the derived deadline and sealing (sealing is randomised per write)
-_RETRY_IGNORED = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id",
+_RETRY_IGNORED = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id", "person_key_id",
                             "booking_sealed", "related_seq", "citation"})
 RETRY_WORDS = {"person_ref": "person", "case_ref": "case", "amount": "amount", "currency": "currency",
                "disclosable": "disclosable flag", "state": "custody status", "hold_basis": "hold basis",
@@ -809,8 +847,9 @@ class PersonKeyMismatchError(EventError):
 
     def render(self, names: Mapping[str, str] | None = None) -> str:
         names = dict(names or {})
-        return super().render(names).replace("{allow}", names.get("allow_new_person_key",
-                                                                  "allow_new_person_key=True"))
+        # the option to name is the new-person-key one (w16e F07: it read "again with allow.")
+        names["allow"] = names.get("allow_new_person_key", "allow_new_person_key=True")
+        return super().render(names)
 
 
 class DuplicateEventError(EventError):
