@@ -204,3 +204,32 @@ def test_a_period_with_people_under_two_person_keys_is_warned_in_the_report_060b
     r = report_for(take_snapshot(log), H1, policy)
     assert any("2 different person keys" in n for n in r.notes)
     log.close()
+
+
+# -- F03: the time an event occurred is never silently the time it was typed ------------------------
+def test_events_add_without_occurred_at_says_loudly_which_time_was_used_060(tmp_path):
+    """2.129.060 counts events by when they occurred: `events add` without --occurred-at warns that it is dated
+    now, shows that time, and prints the correction command; the printed notice command asks for the time."""
+    from click.testing import CliRunner
+
+    from status_guard.cli import cli
+
+    log = f"jsonl:{tmp_path / 'a.jsonl'}"
+    r = CliRunner().invoke(cli, ["events", "add", "federal_reimbursement", "--case", "C-9", "--amount", "1.00",
+                                 "--audit", log])
+    assert r.exit_code == 0 and "dated NOW" in r.output and "--reason wrong_time --occurred-at" in r.output
+    r = CliRunner().invoke(cli, ["events", "add", "federal_reimbursement", "--case", "C-8", "--amount", "1.00",
+                                 "--occurred-at", "2026-03-02 10:00 EST", "--audit", log])
+    assert r.exit_code == 0 and "dated NOW" not in r.output
+
+
+def test_a_correction_never_sets_a_field_the_event_type_does_not_have(tmp_path, policy):
+    """w16e F15: custody status on a reimbursement is refused, not listed as a correction to the Clerk."""
+    rec, log = _recorder(tmp_path / "a.jsonl", policy)
+    first = rec.record("federal_reimbursement", case_ref="C-1", amount="5.00", occurred_at="2026-03-02 10:00 EST")
+    with pytest.raises(EventError, match="has no custody status"):
+        rec.correct(first["seq"], reason="wrong_custody_status", in_custody=False)
+    # look-alike: a detainer's custody status is corrected
+    d = rec.record("detainer_request", person_id="BK-4", in_custody=True, occurred_at="2026-03-02 10:00 EST")
+    rec.correct(d["seq"], reason="wrong_custody_status", in_custody=False)
+    log.close()

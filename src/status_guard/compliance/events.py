@@ -351,6 +351,13 @@ class EventRecorder:
             "request_id": request_id, "idempotency_key": idempotency_key,
         }
         ev = self._build(etype, **kw)
+        no_custody = (EventType.FEDERAL_REIMBURSEMENT, EventType.ICE_COOPERATION, EventType.NOTICE_DELIVERED)
+        for k, stored in (("in_custody", "state"), ("disclosable", "disclosable"), ("amount", "amount"),
+                          ("currency", "currency"), ("case_ref", "case_ref")):
+            if k in given and (stored not in ev or (k == "in_custody" and etype in no_custody)):
+                # a field the event type does not have is never "corrected" into the report (w16e F15)
+                raise EventError(f"a {etype.value.replace('_', ' ')} has no {FIELD_NAMES.get(k, k)} ({{param}}); "
+                                 "nothing was recorded", param=k)
         if "person_id" not in given and "booking_id" not in given and old.get("booking_sealed"):
             ev["booking_sealed"] = old["booking_sealed"]
             if old.get("person_key_id"):
@@ -820,6 +827,10 @@ def retry_differences(old: Mapping[str, Any], new: Mapping[str, Any], *, time_gi
         if a != b:
             out.append(k)
     return out
+
+
+FIELD_NAMES = {"in_custody": "custody status", "disclosable": "disclosable status", "amount": "amount",
+               "currency": "currency", "case_ref": "case reference"}
 
 
 class VoidedKeyError(EventError):
