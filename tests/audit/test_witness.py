@@ -355,3 +355,20 @@ def test_the_witness_chain_of_an_untouched_log_is_always_linked_and_consistent(
     assert [f for f in _book(w, sk).check() if f.kind != "discontinuity"] == []
     v = open_audit(f"jsonl:{path}").verify(sk.public_key(), witness=w.stored)
     assert v.ok and v.witness_heads_matched == len({e["sth"]["size"] for e in w.stored})
+
+
+@pytest.mark.parametrize("junk", [{"type": "unreadable", "line": 3}, {"type": "oversized", "line": 4}, {"sth": 1}])
+def test_an_unreadable_witness_entry_is_warned_never_silently_skipped(tmp_path: Path, junk: Any) -> None:
+    """w16e F11: damage to the witness (the anchor against a cut tail) is visible in the verification; the
+    readable heads are still compared (the log stays VALID). Look-alike: a clean witness has no such warning."""
+    sk = Ed25519PrivateKey.generate()
+    w = MemoryWitness()
+    log = _log(f"jsonl:{tmp_path / 'a.jsonl'}", sk, w)
+    for _ in range(6):
+        log.append(REC)
+    log.close()
+    clean = open_audit(f"jsonl:{tmp_path / 'a.jsonl'}").verify(sk.public_key(), witness=w.stored)
+    assert clean.ok and not any("readable tree head" in x for x in clean.warnings)
+    v = open_audit(f"jsonl:{tmp_path / 'a.jsonl'}").verify(sk.public_key(), witness=[*w.stored, junk])
+    assert v.ok and v.witness_heads_matched == len(w.stored)
+    assert any("1 entry of the witness is not a readable tree head" in x for x in v.warnings)

@@ -34,9 +34,12 @@ def test_events_add_records_a_detainer_and_opens_an_obligation(run, log_path):
     assert "overdue" in listing and ref in listing
     run("obligations", "--now", "2026-02-03T00:00:00Z", "--fail-on-overdue", code=1)
     # the tool's own hint closes it: the person is taken from the obligation
-    hint = out.split("then record:")[1].strip().split()
+    import shlex
+
+    hint = shlex.split(out.split("then record:")[1].strip().splitlines()[0])
     assert hint[:4] == ["status-guard", "events", "add", "notice_delivered"]
-    run(*hint[1:], "--occurred-at", "2026-02-01T20:00:00Z")
+    assert hint[-2:] == ["--occurred-at", "WHEN IT WAS GIVEN"]  # the printed command asks for the time (w16e F03)
+    run(*hint[1:-1], "2026-02-01T20:00:00Z")
     assert "no open 2.129.040(g) obligations" in run("obligations")
     rows = json.loads(run("obligations", "--all", "--format", "json"))
     assert rows[0]["status"] == "closed_on_time" and rows[0]["late_by"] is None

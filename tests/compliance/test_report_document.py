@@ -159,3 +159,26 @@ def test_the_pdf_pages_can_be_looked_at(pdf, tmp_path):
         lo, hi = img.convert("L").getextrema()
         assert lo < 100 and hi > 200  # ink on paper
     doc.close()
+
+
+def test_every_table_header_cell_says_what_it_heads_pdf_ua(pdf):
+    """w16e F06 (PDF/UA-1, Matterhorn 15-003): every /TH has a /Scope — /Column in header rows, /Row beside
+    data (the memo's To/Copy/From table included)."""
+    import io
+
+    import pikepdf
+
+    doc = pikepdf.open(io.BytesIO(pdf))
+    scopes: list[str] = []
+    stack = [doc.Root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.get("/S") == "/TH":
+            a = node.get("/A")
+            scopes.append(str(a.get("/Scope")) if isinstance(a, pikepdf.Dictionary) else "none")
+        k = node.get("/K")
+        stack.extend(list(k) if isinstance(k, pikepdf.Array) else ([k] if k is not None else []))
+    assert scopes and "none" not in scopes
+    assert {"/Column", "/Row"} <= set(scopes)

@@ -50,8 +50,9 @@ def test_a_person_key_that_opens_no_booking_in_the_log_is_refused_060b(tmp_path,
     r = report_for(take_snapshot(log), H1, policy)
     assert r.detained_individuals == 1
     # the deliberate new key is possible, and said
+    # (w16e F02: a new key starts with a new half-year, where it cannot split a booking in one 060(b) figure)
     rec_b.record("detained_on_ice_hold", person_id="BK-301", hold_basis=["court_order"],
-                 occurred_at="2026-03-03 14:00 America/New_York", allow_new_person_key=True)
+                 occurred_at="2026-07-03 14:00 America/New_York", allow_new_person_key=True)
     log.close()
 
 

@@ -63,6 +63,9 @@ def test_the_same_template_without_the_basis_fails_ci(tmp_path):
     ("<!-- status-guard: allow no-status-inquiry -->", "gives no legal basis"),
     ("<!-- status-guard: allow no-status-inquery -- 8 U.S.C. §1324a -->", 'did you mean "no-status-inquiry"'),
     ("<!-- status-guard: allow no-hold-on-ice-detainer -- 8 U.S.C. §1357 -->", "admits no declared legal basis"),
+    # w16e F12: a misspelled directive is named, never silently ignored
+    ("<!-- status-guard: alow no-status-inquiry -- 8 U.S.C. §1324a -->", 'did you mean "allow"'),
+    ("# status-guard: Allow_file no-status-inquiry -- 8 U.S.C. §1324a", 'did you mean "allow-file"'),
 ])
 def test_a_suppression_that_cannot_mean_what_it_says_fails_the_scan(tmp_path, guard, comment, why):
     report = _scan(tmp_path, guard, {"f.html": f'{comment}\n<form><input name="citizenship_status"></form>\n'},
@@ -216,3 +219,11 @@ def test_write_baseline_says_which_findings_it_could_not_adopt(tmp_path):
     assert later.exit_code == 1 and adopted >= 1  # the invalid suppression cannot be adopted ...
     # ... and the write said so, naming the file and line, instead of only "N finding(s) adopted"
     assert "1 finding(s) cannot be adopted" in res.output and "form.html:2" in res.output
+
+
+@pytest.mark.parametrize("comment", ["<!-- status-guard: reviewed 2026-03 by the clerk -->",
+                                     "# status-guard: see docs/compliance.md"])
+def test_other_status_guard_comments_are_not_misspelled_suppressions_lookalike(tmp_path, guard, comment):
+    """Look-alike (w16e F12): a comment that merely mentions status-guard is not a suppression problem."""
+    report = _scan(tmp_path, guard, {"f.html": f'{comment}\n<form><input name="first_name"></form>\n'}, text=False)
+    assert not [f for f in report.findings if f.kind.value == "suppression"]

@@ -450,6 +450,7 @@ EVENT: dict[str, Validator] = {
     # local id sealed under the person key (AES-SIV, never in clear), and corrections (never edits)
     "hold_basis": list_of(ident, max_items=16),
     "booking_sealed": hex_digest,
+    "person_key_id": hex_digest,  # which person key sealed it (a fingerprint, not the key): 060(b) warns on two
     "corrects": reference,
     "reason_code": ident,
 }

@@ -719,6 +719,13 @@ def _witness(ctx: _Ctx, entries: Sequence[Mapping[str, Any]], expected_log_id: s
     from .witness.book import WitnessBook
 
     book = WitnessBook([ctx.public_key] if ctx.public_key is not None else []).extend(entries)
+    if book.malformed:
+        # damage to the witness (the anchor against a cut tail) is shown, never skipped silently (w16e F11)
+        n = len(book.malformed)
+        what = "is not a readable tree head" if n == 1 else "are not readable tree heads"
+        ctx.warnings.append(f"witness: {n} entr{'y' if n == 1 else 'ies'} of the witness {what} "
+                            f"({book.malformed[0].message}{', …' if n > 1 else ''}): the witness file may be damaged or "
+                            "written by something else; the readable heads were still compared")
     log = ctx.log_id
     if expected_log_id is not None and log is not None and log != expected_log_id:
         return  # reported by the caller (swapped)

@@ -220,6 +220,13 @@ def _run_recording(log: Any, fn: Any) -> dict[str, Any]:
 
 def _said(stored: dict[str, Any], j: Any, closed_by: int | None = None) -> None:
     ev = stored["event"]
+    if stored.get("already_recorded"):
+        later = stored.get("corrected_by")
+        click.echo(f"already recorded: this {ev['type']} is seq {stored['seq']} ({ev['event_id']}), occurred "
+                   f"{j.show(ev.get('occurred_at'))} — a retry with the same idempotency key; nothing new was "
+                   "written or counted" + (f" (it was corrected by seq {later}; the report counts the corrected "
+                                           "facts)" if later is not None else ""))
+        return
     what = "withdrew" if ev["type"] == "void" else ("recorded correction of" if ev.get("corrects") else "recorded")
     click.echo(f"{what} {ev['type'] if ev['type'] != 'void' else 'record ' + str(ev.get('related_seq'))} as seq "
                f"{stored['seq']} ({ev['event_id']}), occurred {j.show(ev.get('occurred_at'))}")
@@ -232,7 +239,8 @@ def _said(stored: dict[str, Any], j: Any, closed_by: int | None = None) -> None:
     elif "obligation_ref" in ev and ev["type"] not in ("notice_delivered", "void"):
         click.echo(f"opened 2.129.040(g) obligation {ev['obligation_ref']} (due {j.show(ev['due_at'])}): give the "
                    "person a copy of the detainer or warrant, then record:\n"
-                   f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']}")
+                   f"    status-guard events add notice_delivered --obligation {ev['obligation_ref']} "
+                   "--occurred-at \"WHEN IT WAS GIVEN\"")
 
 
 def _closed_obligation(log: Any, stored: dict[str, Any]) -> Any:
@@ -294,7 +302,7 @@ def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
               help="notice_delivered: the obligation it closes (the person is taken from the obligation)")
 @click.option("--occurred-at", default=None, metavar="TIME",
               help="when it happened, with a time zone: '2026-03-01 14:00 America/New_York' or "
-                   "2026-03-01T14:00-05:00 (default: now)")
+                   "2026-03-01T14:00-05:00 ('now' for this minute; left out, it is dated now, with a warning)")
 @click.option("--department", default=None, help="department recording the event")
 @click.option("--idempotency-key", default=None,
               help="the police system's own id for this event: recording it twice yields the same event id, "
@@ -315,6 +323,9 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
                allow_duplicate: bool, allow_new_person_key: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
+    defaulted = occurred_at is None
+    if occurred_at is not None and occurred_at.strip().casefold() == "now":
+        occurred_at = None
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
     j = rec.jurisdiction
     bases = _hold_bases(hold_basis, j)
@@ -326,6 +337,13 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
+    if defaulted and not stored.get("already_recorded"):
+        # the time it occurred was not given: say loudly which time was used, and how to fix it (w16e F03)
+        ev = stored["event"]
+        click.echo(style("warning:", err=True, fg="yellow", bold=True) + f" no --occurred-at was given, so it is "
+                   f"dated NOW ({j.show(ev.get('occurred_at'))}); the report counts it then. If it happened at "
+                   f"another time: status-guard events correct {stored['seq']} --reason wrong_time --occurred-at "
+                   "\"WHEN IT HAPPENED\"", err=True)
     if closed is not None:
         _said_notice(closed, rec.person_key, j)
     elif stored["event"]["type"] == "notice_delivered":  # the log could not be read back: say what is certain

@@ -32,6 +32,7 @@ from typing import Any
 from status_guard.errors import RefusedError
 
 from .errors import EventError
+from .identifiers import same_id
 from .jurisdiction import Jurisdiction, iso_z, jurisdiction_of, parse_instant, parse_stored
 
 __all__ = ["EventError", "EventRecorder", "EventType", "event_of", "iso_z", "parse_when", "person_ref"]
@@ -265,12 +266,14 @@ class EventRecorder:
                          idempotency_key=idempotency_key)
         if idempotency_key is not None:
             self._check_retry(ev, time_given=occurred_at is not None)
+            prior = self._retried(ev)
+            if prior is not None:
+                return prior  # the same event, retried: nothing new is written or counted
         if (person_id is not None or booking_id is not None) and not allow_new_person_key:
             self._check_person_key()
+        elif (person_id is not None or booking_id is not None) and allow_new_person_key:
+            self._check_new_key_period(ev)
         if etype is EventType.NOTICE_DELIVERED:
-            prior = self._ledger().all_events.get(ev["event_id"]) if idempotency_key is not None else None
-            if prior is not None:
-                return dict(prior.record)  # the same notice retried with its idempotency key (checked above)
             self._close_obligation(ev, person_given=person_id is not None or person_ref is not None,
                                    booking_given=booking_id is not None)
         elif self.refuse_duplicates and not allow_duplicate:
@@ -348,8 +351,19 @@ class EventRecorder:
             "request_id": request_id, "idempotency_key": idempotency_key,
         }
         ev = self._build(etype, **kw)
+        no_custody = (EventType.FEDERAL_REIMBURSEMENT, EventType.ICE_COOPERATION, EventType.NOTICE_DELIVERED)
+        for k, stored in (("in_custody", "state"), ("disclosable", "disclosable"), ("amount", "amount"),
+                          ("currency", "currency"), ("case_ref", "case_ref")):
+            if k in given and (stored not in ev or (k == "in_custody" and etype in no_custody)):
+                # a field the event type does not have is never "corrected" into the report (w16e F15)
+                raise EventError(f"a {etype.value.replace('_', ' ')} has no {FIELD_NAMES.get(k, k)} ({{param}}); "
+                                 "nothing was recorded", param=k)
         if "person_id" not in given and "booking_id" not in given and old.get("booking_sealed"):
             ev["booking_sealed"] = old["booking_sealed"]
+            if old.get("person_key_id"):
+                ev["person_key_id"] = old["person_key_id"]
+            else:
+                ev.pop("person_key_id", None)
         if etype in OBLIGATION_OPENERS and "obligation_ref" in ev and isinstance(old.get("obligation_ref"), str):
             # the same obligation, due the same time after the (corrected) occurrence
             ev["obligation_ref"] = old["obligation_ref"]
@@ -410,6 +424,58 @@ class EventRecorder:
             + "; ".join(parts) + ". The stored entry is the one that counts. If it was wrong, correct it "
             f"(status-guard events correct {prior.seq}); if this is another event, give it its own key.",
             seq=prior.seq, fields=tuple(diffs))
+
+    def _retried(self, ev: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A retry of an entry already stored under this idempotency key (its details checked by
+        :meth:`_check_retry`): the stored record, marked ``already_recorded`` (nothing is appended, so the caller
+        is told the seq that counts). A key whose entry was withdrawn (voided) is refused: the event id is
+        the withdrawn one, so a new entry under it could never count (w16e F01)."""
+        ledger = self._ledger()
+        prior = ledger.all_events.get(str(ev.get("event_id")))
+        if prior is None:
+            return None
+        later_seq = ledger.superseded_by.get(prior.event_id or "")
+        later = ledger.find(later_seq) if later_seq is not None else None
+        if later is not None and later.type == EventType.VOID.value:
+            raise VoidedKeyError(
+                f"not recorded: this idempotency key ({{param}}) belongs to seq {prior.seq} "
+                f"({str(prior.type).replace('_', ' ')}, {prior.event_id}), which was withdrawn by seq {later.seq} "
+                "(void). An entry under a withdrawn key would never be counted. To record the event again, "
+                "give it a new idempotency key (for example the same id with '-r2' added) or none.", seq=prior.seq)
+        out = dict(prior.record)
+        out["already_recorded"] = True
+        if later is not None:
+            out["corrected_by"] = later.seq
+        return out
+
+    def _check_new_key_period(self, ev: Mapping[str, Any]) -> None:
+        """A new person key may start only where it cannot split a booking in a 060(b) figure: not in a
+        half-year that already holds a booking this key cannot open (that booking, recorded again under the
+        new key, would count as two individuals; w16e F02)."""
+        if self.person_key is None:
+            return
+        from .sealing import unseal
+
+        when = parse_stored(str(ev.get("occurred_at") or ""))
+        if when is None:
+            return
+        j = self.jurisdiction
+        local = when.astimezone(j.tz) if hasattr(j, "tz") else when
+        half = (local.year, local.month > 6)
+        for row in self._ledger().current:
+            sealed = row.event.get("booking_sealed")
+            at = row.occurred
+            if not isinstance(sealed, str) or at is None:
+                continue
+            at = at.astimezone(j.tz) if hasattr(j, "tz") else at
+            if (at.year, at.month > 6) == half and unseal(self.person_key, sealed) is None:
+                first = f"{half[0]}-07-01" if not half[1] else f"{half[0] + 1}-01-01"
+                raise PersonKeyMismatchError(
+                    f"not recorded: seq {row.seq} in the same 2.129.060 half-year names a booking under another "
+                    "person key; with {allow} a booking recorded under both keys would be counted as two "
+                    "individuals in 060(b). A new person key can start only in a new log or with a half-year "
+                    f"that has no entries under the old key (from {first}). Check the person key file "
+                    "(docs/compliance.md step 2): it is probably the old key that should be used.")
 
     def _check_person_key(self) -> None:
         """The person key must be the one the log's recent bookings were sealed under: a booking recorded under
@@ -476,10 +542,11 @@ class EventRecorder:
             ev["person_ref"] = ref
         local = booking_id if booking_id is not None else person_id
         if local is not None and self.person_key is not None:
-            from .sealing import seal
+            from .sealing import key_id, seal
 
             try:
                 ev["booking_sealed"] = seal(self.person_key, local)
+                ev["person_key_id"] = key_id(self.person_key)
             except EventError as e:
                 raise EventError(e.template, param="booking_id" if booking_id is not None else "person_id") from None
         elif booking_id is not None:
@@ -681,6 +748,7 @@ class EventRecorder:
                                  param="booking_id")
         if ob.booking_sealed:
             ev["booking_sealed"] = ob.booking_sealed  # the obligation's booking, whatever spelling was typed
+            ev.pop("person_key_id", None)
         return None
 
     def _check_notice_person(self, ev: dict[str, Any], old: Mapping[str, Any]) -> None:
@@ -711,6 +779,7 @@ class EventRecorder:
 
 # what is not part of the fact itself: ids, references, the derived deadline, sealing
 _NOT_FACT = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id", "booking_sealed",
+                       "person_key_id",
                        "state", "corrects", "related_seq", "reason_code"})
 
 
@@ -724,13 +793,15 @@ def fact_of(ev: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         if k == "occurred_at" and isinstance(v, str):
             dt = parse_stored(v)
             v = dt.isoformat() if dt is not None else v
+        elif k == "case_ref" and isinstance(v, str):
+            v = same_id(v)  # inv-1 typed again as INV-1 is the same entry (w16e F14)
         out.append((k, repr(sorted(v) if isinstance(v, list) else v)))
     return tuple(sorted(out))
 
 
 PERSON_KEY_WINDOW = 1000  # the most recent records read to check the person key matches the log's bookings
 # what a retry must repeat: everything but ids, the derived deadline and sealing (sealing is randomised per write)
-_RETRY_IGNORED = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id",
+_RETRY_IGNORED = frozenset({"event_id", "obligation_ref", "due_at", "idempotency_key", "request_id", "person_key_id",
                             "booking_sealed", "related_seq", "citation"})
 RETRY_WORDS = {"person_ref": "person", "case_ref": "case", "amount": "amount", "currency": "currency",
                "disclosable": "disclosable flag", "state": "custody status", "hold_basis": "hold basis",
@@ -758,6 +829,18 @@ def retry_differences(old: Mapping[str, Any], new: Mapping[str, Any], *, time_gi
     return out
 
 
+FIELD_NAMES = {"in_custody": "custody status", "disclosable": "disclosable status", "amount": "amount",
+               "currency": "currency", "case_ref": "case reference"}
+
+
+class VoidedKeyError(EventError):
+    """A retry under an idempotency key whose entry was voided (nothing stored)."""
+
+    def __init__(self, template: str, seq: int) -> None:
+        super().__init__(template, param="idempotency_key")
+        self.earlier_seq = seq
+
+
 class IdempotencyConflictError(EventError):
     """A retry under an idempotency key already used for an entry with other details (nothing stored)."""
 
@@ -775,8 +858,9 @@ class PersonKeyMismatchError(EventError):
 
     def render(self, names: Mapping[str, str] | None = None) -> str:
         names = dict(names or {})
-        return super().render(names).replace("{allow}", names.get("allow_new_person_key",
-                                                                  "allow_new_person_key=True"))
+        # the option to name is the new-person-key one (w16e F07: it read "again with allow.")
+        names["allow"] = names.get("allow_new_person_key", "allow_new_person_key=True")
+        return super().render(names)
 
 
 class DuplicateEventError(EventError):

@@ -1,4 +1,5 @@
-"""One repair pass over WeasyPrint's tagged PDF: running page furniture becomes a pagination artifact.
+"""Repair passes over WeasyPrint's tagged PDF: running page furniture becomes a pagination artifact,
+and every table header cell gets a /Scope (PDF/UA-1, Matterhorn 15-003).
 
 WeasyPrint (70) tags the text of page margin boxes (our "Page 3 of 6" and the running title) as
 marked content with an MCID that no structure element claims. A screen reader then meets content
@@ -42,12 +43,46 @@ def _claimed(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
     return found
 
 
+def _header_scopes(pdf: pikepdf.Pdf) -> bool:
+    """Give every /TH structure element a /Scope (PDF/UA-1, Matterhorn 15-003; w16e F06): WeasyPrint does
+    not carry the HTML ``scope`` into the tag tree. A header in a /THead row, or in a row of headers only, is
+    a /Column header; a header beside data cells is a /Row header. Returns whether anything changed."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return False
+    changed = False
+    stack: list[tuple[object, object]] = [(root, None)]
+    while stack:
+        node, parent = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        k = node.get("/K")
+        kids = [c for c in (list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k]))
+                if isinstance(c, pikepdf.Dictionary) and c.get("/Type") != "/MCR"]
+        if node.get("/S") == "/TR":
+            cells = [c for c in kids if c.get("/S") in ("/TH", "/TD")]
+            in_head = isinstance(parent, pikepdf.Dictionary) and parent.get("/S") == "/THead"
+            all_headers = bool(cells) and all(c.get("/S") == "/TH" for c in cells)
+            for c in cells:
+                if c.get("/S") != "/TH":
+                    continue
+                attrs = c.get("/A")
+                if isinstance(attrs, pikepdf.Dictionary) and "/Scope" in attrs:
+                    continue
+                scope = "/Column" if in_head or all_headers else "/Row"
+                c.A = pikepdf.Dictionary(O=pikepdf.Name("/Table"), Scope=pikepdf.Name(scope))
+                changed = True
+        for c in kids:
+            stack.append((c, node))
+    return changed
+
+
 def pagination_artifacts(data: bytes) -> bytes:
     """``data`` with every marked-content sequence that no structure element claims turned into a
     ``/Artifact <</Type /Pagination>>`` sequence. Returns ``data`` unchanged when there is none."""
     pdf = pikepdf.open(io.BytesIO(data))
     claimed = _claimed(pdf)
-    changed = False
+    changed = _header_scopes(pdf)
     for page in pdf.pages:
         num = page.obj.objgen[0]
         ops = pikepdf.parse_content_stream(page)

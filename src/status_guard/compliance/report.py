@@ -29,6 +29,7 @@ from functools import cached_property
 from typing import Any
 
 from .events import LODGED_TYPES, TITLES, EventType
+from .identifiers import same_id
 from .index import LogIndex, build_index, epoch_to_iso
 from .jurisdiction import Jurisdiction, jurisdiction_of, parse_stored
 from .ledger import Correction, EventRow, Ledger, ledger_of
@@ -425,6 +426,7 @@ class EventFigures:
     orphans: int
     duplicates: int
     conflicts: tuple[int, ...]
+    person_keys: int = 0   # person keys the period's people were recorded under (>1: 060(b) may count twice)
 
 
 def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction,
@@ -439,7 +441,10 @@ def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction
     transferred: set[str] = set()
     transfer_events = 0
     reimb: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    coop: dict[str, bool] = {}  # case -> all parts disclosable
+    coop: dict[str, bool] = {}  # case (as same_id) -> all parts disclosable
+    key_ids: set[str] = set()  # person keys (fingerprints) of the period's 060(b) entries (w16e F02)
+    people_types = {EventType.DETAINED_ON_ICE_HOLD.value, EventType.TRANSFERRED_TO_ICE.value}
+    spelling: dict[str, str] = {}  # same_id(case) -> the spelling first recorded (shown in 060(d))
     uncountable = 0
     entered_after = 0
     latest_entry: datetime | None = None
@@ -458,6 +463,8 @@ def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction
             entered_after += 1
             latest_entry = logged if latest_entry is None or logged > latest_entry else latest_entry
         ev, etype, person = row.event, row.type, row.event.get("person_ref")
+        if isinstance(ev.get("person_key_id"), str) and etype in people_types:
+            key_ids.add(ev["person_key_id"])
         if etype in lodged_values:
             lodged[etype] += 1
             lodged_by_month[period.month_of(when)][etype] += 1
@@ -483,20 +490,22 @@ def event_figures(ledger: Ledger, period: Period, now: datetime, j: Jurisdiction
             if not isinstance(case, str) or not amount.is_finite():
                 uncountable += 1
                 continue
-            reimb[(case, str(ev.get("currency") or "USD"))].append(amount)
+            key = same_id(case)  # one normalisation of identifiers for every 060 figure (w16e F14)
+            reimb[(spelling.setdefault(key, case.strip()), str(ev.get("currency") or "USD"))].append(amount)
         elif etype == EventType.ICE_COOPERATION.value:
             case, disc = ev.get("case_ref"), ev.get("disclosable")
             if not isinstance(case, str):
                 uncountable += 1
                 continue
             # fail closed: anything not explicitly disclosable keeps the whole case out
-            coop[case] = coop.get(case, True) and disc is True
+            key = same_id(case)
+            coop[key] = coop.get(key, True) and disc is True
 
     obs, orphans = obligations if obligations is not None else obligations_from(ledger)
     return EventFigures(lodged, lodged_by_month, frozenset(detained), detained_events, frozenset(transferred),
                         transfer_events, dict(reimb), coop, uncountable, entered_after, latest_entry,
                         _notices(obs, period, now, j), _correction_rows(ledger.corrections, period, j),
-                        len(orphans), ledger.duplicates, tuple(ledger.conflicts))
+                        len(orphans), ledger.duplicates, tuple(ledger.conflicts), len(key_ids))
 
 
 def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[str, Any] | None = None,
@@ -544,6 +553,11 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
         notes.append(f"{len(e.conflicts)} correction record(s) name an event that does not exist or was "
                      "already corrected; they change nothing (records " + ", ".join(map(str, e.conflicts[:10]))
                      + ").")
+    if e.person_keys > 1:
+        notes.append(f"WARNING: the people in this period were recorded under {e.person_keys} different person keys. "
+                     "A person whose booking was recorded under two keys is counted as two individuals in "
+                     "2.129.060(b): the individual figures may be too high. See docs/compliance.md (the person "
+                     "key stays the same).")
     if e.orphans:
         notes.append(f"{e.orphans} notice record(s) could not be matched to an open 040(g) obligation "
                      "(see the dashboard's obligations page).")

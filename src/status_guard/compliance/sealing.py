@@ -86,3 +86,12 @@ def key_matches_none(person_key: bytes | None, sealed_values: object) -> bool:
             if unseal(person_key, s) is not None:
                 return False
     return seen
+
+
+def key_id(person_key: bytes) -> str:
+    """A fingerprint of the person key (32 hex characters; the key cannot be recovered from it): written
+    beside each sealed booking so a report can tell entries made under two keys apart (w16e F02)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(bytes(person_key), b"status_guard:person-key-id", hashlib.sha256).hexdigest()[:32]

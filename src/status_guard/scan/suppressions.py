@@ -29,6 +29,7 @@ from ..model import Claim
 _SUPPRESS_RE = re.compile(r"status-guard:\s*(?P<what>allow-file|allow)\b(?P<rest>.*)")
 _CLOSERS = ("-->", "#}", "*/", "%}", "-%}")
 _COMMENT_OPENERS = ("<!--", "{#", "#", "--", "//", "/*", "{%", ";")
+_WORD_RE = re.compile(r"status-guard:\s*(?P<word>[A-Za-z][A-Za-z_-]*)")
 _RULE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:()\-]*")
 _BASIS_RE = re.compile(r"[A-Za-z0-9§][A-Za-z0-9 .,;:§()'/&-]{4,159}")
 
@@ -60,6 +61,14 @@ def find(source: str) -> list[Suppression]:
             continue  # not in a comment: a string or label that happens to say it
         m = _SUPPRESS_RE.match(text, at)
         if m is None:
+            # a misspelled directive (`alow`, `allow_file`) is reported, never silently ignored (w16e F12)
+            w = _WORD_RE.match(text, at)
+            word = w.group("word") if w else ""
+            close = difflib.get_close_matches(word.casefold(), ["allow", "allow-file"], n=1, cutoff=0.6) if word else []
+            if close:
+                out.append(Suppression(n, at + 1, False, (), "",
+                                       problem=f'unknown directive `{word[:40]}` (did you mean "{close[0]}"?): '
+                                               "write `status-guard: allow RULE -- LEGAL BASIS`"))
             continue
         rest = m.group("rest").rstrip()
         for closer in _CLOSERS:
@@ -85,6 +94,8 @@ def next_code_line(source_lines: Sequence[str], line: int) -> int | None:
 
 def resolve(policy: Any, s: Suppression) -> None:
     """Check a suppression against the policy and turn it into the claims it declares (or a problem)."""
+    if s.problem is not None:
+        return  # already named (a misspelled directive)
     if not s.rules:
         s.problem = "names no rule: write `status-guard: allow RULE -- LEGAL BASIS`"
         return
