@@ -79,13 +79,50 @@ def _genuine_non_latin(word: str) -> bool:
     return any(c.isalpha() and not _is_latin_letter(c) and c not in _HOMOGLYPHS for c in word)
 
 
+def _script(ch: str) -> str:
+    if _is_latin_letter(ch):
+        return "latin"
+    name = unicodedata.name(ch, "")
+    return "cyrillic" if name.startswith("CYRILLIC") else "greek" if name.startswith("GREEK") else ""
+
+
+#: Latin letter -> its look-alike in Cyrillic / Greek (the reverse of ``_HOMOGLYPHS``; first wins)
+_REVERSE: dict[str, dict[str, str]] = {"cyrillic": {}, "greek": {}}
+for _k, _v in _HOMOGLYPHS.items():
+    if _script(_k) in _REVERSE:
+        _REVERSE[_script(_k)].setdefault(_v, _k)
+_REVERSE_TABLE = {k: str.maketrans(v) for k, v in _REVERSE.items()}
+
+
+def _to_majority_script(word: str, real: bool = False) -> str:
+    """A word written mostly in Cyrillic (or Greek) with a few Latin look-alike letters in it
+    (``Местo``, ``Иммигрaционный``: TR39's mixed-script confusable) is that script's word: its
+    Latin look-alikes take the majority script's letter. Latin-majority words are left to the
+    Latin fold below. In real Cyrillic/Greek text (``real``) a tie goes to that script (``hа``
+    in ``Вид hа жительство``)."""
+    counts: dict[str, int] = {}
+    for c in word:
+        if c.isalpha():
+            sc = _script(c)
+            counts[sc] = counts.get(sc, 0) + 1
+    latin = counts.pop("latin", 0)
+    if not latin or not counts:
+        return word
+    major, n = max(counts.items(), key=lambda kv: kv[1])
+    if major in _REVERSE_TABLE and (n > latin or (real and n == latin)):
+        return word.translate(_REVERSE_TABLE[major])
+    return word
+
+
 def fold_homoglyphs(text: str) -> str:
     """Fold look-alike letters in words that are Latin, or made only of look-alikes — unless the
     text is real Russian/Greek (it holds a word with letters no Latin one looks like): then a word
-    made only of look-alikes (``марта``, ``раса``) is a real word too and stays."""
+    made only of look-alikes (``марта``, ``раса``) is a real word too and stays. A word mostly in
+    Cyrillic/Greek with Latin look-alikes in it is first made whole in its own script."""
     if text.isascii():
         return text
     real = any(_genuine_non_latin(w) for w in _WORD.findall(text))
+    text = _WORD.sub(lambda m: _to_majority_script(m.group(0), real), text)
 
     def fold(m: re.Match[str]) -> str:
         word = m.group(0)

@@ -217,8 +217,12 @@ class Classifier:
         # the nearest owner to the leaf decides: a person named below an organisation's or a
         # place's element (``School/Student/HomeAddress``) owns what follows, not the school
         persons = self._person_segments(a)
-        vocabulary = tuple(h for h in a.vocabulary if not (h.container and not h.categories and not h.reference)
+        # reference data decides only until a person is named below it: ``j:Court/defendant/...``
+        # and ``RefCountry/student/birthCountry`` are about that person (r13e F12)
+        vocabulary = tuple(h for h in a.vocabulary if not (h.container and not h.categories)
                            or not any(h.segment < p for p in persons))
+        # the reference element's own words stay reference data (``j:Court`` is no hearing)
+        ref_upto = max((h.segment for h in a.vocabulary if h.reference), default=-1)
         if any(h.reference for h in vocabulary):
             return EMPTY  # reference data or a directory: nothing here is about a member of the public
         # the innermost element that is not a container decides what is at and below it
@@ -245,6 +249,8 @@ class Classifier:
             end_seg = a.seg_of[m.end - 1] if not m.compact and 0 < m.end <= len(a.seg_of) else last
             if leaf is not None and (m.compact or seg >= leaf_seg):
                 continue  # the standard's element is authoritative for its own segment and below
+            if not m.compact and end_seg <= ref_upto:
+                continue  # words of reference data above a person named below it
             cat: str | None = m.category
             reason = m.reason
             owner = self._owner(a, m, source, context_owner)

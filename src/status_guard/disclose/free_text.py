@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+import re
 
 from ..model import Item
 from .custody_spans import CATEGORY as CUSTODY
@@ -26,8 +27,36 @@ WINDOW = 20_000
 OVERLAP = 1_000
 
 
+#: scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): a text in
+#: them is free text without a space in it (r13e F01); a character carries a word's weight
+_NO_SPACE_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                              r"\u4e00-\u9fff\uf900-\ufaff]")
+MIN_NO_SPACE_LENGTH = 8
+#: a finding of these categories is never "the declared value itself": a public-record field
+#: releases an incident's address or date, not a custody, birthplace or status sentence (r13e F02)
+_NEVER_WHOLE = frozenset({"incarceration_status", "place_of_birth", "immigration_status", "citizenship_status",
+                          "detention_basis", "alien_registration_number", "visa_or_passport", "national_origin",
+                          "release_date", "hearing_information", "work_address"})
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _no_space_text(value: str) -> bool:
+    return len(_NO_SPACE_SCRIPT.findall(value)) >= MIN_NO_SPACE_LENGTH
+
+
 def looks_like_free_text(value: Any) -> bool:
-    return isinstance(value, str) and len(value) >= MIN_FREE_TEXT_LENGTH and " " in value.strip()
+    if not isinstance(value, str):
+        return False
+    return (len(value) >= MIN_FREE_TEXT_LENGTH and " " in value.strip()) or _no_space_text(value)
+
+
+def released_as_declared(value: str, found: Sequence[Any]) -> bool:
+    """A declared public-record value that is one address or one date and nothing else: what the
+    declaration releases. Never a labelled value (``Country of birth: …``), a sentence (five or more
+    words) or a custody/status/birthplace/release/hearing/work finding."""
+    if not whole_value(value, found) or any(f.category in _NEVER_WHOLE for f in found):
+        return False
+    return ":" not in value and "=" not in value and len(_LETTER_WORD.findall(value)) < 5
 
 
 @dataclass
@@ -53,13 +82,14 @@ def redact_free_text(detector: Any, hidden: frozenset[str], leaves: Sequence[Lea
     for i in visible:
         value = leaves[i].value
         if not looks_like_free_text(value) and not (i in short and isinstance(value, str)
-                                                    and (" " in value.strip() or leaves[i].kind == "text")):
+                                                    and (" " in value.strip() or leaves[i].kind == "text"
+                                                         or bool(_NO_SPACE_SCRIPT.search(value)))):
             continue
         try:
             found = detect_windows(detector, value, covered)
             if CUSTODY in covered:  # named custody places and detention (custody_spans, r10b F07)
                 found = [*found, *custody_spans(value)]
-            if i in short and found and leaves[i].kind == "value" and whole_value(value, found):
+            if i in short and found and leaves[i].kind == "value" and released_as_declared(value, found):
                 # a declared public-record leaf whose whole value is one address / one date: that
                 # value is what the declaration releases (an incident location, an arrest date);
                 # spans are removed only from a longer text that mentions them. Only a field's

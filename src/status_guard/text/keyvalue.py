@@ -62,6 +62,19 @@ LABEL_NUMBER_CATEGORIES = frozenset({"alien_registration_number"})
 _VALUE_CORE = regex.compile(r"\d{2}[- ]?\d{3}[- ]?\d{3}")
 
 
+#: an export column key: capitals joined by "_" (``RLS_DT``, ``NEXT_CRT_DT``), then a space and its value
+#: up to the next such key, the line's end or a sentence end (a space-separated JMS row, r13e F14)
+_CAPS_KEY = r"\p{Lu}[\p{Lu}\p{N}]*(?:_[\p{Lu}\p{N}]+)+"
+_SPACED_ROW = regex.compile(
+    r"(?<![\w\"])(?P<key>" + _CAPS_KEY + r")[ \t]+(?P<value>(?:(?!" + _CAPS_KEY + r"\b)[^\s:=|,;\"][^\s|;\"]*[ \t]?){1,6})")
+#: a pasted JSON member: "KEY": "value"
+_JSON_MEMBER = regex.compile(r'"(?P<key>\p{L}[\p{L}\p{N}_ .-]{0,40})"[ \t]*:[ \t]*"(?P<value>[^"\n]{1,160})"')
+#: a header line and a data line of a pipe-, comma- or tab-separated export
+_CELL_SEP = regex.compile(r"[|,\t]")
+_RUN_ON = regex.compile(r"[ \t]+\p{Lu}\p{Ll}")
+_HEADER_CELL = regex.compile(r"^[ \t]*\p{L}[\p{L}\p{N}_. -]{0,40}[ \t]*$")
+
+
 @dataclass(frozen=True, slots=True)
 class KeyValue:
     key: str
@@ -69,8 +82,51 @@ class KeyValue:
     value_end: int
 
 
-def key_values(text: str, _depth: int = 0) -> list[KeyValue]:
+def export_rows(text: str) -> list[KeyValue]:
+    """Fields of a pasted export with no ``:``/``=``: a space-separated row of capital ``_`` keys,
+    JSON members, and a header line followed by a data line with as many cells (r13e F14)."""
     out: list[KeyValue] = []
+    if "_" in text:
+        for m in _SPACED_ROW.finditer(text, timeout=1.0):
+            s, e = m.span("value")
+            while e > s and text[e - 1] in " \t,.":
+                e -= 1
+            if e > s:
+                out.append(KeyValue(m.group("key"), s, e))
+    if '"' in text:
+        for m in _JSON_MEMBER.finditer(text, timeout=1.0):
+            out.append(KeyValue(m.group("key"), *m.span("value")))
+    lines = text.split("\n")
+    pos = [0]
+    for ln in lines:
+        pos.append(pos[-1] + len(ln) + 1)
+    for k in range(len(lines) - 1):
+        head, data = lines[k], lines[k + 1]
+        if not _CELL_SEP.search(head):
+            continue
+        sep = max("|,\t", key=head.count)
+        hcells, dcells = head.split(sep), data.split(sep)
+        # the header may follow a sentence on its line ("Copied from JMS: BKG_NO|…"), the data line
+        # may run on into the next sentence ("…|HAITI Report by Sgt. Doe, unit 4.")
+        hcells[0] = regex.split(r"[\s:]+", hcells[0].strip())[-1]
+        if len(dcells) > len(hcells):
+            dcells = dcells[:len(hcells) - 1] + [sep.join(dcells[len(hcells) - 1:])]
+        if len(hcells) < 2 or len(hcells) != len(dcells) or not all(_HEADER_CELL.match(c) for c in hcells):
+            continue
+        end = _RUN_ON.search(dcells[-1])
+        if end:
+            dcells[-1] = dcells[-1][:end.start()]
+        at = pos[k + 1]
+        for h, d in zip(hcells, dcells):
+            if d.strip() and not _EMPTY_VALUE.match(d):
+                lead = len(d) - len(d.lstrip())
+                out.append(KeyValue(h.strip(), at + lead, at + len(d.rstrip())))
+            at += len(d) + 1
+    return out
+
+
+def key_values(text: str, _depth: int = 0) -> list[KeyValue]:
+    out: list[KeyValue] = export_rows(text) if _depth == 0 else []
     if ":" not in text and "=" not in text and "：" not in text and "#" not in text and " - " not in text:
         return out
     for m in _KEY_VALUE.finditer(text, timeout=1.0):
