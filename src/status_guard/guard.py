@@ -375,12 +375,7 @@ class Guard:
         count: int | None = None,
     ) -> dict[str, Any]:
         """What :meth:`record` offers the audit log for ``decision`` (not yet validated or chained)."""
-        rec = decision.to_record()
-        # a redaction over 3 000 records names one path per record: summarised so the record fits
-        # the log's limits and holds no value a client chose as a key (never dropped)
-        # SQL paths are the database's own table and column names (not keys a client chose): kept
-        # exactly, digits included, unless the log would read them as a value (names=True)
-        rec["fields"] = summarise_paths([*rec["fields"], *(given or ())], names=adapter == "sql")
+        rec = _decision_record(decision, tuple(given or ()), adapter == "sql")
         if count is not None:
             rec["count"] = count
         rec.update(
@@ -436,6 +431,47 @@ class Guard:
             else:
                 out[i] = AuditUnavailableError(f"audit log unavailable: {res.__class__.__name__}")
         return out
+
+
+#: the value-free part of the audit record of a decision object, remembered by the decision's
+#: identity (issue 15): a remembered verdict replays the SAME frozen Decision objects on every
+#: request, and a redaction over many fields spent most of its audit CPU re-summarising its paths.
+#: The entry holds the decision itself, so its id cannot be reused while it is remembered.
+_RECORD_MEMO: dict[tuple[int, tuple[str, ...], bool], tuple[Decision, dict[str, Any]]] = {}
+_RECORD_MEMO_MAX = 2048
+
+
+def _decision_record(decision: Decision, given: tuple[str, ...], names: bool) -> dict[str, Any]:
+    """``decision.to_record()`` with its field paths summarised (``summarise_paths``), as a fresh
+    copy the caller may change: a pure function of the (frozen) decision, ``given`` and ``names``."""
+    key = (id(decision), given, names)
+    hit = _RECORD_MEMO.get(key)
+    if hit is None or hit[0] is not decision:
+        rec = decision.to_record()
+        # a redaction over 3 000 records names one path per record: summarised so the record fits
+        # the log's limits and holds no value a client chose as a key (never dropped)
+        # SQL paths are the database's own table and column names (not keys a client chose): kept
+        # exactly, digits included, unless the log would read them as a value (names=True)
+        rec["fields"] = summarise_paths([*rec["fields"], *given], names=names)
+        if len(_RECORD_MEMO) >= _RECORD_MEMO_MAX:
+            _RECORD_MEMO.clear()
+        _RECORD_MEMO[key] = (decision, rec)
+    else:
+        rec = hit[1]
+    return _copy_record(rec)
+
+
+def _copy_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a record template deep enough that no list or mapping is shared with it."""
+    out: dict[str, Any] = {}
+    for k, v in rec.items():
+        if isinstance(v, list):
+            out[k] = [dict(x) if isinstance(x, dict) else x for x in v]
+        elif isinstance(v, dict):
+            out[k] = dict(v)
+        else:
+            out[k] = v
+    return out
 
 
 def _looks_like_free_text(value: str) -> bool:

@@ -75,6 +75,8 @@ def _loads(data: bytes) -> dict[str, Any] | None:
 
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
+#: checked record shapes remembered per log (records differing only in ``request_id``), at most
+SHAPES_MAX = 256
 
 
 def _plain(v: Any) -> bool:
@@ -175,6 +177,7 @@ class AuditLog:
         self._key_id = public_key_id(self._public_key) if self._public_key else None
         self._auth_key = writer_auth_key(signing_key) if signing_key is not None and hmac_key is None else None
         self._correlation_key = correlation_key
+        self._shapes: dict[bytes, bytes] = {}  # checked record shapes (``_build_in_batch``), bounded
         self._tree_on = signing_key is not None or self.witness is not None
         if checkpoint_seconds is None and self._tree_on:
             checkpoint_seconds = 60.0
@@ -263,7 +266,11 @@ class AuditLog:
         out: list[dict[str, Any] | Exception] = [None] * len(records)  # type: ignore[list-item]
         built: list[dict[str, Any]] = []
         where: list[int] = []
-        shapes: dict[bytes, bytes] = {}  # records of one batch that differ only in request_id: checked once
+        # records that differ only in request_id from one checked before (in this batch or an
+        # earlier one: ``build_record`` is a pure function of the fields): checked once
+        shapes = self._shapes
+        if len(shapes) >= SHAPES_MAX:
+            shapes.clear()
         for i, fields in enumerate(records):
             try:
                 built.append(self._build_in_batch(fields, shapes))
