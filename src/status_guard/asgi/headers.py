@@ -376,7 +376,27 @@ SERVER_BODY_HEADERS = frozenset({b"x-accel-redirect", b"x-sendfile", b"x-lighttp
                                  b"x-litespeed-location", b"x-sendfile-temporary"})
 
 
+_PRIVATE_MEMO: dict[tuple[tuple[Header, ...], bool], tuple[Header, ...]] = {}
+_PRIVATE_MEMO_MAX = 1024
+
+
 def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
+    """:func:`private_cache_of`, remembered per (headers, no_store) — a pure function of the two
+    (most responses of a route carry the same few headers); a new list every call."""
+    try:
+        key = (tuple(headers), no_store)
+        hit = _PRIVATE_MEMO.get(key)
+    except TypeError:  # a header given as a list: not hashable
+        return private_cache_of(headers, no_store=no_store)
+    if hit is None:
+        hit = tuple(private_cache_of(headers, no_store=no_store))
+        if len(_PRIVATE_MEMO) >= _PRIVATE_MEMO_MAX:
+            _PRIVATE_MEMO.clear()
+        _PRIVATE_MEMO[key] = hit
+    return list(hit)
+
+
+def private_cache_of(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
     """``Cache-Control: private`` (``private, no-store`` for a redacted copy) and ``Vary:
     Authorization, Cookie`` added to headers; a ``public`` / ``s-maxage`` directive is removed, and
     so is every header that directs shared caches only (``SHARED_CACHE_HEADERS``): no shared cache

@@ -571,6 +571,8 @@ class _Responder:
         qs = self.scope.get("query_string") or b""
         parsed_q = requests.parse_urlencoded(qs, self.limits, what="query") if qs else None
         body, had_body = await self.read_body(receive, hdrs)
+        if not qs and not body:  # nothing asked (a GET): nothing to check — what check_request finds
+            return await self.apply_request_check([], hdrs, body, had_body, receive)
         page = self.mw.form_map.lookup(self.scope.get("path", "")) if self.mw.form_map is not None else {}
         cache = self.mw.request_verdicts if (qs or body) else None  # nothing sent: nothing to remember
         context = self.request_context(hdrs, qs, page) if cache is not None else None
@@ -818,7 +820,7 @@ class _Responder:
             head = await _read_head(message.get("path", ""), self.limits.max_html_bytes + 1)
         except UnparseableInputError:
             return False  # read (and refused) by the ordinary path
-        if encoding.encodings(_h(_raw_headers(self.start), b"content-encoding")) \
+        if encoding.encodings(_h(self.start_hdrs(), b"content-encoding")) \
                 or json_forms.might_hold_forms(head) or unknown_type.sniff_kind(head) == "html":
             return False
         self.forms_only, self.passing = False, True
@@ -835,7 +837,7 @@ class _Responder:
         (a large export is not refused for its size); otherwise False — it is refused by size."""
         assert self.send is not None and self.start is not None
         held = b"".join([*self.chunks, message.get("body", b"")])
-        ce = _h(_raw_headers(self.start), b"content-encoding")
+        ce = _h(self.start_hdrs(), b"content-encoding")
         if encoding.encodings(ce) or json_forms.might_hold_forms(held) or unknown_type.sniff_kind(held) == "html":
             return False
         self.forms_only, self.passing, self.chunks = False, True, []
@@ -857,7 +859,7 @@ class _Responder:
             self.chunks.append(message.get("body", b""))
             self.size += len(message.get("body", b""))
             more = bool(message.get("more_body", False))
-            ce = _h(_raw_headers(self.start), b"content-encoding")
+            ce = _h(self.start_hdrs(), b"content-encoding")
             if self.size < (SNIFF_BYTES if not encoding.encodings(ce) else 8 * SNIFF_BYTES) and more:
                 return
             head = b"".join(self.chunks)
@@ -882,7 +884,7 @@ class _Responder:
             except UnparseableInputError as exc:
                 await self.refuse_response(str(exc))
                 return
-            ce = _h(_raw_headers(self.start), b"content-encoding")
+            ce = _h(self.start_hdrs(), b"content-encoding")
             try:
                 first = encoding.decode_prefix(first, ce, SNIFF_BYTES) if encoding.encodings(ce) else first
             except UnparseableInputError as exc:
@@ -910,13 +912,30 @@ class _Responder:
 
     def response_limit(self) -> int:
         assert self.start is not None
-        mt, _ = requests.media_type(_h(_raw_headers(self.start), b"content-type"))
+        mt, _ = requests.media_type(_h(self.start_hdrs(), b"content-type"))
         return self.limits.max_html_bytes if mt in HTML_TYPES else self.limits.max_response_bytes
 
     # -- who receives this response, and what the policy withholds from them ----------------------
+    def start_hdrs(self) -> dict[bytes, bytes]:
+        """The response start's headers as a mapping (``_raw_headers``), read once per start message."""
+        memo = self.__dict__.get("_start_hdrs")
+        if memo is not None and memo[0] is self.start:
+            return memo[1]
+        assert self.start is not None
+        h = _raw_headers(self.start)
+        self._start_hdrs = (self.start, h)
+        return h
+
     @property
     def aud(self) -> Audience:
-        return self.mw.audience(self.route, self.requester, self.purpose)
+        # read several times per request: remembered for the (requester, purpose) it was read for
+        # (the requester may change once the app has authenticated: see on_start)
+        memo = self.__dict__.get("_aud_memo")
+        if memo is not None and memo[0] is self.requester and memo[1] == self.purpose and memo[2] is self.guard.policy:
+            return memo[3]
+        a = self.mw.audience(self.route, self.requester, self.purpose)
+        self._aud_memo = (self.requester, self.purpose, self.guard.policy, a)
+        return a
 
     @property
     def restricted(self) -> bool:
@@ -946,7 +965,7 @@ class _Responder:
             self.requester = req
         self.response_requester = self.requester
         status = int(start.get("status", 200))
-        hdrs = _raw_headers(start)
+        hdrs = self.start_hdrs() if start is self.start else _raw_headers(start)
         mt, _ = requests.media_type(_h(hdrs, b"content-type"))
         restricted = self.restricted
         redacting = self.redacting
@@ -1103,7 +1122,7 @@ class _Responder:
 
     async def finish(self, raw: bytes) -> None:
         assert self.send is not None and self.start is not None
-        hdrs = _raw_headers(self.start)
+        hdrs = self.start_hdrs()
         ce = _h(hdrs, b"content-encoding")
         mt, params = requests.media_type(_h(hdrs, b"content-type"))
         if not mt and self.restricted and not self.route.monitor:
@@ -1212,7 +1231,7 @@ class _Responder:
         kind = responses.kind_of(mt)
         http_charset = charset
         if self.start is not None:  # the page is read in the encoding a browser reads it in (page_charset)
-            http_charset = requests.media_type(_h(_raw_headers(self.start), b"content-type"))[1].get("charset")
+            http_charset = requests.media_type(_h(self.start_hdrs(), b"content-type"))[1].get("charset")
         if kind is None and unknown_type.is_unknown(mt) and not restricted:
             kind = unknown_type.sniff_kind(body)  # as a browser (or the page's script) reads it
         if (kind == "jsonp" or (kind is None and mt in TEXT_KINDS)) and not restricted:
