@@ -378,6 +378,7 @@ SERVER_BODY_HEADERS = frozenset({b"x-accel-redirect", b"x-sendfile", b"x-lighttp
 
 _PRIVATE_MEMO: dict[tuple[tuple[Header, ...], bool], tuple[Header, ...]] = {}
 _PRIVATE_MEMO_MAX = 1024
+_PRIVATE_MEMO_ENTRY_BYTES = 2048
 
 
 def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
@@ -390,6 +391,8 @@ def private_cache(headers: Sequence[Header], *, no_store: bool) -> list[Header]:
         return private_cache_of(headers, no_store=no_store)
     if hit is None:
         hit = tuple(private_cache_of(headers, no_store=no_store))
+        if sum(len(k) + len(v) for k, v in key[0]) > _PRIVATE_MEMO_ENTRY_BYTES:
+            return list(hit)  # large header lists are not kept (bounded memory)
         if len(_PRIVATE_MEMO) >= _PRIVATE_MEMO_MAX:
             _PRIVATE_MEMO.clear()
         _PRIVATE_MEMO[key] = hit
