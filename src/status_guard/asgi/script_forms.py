@@ -52,6 +52,7 @@ class ScriptQuestion:
     block: ScriptBlock
     schema: Any = None  # the JSON Schema object whose ``properties`` hold it
     ui: Any = None  # its uiSchema (the question's ``ui:title`` goes with it)
+    ties: list[str] = field(default_factory=list)  # names/ids a script's literal is tied to (r12f F01)
 
 
 @dataclass
@@ -301,28 +302,40 @@ def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]
 
 
 def unreadable_definitions(text: str, block: ScriptBlock, read: list[ScriptQuestion],
-                           asks: Any) -> list[ScriptQuestion]:
-    """Fail closed on a script whose form definition could not be read: every string literal in it
-    that asks something protected (``asks(text) -> bool``) and that no question read from it holds
-    becomes a question of its own, whose removal withholds the whole script (2.129.040(b))."""
-    if not _HINT.search(text.encode("utf-8", "ignore")):
-        return []
+                           asks: Any, names: frozenset[str] | None = None) -> list[ScriptQuestion]:
+    """Fail closed on a script whose text cannot be read as a definition: every string literal in
+    it (JavaScript escapes undone, ``+`` concatenations joined — ``script_text``) that asks something
+    protected (``asks(text) -> bool``) and that no question read from it holds becomes a question of
+    its own, whose removal withholds the whole script (2.129.040(b)). A script that holds no
+    form-definition keys counts a literal that is a question (ends with a question mark) or that is
+    tied to a control of the page (``names``: its names, ids and label keys) — a script that writes
+    "Immigration legal help" into a heading is not withheld (r12f F01)."""
+    from . import script_text
+    from .questions import asks as is_question
+
+    hinted = _HINT.search(text.encode("utf-8", "ignore")) is not None
     known = {q.label for q in read} | {o for q in read for o in q.options}
     known_text = " ".join(known)
     out: list[ScriptQuestion] = []
     last_name = ""
-    for i, m in enumerate(_STRING.finditer(text)):
-        if i >= 4096:
-            break
-        lit = m.group(2).strip()
-        if not lit or len(lit) > 400:
+    lits = script_text.asking_literals(text, asks)
+    if not lits:
+        return []
+    for lit in lits:
+        if lit.value in known_text:
             continue
-        if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", lit):
-            last_name = lit  # the control's name, written before its title (``q("q7", "Are you…?")``)
+        on_page = [t for t in lit.ties if names is not None and t in names]
+        if not hinted and not is_question(lit.value) and not on_page:
             continue
-        if lit in known_text or not asks(lit):
-            continue
-        out.append(ScriptQuestion(last_name or f"script-form-{len(out) + 1}", lit, [], None, None, block))
+        if not lit.ties:  # the control's name, written before its title (``q("q7", "Are you…?")``)
+            for m in _STRING.finditer(text, max(0, lit.start - 200), lit.start):
+                if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", m.group(2).strip()):
+                    last_name = m.group(2).strip()
+        ties = on_page or lit.ties or ([last_name] if last_name else [])
+        key = ties[0] if ties else f"script-form-{len(out) + 1}"
+        q = ScriptQuestion(key, lit.value[:2000], [], None, None, block)
+        q.ties = ties
+        out.append(q)
         if len(out) >= 16:
             break
     return out
@@ -341,23 +354,29 @@ def splice_definitions(block: ScriptBlock) -> str:
     return text
 
 
-def find_script_forms(tree: Any, page_path: str, asks: Any = None) -> list[ScriptQuestion]:
+def find_script_forms(tree: Any, page_path: str, asks: Any = None,
+                      names: frozenset[str] | None = None) -> list[ScriptQuestion]:
     """The questions of every form definition in the page's inline scripts, of any type (a JSON
-    data block is read by the page's script). ``asks``: when given, a script holding form keys
-    whose definition cannot be read is read for protected questions (``unreadable_definitions``)."""
+    data block is read by the page's script). ``asks``: when given, every inline script is read for
+    string literals that ask something protected (``unreadable_definitions``; ``names``: the page's
+    control names and ids a literal can be tied to)."""
     out: list[ScriptQuestion] = []
     for node in tree.css("script"):
         attrs = node.attributes
         if attrs.get("src"):
             continue
         text = node.text(deep=True) or ""
-        if not text or len(text) > MAX_SCRIPT_CHARS or not _HINT.search(text.encode("utf-8", "ignore")):
+        if not text or len(text) > MAX_SCRIPT_CHARS:
+            continue
+        hinted = _HINT.search(text.encode("utf-8", "ignore")) is not None
+        if not hinted and asks is None:
             continue
         block = ScriptBlock(node, text)
         before = len(out)
-        literal_definitions(text, block, out)
+        if hinted:
+            literal_definitions(text, block, out)
         if asks is not None:
-            withheld = unreadable_definitions(text, block, out[before:], asks)
+            withheld = unreadable_definitions(text, block, out[before:], asks, names)
             out.extend(withheld)
             if withheld:
                 block.spans.append((0, len(text), None))  # the whole script goes when one goes
