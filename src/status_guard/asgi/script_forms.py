@@ -120,21 +120,90 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
                     list_questions(v, block, out, loose=k in ("elements", "components"))
                 elif isinstance(v, list) and k == "items":
                     _google_items(v, block, out)
+                elif isinstance(v, list) and k == "attributes":
+                    open311_attributes(v, block, out)
                 if isinstance(v, (dict, list)):
                     stack.append(v)
         elif isinstance(node, list):
             stack.extend(x for x in node if isinstance(x, (dict, list)))
 
 
+#: keys of a question object that hold no text a person reads (machine values, logic, styling)
+_MACHINE_KEYS = frozenset({*NAME_KEYS, "type", "inputType", "widget", "control", "value", "defaultValue", "default",
+                           "validate", "validators", "validation", "conditional", "visibleIf", "enableIf",
+                           "requiredIf", "logic", "calculateValue", "customConditional", "className", "css",
+                           "customClass", "attributes", "style", "input", "tableView", "persistent", "dataSrc",
+                           "url", "href", "src", "image", "imageLink", "mask", "inputMask", "format", "pattern",
+                           "datatype", "code", "variable", "order", "required", "ref"})
+_OPTION_KEYS = frozenset({"choices", "values", "options", "rateValues", "data", "enum", "enumNames"})
+#: nested lists of other questions (read as questions of their own, not as this one's text)
+_QUESTION_LISTS = frozenset({"elements", "components", "questions", "templateElements", "pages", "fields",
+                             "inputs", "formFields", "form_fields", "controls", "questionnaire", "templateComponents"})
+_READABLE = re.compile(r"[^\W\d_]{2,}[\s\S]*?(?:\s|[?？؟])")
+_MARKUP_TAG = re.compile(r"<[^<>]{0,400}>")
+MAX_TEXTS = 16
+
+
+def _readable(v: str) -> str | None:
+    """A string a person reads (words, not an identifier or a URL), markup read as its text."""
+    t = " ".join(_MARKUP_TAG.sub(" ", v).split()) if "<" in v else " ".join(v.split())
+    if not t or len(t) > 2000 or t.startswith(("http://", "https://", "/", "{", "data:")):
+        return None
+    return t if _READABLE.search(t + " ") else None
+
+
+def readable_texts(item: dict[str, Any]) -> list[str]:
+    """Every human-readable text property of a question object (r12f F10, F17): its title/label
+    first, then any other text it carries — a Form.io ``tooltip``, a Typeform
+    ``properties.description``, a SurveyJS matrix's ``rows[].text`` — nested objects included,
+    never the questions nested under it or its choices (read as options)."""
+    out = [x for t in TEXT_KEYS if (x := _text(item.get(t)))]
+    stack: list[tuple[Any, int]] = [(v, 0) for k, v in item.items()
+                                    if k not in _MACHINE_KEYS and k not in _OPTION_KEYS and k not in _QUESTION_LISTS
+                                    and k not in TEXT_KEYS]
+    seen = 0
+    while stack and seen < 256 and len(out) < MAX_TEXTS:
+        v, depth = stack.pop(0)
+        seen += 1
+        if isinstance(v, str):
+            t = _readable(v)
+            if t:
+                out.append(t)
+        elif isinstance(v, dict) and depth < 3:
+            if any(isinstance(v.get(n), str) for n in NAME_KEYS) and "type" in v:
+                continue  # a question of its own
+            loc = _text(v) if any(k in v for k in ("default", "en")) else None
+            if loc:
+                out.append(loc)
+                continue
+            stack.extend((x, depth + 1) for k, x in v.items() if k not in _MACHINE_KEYS and k not in _OPTION_KEYS
+                         and k not in _QUESTION_LISTS)
+        elif isinstance(v, list) and depth < 3:
+            stack.extend((x, depth + 1) for x in v[:64])
+    return list(dict.fromkeys(out))
+
+
+_BLOCK_TEXT = ("html", "description", "title", "text", "label", "content", "markdown", "statement")
+
+
 def list_questions(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion], loose: bool = False) -> None:
-    """The questions of a list of question objects (``{name|key|id …, title|label …, type}``)."""
+    """The questions of a list of question objects (``{name|key|id …, title|label …, type}``). A
+    nameless text block (a SurveyJS ``html`` element, a Form.io ``content``, a Typeform
+    ``statement``) is read as the question of the control after it (r12f F17)."""
+    pending: list[str] = []
     for item in items:
         if isinstance(item, dict):
             name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
-            texts = [x for t in TEXT_KEYS if (x := _text(item.get(t)))]
+            if not name or (item.get("type") in ("html", "expression", "content", "htmlelement", "statement", "image")
+                            and not _options(item)):
+                said = [t for k in _BLOCK_TEXT if isinstance(item.get(k), (str, dict)) and (t := _text(item[k]))]
+                pending = [_readable(t) or t for t in said][-2:] if said else pending
+                continue
+            texts = [*pending, *readable_texts(item)]
             if name and (texts or _options(item)) and ("type" in item or loose):
                 out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items,
                                           block))
+                pending = []
 
 
 def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion],
@@ -186,6 +255,21 @@ def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion
         opts = [o.get("value") for o in (choice.get("options") or [])[:64]
                 if isinstance(o, dict) and isinstance(o.get("value"), str)] if isinstance(choice, dict) else []
         out.append(ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block))
+
+
+def open311_attributes(attrs: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """Open311 GeoReport v2 service definition (``GET /services/{code}.json``): each
+    ``attributes[]`` entry asks its ``description`` (its choices in ``values[].name``) and is
+    answered as ``attribute[CODE]=…`` (r12f F02)."""
+    for a in attrs[:512]:
+        if not isinstance(a, dict) or not isinstance(a.get("code"), (str, int)) \
+                or not ("datatype" in a or "variable" in a or "datatype_description" in a):
+            continue
+        texts = [x for t in ("description", "datatype_description") if (x := _text(a.get(t)))]
+        opts = [str(v.get("name") or v.get("key")) for v in (a.get("values") or [])[:64]
+                if isinstance(v, dict) and (v.get("name") or v.get("key"))] if isinstance(a.get("values"), list) else []
+        if texts or opts:
+            out.append(ScriptQuestion(f"attribute[{a['code']}]", " / ".join(texts)[:2000], opts, a, attrs, block))
 
 
 def collect_questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:

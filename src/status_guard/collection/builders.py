@@ -223,6 +223,7 @@ def annotate(view: Any) -> int:
         labelled += (_typed_named(node) or _pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
                      or _reference(node, defs) or _aligned(node) or _same_id(node) or _shape_pair(node))
         labelled += _keyed_children(node, defs)
+        _google_answer_ids(node)
         labelled += _label_map(node)
         labelled += _pretty(node)
     labelled += _positional_rows(nodes)
@@ -526,6 +527,20 @@ def _typed_named(node: VDict) -> int:
         lf.drops = lf.drops or drops
         n += 1
     return n
+
+
+_GOOGLE_ANSWER_KEYS = frozenset({"textanswers", "fileuploadanswers", "grade", "questionid"})
+
+
+def _google_answer_ids(node: VDict) -> None:
+    """Google Forms responses: ``answers: {"<questionId>": {questionId, textAnswers: {answers:
+    [{value}]}}}`` — each answer leaf is read under its question's id too (its ``key_path`` ends
+    with it), so a question the served definition asked under that id is known (r12f F17)."""
+    for k, v in node.items():
+        if isinstance(v, VDict) and len(k) <= 64 and {_k(x) for x in v} & _GOOGLE_ANSWER_KEYS - {"questionid"}:
+            for lf in walk(v):
+                if lf.role == "answer" and lf.key_path and not lf.key_path.endswith("." + k):
+                    lf.key_path = f"{lf.key_path}.{k}"
 
 
 def _keyed_children(node: VDict, defs: dict[str, str]) -> int:
