@@ -188,7 +188,7 @@ def rewrite_markup(
     items = [question_item(q.key, q.label_text(), q.options, item) for q in questions]
     script_items = [question_item(sq.key, sq.label or None, sq.options, item) for sq in scripted]
     decision = decide(items + script_items)
-    learned = _learn(questions, items, page_path) if page_path is not None else {}
+    learned = _learn(questions, items, page_path, tree) if page_path is not None else {}
     if page_path is not None:
         # a nested document's control outside any form (a <template> a script stamps): remembered for
         # the paths the page's scripts name and those under the page's own — not route-wide, where
@@ -351,8 +351,13 @@ def _names_on_page(questions: list[Control]) -> dict[str, list[Control]]:
     return out
 
 
-def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
+def _learn(questions: list[Control], items: list[Item], page_path: str,
+           tree: Any = None) -> dict[str, dict[str, Learned]]:
+    """What each control asks, by the paths it is posted to: its form's (``form_targets``); a
+    control outside any form is posted by the page's script — to the page's own path and the paths
+    its inline scripts name (``fetch("/x", …)``, r12f F19)."""
     out: dict[str, dict[str, Learned]] = {}
+    scripted: list[str] | None = None
     per_form: dict[int, tuple[frozenset[tuple[str, str]], list[str]]] = {}  # once per form, not per control
     for q, it in zip(questions, items):
         # every labelled control is learned: what an open question ("Anything else?") or a service
@@ -364,7 +369,12 @@ def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[
             fkey = form.mem_id if form is not None else 0
             known = per_form.get(fkey)
             if known is None:
-                known = per_form[fkey] = (_identity(form), form_targets(form, page_path))
+                targets = form_targets(form, page_path)
+                if form is None and tree is not None:
+                    if scripted is None:
+                        scripted = script_forms.named_paths(tree, page_path)
+                    targets = list(dict.fromkeys([*targets, *scripted]))
+                known = per_form[fkey] = (_identity(form), targets)
             identity, targets = known
             learned = Learned(frozenset(it.categories), text, identity)
             for target in targets:

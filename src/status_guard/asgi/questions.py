@@ -464,6 +464,8 @@ def find_controls(tree: Any) -> list[Control]:
             owner = by_id(form_attr)
             if owner is not None and owner.tag == "form":
                 form = owner
+        if form is None:
+            form = hx_owner(node)  # ``<div hx-post="/x">``: htmx posts the controls inside it (r12f F19)
         gkey = (form.mem_id if form is not None else 0, key)
         ctl = groups.get(gkey) if itype in CHOICE_TYPES else None
         new = ctl is None
@@ -566,14 +568,37 @@ def find_controls(tree: Any) -> list[Control]:
     return controls
 
 
+HX_VERBS = ("hx-post", "data-hx-post", "hx-put", "data-hx-put", "hx-patch", "data-hx-patch", "hx-get", "data-hx-get")
+_HX_SELECTOR = ", ".join(f"[{a}]" for a in HX_VERBS)
+
+
+def hx_owner(node: Any) -> Any:
+    """The nearest ancestor (or the control itself) that htmx submits from (``hx-post``,
+    ``data-hx-post``, put/patch/get): it posts the controls inside it like a form."""
+    n, depth = node, 0
+    while n is not None and depth < 24 and n.tag not in ("body", "html", "-undef", "-document", None):
+        if any(a in n.attributes for a in HX_VERBS):
+            return n
+        n = n.parent
+        depth += 1
+    return None
+
+
 def form_targets(form: Any, page_path: str) -> list[str]:
-    """The paths a form submits to: its ``action`` and any ``formaction`` of its buttons."""
+    """The paths a form submits to: its ``action``, any ``formaction`` of its buttons, and where
+    htmx posts it (``hx-post``/``data-hx-post``/put/patch/get on it or its buttons, r12f F19)."""
     from urllib.parse import urljoin, urlsplit
 
-    actions = [form.attributes.get("action") or ""] if form is not None else [""]
+    actions = [form.attributes.get("action") or ""] if form is not None and form.tag == "form" else []
     if form is not None:
         for b in form.css("[formaction]")[:16]:
             actions.append(b.attributes.get("formaction") or "")
+        for b in [form, *form.css(_HX_SELECTOR)[:16]]:
+            actions.extend(v for a in HX_VERBS if (v := b.attributes.get(a)))
+        if form.tag != "form" and not actions:
+            actions.append("")
+    else:
+        actions = [""]
     from urllib.parse import unquote
 
     out: list[str] = []
