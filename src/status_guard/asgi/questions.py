@@ -109,6 +109,19 @@ def text_of(node: Any) -> str:
     return " ".join((node.text(deep=True, separator=" ") or "").split())
 
 
+def accessible_text(node: Any) -> str:
+    """An element's text as its accessible name reads it: its text plus the ``alt`` of the images
+    and the ``aria-label`` of the elements inside it (``<label><img alt="Are you a U.S.
+    citizen?"> <input></label>``, r12f F12)."""
+    t = text_of(node)
+    if node.tag in ("-text", "-comment") or not node.css_first("img[alt], [aria-label]"):
+        return t
+    extras = [" ".join(v.split()) for n in node.css("img[alt], [aria-label]")[:8]
+              if n.tag not in CONTROL_TAGS and (v := n.attributes.get("alt") if n.tag == "img"
+                                                 else n.attributes.get("aria-label"))]
+    return " ".join([*extras, t]).strip()
+
+
 def css_ident(ref: str) -> str:
     return ref if re.fullmatch(r"[A-Za-z_][\w:.-]{0,127}", ref) else ""
 
@@ -257,7 +270,7 @@ def find_controls(tree: Any) -> list[Control]:
         for ref in value.split()[:16]:
             n = by_id(ref)
             if n is not None:
-                t = text_of(n)
+                t = accessible_text(n)
                 if t:
                     out.append(t)
                     if into is not None:
@@ -307,7 +320,9 @@ def find_controls(tree: Any) -> list[Control]:
                 if itype in SKIP_INPUT_TYPES or itype in NO_QUESTION_TYPES:
                     continue
                 return chunks[::-1]
-            if tag in ("img", "svg"):  # a question drawn as an image: its alt text / its <text>
+            if tag in ("img", "svg", "math", "object"):
+                # a question drawn as an image (its alt text, its <text>), written in MathML's text
+                # elements, or an <object>'s fallback content (r12f F12)
                 t = (p.attributes.get("alt") or "") if tag == "img" else text_of(p)
                 if t and t.strip():
                     chunks.append([chunk_block(p), " ".join(t.split())[:MAX_QUESTION_CHARS], [p]])
@@ -316,7 +331,7 @@ def find_controls(tree: Any) -> list[Control]:
                 continue
             if p.css_first("input, select, textarea") is not None:
                 return chunks[::-1]
-            t = text_of(p)
+            t = accessible_text(p)
             # a tooltip on the visible text is read with it (``<abbr title="Are you a citizen?">Q7</abbr>``)
             tips = [x.attributes.get("title") or "" for x in [p, *p.css("[title]")[:8]] if x.attributes.get("title")]
             if tips:
@@ -490,7 +505,7 @@ def find_controls(tree: Any) -> list[Control]:
             own_labels.extend(labels_for.get(attrs.get("id") or "", ()))
         if c.label is not None and all(c.label.mem_id != x.mem_id for x in own_labels):
             own_labels.append(c.label)
-        label_texts = [t for t in (text_of(lab) for lab in own_labels) if t]
+        label_texts = [t for t in (accessible_text(lab) for lab in own_labels) if t]
         ctl.labels.extend(own_labels)
         used_title = False
         if not name_text:
