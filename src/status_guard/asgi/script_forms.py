@@ -53,6 +53,7 @@ class ScriptQuestion:
     schema: Any = None  # the JSON Schema object whose ``properties`` hold it
     ui: Any = None  # its uiSchema (the question's ``ui:title`` goes with it)
     ties: list[str] = field(default_factory=list)  # names/ids a script's literal is tied to (r12f F01)
+    blocks: list[Any] = field(default_factory=list)  # text blocks before it that ask it (removed with it)
 
 
 @dataclass
@@ -191,19 +192,23 @@ def list_questions(items: list[Any], block: ScriptBlock, out: list[ScriptQuestio
     nameless text block (a SurveyJS ``html`` element, a Form.io ``content``, a Typeform
     ``statement``) is read as the question of the control after it (r12f F17)."""
     pending: list[str] = []
+    pending_items: list[Any] = []
     for item in items:
         if isinstance(item, dict):
             name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
             if not name or (item.get("type") in ("html", "expression", "content", "htmlelement", "statement", "image")
                             and not _options(item)):
                 said = [t for k in _BLOCK_TEXT if isinstance(item.get(k), (str, dict)) and (t := _text(item[k]))]
-                pending = [_readable(t) or t for t in said][-2:] if said else pending
+                if said:
+                    pending = [_readable(t) or t for t in said][-2:]
+                    pending_items = [item]
                 continue
             texts = [*pending, *readable_texts(item)]
             if name and (texts or _options(item)) and ("type" in item or loose):
-                out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items,
-                                          block))
-                pending = []
+                q = ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items, block)
+                q.blocks = pending_items
+                out.append(q)
+                pending, pending_items = [], []
 
 
 def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion],
@@ -293,7 +298,8 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             if isinstance(q.ui, dict) and isinstance(q.ui.get(q.key), dict):
                 del q.ui[q.key]
         elif any(x is q.definition for x in q.container):
-            q.container[:] = [x for x in q.container if x is not q.definition]
+            gone = [q.definition, *q.blocks]  # the text block that asked it goes with it
+            q.container[:] = [x for x in q.container if not any(x is g for g in gone)]
 
 
 _TOKEN = re.compile(r"""[{}\[\]()]|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|//[^\n]*|/\*.*?\*/|["'`/]""",
