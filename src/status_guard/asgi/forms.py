@@ -212,7 +212,8 @@ def rewrite_markup(
                 # the paths this script can post to: its page, the URLs it names, the form around it
                 for target in dict.fromkeys([page_path, *sq.block.targets,
                                              *(p for f in forms for p in form_targets(f, page_path))]):
-                    learned.setdefault(target, {})[sq.key] = lrn
+                    for key in (sq.key, *sq.aliases):
+                        learned.setdefault(target, {})[key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
         return None, decision, (), learned

@@ -200,7 +200,8 @@ def _decide_questions(questions: list[script_forms.ScriptQuestion], targets: lis
         if it.categories or q.label:
             lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
             for t in dict.fromkeys(targets):
-                out.learned.setdefault(t, {})[q.key] = lrn
+                for key in (q.key, *q.aliases):
+                    out.learned.setdefault(t, {})[key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     return [q for q in questions if q.key in forbidden]
 

@@ -32,6 +32,7 @@ _HINT = re.compile(rb"""(?:["'`]|\b)(?:elements|components|questions|pages|prope
 #: a quoted string literal (for the fail-closed read of a script whose definition cannot be parsed)
 _STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\\n])*)\1""")
 MAX_LITERAL_CHARS = 256 * 1024
+_WORD = re.compile(r"[\w.\-\[\]:]{1,64}")
 NAME_KEYS = ("name", "key", "id", "valueName", "ref", "fieldName", "questionId", "field")
 TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description", "prompt")
 CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows",
@@ -54,6 +55,7 @@ class ScriptQuestion:
     ui: Any = None  # its uiSchema (the question's ``ui:title`` goes with it)
     ties: list[str] = field(default_factory=list)  # names/ids a script's literal is tied to (r12f F01)
     blocks: list[Any] = field(default_factory=list)  # text blocks before it that ask it (removed with it)
+    aliases: tuple[str, ...] = ()  # the other names a submission answers it under
 
 
 @dataclass
@@ -246,6 +248,10 @@ def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[Scrip
             out.append(q)
 
 
+GOOGLE_ANSWER_PATHS = ("textAnswers.answers.value", "fileUploadAnswers.answers.fileId",
+                       "fileUploadAnswers.answers.fileName")
+
+
 def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
     """Google Forms API ``items[]``: the question's id is ``questionItem.question.questionId``
     (what a response's ``answers`` are keyed by), its text the item's ``title``."""
@@ -259,7 +265,10 @@ def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion
         choice = q.get("choiceQuestion")
         opts = [o.get("value") for o in (choice.get("options") or [])[:64]
                 if isinstance(o, dict) and isinstance(o.get("value"), str)] if isinstance(choice, dict) else []
-        out.append(ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block))
+        sq = ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block)
+        # a response answers it at ``answers.<questionId>.textAnswers.answers[].value`` (r12f F17)
+        sq.aliases = tuple(f"answers.{q['questionId']}.{kind}" for kind in GOOGLE_ANSWER_PATHS)
+        out.append(sq)
 
 
 def open311_attributes(attrs: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
@@ -408,15 +417,18 @@ def unreadable_definitions(text: str, block: ScriptBlock, read: list[ScriptQuest
     known_text = " ".join(known)
     out: list[ScriptQuestion] = []
     last_name = ""
-    lits = script_text.asking_literals(text, asks)
+
+    def keep(lit: Any) -> bool:  # worth a classification: a definition's string, a question, a control's text
+        return hinted or is_question(lit.value) or any(names is not None and t in names for t in lit.ties)
+
+    named = hinted or (names is not None and not names.isdisjoint(_WORD.findall(text)))
+    lits = script_text.asking_literals(text, asks, keep, tie_all=named)
     if not lits:
         return []
     for lit in lits:
         if lit.value in known_text:
             continue
         on_page = [t for t in lit.ties if names is not None and t in names]
-        if not hinted and not is_question(lit.value) and not on_page:
-            continue
         if not lit.ties:  # the control's name, written before its title (``q("q7", "Are you…?")``)
             for m in _STRING.finditer(text, max(0, lit.start - 200), lit.start):
                 if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", m.group(2).strip()):

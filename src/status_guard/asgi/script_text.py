@@ -14,9 +14,14 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from typing import Any
 
 MAX_LITERALS = 4096
 MAX_LITERAL = 2000
+MAX_JOINED = 16 * 1024
+ALONE = 24  # up to this many candidate literals are each classified alone
+GROUP = 8  # beyond it, in groups of this many first
+_NAME_LIKE = re.compile(r"[\w.\-\[\]#/:]+")
 _TOKEN = re.compile(r"""(["'])((?:\\[\s\S]|(?!\1)[^\\\n])*)\1|`((?:\\[\s\S]|[^`\\])*)`|//[^\n]*|/\*[\s\S]*?\*/""")
 _ESCAPE = re.compile(r"""\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|\r\n|[\s\S])""")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": "", "\n": "", "\r": "", "\u2028": "",
@@ -133,23 +138,35 @@ def tie(text: str, lit: Literal) -> list[str]:
     return list(dict.fromkeys(n for n in out if n))[:8]
 
 
-def asking_literals(text: str, asks: object) -> list[Literal]:
+def asking_literals(text: str, asks: Any, keep: Any = None, tie_all: bool = True) -> list[Literal]:
     """The literals of ``text`` that ask a protected question (``asks(text) -> bool``), with their
-    ties. One classification of all the literals together first: a script that says nothing
-    protected costs one call."""
-    lits = literals(text)
+    ties (``tie_all`` False: only the kept literals are tied — when no name of the page is in the
+    script, no literal can be tied to one). ``keep(lit) -> bool``: which literals are worth a classification (a script's many strings
+    are not each classified: the cost of a page stays near its parse). The kept literals are
+    classified together first: a script that says nothing protected costs one call."""
+    lits = []
+    for lit in literals(text):
+        if len(lit.value) <= 3 or (len(lit.value) < 64 and _NAME_LIKE.fullmatch(lit.value)):
+            continue  # a name, a path, an id
+        if tie_all:
+            lit.ties = tie(text, lit)
+        if keep is None or keep(lit):
+            if not tie_all:
+                lit.ties = tie(text, lit)
+            lits.append(lit)
     if not lits:
         return []
-    joined = " \n ".join(lit.value for lit in lits if len(lit.value) > 3)[:64 * 1024]
-    if not joined or not asks(joined):  # type: ignore[operator]
-        return []
     out = []
-    for lit in lits:
-        if len(lit.value) <= 3 or re.fullmatch(r"[\w.\-\[\]#/:]+", lit.value) and len(lit.value) < 64:
-            continue  # a name, a path, an id
-        if asks(lit.value):  # type: ignore[operator]
-            lit.ties = tie(text, lit)
-            out.append(lit)
-            if len(out) >= 16:
-                break
+    # few candidates: each classified alone; many: a group of them is read alone only when the group
+    # together says something protected (a script of 4 000 strings costs ~500 classifications)
+    step = 1 if len(lits) <= ALONE else GROUP
+    for i in range(0, len(lits), step):
+        group = lits[i:i + step]
+        if step > 1 and not asks(" \n ".join(lit.value for lit in group)[:MAX_JOINED]):
+            continue
+        for lit in group:
+            if asks(lit.value):
+                out.append(lit)
+                if len(out) >= 16:
+                    return out
     return out

@@ -223,7 +223,6 @@ def annotate(view: Any) -> int:
         labelled += (_typed_named(node) or _pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
                      or _reference(node, defs) or _aligned(node) or _same_id(node) or _shape_pair(node))
         labelled += _keyed_children(node, defs)
-        _google_answer_ids(node)
         _typeform_answer_ids(node)
         labelled += _label_map(node)
         labelled += _pretty(node)
@@ -530,20 +529,6 @@ def _typed_named(node: VDict) -> int:
     return n
 
 
-_GOOGLE_ANSWER_KEYS = frozenset({"textanswers", "fileuploadanswers", "grade", "questionid"})
-
-
-def _google_answer_ids(node: VDict) -> None:
-    """Google Forms responses: ``answers: {"<questionId>": {questionId, textAnswers: {answers:
-    [{value}]}}}`` — each answer leaf is read under its question's id too (its ``key_path`` ends
-    with it), so a question the served definition asked under that id is known (r12f F17)."""
-    for k, v in node.items():
-        if isinstance(v, VDict) and len(k) <= 64 and {_k(x) for x in v} & _GOOGLE_ANSWER_KEYS - {"questionid"}:
-            for lf in walk(v):
-                if lf.role == "answer" and lf.key_path and not lf.key_path.endswith("." + k):
-                    lf.key_path = f"{lf.key_path}.{k}"
-
-
 def _typeform_answer_ids(node: VDict) -> None:
     """Typeform responses: ``{"type": "text", "text": "no", "field": {"id": "f7", "ref": …}}`` —
     the answer is read under its field's id too, so a question the served definition asked under
@@ -558,6 +543,8 @@ def _typeform_answer_ids(node: VDict) -> None:
         return
     for lf in walk(node[typed]):
         if lf.role == "answer" and lf.key_path and not lf.key_path.endswith("." + ref):
+            if lf.read_name is None:
+                lf.read_name = lf.key_path  # the id is for the page's map, not read as a name
             lf.key_path = f"{lf.key_path}.{ref}"
 
 
