@@ -292,3 +292,24 @@ def test_an_image_or_mathml_question_beside_a_control_is_its_question(wrap, q, n
     page = f'<html><body><form action="{action}" method=post>{inner}<button>Go</button></form></body></html>'
     assert serve(_fresh("f12p/"), page) != page
     assert not accepted(action, form={name: "No"})
+
+
+@SETTINGS
+@given(carrier=st.sampled_from(["data-question", "x-data", "v-bind"]), q=st.sampled_from(ASKED + HARMLESS),
+       name=st.sampled_from(NAMES), depth=st.integers(0, 2))
+def test_a_question_an_attribute_holds_for_a_script_to_show_is_the_controls_question(carrier, q, name, depth):
+    """F01 (attributes): ``data-question``, Alpine ``x-data``, Vue ``:label`` on the control or an
+    ancestor hold text a script shows: a status question there leaves the page with its control
+    and its answer is refused; an ordinary question leaves the page byte for byte."""
+    action = _fresh("attr/")
+    attr = {"data-question": f'data-question="{q}"', "x-data": f"x-data=\"{{ label: '{q}' }}\"",
+            "v-bind": f":label=\"'{q}'\""}[carrier]
+    inner = f"<input name={name}>"
+    for _ in range(depth):
+        inner = f"<span>{inner}</span>"
+    page = f'<html><body><form action="{action}" method=post><div {attr}>{inner}</div></form></body></html>'
+    out = serve(_fresh("attrp/"), page)
+    if q in ASKED:
+        assert q not in out and not accepted(action, form={name: "No"})
+    else:
+        assert out == page and accepted(action, form={name: "3"})

@@ -400,6 +400,9 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
     for n in q.nodes:
         if n.parent is not None:
             n.decompose()
+    for el, attr in q.attr_refs:  # an attribute a script shows as the question (r12f F01)
+        if el.parent is not None and attr in el.attributes:
+            del el.attrs[attr]
     for cell in q.row_headers:  # a grid row's header asks the question: empty it (the table keeps its shape)
         if cell.parent is not None and cell.css_first("input, select, textarea") is None:
             for child in list(cell.iter(include_text=True)):

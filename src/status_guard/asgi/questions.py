@@ -122,6 +122,34 @@ def accessible_text(node: Any) -> str:
     return " ".join([*extras, t]).strip()
 
 
+#: attributes a script or a framework shows as text: ``data-question``, Alpine ``x-data``/``x-text``,
+#: Vue ``v-text``/``:label`` (r12f F01); their string literals are read, a question among them counts
+_SHOWN_ATTR = re.compile(r"^(?:data-|x-|v-|:|aria-placeholder$|aria-roledescription$)")
+MAX_ATTR_ANCESTORS = 3
+
+
+def attribute_questions(node: Any, ctl: Control) -> None:
+    """A question held in an attribute of the control or of its nearest ancestors, that a script or
+    a framework puts on screen (``<div data-question="Are you a U.S. citizen?">``, Alpine
+    ``x-data="{label: 'Are you…?'}"``): a question (it ends with a question mark) read with the
+    control's description, and the attribute goes when the control goes."""
+    from .script_text import literals, shown_text
+
+    n, depth = node, 0
+    while n is not None and depth <= MAX_ATTR_ANCESTORS and n.tag not in ("body", "html", "form", None):
+        for k, v in list(n.attributes.items())[:32]:
+            if not v or len(v) > 4000 or not _SHOWN_ATTR.match(k) or "?" not in v and "\\" not in v:
+                continue
+            texts = [shown_text(v)] + ([lit.value for lit in literals(v)[:16]] if any(q in v for q in "'\"`") else [])
+            for t in texts:
+                if asks(t) and len(t) <= MAX_QUESTION_CHARS:
+                    ctl.descriptions.append(t)
+                    ctl.attr_refs.append((n, k))
+                    break
+        n = n.parent
+        depth += 1
+
+
 def css_ident(ref: str) -> str:
     return ref if re.fullmatch(r"[A-Za-z_][\w:.-]{0,127}", ref) else ""
 
@@ -149,6 +177,7 @@ class Control:
     group_nodes: list[Any] = field(default_factory=list)  # fieldset / role=group containers
     headers: list[str] = field(default_factory=list)  # table row / column headers of its cell
     row_headers: list[Any] = field(default_factory=list)  # the row header cell (emptied with it)
+    attr_refs: list[tuple[Any, str]] = field(default_factory=list)  # (element, attribute) holding its question
 
     def finish(self) -> None:
         """A lone checkbox is a yes/no question: the text beside it is its question, not an option.
@@ -571,6 +600,8 @@ def find_controls(tree: Any) -> list[Control]:
         if itype == "hidden" and new:
             widget_beside(node, ctl)
         # the visible question: the nearest text since the previous control
+        if new:
+            attribute_questions(node, ctl)
         if itype not in NO_QUESTION_TYPES:
             if new or not ctl.before:
                 ctl.before = before(node)
