@@ -26,6 +26,8 @@ from .questions import EMPTIED_BLOCKS, MAX_QUESTION_CHARS, REMOVABLE_BLOCKS, Con
 
 _CONTROL_HINT = re.compile(rb"<\s*(?:input|select|textarea|button)\b", re.IGNORECASE)
 _CONTROL_HINT_TEXT = re.compile(r"<\s*(?:input|select|textarea|button)\b", re.IGNORECASE)
+#: an inline script (its string literals may write a question onto the page, r12f F01)
+_INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>\s*[^<\s]", re.IGNORECASE)
 
 Classify = Callable[[str, str | None, Any], Item]  # (path, label, value) -> Item
 DecideItems = Callable[[Sequence[Item]], Decision]
@@ -71,8 +73,9 @@ def might_have_controls(body: bytes | str) -> bool:
         from . import nested_pages
 
         return _CONTROL_HINT_TEXT.search(body) is not None or nested_pages.HINT.search(body) is not None \
-            or script_forms.might_have_script_forms(body.encode("utf-8", "ignore"))
-    return _CONTROL_HINT.search(body) is not None or script_forms.might_have_script_forms(body)
+            or might_have_controls(body.encode("utf-8", "ignore"))
+    return _CONTROL_HINT.search(body) is not None or script_forms.might_have_script_forms(body) \
+        or _INLINE_SCRIPT.search(body) is not None
 
 
 def _notice_html(text: str) -> str:
@@ -164,23 +167,28 @@ def rewrite_markup(
                 if form is not None:
                     q.forms.append(form)
     scripted = []
-    main_scripts = script_forms.might_have_script_forms(text.encode("utf-8", "ignore"))
 
-    def asks(label: str) -> bool:  # a string of an unreadable definition that asks something protected
+    def asks(label: str) -> bool:  # a script's string that asks something protected
         return bool(item("script", label, MISSING).categories)
 
-    for t in trees:
-        if t is not tree or main_scripts:  # a nested document's scripts are read as they are
-            for sq in script_forms.find_script_forms(t, page_path or "", asks):
-                scripted.append(sq)
-                owner[id(sq)] = id(t)
+    tied = _names_on_page(questions)
+    node_control = {n.mem_id: q for q in questions for n in q.nodes}
+    for t in trees:  # every inline script: what its literals write is on the page (r12f F01)
+        for sq in script_forms.find_script_forms(t, page_path or "", asks, frozenset(tied)):
+            scripted.append(sq)
+            owner[id(sq)] = id(t)
+            for name in sq.ties if sq.definition is None else ():
+                ctls = tied.get(name) or _control_after(t, name, node_control)
+                for ctl in ctls:  # the text the script writes names that control
+                    if sq.label not in ctl.name_texts:
+                        ctl.name_texts.append(sq.label[:MAX_QUESTION_CHARS])
     if not questions and not scripted:
         return None, None, (), {}
     cost.check_page(limits, len(questions) + len(scripted), (n for q in questions for n in q.nodes))
     items = [question_item(q.key, q.label_text(), q.options, item) for q in questions]
     script_items = [question_item(sq.key, sq.label or None, sq.options, item) for sq in scripted]
     decision = decide(items + script_items)
-    learned = _learn(questions, items, page_path) if page_path is not None else {}
+    learned = _learn(questions, items, page_path, tree) if page_path is not None else {}
     if page_path is not None:
         # a nested document's control outside any form (a <template> a script stamps): remembered for
         # the paths the page's scripts name and those under the page's own — not route-wide, where
@@ -197,10 +205,15 @@ def rewrite_markup(
             if it.categories:
                 lrn = Learned(frozenset(it.categories), (sq.label or sq.key)[:MAX_LEARNED_LABEL])
                 form = _enclosing(sq.block.node, "form", stop=None) if sq.block.node is not None else None
+                forms = [form] if form is not None else []
+                if sq.definition is None and form is None and sq.block.node is not None:
+                    # a script outside any form that writes a question: the page's forms post it (r12f F01)
+                    forms = tree.css("form")[:16]
                 # the paths this script can post to: its page, the URLs it names, the form around it
                 for target in dict.fromkeys([page_path, *sq.block.targets,
-                                             *(form_targets(form, page_path) if form is not None else [])]):
-                    learned.setdefault(target, {})[sq.key] = lrn
+                                             *(p for f in forms for p in form_targets(f, page_path))]):
+                    for key in (sq.key, *sq.aliases):
+                        learned.setdefault(target, {})[key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     if not forbidden:
         return None, decision, (), learned
@@ -288,8 +301,64 @@ def question_item(key: str, label: str | None, option_texts: Sequence[str], item
     return item(key, " / ".join([*([label] if label else []), *stated])[:2000], options)
 
 
-def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[str, dict[str, Learned]]:
+def _control_after(tree: Any, ref: str, node_control: dict[int, Control]) -> list[Control]:
+    """The control that follows the element with id ``ref`` (a script fills an empty ``<span>``
+    before a control with its question): the first control met walking forward, bounded."""
+    from .questions import css_ident
+
+    if not css_ident(ref):
+        return []
+    el = tree.css_first(f"#{ref}") if re.fullmatch(r"[A-Za-z_][\w-]{0,63}", ref) else None
+    n, steps = el, 0
+    while n is not None and steps < 32:
+        nxt = n.next
+        while nxt is None:
+            n = n.parent
+            if n is None or n.tag in ("body", "html", "form"):
+                return []
+            nxt = n.next
+        n = nxt
+        steps += 1
+        if n.mem_id in node_control:
+            return [node_control[n.mem_id]]
+        inner = n.css_first("input, select, textarea") if n.tag not in ("-text", "-comment") else None
+        if inner is not None:
+            return [node_control[inner.mem_id]] if inner.mem_id in node_control else []
+    return []
+
+
+def _names_on_page(questions: list[Control]) -> dict[str, list[Control]]:
+    """The names a script's literal can be tied to, each with its controls: a control's name, the
+    ids of its elements, of its labels and of what its aria attributes point to, and the
+    attribute values of its labels (``<label data-i18n="q7">``)."""
+    out: dict[str, list[Control]] = {}
+
+    def add(name: str | None, ctl: Control) -> None:
+        if name and len(name) <= 64 and ctl not in out.setdefault(name, []):
+            out[name].append(ctl)
+
+    for ctl in questions[:2000]:
+        add(ctl.key, ctl)
+        for n in [*ctl.nodes, *ctl.refs][:32]:
+            add(n.attributes.get("id"), ctl)
+        for n in ctl.nodes[:8]:  # an empty label a script fills is named by the control's aria attributes
+            for attr in ("aria-labelledby", "aria-describedby"):
+                for ref in (n.attributes.get(attr) or "").split()[:8]:
+                    add(ref, ctl)
+        for lab in ctl.labels[:8]:
+            for k, v in lab.attributes.items():
+                if k != "for" and k != "class" and v:
+                    add(v, ctl)
+    return out
+
+
+def _learn(questions: list[Control], items: list[Item], page_path: str,
+           tree: Any = None) -> dict[str, dict[str, Learned]]:
+    """What each control asks, by the paths it is posted to: its form's (``form_targets``); a
+    control outside any form is posted by the page's script — to the page's own path and the paths
+    its inline scripts name (``fetch("/x", …)``, r12f F19)."""
     out: dict[str, dict[str, Learned]] = {}
+    scripted: list[str] | None = None
     per_form: dict[int, tuple[frozenset[tuple[str, str]], list[str]]] = {}  # once per form, not per control
     for q, it in zip(questions, items):
         # every labelled control is learned: what an open question ("Anything else?") or a service
@@ -301,7 +370,12 @@ def _learn(questions: list[Control], items: list[Item], page_path: str) -> dict[
             fkey = form.mem_id if form is not None else 0
             known = per_form.get(fkey)
             if known is None:
-                known = per_form[fkey] = (_identity(form), form_targets(form, page_path))
+                targets = form_targets(form, page_path)
+                if form is None and tree is not None:
+                    if scripted is None:
+                        scripted = script_forms.named_paths(tree, page_path)
+                    targets = list(dict.fromkeys([*targets, *scripted]))
+                known = per_form[fkey] = (_identity(form), targets)
             identity, targets = known
             learned = Learned(frozenset(it.categories), text, identity)
             for target in targets:
@@ -326,6 +400,9 @@ def _remove(q: Control, kept_refs: set[int]) -> None:
     for n in q.nodes:
         if n.parent is not None:
             n.decompose()
+    for el, attr in q.attr_refs:  # an attribute a script shows as the question (r12f F01)
+        if el.parent is not None and attr in el.attributes:
+            del el.attrs[attr]
     for cell in q.row_headers:  # a grid row's header asks the question: empty it (the table keeps its shape)
         if cell.parent is not None and cell.css_first("input, select, textarea") is None:
             for child in list(cell.iter(include_text=True)):

@@ -31,7 +31,7 @@ from .forms import MAX_LEARNED_LABEL, Learned, question_item, rewrite_markup
 MAX_STRINGS = 256
 MAX_NODES = 200_000
 # cheap scans, in order (each case-sensitive where JSON is: a scan of a 1 MB body costs ~1 ms)
-_HINT_KEYS = re.compile(rb'"(?:elements|components|questions|fields|properties|items|pages)"\s*:')
+_HINT_KEYS = re.compile(rb'"(?:elements|components|questions|fields|properties|items|pages|attributes)"\s*:')
 _HINT_MARKUP = re.compile(rb"(?:<|\\u003[cC]|&lt;)\s*/?\s*(?:input|select|textarea|button|noscript|template|iframe|form)\b",
                           re.IGNORECASE)
 _HINT_ASKS = re.compile(rb'"(?:label|title|question|text|prompt)"\s*:\s*"[^"]{0,300}\?"')
@@ -139,6 +139,8 @@ def _signature(node: dict[str, Any]) -> bool:
         return True
     if any(isinstance(i.get("questionItem"), dict) for i in items("items")):  # Google Forms
         return True
+    if any("code" in a and ("datatype" in a or "variable" in a) for a in items("attributes")):  # Open311 GeoReport v2
+        return True
     if any(_question_shaped(i, strict=k not in _FORM_LIST_KEYS) for k in _LIST_KEYS for i in items(k)):
         return True
     if isinstance(node.get("schema"), dict) and isinstance(node.get("uiSchema"), dict):  # rjsf's pair
@@ -174,6 +176,10 @@ def _targets(doc: Any, page_path: str) -> list[str]:
         folder, _, leaf = base.rpartition("/")
         if _FILE_NAME.search(leaf) and folder:  # a definition file (``/intake/survey.json``): its page's folder
             targets.append(folder + "/*")
+    cut = page_path.rfind("/services/")
+    if cut >= 0:  # Open311 GeoReport v2: a service's definition is answered at ``…/requests.json`` (r12f F02)
+        root = page_path[:cut]
+        targets.extend(root + r for r in ("/requests.json", "/requests.xml", "/requests"))
     text = json.dumps(doc, ensure_ascii=False)[:512 * 1024]
     for lit in script_forms._PATH_LITERAL.findall(text)[:16]:
         lit = lit.split("?")[0]
@@ -194,7 +200,8 @@ def _decide_questions(questions: list[script_forms.ScriptQuestion], targets: lis
         if it.categories or q.label:
             lrn = Learned(frozenset(it.categories), (q.label or q.key)[:MAX_LEARNED_LABEL])
             for t in dict.fromkeys(targets):
-                out.learned.setdefault(t, {})[q.key] = lrn
+                for key in (q.key, *q.aliases):
+                    out.learned.setdefault(t, {})[key] = lrn
     forbidden = {f.path for f in decision.fields if f.effect in (Effect.BLOCK, Effect.STRIP, Effect.REDACT)}
     return [q for q in questions if q.key in forbidden]
 

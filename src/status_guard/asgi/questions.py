@@ -109,6 +109,47 @@ def text_of(node: Any) -> str:
     return " ".join((node.text(deep=True, separator=" ") or "").split())
 
 
+def accessible_text(node: Any) -> str:
+    """An element's text as its accessible name reads it: its text plus the ``alt`` of the images
+    and the ``aria-label`` of the elements inside it (``<label><img alt="Are you a U.S.
+    citizen?"> <input></label>``, r12f F12)."""
+    t = text_of(node)
+    if node.tag in ("-text", "-comment") or not node.css_first("img[alt], [aria-label]"):
+        return t
+    extras = [" ".join(v.split()) for n in node.css("img[alt], [aria-label]")[:8]
+              if n.tag not in CONTROL_TAGS and (v := n.attributes.get("alt") if n.tag == "img"
+                                                 else n.attributes.get("aria-label"))]
+    return " ".join([*extras, t]).strip()
+
+
+#: attributes a script or a framework shows as text: ``data-question``, Alpine ``x-data``/``x-text``,
+#: Vue ``v-text``/``:label`` (r12f F01); their string literals are read, a question among them counts
+_SHOWN_ATTR = re.compile(r"^(?:data-|x-|v-|:|aria-placeholder$|aria-roledescription$)")
+MAX_ATTR_ANCESTORS = 3
+
+
+def attribute_questions(node: Any, ctl: Control) -> None:
+    """A question held in an attribute of the control or of its nearest ancestors, that a script or
+    a framework puts on screen (``<div data-question="Are you a U.S. citizen?">``, Alpine
+    ``x-data="{label: 'Are you…?'}"``): a question (it ends with a question mark) read with the
+    control's description, and the attribute goes when the control goes."""
+    from .script_text import literals, shown_text
+
+    n, depth = node, 0
+    while n is not None and depth <= MAX_ATTR_ANCESTORS and n.tag not in ("body", "html", "form", None):
+        for k, v in list(n.attributes.items())[:32]:
+            if not v or len(v) > 4000 or not _SHOWN_ATTR.match(k) or "?" not in v and "\\" not in v:
+                continue
+            texts = [shown_text(v)] + ([lit.value for lit in literals(v)[:16]] if any(q in v for q in "'\"`") else [])
+            for t in texts:
+                if asks(t) and len(t) <= MAX_QUESTION_CHARS:
+                    ctl.descriptions.append(t)
+                    ctl.attr_refs.append((n, k))
+                    break
+        n = n.parent
+        depth += 1
+
+
 def css_ident(ref: str) -> str:
     return ref if re.fullmatch(r"[A-Za-z_][\w:.-]{0,127}", ref) else ""
 
@@ -136,6 +177,7 @@ class Control:
     group_nodes: list[Any] = field(default_factory=list)  # fieldset / role=group containers
     headers: list[str] = field(default_factory=list)  # table row / column headers of its cell
     row_headers: list[Any] = field(default_factory=list)  # the row header cell (emptied with it)
+    attr_refs: list[tuple[Any, str]] = field(default_factory=list)  # (element, attribute) holding its question
 
     def finish(self) -> None:
         """A lone checkbox is a yes/no question: the text beside it is its question, not an option.
@@ -257,7 +299,7 @@ def find_controls(tree: Any) -> list[Control]:
         for ref in value.split()[:16]:
             n = by_id(ref)
             if n is not None:
-                t = text_of(n)
+                t = accessible_text(n)
                 if t:
                     out.append(t)
                     if into is not None:
@@ -307,7 +349,9 @@ def find_controls(tree: Any) -> list[Control]:
                 if itype in SKIP_INPUT_TYPES or itype in NO_QUESTION_TYPES:
                     continue
                 return chunks[::-1]
-            if tag in ("img", "svg"):  # a question drawn as an image: its alt text / its <text>
+            if tag in ("img", "svg", "math", "object"):
+                # a question drawn as an image (its alt text, its <text>), written in MathML's text
+                # elements, or an <object>'s fallback content (r12f F12)
                 t = (p.attributes.get("alt") or "") if tag == "img" else text_of(p)
                 if t and t.strip():
                     chunks.append([chunk_block(p), " ".join(t.split())[:MAX_QUESTION_CHARS], [p]])
@@ -316,7 +360,7 @@ def find_controls(tree: Any) -> list[Control]:
                 continue
             if p.css_first("input, select, textarea") is not None:
                 return chunks[::-1]
-            t = text_of(p)
+            t = accessible_text(p)
             # a tooltip on the visible text is read with it (``<abbr title="Are you a citizen?">Q7</abbr>``)
             tips = [x.attributes.get("title") or "" for x in [p, *p.css("[title]")[:8]] if x.attributes.get("title")]
             if tips:
@@ -464,6 +508,8 @@ def find_controls(tree: Any) -> list[Control]:
             owner = by_id(form_attr)
             if owner is not None and owner.tag == "form":
                 form = owner
+        if form is None:
+            form = hx_owner(node)  # ``<div hx-post="/x">``: htmx posts the controls inside it (r12f F19)
         gkey = (form.mem_id if form is not None else 0, key)
         ctl = groups.get(gkey) if itype in CHOICE_TYPES else None
         new = ctl is None
@@ -488,7 +534,7 @@ def find_controls(tree: Any) -> list[Control]:
             own_labels.extend(labels_for.get(attrs.get("id") or "", ()))
         if c.label is not None and all(c.label.mem_id != x.mem_id for x in own_labels):
             own_labels.append(c.label)
-        label_texts = [t for t in (text_of(lab) for lab in own_labels) if t]
+        label_texts = [t for t in (accessible_text(lab) for lab in own_labels) if t]
         ctl.labels.extend(own_labels)
         used_title = False
         if not name_text:
@@ -554,6 +600,8 @@ def find_controls(tree: Any) -> list[Control]:
         if itype == "hidden" and new:
             widget_beside(node, ctl)
         # the visible question: the nearest text since the previous control
+        if new:
+            attribute_questions(node, ctl)
         if itype not in NO_QUESTION_TYPES:
             if new or not ctl.before:
                 ctl.before = before(node)
@@ -566,14 +614,37 @@ def find_controls(tree: Any) -> list[Control]:
     return controls
 
 
+HX_VERBS = ("hx-post", "data-hx-post", "hx-put", "data-hx-put", "hx-patch", "data-hx-patch", "hx-get", "data-hx-get")
+_HX_SELECTOR = ", ".join(f"[{a}]" for a in HX_VERBS)
+
+
+def hx_owner(node: Any) -> Any:
+    """The nearest ancestor (or the control itself) that htmx submits from (``hx-post``,
+    ``data-hx-post``, put/patch/get): it posts the controls inside it like a form."""
+    n, depth = node, 0
+    while n is not None and depth < 24 and n.tag not in ("body", "html", "-undef", "-document", None):
+        if any(a in n.attributes for a in HX_VERBS):
+            return n
+        n = n.parent
+        depth += 1
+    return None
+
+
 def form_targets(form: Any, page_path: str) -> list[str]:
-    """The paths a form submits to: its ``action`` and any ``formaction`` of its buttons."""
+    """The paths a form submits to: its ``action``, any ``formaction`` of its buttons, and where
+    htmx posts it (``hx-post``/``data-hx-post``/put/patch/get on it or its buttons, r12f F19)."""
     from urllib.parse import urljoin, urlsplit
 
-    actions = [form.attributes.get("action") or ""] if form is not None else [""]
+    actions = [form.attributes.get("action") or ""] if form is not None and form.tag == "form" else []
     if form is not None:
         for b in form.css("[formaction]")[:16]:
             actions.append(b.attributes.get("formaction") or "")
+        for b in [form, *form.css(_HX_SELECTOR)[:16]]:
+            actions.extend(v for a in HX_VERBS if (v := b.attributes.get(a)))
+        if form.tag != "form" and not actions:
+            actions.append("")
+    else:
+        actions = [""]
     from urllib.parse import unquote
 
     out: list[str] = []

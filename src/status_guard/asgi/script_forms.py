@@ -32,6 +32,7 @@ _HINT = re.compile(rb"""(?:["'`]|\b)(?:elements|components|questions|pages|prope
 #: a quoted string literal (for the fail-closed read of a script whose definition cannot be parsed)
 _STRING = re.compile(r"""(["'`])((?:\\.|(?!\1)[^\\\n])*)\1""")
 MAX_LITERAL_CHARS = 256 * 1024
+_WORD = re.compile(r"[\w.\-\[\]:]{1,64}")
 NAME_KEYS = ("name", "key", "id", "valueName", "ref", "fieldName", "questionId", "field")
 TEXT_KEYS = ("title", "label", "text", "question", "placeholder", "description", "prompt")
 CONTAINERS = frozenset({"elements", "components", "questions", "fields", "templateElements", "columns", "rows",
@@ -52,6 +53,9 @@ class ScriptQuestion:
     block: ScriptBlock
     schema: Any = None  # the JSON Schema object whose ``properties`` hold it
     ui: Any = None  # its uiSchema (the question's ``ui:title`` goes with it)
+    ties: list[str] = field(default_factory=list)  # names/ids a script's literal is tied to (r12f F01)
+    blocks: list[Any] = field(default_factory=list)  # text blocks before it that ask it (removed with it)
+    aliases: tuple[str, ...] = ()  # the other names a submission answers it under
 
 
 @dataclass
@@ -119,21 +123,94 @@ def _questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
                     list_questions(v, block, out, loose=k in ("elements", "components"))
                 elif isinstance(v, list) and k == "items":
                     _google_items(v, block, out)
+                elif isinstance(v, list) and k == "attributes":
+                    open311_attributes(v, block, out)
                 if isinstance(v, (dict, list)):
                     stack.append(v)
         elif isinstance(node, list):
             stack.extend(x for x in node if isinstance(x, (dict, list)))
 
 
+#: keys of a question object that hold no text a person reads (machine values, logic, styling)
+_MACHINE_KEYS = frozenset({*NAME_KEYS, "type", "inputType", "widget", "control", "value", "defaultValue", "default",
+                           "validate", "validators", "validation", "conditional", "visibleIf", "enableIf",
+                           "requiredIf", "logic", "calculateValue", "customConditional", "className", "css",
+                           "customClass", "attributes", "style", "input", "tableView", "persistent", "dataSrc",
+                           "url", "href", "src", "image", "imageLink", "mask", "inputMask", "format", "pattern",
+                           "datatype", "code", "variable", "order", "required", "ref"})
+_OPTION_KEYS = frozenset({"choices", "values", "options", "rateValues", "data", "enum", "enumNames"})
+#: nested lists of other questions (read as questions of their own, not as this one's text)
+_QUESTION_LISTS = frozenset({"elements", "components", "questions", "templateElements", "pages", "fields",
+                             "inputs", "formFields", "form_fields", "controls", "questionnaire", "templateComponents"})
+_READABLE = re.compile(r"[^\W\d_]{2,}[\s\S]*?(?:\s|[?？؟])")
+_MARKUP_TAG = re.compile(r"<[^<>]{0,400}>")
+MAX_TEXTS = 16
+
+
+def _readable(v: str) -> str | None:
+    """A string a person reads (words, not an identifier or a URL), markup read as its text."""
+    t = " ".join(_MARKUP_TAG.sub(" ", v).split()) if "<" in v else " ".join(v.split())
+    if not t or len(t) > 2000 or t.startswith(("http://", "https://", "/", "{", "data:")):
+        return None
+    return t if _READABLE.search(t + " ") else None
+
+
+def readable_texts(item: dict[str, Any]) -> list[str]:
+    """Every human-readable text property of a question object (r12f F10, F17): its title/label
+    first, then any other text it carries — a Form.io ``tooltip``, a Typeform
+    ``properties.description``, a SurveyJS matrix's ``rows[].text`` — nested objects included,
+    never the questions nested under it or its choices (read as options)."""
+    out = [x for t in TEXT_KEYS if (x := _text(item.get(t)))]
+    stack: list[tuple[Any, int]] = [(v, 0) for k, v in item.items()
+                                    if k not in _MACHINE_KEYS and k not in _OPTION_KEYS and k not in _QUESTION_LISTS
+                                    and k not in TEXT_KEYS]
+    seen = 0
+    while stack and seen < 256 and len(out) < MAX_TEXTS:
+        v, depth = stack.pop(0)
+        seen += 1
+        if isinstance(v, str):
+            t = _readable(v)
+            if t:
+                out.append(t)
+        elif isinstance(v, dict) and depth < 3:
+            if any(isinstance(v.get(n), str) for n in NAME_KEYS) and "type" in v:
+                continue  # a question of its own
+            loc = _text(v) if any(k in v for k in ("default", "en")) else None
+            if loc:
+                out.append(loc)
+                continue
+            stack.extend((x, depth + 1) for k, x in v.items() if k not in _MACHINE_KEYS and k not in _OPTION_KEYS
+                         and k not in _QUESTION_LISTS)
+        elif isinstance(v, list) and depth < 3:
+            stack.extend((x, depth + 1) for x in v[:64])
+    return list(dict.fromkeys(out))
+
+
+_BLOCK_TEXT = ("html", "description", "title", "text", "label", "content", "markdown", "statement")
+
+
 def list_questions(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion], loose: bool = False) -> None:
-    """The questions of a list of question objects (``{name|key|id …, title|label …, type}``)."""
+    """The questions of a list of question objects (``{name|key|id …, title|label …, type}``). A
+    nameless text block (a SurveyJS ``html`` element, a Form.io ``content``, a Typeform
+    ``statement``) is read as the question of the control after it (r12f F17)."""
+    pending: list[str] = []
+    pending_items: list[Any] = []
     for item in items:
         if isinstance(item, dict):
             name = next((item[n] for n in NAME_KEYS if isinstance(item.get(n), str) and item[n]), None)
-            texts = [x for t in TEXT_KEYS if (x := _text(item.get(t)))]
+            if not name or (item.get("type") in ("html", "expression", "content", "htmlelement", "statement", "image")
+                            and not _options(item)):
+                said = [t for k in _BLOCK_TEXT if isinstance(item.get(k), (str, dict)) and (t := _text(item[k]))]
+                if said:
+                    pending = [_readable(t) or t for t in said][-2:]
+                    pending_items = [item]
+                continue
+            texts = [*pending, *readable_texts(item)]
             if name and (texts or _options(item)) and ("type" in item or loose):
-                out.append(ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items,
-                                          block))
+                q = ScriptQuestion(name, " / ".join(dict.fromkeys(texts))[:2000], _options(item), item, items, block)
+                q.blocks = pending_items
+                out.append(q)
+                pending, pending_items = [], []
 
 
 def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[ScriptQuestion],
@@ -171,6 +248,10 @@ def _schema_properties(node: dict[str, Any], block: ScriptBlock, out: list[Scrip
             out.append(q)
 
 
+GOOGLE_ANSWER_PATHS = ("textAnswers.answers.value", "fileUploadAnswers.answers.fileId",
+                       "fileUploadAnswers.answers.fileName")
+
+
 def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
     """Google Forms API ``items[]``: the question's id is ``questionItem.question.questionId``
     (what a response's ``answers`` are keyed by), its text the item's ``title``."""
@@ -184,7 +265,25 @@ def _google_items(items: list[Any], block: ScriptBlock, out: list[ScriptQuestion
         choice = q.get("choiceQuestion")
         opts = [o.get("value") for o in (choice.get("options") or [])[:64]
                 if isinstance(o, dict) and isinstance(o.get("value"), str)] if isinstance(choice, dict) else []
-        out.append(ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block))
+        sq = ScriptQuestion(q["questionId"], " / ".join(texts)[:2000], opts, it, items, block)
+        # a response answers it at ``answers.<questionId>.textAnswers.answers[].value`` (r12f F17)
+        sq.aliases = tuple(f"answers.{q['questionId']}.{kind}" for kind in GOOGLE_ANSWER_PATHS)
+        out.append(sq)
+
+
+def open311_attributes(attrs: list[Any], block: ScriptBlock, out: list[ScriptQuestion]) -> None:
+    """Open311 GeoReport v2 service definition (``GET /services/{code}.json``): each
+    ``attributes[]`` entry asks its ``description`` (its choices in ``values[].name``) and is
+    answered as ``attribute[CODE]=…`` (r12f F02)."""
+    for a in attrs[:512]:
+        if not isinstance(a, dict) or not isinstance(a.get("code"), (str, int)) \
+                or not ("datatype" in a or "variable" in a or "datatype_description" in a):
+            continue
+        texts = [x for t in ("description", "datatype_description") if (x := _text(a.get(t)))]
+        opts = [str(v.get("name") or v.get("key")) for v in (a.get("values") or [])[:64]
+                if isinstance(v, dict) and (v.get("name") or v.get("key"))] if isinstance(a.get("values"), list) else []
+        if texts or opts:
+            out.append(ScriptQuestion(f"attribute[{a['code']}]", " / ".join(texts)[:2000], opts, a, attrs, block))
 
 
 def collect_questions(doc: Any, block: ScriptBlock, out: list[ScriptQuestion]) -> None:
@@ -208,7 +307,8 @@ def remove_from_definitions(questions: list[ScriptQuestion]) -> None:
             if isinstance(q.ui, dict) and isinstance(q.ui.get(q.key), dict):
                 del q.ui[q.key]
         elif any(x is q.definition for x in q.container):
-            q.container[:] = [x for x in q.container if x is not q.definition]
+            gone = [q.definition, *q.blocks]  # the text block that asked it goes with it
+            q.container[:] = [x for x in q.container if not any(x is g for g in gone)]
 
 
 _TOKEN = re.compile(r"""[{}\[\]()]|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|//[^\n]*|/\*.*?\*/|["'`/]""",
@@ -301,28 +401,43 @@ def literal_definitions(text: str, block: ScriptBlock, out: list[ScriptQuestion]
 
 
 def unreadable_definitions(text: str, block: ScriptBlock, read: list[ScriptQuestion],
-                           asks: Any) -> list[ScriptQuestion]:
-    """Fail closed on a script whose form definition could not be read: every string literal in it
-    that asks something protected (``asks(text) -> bool``) and that no question read from it holds
-    becomes a question of its own, whose removal withholds the whole script (2.129.040(b))."""
-    if not _HINT.search(text.encode("utf-8", "ignore")):
-        return []
+                           asks: Any, names: frozenset[str] | None = None) -> list[ScriptQuestion]:
+    """Fail closed on a script whose text cannot be read as a definition: every string literal in
+    it (JavaScript escapes undone, ``+`` concatenations joined — ``script_text``) that asks something
+    protected (``asks(text) -> bool``) and that no question read from it holds becomes a question of
+    its own, whose removal withholds the whole script (2.129.040(b)). A script that holds no
+    form-definition keys counts a literal that is a question (ends with a question mark) or that is
+    tied to a control of the page (``names``: its names, ids and label keys) — a script that writes
+    "Immigration legal help" into a heading is not withheld (r12f F01)."""
+    from . import script_text
+    from .questions import asks as is_question
+
+    hinted = _HINT.search(text.encode("utf-8", "ignore")) is not None
     known = {q.label for q in read} | {o for q in read for o in q.options}
     known_text = " ".join(known)
     out: list[ScriptQuestion] = []
     last_name = ""
-    for i, m in enumerate(_STRING.finditer(text)):
-        if i >= 4096:
-            break
-        lit = m.group(2).strip()
-        if not lit or len(lit) > 400:
+
+    def keep(lit: Any) -> bool:  # worth a classification: a definition's string, a question, a control's text
+        return hinted or is_question(lit.value) or any(names is not None and t in names for t in lit.ties)
+
+    named = hinted or (names is not None and not names.isdisjoint(_WORD.findall(text)))
+    lits = script_text.asking_literals(text, asks, keep, tie_all=named)
+    if not lits:
+        return []
+    for lit in lits:
+        if lit.value in known_text:
             continue
-        if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", lit):
-            last_name = lit  # the control's name, written before its title (``q("q7", "Are you…?")``)
-            continue
-        if lit in known_text or not asks(lit):
-            continue
-        out.append(ScriptQuestion(last_name or f"script-form-{len(out) + 1}", lit, [], None, None, block))
+        on_page = [t for t in lit.ties if names is not None and t in names]
+        if not lit.ties:  # the control's name, written before its title (``q("q7", "Are you…?")``)
+            for m in _STRING.finditer(text, max(0, lit.start - 200), lit.start):
+                if re.fullmatch(r"[A-Za-z_][\w.-]{0,63}", m.group(2).strip()):
+                    last_name = m.group(2).strip()
+        ties = on_page or lit.ties or ([last_name] if last_name else [])
+        key = ties[0] if ties else f"script-form-{len(out) + 1}"
+        q = ScriptQuestion(key, lit.value[:2000], [], None, None, block)
+        q.ties = ties
+        out.append(q)
         if len(out) >= 16:
             break
     return out
@@ -341,23 +456,29 @@ def splice_definitions(block: ScriptBlock) -> str:
     return text
 
 
-def find_script_forms(tree: Any, page_path: str, asks: Any = None) -> list[ScriptQuestion]:
+def find_script_forms(tree: Any, page_path: str, asks: Any = None,
+                      names: frozenset[str] | None = None) -> list[ScriptQuestion]:
     """The questions of every form definition in the page's inline scripts, of any type (a JSON
-    data block is read by the page's script). ``asks``: when given, a script holding form keys
-    whose definition cannot be read is read for protected questions (``unreadable_definitions``)."""
+    data block is read by the page's script). ``asks``: when given, every inline script is read for
+    string literals that ask something protected (``unreadable_definitions``; ``names``: the page's
+    control names and ids a literal can be tied to)."""
     out: list[ScriptQuestion] = []
     for node in tree.css("script"):
         attrs = node.attributes
         if attrs.get("src"):
             continue
         text = node.text(deep=True) or ""
-        if not text or len(text) > MAX_SCRIPT_CHARS or not _HINT.search(text.encode("utf-8", "ignore")):
+        if not text or len(text) > MAX_SCRIPT_CHARS:
+            continue
+        hinted = _HINT.search(text.encode("utf-8", "ignore")) is not None
+        if not hinted and asks is None:
             continue
         block = ScriptBlock(node, text)
         before = len(out)
-        literal_definitions(text, block, out)
+        if hinted:
+            literal_definitions(text, block, out)
         if asks is not None:
-            withheld = unreadable_definitions(text, block, out[before:], asks)
+            withheld = unreadable_definitions(text, block, out[before:], asks, names)
             out.extend(withheld)
             if withheld:
                 block.spans.append((0, len(text), None))  # the whole script goes when one goes

@@ -223,6 +223,7 @@ def annotate(view: Any) -> int:
         labelled += (_typed_named(node) or _pair(node, defs) or _patch(node) or _parallel(node) or _question_mark(node)
                      or _reference(node, defs) or _aligned(node) or _same_id(node) or _shape_pair(node))
         labelled += _keyed_children(node, defs)
+        _typeform_answer_ids(node)
         labelled += _label_map(node)
         labelled += _pretty(node)
     labelled += _positional_rows(nodes)
@@ -526,6 +527,25 @@ def _typed_named(node: VDict) -> int:
         lf.drops = lf.drops or drops
         n += 1
     return n
+
+
+def _typeform_answer_ids(node: VDict) -> None:
+    """Typeform responses: ``{"type": "text", "text": "no", "field": {"id": "f7", "ref": …}}`` —
+    the answer is read under its field's id too, so a question the served definition asked under
+    that id is known though the response carries no definition (r12f F17)."""
+    typed = next((lf.value for k, v in node.items() if _k(k) == "type" and (lf := _str_leaf(v)) is not None), None)
+    field = node.get("field")
+    if not isinstance(typed, str) or typed not in node or not isinstance(field, VDict):
+        return
+    ref = next((lf.value.strip() for k in ("id", "ref") if (lf := _str_leaf(field.get(k))) is not None
+                and 0 < len(lf.value.strip()) <= 64), None)
+    if ref is None:
+        return
+    for lf in walk(node[typed]):
+        if lf.role == "answer" and lf.key_path and not lf.key_path.endswith("." + ref):
+            if lf.read_name is None:
+                lf.read_name = lf.key_path  # the id is for the page's map, not read as a name
+            lf.key_path = f"{lf.key_path}.{ref}"
 
 
 def _keyed_children(node: VDict, defs: dict[str, str]) -> int:

@@ -86,10 +86,14 @@ def parse_document(text: str, *, strict: bool) -> Any:
         raise UnparseableInputError("the GraphQL operation is nested too deeply") from None
 
 
-def read_operation(query: str, variables: dict[str, Any], base_path: str, *, strict: bool = False) -> list[Leaf] | None:
+def read_operation(query: str, variables: dict[str, Any], base_path: str, *, strict: bool = False,
+                   variable_nodes: Any = None) -> list[Leaf] | None:
     """Leaves for every argument value of every operation and fragment in ``query``. Each
     argument's value (variables substituted) is read like a JSON document, so a form builder's
-    question/answer pairs passed as an argument are understood too."""
+    question/answer pairs passed as an argument are understood too. A value that comes from the
+    request's ``variables`` (``variable_nodes``: their view) is plain JSON the guard can edit: its
+    leaves point at the variable's own location and are stripped or redacted there, like any JSON
+    body's (r12f F21); a value written in the operation text cannot be edited and is refused."""
     from graphql.language import ast as gql
 
     from . import builders
@@ -140,6 +144,32 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
             lf.editable = False
             out.append(lf)
 
+    def bind(value: Any, built: Any, into: dict[int, Leaf]) -> None:
+        """Pair the leaves built from a variable's value with the variable's own leaves (same shape)."""
+        if isinstance(value, gql.VariableNode):
+            src = variable_nodes.get(value.name.value) if isinstance(variable_nodes, VDict) else None
+            if src is None or isinstance(built, Leaf) != isinstance(src, Leaf):
+                return
+            mine, theirs = list(walk(built)), list(walk(src))
+            if len(mine) == len(theirs) and all(a.value == b.value for a, b in zip(mine, theirs)):
+                into.update((id(a), b) for a, b in zip(mine, theirs))
+        elif isinstance(value, gql.ObjectValueNode) and isinstance(built, VDict):
+            for f in value.fields:
+                if f.name.value in built:
+                    bind(f.value, built[f.name.value], into)
+        elif isinstance(value, gql.ListValueNode) and isinstance(built, VList) and len(built) == len(value.values):
+            for v, b in zip(value.values, built):
+                bind(v, b, into)
+
+    def editable_at(lf: Leaf, bound: dict[int, Leaf]) -> None:
+        src = bound.get(id(lf))
+        if src is not None and src.loc is not None and src.editable:
+            # edited in ``variables``, where it is plain JSON (its origin says so to the plan)
+            lf.loc, lf.drops, lf.editable, lf.origin = src.loc, src.drops, True, src.origin
+        else:
+            lf.drops = ()  # an operation cannot be edited in place: refuse instead
+            lf.editable = False
+
     def add_args(args: Any, here: str, name: str) -> None:
         """A field's arguments read together, as one object: a question/answer pair passed as two
         arguments (``answer(question: "...", response: "no")``) is read like a builder's pair."""
@@ -149,14 +179,15 @@ def read_operation(query: str, variables: dict[str, Any], base_path: str, *, str
         node = VDict()
         node.loc = None
         node.path = here
+        bound: dict[int, Leaf] = {}
         for arg in args:
             an = arg.name.value
             node[an] = b.json(plain(arg.value, 0), (), f"{here}({an})", f"{name}.{an}", origin="graphql")
+            bind(arg.value, node[an], bound)
         builders.annotate(node)
         for lf in walk(node):
             lf.origin = "graphql"
-            lf.drops = ()
-            lf.editable = False
+            editable_at(lf, bound)
             out.append(lf)
 
     for definition in doc.definitions:
@@ -213,7 +244,8 @@ def graphql_leaves(view: Any) -> list[Leaf]:
         assert isinstance(q, Leaf)
         # an operation the guard cannot parse is not let through unread (fail closed): the server
         # may read it differently, or a later version of it may
-        leaves = read_operation(q.value, _variables(env), env.path, strict=is_graphql_document(q.value))
+        leaves = read_operation(q.value, _variables(env), env.path, strict=is_graphql_document(q.value),
+                                variable_nodes=env.get("variables"))
         if leaves is None:
             continue
         q.role = "skip"  # the operation text is read through its arguments
