@@ -271,7 +271,10 @@ def _asks_in_words(asked: Any, name: str, label: str | None, notes: list[str]) -
     a field's name or label, a form builder's question, the page that served the form."""
     if STATEMENT_CATEGORY in asked.categories:
         return asked
-    for text in (label, name):
+    from .lookalikes import without_statements
+
+    # a welcoming statement ("we will never ask what your immigration status is") asks nothing
+    for text in (without_statements(label)[0], name):
         q = statements.inquiry(text)
         if q is not None:
             from ..classify.result import Classification
