@@ -83,6 +83,15 @@ def offers_a_service(text: str) -> bool:
     return any(_offers(text, c) is not None for c in _patterns()[0])
 
 
+def names_only_the_service(classifier: Any, text: str, category: str) -> str | None:
+    """Why ``text`` names only one of the City's services of ``category`` ("youth work permit",
+    "permiso de trabajo juvenil"), or None: nothing outside the service's words asks it."""
+    hit = _offers(text, category)
+    if hit is None or category in classifier.classify("", hit[1]).categories:
+        return None
+    return hit[0]
+
+
 def service_question(classifier: Any, asked: Classification, label: str | None) -> tuple[Classification, list[str]]:
     """``asked`` without the categories the label only names a city service of (every word that
     found the category is inside the service's words: "jamais demandé passeport. Passeport ?" asks)."""
@@ -200,4 +209,4 @@ def service_field(classifier: Any, asked: Classification, name: str, label: str 
     return Classification(frozenset(keep), {k: v for k, v in asked.reasons.items() if k in keep}), notes
 
 
-__all__ = ["form_offers", "languages", "offers_a_service", "service_field", "service_question"]
+__all__ = ["form_offers", "languages", "names_only_the_service", "offers_a_service", "service_field", "service_question"]
