@@ -67,8 +67,10 @@ def _offers(label: str, category: str) -> tuple[str, str] | None:
         if m is None:
             continue
         rest = rx.sub(" ", n)
-        if any(w in not_with for w in tokens(dates.sub(" ", rest))) or statements.inquiry(label) is not None:
+        if statements.inquiry(label) is not None:
             return None
+        if any(w in not_with for w in tokens(dates.sub(" ", rest))):
+            continue  # another of the service's patterns may cover the word ("type of immigration legal help")
         # the person's own renewal or passport ("your DACA renewal", "su pasaporte", "paspò ou")
         if yours_before.search(n[:m.start()]) or yours_after.search(n[m.end():]):
             return None
