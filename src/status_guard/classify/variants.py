@@ -24,10 +24,10 @@ SHORT_TYPO_HEADS = frozenset({"status", "stat", "st", "sts", "code", "cd", "flag
                               "typ", "number", "no", "nbr", "num", "date", "dt", "card", "country", "ctry", "id"})
 #: digits inside a word (``b00king``, ``vi5a``, ``gr33n``): letters on both sides of the digits
 _INNER_DIGITS = re.compile(r"[A-Za-z]+(?:[0-9@$]+[A-Za-z]+)+")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
-                       "!": "i", "|": "l"})
-_LEET_L = str.maketrans({"1": "l", "|": "l", "!": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                         "@": "a", "$": "s"})
+_LEET = str.maketrans({"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
+                       "9": "g", "@": "a", "$": "s", "!": "i", "|": "l"})
+_LEET_L = str.maketrans({"1": "l", "|": "l", "!": "i", "0": "o", "2": "z", "3": "e", "4": "a", "5": "s", "6": "g",
+                         "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"})
 _RUN = re.compile(r"[A-Za-z0-9@$!|]+(?:[_-][A-Za-z0-9@$!|]+)*")  # a run may hold `_`/`-` (``c1t_stat``)
 _JOIN = re.compile(r"[_-]")
 _HAS_SUBST = re.compile(r"[A-Za-z][0-9@$!|]|[0-9@$!|][A-Za-z]")

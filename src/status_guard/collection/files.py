@@ -30,6 +30,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..normalize import normalize
+from ..classify.result import Classification
+from .services import names_only_the_service
 from .lookalikes import asked
 from .subjects import file_name_spellings, status_documents
 
@@ -187,6 +189,15 @@ def read_file_name(classifier: Any, filename: str) -> tuple[frozenset[str], list
     cats: set[str] = set()
     reasons: list[str] = []
     res, notes = asked(classifier, stem, words)
+    if res.categories:
+        # a city service's own paper (``youth_work_permit.pdf``, ``permiso_de_trabajo_juvenil.pdf``):
+        # the name is read as the service's question is on a form (r12f F08)
+
+        for cat in sorted(res.categories):
+            why = names_only_the_service(classifier, words, cat)
+            if why is not None:
+                res = Classification(res.categories - {cat}, {k: v for k, v in res.reasons.items() if k != cat})
+                notes = [*notes, why]
     for cat in sorted(res.categories):
         why = res.reasons.get(cat, ())
         if why and all(r.startswith(_COMPACT_REASON) for r in why) and all(
@@ -198,6 +209,11 @@ def read_file_name(classifier: Any, filename: str) -> tuple[frozenset[str], list
         reasons.extend(f"{cat}: the uploaded file's name: {r}" for r in why)
     reasons.extend(notes)
     doc_cats, titles = documents_named(filename)
+    for cat in sorted(doc_cats):
+        why = names_only_the_service(classifier, words, cat)
+        if why is not None and cat not in cats:  # the same reading as above (r12f F08)
+            doc_cats = doc_cats - {cat}
+            reasons.append(f"not a status document: {why}")
     if doc_cats:
         cats |= doc_cats
         reasons.append("the uploaded file is named for " + " / ".join(titles))

@@ -116,6 +116,12 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
         [t for lf in leaves if not lf.is_file
          for t in (name_read(lf.read_name if lf.read_name is not None else lf.key_path) if lf.key_path else None,
                    lf.label, lf.value if isinstance(lf.value, str) and len(lf.value) <= 120 else None) if t])
+    # a field of the form that names another subject ("permit=parking"): a generic qualifier beside
+    # it ("type=Permanent resident") is that subject's type (r12f F09)
+    other_subject = next((f"{n}={v}" for lf in leaves if not lf.is_file and lf.key_path and isinstance(lf.value, str)
+                          and 0 < len(lf.value) <= 40
+                          for n in (name_read(lf.key_path),) for v in (lf.value.strip(),)
+                          if _names_another_subject(classifier, n, v)), None)
     for lf in leaves:
         if lf.role in ("question", "skip"):
             continue
@@ -164,6 +170,10 @@ def build_items(guard: Any, leaves: Sequence[Leaf], *, text: bool = True) -> lis
             strings = [(i, s) for i, s in strings if file_name_in(s) is None]
         if strings and not lf.is_file:
             subject = subject_of(name, label or "")
+            if subject == "generic" and other_subject is not None and not label and _qualifier(name) and all(
+                    RESIDENT_WORDS & set(tokens(s_)) for _, s_ in strings):  # a resident's parking permit
+                subject = "unrelated"
+                reasons.append(f"`{name}` qualifies the form's `{other_subject}`: another subject's type")
             short = [(i, s) for i, s in strings if s.strip() and not looks_like_free_text(s)]
             if short and subject != "free_text":
                 vc = classifier.classify_value([s for _, s in short])
@@ -261,6 +271,27 @@ _GROUP_NOUNS = frozenset({
 })
 
 
+#: names that qualify another field's subject ("type" of a permit)
+QUALIFIERS = frozenset({"type", "kind", "category", "class", "tipo", "categoria", "clase", "classe", "tip", "kalite"})
+
+
+#: a permit's type that names its holder's residence ("Permanent resident" parking), not a status
+RESIDENT_WORDS = frozenset({"resident", "residents", "residency", "residence", "residente", "residentes", "rezidan"})
+
+
+def _qualifier(name: str) -> bool:
+    return name.strip().lower() in QUALIFIERS
+
+
+def _names_another_subject(classifier: Any, name: str, value: str) -> bool:
+    """A field and its short value name a subject of another kind ("permit" = "parking") and
+    nothing protected."""
+    if not name or _qualifier(name) or subject_of(name, value) != "unrelated":
+        return False
+    return not (classifier.classify(name, value).categories or classifier.classify("", f"{value} {name}").categories
+                or classifier.classify_value([value]).categories)
+
+
 #: the categories a statement about status stands for (its words are the pack's ``volunteered_statements``)
 STATEMENT_CATEGORY = "immigration_status"
 
@@ -271,7 +302,10 @@ def _asks_in_words(asked: Any, name: str, label: str | None, notes: list[str]) -
     a field's name or label, a form builder's question, the page that served the form."""
     if STATEMENT_CATEGORY in asked.categories:
         return asked
-    for text in (label, name):
+    from .lookalikes import without_statements
+
+    # a welcoming statement ("we will never ask what your immigration status is") asks nothing
+    for text in (without_statements(label)[0], name):
         q = statements.inquiry(text)
         if q is not None:
             from ..classify.result import Classification

@@ -103,6 +103,11 @@ def _phrases(by_lang: dict[str, list[str]]) -> tuple[_Phrase, ...]:
             toks = tokens(body)
             if toks:
                 out.append(_Phrase(tuple(toks), prefix, compact(body), lang, suffix))
+                # a prefix written in letters that look Latin ("курс*") folds to Latin ("kypc") while
+                # the longer words it starts ("курса") do not: read it as written too
+                plain = tuple(body.casefold().split())
+                if prefix and plain != tuple(toks) and all(w.isalpha() for w in plain):
+                    out.append(_Phrase(plain, prefix, compact(body), lang, suffix))
     return tuple(out)
 
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from .view import Leaf, walk
 
-_NUMBERED = re.compile(r"^([A-Za-z]{1,3})[_\-]?(\d{1,4})$")
+#: a numbered id, with an optional survey prefix of its own (``q_i94``, ``s1-q7``: r12f F09); group 1 is
+#: the letters the number belongs to (``i``), group 2 the number; the prefix is part of the run's key
+_NUMBERED = re.compile(r"^(?:([A-Za-z]{1,3}\d{0,2})[_\-])?([A-Za-z]{1,3})[_\-]?(\d{1,4})$")
+
+
+def _key(m: re.Match[str]) -> str:
+    """The run a numbered id belongs to: its survey prefix and letters (``q_i``)."""
+    return f"{(m.group(1) or '').lower()}_{m.group(2).lower()}"
 RUN_SIZE = 10
 
 #: keys whose value identifies (or stands for) a question in a builder's shape
@@ -71,9 +78,9 @@ def mark_numbering(leaves: Iterable[Leaf]) -> int:
         for i, seg in enumerate(segs):
             m = _NUMBERED.match(seg)
             if m is not None:
-                groups[(".".join(segs[:i]), m.group(1).lower())][int(m.group(2))].append((lf, i))
+                groups[(".".join(segs[:i]), _key(m))][int(m.group(3))].append((lf, i))
     marked: dict[Leaf, set[int]] = defaultdict(set)
-    for lf, i in _runs(groups.values(), [k[1] for k in groups]):
+    for lf, i in _runs(groups.values(), [k[1].rpartition("_")[2] for k in groups]):
         marked[lf].add(i)
     for lf, idxs in marked.items():
         segs = lf.key_path.split(".")
@@ -113,10 +120,10 @@ def mark_numbered_ids(view: Any) -> int:
             continue
         # the questions of one shape: siblings in a list (indices are not in the path) or in an
         # object keyed by something else (JotForm ``answers: {"3": {...}, "4": {...}}``)
-        groups[(".".join(segs[:-2]), _fold(segs[-1]), m.group(1).lower())][int(m.group(2))].append(m.group(0))
+        groups[(".".join(segs[:-2]), _fold(segs[-1]), _key(m))][int(m.group(3))].append(m.group(0))
     # an id in a run numbers the questions of the whole shape: the same id elsewhere (an answer's
     # ``field.ref``, a definition's ``title``) is the same question number
-    ids = {i.lower() for i in _runs(groups.values(), [k[2] for k in groups])}
+    ids = {i.lower() for i in _runs(groups.values(), [k[2].rpartition("_")[2] for k in groups])}
     if not ids:
         return 0
     n = 0

@@ -35,7 +35,7 @@ _FORM_KEYS = frozenset({"form_offers", "form_fields", "form_booking"})
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], frozenset[str],
-                        tuple[re.Pattern[str], re.Pattern[str]]]:
+                        tuple[re.Pattern[str], re.Pattern[str]], re.Pattern[str]]:
     data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     sq = data.get("service_questions") or {}
     out = {cat: tuple((lang, re.compile(rx)) for lang, rxs in (by_lang or {}).items() for rx in rxs or ())
@@ -47,8 +47,9 @@ def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], fro
                                 if normalize(str(w)).strip()), key=len, reverse=True))
 
     # a possessive up to three words before the service ("your clínica de renovação do DACA")
+    dates = re.compile("|".join(f"(?:{rx})" for rx in sq.get("appointment_dates") or ()) or "(?!)")
     yours = (re.compile(rf"(?:^|\s)(?:{alts('yours_before')})(?:\s+\S+){{0,3}}\s*$"), re.compile(rf"^\s*(?:{alts('yours_after')})(?:\s|$)"))
-    return out, not_with, yours
+    return out, not_with, yours, dates
 
 
 def languages() -> dict[str, frozenset[str]]:
@@ -59,15 +60,17 @@ def languages() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=8192)
 def _offers(label: str, category: str) -> tuple[str, str] | None:
     """(why, the label's text outside the service's words) when the label names a city service."""
-    pats, not_with, (yours_before, yours_after) = _patterns()
+    pats, not_with, (yours_before, yours_after), dates = _patterns()
     n = " ".join(normalize(label).split())
     for lang, rx in pats.get(category, ()):
         m = rx.search(n)
         if m is None:
             continue
         rest = rx.sub(" ", n)
-        if any(w in not_with for w in tokens(rest)) or statements.inquiry(label) is not None:
+        if statements.inquiry(label) is not None:
             return None
+        if any(w in not_with for w in tokens(dates.sub(" ", rest))):
+            continue  # another of the service's patterns may cover the word ("type of immigration legal help")
         # the person's own renewal or passport ("your DACA renewal", "su pasaporte", "paspò ou")
         if yours_before.search(n[:m.start()]) or yours_after.search(n[m.end():]):
             return None
@@ -80,6 +83,15 @@ def offers_a_service(text: str) -> bool:
     """The text names one of the City's services the way its forms ask about them ("几本护照",
     "How many passports are you applying for")."""
     return any(_offers(text, c) is not None for c in _patterns()[0])
+
+
+def names_only_the_service(classifier: Any, text: str, category: str) -> str | None:
+    """Why ``text`` names only one of the City's services of ``category`` ("youth work permit",
+    "permiso de trabajo juvenil"), or None: nothing outside the service's words asks it."""
+    hit = _offers(text, category)
+    if hit is None or category in classifier.classify("", hit[1]).categories:
+        return None
+    return hit[0]
 
 
 def service_question(classifier: Any, asked: Classification, label: str | None) -> tuple[Classification, list[str]]:
@@ -199,4 +211,4 @@ def service_field(classifier: Any, asked: Classification, name: str, label: str 
     return Classification(frozenset(keep), {k: v for k, v in asked.reasons.items() if k in keep}), notes
 
 
-__all__ = ["form_offers", "languages", "offers_a_service", "service_field", "service_question"]
+__all__ = ["form_offers", "languages", "names_only_the_service", "offers_a_service", "service_field", "service_question"]

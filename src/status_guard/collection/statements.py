@@ -37,6 +37,8 @@ Kind = Literal["inquiry", "disclosing", "topic"]
 KINDS = ("first_person", "disclosing", "topic", "inquiries")
 _CLAUSE = re.compile(r"[^.,;:?!\n\u060c\u061b\u061f\u3001\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964\u1361\u1362\u1363\u1364"
                      r"\u00bf\u00a1]+[?\u061f\uff1f]?")
+#: a full stop after a one- or two-letter initial that follows no other letter ("U.", "EE.", "S.")
+_INITIAL_DOT = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}\.(?=\s?[^\W\d_]{1,2}\.|[^\W\d_])|(?<=[^\W\d_]\.)[^\W\d_]{1,2}\.(?=\s*[a-z\u00df-\u024f])")
 _SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
@@ -184,7 +186,10 @@ def _without_topics(n: str) -> str:
 def clauses(text: str) -> list[tuple[int, int]]:
     """The clauses of ``text`` (start, end), whitespace trimmed."""
     out = []
-    for m in _CLAUSE.finditer(text):
+    # an initial's full stop ("U.S.", "EE.UU.", "E.U.A.") does not end a clause: "Are you a U.S.
+    # national?" is one question (r12f F20); the mask keeps every position
+    masked = _INITIAL_DOT.sub(lambda m: m.group(0)[:-1] + " ", text) if "." in text else text
+    for m in _CLAUSE.finditer(masked):
         a, b = m.start(), m.end()
         while a < b and text[a].isspace():
             a += 1
