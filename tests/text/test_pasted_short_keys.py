@@ -72,3 +72,23 @@ def test_federal_officer_never_sees_a_one_column_layout(g, cols, pre, post):
 ])
 def test_capital_words_in_prose_are_not_pasted_fields(g, text):
     assert _served(g, text) == text
+
+
+@pytest.mark.parametrize("unit", ["POB Jacmel HT, ", "POB Jacmel HT. ", "x POB Jacmel HT x\n", "POB\nJacmel\n",
+                                  "RLS_DT 01/14/2027 ", "AB CD EF "])
+def test_reading_pasted_rows_costs_linear_time(unit):
+    """2.129.040: a long pasted export must not stall the worker (no per-pair rescans of the text)."""
+    import time
+
+    from status_guard.text.keyvalue import key_values
+
+    def cpu(n: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            key_values(unit * n)
+            best = min(best, time.process_time() - t0)
+        return best
+
+    t1, t2 = cpu(2000), cpu(8000)
+    assert t2 < max(6 * t1, 0.05), (unit, t1, t2)  # 4x the text: linear is ~4x, quadratic 16x

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+import bisect
 
 import regex
 
@@ -87,6 +88,7 @@ _CAPS_PAIR = regex.compile(
     # the value ends at a separator, a sentence end, the line's end, or where the row runs on into
     # a sentence ("…, AGCY CPD Report by Sgt. Doe")
     r"(?=[ \t]*(?:[,;)]|\.(?:\s|$)|$)|" + _RUN_ON_SENTENCE + ")", regex.MULTILINE)
+_BLANK = regex.compile(r"[ \t.]*")
 _PAIR_GAP = regex.compile(r"[ \t]*[,;][ \t]*")
 #: one-column layout: a key alone on its line, its value alone on the next
 _KEY_LINE = regex.compile(r"^[ \t]*(?:" + _CAPS_KEY + r"|" + _SHORT_KEY + r")[ \t]*$")
@@ -95,17 +97,22 @@ _KEY_LINE = regex.compile(r"^[ \t]*(?:" + _CAPS_KEY + r"|" + _SHORT_KEY + r")[ \
 def _caps_pairs(text: str) -> list[KeyValue]:
     pairs = list(_CAPS_PAIR.finditer(text, timeout=1.0))
     out: list[KeyValue] = []
+    breaks = [i for i, c in enumerate(text) if c == "\n"] if pairs else []
     for i, m in enumerate(pairs):
         joined_before = i > 0 and _PAIR_GAP.fullmatch(text, pairs[i - 1].end(), m.start()) is not None
         joined_after = i + 1 < len(pairs) and _PAIR_GAP.fullmatch(text, m.end(), pairs[i + 1].start()) is not None
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        alone = not text[line_start:m.start()].strip() and not text[m.end():len(text) if line_end < 0 else line_end].strip(" \t.")
-        if joined_before or joined_after or alone:
-            s, e = m.span("value")
-            while e > s and text[e - 1] in " \t,.":
-                e -= 1
-            out.append(KeyValue(m.group("key"), s, e))
+        if not (joined_before or joined_after):
+            # alone on its line (newline positions are bisected: a scan per pair would be O(n²))
+            at = bisect.bisect_left(breaks, m.start())
+            line_start = breaks[at - 1] + 1 if at > 0 else 0
+            line_end = breaks[at] if at < len(breaks) else len(text)
+            if (_BLANK.fullmatch(text, line_start, m.start()) is None
+                    or _BLANK.fullmatch(text, m.end(), line_end) is None):
+                continue
+        s, e = m.span("value")
+        while e > s and text[e - 1] in " \t,.":
+            e -= 1
+        out.append(KeyValue(m.group("key"), s, e))
     return out
 
 
