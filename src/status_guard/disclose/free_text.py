@@ -37,6 +37,7 @@ MIN_NO_SPACE_LENGTH = 8
 _NEVER_WHOLE = frozenset({"incarceration_status", "place_of_birth", "immigration_status", "citizenship_status",
                           "detention_basis", "alien_registration_number", "visa_or_passport", "national_origin",
                           "release_date", "hearing_information", "work_address"})
+_INNER_SPACE = re.compile(r"\s")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -47,7 +48,10 @@ def _no_space_text(value: str) -> bool:
 def looks_like_free_text(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    return (len(value) >= MIN_FREE_TEXT_LENGTH and " " in value.strip()) or _no_space_text(value)
+    # any whitespace between words: a pasted one-column export ("POB\nJacmel\nCITZ\nHT") has only
+    # line breaks, and is free text all the same (r13e F14)
+    return (len(value) >= MIN_FREE_TEXT_LENGTH and _INNER_SPACE.search(value.strip()) is not None) \
+        or _no_space_text(value)
 
 
 def released_as_declared(value: str, found: Sequence[Any]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+import bisect
 
 import regex
 
@@ -68,11 +69,65 @@ _CAPS_KEY = r"\p{Lu}[\p{Lu}\p{N}]*(?:_[\p{Lu}\p{N}]+)+"
 _SPACED_ROW = regex.compile(
     r"(?<![\w\"])(?P<key>" + _CAPS_KEY + r")[ \t]+(?P<value>(?:(?!" + _CAPS_KEY + r"\b)[^\s:=|,;\"][^\s|;\"]*[ \t]?){1,6})")
 #: a pasted JSON member: "KEY": "value"
+_VALUE_STOP = regex.compile(r",|\.(?=\s|$)|[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Ll}")
 _JSON_MEMBER = regex.compile(r'"(?P<key>\p{L}[\p{L}\p{N}_ .-]{0,40})"[ \t]*:[ \t]*"(?P<value>[^"\n]{1,160})"')
 #: a header line and a data line of a pipe-, comma- or tab-separated export
 _CELL_SEP = regex.compile(r"[|,\t]")
 _RUN_ON = regex.compile(r"[ \t]+\p{Lu}\p{Ll}")
 _HEADER_CELL = regex.compile(r"^[ \t]*\p{L}[\p{L}\p{N}_. -]{0,40}[ \t]*$")
+
+
+#: a short capital key without "_" (``POB``, ``CITZ``, ``DOB``) and its value in capitals or digits,
+#: in a list of such pairs ("DOB 3/4/90, POB Jacmel HT, CITZ HT") or alone on its line (r13e F14)
+_SHORT_KEY = r"\p{Lu}[\p{Lu}\p{N}]{1,9}"
+_RUN_ON_SENTENCE = r"[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Ll}"
+_VALUE_TOKEN = r"[\p{Lu}\p{N}](?:[^\s,;.]|\.(?![\s.]|$)){0,40}"
+_CAPS_PAIR = regex.compile(
+    r"(?:^|(?<=[,;(]|[ \t]))(?P<key>" + _SHORT_KEY + r"|" + _CAPS_KEY + r")[ \t]+"
+    r"(?P<value>" + _VALUE_TOKEN + r"(?:[ \t]+" + _VALUE_TOKEN + r"){0,3})"
+    # the value ends at a separator, a sentence end, the line's end, or where the row runs on into
+    # a sentence ("…, AGCY CPD Report by Sgt. Doe")
+    r"(?=[ \t]*(?:[,;)]|\.(?:\s|$)|$)|" + _RUN_ON_SENTENCE + ")", regex.MULTILINE)
+_BLANK = regex.compile(r"[ \t.]*")
+_PAIR_GAP = regex.compile(r"[ \t]*[,;][ \t]*")
+#: one-column layout: a key alone on its line, its value alone on the next
+_KEY_LINE = regex.compile(r"^[ \t]*(?:" + _CAPS_KEY + r"|" + _SHORT_KEY + r")[ \t]*$")
+
+
+def _caps_pairs(text: str) -> list[KeyValue]:
+    pairs = list(_CAPS_PAIR.finditer(text, timeout=1.0))
+    out: list[KeyValue] = []
+    breaks = [i for i, c in enumerate(text) if c == "\n"] if pairs else []
+    for i, m in enumerate(pairs):
+        joined_before = i > 0 and _PAIR_GAP.fullmatch(text, pairs[i - 1].end(), m.start()) is not None
+        joined_after = i + 1 < len(pairs) and _PAIR_GAP.fullmatch(text, m.end(), pairs[i + 1].start()) is not None
+        if not (joined_before or joined_after):
+            # alone on its line (newline positions are bisected: a scan per pair would be O(n²))
+            at = bisect.bisect_left(breaks, m.start())
+            line_start = breaks[at - 1] + 1 if at > 0 else 0
+            line_end = breaks[at] if at < len(breaks) else len(text)
+            if (_BLANK.fullmatch(text, line_start, m.start()) is None
+                    or _BLANK.fullmatch(text, m.end(), line_end) is None):
+                continue
+        s, e = m.span("value")
+        while e > s and text[e - 1] in " \t,.":
+            e -= 1
+        out.append(KeyValue(m.group("key"), s, e))
+    return out
+
+
+def _column_pairs(lines: list[str], pos: list[int]) -> list[KeyValue]:
+    out: list[KeyValue] = []
+    k = 0
+    while k < len(lines) - 1:
+        head, data = lines[k], lines[k + 1]
+        if not _KEY_LINE.match(head) or not data.strip() or len(data) > 80:
+            k += 1
+            continue
+        lead = len(data) - len(data.lstrip())
+        out.append(KeyValue(head.strip(), pos[k + 1] + lead, pos[k + 1] + len(data.rstrip(" \t.,"))))
+        k += 2  # the value line is not the next key
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +144,9 @@ def export_rows(text: str) -> list[KeyValue]:
     if "_" in text:
         for m in _SPACED_ROW.finditer(text, timeout=1.0):
             s, e = m.span("value")
+            cut = _VALUE_STOP.search(text, s, e)
+            if cut is not None:
+                e = cut.start()
             while e > s and text[e - 1] in " \t,.":
                 e -= 1
             if e > s:
@@ -100,6 +158,9 @@ def export_rows(text: str) -> list[KeyValue]:
     pos = [0]
     for ln in lines:
         pos.append(pos[-1] + len(ln) + 1)
+    out.extend(_caps_pairs(text))
+    if "\n" in text:
+        out.extend(_column_pairs(lines, pos))
     for k in range(len(lines) - 1):
         head, data = lines[k], lines[k + 1]
         if not _CELL_SEP.search(head):
