@@ -206,23 +206,6 @@ def test_a_period_with_people_under_two_person_keys_is_warned_in_the_report_060b
     log.close()
 
 
-# -- F03: the time an event occurred is never silently the time it was typed ------------------------
-def test_events_add_without_occurred_at_says_loudly_which_time_was_used_060(tmp_path):
-    """2.129.060 counts events by when they occurred: `events add` without --occurred-at warns that it is dated
-    now, shows that time, and prints the correction command; the printed notice command asks for the time."""
-    from click.testing import CliRunner
-
-    from status_guard.cli import cli
-
-    log = f"jsonl:{tmp_path / 'a.jsonl'}"
-    r = CliRunner().invoke(cli, ["events", "add", "federal_reimbursement", "--case", "C-9", "--amount", "1.00",
-                                 "--audit", log])
-    assert r.exit_code == 0 and "dated NOW" in r.output and "--reason wrong_time --occurred-at" in r.output
-    r = CliRunner().invoke(cli, ["events", "add", "federal_reimbursement", "--case", "C-8", "--amount", "1.00",
-                                 "--occurred-at", "2026-03-02 10:00 EST", "--audit", log])
-    assert r.exit_code == 0 and "dated NOW" not in r.output
-
-
 def test_a_correction_never_sets_a_field_the_event_type_does_not_have(tmp_path, policy):
     """w16e F15: custody status on a reimbursement is refused, not listed as a correction to the Clerk."""
     rec, log = _recorder(tmp_path / "a.jsonl", policy)

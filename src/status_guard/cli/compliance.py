@@ -301,8 +301,8 @@ def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
 @click.option("--obligation", "obligation_ref", default=None,
               help="notice_delivered: the obligation it closes (the person is taken from the obligation)")
 @click.option("--occurred-at", default=None, metavar="TIME",
-              help="when it happened, with a time zone: '2026-03-01 14:00 America/New_York' or "
-                   "2026-03-01T14:00-05:00 ('now' for this minute; left out, it is dated now, with a warning)")
+              help="when it happened, with a time zone (required): '2026-03-01 14:00 America/New_York' or "
+                   "2026-03-01T14:00-05:00; 'now' if it is happening this minute")
 @click.option("--department", default=None, help="department recording the event")
 @click.option("--idempotency-key", default=None,
               help="the police system's own id for this event: recording it twice yields the same event id, "
@@ -323,8 +323,14 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
                allow_duplicate: bool, allow_new_person_key: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
-    defaulted = occurred_at is None
-    if occurred_at is not None and occurred_at.strip().casefold() == "now":
+    if occurred_at is None or not occurred_at.strip():
+        # the time it occurred is never the time it was typed unless the officer says so (w16e F03): an entry
+        # made after the fact must not be counted (or judged late) by when it was typed
+        fail(f"--occurred-at is required: when did this {event_type} happen? Give the time with a time zone, e.g. "
+             "--occurred-at \"2026-03-01 14:00 America/New_York\" (or --occurred-at now if it is happening this "
+             "minute)")
+    now_said = occurred_at.strip().casefold() == "now"
+    if now_said:
         occurred_at = None
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
     j = rec.jurisdiction
@@ -337,13 +343,12 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
-    if defaulted and not stored.get("already_recorded"):
-        # the time it occurred was not given: say loudly which time was used, and how to fix it (w16e F03)
+    if now_said and not stored.get("already_recorded"):
+        # --occurred-at now: say on screen which time that was, and how to fix it if it was not meant
         ev = stored["event"]
-        click.echo(style("warning:", err=True, fg="yellow", bold=True) + f" no --occurred-at was given, so it is "
-                   f"dated NOW ({j.show(ev.get('occurred_at'))}); the report counts it then. If it happened at "
+        click.echo(f"--occurred-at now: dated {j.show(ev.get('occurred_at'))} (this minute); if it happened at "
                    f"another time: status-guard events correct {stored['seq']} --reason wrong_time --occurred-at "
-                   "\"WHEN IT HAPPENED\"", err=True)
+                   "\"WHEN IT HAPPENED\"")
     if closed is not None:
         _said_notice(closed, rec.person_key, j)
     elif stored["event"]["type"] == "notice_delivered":  # the log could not be read back: say what is certain
