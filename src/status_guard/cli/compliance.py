@@ -674,6 +674,10 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
         click.echo(style("not final:", err=True, fg="yellow", bold=True) + " " + (unfinished(rep) or ""), err=True)
     _state_line(snap)
     v = rep.verification
+    if v is not None and v.state == "wrong_key":  # a usage error (exit 2), never the tamper alarm (w16e F04)
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
+                   f"key given is not this log's key; give the log's own key ({', '.join(v.supply)})", err=True)
+        sys.exit(2)
     if not rep.verified or (v is not None and v.state == "key_missing"):
         if v is not None and v.state == "key_missing":
             click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
@@ -745,6 +749,10 @@ def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str
         click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the audit log could not be "
                    f"verified without its key; give {', '.join(snap.view().supply)}", err=True)
         sys.exit(EXIT_CANNOT_VERIFY)
+    if packet.log_state == "wrong_key":
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the key given is not this log's "
+                   f"key; give the log's own key ({', '.join(snap.view().supply)})", err=True)
+        sys.exit(2)
     if packet.log_state == "failed":
         click.echo(style("warning:", err=True, fg="red", bold=True) + " the audit log did not verify; the packet says "
                    "so", err=True)
