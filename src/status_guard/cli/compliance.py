@@ -366,11 +366,23 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
 def events_void(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
                 department: str | None) -> None:
     """Withdraw an event entered in error (RECORD: its seq or event id). Nothing is deleted: a `void`
-    record is appended, and reports stop counting the event and list the withdrawal."""
+    record is appended, and reports stop counting the event and list the withdrawal. Withdrawing a
+    correction puts back the record it replaced (it counts again, as first recorded)."""
+    from status_guard.compliance.ledger import ledger_of
+
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department)
     stored = _run_recording(log, lambda: rec.void(target, reason=reason))
+    try:
+        restored = next((c.restored for c in ledger_of(log.records()).corrections
+                         if c.seq == stored["seq"] and c.restored is not None), None)
+    except (StatusGuardError, ValueError, OSError):
+        restored = None
     log.close()
     _said(stored, rec.jurisdiction)
+    if restored is not None:  # w16e F09: say what happened to the fact the correction had replaced
+        click.echo(f"record {stored['event'].get('related_seq')} was a correction of record {restored.seq}: record "
+                   f"{restored.seq} counts again, as it was first recorded. If the event did not happen at all, "
+                   f"withdraw it too: status-guard events void {restored.seq} --reason {reason}")
 
 
 @events.command("correct")

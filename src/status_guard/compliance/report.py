@@ -365,8 +365,18 @@ def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Ju
 def _correction_rows(corrections: Iterable[Correction], period: Period, j: Jurisdiction) -> tuple[CorrectionRow, ...]:
     rows = []
     for c in corrections:
-        touched = [r.occurred for r in (c.target, c.replacement) if r is not None]
+        touched = [r.occurred for r in (c.target, c.replacement, c.restored) if r is not None]
         if not any(t is not None and period.contains(t) for t in touched):
+            continue
+        if c.restored is not None:
+            # a correction withdrawn: the record it replaced counts again, and the Clerk sees what that changed
+            # back (amount 200.00 → 100.00) -- never a fact silently gone (w16e F09)
+            back = _change_words(Correction(c.seq, c.logged_at, "correct", c.reason_code, c.target_id, c.target,
+                                            c.restored, c.changed), j)
+            rows.append(CorrectionRow(c.seq, j.show(c.logged_at),
+                                      f"correction withdrawn: record {c.restored.seq} counts again as first recorded",
+                                      c.target.type if c.target else "?", c.target.seq if c.target else None,
+                                      c.reason, c.changed, back))
             continue
         rows.append(CorrectionRow(c.seq, j.show(c.logged_at), "withdrawn" if c.action == "void" else "corrected",
                                   c.target.type if c.target else "?", c.target.seq if c.target else None,
