@@ -182,3 +182,14 @@ def test_the_report_first_page_says_the_key_is_not_the_logs_never_tampering_060(
     r = CliRunner().invoke(cli, ["report", "semiannual", "--audit", f"jsonl:{tmp_path / 'a.jsonl'}", "--from",
                                  "2026-01-01", "--to", "2026-06-30", "--hmac-key-file", str(wrong)])
     assert r.exit_code == 2 and "not this log's key" in r.output and "did not verify" not in r.output, r.output
+
+
+def test_listings_with_a_wrong_key_are_yellow_and_exit_2_never_the_alarm(tmp_path):
+    right, wrong = tmp_path / "h.key", tmp_path / "h2.key"
+    write_secret_file(str(right))
+    write_secret_file(str(wrong))
+    _write(tmp_path / "a.jsonl", 2, hmac_key=str(right))
+    spec = f"jsonl:{tmp_path / 'a.jsonl'}"
+    for args in (["audit", "query"], ["audit", "tail"], ["events", "list"], ["obligations"]):
+        r = CliRunner().invoke(cli, [*args, "--audit", spec, "--hmac-key-file", str(wrong)], env={"NO_COLOR": "1"})
+        assert r.exit_code == 2 and "not this log's key" in r.output and "TAMPERING" not in r.output, (args, r.output)

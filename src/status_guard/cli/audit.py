@@ -512,6 +512,8 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
     view = view_of(report, hmac_key_given=hkey is not None)
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
     click.echo(style(f"{view.headline}.", err=True, fg=colour, bold=True) + f" {view.detail}", err=True)
+    if view.state == "wrong_key":  # a usage error (exit 2), never the tamper alarm (w16e F04)
+        sys.exit(2)
     if view.state == "failed":
         for p in report.problems[:5]:
             click.echo(f"  {p.kind.upper()}: {p.message}", err=True)

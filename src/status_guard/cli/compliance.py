@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 refused by policy (events add: 040(d)), an overdue obligation with
 --fail-on-overdue, or the log did not verify — the tamper alarm (report, complaint: the output is
-still written and says so first); 2 bad input, or the log could not be opened; 3 (report,
+still written and says so first); 2 bad input, the log could not be opened, or the key given is not
+the log's key (yellow, never the tamper alarm); 3 (report,
 complaint) the log could not be verified because its key was not supplied — not a tamper alarm.
 """
 
@@ -98,8 +99,11 @@ def _state_line(snap: Any) -> None:
 def _end_with_verification(snap: Any) -> None:
     """Every command that shows figures from the log ends with what the check of the log found: the
     state line, and exit 1 (the tamper alarm) when the log did not verify. A log read without its key
-    is yellow and exits 0 for a listing (report and complaint exit 3)."""
+    is yellow and exits 0 for a listing (report and complaint exit 3); with a key that is not the log's,
+    yellow and exit 2 (w16e F04)."""
     _state_line(snap)
+    if snap.view().state == "wrong_key":  # the key given is not this log's: a usage error (exit 2), not the alarm
+        sys.exit(2)
     if snap.view().state == "failed":
         click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the figures "
                    "above may have been altered; do not rely on them (run status-guard audit verify)", err=True)
