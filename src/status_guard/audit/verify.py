@@ -320,9 +320,10 @@ def _read(ctx: _Ctx, items: Iterable[RawItem]) -> None:
     for idx, item in enumerate(items):
         data = item.data
         ctx.last_resume = item.resume
-        if not item.oversize:
-            ctx.blank_run = ctx.blank_run + 1 if not data.strip() else 0
-            if data.endswith(b"\r") and data.strip():
+        if not item.oversize:  # (no copy of the line: isspace/endswith only look)
+            blank = not data or data.isspace()
+            ctx.blank_run = ctx.blank_run + 1 if blank else 0
+            if not blank and data.endswith(b"\r"):
                 ctx.cr_lines += 1
         if item.oversize:
             ctx.bads.append(_Bad(idx, item.position, item.oversize, item.sha256 or "", item.complete, True))
@@ -972,7 +973,7 @@ def _normalised(items: Iterable[RawItem], drop_from: int) -> Iterator[RawItem]:
         if i >= drop_from:
             return
         data = item.data
-        if data.endswith(b"\r") and data.strip():
+        if data.endswith(b"\r") and not data.isspace():
             data = data[:-1]
         yield RawItem(item.position, data, item.complete, item.oversize, item.sha256, item.resume)
 
