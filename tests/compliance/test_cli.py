@@ -46,14 +46,15 @@ def test_events_add_records_a_detainer_and_opens_an_obligation(run, log_path):
 
 
 def test_events_add_refuses_a_hold_on_a_detainer_alone_with_exit_1(run, log_path):
-    out = run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "ice_detainer", code=1)
+    out = run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "ice_detainer",
+              "--occurred-at", "2026-03-01T12:00:00Z", code=1)
     assert "2.129.040(d)" in out
     recs = [json.loads(line) for line in log_path.read_text().splitlines()]
     assert any(r.get("kind") == "decision" and r.get("effect") == "block" for r in recs)
 
 
 def test_events_add_names_the_missing_parameter(run):
-    out = run("events", "add", "federal_reimbursement", "--amount", "10.00", code=2)
+    out = run("events", "add", "federal_reimbursement", "--amount", "10.00", "--occurred-at", "2026-03-01T12:00:00Z", code=2)
     assert "case reference" in out
 
 
@@ -73,7 +74,7 @@ def test_report_semiannual_in_every_format(run, tmp_path):
 
 
 def test_report_on_a_tampered_log_exits_1_and_says_so_first(run, log_path, tmp_path):
-    run("events", "add", "federal_reimbursement", "--case", "CPD-1", "--amount", "12.50")
+    run("events", "add", "federal_reimbursement", "--case", "CPD-1", "--amount", "12.50", "--occurred-at", "2026-03-01T12:00:00Z")
     log_path.write_text(log_path.read_text().replace('"12.50"', '"1.50"'))
     out = tmp_path / "r.md"
     run("report", "semiannual", "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out), code=1)
@@ -81,12 +82,13 @@ def test_report_on_a_tampered_log_exits_1_and_says_so_first(run, log_path, tmp_p
 
 
 def test_report_refuses_a_backwards_period(run):
-    run("events", "add", "federal_reimbursement", "--case", "CPD-1", "--amount", "1")
+    run("events", "add", "federal_reimbursement", "--case", "CPD-1", "--amount", "1", "--occurred-at", "2026-03-01T12:00:00Z")
     assert "ends before" in run("report", "semiannual", "--from", "2026-06-30", "--to", "2026-01-01", code=2)
 
 
 def test_complaint_draft_routes_a_police_refusal(run):
-    run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "administrative_warrant", code=1)
+    run("events", "add", "detained_on_ice_hold", "--person-id", "b1", "--hold-basis", "administrative_warrant",
+        "--occurred-at", "2026-03-01T12:00:00Z", code=1)
     assert json.loads(run("events", "list", "--format", "json")) == []  # the refused hold is not an event
     out = run("complaint", "draft", "--record", "1")
     assert "Professional Standards Unit" in out and "2.129.040(d)" in out

@@ -93,13 +93,13 @@ def test_a_typo_is_answered_with_did_you_mean(run, args, hint):
 
 
 @pytest.mark.parametrize("args,flag,param", [
-    (("events", "add", "federal_reimbursement", "--amount", "10.00"), "--case", "case_ref"),
-    (("events", "add", "federal_reimbursement", "--case", "C1", "--amount", "ten"), "--amount", "amount"),
+    (("events", "add", "federal_reimbursement", "--amount", "10.00", "--occurred-at", "now"), "--case", "case_ref"),
+    (("events", "add", "federal_reimbursement", "--case", "C1", "--amount", "ten", "--occurred-at", "now"), "--amount", "amount"),
     (("events", "add", "notification_request", "--person-id", "BK-1", "--occurred-at", "yesterday"), "--occurred-at",
      "occurred_at"),
-    (("events", "add", "detainer_request", "--person-id", "BK-1"), "--in-custody", "in_custody"),
-    (("events", "add", "notice_delivered"), "--obligation", "obligation_ref"),
-    (("events", "add", "ice_cooperation", "--case", "INV-1"), "--disclosable", "disclosable"),
+    (("events", "add", "detainer_request", "--person-id", "BK-1", "--occurred-at", "now"), "--in-custody", "in_custody"),
+    (("events", "add", "notice_delivered", "--occurred-at", "now"), "--obligation", "obligation_ref"),
+    (("events", "add", "ice_cooperation", "--case", "INV-1", "--occurred-at", "now"), "--disclosable", "disclosable"),
 ])
 def test_errors_name_the_flag_not_the_python_parameter(run, args, flag, param):
     import re

@@ -141,16 +141,23 @@ def test_the_report_counts_the_corrected_facts(tmp_path_factory, policy, person_
     for kind, who, day, amount, flag in entries:
         seqs.append(rec.record(kind, **_kwargs(kind, who, day, amount, flag))["seq"])
         facts.append([kind, who, day, amount, flag])
+    # each entry's earlier versions: voiding a correction puts back the version it replaced (w16e F09)
+    history: list[list[tuple[int, list[Any]]]] = [[] for _ in facts]
     for action, i, day in fixes:
         live = [k for k, f in enumerate(facts) if f is not None]
         if not live:
             break
         k = live[i % len(live)]
         kind, who, _, amount, flag = facts[k]
+        before = (seqs[k], list(facts[k]))
         if action == "void":
             rec.void(seqs[k], reason="entered_in_error")
-            facts[k] = None
-        elif action == "time":
+            if history[k]:
+                seqs[k], facts[k] = history[k].pop()
+            else:
+                facts[k] = None
+            continue
+        if action == "time":
             if day == facts[k][2]:
                 continue  # not a change: refused as "nothing changed" (tested above)
             seqs[k] = rec.correct(seqs[k], reason="wrong_time", occurred_at=T0 + timedelta(days=day))["seq"]
@@ -161,6 +168,9 @@ def test_the_report_counts_the_corrected_facts(tmp_path_factory, policy, person_
         elif kind == "ice_cooperation":
             seqs[k] = rec.correct(seqs[k], reason="wrong_details", disclosable=not flag)["seq"]
             facts[k] = [kind, who, facts[k][2], amount, not flag]
+        else:
+            continue
+        history[k].append(before)
     log.close()
 
     clean, clean_log = recorder("clean")

@@ -69,7 +69,7 @@ def test_the_cli_offers_the_vocabulary_and_suggests_the_closest_code(log_path, k
     runner = CliRunner()
     res = runner.invoke(__import__("status_guard.cli", fromlist=["cli"]).cli,
                         ["events", "add", "detained_on_ice_hold", "--person-id", "BK-1", "--hold-basis",
-                         "crimnal_warrant"], env=env)
+                         "crimnal_warrant", "--occurred-at", "now"], env=env)
     assert res.exit_code == 2
     assert '--hold-basis' in res.output and 'did you mean "criminal_warrant"' in res.output
     assert not log_path.exists() or b"crimnal" not in log_path.read_bytes()
@@ -116,6 +116,7 @@ def test_a_form_number_typed_as_a_hold_basis_suggests_the_code_whose_meaning_nam
         if form.lower().replace("-", "_") in j.hold_bases:
             continue  # a form that is itself a code (I-203) is accepted as that code
         res = CliRunner().invoke(cli, ["events", "add", "detained_on_ice_hold", "--audit", str(tmp_path / "a.jsonl"),
-                                       "--person-ref", "a" * 64, "--hold-basis", form])
+                                       "--person-ref", "a" * 64, "--hold-basis", form,
+                                       "--occurred-at", "now"])
         assert res.exit_code == 2 and f'did you mean "{code}"' in res.output, (form, res.output)
         assert not (tmp_path / "a.jsonl").exists() or "detained_on_ice_hold" not in (tmp_path / "a.jsonl").read_text()

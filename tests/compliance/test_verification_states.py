@@ -5,7 +5,8 @@ Invariants (each front end: CLI, dashboard, report):
 * an HMAC-chained log, or a signed one, read without its key is **key_missing** (yellow): it names the option
   to supply, exits/flags differently from tampering, and says it is not a sign of tampering;
 * a plain SHA-256 chain is **consistent** (yellow, "not proof against an insider");
-* an edited, cut or re-chained log, or a wrong key, is **failed** (red, role=alert).
+* an honest log checked with a key that is not its own is **wrong_key** (yellow, w16e F04); an edited, cut or
+  re-chained log is **failed** (red, role=alert).
 The dashboard takes --public-key / --hmac-key-file and the same environment variables as the CLI.
 """
 
@@ -94,14 +95,14 @@ def test_the_same_log_with_its_key_is_verified(tmp_path, keys, monkeypatch):
     assert 'data-state="verified"' in html and 'class="banner ok"' in html
 
 
-def test_a_wrong_hmac_key_is_the_alarm(tmp_path, keys):
+def test_a_wrong_hmac_key_is_cannot_verify_not_the_alarm(tmp_path, keys):
     from status_guard.audit.keys import load_secret_file
 
     spec = _log(tmp_path / "a.jsonl", hmac_key=str(keys["hmac"]))
     snap = take_snapshot(spec, hmac_key=load_secret_file(str(keys["other"])))
-    assert snap.view().state == "failed"
+    assert snap.view().state == "wrong_key" and snap.view().css == "warn" and not snap.view().alarm
     html = _page(create_app(DashboardConfig(audit_spec=spec, hmac_key=load_secret_file(str(keys["other"])))))
-    assert 'data-state="failed"' in html and 'role="alert"' in html
+    assert 'data-state="wrong_key"' in html and 'role="alert"' not in html and "TAMPERING" not in html
 
 
 def test_a_signed_log_needs_the_public_key_to_be_verified(tmp_path, keys):

@@ -23,7 +23,12 @@ Like CloudTrail's ``validate-logs``, the verifier reports each problem separatel
 * ``unverifiable`` — the chain uses HMAC and no key was given (or the reverse: a downgrade);
 * ``swapped``      — the log is not the one expected (a pinned log id, or the witness's log here);
 * ``witness_mismatch`` — the records no longer match a tree head the witness holds;
-* ``equivocation`` / ``fork`` / ``inconsistent`` — the witness's heads for this log disagree.
+* ``equivocation`` / ``fork`` / ``inconsistent`` — the witness's heads for this log disagree;
+* ``wrong_key``    — the only problem: the key given is not this log's (no record's MAC verifies under
+                     the HMAC key while the chain is intact, or every signed head names another public
+                     key). Cannot verify, not the tamper alarm (``VerifyReport.wrong_key``);
+* ``converted``    — the stored bytes were converted (CRLF line endings, empty lines at the end): named
+                     first, followed by whatever the log, with the conversion undone, still shows.
 
 Passes, in order: :func:`_read` (parse, self-hash, allow-list, Merkle roots in storage order),
 :func:`_chain` (duplicates, order, links, sessions), :func:`_torn` (cut-off writes),
@@ -41,7 +46,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +152,12 @@ class VerifyReport:
     state: VerifiedState | None = None
     # signed tree heads the records carry, checked or not: with none verified, the public key was not supplied
     heads_total: int = 0
+    # "hmac" / "public": the key given is not this log's key (nothing else found wrong) -- cannot verify, not
+    # the tamper alarm (w16e F04); the one problem is then of kind ``wrong_key``
+    wrong_key: str | None = None
+    # "crlf" / "blank_tail": the stored bytes were converted (line endings, empty lines at the end); the
+    # problems are then a ``converted`` note and what the normalised bytes still show (w16e F10)
+    converted: str | None = None
 
     @property
     def tamper_evident(self) -> bool:
@@ -204,7 +215,8 @@ class VerifyReport:
                 "heads_total": self.heads_total,
                 "witness_checked": self.witness_checked, "witness_heads_matched": self.witness_heads_matched,
                 "log_id": self.log_id, "log_started": self.log_started, "alg": self.alg,
-                "last_time": self.last_time, "end_position": self.end_position, "unreadable": self.unreadable}
+                "last_time": self.last_time, "end_position": self.end_position, "unreadable": self.unreadable,
+                "wrong_key": self.wrong_key, "converted": self.converted}
 
 
 @dataclass
@@ -264,6 +276,8 @@ class _Ctx:
     seed: VerifiedState | None = None
     last_resume: int = -1
     pending: int = 0
+    cr_lines: int = 0  # stored lines ending in a carriage return (CRLF line endings)
+    blank_run: int = 0  # empty lines at the end of what was read so far
 
     def add(self, kind: str, message: str, seq: int | None = None, line: int | None = None) -> None:
         self.problems.append(Problem(kind, message, seq, line))
@@ -306,6 +320,11 @@ def _read(ctx: _Ctx, items: Iterable[RawItem]) -> None:
     for idx, item in enumerate(items):
         data = item.data
         ctx.last_resume = item.resume
+        if not item.oversize:  # (no copy of the line: isspace/endswith only look)
+            blank = not data or data.isspace()
+            ctx.blank_run = ctx.blank_run + 1 if blank else 0
+            if not blank and data.endswith(b"\r"):
+                ctx.cr_lines += 1
         if item.oversize:
             ctx.bads.append(_Bad(idx, item.position, item.oversize, item.sha256 or "", item.complete, True))
             continue
@@ -824,14 +843,24 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
                  public_key: Ed25519PublicKey | None = None, allow_open_tail: bool = False,
                  anchors: Sequence[Mapping[str, Any]] = (), position_name: str = "line",
                  witness_heads: Sequence[Mapping[str, Any]] | None = None,
-                 expected_log_id: str | None = None, resume: VerifiedState | None = None) -> VerifyReport:
+                 expected_log_id: str | None = None, resume: VerifiedState | None = None,
+                 reread: Callable[[], Iterable[RawItem]] | None = None) -> VerifyReport:
     """Verify every stored item (in storage order).
 
     ``anchors``: tree heads (or v1 checkpoints) kept elsewhere that the log must still contain.
     ``witness_heads``: the witness's entries (see :func:`witness_entries`): the log must match every
     head the witness holds for it; ``expected_log_id``: the log must be this one.
     ``resume``: a :class:`VerifiedState` from an earlier report: ``items`` are then only the records
-    stored after it (see :func:`verify_from`)."""
+    stored after it (see :func:`verify_from`).
+    ``reread``: reads the same items again (a list or tuple passed as ``items`` is its own): when the stored
+    bytes were converted (CRLF line endings, empty lines at the end), the log is verified again with them
+    restored, so the report names the cause and what else is wrong (it stays not ok: the bytes changed)."""
+    if reread is None and isinstance(items, (list, tuple)):
+        seq_items = items
+        reread = lambda: seq_items  # noqa: E731
+    kw: dict[str, Any] = dict(hmac_key=hmac_key, public_key=public_key, allow_open_tail=allow_open_tail,
+                              anchors=anchors, position_name=position_name, witness_heads=witness_heads,
+                              expected_log_id=expected_log_id)
     ctx = _Ctx(hmac_key, public_key, allow_open_tail, position_name)
     if resume is not None:
         ctx.seed = resume
@@ -870,6 +899,11 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
     last = ctx.genuine[-1] if ctx.genuine else None
     problems = ctx.problems
     problems.sort(key=lambda p: (p.seq is None, p.seq if p.seq is not None else p.line or 0, p.line or 0, p.kind))
+    if problems and resume is None and reread is not None and (ctx.cr_lines or ctx.blank_run):
+        return _converted(ctx, reread, kw)
+    wrong_key = _wrong_key(ctx, problems) if resume is None else None
+    if wrong_key is not None:
+        problems = [Problem("wrong_key", wrong_key[1])]
     state = None
     if last is not None and not problems:
         state = _state_of(ctx, last, started)
@@ -884,7 +918,101 @@ def verify_items(items: Iterable[RawItem], *, hmac_key: bytes | None = None,
         problem_kinds=frozenset(p.kind for p in problems), heads_verified=ctx.heads_verified,
         witness_heads_matched=ctx.witness_matched, witness_checked=witness_heads is not None,
         discontinuities=tuple(ctx.discontinuities), unreadable=any(b.oversize for b in ctx.bads),
-        log_started=started, state=state, heads_total=ctx.heads_total)
+        log_started=started, state=state, heads_total=ctx.heads_total,
+        wrong_key=wrong_key[0] if wrong_key else None)
+
+
+def _wrong_key(ctx: _Ctx, problems: Sequence[Problem]) -> tuple[str, str] | None:
+    """("hmac" | "public", why) when the only thing wrong is that the key given is not this log's key.
+
+    HMAC: not one record's MAC verifies under the key given, while every record is readable and chains to the
+    one before it and nothing else is wrong. A log where some MACs verify and some do not stays the alarm (an
+    edit). Tree heads signed with the public key, or a witness's heads, matching the records make it certain.
+    Public key: every signed head fails only because it names another key (nothing else is wrong)."""
+    import re as _re
+
+    P = ctx.P
+    if not problems:
+        return None
+    if (ctx.hmac_key is not None and not ctx.unverifiable and ctx.recs and not ctx.bads
+            and all(r.self_ok is False for r in ctx.recs)
+            and all(p.kind == "edited" and "content does not match its hash" in p.message for p in problems)):
+        n = len(ctx.recs)
+        sure = []
+        if ctx.heads_verified:
+            sure.append(f"{ctx.heads_verified} tree head(s) signed with the public key")
+        if ctx.witness_matched:
+            sure.append(f"{ctx.witness_matched} tree head(s) held by the witness")
+        if sure:
+            tail = (f", and {' and '.join(sure)} match the stored records, so the log is as it was written: the key "
+                    "is wrong, not the log. Give the log's own HMAC key (the file made in docs/compliance.md step 2).")
+        else:
+            tail = (". Give the log's own HMAC key (the file made in docs/compliance.md step 2). If you are sure this "
+                    "is the log's key, then every record was rewritten: treat that as tampering.")
+        return "hmac", (f"the HMAC key given (--hmac-key-file) is not this log's key: it verifies none of the {n} "
+                        f"record(s) ({P}s {ctx.recs[0].pos}-{ctx.recs[-1].pos}), while every record is readable and "
+                        "chains to the one before it" + tail)
+    if (ctx.public_key is not None and not ctx.heads_verified and not ctx.checkpoints_verified and all(
+            p.kind == "bad_signature" and ("different key than the public key given" in p.message
+                                            or "signed by a key that is not trusted" in p.message) for p in problems)):
+        from .treehead import public_key_id
+
+        ids = {m.group(1) for p in problems for m in [_re.search(r"key id ([0-9a-f]{8,})", p.message)] if m}
+        theirs = f" (key id {sorted(ids)[0]})" if len(ids) == 1 else ""
+        return "public", (f"--public-key: the key given (key id {public_key_id(ctx.public_key)}) is not the key this "
+                          f"log's tree heads were signed with{theirs}: a wrong key file? Give the log's own public key "
+                          "(the .pub file made in docs/compliance.md step 2). Nothing else was found wrong; if the key "
+                          "id the log names is not one the city holds, the log was signed again by someone else: "
+                          "treat that as tampering.")
+    return None
+
+
+def _normalised(items: Iterable[RawItem], drop_from: int) -> Iterator[RawItem]:
+    """``items`` with CRLF line endings restored to LF and the empty lines at the end (from ``drop_from``) left out."""
+    for i, item in enumerate(items):
+        if i >= drop_from:
+            return
+        data = item.data
+        if data.endswith(b"\r") and not data.isspace():
+            data = data[:-1]
+        yield RawItem(item.position, data, item.complete, item.oversize, item.sha256, item.resume)
+
+
+def _converted(ctx: _Ctx, reread: Callable[[], Iterable[RawItem]], kw: dict[str, Any]) -> VerifyReport:
+    """The report for a log whose bytes were converted (w16e F10): verified again with the conversion undone;
+    not ok (the stored bytes changed), with one problem naming the cause first, then what still shows."""
+    P = ctx.P
+    again = verify_items(_normalised(reread(), ctx.total_items - ctx.blank_run), **kw)
+    causes, kinds = [], []
+    if ctx.cr_lines:
+        lines = ctx.total_items - ctx.blank_run
+        kinds.append("crlf")
+        causes.append(f"line endings were converted (CRLF: {ctx.cr_lines} of {lines} {P}(s) end in a carriage "
+                      "return, as after a copy through Windows or e-mail)")
+    if ctx.blank_run:
+        first = ctx.total_items - ctx.blank_run + 1
+        kinds.append("blank_tail")
+        causes.append(f"{'one empty ' + P if ctx.blank_run == 1 else str(ctx.blank_run) + ' empty ' + P + 's'} at the "
+                      f"end of the file ({P} {first}{'' if ctx.blank_run == 1 else '-' + str(ctx.total_items)}), "
+                      "not a record")
+    what = " and ".join(causes)
+    if again.ok:
+        msg = (f"{what}: the records are otherwise intact (with the conversion undone every record, hash and link "
+               "verifies). The stored bytes changed, so the log does not verify as stored: restore the original "
+               "file (or convert it back) and verify again.")
+    else:
+        msg = (f"{what}. With the conversion undone, {len(again.problems)} problem(s) remain (listed after this "
+               "one): those are not explained by the conversion.")
+    problems = (Problem("converted", msg),) + tuple(again.problems)
+    return VerifyReport(
+        ok=False, problems=problems, warnings=again.warnings, first_seq=again.first_seq, last_seq=again.last_seq,
+        count=again.count, ended_cleanly=again.ended_cleanly, checkpoints_verified=again.checkpoints_verified,
+        checkpoints_total=again.checkpoints_total, log_id=again.log_id, alg=again.alg, last_time=again.last_time,
+        end_position=again.end_position, problem_kinds=frozenset(p.kind for p in problems),
+        heads_verified=again.heads_verified, witness_heads_matched=again.witness_heads_matched,
+        witness_checked=again.witness_checked, discontinuities=again.discontinuities, unreadable=again.unreadable,
+        log_started=again.log_started, state=None, heads_total=again.heads_total, wrong_key=again.wrong_key,
+        converted="+".join(kinds))
 
 
 def verify_from(state: VerifiedState, items: Iterable[RawItem], **kw: Any) -> VerifyReport:

@@ -190,7 +190,7 @@ def _verify(audit_spec: str, table: str | None, public_key: str | None, hmac_key
         with progress("Verifying the audit log"):  # a spinner on a terminal: a large log takes a while
             report = verify_items(sink.raw_items(), hmac_key=hkey, public_key=pub, allow_open_tail=allow_open,
                                   anchors=anchor_list, position_name=sink.position_name, witness_heads=heads,
-                                  expected_log_id=log_id)
+                                  expected_log_id=log_id, reread=sink.raw_items)
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
         _fail(str(e))
     if report.count == 0 and not report.problems:
@@ -335,22 +335,11 @@ def _wrong_key_file(report: Any, pub: Any, hkey: bytes | None) -> str | None:
     """Why the key file given is not this log's, when that is the only thing wrong: every signed head names one
     other key (and nothing else failed), or an HMAC key was given for a log whose signed heads verify and that
     declares a plain SHA-256 chain (so it never was HMAC-chained: no downgrade). None otherwise — the alarm."""
-    import re as _re
-
     problems = list(report.problems)
     if not problems:
         return None
-    if pub is not None and not report.heads_verified and not report.checkpoints_verified and all(
-            p.kind == "bad_signature" and ("different key than the public key given" in p.message
-                                            or "signed by a key that is not trusted" in p.message) for p in problems):
-        from status_guard.audit.treehead import public_key_id
-
-        ids = {m.group(1) for p in problems for m in [_re.search(r"key id ([0-9a-f]{8,})", p.message)] if m}
-        theirs = f" (key id {sorted(ids)[0]})" if len(ids) == 1 else ""
-        return (f"--public-key: the key given (key id {public_key_id(pub)}) is not the key this log's tree heads were "
-                f"signed with{theirs}: a wrong key file? Give the log's own public key (the .pub file made in "
-                "docs/compliance.md step 2). Nothing else was found wrong; if the key id the log names is not one "
-                "the city holds, the log was signed again by someone else: treat that as tampering.")
+    if getattr(report, "wrong_key", None) and [p.kind for p in problems] == ["wrong_key"]:
+        return problems[0].message  # the verifier decided it (audit/verify.py _wrong_key, w16e F04)
     if hkey is not None and report.heads_verified and all(
             p.kind == "unverifiable" and "declares sha256" in p.message for p in problems):
         return ("--hmac-key-file: this log is not HMAC-chained (it declares a SHA-256 chain, and its signed tree "
@@ -500,7 +489,7 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
         # the witness first: a head written while the log is read is then never ahead of what was read
         heads = _witness_entries(witness_spec) if witness_spec else None  # a cut tail is the alarm here too
         everything = list(_checked_items(sink.raw_items(), sink.description))
-        report = verify_items(iter(everything), hmac_key=hkey, public_key=pub, allow_open_tail=True,
+        report = verify_items(everything, hmac_key=hkey, public_key=pub, allow_open_tail=True,
                               position_name=sink.position_name, witness_heads=heads)
         listed = everything[-tail:] if tail is not None else everything  # what was verified is what is listed
     except (AuditConfigError, AuditUnavailableError, OSError) as e:
@@ -523,6 +512,8 @@ def _verified_listing(audit_spec: str, table: str | None, hmac_key_file: str | N
     view = view_of(report, hmac_key_given=hkey is not None)
     colour = {"ok": "green", "warn": "yellow", "bad": "red"}[view.css]
     click.echo(style(f"{view.headline}.", err=True, fg=colour, bold=True) + f" {view.detail}", err=True)
+    if view.state == "wrong_key":  # a usage error (exit 2), never the tamper alarm (w16e F04)
+        sys.exit(2)
     if view.state == "failed":
         for p in report.problems[:5]:
             click.echo(f"  {p.kind.upper()}: {p.message}", err=True)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 refused by policy (events add: 040(d)), an overdue obligation with
 --fail-on-overdue, or the log did not verify — the tamper alarm (report, complaint: the output is
-still written and says so first); 2 bad input, or the log could not be opened; 3 (report,
+still written and says so first); 2 bad input, the log could not be opened, or the key given is not
+the log's key (yellow, never the tamper alarm); 3 (report,
 complaint) the log could not be verified because its key was not supplied — not a tamper alarm.
 """
 
@@ -98,8 +99,11 @@ def _state_line(snap: Any) -> None:
 def _end_with_verification(snap: Any) -> None:
     """Every command that shows figures from the log ends with what the check of the log found: the
     state line, and exit 1 (the tamper alarm) when the log did not verify. A log read without its key
-    is yellow and exits 0 for a listing (report and complaint exit 3)."""
+    is yellow and exits 0 for a listing (report and complaint exit 3); with a key that is not the log's,
+    yellow and exit 2 (w16e F04)."""
     _state_line(snap)
+    if snap.view().state == "wrong_key":  # the key given is not this log's: a usage error (exit 2), not the alarm
+        sys.exit(2)
     if snap.view().state == "failed":
         click.echo(style("error:", err=True, fg="red", bold=True) + " the audit log did not verify: the figures "
                    "above may have been altered; do not rely on them (run status-guard audit verify)", err=True)
@@ -301,8 +305,8 @@ def _said_notice(ob: Any, key: bytes | None, j: Any) -> None:
 @click.option("--obligation", "obligation_ref", default=None,
               help="notice_delivered: the obligation it closes (the person is taken from the obligation)")
 @click.option("--occurred-at", default=None, metavar="TIME",
-              help="when it happened, with a time zone: '2026-03-01 14:00 America/New_York' or "
-                   "2026-03-01T14:00-05:00 ('now' for this minute; left out, it is dated now, with a warning)")
+              help="when it happened, with a time zone (required): '2026-03-01 14:00 America/New_York' or "
+                   "2026-03-01T14:00-05:00; 'now' if it is happening this minute")
 @click.option("--department", default=None, help="department recording the event")
 @click.option("--idempotency-key", default=None,
               help="the police system's own id for this event: recording it twice yields the same event id, "
@@ -323,8 +327,14 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
                allow_duplicate: bool, allow_new_person_key: bool) -> None:
     """Record one event. A hold whose only basis is a detainer or administrative warrant is refused
     (2.129.040(d)) and the refused attempt is recorded."""
-    defaulted = occurred_at is None
-    if occurred_at is not None and occurred_at.strip().casefold() == "now":
+    if occurred_at is None or not occurred_at.strip():
+        # the time it occurred is never the time it was typed unless the officer says so (w16e F03): an entry
+        # made after the fact must not be counted (or judged late) by when it was typed
+        fail(f"--occurred-at is required: when did this {event_type} happen? Give the time with a time zone, e.g. "
+             "--occurred-at \"2026-03-01 14:00 America/New_York\" (or --occurred-at now if it is happening this "
+             "minute)")
+    now_said = occurred_at.strip().casefold() == "now"
+    if now_said:
         occurred_at = None
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department, notice_due_hours)
     j = rec.jurisdiction
@@ -337,13 +347,12 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
     closed = _closed_obligation(log, stored) if stored["event"]["type"] == "notice_delivered" else None
     log.close()
     _said(stored, j)
-    if defaulted and not stored.get("already_recorded"):
-        # the time it occurred was not given: say loudly which time was used, and how to fix it (w16e F03)
+    if now_said and not stored.get("already_recorded"):
+        # --occurred-at now: say on screen which time that was, and how to fix it if it was not meant
         ev = stored["event"]
-        click.echo(style("warning:", err=True, fg="yellow", bold=True) + f" no --occurred-at was given, so it is "
-                   f"dated NOW ({j.show(ev.get('occurred_at'))}); the report counts it then. If it happened at "
+        click.echo(f"--occurred-at now: dated {j.show(ev.get('occurred_at'))} (this minute); if it happened at "
                    f"another time: status-guard events correct {stored['seq']} --reason wrong_time --occurred-at "
-                   "\"WHEN IT HAPPENED\"", err=True)
+                   "\"WHEN IT HAPPENED\"")
     if closed is not None:
         _said_notice(closed, rec.person_key, j)
     elif stored["event"]["type"] == "notice_delivered":  # the log could not be read back: say what is certain
@@ -361,11 +370,23 @@ def events_add(event_type: str, audit_spec: str, policy_path: str | None, person
 def events_void(target: str, reason: str, audit_spec: str, policy_path: str | None, person_key_file: str | None,
                 department: str | None) -> None:
     """Withdraw an event entered in error (RECORD: its seq or event id). Nothing is deleted: a `void`
-    record is appended, and reports stop counting the event and list the withdrawal."""
+    record is appended, and reports stop counting the event and list the withdrawal. Withdrawing a
+    correction puts back the record it replaced (it counts again, as first recorded)."""
+    from status_guard.compliance.ledger import ledger_of
+
     rec, log = _recorder(audit_spec, policy_path, person_key_file, department)
     stored = _run_recording(log, lambda: rec.void(target, reason=reason))
+    try:
+        restored = next((c.restored for c in ledger_of(log.records()).corrections
+                         if c.seq == stored["seq"] and c.restored is not None), None)
+    except (StatusGuardError, ValueError, OSError):
+        restored = None
     log.close()
     _said(stored, rec.jurisdiction)
+    if restored is not None:  # w16e F09: say what happened to the fact the correction had replaced
+        click.echo(f"record {stored['event'].get('related_seq')} was a correction of record {restored.seq}: record "
+                   f"{restored.seq} counts again, as it was first recorded. If the event did not happen at all, "
+                   f"withdraw it too: status-guard events void {restored.seq} --reason {reason}")
 
 
 @events.command("correct")
@@ -669,6 +690,10 @@ def semiannual(audit_spec: str, policy_path: str | None, hmac_key_file: str | No
         click.echo(style("not final:", err=True, fg="yellow", bold=True) + " " + (unfinished(rep) or ""), err=True)
     _state_line(snap)
     v = rep.verification
+    if v is not None and v.state == "wrong_key":  # a usage error (exit 2), never the tamper alarm (w16e F04)
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
+                   f"key given is not this log's key; give the log's own key ({', '.join(v.supply)})", err=True)
+        sys.exit(2)
     if not rep.verified or (v is not None and v.state == "key_missing"):
         if v is not None and v.state == "key_missing":
             click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the report was written, but the "
@@ -740,6 +765,10 @@ def complaint_draft(audit_spec: str, policy_path: str | None, hmac_key_file: str
         click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the audit log could not be "
                    f"verified without its key; give {', '.join(snap.view().supply)}", err=True)
         sys.exit(EXIT_CANNOT_VERIFY)
+    if packet.log_state == "wrong_key":
+        click.echo(style("cannot verify:", err=True, fg="yellow", bold=True) + " the key given is not this log's "
+                   f"key; give the log's own key ({', '.join(snap.view().supply)})", err=True)
+        sys.exit(2)
     if packet.log_state == "failed":
         click.echo(style("warning:", err=True, fg="red", bold=True) + " the audit log did not verify; the packet says "
                    "so", err=True)

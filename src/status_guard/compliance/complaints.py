@@ -255,6 +255,9 @@ def log_sentence(p: ComplaintPacket) -> str:
         return "The audit log verified when this packet was drafted."
     if p.log_state == "failed":
         return f"THE AUDIT LOG DID NOT VERIFY ({p.log_problems} problem(s)) when this packet was drafted."
+    if p.log_state == "wrong_key":
+        return ("The audit log could not be checked when this packet was drafted: the key given is not the log's own "
+                "key (not by itself a sign of tampering; draft again with the log's key).")
     return f"{p.log_headline} when this packet was drafted (not a sign of tampering)."
 
 

@@ -8,7 +8,10 @@ event), and the corrections, so the 060 report counts what is true now and lists
 Invariants (``tests/compliance/test_corrections.py``):
 * a voided event counts nowhere; a corrected one counts once, as corrected;
 * a correction that names an unknown or already corrected event changes nothing and is listed as a
-  conflict (the recorder refuses to write one; a forged or raced record is still harmless).
+  conflict (the recorder refuses to write one; a forged or raced record is still harmless);
+* voiding a correction withdraws the correction only: the record it replaced counts again, as it was
+  recorded (``Correction.restored``), and the report says so (w16e F09). To withdraw the fact itself, void
+  that record too.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ class Correction:
     target: EventRow | None
     replacement: EventRow | None     # the corrected event (None for a void)
     changed: tuple[str, ...]         # plain names of what changed (never values)
+    # a void of a correction: the record the correction had replaced, which counts again (w16e F09)
+    restored: EventRow | None = None
 
     @property
     def reason(self) -> str:
@@ -165,7 +170,15 @@ class LedgerBuilder:
                 continue
             superseded[target_id] = row.seq
             if row.type == VOID:
-                self.corrections.append(Correction(row.seq, row.logged_at, "void", reason, target_id, target, None, ()))
+                restored = None
+                before = target.event.get("corrects")
+                if isinstance(before, str) and superseded.get(before) == target.seq and before in by_id:
+                    # the correction was the mistake: withdrawing it puts back the record it replaced
+                    del superseded[before]
+                    restored = by_id[before]
+                self.corrections.append(Correction(row.seq, row.logged_at, "void", reason, target_id, target, None,
+                                                   changed_fields(target.event, restored.event) if restored else (),
+                                                   restored))
             else:
                 self.order.append(eid)
                 self.corrections.append(Correction(row.seq, row.logged_at, "correct", reason, target_id, target, row,

@@ -199,6 +199,9 @@ class NoticeRow:
     late_by: str | None  # '1 day 6 h'
     late_by_seconds: int | None
     result: str         # 'given late, by 1 day 6 h'
+    # the notice is dated before the detainer or warrant it answers (a correction moved the detainer past it):
+    # counted as given, and marked, never silently "given on time" (w16e F13)
+    dated_before_receipt: bool = False
 
 
 NOTICE_WHAT = {"detainer_request": "ICE detainer request", "administrative_warrant": "ICE administrative warrant"}
@@ -325,9 +328,15 @@ def _notice_row(ob: Obligation, status: str, now: datetime, j: Jurisdiction) -> 
         "overdue": f"NOT GIVEN: overdue by {words} on {j.show(now)}, when this report was made",
         "open": f"not yet given; not yet due on {j.show(now)}",
     }[status]
+    given, received = parse_stored(ob.closed_at or ""), parse_stored(ob.opened_at)
+    early = ob.closed_seq is not None and given is not None and received is not None and given < received
+    if early:
+        what = NOTICE_WHAT.get(ob.opened_by, ob.opened_by.replace("_", " "))
+        result += (f" — CHECK: the notice is dated before the {what} was received (record {ob.closed_seq}); "
+                   "one of the two times is wrong")
     return NoticeRow(ob.ref, NOTICE_WHAT.get(ob.opened_by, ob.opened_by.replace("_", " ")), j.show(ob.opened_at),
                      j.show(ob.due_at) if ob.due_at else "no deadline set", j.show(ob.closed_at) if ob.closed_at
-                     else "", status, words, int(lat.total_seconds()) if lat is not None else None, result)
+                     else "", status, words, int(lat.total_seconds()) if lat is not None else None, result, early)
 
 
 def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Jurisdiction | None = None
@@ -365,8 +374,18 @@ def _notices(obligations: list[Obligation], period: Period, now: datetime, j: Ju
 def _correction_rows(corrections: Iterable[Correction], period: Period, j: Jurisdiction) -> tuple[CorrectionRow, ...]:
     rows = []
     for c in corrections:
-        touched = [r.occurred for r in (c.target, c.replacement) if r is not None]
+        touched = [r.occurred for r in (c.target, c.replacement, c.restored) if r is not None]
         if not any(t is not None and period.contains(t) for t in touched):
+            continue
+        if c.restored is not None:
+            # a correction withdrawn: the record it replaced counts again, and the Clerk sees what that changed
+            # back (amount 200.00 → 100.00) -- never a fact silently gone (w16e F09)
+            back = _change_words(Correction(c.seq, c.logged_at, "correct", c.reason_code, c.target_id, c.target,
+                                            c.restored, c.changed), j)
+            rows.append(CorrectionRow(c.seq, j.show(c.logged_at),
+                                      f"correction withdrawn: record {c.restored.seq} counts again as first recorded",
+                                      c.target.type if c.target else "?", c.target.seq if c.target else None,
+                                      c.reason, c.changed, back))
             continue
         rows.append(CorrectionRow(c.seq, j.show(c.logged_at), "withdrawn" if c.action == "void" else "corrected",
                                   c.target.type if c.target else "?", c.target.seq if c.target else None,
@@ -561,6 +580,11 @@ def compute_semiannual(snapshot: Snapshot, period: Period, *, metadata: Mapping[
     if e.orphans:
         notes.append(f"{e.orphans} notice record(s) could not be matched to an open 040(g) obligation "
                      "(see the dashboard's obligations page).")
+    early = [x for x in (e.notices.rows if e.notices is not None else ()) if x.dated_before_receipt]
+    if early:
+        notes.append(f"{len(early)} 040(g) notice(s) are dated before the detainer or warrant they answer (a "
+                     "correction moved its time): they are counted as given and marked CHECK in the 040(g) table; "
+                     "correct whichever time is wrong (status-guard events correct … --reason wrong_time).")
     return SemiannualReport(
         period=period,
         generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),

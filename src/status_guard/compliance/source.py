@@ -190,7 +190,7 @@ def take_snapshot(source: AuditLog | Sink | str, *, hmac_key: bytes | None = Non
     sink, close, hmac_key = _sink_of(source, hmac_key)
     try:
         items = list(sink.raw_items())
-        report = verify_items(iter(items), hmac_key=hmac_key, public_key=public_key,
+        report = verify_items(items, hmac_key=hmac_key, public_key=public_key,
                               allow_open_tail=allow_open_tail, anchors=list(anchors),
                               position_name=sink.position_name, witness_heads=heads)
         return Snapshot(sink.description, report, tuple(parse_items(items)), hmac_key is not None, _digest(items))
@@ -374,7 +374,7 @@ class LogReader:
                 self._hasher = _hash_into(hashlib.sha256(), items)
                 return self._keep(grown.with_digest(self._hasher.hexdigest()), description, key, None, extends=True)
         self.stats["full"] += 1
-        report = verify_items(iter(items), hmac_key=self.hmac_key, public_key=self.public_key,
+        report = verify_items(items, hmac_key=self.hmac_key, public_key=self.public_key,
                               allow_open_tail=True, position_name=position_name,
                               witness_heads=getattr(self, "_heads_now", None))
         records = parse_items(items)

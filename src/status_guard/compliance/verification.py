@@ -8,8 +8,12 @@
   could have been re-hashed by someone with write access. Nothing more can be supplied.
 * ``key_missing``   (yellow) — **cannot verify**: the log is HMAC-chained, or carries signed
   checkpoints, and the key to check it was not supplied. Not a tamper alarm: supply the key.
-* ``failed``        (red)    — records were edited, removed, inserted, reordered or cut, or the
-  key supplied does not match: the tamper alarm.
+* ``wrong_key``     (yellow) — **cannot verify**: the key supplied is not this log's key (no record's
+  MAC verifies while the chain is intact, or every signed head names another public key; see
+  :func:`status_guard.audit.verify._wrong_key`). Not the tamper alarm: supply the log's own key.
+* ``failed``        (red)    — records were edited, removed, inserted, reordered or cut (some MACs verify
+  and some do not is an edit): the tamper alarm. A conversion of the stored bytes (CRLF line endings,
+  an empty line at the end) stays red, and ``cause`` names it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ WITNESS_FLAG = "--witness"
 
 @dataclass(frozen=True)
 class VerificationView:
-    state: str            # verified | consistent | key_missing | failed
+    state: str            # verified | consistent | key_missing | wrong_key | failed
     headline: str
     detail: str
     css: str              # ok | warn | bad (the banner colour)
@@ -34,10 +38,17 @@ class VerificationView:
     # compared with the witness (the log's length kept outside it); a verified log that was not is shown in
     # yellow: records cut from its end would not show
     witnessed: bool = True
+    # the cause a red result can name (the stored bytes were converted: CRLF line endings, an empty line at the end)
+    cause: str = ""
 
     @property
     def alarm(self) -> bool:
         return self.state == "failed"
+
+    @property
+    def cannot_verify(self) -> bool:
+        """The check could not be made with the key at hand (none supplied, or not this log's): yellow."""
+        return self.state in ("key_missing", "wrong_key")
 
 
 def view_of(v: Any, *, hmac_key_given: bool = False) -> VerificationView:
@@ -52,11 +63,19 @@ def view_of(v: Any, *, hmac_key_given: bool = False) -> VerificationView:
             f"The log is HMAC-chained ({span}) and its key was not supplied, so its records could not be "
             f"checked. This is not a sign of tampering: start again with {HMAC_FLAG} (or set {HMAC_ENV}).",
             "warn", (HMAC_FLAG,))
+    if problems and kinds == {"wrong_key"}:
+        which = getattr(v, "wrong_key", None)
+        flag, env = (PUBKEY_FLAG, PUBKEY_ENV) if which == "public" else (HMAC_FLAG, HMAC_ENV)
+        return VerificationView(
+            "wrong_key", "Cannot verify: the key given is not this log's key",
+            f"{span}: {problems[0].message} Start again with the log's own key ({flag}, or {env}).", "warn", (flag,))
     if problems:
+        converted = next((p.message for p in problems if p.kind == "converted"), "")
         return VerificationView(
             "failed", "TAMPERING OR DAMAGE DETECTED: the audit log does not verify",
-            f"{len(problems)} problem(s) in {span}. Figures and records cannot be relied on until this is explained.",
-            "bad")
+            (f"{converted} " if converted else "")
+            + f"{len(problems)} problem(s) in {span}. Figures and records cannot be relied on until this is explained.",
+            "bad", cause=converted)
     warn = " ".join(v.warnings)
     if v.tamper_evident:
         if not getattr(v, "cut_evident", True):

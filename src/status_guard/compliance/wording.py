@@ -107,6 +107,15 @@ def integrity_words(r: SemiannualReport) -> tuple[str, str]:
         return "warn", ("The audit log could not be fully checked because the key to check it was not supplied when "
                         "this report was made. This is not a sign of tampering; the report should be made again "
                         "with the key. Appendix B gives the details.")
+    if state == "wrong_key":
+        return "warn", ("The audit log could not be checked because the key given when this report was made is not "
+                        "the log's own key. This is not by itself a sign of tampering; the report should be made "
+                        "again with the log's key. Appendix B gives the details.")
+    cause = getattr(v, "cause", "") if v is not None else ""
+    if cause:
+        return "bad", ("WARNING: THE AUDIT LOG DID NOT VERIFY AS STORED. Its file was changed: " + cause[0].lower()
+                       + cause[1:] + " The figures below must not be relied on until this is explained. "
+                       f"Appendix B lists the {plural(len(r.verification_problems), 'problem')}.")
     return "bad", ("WARNING: THE AUDIT LOG DID NOT VERIFY. Records were altered, removed, added or damaged. The figures "
                    "below are computed from what remains and must not be relied on until this is explained. "
                    f"Appendix B lists the {plural(len(r.verification_problems), 'problem')}.")
@@ -128,8 +137,11 @@ def verification_sentence(r: SemiannualReport) -> str:
             s += " Note: " + " ".join(r.verification_warnings)
         return s
     v = r.verification
-    if v is not None and v.state == "key_missing":
+    if v is not None and v.state in ("key_missing", "wrong_key"):
         return f"The audit log ({where}{ident}) COULD NOT BE VERIFIED: {v.detail}"
+    if v is not None and getattr(v, "cause", ""):
+        return (f"WARNING: THE AUDIT LOG DID NOT VERIFY AS STORED ({len(r.verification_problems)} problem(s)): "
+                f"{v.cause} The figures must not be relied on until the problems are explained.")
     return (f"WARNING: THE AUDIT LOG DID NOT VERIFY ({len(r.verification_problems)} problem(s)). "
             "The log has been altered, cut or damaged; the figures are computed from the records that remain and "
             "must not be relied on until the problems are explained.")
