@@ -49,6 +49,7 @@ REQUEST_PATH_MODULES: tuple[str, ...] = (
     "status_guard.asgi.css_text",
     "status_guard.asgi.nested_pages",
     "status_guard.asgi.forms",
+    "status_guard.asgi.script_text",
     "status_guard.disclose.keys",
     "status_guard.text.wordlists",
     "webencodings",
