@@ -10,6 +10,10 @@ Invariants (2.129.040(b), 040(k); a false block is a harm too):
 * F03 — the card brand Visa beside a card or payment word, in a parent's own words, is a payment
   card: schools keep the message whole (no 040(k) removal) in every pack language; "I have a visa",
   "my visa expired", "the fee for my student visa" are still removed.
+* F13 — offering immigration legal help is a service, not an inquiry, in every pack language: the
+  question "which kind of immigration legal help do you need?" and each service it offers (N-400
+  application, green card renewal, DACA renewal) are accepted; the same frame around a status ("what
+  type of immigration status do you have?") is still refused.
 """
 
 from __future__ import annotations
@@ -96,3 +100,35 @@ def test_a_parent_paying_with_a_visa_card_is_kept_whole_040k(guard, shape, x, na
 def test_a_parents_own_visa_is_still_removed_in_schools_040k(guard, m, name):
     d = guard.check_submission({name: m}, "schools", "public")
     assert getattr(d.effect, "value", None) == "redact", m
+
+
+LEGAL_HELP = {
+    "en": ("What type of immigration legal help do you need?", ["Green card renewal", "DACA renewal"]),
+    "es": ("¿Qué tipo de ayuda legal de inmigración necesita?", ["Renovación de tarjeta verde", "Renovación de DACA"]),
+    "fr": ("De quel type d'aide juridique en immigration avez-vous besoin ?", ["Renouvellement de carte verte",
+                                                                            "Renouvellement DACA"]),
+    "ht": ("Ki kalite èd legal imigrasyon ou bezwen?", ["Renouvèlman kat vèt", "Renouvèlman DACA"]),
+    "ru": ("Какая иммиграционная юридическая помощь вам нужна?", ["Продление грин-карты", "Продление DACA"]),
+    "ar": ("ما نوع المساعدة القانونية في مجال الهجرة التي تحتاجها؟", ["تجديد البطاقة الخضراء", "تجديد DACA"]),
+    "so": ("Noocee caawimaad sharci oo socdaal ah ayaad u baahan tahay?", ["Cusboonaysiinta kaarka cagaaran",
+                                                                         "Cusboonaysiinta DACA"]),
+    "kea": ("Ki tipu di djuda legal di imigrason bu meste?", ["Renovason di karton verdi", "Renovason di DACA"]),
+}
+
+
+@SETTINGS
+@given(lang=st.sampled_from(sorted(LEGAL_HELP)), k=st.integers(0, 1), frame=FRAMES, name=GENERIC, scope=SCOPES)
+def test_offering_immigration_legal_help_is_a_service_in_every_language(guard, lang, k, frame, name, scope):
+    q, opts = LEGAL_HELP[lang]
+    assert _effect(guard, {name: "x"}, {name: frame.format(q)}, scope) == "allow", q
+    assert _effect(guard, {name: opts[k]}, {name: q}, scope) == "allow", (q, opts[k])
+
+
+@SETTINGS
+@given(q=st.sampled_from(["What type of immigration status do you have?", "Ki kalite estati imigrasyon ou genyen?",
+                          "Quel type de statut d'immigration avez-vous ?", "¿Qué tipo de estatus migratorio tiene?",
+                          "Какой у вас иммиграционный статус?", "What type of immigration legal help do you need? "
+                          "Are you undocumented?", "Ki kalite èd legal imigrasyon ou bezwen? Ou gen papye?"]),
+       name=GENERIC)
+def test_a_status_in_the_frame_of_a_help_question_is_still_refused_040b(guard, q, name):
+    assert _effect(guard, {name: "x"}, {name: q}) == "block", q
