@@ -36,6 +36,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from ..classify.lexicon import compact_script
 from ..classify.result import Classification
 from ..normalize import compact, tokens
+from . import residency
 from .subjects import vocabulary
 
 _CLAUSE = re.compile(r"[.,;:?!()\[\]\n\u060c\u061b\u061f\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u0964]|\s[/|]\s")
@@ -548,6 +549,10 @@ def asked(classifier: Any, name: str, label: str | None, siblings: tuple[str, ..
                         key = _spelled_out(classifier, a, m, siblings)
                         if key is not None:
                             why = f"the form spells the abbreviation out as `{key}`"
+                if why is None and not m.compact:
+                    place = residency.place_after(a.words, m.end)
+                    if place is not None:
+                        why = f"'{place}' is where the person lives: residency, not a status"
                 if why is None:
                     noun = _noun_of_the_service(classifier, a, m)
                     if noun is not None:

@@ -30,12 +30,12 @@ from . import statements
 
 
 #: ``service_questions`` sections that describe a whole form, not one category's questions
-_FORM_KEYS = frozenset({"form_offers", "form_fields", "form_booking"})
+_FORM_KEYS = frozenset({"form_offers", "form_fields", "form_booking", "help_frames"})
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], frozenset[str],
-                        tuple[re.Pattern[str], re.Pattern[str]], re.Pattern[str]]:
+                        tuple[re.Pattern[str], re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
     data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C: ~6x faster)
     sq = data.get("service_questions") or {}
     out = {cat: tuple((lang, re.compile(rx)) for lang, rxs in (by_lang or {}).items() for rx in rxs or ())
@@ -49,7 +49,8 @@ def _patterns() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str]], ...]], fro
     # a possessive up to three words before the service ("your clínica de renovação do DACA")
     dates = re.compile("|".join(f"(?:{rx})" for rx in sq.get("appointment_dates") or ()) or "(?!)")
     yours = (re.compile(rf"(?:^|\s)(?:{alts('yours_before')})(?:\s+\S+){{0,3}}\s*$"), re.compile(rf"^\s*(?:{alts('yours_after')})(?:\s|$)"))
-    return out, not_with, yours, dates
+    frames = re.compile("|".join(rf"(?:(?<!\S)(?:{rx})(?!\S))" for rx in sq.get("help_frames") or ()) or "(?!)")
+    return out, not_with, yours, dates, frames
 
 
 def languages() -> dict[str, frozenset[str]]:
@@ -60,8 +61,9 @@ def languages() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=8192)
 def _offers(label: str, category: str) -> tuple[str, str] | None:
     """(why, the label's text outside the service's words) when the label names a city service."""
-    pats, not_with, (yours_before, yours_after), dates = _patterns()
+    pats, not_with, (yours_before, yours_after), dates, frames = _patterns()
     n = " ".join(normalize(label).split())
+    n = " ".join(frames.sub(" ", n).split())  # "which kind of … do you need": the frame of the question
     for lang, rx in pats.get(category, ()):
         m = rx.search(n)
         if m is None:

@@ -32,6 +32,7 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ..normalize import normalize
+from . import residency
 
 Kind = Literal["inquiry", "disclosing", "topic"]
 KINDS = ("first_person", "disclosing", "topic", "inquiries")
@@ -147,11 +148,15 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     n = normalize(clause)
     if not n.strip():
         return None
-    hit = _first("inquiries", n)
-    if hit is not None:
-        return "inquiry", hit[1], hit[0]
-    hit = _first("disclosing", n)
-    if hit is not None and _first("disclosing", _without_topics(n)) is None:
+    ws = tuple(n.split())
+    # "¿Es usted residente de Cambridge?" asks where the person lives, not a status (r12g F18)
+    asks = [h for h in _found("inquiries", n) if h[0] < 0 or residency.place_after(ws, h[1]) is None]
+    if asks:
+        return "inquiry", asks[0][2].text, asks[0][2].lang
+    hits = [h for h in _found("disclosing", n) if not _card_brand(ws, h, n)]
+    hit = (hits[0][2].lang, hits[0][2].text) if hits else None
+    if hit is not None and not [h for h in _found("disclosing", _without_topics(n))
+                                if not _card_brand(tuple(_without_topics(n).split()), h, n)]:
         hit = None  # only inside a longer subject's name: "移民局" (the immigration office) is the topic
     if hit is not None:
         if _first("first_person", n) is not None:
@@ -161,6 +166,36 @@ def _clause_kind(clause: str) -> tuple[Kind, str, str] | None:
     if hit is not None:
         return "topic", hit[1], hit[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def _card_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    data = yaml.load(resources.files("status_guard.collection").joinpath("vocabulary.yaml").read_text("utf-8"),
+                     Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    block = data.get("card_brand") or {}
+
+    def flat(key: str) -> frozenset[str]:
+        return frozenset(w for w in (normalize(str(x)).strip() for x in block.get(key) or ()) if w)
+
+    return flat("brands"), flat("card"), flat("pay"), flat("not_with")
+
+
+CARD_WINDOW = 2  # words between the brand and its card word
+
+
+def _card_brand(ws: tuple[str, ...], hit: tuple[int, int, _Phrase], n: str) -> bool:
+    """The hit is the card brand Visa, not a visa (r12g F03): a card word beside it, or a payment
+    word in its clause and no word of a visa's own ("application", "expired", "student")."""
+    brands, card, pay, not_with = _card_words()
+    i, j, p = hit
+    if " ".join(p.words) not in brands:
+        return False
+    if i < 0:  # a spaceless script: a card word in the text
+        return any(c in n.replace(" ", "") for c in card if _SPACELESS.search(c))
+    near = ws[max(0, i - CARD_WINDOW):i] + ws[j:j + CARD_WINDOW]
+    if any(w in card for w in near):
+        return True
+    return any(w in pay for w in ws) and not any(w in not_with for w in ws)
 
 
 def _without_topics(n: str) -> str:
