@@ -44,7 +44,7 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     # free text withholds the carve-out's categories too: 8 U.S.C. §1373 / 2.129.070 release a
     # status value under its own status key and nothing else (docs/middleware.md, Disclosure pass
     # 2); a narrative that states a status carries other protected content with it (review r13f F01)
-    text_hidden = audience.hidden | audience.carve
+    text_hidden = audience.hidden | audience.carve_hidden
     detector = guard._free_text_detector() if text and text_hidden else None
     spans = text_hidden & frozenset(detector.categories) if detector is not None else frozenset()
     items, lc = classify_leaves(guard.classifier, audience, leaves, spans)
