@@ -24,6 +24,9 @@ class Audience:
     #: the categories carve-outs may release here (8 U.S.C. §1373: citizenship, immigration status)
     carve: frozenset[str]
     public: PathPatterns
+    #: carve-out categories withheld here when the carve-out does not apply (free text: a status
+    #: stated in a narrative is not a status value under its own key, r13f F01)
+    carve_hidden: frozenset[str] = frozenset()
 
     @property
     def restricted(self) -> bool:
@@ -47,7 +50,13 @@ def audience_for(guard: object, scope: str, requester: Requester, purpose: str |
     for r in applicable_rules(policy, scope, "disclose", requester, purpose):
         if r.effect == "allow" and r.overrides:
             carve.update(r.categories)
-    return Audience(scope, requester, purpose, hidden, default_deny, frozenset(carve), public)
+    carve_hidden: frozenset[str] = frozenset()
+    if carve:
+        cc = sorted(carve)
+        dc = decide("disclose", [Item(f"probe.{c}", frozenset({c}), carve_out=False) for c in cc],
+                    scope=scope, requester=requester, purpose=purpose, claims=())
+        carve_hidden = frozenset(c for c, f in zip(cc, dc.fields) if f.effect in WITHHELD)
+    return Audience(scope, requester, purpose, hidden, default_deny, frozenset(carve), public, carve_hidden)
 
 
 __all__ = ["Audience", "WITHHELD", "audience_for"]

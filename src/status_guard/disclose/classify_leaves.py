@@ -77,7 +77,10 @@ class LeafClassifier:
             vc = self.value_categories(leaf.value)
             if vc.categories:
                 vcats = vc.categories
-                later = vcats & self.spans if self.spans and looks_like_free_text(leaf.value) else frozenset()
+                # a status value under its own status key is decided whole by the carve-out test
+                # below, never span by span (the free-text pass also looks for status: r13f F01)
+                later = (vcats & self.spans if self.spans and not carve_candidate and looks_like_free_text(leaf.value)
+                         else frozenset())
                 if later and index >= 0:
                     self.deferred[index] = later
                     vcats = vcats - later

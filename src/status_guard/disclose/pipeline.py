@@ -41,8 +41,12 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     """Decide every leaf and key of ``flat`` for ``audience``. ``guard``: a Guard (its classifier,
     its decision engine and, when ``text``, its free-text detector)."""
     leaves = flat.leaves
-    detector = guard._free_text_detector() if text and audience.hidden else None
-    spans = audience.hidden & frozenset(detector.categories) if detector is not None else frozenset()
+    # free text withholds the carve-out's categories too: 8 U.S.C. §1373 / 2.129.070 release a
+    # status value under its own status key and nothing else (docs/middleware.md, Disclosure pass
+    # 2); a narrative that states a status carries other protected content with it (review r13f F01)
+    text_hidden = audience.hidden | audience.carve_hidden
+    detector = guard._free_text_detector() if text and text_hidden else None
+    spans = text_hidden & frozenset(detector.categories) if detector is not None else frozenset()
     items, lc = classify_leaves(guard.classifier, audience, leaves, spans)
     pubs = public_prefixes(leaves[i].names for i, it in enumerate(items) if it.public_record) if audience.public else set()
     kitems = key_items(guard.classifier, audience, flat.keys, pubs, detector)
@@ -54,13 +58,13 @@ def run(guard: Any, flat: Flat, audience: Audience, *, text: bool = True) -> Out
     effects = [f.effect for f in fields[:n]]
     keys_withheld = {ki for (ki, _), f in zip(kitems, fields[n:]) if f.effect in WITHHELD}
     outcome = Outcome(decision, effects, keys_withheld)
-    if text and audience.hidden:
+    if text and text_hidden:
         if detector is not None:
             # a status value the carve-out released is status vocabulary and nothing else
             # (``status_values``): there is no free text in it to look into
             visible = [i for i, e in enumerate(effects) if e not in WITHHELD and not items[i].carve_out]
             short = frozenset(i for i in visible if items[i].public_record)
-            found = redact_free_text(detector, audience.hidden, leaves, visible, short)
+            found = redact_free_text(detector, text_hidden, leaves, visible, short)
             if found.items:
                 span_decision = guard.decide("disclose", list(found.items.values()), scope=audience.scope,
                                              requester=audience.requester, purpose=audience.purpose, claims=(),

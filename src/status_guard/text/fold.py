@@ -108,7 +108,39 @@ def _fold_homoglyph_words(text: str) -> str:
     return _WORD.sub(fold_word, text)
 
 
+#: a typographic dash or separator between digits (or after an A-number's "A"): word processors
+#: write ``01–14–2027`` (en dash), phones ``A‑204‑113‑998`` (non-breaking hyphen), some exports a
+#: minus sign or a middle dot; read as "-" (review r13f F12).  Only between digits, so a dash in
+#: prose ("released — later") is not turned into a field separator.
+_DIGIT_SEP = regex.compile(
+    "(?<=[0-9]|(?<![\\w.])A)[\u2010-\u2015\u2212\ufe58\ufe63\uff0d\u00b7\u2027\u30fb\u2219\u22c5](?=[0-9])")
+#: a date written with spaces between its parts ("01 14 2027", also with no-break or thin spaces)
+_SPACED_DATE = regex.compile(
+    r"(?<![\w.,:/-])(?:0?[1-9]|[12][0-9]|3[01])[ \u00a0\u2009\u202f](?:0?[1-9]|[12][0-9]|3[01])"
+    r"[ \u00a0\u2009\u202f](?:19|20)[0-9]{2}(?![\w]|[.,][0-9])")
+#: an A-number written with full stops between its groups ("A.204.113.998")
+_DOTTED_A = regex.compile(r"(?<![\w.])A\.[0-9]{3}\.[0-9]{3}\.[0-9]{3}(?![\w]|\.[0-9])")
+_SEP_TABLE = str.maketrans({" ": "-", "\u00a0": "-", "\u2009": "-", "\u202f": "-", ".": "-"})
+
+
+def _fold_separators(text: str) -> str:
+    """Digit-group separators read as "-"; one character for one (offsets do not move)."""
+    if text.isascii() and " " not in text and "A." not in text:
+        return text
+    text = _DIGIT_SEP.sub("-", text)
+    text = _SPACED_DATE.sub(lambda m: m.group(0).translate(_SEP_TABLE), text)
+    return _DOTTED_A.sub(lambda m: m.group(0).translate(_SEP_TABLE), text)
+
+
 def fold(text: str) -> Folded:
+    """Fold ``text`` for detection; ``span()`` maps folded spans back to the original text.
+    Digit-group separators are folded last, one character for one (``_fold_separators``)."""
+    f = _fold(text)
+    sep = _fold_separators(f.text)
+    return f if sep is f.text or sep == f.text else Folded(sep, f.offsets, f.ends)
+
+
+def _fold(text: str) -> Folded:
     """Fold ``text`` for detection; ``span()`` maps folded spans back to the original text.
 
     Term lists are folded the same way (``phrases.phrase_key``), so a Russian term made only of

@@ -24,14 +24,14 @@ _JOINED_KEY = r"\p{L}[\p{L}\p{N}]*(?:_[\p{L}\p{N}]+)+[ \t]*[:=：]"
 #: "_"-joined key — after any space; then ":" "=" "：" " - " or "#" (USCIS#, A#), then the value up to
 #: the end of the line, the next separator, or the next "Key:" on the same line
 _KEY_VALUE = regex.compile(
-    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s)|(?<=[ ]{2}|\t)|(?<=[ \t])(?=" + _JOINED_KEY + r"))[ \t]*"
-    r"(?P<key>\p{L}[\p{L}\p{M}\p{N}_'’./()&-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()&-]+){0,5}?)"
+    r"(?:^|(?<=[\n;|•·؛])|(?<=[.!?。]\s)|(?<=[,،]\s)|(?<=[ ]{2}|\t)|(?<=[ \t]-[ \t])|(?<=[ \t])(?=" + _JOINED_KEY + r"))[ \t]*"
+    r"(?P<key>\p{L}[\p{L}\p{M}\p{N}_'’./()&°º-]*(?:[ \t]+[\p{L}\p{M}\p{N}_'’./()&-]+){0,5}?)"
     r"[ \t]*(?P<sep>[:=：]|[ \t]-[ \t]|\#)[ \t]*"
     r"(?P<value>[^\n;|•؛]{1,160}?)"
     # the value ends at the line's end, a separator, or where the next "Key:" starts after a comma
     # or a full stop (Arabic and CJK have no capital letters to mark a sentence), after a wide gap,
     # or where a "_"-joined key starts
-    r"(?=[ \t]*(?:$|[\n;|•؛]|[,،.。][ \t]*\p{L}[\p{L}\p{M}_'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$)"
+    r"(?=[ \t]*(?:$|[\n;|•؛]|(?:[,،.。]|-(?=[ \t]))[ \t]*\p{L}[\p{L}\p{M}_'’./ -]{0,30}?[ \t]*[:=：]|\.[ \t]+\p{Lu}|\.$)"
     r"|(?:[ ]{2,}|\t)[ \t]*\p{L}[\p{L}\p{M}\p{N}_'’./()&-]{0,40}(?:[ ][\p{L}\p{M}\p{N}_'’./()&-]+){0,3}[ \t]*[:=：]"
     r"|[ \t]+" + _JOINED_KEY + ")",
     regex.MULTILINE,
@@ -71,6 +71,9 @@ _SPACED_ROW = regex.compile(
 #: a pasted JSON member: "KEY": "value"
 _VALUE_STOP = regex.compile(r",|\.(?=\s|$)|[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Ll}")
 _JSON_MEMBER = regex.compile(r'"(?P<key>\p{L}[\p{L}\p{N}_ .-]{0,40})"[ \t]*:[ \t]*"(?P<value>[^"\n]{1,160})"')
+#: a pasted XML element with text content: <BirthPlace>Jacmel</BirthPlace> (review r13f F02/F03)
+_XML_ELEMENT = regex.compile(
+    r"<(?P<key>\p{L}[\p{L}\p{N}_.:-]{0,40})(?:[ \t][^<>\n]{0,200})?>[ \t]*(?P<value>[^<>\n]{1,160}?)[ \t]*</(?P=key)[ \t]*>")
 #: a header line and a data line of a pipe-, comma- or tab-separated export
 _CELL_SEP = regex.compile(r"[|,\t]")
 _RUN_ON = regex.compile(r"[ \t]+\p{Lu}\p{Ll}")
@@ -110,7 +113,7 @@ def _caps_pairs(text: str) -> list[KeyValue]:
                     or _BLANK.fullmatch(text, m.end(), line_end) is None):
                 continue
         s, e = m.span("value")
-        while e > s and text[e - 1] in " \t,.":
+        while e > s and text[e - 1] in " \t\r,.":
             e -= 1
         out.append(KeyValue(m.group("key"), s, e))
     return out
@@ -125,7 +128,7 @@ def _column_pairs(lines: list[str], pos: list[int]) -> list[KeyValue]:
             k += 1
             continue
         lead = len(data) - len(data.lstrip())
-        out.append(KeyValue(head.strip(), pos[k + 1] + lead, pos[k + 1] + len(data.rstrip(" \t.,"))))
+        out.append(KeyValue(head.strip(), pos[k + 1] + lead, pos[k + 1] + len(data.rstrip(" \t\r.,"))))
         k += 2  # the value line is not the next key
     return out
 
@@ -147,13 +150,17 @@ def export_rows(text: str) -> list[KeyValue]:
             cut = _VALUE_STOP.search(text, s, e)
             if cut is not None:
                 e = cut.start()
-            while e > s and text[e - 1] in " \t,.":
+            while e > s and text[e - 1] in " \t\r,.":
                 e -= 1
             if e > s:
                 out.append(KeyValue(m.group("key"), s, e))
     if '"' in text:
         for m in _JSON_MEMBER.finditer(text, timeout=1.0):
             out.append(KeyValue(m.group("key"), *m.span("value")))
+    if "</" in text:
+        for m in _XML_ELEMENT.finditer(text, timeout=1.0):
+            if not _EMPTY_VALUE.match(m.group("value")):
+                out.append(KeyValue(m.group("key").rpartition(":")[2], *m.span("value")))
     lines = text.split("\n")
     pos = [0]
     for ln in lines:
@@ -198,7 +205,7 @@ def key_values(text: str, _depth: int = 0) -> list[KeyValue]:
         if _EMPTY_VALUE.match(value):
             continue
         s, e = m.span("value")
-        while e > s and text[e - 1] in " \t,.":
+        while e > s and text[e - 1] in " \t\r,.":
             e -= 1
         if m.group("sep") == "#":
             # USCIS# 098-765-432, A# 204-113-998: the word before #; and the whole key when it is a

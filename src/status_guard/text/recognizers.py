@@ -50,6 +50,23 @@ def _remaining(deadline: float | None, what: str) -> float | None:
     return left
 
 
+_WORDS = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def _same_statement(text: str, ws: int, we: int, start: int, end: int) -> bool:
+    """A context phrase on another line than the match speaks of it only when nothing but
+    separators (and at most one short word: "born in the\nRepublic of …") lies between them.
+    ``<BirthPlace>Jacmel</BirthPlace>\nEnd of paste`` — the label has its value on its own line;
+    the next line's "End" (Haitian for India) is not a birthplace (review r13f F02)."""
+    lo, hi = (we, start) if we <= start else (end, ws)
+    if "\n" not in text[lo:hi]:
+        return True
+    if we <= start and text.rfind("<", 0, ws) >= 0 and text[text.rfind("<", 0, ws):ws] in ("</", "<"):
+        return False  # an XML tag name (<BirthPlace>…</BirthPlace>) holds its value inside the element
+    words = _WORDS.findall(text, lo, hi)
+    return not words or (len(words) == 1 and len(words[0]) <= 3 and not any(c.isdigit() for c in words[0]))
+
+
 def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) lies inside one of ``spans`` (sorted, non-overlapping)."""
     i = bisect_right(spans, (start, float("inf"))) - 1
@@ -84,6 +101,25 @@ def _scan(prefilter: Any, text: str, cache: dict[Any, Any]) -> Any:
     if found is None:
         found = cache["prefilter"] = prefilter.scan(text)
     return found
+
+
+_LINE_TAIL = " \t\r"
+
+
+def _line_clipped(rx: regex.Pattern[str], text: str, start: int, end: int, deadline: float | None,
+                  where: str) -> tuple[int, int]:
+    """A match that runs over a line break ends at that break when the part before it is already
+    a whole match: ``Place of birth: Dakar\nNothing further`` covers ``…Dakar``, not the next line's
+    first word (review r13f F02); ``born in\nHaiti`` (the value on the next line) keeps its span."""
+    nl = text.find("\n", start, end)
+    while nl != -1:
+        cut = nl
+        while cut > start and text[cut - 1] in _LINE_TAIL:
+            cut -= 1
+        if cut > start and rx.fullmatch(text, start, cut, timeout=_remaining(deadline, where)) is not None:
+            return start, cut
+        nl = text.find("\n", nl + 1, end)
+    return start, end
 
 
 class PolicyRecognizer(LocalRecognizer):
@@ -138,7 +174,8 @@ class PolicyRecognizer(LocalRecognizer):
                     elif keyword is not None and keyword.search(text, timeout=_remaining(deadline, where)) is None:
                         spans = cache[key] = []  # its keyword is absent: the pattern cannot match
                     else:
-                        spans = cache[key] = [m.span() for m in rx.finditer(text, timeout=_remaining(deadline, where))]
+                        spans = cache[key] = [_line_clipped(rx, text, m.start(), m.end(), deadline, where)
+                                              for m in rx.finditer(text, timeout=_remaining(deadline, where))]
                 self._collect(text, spans, base, deadline, where, cache, results)
             if self._terms is not None:
                 where = f"{self.spec.id}/terms"
@@ -223,6 +260,8 @@ class PolicyRecognizer(LocalRecognizer):
         best: int | None = None
         for ws, we in hits:
             if ws < end and start < we:  # the match itself
+                continue
+            if not _same_statement(text, ws, we, start, end):
                 continue
             if excluded and _inside_any(excluded, ws, we):
                 continue
