@@ -321,7 +321,10 @@ def test_witness_pull_copies_only_newer_heads_from_the_log(tmp_path: Path) -> No
         log.append(REC)
     log.close()
     store = f"dir:{tmp_path / 'pulled'}"
-    r = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", f"jsonl:{path}", "--witness", store])
+    refused = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", f"jsonl:{path}", "--witness", store])
+    assert refused.exit_code == 3 and "do NOT pull" in refused.output  # never seeded silently (w16f F01)
+    r = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", f"jsonl:{path}", "--witness", store,
+                                 "--first-copy"])
     assert r.exit_code == 0, r.output
     assert "pulled 4 tree head(s)" in r.output  # start, two checkpoints, end
     r2 = CliRunner().invoke(cli, ["audit", "witness", "pull", "--audit", f"jsonl:{path}", "--witness", store])

@@ -35,6 +35,7 @@ from status_guard.audit.keys import (
     write_signing_keypair,
 )
 from status_guard.audit.query import Filter, filter_items
+from status_guard.compliance.verification import WITNESS_EMPTY_ADVICE  # one wording everywhere (w16f F01)
 
 MAX_JSON_FILE = 16 * 1024 * 1024
 
@@ -242,10 +243,9 @@ def _verdict_sentence(report: Any, result: str, missing: tuple[str, str] | None)
     if result == "invalid":
         return f"INVALID ({len(report.problems)} problem(s))"
     if result == "not_witnessed" and report.witness_checked:
-        return ("CANNOT FULLY VERIFY (the witness holds no tree head of this log yet): every record was checked, but "
-                "the witness has nothing to compare the log's length with, so records cut from its end would not "
-                "show. This is not a sign of tampering: run `status-guard audit witness pull` to give the witness "
-                "its first copy, then verify again")
+        return ("CANNOT VERIFY AGAINST A WITNESS (the witness holds no tree head of this log): every record was "
+                "checked, but the witness has nothing to compare the log's length with, so records cut from its end "
+                "would not show. " + WITNESS_EMPTY_ADVICE)
     if result == "not_witnessed":
         return ("CANNOT FULLY VERIFY (no witness given): every record was checked, but nothing kept outside the log "
                 "says how long it was, so records cut from its end would not show. This is not a sign of "
@@ -902,7 +902,11 @@ def witness_serve_cmd(store: str, listen: str, public_keys: tuple[str, ...]) -> 
 @witness_option
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
               help="trusted Ed25519 public key(s)")
-def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | None, public_keys: tuple[str, ...]) -> None:
+@click.option("--first-copy", is_flag=True, default=False,
+              help="the witness is new and this log was never witnessed: trust the log as it is now (its present "
+                   "length becomes the anchor; records cut before this pull would not show)")
+def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | None, public_keys: tuple[str, ...],
+                     first_copy: bool = False) -> None:
     """Copy the tree heads stored in the log since the witness's latest head into the witness
     (run it from the witness's side, e.g. from cron), checking each against the heads held. Reads
     only the log's tree-head records after that head, not the whole log."""
@@ -939,6 +943,20 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
             click.echo("Result: INVALID: the log is shorter than the witness saw (tampering or damage); nothing was "
                        "pulled. Run `status-guard audit verify` for the details")
             sys.exit(1)
+    if latest is None and not first_copy:
+        # the witness holds nothing of this log (w16f F01): an unmounted share is an empty folder, and a log cut back
+        # to an earlier end marker looks whole. Seeding the witness from the log now would make its present (possibly
+        # cut) length the trusted anchor, so it is never done silently
+        try:
+            carried = _tree_records_since(sink, 0)
+        except (AuditUnavailableError, OSError) as e:
+            _fail(str(e))
+        if carried:
+            click.echo(f"  NO WITNESS COPY: the witness ({w.description}) holds no tree head of this log, but the log "
+                       f"carries {len(carried)} tree head(s): it was written with a signing key or a witness. "
+                       + WITNESS_EMPTY_ADVICE)
+            click.echo("Result: CANNOT VERIFY AGAINST A WITNESS: nothing was pulled")
+            sys.exit(EXIT_CANNOT_VERIFY)
     new = []
     held = {(str(e["sth"].get("log")), e["sth"].get("epoch"), e["sth"].get("size"), e["sth"].get("root"))
             for e in entries if isinstance(e, dict) and isinstance(e.get("sth"), dict)}
@@ -964,6 +982,9 @@ def witness_pull_cmd(audit_spec: str, table: str | None, witness_spec: str | Non
     except WitnessError as e:
         _fail(str(e))
     top = max((int(e["sth"]["size"]) for e in new), default=since)
+    if new and latest is None:
+        click.echo(f"FIRST COPY: the witness held nothing of this log; it now trusts the log as it is now ({top} "
+                   "record(s) under its latest head). Records cut from the log before this pull would not show")
     if new:
         click.echo(f"pulled {len(new)} tree head(s) from {sink.description}: the witness now holds the log's tree "
                    f"head of {top} record(s); `audit verify --witness` compares the log with it")

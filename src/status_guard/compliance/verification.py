@@ -26,6 +26,12 @@ PUBKEY_FLAG = "--public-key"
 HMAC_ENV = "STATUS_GUARD_AUDIT_HMAC_KEY_FILE"
 PUBKEY_ENV = "STATUS_GUARD_AUDIT_PUBLIC_KEY_FILE"
 WITNESS_FLAG = "--witness"
+# a witness that holds nothing of a log (w16f F01): what to do, said the same way everywhere
+WITNESS_EMPTY_ADVICE = (
+    "If this log was witnessed when it was written, this is the wrong witness folder or it is not mounted (a "
+    "network share that is not mounted is an empty folder): restore or mount the witness folder and verify again; "
+    "do NOT pull until you know. Only if this log was never witnessed (a witness set up for it today) run "
+    "`status-guard audit witness pull --first-copy`: the witness then trusts the log as it is now.")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,13 @@ def view_of(v: Any, *, hmac_key_given: bool = False) -> VerificationView:
             "bad", cause=converted)
     warn = " ".join(v.warnings)
     if v.tamper_evident:
+        if not getattr(v, "cut_evident", True) and getattr(v, "witness_checked", False):
+            # a witness was given and holds nothing of this log (w16f F01): an unmounted share, the wrong folder, or a
+            # witness set up after the log -- never "not a sign of tampering", never an invitation to seed it
+            return VerificationView(
+                "verified", "Cannot verify against the witness: it holds nothing of this log",
+                f"{span}, every hash and link intact, but the witness holds no tree head of this log, so records cut "
+                f"from its end would not show. {WITNESS_EMPTY_ADVICE}", "warn", (WITNESS_FLAG,), witnessed=False)
         if not getattr(v, "cut_evident", True):
             return VerificationView(
                 "verified", "Log verified, but not compared with a witness",
