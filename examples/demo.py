@@ -203,7 +203,8 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
         return r
 
     say(10, "The compliance officer records what ICE sent, tracks 040(g) notice and writes the 060 report")
-    sg("audit", "witness", "pull", show=1)  # the officer's copy of where the log ends (the witness)
+    # a witness set up today for this new log: the first copy trusts the log as it is now (docs/audit.md)
+    sg("audit", "witness", "pull", "--first-copy", show=1)  # the officer's copy of where the log ends
     r = sg("events", "add", "detainer_request", "--occurred-at", "now", "--in-custody", "--person-id", "CPD-PERSON-7731", show=3)
     sg("events", "add", "detained_on_ice_hold", "--occurred-at", "now", "--person-id", "CPD-PERSON-7731", "--hold-basis", "ice_detainer",
        show=3)
@@ -212,7 +213,7 @@ def officer_section(audit: Path, out: Path, signing_key: Path, public_key: Path)
     detail(f"(the demo read that JSON, not shown:) open 040(g) obligations: {len(set(refs))} — give the person "
            "a copy of the detainer")
     if refs:  # the tool's own hint: the person is taken from the obligation
-        sg("events", "add", "notice_delivered", "--occurred-at", "now", "--obligation", refs[0], show=2)
+        sg("events", "add", "notice_delivered", "--occurred-at", "now", "--obligation", refs[0], show=3)
         r = sg("obligations", show=2)
     sg("events", "add", "federal_reimbursement", "--occurred-at", "now", "--case", "CASE-2026-17", "--amount", "1250.00", show=1)
     sg("events", "add", "ice_cooperation", "--occurred-at", "now", "--case", "INV-2026-03", "--not-disclosable", show=1)
