@@ -11,6 +11,19 @@ ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    """Import numpy before collection when it is installed (it comes with the text extra).
+
+    A middleware built at a test module's import time starts its warm-up thread, which imports
+    Presidio and so numpy. Hypothesis peeks at ``sys.modules["numpy"]`` while collecting strategies;
+    a numpy still half-imported by that thread made collection fail at random (CI, stop 22). Loaded
+    here first, no thread ever finds it half-imported."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        pass
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
